@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "onex.core"
+    label = "core"
+    verbose_name = _("平台核心")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,12 @@
+"""Pages of the shared kernel; each concern's view module owns its url patterns."""
+
+from onex.core.views import audit, auth, calendar, dashboard, imports, policy
+
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *auth.urlpatterns,
+    *audit.urlpatterns,
+    *calendar.urlpatterns,
+    *policy.urlpatterns,
+    *imports.urlpatterns,
+]

@@ -1,0 +1,304 @@
+"""onex settings: one file, every knob from the environment through small typed helpers.
+
+Each helper fails loudly (ImproperlyConfigured) on a malformed value instead of guessing.
+The README has the configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+SRC_DIR = BASE_DIR / "src" / "onex"
+VAR_DIR = Path(os.environ.get("ONEX_VAR_DIR", str(BASE_DIR / "var")))
+TESTING = "pytest" in sys.modules or os.environ.get("ONEX_TESTING") == "1"
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise ImproperlyConfigured(f"Environment variable {name} is required")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, *, dev_file: Path | None) -> str:
+    """A secret from NAME, or from the file named by NAME_FILE, or (dev only) a generated file."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        path = Path(file_name)
+        if not path.is_file():
+            raise ImproperlyConfigured(f"{name}_FILE points to {path}, which does not exist")
+        content = path.read_text(encoding="utf-8").strip()
+        if not content:
+            raise ImproperlyConfigured(f"{name}_FILE {path} is empty")
+        return content
+    if dev_file is None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE")
+    # Development and tests only: a random secret kept under var/ so restarts keep sessions
+    # and encrypted data readable. Production must set the variable (DEBUG off enforces it).
+    if not dev_file.exists():
+        import secrets
+
+        dev_file.parent.mkdir(parents=True, exist_ok=True)
+        dev_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        dev_file.chmod(0o600)
+    return dev_file.read_text(encoding="utf-8").strip()
+
+
+DEBUG = env_bool("DEBUG", False)
+# Generated dev secrets are allowed only for DEBUG servers and tests, never in production.
+_dev_secrets = DEBUG or TESTING or env_bool("ONEX_DEV_SECRETS", False)
+
+SECRET_KEY = env_secret("SECRET_KEY", dev_file=VAR_DIR / "secret_key" if _dev_secrets else None)
+ONEX_DATA_KEY = env_secret(
+    "ONEX_DATA_KEY", dev_file=VAR_DIR / "data_key" if _dev_secrets else None
+)
+ONEX_CRYPTO_SUITE = env_str("ONEX_CRYPTO_SUITE", "intl")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+ONEX_PUBLIC_URL = env_str("ONEX_PUBLIC_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "axes",
+    "huey.contrib.djhuey",
+    "onex.core",
+    "onex.geo",
+    "onex.catalog",
+    "onex.pilots",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "onex.core.middleware.ActorMiddleware",
+    # axes last so it sees the authenticated user and lockout responses win.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "onex.urls"
+WSGI_APPLICATION = "onex.wsgi.application"
+ASGI_APPLICATION = "onex.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "onex.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL) under var/ unless DATABASE_URL says otherwise.
+_default_sqlite = f"sqlite:///{VAR_DIR / 'onex.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", _default_sqlite)
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except Exception as exc:  # dj_database_url raises several types on a bad URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory test DB
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+
+# Cache: local memory by default, Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs: Huey on SQLite under var/ by default, Redis in production, immediate in tests.
+HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", TESTING)
+if REDIS_URL and not HUEY_IMMEDIATE:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "onex",
+        "url": REDIS_URL,
+        "immediate": False,
+        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "onex",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+    }
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("ONEX_PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lockout (django-axes): 5 failures lock the username for 30 minutes.
+AXES_FAILURE_LIMIT = env_int("ONEX_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("ONEX_LOCKOUT_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Lock by username: locking by IP would lock out a whole school behind one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_SENSITIVE_PARAMETERS = ["password", "id_number"]
+
+# Sessions: 30 idle minutes; each request renews the expiry.
+SESSION_COOKIE_AGE = env_int("ONEX_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+ONEX_HTTPS = env_bool("ONEX_HTTPS", False)
+if ONEX_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("ONEX_HSTS_SECONDS", 31536000)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    SRC_DIR / "static",
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media")},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Audit retention: events older than this many days may be purged (the chain stays verifiable).
+ONEX_AUDIT_RETENTION_DAYS = env_int("ONEX_AUDIT_RETENTION_DAYS", 184)
+ONEX_API_TOKEN_DAYS = env_int("ONEX_API_TOKEN_DAYS", 90)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "onex.core.logging.RedactPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+ONEX_VERBOSE_NAME = _("1+X 证书制度试点管理平台")

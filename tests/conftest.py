@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.personas import Personas
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return Personas()
+
+
+def require_tool(name: str, why: str) -> str:
+    """Skip (locally) or fail (under CI=true) when a Debian tool the test needs is missing."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} not installed ({why}); install it with apt-get or run .ci/run"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
