@@ -88,7 +88,8 @@ class Personas:
         ensure_divisions()
         self.ministry = make_user("ministry-admin", make_unit(UnitKind.MINISTRY, "教育部职成司"))
         self.aggregator = make_user(
-            "aggregator-staff", make_unit(UnitKind.AGGREGATOR, "教育部职业技术教育中心研究所"),
+            "aggregator-staff",
+            make_unit(UnitKind.AGGREGATOR, "教育部职业技术教育中心研究所"),
             Role.STAFF,
         )
         self.gd = make_user(
@@ -110,6 +111,4 @@ class Personas:
         self.hb_school = make_user("hb-school", self.hb_school_obj.unit)
         self.org_obj = make_org("北京中物联物流采购培训中心", "91110000MA00000000")
         self.org = make_user("org-admin", self.org_obj.unit)
-        self.learner = make_user(
-            "learner", make_unit(UnitKind.LEARNER, "张三"), Role.STAFF
-        )
+        self.learner = make_user("learner", make_unit(UnitKind.LEARNER, "张三"), Role.STAFF)

@@ -1,4 +1,7 @@
-"""The JSON API at /api/v1/: composes each app's router; every error is {code, rule, message, details}."""
+"""The JSON API at /api/v1/: composes each app's router.
+
+Every error answers as JSON ``{code, rule, message, details}`` with a 4xx status.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from onex.core.api.audit import router as audit_router
 from onex.core.api.auth import api_auth
 from onex.core.api.auth import router as auth_router
-from onex.core.api.audit import router as audit_router
 from onex.core.api.imports import router as imports_router
 from onex.core.api.reference import router as reference_router
 from onex.core.errors import DomainError
@@ -47,15 +50,18 @@ def _error(
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body = exc.as_dict()
     return _error(
-        request, exc.status, body["code"], body["message"], rule=body["rule"], details=body["details"]
+        request,
+        exc.status,
+        body["code"],
+        body["message"],
+        rule=body["rule"],
+        details=body["details"],
     )
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(
-        request, 422, "invalid", _("请求数据无效。"), details={"errors": exc.errors}
-    )
+    return _error(request, 422, "invalid", _("请求数据无效。"), details={"errors": exc.errors})
 
 
 @api.exception_handler(AuthenticationError)

@@ -90,9 +90,7 @@ DEBUG = env_bool("DEBUG", False)
 _dev_secrets = DEBUG or TESTING or env_bool("ONEX_DEV_SECRETS", False)
 
 SECRET_KEY = env_secret("SECRET_KEY", dev_file=VAR_DIR / "secret_key" if _dev_secrets else None)
-ONEX_DATA_KEY = env_secret(
-    "ONEX_DATA_KEY", dev_file=VAR_DIR / "data_key" if _dev_secrets else None
-)
+ONEX_DATA_KEY = env_secret("ONEX_DATA_KEY", dev_file=VAR_DIR / "data_key" if _dev_secrets else None)
 ONEX_CRYPTO_SUITE = env_str("ONEX_CRYPTO_SUITE", "intl")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])

@@ -42,7 +42,10 @@ class DomainError(Exception):
 
 
 class RuleViolation(DomainError):
-    """A policy rule refused the action, e.g. RuleViolation("R26", "双师型教师比例 42% 低于 50%")."""
+    """A policy rule refused the action.
+
+    Example: ``RuleViolation("R26", "双师型教师比例 42% 低于 50%")``.
+    """
 
     code = "rule_violation"
     status = 422
