@@ -130,5 +130,5 @@ def actor_from_request(request: HttpRequest) -> Actor:
     user = getattr(request, "user", None)
     ip = client_ip(request)
     if user is not None and user.is_authenticated:
-        return Actor.for_user(user, ip=ip)  # type: ignore[arg-type]
+        return Actor.for_user(user, ip=ip)
     return Actor.anonymous(ip=ip)

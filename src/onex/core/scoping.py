@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
@@ -20,5 +21,5 @@ def fetch(queryset: QuerySet[M], **lookup: Any) -> M:
     """
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound(_("未找到该记录，或您无权查看。")) from None
