@@ -58,7 +58,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_secret(name: str, *, dev_file: Path | None) -> str:
+def env_secret(name: str, *, dev_file: Path | None, required: bool = True) -> str:
     """A secret from NAME, or from the file named by NAME_FILE, or (dev only) a generated file."""
     value = os.environ.get(name)
     if value:
@@ -73,6 +73,8 @@ def env_secret(name: str, *, dev_file: Path | None) -> str:
             raise ImproperlyConfigured(f"{name}_FILE {path} is empty")
         return content
     if dev_file is None:
+        if not required:
+            return ""
         raise ImproperlyConfigured(f"Set {name} or {name}_FILE")
     # Development and tests only: a random secret kept under var/ so restarts keep sessions
     # and encrypted data readable. Production must set the variable (DEBUG off enforces it).
@@ -92,6 +94,12 @@ _dev_secrets = DEBUG or TESTING or env_bool("ONEX_DEV_SECRETS", False)
 SECRET_KEY = env_secret("SECRET_KEY", dev_file=VAR_DIR / "secret_key" if _dev_secrets else None)
 ONEX_DATA_KEY = env_secret("ONEX_DATA_KEY", dev_file=VAR_DIR / "data_key" if _dev_secrets else None)
 ONEX_CRYPTO_SUITE = env_str("ONEX_CRYPTO_SUITE", "intl")
+# Key rotation (onex.core.crypto): retired data keys, comma-separated or one per line (or in
+# ONEX_DATA_KEYS_OLD_FILE), still decrypt; an optional Ed25519 signing key (PEM, else derived
+# from ONEX_DATA_KEY) and retired signing keys (PEM blocks) that still verify.
+ONEX_DATA_KEYS_OLD = env_secret("ONEX_DATA_KEYS_OLD", dev_file=None, required=False)
+ONEX_SIGNING_KEY = env_secret("ONEX_SIGNING_KEY", dev_file=None, required=False)
+ONEX_SIGNING_KEYS_OLD = env_secret("ONEX_SIGNING_KEYS_OLD", dev_file=None, required=False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

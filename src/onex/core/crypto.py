@@ -1,0 +1,452 @@
+"""The one cryptography interface of onex: encrypt, decrypt, keyed hash, sign, verify.
+
+No other module calls a cipher directly, so the algorithm suite is a setting
+(``ONEX_CRYPTO_SUITE``): ``"intl"`` (AES-256-GCM, HMAC-SHA-256, Ed25519) today, the Chinese
+commercial suite (SM4, SM3, SM2) later as one more :class:`Suite` subclass registered in
+``_SUITES``.
+
+Keys. One secret, ``ONEX_DATA_KEY``, configures everything: per-purpose keys (encryption,
+keyed hashing per purpose, the Ed25519 signing seed, the key id) are derived from it with HKDF,
+so a leak of one derived key reveals neither the secret nor the other keys.
+
+Rotation. Every ciphertext starts with a header ``version byte (suite) + 4-byte key id`` so it
+names the key that sealed it. Retired secrets listed in ``ONEX_DATA_KEYS_OLD`` (comma-separated
+or one per line, or in the file ``ONEX_DATA_KEYS_OLD_FILE``) still decrypt; new data always uses
+the current key. Signatures carry a key id too; retired signing keys (PEM, private or public, in
+``ONEX_SIGNING_KEYS_OLD`` or its ``_FILE``) and the keys derived from every configured data
+secret stay verifiable, so credentials issued before a rotation keep verifying.
+
+Ciphertext layout (intl): ``0x01 | key id (4) | nonce (12) | AES-GCM ciphertext + tag (16)``.
+The associated data is ``header | 0x00 | context``: a blob moved to another context (another
+field or table) or with an edited header fails to decrypt.
+"""
+
+from __future__ import annotations
+
+import abc
+import base64
+import functools
+import hashlib
+import hmac
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+__all__ = [
+    "DecryptionError",
+    "PublicKey",
+    "decrypt",
+    "encrypt",
+    "keyed_hash",
+    "keyed_hash_candidates",
+    "public_keys",
+    "sign",
+    "signing_key_id",
+    "verify",
+]
+
+KEY_ID_LENGTH = 4
+HEADER_LENGTH = 1 + KEY_ID_LENGTH
+# A data secret shorter than this is a configuration mistake, not a key (the generated
+# development secret has 64 characters).
+MIN_SECRET_LENGTH = 32
+# Fixed application salt for HKDF: the secret is already high-entropy; the salt only separates
+# onex's derivations from any other use of the same secret.
+_HKDF_SALT = b"onex/1+x/hkdf-salt/v1"
+
+
+class DecryptionError(Exception):
+    """A blob did not decrypt: tampered, wrong context, or sealed by a key no longer configured.
+
+    Deliberately carries no data: the message may reach a log.
+    """
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """A verification key as published (DID document, JWKS, verification page)."""
+
+    key_id: str
+    algorithm: str  # "Ed25519" (intl) / "SM2" (sm)
+    public_bytes: bytes  # raw public key
+    current: bool  # the key that signs now; the others only verify
+
+    @property
+    def multibase(self) -> str:
+        """``publicKeyMultibase`` of a Multikey / did:key (multicodec ed25519-pub, base58btc)."""
+        if self.algorithm != "Ed25519":
+            raise NotImplementedError(f"no multicodec for {self.algorithm}")
+        return "z" + _base58btc(b"\xed\x01" + self.public_bytes)
+
+    def jwk(self) -> dict[str, str]:
+        if self.algorithm != "Ed25519":
+            raise NotImplementedError(f"no JWK mapping for {self.algorithm}")
+        x = base64.urlsafe_b64encode(self.public_bytes).rstrip(b"=").decode("ascii")
+        return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": self.key_id}
+
+    def pem(self) -> str:
+        if self.algorithm != "Ed25519":
+            raise NotImplementedError(f"no PEM mapping for {self.algorithm}")
+        key = Ed25519PublicKey.from_public_bytes(self.public_bytes)
+        return key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode("ascii")
+
+
+# --- suites --------------------------------------------------------------------------------
+
+
+class Suite(abc.ABC):
+    """One algorithm family. Add the SM suite by subclassing and registering in ``_SUITES``."""
+
+    name: ClassVar[str]
+    version: ClassVar[int]  # first byte of every ciphertext sealed by this suite
+    signature_algorithm: ClassVar[str]
+
+    @abc.abstractmethod
+    def derive(self, secret: bytes, *, info: bytes, length: int) -> bytes:
+        """Derive a key for one purpose (HKDF; SM: an SM3-based KDF)."""
+
+    @abc.abstractmethod
+    def seal(self, key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+        """Authenticated encryption; returns ``nonce | ciphertext | tag``."""
+
+    @abc.abstractmethod
+    def open(self, key: bytes, sealed: bytes, aad: bytes) -> bytes:
+        """Inverse of :meth:`seal`; raises :class:`DecryptionError`."""
+
+    @abc.abstractmethod
+    def mac(self, key: bytes, data: bytes) -> str:
+        """Keyed hash as lowercase hex."""
+
+    @abc.abstractmethod
+    def signing_key_from_seed(self, seed: bytes) -> Any:
+        """A private signing key derived deterministically from 32 bytes."""
+
+    @abc.abstractmethod
+    def load_pem(self, pem: bytes) -> tuple[Any | None, bytes]:
+        """``(private key or None, raw public key)`` from one PEM block."""
+
+    @abc.abstractmethod
+    def public_raw(self, private_key: Any) -> bytes: ...
+
+    @abc.abstractmethod
+    def sign_raw(self, private_key: Any, data: bytes) -> bytes: ...
+
+    @abc.abstractmethod
+    def verify_raw(self, public_raw: bytes, data: bytes, signature: bytes) -> bool: ...
+
+    def data_key_id(self, secret: bytes) -> bytes:
+        return self.derive(secret, info=b"onex/key-id", length=KEY_ID_LENGTH)
+
+    def signing_key_id(self, public_raw: bytes) -> str:
+        # A fingerprint of the public key: stable, public, safe in URLs and DID fragments.
+        return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+class IntlSuite(Suite):
+    name = "intl"
+    version = 0x01
+    signature_algorithm = "Ed25519"
+    _NONCE_LENGTH = 12  # 96-bit random nonce, the GCM recommendation
+
+    def derive(self, secret: bytes, *, info: bytes, length: int) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=length, salt=_HKDF_SALT, info=info).derive(
+            secret
+        )
+
+    def seal(self, key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+        nonce = os.urandom(self._NONCE_LENGTH)
+        return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+    def open(self, key: bytes, sealed: bytes, aad: bytes) -> bytes:
+        if len(sealed) < self._NONCE_LENGTH + 16:
+            raise DecryptionError("ciphertext too short")
+        nonce, body = sealed[: self._NONCE_LENGTH], sealed[self._NONCE_LENGTH :]
+        try:
+            return AESGCM(key).decrypt(nonce, body, aad)
+        except InvalidTag as exc:
+            raise DecryptionError("authentication failed") from exc
+
+    def mac(self, key: bytes, data: bytes) -> str:
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+    def signing_key_from_seed(self, seed: bytes) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(seed)
+
+    def load_pem(self, pem: bytes) -> tuple[Ed25519PrivateKey | None, bytes]:
+        if b"PRIVATE KEY" in pem:
+            private = serialization.load_pem_private_key(pem, password=None)
+            if not isinstance(private, Ed25519PrivateKey):
+                raise ImproperlyConfigured("The signing key PEM is not an Ed25519 private key")
+            return private, self.public_raw(private)
+        public = serialization.load_pem_public_key(pem)
+        if not isinstance(public, Ed25519PublicKey):
+            raise ImproperlyConfigured("A signing key PEM is not an Ed25519 public key")
+        return None, public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    def public_raw(self, private_key: Any) -> bytes:
+        return bytes(
+            private_key.public_key().public_bytes(
+                serialization.Encoding.Raw, serialization.PublicFormat.Raw
+            )
+        )
+
+    def sign_raw(self, private_key: Any, data: bytes) -> bytes:
+        return bytes(private_key.sign(data))
+
+    def verify_raw(self, public_raw: bytes, data: bytes, signature: bytes) -> bool:
+        try:
+            Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, data)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+_SUITES: dict[str, Suite] = {suite.name: suite for suite in (IntlSuite(),)}
+_SUITES_BY_VERSION: dict[int, Suite] = {suite.version: suite for suite in _SUITES.values()}
+
+
+def get_suite(name: str | None = None) -> Suite:
+    name = name if name is not None else getattr(settings, "ONEX_CRYPTO_SUITE", "intl")
+    try:
+        return _SUITES[name]
+    except KeyError:
+        known = ", ".join(sorted(_SUITES))
+        raise ImproperlyConfigured(
+            f"ONEX_CRYPTO_SUITE={name!r} is not a known crypto suite (known: {known})"
+        ) from None
+
+
+# --- key ring ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SigningEntry:
+    key_id: str
+    public_raw: bytes
+    private: Any | None
+
+
+@dataclass(frozen=True)
+class _KeyRing:
+    suite: Suite
+    secrets: tuple[bytes, ...]  # current first, then retired
+    signing: tuple[_SigningEntry, ...]  # current (has a private key) first
+
+    @functools.cached_property
+    def _data_keys(self) -> dict[tuple[int, bytes], bytes]:
+        """(suite version, key id) → secret, for every suite, so a suite switch keeps old data."""
+        table: dict[tuple[int, bytes], bytes] = {}
+        for suite in _SUITES.values():
+            for secret in self.secrets:
+                ident = (suite.version, suite.data_key_id(secret))
+                if ident in table and table[ident] != secret:
+                    raise ImproperlyConfigured(
+                        "Two configured data keys share a key id; replace one of them"
+                    )
+                table.setdefault(ident, secret)
+        return table
+
+    def secret_for(self, suite: Suite, key_id: bytes) -> bytes | None:
+        return self._data_keys.get((suite.version, key_id))
+
+
+def _split_secrets(raw: str) -> list[str]:
+    return [item.strip() for item in re.split(r"[,\n]", raw) if item.strip()]
+
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----", re.DOTALL)
+
+
+def _check_secret(secret: str, name: str) -> bytes:
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name} must be at least {MIN_SECRET_LENGTH} characters of random data"
+        )
+    return secret.encode("utf-8")
+
+
+@functools.lru_cache(maxsize=8)
+def _build_keyring(
+    suite_name: str, data_key: str, old_keys: str, signing_pem: str, old_signing: str
+) -> _KeyRing:
+    suite = get_suite(suite_name)
+    if not data_key:
+        raise ImproperlyConfigured("ONEX_DATA_KEY is required")
+    secrets: list[bytes] = [_check_secret(data_key, "ONEX_DATA_KEY")]
+    for old in _split_secrets(old_keys):
+        encoded = _check_secret(old, "Each key in ONEX_DATA_KEYS_OLD")
+        if encoded not in secrets:
+            secrets.append(encoded)
+
+    # Signing: the configured PEM, else a key derived from the data secret. Keys derived from
+    # every configured secret stay verifiable either way, so moving from a derived key to a PEM
+    # (or rotating the data secret) does not invalidate what was signed before.
+    entries: list[_SigningEntry] = []
+
+    def add(private: Any | None, public_raw: bytes) -> None:
+        key_id = suite.signing_key_id(public_raw)
+        if all(entry.key_id != key_id for entry in entries):
+            entries.append(_SigningEntry(key_id=key_id, public_raw=public_raw, private=private))
+
+    if signing_pem:
+        blocks = _PEM_BLOCK.findall(signing_pem.encode("utf-8"))
+        if len(blocks) != 1:
+            raise ImproperlyConfigured("ONEX_SIGNING_KEY must hold exactly one PEM private key")
+        private, public_raw = suite.load_pem(blocks[0])
+        if private is None:
+            raise ImproperlyConfigured("ONEX_SIGNING_KEY must be a private key, not a public one")
+        add(private, public_raw)
+    for secret in secrets:
+        seed = suite.derive(secret, info=b"onex/signing-seed", length=32)
+        private = suite.signing_key_from_seed(seed)
+        # Only the current derived key may sign, and only when no PEM is configured.
+        add(private if not entries else None, suite.public_raw(private))
+    if old_signing:
+        blocks = _PEM_BLOCK.findall(old_signing.encode("utf-8"))
+        if not blocks:
+            raise ImproperlyConfigured("ONEX_SIGNING_KEYS_OLD holds no PEM key")
+        for block in blocks:
+            _private, public_raw = suite.load_pem(block)
+            add(None, public_raw)  # retired keys verify, never sign
+    return _KeyRing(suite=suite, secrets=tuple(secrets), signing=tuple(entries))
+
+
+def _keyring() -> _KeyRing:
+    # Read the settings on every call (cheap) so override_settings and rotation in tests work;
+    # the expensive derivations are cached per distinct configuration.
+    return _build_keyring(
+        str(getattr(settings, "ONEX_CRYPTO_SUITE", "intl")),
+        str(getattr(settings, "ONEX_DATA_KEY", "")),
+        str(getattr(settings, "ONEX_DATA_KEYS_OLD", "")),
+        str(getattr(settings, "ONEX_SIGNING_KEY", "")),
+        str(getattr(settings, "ONEX_SIGNING_KEYS_OLD", "")),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _derived(suite_name: str, secret: bytes, info: bytes) -> bytes:
+    return get_suite(suite_name).derive(secret, info=info, length=32)
+
+
+def _aad(header: bytes, context: str) -> bytes:
+    if not context:
+        raise ValueError("context is required: it binds a ciphertext to its field")
+    return header + b"\x00" + context.encode("utf-8")
+
+
+# --- public interface ----------------------------------------------------------------------
+
+
+def encrypt(plaintext: bytes | str, *, context: str) -> bytes:
+    """Seal ``plaintext`` with the current key; ``context`` (e.g. "learner.id_number") must be
+    given again to decrypt, so a blob copied to another field does not open there."""
+    ring = _keyring()
+    suite = ring.suite
+    secret = ring.secrets[0]
+    header = bytes([suite.version]) + suite.data_key_id(secret)
+    data = plaintext.encode("utf-8") if isinstance(plaintext, str) else bytes(plaintext)
+    key = _derived(suite.name, secret, b"onex/encrypt")
+    return header + suite.seal(key, data, _aad(header, context))
+
+
+def decrypt(blob: bytes | bytearray | memoryview, *, context: str) -> bytes:
+    """Open a blob sealed by :func:`encrypt` under the current or a retired key.
+
+    Accepts the ``memoryview`` some database drivers return for binary columns.
+    """
+    data = bytes(blob)
+    if len(data) <= HEADER_LENGTH:
+        raise DecryptionError("ciphertext too short")
+    suite = _SUITES_BY_VERSION.get(data[0])
+    if suite is None:
+        raise DecryptionError("unknown ciphertext version")
+    header, sealed = data[:HEADER_LENGTH], data[HEADER_LENGTH:]
+    secret = _keyring().secret_for(suite, header[1:])
+    if secret is None:
+        raise DecryptionError("sealed by a key that is not configured (see ONEX_DATA_KEYS_OLD)")
+    key = _derived(suite.name, secret, b"onex/encrypt")
+    return suite.open(key, sealed, _aad(header, context))
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """HMAC (hex) of ``value`` under a key derived for ``purpose`` from the current secret.
+
+    For lookups of sensitive values (``.filter(id_number_hash=keyed_hash(...))``): equal
+    inputs give equal hashes, but without the key nobody can test guesses against the table.
+    """
+    return _keyed_hash(_keyring(), 0, value, purpose)
+
+
+def keyed_hash_candidates(value: str, *, purpose: str) -> list[str]:
+    """The hash under the current and every retired secret (current first).
+
+    During a rotation, before stored hashes are recomputed, query with ``__in=`` these.
+    """
+    ring = _keyring()
+    return [_keyed_hash(ring, index, value, purpose) for index in range(len(ring.secrets))]
+
+
+def _keyed_hash(ring: _KeyRing, index: int, value: str, purpose: str) -> str:
+    if not purpose:
+        raise ValueError("purpose is required: hashes of different kinds must not be comparable")
+    key = _derived(ring.suite.name, ring.secrets[index], b"onex/hash/" + purpose.encode("utf-8"))
+    return ring.suite.mac(key, value.encode("utf-8"))
+
+
+def sign(data: bytes) -> tuple[str, bytes]:
+    """Sign with the current signing key; returns ``(key_id, signature)``."""
+    ring = _keyring()
+    current = ring.signing[0]
+    return current.key_id, ring.suite.sign_raw(current.private, bytes(data))
+
+
+def signing_key_id() -> str:
+    """The key id :func:`sign` will use now (proofs name their key before signing)."""
+    return _keyring().signing[0].key_id
+
+
+def verify(data: bytes, signature: bytes, *, key_id: str) -> bool:
+    """True when ``signature`` over ``data`` is valid under the current or a retired key."""
+    ring = _keyring()
+    for entry in ring.signing:
+        if hmac.compare_digest(entry.key_id, key_id):
+            return ring.suite.verify_raw(entry.public_raw, bytes(data), bytes(signature))
+    return False
+
+
+def public_keys() -> list[PublicKey]:
+    """Every verification key, the current signing key first, for publication."""
+    ring = _keyring()
+    return [
+        PublicKey(
+            key_id=entry.key_id,
+            algorithm=ring.suite.signature_algorithm,
+            public_bytes=entry.public_raw,
+            current=index == 0,
+        )
+        for index, entry in enumerate(ring.signing)
+    ]
+
+
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def _base58btc(data: bytes) -> str:
+    number = int.from_bytes(data, "big")
+    out = ""
+    while number:
+        number, rest = divmod(number, 58)
+        out = _B58_ALPHABET[rest] + out
+    leading_zeros = len(data) - len(data.lstrip(b"\x00"))
+    return "1" * leading_zeros + out
