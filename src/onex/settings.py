@@ -215,7 +215,8 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's rule with a Chinese message (its zh_Hans catalog lacks the 5.2 wording).
+        "NAME": "onex.core.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("ONEX_PASSWORD_MIN_LENGTH", 12)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -234,6 +235,8 @@ AXES_COOLOFF_TIME = env_int("ONEX_LOCKOUT_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Pages get that template, /api/ the JSON error body {code, rule, message, details}.
+AXES_LOCKOUT_CALLABLE = "onex.core.lockout.lockout_response"
 AXES_VERBOSE = False
 # Lock by username: locking by IP would lock out a whole school behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -2,10 +2,198 @@
 
 from __future__ import annotations
 
-from ninja import Router
-from ninja.security import django_auth
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.security import HttpBearer, django_auth
+
+from onex.core.actors import Actor, client_ip
+from onex.core.audit import audit_record
+from onex.core.errors import DomainError
+from onex.core.lockout import LOCKOUT_STATUS, lockout_message
+from onex.core.models import ApiToken, User
+from onex.core.tokens import token_authenticate, token_get, token_issue, token_list, token_revoke
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    status = 401
+
+
+class LockedOut(DomainError):
+    code = "locked_out"
+    status = LOCKOUT_STATUS
+
+
+class BearerTokenAuth(HttpBearer):
+    """``Authorization: Bearer <secret>`` → request.user and request.actor for that user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        # The actor middleware ran before the token was seen and made an anonymous actor.
+        request.actor = Actor.for_user(user, ip=client_ip(request))  # type: ignore[attr-defined]
+        return user
+
+
+# Token first (API clients); the session keeps working for htmx calls from the UI (with CSRF).
+api_auth = [BearerTokenAuth(), django_auth]
 
 router = Router(tags=["auth"])
 
-# Replaced by the token authenticator; the session keeps working for htmx calls from the UI.
-api_auth = [django_auth]
+
+class TokenRequest(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=4096)
+    name: str = Field("API", max_length=100)
+
+
+class TokenIssued(Schema):
+    token: str
+    expires_at: datetime
+
+
+class UnitOut(Schema):
+    id: int
+    kind: str
+    kind_display: str
+    name: str
+    province_code: str | None
+    province: str | None
+    city_code: str | None
+    city: str | None
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    role_display: str
+    is_superuser: bool
+    unit: UnitOut | None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    is_active: bool
+
+
+class TokenCreate(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class TokenCreated(TokenOut):
+    token: str
+
+
+class ErrorOut(Schema):
+    code: str
+    rule: str | None
+    message: str
+    details: dict[str, Any]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def _token_out(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+        "is_active": token.is_active,
+    }
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenIssued, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Exchange username and password for a bearer token",
+)
+def auth_token(request: HttpRequest, payload: TokenRequest) -> dict[str, Any]:
+    # authenticate() with the request so django-axes counts failures and enforces the lockout
+    # here exactly as on the login page.
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise LockedOut(lockout_message(request))
+    if not isinstance(user, User):
+        raise InvalidCredentials(_("用户名或密码错误。"))
+    actor = Actor.for_user(user, ip=client_ip(request))
+    audit_record(actor=actor, action="auth.login", target=user, new={"via": "api_token"})
+    token, secret = token_issue(actor=actor, user=user, name=payload.name)
+    return {"token": secret, "expires_at": token.expires_at}
+
+
+@router.get("/me", response=MeOut, summary="The caller: user, role and unit")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    assert isinstance(user, User)
+    unit = user.unit
+    unit_out = None
+    if unit is not None:
+        unit_out = {
+            "id": unit.pk,
+            "kind": unit.kind,
+            "kind_display": str(unit.get_kind_display()),
+            "name": unit.name,
+            "province_code": unit.province.code if unit.province else None,
+            "province": unit.province.name if unit.province else None,
+            "city_code": unit.city.code if unit.city else None,
+            "city": unit.city.name if unit.city else None,
+        }
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name or user.username,
+        "role": user.role,
+        "role_display": str(user.get_role_display()),
+        "is_superuser": user.is_superuser,
+        "unit": unit_out,
+    }
+
+
+@router.get("/auth/tokens", response=list[TokenOut], summary="The caller's tokens (no secrets)")
+def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_token_out(token) for token in token_list(actor=_actor(request))]
+
+
+@router.post(
+    "/auth/tokens",
+    response={201: TokenCreated, 422: ErrorOut},
+    summary="Create a personal token; the secret is in this response only",
+)
+def tokens_create(request: HttpRequest, payload: TokenCreate) -> tuple[int, dict[str, Any]]:
+    actor = _actor(request)
+    assert isinstance(request.user, User)
+    token, secret = token_issue(actor=actor, user=request.user, name=payload.name)
+    return 201, {**_token_out(token), "token": secret}
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={200: TokenOut, 404: ErrorOut},
+    summary="Revoke one of the caller's tokens",
+)
+def tokens_revoke(request: HttpRequest, token_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    token = token_revoke(actor=actor, token=token_get(actor=actor, token_id=token_id))
+    return _token_out(token)

@@ -1,6 +1,16 @@
 """Core models, one module per concern; import here so Django sees them."""
 
 from onex.core.models.calendar import DayKind, HolidayNotice
+from onex.core.models.tokens import ApiToken
 from onex.core.models.units import NATIONAL_KINDS, Role, Unit, UnitKind, User
 
-__all__ = ["NATIONAL_KINDS", "DayKind", "HolidayNotice", "Role", "Unit", "UnitKind", "User"]
+__all__ = [
+    "NATIONAL_KINDS",
+    "ApiToken",
+    "DayKind",
+    "HolidayNotice",
+    "Role",
+    "Unit",
+    "UnitKind",
+    "User",
+]

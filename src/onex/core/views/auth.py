@@ -1,3 +1,177 @@
-from django.urls import URLPattern
+"""Login, logout, password change and personal API tokens (pages; services do the writing)."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from onex.core.actors import Actor, actor_from_request, client_ip
+from onex.core.audit import audit_record
+from onex.core.errors import DomainError, NotFound
+from onex.core.lockout import lockout_minutes
+from onex.core.models import User
+from onex.core.tokens import token_get, token_issue, token_list, token_revoke
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Tell people the rule before they trip it (values come from settings, not the template).
+        context["lockout_failures"] = settings.AXES_FAILURE_LIMIT
+        context["lockout_minutes"] = lockout_minutes(self.request)
+        return context
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        with transaction.atomic():
+            audit_record(
+                actor=Actor.for_user(user, ip=client_ip(self.request)),
+                action="auth.login",
+                target=user,
+                new={"via": "web"},
+            )
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django 5): a GET link could log people out from a crafted image tag."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if isinstance(user, User):
+            # Before logout: afterwards request.user is anonymous and the actor would be lost.
+            with transaction.atomic():
+                audit_record(
+                    actor=Actor.for_user(user, ip=client_ip(request)),
+                    action="auth.logout",
+                    target=user,
+                )
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user = form.user
+            audit_record(
+                actor=Actor.for_user(user, ip=client_ip(self.request)),
+                action="auth.password_change",
+                target=user,
+                # Never the password or its hash, only that it changed.
+                new={"password_changed": True},
+            )
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("令牌名称"),
+        max_length=100,
+        help_text=_("例如：数据对接脚本、省平台同步。"),
+    )
+
+
+def _tokens_response(
+    request: HttpRequest,
+    *,
+    form: TokenCreateForm | None = None,
+    new_secret: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """One view serves the page and the htmx fragment (the panel with list and form)."""
+    actor = actor_from_request(request)
+    context = {
+        "tokens": list(token_list(actor=actor)),
+        "form": form or TokenCreateForm(),
+        "new_secret": new_secret,
+    }
+    template = (
+        "registration/_tokens_panel.html"
+        if getattr(request, "htmx", False)
+        else "registration/tokens.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _tokens_response(request)
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return _tokens_response(request, form=form, status=422)
+    assert isinstance(request.user, User)
+    try:
+        _token, secret = token_issue(
+            actor=actor_from_request(request), user=request.user, name=form.cleaned_data["name"]
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return _tokens_response(request, form=form, status=422)
+    # The secret is rendered in this one response and never again (no redirect, no session).
+    return _tokens_response(request, new_secret=secret)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    token_revoke(actor=actor, token=token_get(actor=actor, token_id=token_id))
+    if getattr(request, "htmx", False):
+        return _tokens_response(request)
+    return HttpResponseRedirect(reverse_lazy("tokens"))
+
+
+def _not_found_as_404(view: Any) -> Any:
+    """Turn the selectors' NotFound into Django's 404 page for browser requests."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from None
+
+    return wrapped
+
+
+urlpatterns: list[URLPattern] = [
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/tokens/", tokens, name="tokens"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/",
+        _not_found_as_404(token_revoke_view),
+        name="token_revoke",
+    ),
+]
