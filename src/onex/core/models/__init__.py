@@ -1,6 +1,7 @@
 """Core models, one module per concern; import here so Django sees them."""
 
 from onex.core.models.calendar import DayKind, HolidayNotice
+from onex.core.models.policy import PolicyScope, PolicyValue
 from onex.core.models.tokens import ApiToken
 from onex.core.models.units import NATIONAL_KINDS, Role, Unit, UnitKind, User
 
@@ -9,6 +10,8 @@ __all__ = [
     "ApiToken",
     "DayKind",
     "HolidayNotice",
+    "PolicyScope",
+    "PolicyValue",
     "Role",
     "Unit",
     "UnitKind",
