@@ -6,7 +6,10 @@ from django.http import HttpRequest
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    # Imported here: context processors load with the template engine, before apps are ready.
     from onex.core.navigation import menu_for
 
     actor = getattr(request, "actor", None)
-    return {"nav_menu": menu_for(actor) if actor is not None else []}
+    if actor is None:
+        return {"nav_menu": []}
+    return {"nav_menu": menu_for(actor, path=request.path)}

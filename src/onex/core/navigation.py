@@ -1,19 +1,111 @@
-"""Role-aware navigation: one place decides which menu entries an actor sees."""
+"""Role-aware navigation: one place decides which menu entries an actor sees.
+
+Entries name url patterns; an entry whose url name does not resolve (yet) is skipped, so the
+menu never links to a page that does not exist while apps are still being built. Permission is
+still enforced by each view; the menu only avoids offering what the actor cannot use.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from onex.core.actors import Actor
+from onex.core.models import NATIONAL_KINDS, UnitKind
+
+NATIONAL = frozenset(NATIONAL_KINDS)
+OFFICIALS = frozenset({*NATIONAL_KINDS, UnitKind.PROVINCE, UnitKind.CITY})
+ORGANISATIONS = frozenset({*OFFICIALS, UnitKind.ORG, UnitKind.SCHOOL})
+
+GROUP_WORK = _("业务工作")
+GROUP_SYSTEM = _("系统与账户")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A declared entry. ``kinds=None`` means every unit kind."""
+
+    label: str | Promise
+    url_name: str
+    group: str | Promise = GROUP_WORK
+    kinds: frozenset[str] | None = None
+    admin_only: bool = False
+    writers_only: bool = False
+
+    def visible_to(self, actor: Actor) -> bool:
+        if self.kinds is not None and actor.kind not in self.kinds:
+            return False
+        if self.admin_only and not actor.is_admin:
+            return False
+        return not (self.writers_only and not actor.can_write)
 
 
 @dataclass(frozen=True)
 class MenuItem:
+    """A resolved entry as the template shows it."""
+
     label: str
     url_name: str
+    url: str
+    group: str
+    active: bool = False
 
 
-def menu_for(actor: Actor) -> list[MenuItem]:
+# Order is display order; entries of one group stay together so the template can regroup.
+MENU: tuple[MenuEntry, ...] = (
+    MenuEntry(_("工作台"), "dashboard"),
+    MenuEntry(_("试点院校"), "pilots:school_list", kinds=OFFICIALS),
+    MenuEntry(_("批量导入"), "imports", kinds=ORGANISATIONS, writers_only=True),
+    MenuEntry(_("工作日历"), "calendar", GROUP_SYSTEM, kinds=ORGANISATIONS),
+    MenuEntry(
+        _("政策参数"), "policy", GROUP_SYSTEM, kinds=frozenset({*NATIONAL, UnitKind.PROVINCE})
+    ),
+    # Audit is for national and provincial admins only (issue 2).
+    MenuEntry(
+        _("审计日志"),
+        "audit",
+        GROUP_SYSTEM,
+        kinds=frozenset({*NATIONAL, UnitKind.PROVINCE}),
+        admin_only=True,
+    ),
+    MenuEntry(_("接口令牌"), "tokens", GROUP_SYSTEM, kinds=ORGANISATIONS),
+    MenuEntry(_("修改密码"), "password_change", GROUP_SYSTEM),
+)
+
+
+def _resolve(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _is_active(url: str, path: str) -> bool:
+    if url == "/":
+        return path == "/"
+    return path == url or path.startswith(url.rstrip("/") + "/")
+
+
+def menu_for(actor: Actor, *, path: str = "") -> list[MenuItem]:
     if not actor.is_authenticated:
         return []
-    return [MenuItem("工作台", "dashboard")]
+    items: list[MenuItem] = []
+    for entry in MENU:
+        if not entry.visible_to(actor):
+            continue
+        url = _resolve(entry.url_name)
+        if url is None:
+            continue
+        items.append(
+            MenuItem(
+                label=str(entry.label),
+                url_name=entry.url_name,
+                url=url,
+                group=str(entry.group),
+                active=_is_active(url, path),
+            )
+        )
+    return items

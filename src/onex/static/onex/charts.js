@@ -1,0 +1,59 @@
+/* onex: draw ECharts charts from JSON script tags.
+ *
+ * Markup: <div class="chart" data-chart="ID"></div> plus {{ data|json_script:"ID" }} with
+ * {title, seriesName, categories, values, kind: "bar"|"pie"}. Data stays in the page so the
+ * same numbers are also shown as a table for screen readers and keyboard users.
+ */
+(function () {
+  "use strict";
+  var PALETTE = ["#1f5bb8", "#2f9e8f", "#e0a030", "#c0504d", "#7a5cc2", "#4aa3df", "#8c9aa8"];
+
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function option(data) {
+    if (data.kind === "pie") {
+      return {
+        animation: !still,
+        color: PALETTE,
+        tooltip: { trigger: "item" },
+        legend: { bottom: 0, type: "scroll" },
+        series: [{
+          name: data.seriesName, type: "pie", radius: ["35%", "65%"],
+          data: data.categories.map(function (name, i) { return { name: name, value: data.values[i] }; }),
+        }],
+      };
+    }
+    return {
+      animation: !still,
+      color: PALETTE,
+      tooltip: { trigger: "axis" },
+      grid: { left: 40, right: 16, top: 24, bottom: 40, containLabel: true },
+      xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 6 ? 30 : 0 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ name: data.seriesName, type: "bar", data: data.values, barMaxWidth: 36, label: { show: true, position: "top" } }],
+    };
+  }
+
+  function draw(root) {
+    if (typeof echarts === "undefined") return;
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-chart"));
+      if (!source) return;
+      var chart = echarts.getInstanceByDom(el) || echarts.init(el);
+      chart.setOption(option(JSON.parse(source.textContent)), true);
+    });
+  }
+
+  var pending;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      document.querySelectorAll("[data-chart]").forEach(function (el) {
+        var chart = typeof echarts !== "undefined" && echarts.getInstanceByDom(el);
+        if (chart) chart.resize();
+      });
+    }, 150);
+  });
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { draw(event.target); });
+})();

@@ -1,0 +1,148 @@
+"""Landing dashboards and role-aware navigation, one persona per unit kind."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from onex.catalog.models import Batch, Certificate
+from onex.core.dashboard import dashboard_for
+from onex.core.navigation import MENU, MenuEntry, menu_for
+from tests.personas import Persona, Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client: Client, persona: Persona) -> str:
+    client.force_login(persona.user)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("ministry", "部级工作台"),
+        ("aggregator", "国家汇总工作台"),
+        ("gd", "省级工作台"),
+        ("gz_city", "市级工作台"),
+        ("org", "培训评价组织工作台"),
+        ("gd_school", "院校工作台"),
+        ("learner", "个人学习空间"),
+    ],
+)
+def test_each_kind_lands_on_its_own_dashboard(
+    client: Client, personas: Personas, name: str, heading: str
+) -> None:
+    html = page(client, getattr(personas, name))
+    assert heading in html
+    assert "待办" in html
+
+
+def test_province_dashboard_names_the_province_and_counts_only_its_schools(
+    client: Client, personas: Personas
+) -> None:
+    board = dashboard_for(actor=personas.gd.actor)
+    assert board.region == "广东省"
+    assert board.title == "省级工作台"
+    assert board.todos[0].count == 2  # Guangzhou and Shenzhen, not the Hubei school
+    assert board.chart is not None
+    assert sorted(board.chart.values) == [1, 1]
+    html = page(client, personas.gd)
+    assert "广东省" in html
+    assert 'id="dashboard-chart-data"' in html
+    assert "武汉" not in html
+
+
+def test_city_dashboard_counts_only_its_city(personas: Personas) -> None:
+    board = dashboard_for(actor=personas.gz_city.actor)
+    assert board.region == "广州市"
+    assert board.todos[0].count == 1
+
+
+def test_national_dashboard_charts_certificates_per_batch(personas: Personas) -> None:
+    batch = Batch.objects.create(number=1, published_on="2019-04-01")
+    Certificate.objects.create(code="C1", name="物流管理", org=personas.org_obj, batch=batch)
+    board = dashboard_for(actor=personas.ministry.actor)
+    assert board.chart is not None
+    assert board.chart.categories == ["第1批"]
+    assert board.chart.values == [1]
+    org_board = dashboard_for(actor=personas.org.actor)
+    assert org_board.figures[0].value == 1
+
+
+def test_school_dashboard_shows_its_own_school(client: Client, personas: Personas) -> None:
+    html = page(client, personas.gd_school)
+    assert "广州番禺职业技术学院" in html
+    assert "深圳职业技术学院" not in html
+
+
+def test_htmx_refresh_returns_the_todo_panel_only(client: Client, personas: Personas) -> None:
+    client.force_login(personas.gd.user)
+    response = client.get(reverse("dashboard"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="todo-panel"' in html
+    assert "<html" not in html
+
+
+def test_anonymous_is_redirected_to_login(client: Client) -> None:
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert "next=/" in response["Location"]
+
+
+def test_audit_entry_is_for_national_and_provincial_admins_only(personas: Personas) -> None:
+    audit = next(e for e in MENU if e.url_name == "audit")
+    assert audit.visible_to(personas.ministry.actor)
+    assert audit.visible_to(personas.gd.actor)
+    assert not audit.visible_to(personas.aggregator.actor)  # staff, not admin
+    assert not audit.visible_to(personas.gd_viewer.actor)
+    assert not audit.visible_to(personas.hb.actor)  # staff
+    assert not audit.visible_to(personas.gd_school.actor)  # admin, but of a school
+    assert not audit.visible_to(personas.org.actor)
+
+
+def test_menu_shows_audit_link_to_admins_when_the_page_exists(
+    client: Client, personas: Personas
+) -> None:
+    names = {item.url_name for item in menu_for(personas.gd.actor)}
+    try:
+        audit_url = reverse("audit")
+    except Exception:
+        pytest.skip("audit page not built yet")
+    assert "audit" in names
+    assert f'href="{audit_url}"' in page(client, personas.gd)
+    assert f'href="{audit_url}"' not in page(client, personas.gd_school)
+    assert "audit" not in {item.url_name for item in menu_for(personas.hb.actor)}
+
+
+def test_menu_skips_url_names_that_do_not_exist(personas: Personas, monkeypatch) -> None:
+    entries = (*MENU, MenuEntry("不存在", "no-such-page"))
+    monkeypatch.setattr("onex.core.navigation.MENU", entries)
+    names = [item.url_name for item in menu_for(personas.ministry.actor)]
+    assert "no-such-page" not in names
+    assert names[0] == "dashboard"
+
+
+def test_menu_marks_the_current_page(personas: Personas) -> None:
+    items = menu_for(personas.gd.actor, path="/")
+    assert [i.url_name for i in items if i.active] == ["dashboard"]
+
+
+def test_anonymous_gets_no_menu() -> None:
+    from onex.core.actors import Actor
+
+    assert menu_for(Actor.anonymous()) == []
+
+
+def test_layout_has_skip_link_language_switch_and_role(client: Client, personas: Personas) -> None:
+    html = page(client, personas.gd)
+    assert 'href="#main"' in html
+    assert 'action="/i18n/setlang/"' in html
+    assert 'value="en"' in html
+    assert "广东省教育厅" in html
+    assert "管理员" in html
