@@ -1,3 +1,110 @@
-from django.urls import URLPattern
+"""Audit pages: the scoped event list (filters, pagination, xlsx export) and an event's diff.
 
-urlpatterns: list[URLPattern] = []
+Views stay thin: they parse the filter form, call the selectors in ``onex.core.audit`` and
+render. Refusals: a non-admin gets 403 on every audit page, an event outside the actor's scope
+404 (the selector's NotFound).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+
+from onex.core.actors import Actor
+from onex.core.audit import (
+    audit_action_choices,
+    audit_diff,
+    audit_event_get,
+    audit_event_list,
+    audit_export_xlsx,
+)
+from onex.core.errors import Forbidden, NotFound
+from onex.core.models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    actor = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
+    since = forms.DateField(
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("全部")), *((a, a) for a in actions)]  # type: ignore[attr-defined]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
+    actor = _actor(request)
+    try:
+        actions = audit_action_choices(actor=actor)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    form = AuditFilterForm(request.GET or None, actions=actions)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    events = audit_event_list(
+        actor=actor,
+        q=data.get("q") or None,
+        action=data.get("action") or None,
+        actor_username=data.get("actor") or None,
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    return form, events
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form, events = _filtered(request)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    # One view for the page and the htmx fragment (filters swap only the table).
+    template = (
+        "core/audit_table.html" if getattr(request, "htmx", False) else "core/audit_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    _form, events = _filtered(request)
+    return audit_export_xlsx(events=events)
+
+
+@login_required
+def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    try:
+        event = audit_event_get(actor=_actor(request), seq=seq)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except NotFound:
+        raise Http404 from None
+    return render(request, "core/audit_detail.html", {"event": event, "diff": audit_diff(event)})
+
+
+urlpatterns: list[URLPattern] = [
+    path("audit/", audit_list, name="audit"),
+    path("audit/export.xlsx", audit_export, name="audit_export"),
+    path("audit/<int:seq>/", audit_detail, name="audit_detail"),
+]

@@ -1,0 +1,22 @@
+"""Scheduled audit maintenance. Must be imported at startup (CoreConfig.ready) so Huey sees it."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from onex.core.actors import Actor
+from onex.core.audit import audit_purge
+
+logger = logging.getLogger(__name__)
+
+
+# Daily at 03:17 (server time), off the hour to avoid colliding with other nightly jobs.
+@db_periodic_task(crontab(hour="3", minute="17"))
+def audit_purge_daily() -> None:
+    result = audit_purge(actor=Actor.system())
+    logger.info(
+        "audit purge: %s events removed, anchor at seq %s", result.purged, result.anchor_seq
+    )
