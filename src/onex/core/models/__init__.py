@@ -1,13 +1,18 @@
 """Core models, one module per concern; import here so Django sees them."""
 
+from onex.core.models.audit import GENESIS_HASH, AuditAnchor, AuditAppendOnlyError, AuditEvent
 from onex.core.models.calendar import DayKind, HolidayNotice
 from onex.core.models.policy import PolicyScope, PolicyValue
 from onex.core.models.tokens import ApiToken
 from onex.core.models.units import NATIONAL_KINDS, Role, Unit, UnitKind, User
 
 __all__ = [
+    "GENESIS_HASH",
     "NATIONAL_KINDS",
     "ApiToken",
+    "AuditAnchor",
+    "AuditAppendOnlyError",
+    "AuditEvent",
     "DayKind",
     "HolidayNotice",
     "PolicyScope",
