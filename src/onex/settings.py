@@ -237,6 +237,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Pages get that template, /api/ the JSON error body {code, rule, message, details}.
 AXES_LOCKOUT_CALLABLE = "onex.core.lockout.lockout_response"
+# The lock lasts 30 minutes from the 5th failure; retries while locked do not extend it, so
+# the "wait N minutes" message stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # Lock by username: locking by IP would lock out a whole school behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -195,6 +195,31 @@ def test_lock_is_still_on_29_minutes_after_the_last_failure(
     assert login(client, "gd-admin").status_code == 429
 
 
+def test_lockout_page_tells_the_minutes_left_and_sets_retry_after(
+    client: Client, personas: Personas
+) -> None:
+    fail_logins(client, "gd-admin", 5)
+    AccessAttempt.objects.filter(username="gd-admin").update(
+        attempt_time=timezone.now() - timedelta(minutes=20)
+    )
+    response = login(client, "gd-admin")
+    assert response.status_code == 429
+    assert "请 10 分钟后再试" in response.content.decode()
+    assert 540 <= int(response["Retry-After"]) <= 600
+
+
+def test_retrying_while_locked_does_not_extend_the_lock(client: Client, personas: Personas) -> None:
+    fail_logins(client, "gd-admin", 5)
+    AccessAttempt.objects.filter(username="gd-admin").update(
+        attempt_time=timezone.now() - timedelta(minutes=20)
+    )
+    fail_logins(client, "gd-admin", 3)  # while locked
+    AccessAttempt.objects.filter(username="gd-admin").update(
+        attempt_time=timezone.now() - timedelta(minutes=31)
+    )
+    assert login(client, "gd-admin").status_code == 302
+
+
 def test_admin_reset_unlocks_the_account_at_once(client: Client, personas: Personas) -> None:
     fail_logins(client, "gd-admin", 5)
     reset(username="gd-admin")

@@ -99,6 +99,8 @@ def test_token_endpoint_locks_after_five_failures_with_a_chinese_429(
     assert body["code"] == "locked_out"
     assert body["message"] == "登录失败次数过多，账户已被暂时锁定，请 30 分钟后再试。"
     assert body["details"]["cooloff_minutes"] == 30
+    assert body["details"]["retry_after_minutes"] == 30
+    assert response["Retry-After"] == "1800"
     assert not ApiToken.objects.exists()
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from axes.helpers import get_cool_off, get_failure_limit
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 LOCKOUT_STATUS = 429
@@ -25,9 +28,25 @@ def lockout_minutes(request: HttpRequest | None = None) -> int:
     return max(1, math.ceil(cool_off.total_seconds() / 60))
 
 
-def lockout_message(request: HttpRequest | None = None) -> str:
+def remaining_minutes(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+    """Minutes until the lock lifts: axes counts the cool-off from the latest failure."""
+    total = lockout_minutes(request)
+    cool_off = get_cool_off(request)
+    username = get_client_username(request, credentials)
+    if cool_off is None or not username:
+        return total
+    latest = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))[
+        "last"
+    ]
+    if latest is None:
+        return total
+    left = (latest + cool_off - timezone.now()).total_seconds()
+    return min(total, max(1, math.ceil(left / 60)))
+
+
+def lockout_message(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
     return _("登录失败次数过多，账户已被暂时锁定，请 %(minutes)d 分钟后再试。") % {
-        "minutes": lockout_minutes(request)
+        "minutes": remaining_minutes(request, credentials)
     }
 
 
@@ -35,10 +54,11 @@ def lockout_body(request: HttpRequest, credentials: dict[str, Any] | None = None
     return {
         "code": "locked_out",
         "rule": None,
-        "message": lockout_message(request),
+        "message": lockout_message(request, credentials),
         "details": {
             "failure_limit": get_failure_limit(request, credentials),
             "cooloff_minutes": lockout_minutes(request),
+            "retry_after_minutes": remaining_minutes(request, credentials),
         },
     }
 
@@ -53,10 +73,14 @@ def lockout_response(
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if is_api_request(request) or request.headers.get("x-requested-with") == "XMLHttpRequest":
-        return JsonResponse(lockout_body(request, credentials), status=LOCKOUT_STATUS)
-    context = {
-        "failure_limit": get_failure_limit(request, credentials),
-        "cooloff_minutes": lockout_minutes(request),
-        "lockout_message": lockout_message(request),
-    }
-    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=LOCKOUT_STATUS)
+        response: HttpResponse = JsonResponse(
+            lockout_body(request, credentials), status=LOCKOUT_STATUS
+        )
+    else:
+        context = {
+            "failure_limit": get_failure_limit(request, credentials),
+            "cooloff_minutes": remaining_minutes(request, credentials),
+        }
+        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=LOCKOUT_STATUS)
+    response["Retry-After"] = str(remaining_minutes(request, credentials) * 60)
+    return response

@@ -107,7 +107,7 @@ class ErrorOut(Schema):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
+    return request.actor  # type: ignore[attr-defined]
 
 
 def _token_out(token: ApiToken) -> dict[str, Any]:
@@ -134,7 +134,7 @@ def auth_token(request: HttpRequest, payload: TokenRequest) -> dict[str, Any]:
     # here exactly as on the login page.
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        raise LockedOut(lockout_message(request))
+        raise LockedOut(lockout_message(request, {"username": payload.username}))
     if not isinstance(user, User):
         raise InvalidCredentials(_("用户名或密码错误。"))
     actor = Actor.for_user(user, ip=client_ip(request))

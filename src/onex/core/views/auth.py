@@ -152,7 +152,7 @@ def _not_found_as_404(view: Any) -> Any:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+            return view(request, *args, **kwargs)
         except NotFound as exc:
             raise Http404(str(exc.message)) from None
 
