@@ -1,15 +1,40 @@
-"""Log filter that masks anything shaped like a resident ID number (PIPL: never in logs)."""
+"""Log filter that masks anything shaped like an ID number (PIPL: never in logs).
+
+Self-contained on purpose: settings.LOGGING loads it before the app registry is ready, so it
+must not import models (onex.core.personal does). The mask has the same shape as
+``personal.mask_id_number`` (``1101**********002X``), and an already masked number has
+stars in it, so it no longer matches and is kept as it is.
+
+Redaction errs on the side of masking: any 18-character run shaped like a resident ID, any
+standalone 15-digit run (first-generation IDs) and any Hong Kong/Macao permit number is
+masked, even when it is in fact something else.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_ID_NUMBER = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3}[0-9Xx])(?![0-9])")
+_PATTERNS = (
+    # 18-digit resident ID (last character may be X), not part of a longer digit run.
+    re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])"),
+    # 15-digit first-generation resident ID.
+    re.compile(r"(?<![0-9])[1-9][0-9]{14}(?![0-9])"),
+    # Hong Kong / Macao permit: H or M + 8 or 10 digits.
+    re.compile(r"(?<![0-9A-Za-z])[HMhm][0-9]{8}(?:[0-9]{2})?(?![0-9])"),
+)
+
+
+def _mask(match: re.Match[str]) -> str:
+    number = match.group(0)
+    keep = min(4, len(number) // 4)
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
 
 
 def redact(text: str) -> str:
-    return _ID_NUMBER.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], text)
+    for pattern in _PATTERNS:
+        text = pattern.sub(_mask, text)
+    return text
 
 
 class RedactPersonalData(logging.Filter):
@@ -18,8 +43,17 @@ class RedactPersonalData(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record is still logged, unredacted args dropped
             message = str(record.msg)
+            record.args = None
         redacted = redact(message)
         if redacted != message:
             record.msg = redacted
             record.args = None
+        # Tracebacks carry exception messages (e.g. a ValueError quoting the input). Formatters
+        # reuse exc_text when it is set, so rendering it here lets us redact it too.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
