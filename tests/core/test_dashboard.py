@@ -146,3 +146,33 @@ def test_layout_has_skip_link_language_switch_and_role(client: Client, personas:
     assert 'value="en"' in html
     assert "广东省教育厅" in html
     assert "管理员" in html
+
+
+def test_province_todo_warns_when_next_years_calendar_is_missing(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("onex.core.calendar.year_coverage", lambda year: "missing")
+    board = dashboard_for(actor=personas.gd.actor)
+    warning = next(t for t in board.todos if t.tone == "warning")
+    assert warning.deadline is not None
+    assert (warning.deadline.month, warning.deadline.day) == (12, 31)
+    assert str(warning.deadline.year + 1) in warning.title
+
+    monkeypatch.setattr("onex.core.calendar.year_coverage", lambda year: "package")
+    assert all(t.tone != "warning" for t in dashboard_for(actor=personas.gd.actor).todos)
+
+
+def test_failed_imports_of_own_unit_are_a_todo(personas: Personas) -> None:
+    from onex.core.models.imports import ImportJob
+
+    ImportJob.objects.create(
+        spec_name="schools",
+        unit=personas.gd.unit,
+        file="imports/x.xlsx",
+        file_name="x.xlsx",
+        sha256="0" * 64,
+        status="failed",
+    )
+    failed = [t for t in dashboard_for(actor=personas.gd.actor).todos if t.tone == "danger"]
+    assert [t.count for t in failed] == [1]
+    assert not [t for t in dashboard_for(actor=personas.hb.actor).todos if t.tone == "danger"]
