@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from onex.catalog.api import router as catalog_router
 from onex.core.api.audit import router as audit_router
 from onex.core.api.auth import api_auth
 from onex.core.api.auth import router as auth_router
@@ -90,3 +91,4 @@ api.add_router("/reference", reference_router)
 api.add_router("/imports", imports_router)
 api.add_router("/geo", geo_router)
 api.add_router("/pilots", pilots_router)
+api.add_router("/catalog", catalog_router)

@@ -67,7 +67,7 @@ def filing_input(**overrides: Any) -> FilingInput:
         "person_phone": "13800000000",
         "person_birth_date": dt.date(1949, 12, 1),
         "person_email": "lisi@example.com",
-        "person_id_number": ID_NUMBER,
+        "id_number": ID_NUMBER,
         "person_address": "北京市朝阳区",
         "org_profile": "物流行业培训评价组织。",
         "staff": [StaffMember(name="王五", phone="13900000000", duty="考务")],

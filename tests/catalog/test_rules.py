@@ -284,11 +284,11 @@ def test_r38_filing_for_one_certificate_does_not_cover_another(catalog: Catalog)
 
 def test_r38_incomplete_form_cannot_be_submitted(catalog: Catalog) -> None:
     catalog.sign_agreement()
-    filing = catalog.draft(exam_plan="", person_id_number="")
+    filing = catalog.draft(exam_plan="", id_number="")
     with pytest.raises(RuleViolation) as exc:
         filing_submit(actor=catalog.p.org.actor, filing=filing)
     assert exc.value.rule == "R38"
-    assert set(exc.value.details["missing"]) == {"exam_plan", "person_id_number"}
+    assert set(exc.value.details["missing"]) == {"exam_plan", "id_number"}
 
 
 def test_r38_org_cannot_file_another_orgs_certificate(catalog: Catalog) -> None:

@@ -7,7 +7,7 @@ Design notes:
   full (detail page, API) and never queried node by node, so one JSON column keeps each version an
   atomic snapshot and avoids three tables multiplied by versions. ``validate_standard_content``
   is the single schema check (services call it; the model's ``clean`` calls it too).
-- Certificate specialties are a JSON list of specialty names: the pilots app owns the school
+- Certificate specialties are specialty names, one per line: the pilots app owns the school
   specialty tables, and the catalogue only needs names to search and show.
 - New fields on pre-existing models are nullable or defaulted because demo data is written
   against the foundation models concurrently.
@@ -24,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from onex.core.personal import Gender, PersonalIdMixin
 
 
 class OrgType(models.TextChoices):
@@ -92,7 +94,9 @@ class Certificate(models.Model):
     position = models.PositiveSmallIntegerField(_("序号"), null=True, blank=True)
     field = models.CharField(_("所属领域"), max_length=64, blank=True, default="")
     description = models.TextField(_("证书简介"), blank=True, default="")
-    specialties = models.JSONField(_("面向专业"), default=list, blank=True)
+    # One specialty name per line. Text, not JSON: JSON columns escape Chinese on SQLite, so a
+    # substring search for a specialty would miss; text searches the same on both databases.
+    specialties = models.TextField(_("面向专业"), blank=True, default="")
     textbook_updated_on = models.DateField(_("教材最近更新日期"), null=True, blank=True)
     case_library_updated_on = models.DateField(_("案例库最近更新日期"), null=True, blank=True)
     question_bank_updated_on = models.DateField(_("题库最近更新日期"), null=True, blank=True)
@@ -104,6 +108,10 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def specialty_names(self) -> list[str]:
+        return [line.strip() for line in self.specialties.splitlines() if line.strip()]
 
 
 class Level(models.TextChoices):
@@ -265,11 +273,6 @@ class OrgAgreement(models.Model):
         return self.is_complete and self.terminated_on is None
 
 
-class Gender(models.TextChoices):
-    MALE = "male", _("男")
-    FEMALE = "female", _("女")
-
-
 class FilingStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("待审核")
@@ -277,13 +280,12 @@ class FilingStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-class OrgFiling(models.Model):
+class OrgFiling(PersonalIdMixin, models.Model):
     """An org's filing with a provincial department (form 附件3 of 晋教职成〔2020〕9号, R38).
 
-    The person in charge's ID number is sensitive (PIPL art. 28): it is stored only sealed by
-    onex.core.crypto, with a keyed hash for lookups and a masked copy for display; the clear
-    value never reaches the database, URLs, logs or the audit log. (When onex.core.personal's
-    ``PersonalIdMixin`` lands, the lead may swap these three fields for it.)
+    The person in charge's ID number (PIPL art. 28) comes from ``PersonalIdMixin``: sealed by
+    onex.core.crypto, a keyed hash for lookups, a masked copy for display; the clear value never
+    reaches the database, URLs, logs or the audit log.
     """
 
     org = models.ForeignKey(
@@ -300,13 +302,6 @@ class OrgFiling(models.Model):
     person_birth_date = models.DateField(_("出生年月"), null=True, blank=True)
     person_phone = models.CharField(_("联系电话"), max_length=32)
     person_email = models.EmailField(_("邮箱"), blank=True, default="")
-    person_id_number_sealed = models.BinaryField(
-        _("身份证号（加密）"), null=True, blank=True, editable=False
-    )
-    person_id_number_hash = models.CharField(
-        _("身份证号（检索摘要）"), max_length=64, blank=True, default="", db_index=True
-    )
-    person_id_number_masked = models.CharField(_("身份证号"), max_length=32, blank=True, default="")
     person_address = models.CharField(_("现住址"), max_length=300, blank=True, default="")
     org_profile = models.TextField(_("评价组织简介"), blank=True, default="")
     # [{"name": ..., "phone": ..., "duty": ...}], validated by the service.

@@ -54,7 +54,6 @@ def certificate_list(*, search: CatalogSearch | None = None) -> QuerySet[Certifi
     if search.batch is not None:
         qs = qs.filter(batch__number=search.batch)
     if search.specialty.strip():
-        # JSONField icontains searches the serialized list, i.e. any specialty name.
         qs = qs.filter(specialties__icontains=search.specialty.strip())
     return qs.order_by("batch__number", "position", "code")
 

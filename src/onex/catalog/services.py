@@ -22,7 +22,6 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import ric, uscc
 
 from onex.catalog.models import (
     AGREEMENT_CLAUSES,
@@ -46,12 +45,12 @@ from onex.catalog.models import (
     validate_standard_content,
 )
 from onex.catalog.queries import active_unauthorized_phrases
-from onex.core import crypto
 from onex.core.accounts import unit_create
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from onex.core.models import UnitKind
+from onex.core.personal import IdType, birth_date_from_resident_id, validate_credit_code
 from onex.geo.models import Division, DivisionLevel
 
 # --- permissions ---------------------------------------------------------------------------
@@ -86,10 +85,7 @@ def org_create(
     _require_ministry(actor)
     if org_type not in OrgType.values:
         raise InvalidInput(_("未知的组织类型。"), field="org_type")
-    try:
-        code = uscc.validate(credit_code)
-    except Exception:  # stdnum raises several ValidationError subclasses
-        raise InvalidInput(_("统一社会信用代码无效。"), field="credit_code") from None
+    code = validate_credit_code(credit_code)
     if Org.objects.filter(credit_code=code).exists():
         raise InvalidInput(_("该统一社会信用代码已登记。"), field="credit_code")
     if Org.objects.filter(name=name).exists():
@@ -229,13 +225,15 @@ def batch_create(*, actor: Actor, number: int, published_on: dt.date, document: 
     return batch
 
 
-def _clean_specialties(specialties: Iterable[str]) -> list[str]:
+def _clean_specialties(specialties: Iterable[str] | str) -> str:
+    if isinstance(specialties, str):
+        specialties = specialties.splitlines()
     seen: list[str] = []
     for raw in specialties:
         name = str(raw).strip()
         if name and name not in seen:
             seen.append(name)
-    return seen
+    return "\n".join(seen)
 
 
 def certificate_create(
@@ -248,7 +246,7 @@ def certificate_create(
     position: int | None = None,
     field: str = "",
     description: str = "",
-    specialties: Iterable[str] = (),
+    specialties: Iterable[str] | str = (),
 ) -> Certificate:
     _require_ministry(actor)
     code = code.strip()
@@ -513,13 +511,6 @@ def validate_authorization_letter(upload: File) -> str:
 
 # --- filings: R38 --------------------------------------------------------------------------
 
-_ID_CONTEXT = "catalog.orgfiling.person_id_number"
-_ID_HASH_PURPOSE = "id_number"
-
-
-def mask_id_number(value: str) -> str:
-    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
-
 
 @dataclass(frozen=True)
 class StaffMember:
@@ -530,15 +521,17 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class FilingInput:
-    """The fields of form 附件3 an org fills in. ``person_id_number`` is taken in clear once and
-    sealed at once; it is never echoed back."""
+    """The fields of form 附件3 an org fills in.
+
+    ``id_number`` (resident ID) is taken in clear once and sealed at once; never echoed back.
+    """
 
     person_name: str
     person_gender: str
     person_phone: str
     person_birth_date: dt.date | None = None
     person_email: str = ""
-    person_id_number: str = ""
+    id_number: str = ""
     person_address: str = ""
     org_profile: str = ""
     staff: Sequence[StaffMember | Mapping[str, str]] = field(default_factory=tuple)
@@ -580,21 +573,16 @@ def _apply_filing_input(filing: OrgFiling, data: FilingInput) -> None:
     filing.staff = _clean_staff(data.staff)
     filing.training_plan = data.training_plan
     filing.exam_plan = data.exam_plan
-    if data.person_id_number.strip():
-        try:
-            number = ric.validate(data.person_id_number.strip().upper())
-        except Exception:  # stdnum's ValidationError family; never echo the value
-            raise InvalidInput(_("身份证号无效。"), field="person_id_number") from None
-        birth = ric.get_birth_date(number)
+    if data.id_number.strip():
+        # Validation errors never echo the number (they reach API bodies and logs).
+        birth = birth_date_from_resident_id(data.id_number)
         if data.person_birth_date and (
             (birth.year, birth.month) != (data.person_birth_date.year, data.person_birth_date.month)
         ):
             raise InvalidInput(_("出生年月与身份证号不一致。"), field="person_birth_date")
         if filing.person_birth_date is None:
             filing.person_birth_date = birth
-        filing.person_id_number_sealed = crypto.encrypt(number, context=_ID_CONTEXT)
-        filing.person_id_number_hash = crypto.keyed_hash(number, purpose=_ID_HASH_PURPOSE)
-        filing.person_id_number_masked = mask_id_number(number)
+        filing.set_id_number(id_type=IdType.RESIDENT, value=data.id_number)
 
 
 def _audit_view(filing: OrgFiling) -> dict[str, Any]:
@@ -605,7 +593,7 @@ def _audit_view(filing: OrgFiling) -> dict[str, Any]:
         "certificate": filing.certificate_id,
         "status": filing.status,
         "person_name": filing.person_name,
-        "person_id_number": filing.person_id_number_masked,
+        "id_number": filing.id_number_masked,
         "has_letter": bool(filing.authorization_letter),
     }
 
@@ -720,7 +708,7 @@ def filing_missing_fields(filing: OrgFiling) -> list[str]:
         "person_gender": filing.person_gender,
         "person_birth_date": filing.person_birth_date,
         "person_phone": filing.person_phone,
-        "person_id_number": filing.person_id_number_hash,
+        "id_number": filing.id_number_hash,
         "person_address": filing.person_address,
         "org_profile": filing.org_profile.strip(),
         "staff": filing.staff,
@@ -765,7 +753,7 @@ def filing_submit(*, actor: Actor, filing: OrgFiling) -> OrgFiling:
 
 
 def _field_for(name: str) -> str:
-    return "person_id_number_masked" if name == "person_id_number" else name
+    return "id_number_masked" if name == "id_number" else name
 
 
 def _require_filing_province(actor: Actor, filing: OrgFiling) -> None:
