@@ -159,3 +159,92 @@ def test_holiday_notice_with_unknown_kind_is_refused(personas) -> None:  # type:
             actor=personas.ministry.actor, date=D(FUTURE, 1, 1), kind="party", name="元旦"
         )
     assert excinfo.value.field == "kind"
+
+
+# --- Pages and API -------------------------------------------------------------------------
+
+
+def test_calendar_page_shows_coverage_and_warns_for_a_missing_year(personas, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.gd_school.user)
+    response = client.get("/calendar/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "工作日计算器" in body
+    assert 'action="/calendar/notices/"' not in body  # the add form: national admins only
+    today = dt.date.today()
+    if year_coverage(today.year + 1) == "missing":
+        assert f"缺少 {today.year + 1} 年" in body
+
+
+def test_calendar_calculator_fragment_answers_htmx(personas, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.gd.user)
+    response = client.get(
+        "/calendar/", {"start": "2019-09-27", "n": "1"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert "2019-09-29" in body
+    response = client.get(
+        "/calendar/", {"start": "2019-09-27", "end": "2019-10-12"}, headers={"HX-Request": "true"}
+    )
+    assert "<strong>7</strong>" in response.content.decode()
+    response = client.get(
+        "/calendar/", {"start": f"{FUTURE}-03-02", "n": "3"}, headers={"HX-Request": "true"}
+    )
+    assert "估算" in response.content.decode()
+
+
+def test_ministry_adds_and_deletes_a_notice_through_the_page(personas, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.ministry.user)
+    assert 'action="/calendar/notices/"' in client.get("/calendar/").content.decode()
+    response = client.post(
+        "/calendar/notices/",
+        {"date": f"{FUTURE}-01-01", "kind": "holiday", "name": "元旦", "note": ""},
+    )
+    assert response.status_code == 302
+    notice = HolidayNotice.objects.get(date=D(FUTURE, 1, 1))
+    response = client.post(f"/calendar/notices/{notice.pk}/delete/")
+    assert response.status_code == 302
+    assert not HolidayNotice.objects.exists()
+
+
+def test_province_admin_gets_403_posting_a_notice_page(personas, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.gd.user)
+    response = client.post(
+        "/calendar/notices/", {"date": f"{FUTURE}-01-01", "kind": "holiday", "name": "元旦"}
+    )
+    assert response.status_code == 403
+
+
+def test_api_working_days_and_missing_year_error(personas, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.gd.user)
+    url = "/api/v1/reference/calendar/working-days"
+    response = client.get(url, {"start": "2019-09-30", "n": 7})
+    assert response.status_code == 200 and response.json()["end"] == "2019-10-15"
+    response = client.get(url, {"start": "2019-09-27", "end": "2019-10-12"})
+    assert response.json()["count"] == 7
+    response = client.get(url, {"start": f"{FUTURE}-03-02", "n": 3})
+    assert response.status_code == 422
+    assert response.json()["code"] == "calendar_data_missing"
+    assert str(FUTURE) in response.json()["message"]
+    response = client.get(url, {"start": f"{FUTURE}-03-02", "n": 3, "assume_weekends": True})
+    assert response.status_code == 200 and response.json()["estimated"] is True
+    assert response.json()["warnings"]
+    response = client.get("/api/v1/reference/calendar/coverage", {"year": FUTURE})
+    assert response.json()["coverage"] == "missing" and response.json()["warnings"]
+
+
+def test_api_holiday_notices_national_admin_only(personas, client) -> None:  # type: ignore[no-untyped-def]
+    url = "/api/v1/reference/calendar/holiday-notices"
+    payload = {"date": f"{FUTURE}-01-01", "kind": "holiday", "name": "元旦"}
+    client.force_login(personas.gd.user)
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    client.force_login(personas.ministry.user)
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    notice_id = response.json()["id"]
+    assert client.get(url, {"year": FUTURE}).json()[0]["kind_display"] == "放假"
+    response = client.delete(f"{url}/{notice_id}")
+    assert response.status_code == 204
+    assert client.delete(f"{url}/{notice_id}").status_code == 404

@@ -257,3 +257,74 @@ def test_database_refuses_a_row_whose_scope_does_not_match_its_target(provinces:
             value=1,
             effective_from=D(2020, 1, 1),
         )
+
+
+# --- Pages and API -------------------------------------------------------------------------
+
+
+def test_policy_page_shows_hubei_override_with_its_source(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+    call_command("seed_policy_profiles")
+    client.force_login(personas.ministry.user)
+    body = client.get("/policy/", {"province": HUBEI}).content.decode()
+    assert "30%" in body and "省级设置" in body and "R43" in body
+    body = client.get("/policy/").content.decode()
+    assert "50%" in body and "系统默认" in body
+
+
+def test_province_user_sees_own_profile_whatever_the_query(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+    call_command("seed_policy_profiles")
+    client.force_login(personas.hb_school.user)
+    body = client.get("/policy/", {"province": GUANGDONG}).content.decode()
+    assert "湖北" in body and "30%" in body
+
+
+def test_province_admin_edits_own_province_through_the_page(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.gd.user)
+    url = "/policy/r43.min_full_time_teachers/"
+    assert "R43" in client.get(url).content.decode()
+    response = client.post(url, {"value": "abc", "effective_from": "2020-01-01", "note": ""})
+    assert response.status_code == 422 and "整数" in response.content.decode()
+    response = client.post(url, {"value": "12", "effective_from": "2020-01-01", "note": "x"})
+    assert response.status_code == 302
+    assert policy_value("r43.min_full_time_teachers", province=division(GUANGDONG)) == 12
+    assert "12 人" in client.get(url).content.decode()  # history
+
+
+def test_school_cannot_post_the_policy_edit_page(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.gd_school.user)
+    response = client.post(
+        "/policy/r43.min_full_time_teachers/", {"value": "1", "effective_from": "2020-01-01"}
+    )
+    assert response.status_code == 403
+
+
+def test_api_profile_and_set(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+    call_command("seed_policy_profiles")
+    client.force_login(personas.gd.user)
+    response = client.get("/api/v1/reference/policy", {"province": HUBEI})
+    assert response.status_code == 200
+    entries = {e["key"]: e for e in response.json()["entries"]}
+    assert entries["r26.dual_qualified_ratio_min"]["value"] == "0.30"
+    assert entries["r26.dual_qualified_ratio_min"]["source"] == "province"
+    url = "/api/v1/reference/policy"
+    payload = {
+        "key": "r26.dual_qualified_ratio_min",
+        "value": "0.4",
+        "scope": "province",
+        "province": HUBEI,
+        "effective_from": "2021-01-01",
+    }
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    payload["province"] = GUANGDONG
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["value"] == "0.40"
+    payload["value"] = "lots"
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["details"]["field"] == "value"
+    client.force_login(personas.gd_school.user)
+    payload["value"] = "0.4"
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 403
