@@ -2,6 +2,7 @@
 
 from onex.core.models.audit import GENESIS_HASH, AuditAnchor, AuditAppendOnlyError, AuditEvent
 from onex.core.models.calendar import DayKind, HolidayNotice
+from onex.core.models.imports import ImportJob, ImportStatus
 from onex.core.models.policy import PolicyScope, PolicyValue
 from onex.core.models.tokens import ApiToken
 from onex.core.models.units import NATIONAL_KINDS, Role, Unit, UnitKind, User
@@ -15,6 +16,8 @@ __all__ = [
     "AuditEvent",
     "DayKind",
     "HolidayNotice",
+    "ImportJob",
+    "ImportStatus",
     "PolicyScope",
     "PolicyValue",
     "Role",

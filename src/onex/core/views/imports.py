@@ -1,3 +1,139 @@
-from django.urls import URLPattern
+"""Bulk import pages: spec list, upload page per spec, job page with live progress and errors."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from onex.core.actors import Actor
+from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.imports import (
+    ImportSpec,
+    get_spec,
+    import_job_get,
+    import_job_list,
+    import_submit,
+    job_error_rows,
+    job_status_message,
+    specs_for,
+)
+from onex.core.models import ImportStatus
+from onex.core.xlsx import export_response, template_response
+
+JOBS_SHOWN = 20
+ERRORS_SHOWN = 200  # the page shows the first errors; the xlsx download has all stored ones
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("选择文件"),
+        help_text=gettext_lazy("Excel 文件（.xlsx），第一行为列名。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls"}),
+    )
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _spec_or_404(name: str) -> ImportSpec:
+    try:
+        return get_spec(name)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def import_index(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(
+        request,
+        "core/import_index.html",
+        {"specs": specs_for(actor=actor), "jobs": import_job_list(actor=actor)[:JOBS_SHOWN]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_spec_page(request: HttpRequest, spec_name: str) -> HttpResponse:
+    actor = _actor(request)
+    spec = _spec_or_404(spec_name)
+    if not spec.allowed(actor=actor):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_submit(
+                actor=actor, spec_name=spec.name, uploaded_file=form.cleaned_data["file"]
+            )
+        except Forbidden:
+            raise PermissionDenied from None
+        except DomainError as exc:
+            form.add_error("file", str(exc.message))
+        else:
+            if job.is_repeat:
+                messages.info(request, job_status_message(job))
+            return redirect("import_job", job_id=job.pk)
+    jobs = import_job_list(actor=actor, spec_name=spec.name)[:JOBS_SHOWN]
+    return render(request, "core/import_spec.html", {"spec": spec, "form": form, "jobs": jobs})
+
+
+@login_required
+def import_template(request: HttpRequest, spec_name: str) -> HttpResponse:
+    return template_response(_spec_or_404(spec_name))
+
+
+@login_required
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    try:
+        job = import_job_get(actor=_actor(request), job_id=job_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        spec: ImportSpec | None = get_spec(job.spec_name)
+    except NotFound:
+        spec = None  # an importer removed since: the job stays readable
+    context = {
+        "job": job,
+        "spec": spec,
+        "message": job_status_message(job),
+        "errors": job.errors[:ERRORS_SHOWN],
+        "errors_hidden": max(0, job.error_count - min(len(job.errors), ERRORS_SHOWN)),
+        "is_failed": job.status == ImportStatus.FAILED,
+        "is_succeeded": job.status == ImportStatus.SUCCEEDED,
+    }
+    # One view for page and fragment: htmx polls for the status block only.
+    if getattr(request, "htmx", False):
+        return render(request, "core/import_job_status.html", context)
+    return render(request, "core/import_job.html", context)
+
+
+@login_required
+def import_job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+    try:
+        job = import_job_get(actor=_actor(request), job_id=job_id)
+    except NotFound:
+        raise Http404 from None
+    return export_response(
+        filename=f"{_('导入错误')}-{job.pk}.xlsx",
+        headers=[_("行号"), _("列"), _("错误信息")],
+        rows=job_error_rows(job),
+        sheet=_("错误清单"),
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("imports/", import_index, name="imports"),
+    path("imports/job/<int:job_id>/", import_job, name="import_job"),
+    path("imports/job/<int:job_id>/errors.xlsx", import_job_errors, name="import_job_errors"),
+    path("imports/<slug:spec_name>/", import_spec_page, name="import_spec"),
+    path("imports/<slug:spec_name>/template.xlsx", import_template, name="import_template"),
+]

@@ -1,0 +1,830 @@
+"""Bulk input framework: import specs, streaming xlsx validation, jobs, submission and run.
+
+An importer is an ``ImportSpec`` subclass registered with ``register_spec``::
+
+    @register_spec
+    class SchoolSpec(ImportSpec):
+        name = "schools"
+        title = _("试点院校")
+        columns = (
+            Column("code", _("学校标识码"), parse=TextParser(max_length=10), text=True,
+                   example="4144012345"),
+            Column("name", _("学校名称"), parse=TextParser(max_length=200), example="…"),
+            Column("note", _("备注"), required=False),
+        )
+        unique_key = ("code",)                 # duplicates within the file are row errors
+
+        def allowed(self, *, actor): ...       # who may import (403 otherwise)
+        def prepare(self, *, actor): ...       # preload lookups once, passed to validate_row
+        def validate_row(self, values, *, actor, context): ...  # raise CellError(msg, column=key)
+        def apply(self, rows, *, actor, job): ...  # write; already inside ONE transaction
+
+Flow: ``import_submit`` checks permission and file type, stores the file, creates an
+``ImportJob`` (or returns the live/succeeded job of the same file: idempotent re-upload) and
+enqueues ``run_import_job`` on commit. The task (``import_run``) streams the sheet through
+python-calamine, parses every cell, collects every error as (Excel row, column header, message)
+and only when there is none calls ``spec.apply`` in one transaction with the audit record.
+Importers live in each app's ``importers.py`` or ``xlsx.py``; both are autodiscovered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import IO, Any, ClassVar, TypeVar
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+from onex.core.actors import Actor
+from onex.core.audit import audit_record
+from onex.core.errors import DomainError, InvalidInput, NotFound
+from onex.core.models import ImportJob, ImportStatus, Role
+from onex.core.scoping import fetch
+
+logger = logging.getLogger(__name__)
+
+ERRORS_CAP = 1000  # errors stored per job; error_count keeps the true number
+PROGRESS_EVERY = 200  # rows between progress writes (one UPDATE each)
+HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in official forms
+MAX_FILE_BYTES: int = getattr(settings, "ONEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+_XLSX_MAGIC = b"PK\x03\x04"  # zip: xlsx, xlsm, ods
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy xls
+_INVISIBLE = re.compile(r"[\s\u3000\u200b\ufeff]+")
+
+
+def zh(text: str | Promise) -> str:
+    """The zh-hans text of a (lazy) msgid: headers and choices are matched in Chinese."""
+    with override("zh-hans"):
+        return str(text)
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class CellError(Exception):
+    """Raised by a parser or ``validate_row``: this cell (or row) is wrong, and why.
+
+    ``column`` is a column key; parsers leave it empty (the framework knows the column).
+    """
+
+    def __init__(self, message: str | Promise, *, column: str = "") -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.column = column
+
+
+class RowErrors(Exception):
+    """Several errors of one row at once, from ``validate_row``."""
+
+    def __init__(self, errors: Iterable[CellError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(e.message for e in self.errors))
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reported problem. ``row`` is the Excel row number the user sees; None: whole file."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportFileError(InvalidInput):
+    """The file as a whole cannot be imported (wrong type, empty, missing columns…)."""
+
+    code = "import_file_invalid"
+
+
+class ImportRejected(DomainError):
+    """Raised by ``apply`` when a write-time check fails; everything is rolled back."""
+
+    code = "import_rejected"
+    status = 422
+
+    def __init__(self, errors: Sequence[RowError], message: str | Promise = "") -> None:
+        super().__init__(message or _("导入被拒绝，未写入任何数据。"))
+        self.errors = list(errors)
+
+
+# --- parsers ------------------------------------------------------------------------------------
+
+
+class Parser:
+    """A cell parser: returns the Python value or raises ``CellError``. Empty cells never arrive."""
+
+    help: str | Promise = ""
+
+    def __call__(self, value: Any) -> Any:
+        return value
+
+    def describe(self) -> str:
+        return str(self.help)
+
+
+class TextParser(Parser):
+    def __init__(
+        self, *, max_length: int | None = None, pattern: str | None = None, help: str = ""
+    ) -> None:
+        self.max_length = max_length
+        self.pattern = re.compile(pattern) if pattern else None
+        self.help = help
+
+    def __call__(self, value: Any) -> str:
+        if isinstance(value, float):
+            # Excel keeps 15 significant digits: an 18-digit ID typed as a number is already
+            # corrupted, so refuse it rather than import wrong digits.
+            if value.is_integer() and abs(value) < 1e15:
+                value = int(value)
+            else:
+                raise CellError(_("该单元格是数字格式，位数过多已失真，请设置为文本格式后重新填写"))
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        text = str(value).strip()
+        if self.max_length is not None and len(text) > self.max_length:
+            raise CellError(_("不能超过 %(n)d 个字符") % {"n": self.max_length})
+        if self.pattern is not None and not self.pattern.fullmatch(text):
+            raise CellError(_("格式不正确") + (f"：{self.help}" if self.help else ""))
+        return text
+
+    def describe(self) -> str:
+        parts = [str(self.help)] if self.help else [_("文本")]
+        if self.max_length:
+            parts.append(_("不超过 %(n)d 个字符") % {"n": self.max_length})
+        return "，".join(parts)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class DateParser(Parser):
+    def __init__(self, *, min_year: int = 1900, max_year: int = 2100) -> None:
+        self.min_year = min_year
+        self.max_year = max_year
+
+    def __call__(self, value: Any) -> dt.date:
+        day: dt.date | None = None
+        if isinstance(value, dt.datetime):
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            # A date cell without date formatting arrives as Excel's serial day number.
+            if 1 <= value < 2958466:
+                day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        else:
+            text = str(value).strip()
+            for fmt in _DATE_FORMATS:
+                try:
+                    day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date)
+                    break
+                except ValueError:
+                    continue
+        if day is None:
+            raise CellError(_("日期格式不正确，应为 2025-10-01 这样的日期"))
+        if not self.min_year <= day.year <= self.max_year:
+            raise CellError(
+                _("日期应在 %(a)d 年至 %(b)d 年之间") % {"a": self.min_year, "b": self.max_year}
+            )
+        return day
+
+    def describe(self) -> str:
+        return _("日期，如 2025-10-01（也可用 2025/10/1、2025年10月1日）")
+
+
+class ChoiceParser(Parser):
+    """One of a set of choices, written as its Chinese label (or the stored value)."""
+
+    def __init__(self, choices: Iterable[tuple[str, str | Promise]]) -> None:
+        self.choices = [(value, zh(label)) for value, label in choices]
+        self.lookup: dict[str, str] = {}
+        for value, label in choices:
+            self.lookup[zh(label)] = value
+            self.lookup[str(label)] = value
+            self.lookup[value] = value
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _value, label in self.choices]
+
+    def __call__(self, value: Any) -> str:
+        key = _INVISIBLE.sub("", str(value))
+        if key not in self.lookup:
+            raise CellError(_("应为以下之一：%(choices)s") % {"choices": "、".join(self.labels)})
+        return self.lookup[key]
+
+    def describe(self) -> str:
+        return _("从以下选项中选择：%(choices)s") % {"choices": "、".join(self.labels)}
+
+
+class IntegerParser(Parser):
+    def __init__(self, *, min_value: int | None = None, max_value: int | None = None) -> None:
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def __call__(self, value: Any) -> int:
+        try:
+            number = Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            raise CellError(_("应为整数")) from None
+        if number != number.to_integral_value():
+            raise CellError(_("应为整数"))
+        result = int(number)
+        if self.min_value is not None and result < self.min_value:
+            raise CellError(_("不能小于 %(n)d") % {"n": self.min_value})
+        if self.max_value is not None and result > self.max_value:
+            raise CellError(_("不能大于 %(n)d") % {"n": self.max_value})
+        return result
+
+    def describe(self) -> str:
+        return _("整数")
+
+
+class DecimalParser(Parser):
+    """Money and ratios: Decimal, never float (the float from the cell is read via its repr)."""
+
+    def __init__(self, *, places: int = 2, min_value: Decimal | None = None) -> None:
+        self.places = places
+        self.min_value = min_value
+
+    def __call__(self, value: Any) -> Decimal:
+        try:
+            number = Decimal(str(value).strip().replace(",", "").replace("¥", ""))
+        except InvalidOperation:
+            raise CellError(_("应为数字")) from None
+        if not number.is_finite():
+            raise CellError(_("应为数字"))
+        quantum = Decimal(1).scaleb(-self.places)
+        if number != number.quantize(quantum):
+            raise CellError(_("最多 %(n)d 位小数") % {"n": self.places})
+        if self.min_value is not None and number < self.min_value:
+            raise CellError(_("不能小于 %(n)s") % {"n": self.min_value})
+        return number.quantize(quantum)
+
+    def describe(self) -> str:
+        return _("数字，最多 %(n)d 位小数") % {"n": self.places}
+
+
+class BooleanParser(ChoiceParser):
+    def __init__(self) -> None:
+        super().__init__([("1", "是"), ("0", "否")])
+
+    def __call__(self, value: Any) -> bool:  # type: ignore[override]
+        if isinstance(value, bool):
+            return value
+        return super().__call__(value) == "1"
+
+
+# --- specs --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str | Promise  # Chinese msgid; the file is matched on this text
+    parse: Callable[[Any], Any] = field(default_factory=TextParser)
+    required: bool = True
+    help: str | Promise = ""  # format description for the 说明 sheet; default: the parser's
+    example: str | Promise = ""
+    aliases: tuple[str, ...] = ()  # other header texts accepted (older templates)
+    text: bool = False  # format the template column as text (codes, ID numbers)
+    width: int = 0
+    default: Any = None  # value of an empty optional cell
+
+    @property
+    def header_zh(self) -> str:
+        return zh(self.header)
+
+    @property
+    def choices(self) -> list[str]:
+        return self.parse.labels if isinstance(self.parse, ChoiceParser) else []
+
+    def describe(self) -> str:
+        if self.help:
+            return str(self.help)
+        describe = getattr(self.parse, "describe", None)
+        return describe() if callable(describe) else ""
+
+
+@dataclass
+class ParsedRow:
+    number: int  # Excel row number
+    values: dict[str, Any]
+
+
+class ImportSpec:
+    """Base class of an importer. Subclass, set the class attributes, register."""
+
+    name: ClassVar[str]
+    title: ClassVar[str | Promise]
+    description: ClassVar[str | Promise] = ""
+    columns: ClassVar[Sequence[Column]]
+    unique_key: ClassVar[tuple[str, ...]] = ()
+    max_rows: ClassVar[int] = 50_000
+
+    @property
+    def sheet_title(self) -> str:
+        return zh(self.title)
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def allowed(self, *, actor: Actor) -> bool:
+        """Whether ``actor`` may run this import. Default: any writer of any unit."""
+        return actor.can_write
+
+    def check_permission(self, *, actor: Actor) -> None:
+        actor.require(self.allowed(actor=actor), _("您无权执行此导入。"))
+
+    def prepare(self, *, actor: Actor) -> Any:
+        """Load once what ``validate_row`` needs (lookups by code); the result is its context."""
+        return None
+
+    def validate_row(self, values: dict[str, Any], *, actor: Actor, context: Any) -> None:
+        """Cross-column checks of one parsed row; raise ``CellError``/``RowErrors``."""
+
+    def apply(self, rows: list[ParsedRow], *, actor: Actor, job: ImportJob) -> dict[str, Any]:
+        """Write the valid rows. Runs inside one transaction; return a JSON summary."""
+        raise NotImplementedError
+
+    def instructions(self) -> list[str]:
+        lines = [
+            _("填写说明："),
+            _("1. 请在第一个工作表中填写，第一行为列名，请勿修改列名；列的顺序可以调整。"),
+            _("2. 标为红色的列为必填项。"),
+            _(
+                "3. 整个文件全部校验通过后才会写入；有错误时不会写入任何数据，"
+                "请按错误清单修改后重新上传。"
+            ),
+            _("4. 重复上传已成功导入的同一文件不会重复导入。"),
+        ]
+        if self.description:
+            lines.append(str(self.description))
+        return lines
+
+
+_REGISTRY: dict[str, ImportSpec] = {}
+_discovered = False
+
+S = TypeVar("S", bound=type[ImportSpec])
+
+
+def register_spec(spec: S) -> S:
+    """Class decorator: register an ``ImportSpec`` subclass under its ``name``."""
+    instance = spec()
+    existing = _REGISTRY.get(instance.name)
+    if existing is not None and type(existing).__qualname__ != spec.__qualname__:
+        raise ValueError(f"import spec {instance.name!r} registered twice")
+    _REGISTRY[instance.name] = instance
+    return spec
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        # Importers live next to their app's models; import them on first use.
+        autodiscover_modules("importers")
+        _discovered = True
+
+
+def all_specs() -> list[ImportSpec]:
+    _discover()
+    return sorted(_REGISTRY.values(), key=lambda s: s.name)
+
+
+def get_spec(name: str) -> ImportSpec:
+    _discover()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise NotFound(_("没有这种导入类型。")) from None
+
+
+def specs_for(*, actor: Actor) -> list[ImportSpec]:
+    return [spec for spec in all_specs() if spec.allowed(actor=actor)]
+
+
+# --- reading and validation ---------------------------------------------------------------------
+
+
+def _normalize_header(value: Any) -> str:
+    text = _INVISIBLE.sub("", str(value))
+    # Users mark required columns themselves ("日期*", "日期（必填）"); accept that.
+    text = re.sub(r"[（(]必填[)）]$", "", text)
+    return text.rstrip("*＊")
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not _INVISIBLE.sub("", value))
+
+
+def _clean(value: Any) -> Any:
+    return value.strip().strip("\u3000\u200b\ufeff") if isinstance(value, str) else value
+
+
+@dataclass
+class ValidationResult:
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # capped at ERRORS_CAP
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    total_rows: int = 0
+
+    def add(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < ERRORS_CAP:
+            self.errors.append(error)
+
+
+def _open_rows(source: IO[bytes] | bytes) -> tuple[Iterator[list[Any]], int]:
+    """The first visible worksheet's rows (index 0 is Excel row 1) and its last row number."""
+    data = source if isinstance(source, bytes) else source.read()
+    if not data:
+        raise ImportFileError(_("文件为空。"))
+    try:
+        workbook = CalamineWorkbook.from_filelike(BytesIO(data))
+        visible = [
+            meta.name
+            for meta in workbook.sheets_metadata
+            if str(meta.visible).endswith("Visible") and "WorkSheet" in str(meta.typ)
+        ]
+        sheet = workbook.get_sheet_by_name(visible[0]) if visible else None
+    except PasswordError:
+        raise ImportFileError(_("文件已加密，请取消密码保护后重新上传。")) from None
+    except (CalamineError, ValueError, OSError):
+        raise ImportFileError(
+            _("无法读取该文件，请上传 Excel 文件（.xlsx），可从本页下载导入模板。")
+        ) from None
+    if sheet is None:
+        raise ImportFileError(_("文件中没有工作表。"))
+    end = sheet.end
+    # python-calamine yields rows from sheet row 0 even when the used range starts lower, so
+    # the enumerate index + 1 is the row number Excel shows.
+    return iter(sheet.iter_rows()), (end[0] + 1 if end else 0)
+
+
+def validate_file(
+    *,
+    spec: ImportSpec,
+    source: IO[bytes] | bytes,
+    actor: Actor,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ValidationResult:
+    """Read and check every row; never writes. File-level problems raise ImportFileError."""
+    rows, last_row = _open_rows(source)
+    result = ValidationResult()
+
+    # Header: the first row (within the first few non-empty ones) naming a known column.
+    accepted: dict[str, Column] = {}
+    for column in spec.columns:
+        for text in (column.header_zh, str(column.header), *column.aliases):
+            accepted[_normalize_header(text)] = column
+    header_row = 0
+    header: list[Any] | None = None
+    seen_non_empty = 0
+    for index, cells in enumerate(rows):
+        if all(_is_empty(c) for c in cells):
+            continue
+        seen_non_empty += 1
+        if any(_normalize_header(c) in accepted for c in cells if not _is_empty(c)):
+            header_row, header = index + 1, cells
+            break
+        if seen_non_empty >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        if seen_non_empty == 0:
+            raise ImportFileError(_("文件为空。"))
+        raise ImportFileError(
+            _("未找到表头。第一行应为列名：%(headers)s。请使用导入模板。")
+            % {"headers": "、".join(c.header_zh for c in spec.columns)}
+        )
+
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for position, cell in enumerate(header):
+        if _is_empty(cell):
+            continue
+        matched = accepted.get(_normalize_header(cell))
+        if matched is None:
+            unknown.append(str(cell).strip())
+        elif matched.key in positions:
+            raise ImportFileError(_("列“%(h)s”出现了两次。") % {"h": matched.header_zh})
+        else:
+            positions[matched.key] = position
+    missing = [c.header_zh for c in spec.columns if c.required and c.key not in positions]
+    if missing:
+        raise ImportFileError(_("缺少必需的列：%(cols)s。") % {"cols": "、".join(missing)})
+    if unknown:
+        result.warnings.append(_("以下列未识别，已忽略：%(cols)s。") % {"cols": "、".join(unknown)})
+
+    estimate = max(0, last_row - header_row)
+    context = spec.prepare(actor=actor)
+    seen_keys: dict[tuple[Any, ...], int] = {}
+    key_header = spec.column(spec.unique_key[0]).header_zh if spec.unique_key else ""
+    processed = 0
+    data_rows = 0
+    for offset, cells in enumerate(rows):
+        number = header_row + offset + 1
+        processed += 1
+        if on_progress is not None and processed % PROGRESS_EVERY == 0:
+            on_progress(processed, max(estimate, processed))
+        if all(_is_empty(c) for c in cells):
+            continue
+        data_rows += 1
+        if data_rows > spec.max_rows:
+            raise ImportFileError(
+                _("文件超过 %(n)d 行的上限，请拆分后分批导入。") % {"n": spec.max_rows}
+            )
+        values: dict[str, Any] = {}
+        row_ok = True
+        for column in spec.columns:
+            at = positions.get(column.key)
+            raw = cells[at] if at is not None and at < len(cells) else None
+            if _is_empty(raw):
+                if column.required:
+                    result.add(RowError(number, column.header_zh, _("必填项不能为空")))
+                    row_ok = False
+                values[column.key] = column.default
+                continue
+            try:
+                values[column.key] = column.parse(_clean(raw))
+            except CellError as exc:
+                result.add(RowError(number, column.header_zh, exc.message))
+                row_ok = False
+        if not row_ok:
+            continue
+        if spec.unique_key:
+            key = tuple(values[k] for k in spec.unique_key)
+            first = seen_keys.setdefault(key, number)
+            if first != number:
+                result.add(RowError(number, key_header, _("与第 %(n)d 行重复") % {"n": first}))
+                continue
+        try:
+            spec.validate_row(values, actor=actor, context=context)
+        except CellError as exc:
+            result.add(RowError(number, _header_of(spec, exc.column), exc.message))
+            continue
+        except RowErrors as exc:
+            for error in exc.errors:
+                result.add(RowError(number, _header_of(spec, error.column), error.message))
+            continue
+        result.rows.append(ParsedRow(number=number, values=values))
+    if data_rows == 0:
+        raise ImportFileError(_("文件中没有数据行（表头下方为空）。"))
+    result.total_rows = data_rows
+    if on_progress is not None:
+        on_progress(processed, processed)
+    return result
+
+
+def _header_of(spec: ImportSpec, key: str) -> str:
+    if not key:
+        return ""
+    try:
+        return spec.column(key).header_zh
+    except KeyError:
+        return key
+
+
+# --- selectors ----------------------------------------------------------------------------------
+
+
+def import_jobs_visible(*, actor: Actor) -> QuerySet[ImportJob]:
+    """Jobs of the actor's own unit (an import's file belongs to the unit that sent it)."""
+    qs = ImportJob.objects.select_related("user", "unit")
+    if actor.is_system:
+        return qs
+    if actor.unit is not None:
+        return qs.filter(unit=actor.unit)
+    if actor.user is not None:
+        return qs.filter(Q(unit__isnull=True) & Q(user=actor.user))
+    return qs.none()
+
+
+def import_job_get(*, actor: Actor, job_id: int) -> ImportJob:
+    return fetch(import_jobs_visible(actor=actor), pk=job_id)
+
+
+def import_job_list(*, actor: Actor, spec_name: str | None = None) -> QuerySet[ImportJob]:
+    qs = import_jobs_visible(actor=actor)
+    return qs.filter(spec_name=spec_name) if spec_name else qs
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+def _file_sha256(uploaded: File) -> str:
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def _check_file(uploaded: File) -> None:
+    size = uploaded.size or 0
+    if size == 0:
+        raise ImportFileError(_("文件为空。"), field="file")
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("文件过大（上限 %(mb)d MB），请拆分后分批导入。")
+            % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+            field="file",
+        )
+    uploaded.seek(0)
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    if not (head.startswith(_XLSX_MAGIC) or head.startswith(_XLS_MAGIC)):
+        raise ImportFileError(
+            _("文件类型不正确，请上传 Excel 文件（.xlsx）。CSV、WPS 等格式请先另存为 .xlsx。"),
+            field="file",
+        )
+
+
+def _live_job(*, spec_name: str, actor: Actor, sha256: str) -> ImportJob | None:
+    qs = ImportJob.objects.filter(spec_name=spec_name, sha256=sha256).exclude(
+        status=ImportStatus.FAILED
+    )
+    qs = qs.filter(unit=actor.unit) if actor.unit is not None else qs.filter(unit__isnull=True)
+    return qs.order_by("-created_at").first()
+
+
+def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> ImportJob:
+    """Accept an upload and queue it; the same file again returns the existing job.
+
+    Re-uploading a file that succeeded (or is still running) for the same spec and unit is a
+    no-op: the existing job comes back with ``is_repeat = True``. After a failure it runs again.
+    """
+    spec = get_spec(spec_name)
+    spec.check_permission(actor=actor)
+    _check_file(uploaded_file)
+    sha256 = _file_sha256(uploaded_file)
+
+    existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
+    if existing is not None:
+        existing.is_repeat = True
+        return existing
+
+    job = ImportJob(
+        spec_name=spec.name,
+        user=actor.user,
+        unit=actor.unit,
+        ip=actor.ip,
+        file_name=(uploaded_file.name or "upload.xlsx")[-255:],
+        file_size=uploaded_file.size or 0,
+        sha256=sha256,
+    )
+    job.file.save(job.file_name, uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+            transaction.on_commit(lambda: _enqueue(job.pk))
+    except IntegrityError:
+        # A concurrent upload of the same file won the unique constraint: answer with its job.
+        job.file.delete(save=False)
+        existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
+        if existing is None:
+            raise
+        existing.is_repeat = True
+        return existing
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from onex.core.tasks import run_import_job
+
+    run_import_job(job_id)
+
+
+def _job_actor(job: ImportJob) -> Actor:
+    """The submitter acting for the unit the job was submitted for."""
+    user = job.user
+    return Actor(
+        user=user,
+        unit=job.unit,
+        role=user.role if user is not None and user.is_active else Role.VIEWER,
+        ip=job.ip,
+    )
+
+
+def _finish_failed(job: ImportJob, errors: Sequence[RowError], count: int) -> None:
+    job.status = ImportStatus.FAILED
+    job.errors = [e.as_dict() for e in errors[:ERRORS_CAP]]
+    job.error_count = count
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "errors",
+            "error_count",
+            "warnings",
+            "total_rows",
+            "processed_rows",
+            "finished_at",
+        ]
+    )
+
+
+def import_run(*, job_id: int) -> ImportJob | None:
+    """Validate and apply one job (the Huey task's body). Returns None if already taken."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.VALIDATING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None  # another worker has it, or it already ran: tasks may be delivered twice
+    job = ImportJob.objects.select_related("user", "unit").get(pk=job_id)
+    actor = _job_actor(job)
+
+    def progress(processed: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=processed, total_rows=total)
+        job.processed_rows, job.total_rows = processed, total
+
+    try:
+        spec = get_spec(job.spec_name)
+        # Checked again: the role may have changed while the job waited in the queue.
+        spec.check_permission(actor=actor)
+        with job.file.open("rb") as handle:
+            result = validate_file(spec=spec, source=handle, actor=actor, on_progress=progress)
+        job.warnings = result.warnings
+        if result.error_count:
+            _finish_failed(job, result.errors, result.error_count)
+            return job
+        job.status = ImportStatus.APPLYING
+        job.save(update_fields=["status", "warnings"])
+        with transaction.atomic():
+            summary = spec.apply(result.rows, actor=actor, job=job) or {}
+            job.status = ImportStatus.SUCCEEDED
+            job.summary = {"rows": result.total_rows, **summary}
+            job.total_rows = job.processed_rows = max(job.processed_rows, job.total_rows)
+            job.finished_at = timezone.now()
+            job.save(
+                update_fields=["status", "summary", "total_rows", "processed_rows", "finished_at"]
+            )
+            audit_record(
+                actor=actor,
+                action="import.succeeded",
+                target=job,
+                new={
+                    "spec": job.spec_name,
+                    "file_name": job.file_name,
+                    "sha256": job.sha256,
+                    **job.summary,
+                },
+            )
+    except ImportRejected as exc:
+        errors = exc.errors or [RowError(None, "", str(exc.message))]
+        _finish_failed(job, errors, len(errors))
+    except DomainError as exc:
+        _finish_failed(job, [RowError(None, "", str(exc.message))], 1)
+    except Exception:
+        logger.exception("import job %s crashed", job_id)
+        message = _("导入时发生内部错误，未写入任何数据。请联系管理员（任务编号 %(id)d）。")
+        _finish_failed(job, [RowError(None, "", message % {"id": job_id})], 1)
+    return job
+
+
+def job_status_message(job: ImportJob) -> str:
+    """One sentence for the page and the API."""
+    if job.is_repeat and job.status == ImportStatus.SUCCEEDED:
+        return _("该文件已于 %(at)s 成功导入，本次未重复导入。") % {
+            "at": timezone.localtime(job.finished_at or job.created_at).strftime("%Y-%m-%d %H:%M")
+        }
+    if job.is_repeat:
+        return _("该文件正在导入中，请勿重复上传。")
+    if job.status == ImportStatus.SUCCEEDED:
+        return _("导入成功，共 %(n)d 行。") % {"n": job.summary.get("rows", job.total_rows)}
+    if job.status == ImportStatus.FAILED:
+        return _("导入失败，共 %(n)d 处错误，未写入任何数据。") % {"n": job.error_count}
+    return str(job.get_status_display())
+
+
+def job_error_rows(job: ImportJob) -> Iterator[tuple[Any, str, str]]:
+    for error in job.errors:
+        yield (error.get("row") or "", error.get("column") or "", error.get("message") or "")
+
+
+def upsert_summary(created: int, updated: int, unchanged: int) -> dict[str, int]:
+    return {"created": created, "updated": updated, "unchanged": unchanged}
