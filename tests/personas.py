@@ -109,6 +109,6 @@ class Personas:
         self.sz_school_obj = make_school("深圳职业技术学院", "4144030001", "440000", "440300")
         self.hb_school_obj = make_school("武汉职业技术学院", "4142012345", "420000", "420100")
         self.hb_school = make_user("hb-school", self.hb_school_obj.unit)
-        self.org_obj = make_org("北京中物联物流采购培训中心", "91110000MA00000000")
+        self.org_obj = make_org("北京中物联物流采购培训中心", "91110000MA0000000H")
         self.org = make_user("org-admin", self.org_obj.unit)
         self.learner = make_user("learner", make_unit(UnitKind.LEARNER, "张三"), Role.STAFF)
