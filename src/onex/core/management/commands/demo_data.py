@@ -1,0 +1,27 @@
+"""Load the demo data (idempotent): reference divisions, units, catalogue, schools, accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onex.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+from onex.geo.loader import DivisionDataMissing
+
+
+class Command(BaseCommand):
+    help = "Create the demo data that is missing; running it again changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            report = load_demo_data(log=lambda message: self.stderr.write(message))
+        except DivisionDataMissing as exc:
+            raise CommandError(str(exc)) from exc
+        created = ", ".join(f"{key} {n}" for key, n in sorted(report.created.items()) if n)
+        self.stdout.write(f"Demo data: created {created or 'nothing (already loaded)'}")
+        for refusal in report.refusals:
+            self.stdout.write(f"Refused as intended: {refusal}")
+        if options["verbosity"] >= 1:
+            names = ", ".join(account.username for account in DEMO_ACCOUNTS)
+            self.stdout.write(f"Demo accounts ({DEMO_PASSWORD}): {names}")
