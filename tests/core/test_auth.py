@@ -309,3 +309,29 @@ def test_password_change_page_needs_login(client: Client, db: None) -> None:
     response = client.get(reverse("password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+# --- the real audit chain ----------------------------------------------------------------------
+
+
+def test_login_logout_and_password_change_land_in_the_audit_chain(
+    client: Client, personas: Personas
+) -> None:
+    from onex.core.models import AuditEvent
+
+    user = personas.gd.user
+    login(client, "gd-admin")
+    new = "a-much-longer-passphrase-2024"
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    client.post(reverse("logout"))
+    events = AuditEvent.objects.filter(action__startswith="auth.", target_id=str(user.pk))
+    assert list(events.order_by("seq").values_list("action", flat=True)) == [
+        "auth.login",
+        "auth.password_change",
+        "auth.logout",
+    ]
+    assert all(e.actor_id == user.pk and e.ip == "127.0.0.1" for e in events)
+    assert new not in str(list(events.values("old", "new")))

@@ -426,3 +426,36 @@ def test_tokens_page_revoke_by_get_is_refused(client: Client, personas: Personas
     client.force_login(personas.gd.user)
     token, _secret = issue(personas.gd)
     assert client.get(reverse("token_revoke", args=[token.pk])).status_code == 405
+
+
+def test_token_issue_and_revoke_land_in_the_audit_chain_without_the_secret(
+    client: Client, personas: Personas
+) -> None:
+    from onex.core.models import AuditEvent
+
+    secret = get_token(client, "gd-admin").json()["token"]
+    token = ApiToken.objects.get(user=personas.gd.user)
+    client.delete(f"{API}/auth/tokens/{token.pk}", **bearer(secret))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="auth.")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["auth.login", "auth.token_issue", "auth.token_revoke"]
+    dumped = str(list(AuditEvent.objects.values()))
+    assert secret not in dumped
+    assert token.key_hash not in dumped
+
+
+def test_openapi_documents_the_auth_endpoints_and_the_bearer_scheme(
+    client: Client, db: None
+) -> None:
+    schema = client.get(f"{API}/openapi.json").json()
+    paths = schema["paths"]
+    assert "/api/v1/auth/token" in paths
+    assert "/api/v1/me" in paths
+    assert {"get", "post"} <= set(paths["/api/v1/auth/tokens"])
+    assert "delete" in paths["/api/v1/auth/tokens/{token_id}"]
+    assert "security" not in paths["/api/v1/auth/token"]["post"]
+    schemes = schema["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
