@@ -498,3 +498,23 @@ def test_concurrent_appends_stay_linear_on_postgresql() -> None:
     assert AuditEvent.objects.count() == 60
     result = audit_verify_chain()
     assert result.ok and result.count == 60
+
+
+def test_daily_purge_task_purges_with_the_retention(personas: Personas) -> None:
+    from onex.core.audit_tasks import audit_purge_daily
+
+    now = timezone.now()
+    _fresh_chain()
+    old = _record_at(now - dt.timedelta(days=365), personas.gd.actor, 2)
+    audit_purge_daily.call_local()
+    assert AuditAnchor.objects.get().anchor_seq == old[-1].seq
+    assert audit_verify_chain().ok
+
+
+def test_audit_page_suggests_actions_and_filters_by_prefix(personas: Personas) -> None:
+    audit_record(actor=personas.gd_school.actor, action="school.update")
+    audit_record(actor=personas.gd_school.actor, action="school.delete")
+    client = client_for(personas.ministry)
+    response = client.get(reverse("audit"), {"action": "school."})
+    assert response.context["page"].paginator.count == 2
+    assert '<datalist id="audit-actions">' in response.content.decode()

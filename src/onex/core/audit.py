@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpResponse
@@ -469,10 +470,23 @@ def audit_event_get(*, actor: Actor, seq: int) -> AuditEvent:
     return fetch(audit_event_list(actor=actor), seq=seq)
 
 
+_ACTIONS_CACHE_KEY = "onex:audit:actions"
+
+
 def audit_action_choices(*, actor: Actor) -> list[str]:
-    return list(
-        audit_event_list(actor=actor).order_by("action").values_list("action", flat=True).distinct()
-    )
+    """The action names for the filter menu.
+
+    Unscoped and cached: action names are code constants, not data of any jurisdiction, and a
+    DISTINCT over millions of events on every page view would cost a full index scan.
+    """
+    _audit_scope(actor)  # refuse non-admins before anything else
+    actions = cache.get(_ACTIONS_CACHE_KEY)
+    if actions is None:
+        actions = list(
+            AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        )
+        cache.set(_ACTIONS_CACHE_KEY, actions, 600)
+    return list(actions)
 
 
 @dataclass(frozen=True)

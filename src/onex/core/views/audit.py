@@ -35,7 +35,14 @@ PAGE_SIZE = 50
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
-    action = forms.ChoiceField(label=_("操作"), required=False)
+    # Free text with suggestions (a datalist), not a closed choice: "unit." filters every unit
+    # action by prefix, and a just-introduced action is filterable before the cache refreshes.
+    action = forms.CharField(
+        label=_("操作"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"list": "audit-actions"}),
+    )
     actor = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
     since = forms.DateField(
         label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -44,31 +51,25 @@ class AuditFilterForm(forms.Form):
         label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("全部")), *((a, a) for a in actions)]  # type: ignore[attr-defined]
-
 
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
-    actor = _actor(request)
+    form = AuditFilterForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     try:
-        actions = audit_action_choices(actor=actor)
+        events = audit_event_list(
+            actor=_actor(request),
+            q=data.get("q") or None,
+            action=data.get("action") or None,
+            actor_username=data.get("actor") or None,
+            since=data.get("since"),
+            until=data.get("until"),
+        )
     except Forbidden as exc:
         raise PermissionDenied(str(exc.message)) from None
-    form = AuditFilterForm(request.GET or None, actions=actions)
-    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    events = audit_event_list(
-        actor=actor,
-        q=data.get("q") or None,
-        action=data.get("action") or None,
-        actor_username=data.get("actor") or None,
-        since=data.get("since"),
-        until=data.get("until"),
-    )
     return form, events
 
 
@@ -78,12 +79,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
     # One view for the page and the htmx fragment (filters swap only the table).
-    template = (
-        "core/audit_table.html" if getattr(request, "htmx", False) else "core/audit_list.html"
-    )
-    return render(request, template, context)
+    if getattr(request, "htmx", False):
+        return render(request, "core/audit_table.html", context)
+    context["actions"] = audit_action_choices(actor=_actor(request))
+    return render(request, "core/audit_list.html", context)
 
 
 @login_required
