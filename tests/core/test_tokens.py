@@ -459,3 +459,25 @@ def test_openapi_documents_the_auth_endpoints_and_the_bearer_scheme(
     assert "security" not in paths["/api/v1/auth/token"]["post"]
     schemes = schema["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_tokens_page_shows_field_errors_to_htmx_with_a_swappable_status(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.gd.user)
+    response = client.post(reverse("tokens"), {"name": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "field-error" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_tokens_page_revoke_through_htmx_returns_the_updated_panel(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.gd.user)
+    token, _secret = issue(personas.gd)
+    response = client.post(reverse("token_revoke", args=[token.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="tokens-panel">')
+    assert "已撤销" in html

@@ -109,12 +109,10 @@ def _tokens_response(
         "form": form or TokenCreateForm(),
         "new_secret": new_secret,
     }
-    template = (
-        "registration/_tokens_panel.html"
-        if getattr(request, "htmx", False)
-        else "registration/tokens.html"
-    )
-    return render(request, template, context, status=status)
+    if getattr(request, "htmx", False):
+        # htmx does not swap 4xx responses by default; the panel with its field errors must show.
+        return render(request, "registration/_tokens_panel.html", context)
+    return render(request, "registration/tokens.html", context, status=status)
 
 
 @login_required
