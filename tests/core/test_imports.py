@@ -423,3 +423,15 @@ def test_export_response_keeps_chinese_filename_and_text_stays_text() -> None:
         ["名称", "金额", "日期"],
         ['=HYPERLINK("x")', 12.5, dt.date(2030, 1, 2)],
     ]
+
+
+def test_import_index_lists_only_the_imports_the_actor_may_run(
+    personas: Personas, client: Client
+) -> None:
+    client.force_login(personas.ministry.user)
+    assert f"/imports/{SPEC}/" in client.get("/imports/").content.decode()
+
+    client.force_login(personas.gd.user)
+    page = client.get("/imports/")
+    assert page.status_code == 200
+    assert f"/imports/{SPEC}/" not in page.content.decode()
