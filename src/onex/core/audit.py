@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -509,35 +508,8 @@ def audit_diff(event: AuditEvent) -> list[DiffRow]:
 
 
 # --- xlsx export --------------------------------------------------------------------------------
-# A small local writer: the shared ``onex.core.xlsx`` export helper did not exist when this was
-# written; switch to it once it lands.
 
 AUDIT_EXPORT_LIMIT = 100_000
-
-
-def _xlsx_response(
-    *, filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    import xlsxwriter  # imported here: only exports need it
-
-    buffer = io.BytesIO()
-    # constant_memory writes rows as they come, so a large export does not hold every cell.
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
-    ws = book.add_worksheet(sheet)
-    bold = book.add_format({"bold": True})
-    for col, header in enumerate(headers):
-        ws.write_string(0, col, str(header), bold)
-    for r, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            # write_string everywhere: a value starting with "=" must never become a formula.
-            ws.write_string(r, col, "" if value is None else str(value))
-    book.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _json_text(value: Any) -> str:
@@ -545,6 +517,9 @@ def _json_text(value: Any) -> str:
 
 
 def audit_export_xlsx(*, events: QuerySet[AuditEvent]) -> HttpResponse:
+    """The filtered events as xlsx (at most AUDIT_EXPORT_LIMIT rows, newest first)."""
+    from onex.core.xlsx import export_response  # imported here: only exports need XlsxWriter
+
     headers = [
         _("序号"),
         _("时间"),
@@ -558,25 +533,23 @@ def audit_export_xlsx(*, events: QuerySet[AuditEvent]) -> HttpResponse:
         _("IP 地址"),
         _("哈希"),
     ]
-    tz = timezone.get_current_timezone()
-
-    def rows() -> Iterator[list[Any]]:
-        for e in events[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=2000):
-            yield [
-                e.seq,
-                e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_username,
-                e.unit_name,
-                e.action,
-                e.target_type,
-                e.target_id,
-                _json_text(e.old),
-                _json_text(e.new),
-                e.ip,
-                e.hash,
-            ]
-
+    rows = (
+        (
+            e.seq,
+            e.at,
+            e.actor_username,
+            e.unit_name,
+            e.action,
+            e.target_type,
+            e.target_id,
+            _json_text(e.old),
+            _json_text(e.new),
+            e.ip,
+            e.hash,
+        )
+        for e in events[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=2000)
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx_response(
-        filename=f"audit-{stamp}.xlsx", sheet="audit", headers=headers, rows=rows()
+    return export_response(
+        filename=f"{_('审计日志')}-{stamp}.xlsx", headers=headers, rows=rows, sheet=_("审计日志")
     )
