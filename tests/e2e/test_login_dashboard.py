@@ -97,6 +97,19 @@ def test_demo_gd_logs_in_and_sees_the_province_dashboard(
     page.locator("[data-chart] canvas").first.wait_for(state="visible")
     page.screenshot(path=str(shots / "onex-dashboard.png"), full_page=True)
 
+    # Keyboard: the first Tab lands on the skip link, which moves focus to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    # htmx (served locally) refreshes the to-do panel in place with the CSRF header set.
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as hx:
+        page.get_by_role("button", name="刷新").click()
+    assert hx.value.ok
+    assert hx.value.request.headers.get("x-csrftoken")
+    page.get_by_role("heading", name="待办").wait_for()
+
     page.get_by_role("button", name="English", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
