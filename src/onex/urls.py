@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("", include("onex.core.urls")),
     path("pilots/", include("onex.pilots.urls")),
+    path("catalog/", include("onex.catalog.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,394 @@
+"""Catalogue pages: the public catalogue and org pages (no login), provincial filing review and
+the org's filing and notice pages. Views parse, call a query or a service, and render; one view
+serves the full page and its htmx fragment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onex.catalog import queries, services
+from onex.catalog.forms import (
+    CatalogSearchForm,
+    FilingForm,
+    NoticeForm,
+    ReturnForm,
+    add_domain_error,
+)
+from onex.catalog.models import Certificate, FilingStatus, Level, OrgFiling
+from onex.core.actors import Actor
+from onex.core.errors import DomainError, NotFound
+from onex.core.models import UnitKind
+
+try:
+    from onex.core.xlsx import export_response
+except ImportError:  # pragma: no cover - the shared xlsx module is written concurrently
+    export_response = None  # type: ignore[assignment]
+
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _template(request: HttpRequest, page: str, fragment: str) -> str:
+    return fragment if getattr(request, "htmx", False) else page
+
+
+# --- public catalogue ----------------------------------------------------------------------
+
+
+def _search(form: CatalogSearchForm) -> queries.CatalogSearch:
+    data = form.cleaned_data if form.is_valid() else {}
+    return queries.CatalogSearch(
+        q=data.get("q") or "",
+        org=data.get("org") or "",
+        batch=data.get("batch"),
+        specialty=data.get("specialty") or "",
+    )
+
+
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogSearchForm(request.GET or None)
+    certificates = queries.certificate_list(search=_search(form))
+    if request.GET.get("format") == "xlsx":
+        return _export_catalog(certificates)
+    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "batches": queries.batch_list()}
+    return render(
+        request, _template(request, "catalog/list.html", "catalog/list_table.html"), context
+    )
+
+
+def _ceiling(certificate: Certificate, level: str) -> Any:
+    for row in certificate.levels.all():  # prefetched by the query
+        if row.level == level:
+            return row.cost_ceiling
+    return None
+
+
+def _export_catalog(certificates: Iterable[Certificate]) -> HttpResponse:
+    headers = [
+        _("批次"),
+        _("序号"),
+        _("证书代码"),
+        _("证书名称"),
+        _("培训评价组织"),
+        _("所属领域"),
+        _("面向专业"),
+        _("初级成本上限（元）"),
+        _("中级成本上限（元）"),
+        _("高级成本上限（元）"),
+    ]
+    rows = (
+        [
+            c.batch.number,
+            c.position,
+            c.code,
+            c.name,
+            c.org.name,
+            c.field,
+            "、".join(c.specialty_names),
+            *(_ceiling(c, level) for level in (Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR)),
+        ]
+        for c in certificates
+    )
+    if export_response is not None:
+        return export_response(
+            filename=_("职业技能等级证书目录"), headers=headers, rows=rows, sheet=_("证书目录")
+        )
+    return _fallback_xlsx(headers, rows)
+
+
+def _fallback_xlsx(headers: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
+    # Used only while onex.core.xlsx is missing; same columns, no styling.
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    for index, row in enumerate(rows, start=1):
+        sheet.write_row(index, 0, ["" if v is None else str(v) for v in row])
+    workbook.close()
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="catalog.xlsx"'
+    return response
+
+
+def _or_404(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except NotFound:
+        raise Http404 from None
+
+
+def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = _or_404(lambda: queries.certificate_get(code=code))
+    standard = queries.certificate_current_standard(certificate)
+    tree = []
+    if standard is not None:
+        labels = dict(Level.choices)
+        tree = [
+            {"level": level, "label": labels[level], "areas": standard.content.get(level, [])}
+            for level in (Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR)
+            if standard.content.get(level)
+        ]
+    context = {
+        "certificate": certificate,
+        "levels": queries.certificate_levels(certificate),
+        "standard": standard,
+        "tree": tree,
+    }
+    return render(request, "catalog/certificate_detail.html", context)
+
+
+def org_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    page = Paginator(queries.org_list(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _template(request, "catalog/org_list.html", "catalog/org_table.html"),
+        {"page_obj": page, "q": q},
+    )
+
+
+def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _or_404(lambda: queries.org_get(pk=pk))
+    actor = _actor(request)
+    context = {
+        "org": org,
+        "certificates": queries.certificate_list(search=queries.CatalogSearch(org=str(org.pk))),
+        "notices": queries.org_notices(org=org)[:20],
+        "agreement": queries.org_current_agreement(org),
+        "can_act": services.org_can_act(org),
+        "is_member": actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id,
+    }
+    return render(request, "catalog/org_detail.html", context)
+
+
+# --- filings -------------------------------------------------------------------------------
+
+
+@login_required
+def filing_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    status = request.GET.get("status", "")
+    if status not in FilingStatus.values:
+        # A province lands on its to-do list: filings awaiting its decision.
+        status = (
+            FilingStatus.SUBMITTED if actor.kind == UnitKind.PROVINCE and not request.GET else ""
+        )
+    filings = queries.filing_list(actor=actor, status=status)
+    page = Paginator(filings, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "status": status,
+        "statuses": FilingStatus.choices,
+        "org": queries.org_for_actor(actor),
+        "to_review": queries.filings_to_review(actor=actor).count()
+        if actor.kind == UnitKind.PROVINCE
+        else None,
+    }
+    return render(
+        request,
+        _template(request, "catalog/filing_list.html", "catalog/filing_table.html"),
+        context,
+    )
+
+
+@login_required
+def filing_new(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    org = queries.org_for_actor(actor)
+    if org is None:
+        raise Http404
+    form = FilingForm(request.POST or None, request.FILES or None, org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = services.filing_create(
+                actor=actor,
+                org=org,
+                province=form.cleaned_data["province"],
+                certificate=form.cleaned_data["certificate"],
+                data=form.filing_input(),
+                letter=form.cleaned_data.get("authorization_letter"),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("备案草稿已保存。"))
+            return redirect("catalog:filing_detail", pk=filing.pk)
+    return render(request, "catalog/filing_form.html", {"form": form, "org": org})
+
+
+@login_required
+def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    org = queries.org_for_actor(actor)
+    if org is None or org.pk != filing.org_id:
+        raise Http404
+    form = FilingForm(
+        request.POST or None,
+        request.FILES or None,
+        org=org,
+        initial=FilingForm.initial_for(filing),
+    )
+    # Province and certificate are fixed once drafted: a new pair is a new filing.
+    for name in ("province", "certificate"):
+        form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.filing_update(
+                actor=actor,
+                filing=filing,
+                data=form.filing_input(),
+                letter=form.cleaned_data.get("authorization_letter"),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("备案已保存。"))
+            return redirect("catalog:filing_detail", pk=filing.pk)
+    return render(request, "catalog/filing_form.html", {"form": form, "org": org, "filing": filing})
+
+
+_ACTION_LABELS = {
+    "create": _("创建备案"),
+    "update": _("修改备案"),
+    "letter": _("上传授权函"),
+    "submit": _("提交备案"),
+    "accept": _("备案通过"),
+    "return": _("退回备案"),
+}
+
+
+def _timeline(filing: OrgFiling) -> list[dict[str, Any]]:
+    labels = dict(FilingStatus.choices)
+    return [
+        {
+            "at": e.at,
+            "action": _ACTION_LABELS.get(e.action, e.action),
+            "actor": " · ".join(x for x in (e.unit.name if e.unit else "", str(e.user or "")) if x),
+            "reason": e.reason,
+            "status": e.to_status,
+            "status_label": labels.get(e.to_status, e.to_status),
+        }
+        for e in filing.events.select_related("unit", "user")
+    ]
+
+
+@login_required
+def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    is_member = actor.kind == UnitKind.ORG and actor.unit_id == filing.org.unit_id
+    is_reviewer = actor.kind == UnitKind.PROVINCE and actor.province_id == filing.province_id
+    editable = filing.status in (FilingStatus.DRAFT, FilingStatus.RETURNED)
+    context = {
+        "filing": filing,
+        "timeline": _timeline(filing),
+        "can_edit": is_member and actor.can_write and editable,
+        "can_review": is_reviewer and actor.can_write and filing.status == FilingStatus.SUBMITTED,
+        "missing": services.filing_missing_fields(filing) if is_member and editable else [],
+        "return_form": ReturnForm(),
+    }
+    return render(request, "catalog/filing_detail.html", context)
+
+
+def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = _actor(request)
+    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    try:
+        if action == "submit":
+            services.filing_submit(actor=actor, filing=filing)
+            messages.success(request, _("备案已提交，等待省级教育行政部门审核。"))
+        elif action == "accept":
+            services.filing_accept(actor=actor, filing=filing)
+            messages.success(request, _("备案已通过。"))
+        else:
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.filing_return(actor=actor, filing=filing, reason=str(reason))
+            messages.success(request, _("备案已退回。"))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        # 403/409/422 refusals are shown on the detail page with the rule ID.
+        prefix = f"[{exc.rule}] " if exc.rule else ""
+        messages.error(request, f"{prefix}{exc.message}")
+    return redirect("catalog:filing_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def filing_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "submit")
+
+
+@login_required
+@require_POST
+def filing_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "accept")
+
+
+@login_required
+@require_POST
+def filing_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "return")
+
+
+@login_required
+def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve the authorization letter only to actors who may see the filing (not via MEDIA)."""
+    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=_actor(request), pk=pk))
+    if not filing.authorization_letter:
+        raise Http404
+    handle = filing.authorization_letter.open("rb")
+    suffix = PurePath(filing.authorization_letter.name).suffix
+    response = FileResponse(handle, as_attachment=True, filename=f"authorization{suffix}")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- notices -------------------------------------------------------------------------------
+
+
+@login_required
+def notice_new(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    org = queries.org_for_actor(actor)
+    if org is None:
+        raise Http404
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_publish(
+                actor=actor,
+                org=org,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("通知已发布。"))
+            return redirect("catalog:org_detail", pk=org.pk)
+    return render(request, "catalog/notice_form.html", {"form": form, "org": org})
