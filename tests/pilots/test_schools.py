@@ -277,3 +277,61 @@ def test_api_unknown_city_is_422(client: Client, personas: Personas) -> None:
     )
     assert response.status_code == 422
     assert response.json()["details"]["field"] == "city"
+
+
+# --- registration page ---------------------------------------------------------------------------
+
+
+def test_register_page_creates_a_school(client: Client, personas: Personas) -> None:
+    login(client, personas.gd)
+    url = reverse("pilots:school_register")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "name": "广东轻工职业技术学院",
+            "code": "4144012349",
+            "school_type": "higher_vocational",
+            "city": "440100",
+        },
+    )
+    school = School.objects.get(code="4144012349")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("pilots:school_detail", args=[school.pk])
+
+
+def test_r25_register_page_shows_the_rule_at_the_field(client: Client, personas: Personas) -> None:
+    login(client, personas.gd)
+    response = client.post(
+        reverse("pilots:school_register"),
+        {
+            "name": "广州市工贸技师学院",
+            "code": "3144012349",
+            "school_type": "technical",
+            "city": "440100",
+        },
+    )
+    assert response.status_code == 200
+    assert "R25" in response.content.decode()
+    assert not School.objects.filter(code="3144012349").exists()
+
+
+def test_register_page_offers_only_own_province_cities(client: Client, personas: Personas) -> None:
+    login(client, personas.gd)
+    response = client.post(
+        reverse("pilots:school_register"),
+        {
+            "name": "武汉某学校",
+            "code": "4142012349",
+            "school_type": "higher_vocational",
+            "city": "420100",
+        },
+    )
+    assert response.status_code == 200
+    assert not School.objects.filter(code="4142012349").exists()
+
+
+def test_register_page_is_403_for_viewers_and_cities(client: Client, personas: Personas) -> None:
+    for persona in (personas.gd_viewer, personas.gz_city):
+        login(client, persona)
+        assert client.get(reverse("pilots:school_register")).status_code == 403

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onex.core.actors import Actor
-from onex.core.errors import NotFound
-from onex.pilots import selectors
-from onex.pilots.models import School
+from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.models import UnitKind
+from onex.geo.models import Division, DivisionLevel
+from onex.pilots import selectors, services
+from onex.pilots.models import School, SchoolType
 
 try:
     from onex.core.xlsx import export_response
@@ -61,6 +67,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
         "options": selectors.school_filter_options(actor=actor),
         # Only national actors span provinces; others would see a one-item province filter.
         "show_province": actor.is_national,
+        "can_register": _may_register(actor),
     }
     template = (
         "pilots/school_table.html" if getattr(request, "htmx", False) else "pilots/school_list.html"
@@ -113,3 +120,56 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     return render(request, "pilots/school_detail.html", {"school": school})
+
+
+def _may_register(actor: Actor) -> bool:
+    # Offer the form only to actors the service would accept somewhere; it checks again.
+    return actor.is_system or (
+        actor.is_admin and (actor.is_national or actor.kind == UnitKind.PROVINCE)
+    )
+
+
+class SchoolRegisterForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("学校名称"), max_length=200)
+    code = forms.CharField(
+        label=gettext_lazy("学校标识码"),
+        max_length=10,
+        help_text=gettext_lazy("10 位数字"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{10}"}),
+    )
+    # Technical schools stay in the list so that choosing one shows the R25 refusal at the field.
+    school_type = forms.ChoiceField(label=gettext_lazy("学校类型"), choices=SchoolType.choices)
+    city = forms.ModelChoiceField(
+        label=gettext_lazy("城市"), queryset=Division.objects.none(), to_field_name="code"
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cities = Division.objects.filter(level=DivisionLevel.CITY).select_related("parent")
+        if not actor.is_national:
+            cities = cities.filter(parent_id=actor.province_id)
+        self.fields["city"].queryset = cities  # type: ignore[attr-defined]
+        self.fields["city"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda d: f"{d.parent.name} · {d.name}" if actor.is_national else d.name
+        )
+
+
+@login_required
+def school_register(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not _may_register(actor):
+        raise PermissionDenied
+    form = SchoolRegisterForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.school_register(actor=actor, **form.cleaned_data)
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from None
+        except DomainError as exc:
+            message = f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, message)
+        else:
+            messages.success(request, _("已登记学校：%(name)s") % {"name": school.name})
+            return redirect("pilots:school_detail", pk=school.pk)
+    return render(request, "pilots/school_register.html", {"form": form})
