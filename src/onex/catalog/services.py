@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -728,9 +728,7 @@ def filing_submit(*, actor: Actor, filing: OrgFiling) -> OrgFiling:
         require_org_agreement(locked.org)  # R18
         missing = filing_missing_fields(locked)
         if missing:
-            labels = [
-                str(OrgFiling._meta.get_field(_field_for(name)).verbose_name) for name in missing
-            ]
+            labels = [_field_label(name) for name in missing]
             raise RuleViolation(
                 "R38",
                 _("备案表不完整，请补充：%(fields)s") % {"fields": "、".join(labels)},
@@ -752,8 +750,10 @@ def filing_submit(*, actor: Actor, filing: OrgFiling) -> OrgFiling:
     return locked
 
 
-def _field_for(name: str) -> str:
-    return "id_number_masked" if name == "id_number" else name
+def _field_label(name: str) -> str:
+    model_field = OrgFiling._meta.get_field("id_number_masked" if name == "id_number" else name)
+    assert isinstance(model_field, models.Field)  # concrete fields only, never a relation
+    return str(model_field.verbose_name)
 
 
 def _require_filing_province(actor: Actor, filing: OrgFiling) -> None:

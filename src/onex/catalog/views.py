@@ -362,7 +362,7 @@ def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
     if not filing.authorization_letter:
         raise Http404
     handle = filing.authorization_letter.open("rb")
-    suffix = PurePath(filing.authorization_letter.name).suffix
+    suffix = PurePath(filing.authorization_letter.name or "").suffix
     response = FileResponse(handle, as_attachment=True, filename=f"authorization{suffix}")
     response["Cache-Control"] = "no-store"
     return response
