@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("平台核心")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Huey only discovers modules named tasks.py; the audit purge lives beside the audit code.
+        from onex.core import audit_tasks  # noqa: F401
