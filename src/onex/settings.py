@@ -164,7 +164,7 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{VAR_DIR / 'onex.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_sqlite)
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
 except Exception as exc:  # dj_database_url raises several types on a bad URL
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
