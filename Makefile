@@ -20,9 +20,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 messages: $(BIN)/.installed
-	@if command -v msgfmt >/dev/null; then \
-		cd src/onex && ONEX_DEV_SECRETS=1 ../../$(BIN)/python ../../manage.py compilemessages -v0; \
-	else echo "SKIPPED: msgfmt (gettext) not installed: English translations not compiled"; fi
+	@if ! command -v msgfmt >/dev/null; then \
+		echo "SKIPPED: msgfmt (gettext) not installed: English translations not compiled"; \
+	elif [ -d src/onex/locale ]; then \
+		ONEX_DEV_SECRETS=1 $(BIN)/python manage.py compilemessages -v0 -i .venv -i node_modules -i var; \
+	fi
 
 setup: $(BIN)/.installed node_modules/.installed messages
 
@@ -46,7 +48,7 @@ typecheck: setup
 	ONEX_DEV_SECRETS=1 $(BIN)/mypy
 
 makemessages: setup
-	cd src/onex && ONEX_DEV_SECRETS=1 ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete
+	cd src/onex && ONEX_DEV_SECRETS=1 ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete -i 'migrations/*'
 
 demo: setup
 	DEBUG=1 $(BIN)/python manage.py demo_data

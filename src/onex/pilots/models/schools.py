@@ -36,3 +36,42 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Specialty(models.Model):
+    """A specialty (专业) a school runs, with its national specialty code."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="specialties"
+    )
+    code = models.CharField(_("专业代码"), max_length=16)
+    name = models.CharField(_("专业名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("专业")
+        verbose_name_plural = _("专业")
+        ordering = ["school", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="specialty_unique_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialtyEnrolment(models.Model):
+    """Students enrolled in a specialty in one year (R26 needs three consecutive years)."""
+
+    specialty = models.ForeignKey(
+        Specialty, verbose_name=_("专业"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    year = models.PositiveSmallIntegerField(_("招生年份"))
+    students = models.PositiveIntegerField(_("招生人数"))
+
+    class Meta:
+        verbose_name = _("专业招生")
+        verbose_name_plural = _("专业招生")
+        ordering = ["specialty", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["specialty", "year"], name="enrolment_unique_year")
+        ]

@@ -1,0 +1,1 @@
+"""Pilot applications, conditions, reviews and published lists."""
