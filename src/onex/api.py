@@ -12,7 +12,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from onex.assessment.api import router as assessment_router
 from onex.catalog.api import router as catalog_router
+from onex.certificates.api import router as certificates_router
 from onex.core.api.audit import router as audit_router
 from onex.core.api.auth import api_auth
 from onex.core.api.auth import router as auth_router
@@ -92,3 +94,5 @@ api.add_router("/imports", imports_router)
 api.add_router("/geo", geo_router)
 api.add_router("/pilots", pilots_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/assessment", assessment_router)
+api.add_router("/certificates", certificates_router)

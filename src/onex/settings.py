@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "onex.geo",
     "onex.catalog",
     "onex.pilots",
+    "onex.assessment",
+    "onex.certificates",
 ]
 
 MIDDLEWARE = [

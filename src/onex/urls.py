@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("", include("onex.core.urls")),
     path("pilots/", include("onex.pilots.urls")),
+    path("assessment/", include("onex.assessment.urls")),
+    path("certificates/", include("onex.certificates.urls")),
     path("catalog/", include("onex.catalog.urls")),
 ]
 

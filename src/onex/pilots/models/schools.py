@@ -75,3 +75,6 @@ class SpecialtyEnrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["specialty", "year"], name="enrolment_unique_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.students}"

@@ -1,0 +1,1 @@
+"""Assessment plans, site conditions, sites, fee standards (R09–R13, R30, R40, R45)."""

@@ -1,0 +1,1 @@
+"""Verifiable-credential status lists and signing keys in use."""

@@ -1,0 +1,1 @@
+"""Issued certificates, number series, status changes (R15, R36)."""
