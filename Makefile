@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test test-slow test-pg lint typecheck messages makemessages demo clean
+.PHONY: setup run test test-slow test-pg lint typecheck messages makemessages demo bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "Python >= 3.10 is required"; exit 1; }
@@ -49,6 +49,9 @@ typecheck: setup
 
 makemessages: setup
 	cd src/onex && ONEX_DEV_SECRETS=1 ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete -i 'migrations/*'
+
+bench: setup
+	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 demo: setup
 	DEBUG=1 $(BIN)/python manage.py demo_data
