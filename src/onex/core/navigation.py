@@ -58,6 +58,13 @@ class MenuItem:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("工作台"), "dashboard"),
     MenuEntry(_("试点院校"), "pilots:school_list", kinds=OFFICIALS),
+    MenuEntry(_("证书目录"), "catalog:list"),
+    MenuEntry(_("培训评价组织"), "catalog:org_list", kinds=OFFICIALS),
+    MenuEntry(
+        _("组织备案"),
+        "catalog:filing_list",
+        kinds=frozenset({*NATIONAL, UnitKind.PROVINCE, UnitKind.ORG}),
+    ),
     MenuEntry(_("批量导入"), "imports", kinds=ORGANISATIONS, writers_only=True),
     MenuEntry(_("工作日历"), "calendar", GROUP_SYSTEM, kinds=ORGANISATIONS),
     MenuEntry(
@@ -71,7 +78,7 @@ MENU: tuple[MenuEntry, ...] = (
         kinds=frozenset({*NATIONAL, UnitKind.PROVINCE}),
         admin_only=True,
     ),
-    MenuEntry(_("接口令牌"), "tokens", GROUP_SYSTEM, kinds=ORGANISATIONS),
+    MenuEntry(_("接口令牌"), "tokens", GROUP_SYSTEM),
     MenuEntry(_("修改密码"), "password_change", GROUP_SYSTEM),
 )
 
