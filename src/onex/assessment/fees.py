@@ -7,13 +7,444 @@ and who pays).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
 
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from onex.assessment.models import FeeVersion, FeeVersionStatus
-from onex.catalog.models import Certificate
-from onex.geo.models import Division
+from onex.assessment.models import (
+    FeeEvent,
+    FeeNegotiation,
+    FeeReviewKind,
+    FeeStandard,
+    FeeVersion,
+    FeeVersionStatus,
+)
+from onex.catalog.models import Certificate, CertificateLevel, Level, Org
+from onex.catalog.services import require_org_agreement, require_org_filing, sniff_upload
+from onex.core.actors import Actor
+from onex.core.audit import audit_record
+from onex.core.errors import Conflict, InvalidInput, RuleViolation
+from onex.core.models import UnitKind
+from onex.core.scoping import fetch
+from onex.geo.models import Division, DivisionLevel
+from onex.pilots.models import School
+
+MAX_FEE = Decimal("100000000")
+
+# --- money and ceilings --------------------------------------------------------------------
+
+
+def parse_amount(value: Decimal | int | str, *, field: str = "amount") -> Decimal:
+    """Yuan with at most 2 decimals, never negative; a clear InvalidInput otherwise."""
+    if isinstance(value, float):
+        raise InvalidInput(_("金额请以字符串或定点数传入。"), field=field)
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("金额格式无效。"), field=field) from None
+    if not amount.is_finite() or amount < 0 or amount >= MAX_FEE:
+        raise InvalidInput(_("金额格式无效。"), field=field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(_("金额最多保留两位小数（元）。"), field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def ceiling_for(*, certificate: Certificate, level: str) -> Decimal | None:
+    """The Ministry's published cost ceiling of the certificate level (R13), or None."""
+    row = CertificateLevel.objects.filter(certificate=certificate, level=level).first()
+    return row.cost_ceiling if row else None
+
+
+def check_within_ceiling(
+    *, rule: str, certificate: Certificate, level: str, amount: Decimal, field: str = "amount"
+) -> Decimal:
+    """Refuse a fee above the ceiling, naming both amounts; return the ceiling."""
+    if level not in Level.values:
+        raise InvalidInput(_("未知的等级。"), field="level")
+    ceiling = ceiling_for(certificate=certificate, level=level)
+    label = Level(level).label
+    if ceiling is None:
+        raise RuleViolation(
+            rule,
+            _("证书“%(c)s”%(level)s尚未公布考核成本上限，不能确定考核费用。")
+            % {"c": certificate.name, "level": label},
+            field="level",
+        )
+    if amount > ceiling:
+        raise RuleViolation(
+            rule,
+            _("考核费用 %(amount)s 元超过证书“%(c)s”%(level)s的成本上限 %(ceiling)s 元。")
+            % {
+                "amount": _yuan(amount),
+                "c": certificate.name,
+                "level": label,
+                "ceiling": _yuan(ceiling),
+            },
+            field=field,
+            details={"amount": _yuan(amount), "ceiling": _yuan(ceiling)},
+        )
+    return ceiling
+
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def _require_org_member(actor: Actor, org: Org) -> None:
+    actor.require(
+        actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id),
+        _("只有该证书的培训评价组织可以提出费用标准。"),
+    )
+    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+
+
+def _require_province_of(actor: Actor, province_id: int) -> None:
+    actor.require(
+        actor.is_system or (actor.kind == UnitKind.PROVINCE and actor.province_id == province_id),
+        _("只有所在省份的教育行政部门可以核定费用标准。"),
+    )
+    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+
+
+# --- R13, R30: proposals and approval ------------------------------------------------------
+
+
+def _event(
+    version: FeeVersion,
+    actor: Actor,
+    action: str,
+    from_status: str,
+    *,
+    old_amount: Decimal | None = None,
+    reason: str = "",
+) -> None:
+    FeeEvent.objects.create(
+        standard_id=version.standard_id,
+        version=version,
+        user=actor.user,
+        unit=actor.unit,
+        action=action,
+        from_status=from_status,
+        to_status=version.status,
+        old_amount=old_amount,
+        new_amount=version.amount,
+        reason=reason,
+    )
+
+
+def current_version(standard: FeeStandard, *, on: dt.date | None = None) -> FeeVersion | None:
+    """The approved version in force on ``on`` (today by default)."""
+    on = on or timezone.localdate()
+    return (
+        standard.versions.filter(
+            status__in=[FeeVersionStatus.APPROVED, FeeVersionStatus.SUPERSEDED],
+            effective_from__lte=on,
+        )
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+
+
+def pending_version(standard: FeeStandard) -> FeeVersion | None:
+    return standard.versions.filter(status=FeeVersionStatus.PENDING).first()
+
+
+def fee_propose(
+    *,
+    actor: Actor,
+    province: Division,
+    certificate: Certificate,
+    level: str,
+    amount: Decimal | int | str,
+    basis: str = "",
+) -> FeeVersion:
+    """The org proposes (or proposes to change) the fee in a province (R13, R30, R38).
+
+    The proposal waits for the province; until it approves, the fee approved before stays in
+    force, so an increase never applies unapproved (R30).
+    """
+    org = certificate.org
+    _require_org_member(actor, org)
+    if province.level != DivisionLevel.PROVINCE:
+        raise InvalidInput(_("请选择省级行政区。"), field="province")
+    value = parse_amount(amount)
+    ceiling = check_within_ceiling(rule="R13", certificate=certificate, level=level, amount=value)
+    require_org_agreement(org)  # R18
+    require_org_filing(org, province, certificate)  # R38: fee standards are filed in the province
+    with transaction.atomic():
+        standard, _created = FeeStandard.objects.get_or_create(
+            province=province, certificate=certificate, level=level, defaults={"org": org}
+        )
+        standard = FeeStandard.objects.select_for_update().get(pk=standard.pk)
+        if pending_version(standard) is not None:
+            raise Conflict(_("已有待审核的费用标准，请等待省级审核或先撤回。"))
+        in_force = current_version(standard)
+        last = standard.versions.order_by("-number").first()
+        version = FeeVersion.objects.create(
+            standard=standard,
+            number=(last.number + 1) if last else 1,
+            amount=value,
+            ceiling=ceiling,
+            basis=basis.strip(),
+            proposed_at=timezone.now(),
+        )
+        action = "propose" if in_force is None else "adjust"
+        _event(version, actor, action, "", old_amount=in_force.amount if in_force else None)
+        audit_record(
+            actor=actor,
+            action=f"assessment.fee.{action}",
+            target=version,
+            old={"amount": in_force.amount} if in_force else None,
+            new={
+                "province": province.code,
+                "certificate": certificate.code,
+                "level": level,
+                "amount": value,
+                "ceiling": ceiling,
+                "version": version.number,
+            },
+        )
+    return version
+
+
+def _locked_version(version: FeeVersion) -> FeeVersion:
+    return (
+        FeeVersion.objects.select_for_update()
+        .select_related("standard", "standard__certificate", "standard__province")
+        .get(pk=version.pk)
+    )
+
+
+@dataclass(frozen=True)
+class FeeReview:
+    """An expert or third-party review the province records with its decision (R30)."""
+
+    kind: str = ""
+    reviewer: str = ""
+    conclusion: str = ""
+    attachment: File | None = None
+
+
+def fee_approve(
+    *,
+    actor: Actor,
+    version: FeeVersion,
+    effective_from: dt.date | None = None,
+    review: FeeReview | None = None,
+) -> FeeVersion:
+    """The province approves a proposal; it replaces the version in force from its date (R30)."""
+    _require_province_of(actor, version.standard.province_id)
+    review = review or FeeReview()
+    if review.kind not in FeeReviewKind.values:
+        raise InvalidInput(_("未知的评审方式。"), field="review_kind")
+    if review.kind and not review.reviewer.strip():
+        raise InvalidInput(_("请填写评审专家或第三方机构名称。"), field="reviewer")
+    if review.attachment is not None:
+        sniff_upload(review.attachment, allowed=("pdf", "png", "jpeg"), field_name="attachment")
+    today = timezone.localdate()
+    effective = effective_from or today
+    if effective < today:
+        raise InvalidInput(_("执行日期不能早于今天。"), field="effective_from")
+    with transaction.atomic():
+        locked = _locked_version(version)
+        if locked.status != FeeVersionStatus.PENDING:
+            raise Conflict(_("只有待审核的费用标准可以核定。"))
+        standard = locked.standard
+        # The ceiling may have been lowered since the proposal.
+        check_within_ceiling(
+            rule="R13",
+            certificate=standard.certificate,
+            level=standard.level,
+            amount=locked.amount,
+        )
+        previous = (
+            FeeVersion.objects.select_for_update()
+            .filter(standard=standard, status=FeeVersionStatus.APPROVED)
+            .first()
+        )
+        if previous is not None:
+            previous.status = FeeVersionStatus.SUPERSEDED
+            previous.save(update_fields=["status"])
+        locked.status = FeeVersionStatus.APPROVED
+        locked.decided_at = timezone.now()
+        locked.effective_from = effective
+        locked.review_kind = review.kind
+        locked.reviewer = review.reviewer.strip()[:200]
+        locked.review_conclusion = review.conclusion.strip()
+        if review.attachment is not None:
+            locked.review_attachment.save(
+                review.attachment.name or "review", review.attachment, save=False
+            )
+        locked.save()
+        _event(
+            locked,
+            actor,
+            "approve",
+            FeeVersionStatus.PENDING,
+            old_amount=previous.amount if previous else None,
+            reason=locked.review_conclusion,
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.fee.approve",
+            target=locked,
+            old={"amount": previous.amount if previous else None, "status": "pending"},
+            new={
+                "amount": locked.amount,
+                "status": locked.status,
+                "effective_from": effective,
+                "review_kind": review.kind,
+                "reviewer": locked.reviewer,
+            },
+        )
+    return locked
+
+
+def fee_return(*, actor: Actor, version: FeeVersion, reason: str) -> FeeVersion:
+    """The province returns a proposal; the fee in force is unchanged."""
+    _require_province_of(actor, version.standard.province_id)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("退回时必须填写原因。"), field="reason")
+    with transaction.atomic():
+        locked = _locked_version(version)
+        if locked.status != FeeVersionStatus.PENDING:
+            raise Conflict(_("只有待审核的费用标准可以退回。"))
+        locked.status = FeeVersionStatus.RETURNED
+        locked.return_reason = reason
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "return_reason", "decided_at"])
+        _event(locked, actor, "return", FeeVersionStatus.PENDING, reason=reason)
+        audit_record(
+            actor=actor,
+            action="assessment.fee.return",
+            target=locked,
+            old={"status": FeeVersionStatus.PENDING},
+            new={"status": locked.status, "reason": reason},
+        )
+    return locked
+
+
+def fee_withdraw(*, actor: Actor, version: FeeVersion) -> FeeVersion:
+    """The org withdraws its pending proposal."""
+    _require_org_member(actor, version.standard.org)
+    with transaction.atomic():
+        locked = _locked_version(version)
+        if locked.status != FeeVersionStatus.PENDING:
+            raise Conflict(_("只有待审核的费用标准可以撤回。"))
+        locked.status = FeeVersionStatus.WITHDRAWN
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+        _event(locked, actor, "withdraw", FeeVersionStatus.PENDING)
+        audit_record(
+            actor=actor,
+            action="assessment.fee.withdraw",
+            target=locked,
+            old={"status": FeeVersionStatus.PENDING},
+            new={"status": locked.status},
+        )
+    return locked
+
+
+# --- selectors -----------------------------------------------------------------------------
+
+
+def _fee_scope(actor: Actor) -> Q:
+    # Schools and city bureaus read the fees of their province: schools pay them.
+    extra: list[tuple[str, Q]] = []
+    if actor.unit is not None:
+        extra = [
+            (UnitKind.ORG, Q(org__unit=actor.unit)),
+            (UnitKind.SCHOOL, Q(province_id=actor.province_id)),
+            (UnitKind.CITY, Q(province_id=actor.province_id)),
+        ]
+    return actor.region_q(province="province", city=None, extra=extra)
+
+
+def fee_standard_list(
+    *,
+    actor: Actor,
+    q: str = "",
+    province: Division | None = None,
+    pending_only: bool = False,
+) -> QuerySet[FeeStandard]:
+    qs = FeeStandard.objects.filter(_fee_scope(actor)).select_related(
+        "org", "province", "certificate"
+    )
+    if province is not None:
+        qs = qs.filter(province=province)
+    if pending_only:
+        qs = qs.filter(versions__status=FeeVersionStatus.PENDING)
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(
+            Q(certificate__name__icontains=term)
+            | Q(certificate__code__iexact=term)
+            | Q(org__name__icontains=term)
+        )
+    return qs.order_by("province__code", "certificate__code", "level")
+
+
+def fee_standard_get(*, actor: Actor, pk: int) -> FeeStandard:
+    return fetch(fee_standard_list(actor=actor), pk=pk)
+
+
+def fee_version_get(*, actor: Actor, pk: int) -> FeeVersion:
+    visible = fee_standard_list(actor=actor)
+    return fetch(
+        FeeVersion.objects.filter(standard__in=visible).select_related(
+            "standard", "standard__province", "standard__certificate", "standard__org"
+        ),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    """A fee standard with the version in force and the one waiting, for lists."""
+
+    standard: FeeStandard
+    current: FeeVersion | None
+    pending: FeeVersion | None
+
+
+def fee_rows(standards: Sequence[FeeStandard], *, on: dt.date | None = None) -> list[FeeRow]:
+    """Attach current and pending versions to a page of standards in one query."""
+    on = on or timezone.localdate()
+    versions = FeeVersion.objects.filter(standard__in=[s.pk for s in standards]).order_by(
+        "-effective_from", "-number"
+    )
+    current: dict[int, FeeVersion] = {}
+    pending: dict[int, FeeVersion] = {}
+    for v in versions:
+        if v.status == FeeVersionStatus.PENDING:
+            pending[v.standard_id] = v
+        elif (
+            v.status in (FeeVersionStatus.APPROVED, FeeVersionStatus.SUPERSEDED)
+            and v.effective_from is not None
+            and v.effective_from <= on
+            and v.standard_id not in current
+        ):
+            current[v.standard_id] = v
+    return [FeeRow(s, current.get(s.pk), pending.get(s.pk)) for s in standards]
+
+
+def fee_versions_to_review(*, actor: Actor) -> QuerySet[FeeVersion]:
+    if actor.kind != UnitKind.PROVINCE:
+        return FeeVersion.objects.none()
+    return FeeVersion.objects.filter(
+        standard__province_id=actor.province_id, status=FeeVersionStatus.PENDING
+    ).order_by("proposed_at")
 
 
 def approved_fee(
@@ -38,3 +469,171 @@ def approved_fee(
         .first()
     )
     return version.amount if version else None
+
+
+# --- R45: joint negotiation ----------------------------------------------------------------
+
+
+def negotiation_record(
+    *,
+    actor: Actor,
+    certificate: Certificate,
+    level: str,
+    schools: Sequence[School],
+    agreed_fee: Decimal | int | str,
+    negotiated_on: dt.date,
+    notes: str = "",
+) -> FeeNegotiation:
+    """Record a fee several schools negotiated jointly with the org (R45).
+
+    Recorded by the org or by one of the schools; all parties are in one province; the agreed
+    fee may not exceed the ceiling.
+    """
+    org = certificate.org
+    parties = list(dict.fromkeys(schools))
+    is_org = actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id
+    is_party = actor.kind == UnitKind.SCHOOL and any(s.unit_id == actor.unit_id for s in parties)
+    actor.require(
+        actor.is_system or is_org or is_party,
+        _("联合议价由培训评价组织或参与院校录入。"),
+    )
+    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    if len(parties) < 2:
+        raise InvalidInput(_("联合议价至少需要两所院校。"), field="schools")
+    provinces = {s.province_id for s in parties}
+    if len(provinces) != 1:
+        raise InvalidInput(_("联合议价的院校应在同一省份（费用标准按省确定）。"), field="schools")
+    if negotiated_on > timezone.localdate():
+        raise InvalidInput(_("协商日期不能晚于今天。"), field="negotiated_on")
+    value = parse_amount(agreed_fee, field="agreed_fee")
+    ceiling = check_within_ceiling(
+        rule="R45", certificate=certificate, level=level, amount=value, field="agreed_fee"
+    )
+    require_org_agreement(org)
+    with transaction.atomic():
+        negotiation = FeeNegotiation.objects.create(
+            org=org,
+            province_id=provinces.pop(),
+            certificate=certificate,
+            level=level,
+            agreed_fee=value,
+            ceiling=ceiling,
+            negotiated_on=negotiated_on,
+            notes=notes.strip(),
+            recorded_by=actor.unit if actor.unit is not None else org.unit,
+        )
+        negotiation.schools.set(parties)
+        audit_record(
+            actor=actor,
+            action="assessment.fee.negotiate",
+            target=negotiation,
+            new={
+                "certificate": certificate.code,
+                "level": level,
+                "agreed_fee": value,
+                "ceiling": ceiling,
+                "schools": [s.pk for s in parties],
+            },
+        )
+    return negotiation
+
+
+def negotiation_list(*, actor: Actor, q: str = "") -> QuerySet[FeeNegotiation]:
+    extra: list[tuple[str, Q]] = []
+    if actor.unit is not None:
+        extra = [
+            (UnitKind.ORG, Q(org__unit=actor.unit)),
+            (UnitKind.SCHOOL, Q(schools__unit=actor.unit)),
+            (UnitKind.CITY, Q(province_id=actor.province_id)),
+        ]
+    qs = (
+        FeeNegotiation.objects.filter(actor.region_q(province="province", city=None, extra=extra))
+        .select_related("org", "province", "certificate", "recorded_by")
+        .prefetch_related("schools")
+        .distinct()
+    )
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(
+            Q(certificate__name__icontains=term)
+            | Q(org__name__icontains=term)
+            | Q(schools__name__icontains=term)
+        ).distinct()
+    return qs.order_by("-negotiated_on", "-pk")
+
+
+def negotiated_fee(
+    *, school: School, certificate: Certificate, level: str, on: dt.date | None = None
+) -> Decimal | None:
+    """The latest fee the school negotiated jointly for this certificate level, if any (R45)."""
+    on = on or timezone.localdate()
+    row = (
+        FeeNegotiation.objects.filter(
+            schools=school, certificate=certificate, level=level, negotiated_on__lte=on
+        )
+        .order_by("-negotiated_on", "-pk")
+        .only("agreed_fee")
+        .first()
+    )
+    return row.agreed_fee if row else None
+
+
+# --- R40: who pays what --------------------------------------------------------------------
+
+PayerKind = Literal["pilot_student", "public"]
+
+
+@dataclass(frozen=True)
+class FeeDue:
+    amount: Decimal
+    payer: Literal["school", "learner", "none"]
+    rule: str
+
+
+def fee_due(
+    *,
+    province: Division,
+    certificate: Certificate,
+    level: str,
+    payer_kind: PayerKind,
+    poor_household: bool,
+    school: School | None = None,
+    on: dt.date | None = None,
+) -> FeeDue:
+    """What one registration costs and who pays it.
+
+    - A learner from a registered poor household (建档立卡) pays nothing, whoever would have
+      paid (R40).
+    - A pilot student never pays: the school pays the approved fee (R14, R46), or the fee it
+      negotiated jointly when that is lower (R45; pass ``school``).
+    - A member of the public pays the approved fee (R35).
+    Raises RuleViolation R30 when the province has approved no fee for the level yet.
+    """
+    if payer_kind not in ("pilot_student", "public"):
+        raise InvalidInput(_("未知的缴费人类型。"), field="payer_kind")
+    if poor_household:
+        return FeeDue(amount=Decimal("0.00"), payer="none", rule="R40")
+    amount = approved_fee(province=province, certificate=certificate, level=level, on=on)
+    if amount is None:
+        raise RuleViolation(
+            "R30",
+            _("%(p)s尚未核定证书“%(c)s”%(level)s的考核费用标准，暂不能报名缴费。")
+            % {"p": province.name, "c": certificate.name, "level": Level(level).label},
+            field="level",
+        )
+    if payer_kind == "pilot_student":
+        if school is not None:
+            negotiated = negotiated_fee(school=school, certificate=certificate, level=level, on=on)
+            if negotiated is not None and negotiated < amount:
+                return FeeDue(amount=negotiated, payer="school", rule="R45")
+        return FeeDue(amount=amount, payer="school", rule="R14")
+    return FeeDue(amount=amount, payer="learner", rule="R30")
+
+
+def fee_version_view(version: FeeVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "amount": version.amount,
+        "status": version.status,
+        "effective_from": version.effective_from,
+    }
