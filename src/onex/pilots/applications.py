@@ -115,7 +115,8 @@ def industry_expert_ratio(application: PilotApplication) -> Decimal:
 
 def levels_label(levels: Iterable[str], *, sep: str = "、") -> str:
     labels = dict(Level.choices)
-    return sep.join(zh(labels[lv]) for lv in LEVEL_ORDER if lv in set(levels))
+    chosen = set(levels)
+    return sep.join(zh(labels[lv]) for lv in LEVEL_ORDER if lv in chosen)
 
 
 # --- conditions: R26 (national) and R43 (Hubei) ---------------------------------------------
