@@ -1,3 +1,6 @@
 from ninja import Router
 
+from onex.assessment.site_api import router as site_router
+
 router = Router(tags=["assessment"])
+router.add_router("", site_router)

@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -50,6 +49,7 @@ from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
+from onex.pilots.applications import CONFIRMED_STATUSES, application_scope
 from onex.pilots.models import School
 
 # --- permissions ---------------------------------------------------------------------------
@@ -938,16 +938,10 @@ def confirmed_pilot_counts(
 ) -> dict[tuple[int, int, int], int]:
     """Confirmed pilot schools per (province, certificate, city).
 
-    Adapter over the pilots app's applications: it reads ``PilotApplication`` rows in the
-    confirmed statuses (``CONFIRMED_STATUSES`` of onex.pilots.models.applications) because that
-    app offers no selector for this yet. Replace the body with its selector once it exists.
+    Adapter over the pilots app: its ``application_scope`` selector (with the platform's national
+    reach) in the confirmed statuses, since it offers no per-city count of confirmed pilots.
     """
-    try:
-        model = apps.get_model("pilots", "PilotApplication")
-        from onex.pilots.models.applications import CONFIRMED_STATUSES
-    except (LookupError, ImportError):
-        return {}
-    qs = model.objects.filter(status__in=CONFIRMED_STATUSES)
+    qs = application_scope(actor=Actor.system()).filter(status__in=CONFIRMED_STATUSES)
     if province_id is not None:
         qs = qs.filter(province_id=province_id)
     if certificate_id is not None:
