@@ -23,6 +23,7 @@ from onex.core.api.reference import router as reference_router
 from onex.core.errors import DomainError
 from onex.geo.api import router as geo_router
 from onex.pilots.api import router as pilots_router
+from onex.pilots.application_api import router as pilot_applications_router
 
 api = NinjaAPI(
     title="onex API",
@@ -93,6 +94,7 @@ api.add_router("/reference", reference_router)
 api.add_router("/imports", imports_router)
 api.add_router("/geo", geo_router)
 api.add_router("/pilots", pilots_router)
+api.add_router("/pilots/applications", pilot_applications_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)

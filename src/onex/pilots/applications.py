@@ -365,6 +365,13 @@ def application_scope(*, actor: Actor) -> QuerySet[PilotApplication]:
     return PilotApplication.objects.filter(q)
 
 
+def school_of(actor: Actor) -> School | None:
+    """The school a school actor acts for (None for every other kind)."""
+    if actor.kind != UnitKind.SCHOOL or actor.unit_id is None:
+        return None
+    return School.objects.select_related("province", "city").filter(unit_id=actor.unit_id).first()
+
+
 def _with_related(qs: QuerySet[PilotApplication]) -> QuerySet[PilotApplication]:
     return qs.select_related(
         "school", "province", "city", "certificate", "certificate__batch", "specialty"
