@@ -147,8 +147,16 @@ def _failed_imports_todo(actor: Actor) -> TodoItem | None:
     )
 
 
+def _pilots_todos(actor: Actor) -> list[TodoItem]:
+    # R33 working-body filings: the school's own deadline and reminders, officials' overdue.
+    from onex.pilots.selectors import working_body_todos
+
+    return [TodoItem(**item) for item in working_body_todos(actor=actor)]
+
+
 def _common_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
-    return [t for t in (_calendar_todo(today), _failed_imports_todo(actor)) if t]
+    found = [t for t in (_calendar_todo(today), _failed_imports_todo(actor)) if t]
+    return found + _pilots_todos(actor)
 
 
 def _national(actor: Actor, today: dt.date) -> Dashboard:

@@ -58,6 +58,17 @@ class MenuItem:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("工作台"), "dashboard"),
     MenuEntry(_("试点院校"), "pilots:school_list", kinds=OFFICIALS),
+    MenuEntry(_("本校信息"), "pilots:school_list", kinds=frozenset({UnitKind.SCHOOL})),
+    MenuEntry(
+        _("工作机构报备督促"),
+        "pilots:working_body_list",
+        kinds=frozenset({*NATIONAL_KINDS, UnitKind.PROVINCE, UnitKind.CITY}),
+    ),
+    MenuEntry(
+        _("试点工作协调机构"),
+        "pilots:coordination",
+        kinds=frozenset({*OFFICIALS, UnitKind.ORG, UnitKind.SCHOOL}),
+    ),
     MenuEntry(_("证书目录"), "catalog:list"),
     MenuEntry(_("培训评价组织"), "catalog:org_list", kinds=OFFICIALS),
     MenuEntry(

@@ -202,6 +202,15 @@ _SETTINGS: list[PolicySetting] = [
         maximum=24,
     ),
     PolicySetting(
+        "r33.due_soon_days",
+        PolicyType.DAYS,
+        7,
+        "R33",
+        gettext_lazy("工作机构报备截止前开始提醒的天数"),
+        gettext_lazy("天"),
+        maximum=90,
+    ),
+    PolicySetting(
         "r36.score_publicity_days",
         PolicyType.DAYS,
         5,

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
 
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,10 +11,16 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from onex.core.actors import Actor
-from onex.core.errors import InvalidInput
+from onex.core.errors import InvalidInput, NotFound
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import selectors, services
-from onex.pilots.models import School
+from onex.pilots.models import (
+    ProvinceCoordination,
+    School,
+    SchoolReminder,
+    SchoolWorkingBody,
+    Specialty,
+)
 
 router = Router(tags=["pilots"])
 
@@ -120,3 +127,269 @@ def school_register(request: HttpRequest, payload: SchoolIn) -> Status[School]:
         city=city,
     )
     return Status(201, school)
+
+
+# --- specialties and enrolment ------------------------------------------------------------------
+
+
+class EnrolmentItem(Schema):
+    year: int
+    students: int
+
+
+class SpecialtyOut(Schema):
+    code: str
+    name: str
+    enrolments: list[EnrolmentItem]
+
+    @staticmethod
+    def resolve_enrolments(obj: Specialty) -> list[dict[str, int]]:
+        return [{"year": e.year, "students": e.students} for e in obj.enrolments.all()]
+
+
+class SpecialtyIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    enrolments: list[EnrolmentItem] = Field(
+        default_factory=list, description="Years given are set; other years are kept"
+    )
+
+
+@router.get(
+    "/schools/{school_id}/specialties",
+    response={200: list[SpecialtyOut], 404: ErrorOut},
+    summary="A school's specialties with enrolment per year",
+)
+def specialty_list(request: HttpRequest, school_id: int) -> list[Specialty]:
+    school = selectors.school_get(actor=_actor(request), pk=school_id)
+    return selectors.specialty_list(school=school)
+
+
+@router.put(
+    "/schools/{school_id}/specialties/{code}",
+    response={200: SpecialtyOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Create or update a specialty and its enrolment per year",
+)
+def specialty_set(request: HttpRequest, school_id: int, code: str, payload: SpecialtyIn) -> Any:
+    actor = _actor(request)
+    school = selectors.school_get(actor=actor, pk=school_id)
+    specialty, _changed = services.specialty_set(
+        actor=actor,
+        school=school,
+        code=code,
+        name=payload.name,
+        enrolments={item.year: item.students for item in payload.enrolments},
+    )
+    return next(s for s in selectors.specialty_list(school=school) if s.pk == specialty.pk)
+
+
+# --- R01: coordination bodies -----------------------------------------------------------------
+
+
+class CoordinationOut(Schema):
+    province_code: str
+    province_name: str
+    body_name: str
+    host_name: str
+    contact_name: str
+    contact_title: str
+    contact_phone: str
+    contact_email: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_province_code(obj: ProvinceCoordination) -> str:
+        return obj.province.code
+
+    @staticmethod
+    def resolve_province_name(obj: ProvinceCoordination) -> str:
+        return obj.province.name
+
+
+class CoordinationIn(Schema):
+    body_name: str = Field(..., max_length=200)
+    host_name: str = Field("", max_length=200)
+    contact_name: str = Field(..., max_length=64)
+    contact_title: str = Field("", max_length=64)
+    contact_phone: str = Field(..., max_length=32)
+    contact_email: str = Field("", max_length=254)
+
+
+@router.get(
+    "/coordination",
+    response=list[CoordinationOut],
+    summary="Provincial coordination bodies you may see (R01)",
+)
+def coordination_list(request: HttpRequest) -> Any:
+    return list(selectors.coordination_scope(actor=_actor(request)).order_by("province__code"))
+
+
+@router.get(
+    "/coordination/{province_code}",
+    response={200: CoordinationOut, 404: ErrorOut},
+    summary="One province's coordination body (404 if not named or not visible)",
+)
+def coordination_detail(request: HttpRequest, province_code: str) -> Any:
+    actor = _actor(request)
+    province = selectors.coordination_province(actor=actor, code=province_code)
+    row = selectors.coordination_get(actor=actor, province=province)
+    if row is None:
+        raise NotFound(_("该省尚未明确试点工作协调机构。"))
+    return row
+
+
+@router.put(
+    "/coordination/{province_code}",
+    response={200: CoordinationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Name your province's coordination body and contact (R01; province only)",
+)
+def coordination_set(request: HttpRequest, province_code: str, payload: CoordinationIn) -> Any:
+    actor = _actor(request)
+    province = selectors.coordination_province(actor=actor, code=province_code)
+    return services.coordination_set(actor=actor, province=province, **payload.dict())
+
+
+# --- R01/R33: working bodies and reminders -------------------------------------------------------
+
+
+class WorkingBodyIn(Schema):
+    body_name: str = Field(..., max_length=200)
+    leader_name: str = Field(..., max_length=64)
+    leader_title: str = Field(..., max_length=64, description="Must be the school's head (R01)")
+    members: str = ""
+    contact_name: str = Field(..., max_length=64)
+    contact_title: str = ""
+    contact_phone: str
+    contact_mobile: str = ""
+    contact_email: str
+    work_plan: str = ""
+    note: str = Field("", max_length=300)
+
+
+class WorkingBodyOut(Schema):
+    id: int
+    body_name: str
+    leader_name: str
+    leader_title: str
+    members: str
+    contact_name: str
+    contact_title: str
+    contact_phone: str
+    contact_mobile: str
+    contact_email: str
+    work_plan: str
+    note: str
+    filed_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: SchoolWorkingBody) -> int:
+        return obj.pk
+
+
+class ObligationOut(Schema):
+    published_on: date
+    deadline: date
+    status: str
+    status_label: str
+    days_overdue: int
+    filed_at: datetime | None
+
+
+class WorkingBodyStatusOut(Schema):
+    current: WorkingBodyOut | None
+    history: list[WorkingBodyOut]
+    obligation: ObligationOut | None
+
+
+class OverdueOut(Schema):
+    school_id: int
+    school_code: str
+    school_name: str
+    city_name: str
+    published_on: date
+    deadline: date
+    status: str
+    days_overdue: int
+    reminder_count: int
+    last_reminded_at: datetime | None
+
+
+class ReminderIn(Schema):
+    message: str = Field("", max_length=500, description="Empty: the standard R33 text")
+
+
+class ReminderOut(Schema):
+    id: int
+    school_id: int
+    rule: str
+    message: str
+    deadline: date | None
+    sent_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: SchoolReminder) -> int:
+        return obj.pk
+
+
+@router.get(
+    "/schools/{school_id}/working-body",
+    response={200: WorkingBodyStatusOut, 404: ErrorOut},
+    summary="A school's working body: current filing, history and R33 deadline",
+)
+def working_body_detail(request: HttpRequest, school_id: int) -> dict[str, Any]:
+    school = selectors.school_get(actor=_actor(request), pk=school_id)
+    history = selectors.working_body_history(school=school)
+    return {
+        "current": history[0] if history else None,
+        "history": history,
+        "obligation": selectors.working_body_obligation(school=school),
+    }
+
+
+@router.post(
+    "/schools/{school_id}/working-body",
+    response={201: WorkingBodyOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="File the school's working body and contact person (R01, R33; the school only)",
+)
+def working_body_file(
+    request: HttpRequest, school_id: int, payload: WorkingBodyIn
+) -> Status[SchoolWorkingBody]:
+    actor = _actor(request)
+    school = selectors.school_get(actor=actor, pk=school_id)
+    return Status(201, services.working_body_file(actor=actor, school=school, **payload.dict()))
+
+
+@router.get(
+    "/working-bodies/overdue",
+    response=list[OverdueOut],
+    summary="Published schools past the R33 deadline without a working-body filing",
+)
+def working_body_overdue(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "school_id": row.school.pk,
+            "school_code": row.school.code,
+            "school_name": row.school.name,
+            "city_name": row.school.city.name,
+            "published_on": row.published_on,
+            "deadline": row.deadline,
+            "status": row.status,
+            "days_overdue": row.days_overdue,
+            "reminder_count": row.reminder_count,
+            "last_reminded_at": row.last_reminded_at,
+        }
+        for row in selectors.overdue_working_body_filings(actor=_actor(request))
+    ]
+
+
+@router.post(
+    "/schools/{school_id}/reminders",
+    response={201: ReminderOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Remind a school to file its working body (R33; province, city or national)",
+)
+def working_body_remind(
+    request: HttpRequest, school_id: int, payload: ReminderIn
+) -> Status[SchoolReminder]:
+    actor = _actor(request)
+    school = selectors.school_get(actor=actor, pk=school_id)
+    reminder = services.working_body_remind(actor=actor, school=school, message=payload.message)
+    return Status(201, reminder)

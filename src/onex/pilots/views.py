@@ -1,4 +1,6 @@
-"""School pages: the scoped list (search, filters, pagination, xlsx export) and a detail page.
+"""School pages: the scoped list (search, filters, pagination, xlsx export), the detail page
+(specialties, working body, R33 deadline, reminders), the working-body form, the provincial
+overdue-filings page and the coordination bodies page.
 
 Views stay thin: parse the query, call the selectors, render. One view serves the full page and
 the htmx fragment (the table) so filters swap only the results.
@@ -16,8 +18,11 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, Forbidden, NotFound
@@ -113,15 +118,6 @@ def _fallback_xlsx(headers: list[str], rows: Any) -> HttpResponse:
     return response
 
 
-@login_required
-def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        school = selectors.school_get(actor=_actor(request), pk=pk)
-    except NotFound:
-        raise Http404 from None
-    return render(request, "pilots/school_detail.html", {"school": school})
-
-
 def _may_register(actor: Actor) -> bool:
     # Offer the form only to actors the service would accept somewhere; it checks again.
     return actor.is_system or (
@@ -173,3 +169,376 @@ def school_register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已登记学校：%(name)s") % {"name": school.name})
             return redirect("pilots:school_detail", pk=school.pk)
     return render(request, "pilots/school_register.html", {"form": form})
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _add_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal at its field, prefixed with the rule ID for officials."""
+    message = f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
+    form.add_error(exc.field if exc.field in form.fields else None, message)
+
+
+def _school_or_404(request: HttpRequest, pk: int) -> School:
+    try:
+        return selectors.school_get(actor=_actor(request), pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _user_label(user: Any, unit: Any = None) -> str:
+    name = (getattr(user, "display_name", "") or getattr(user, "username", "")) if user else ""
+    return " · ".join(x for x in (str(unit or ""), name) if x) or _("系统")
+
+
+# --- school detail -----------------------------------------------------------------------------
+
+
+@login_required
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    school = _school_or_404(request, pk)
+    specialties = selectors.specialty_list(school=school)
+    years = selectors.enrolment_years(specialties)
+    table = [
+        (s, [{e.year: e.students for e in s.enrolments.all()}.get(y) for y in years])
+        for s in specialties
+    ]
+    history = selectors.working_body_history(school=school)
+    obligation = selectors.working_body_obligation(school=school)
+    timeline = [
+        {
+            "at": w.filed_at,
+            "action": _("报备试点工作机构和联系人") if i == len(history) - 1 else _("变更报备"),
+            "actor": _user_label(w.filed_by),
+            "reason": w.note,
+        }
+        for i, w in enumerate(history)
+    ]
+    context = {
+        "school": school,
+        "years": years,
+        "specialty_table": table,
+        "working_body": history[0] if history else None,
+        "timeline": timeline,
+        "obligation": obligation,
+        "reminders": selectors.school_reminders(school=school),
+        "can_file": services.can_file_working_body(actor=actor, school=school),
+        "can_edit_specialties": services.can_edit_specialties(actor=actor, school=school),
+        "can_remind": obligation is not None
+        and obligation.is_open
+        and services.can_remind(actor=actor, school=school),
+    }
+    return render(request, "pilots/school_detail.html", context)
+
+
+# --- specialties -------------------------------------------------------------------------------
+
+
+class SpecialtyForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("专业代码"), max_length=16, help_text=gettext_lazy("如 530802")
+    )
+    name = forms.CharField(label=gettext_lazy("专业名称"), max_length=100)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for year in years:
+            self.fields[f"y{year}"] = forms.IntegerField(
+                label=_("%(year)s 年招生人数") % {"year": year},
+                min_value=0,
+                max_value=services.MAX_STUDENTS,
+                required=False,
+            )
+
+    def enrolments(self) -> dict[int, int]:
+        return {
+            y: self.cleaned_data[f"y{y}"]
+            for y in self.years
+            if self.cleaned_data.get(f"y{y}") is not None
+        }
+
+
+@login_required
+def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a specialty or correct one (the code picks it), with the last three years."""
+    actor = _actor(request)
+    school = _school_or_404(request, pk)
+    if not services.can_edit_specialties(actor=actor, school=school):
+        raise PermissionDenied
+    this_year = timezone.localdate().year
+    years = [this_year - 2, this_year - 1, this_year]
+    initial: dict[str, Any] = {}
+    code = request.GET.get("code", "").strip()
+    if code:
+        existing = next(
+            (s for s in selectors.specialty_list(school=school) if s.code == code), None
+        )
+        if existing is not None:
+            initial = {"code": existing.code, "name": existing.name}
+            initial.update({f"y{e.year}": e.students for e in existing.enrolments.all()})
+    form = SpecialtyForm(request.POST or None, years=years, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.specialty_set(
+                actor=actor,
+                school=school,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                enrolments=form.enrolments(),
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("专业信息已保存。"))
+            return redirect("pilots:school_detail", pk=school.pk)
+    return render(request, "pilots/specialty_form.html", {"form": form, "school": school})
+
+
+# --- R01: school working body --------------------------------------------------------------------
+
+
+class WorkingBodyForm(forms.Form):
+    body_name = forms.CharField(
+        label=gettext_lazy("试点工作机构名称"),
+        max_length=200,
+        initial=gettext_lazy("1+X证书制度试点工作领导小组"),
+    )
+    leader_name = forms.CharField(label=gettext_lazy("组长姓名"), max_length=64)
+    leader_title = forms.CharField(
+        label=gettext_lazy("组长职务"),
+        max_length=64,
+        help_text=gettext_lazy("须为学校主要负责人，如 校长、院长或党委书记（R01）"),
+    )
+    members = forms.CharField(
+        label=gettext_lazy("机构成员"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("姓名和职务，每行一人"),
+    )
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=64)
+    contact_title = forms.CharField(
+        label=gettext_lazy("联系人职务或部门"), max_length=100, required=False
+    )
+    contact_phone = forms.CharField(label=gettext_lazy("办公电话"), max_length=32)
+    contact_mobile = forms.CharField(label=gettext_lazy("手机"), max_length=32, required=False)
+    contact_email = forms.EmailField(label=gettext_lazy("电子邮箱"))
+    work_plan = forms.CharField(
+        label=gettext_lazy("试点工作方案摘要"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    note = forms.CharField(label=gettext_lazy("变更说明"), max_length=300, required=False)
+
+
+@login_required
+def working_body_file(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    school = _school_or_404(request, pk)
+    if not services.can_file_working_body(actor=actor, school=school):
+        raise PermissionDenied
+    current = selectors.working_body_current(school=school)
+    initial = services.working_body_dict(current) if current is not None else {}
+    form = WorkingBodyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.working_body_file(actor=actor, school=school, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("已报备试点工作机构和联系人。"))
+            return redirect("pilots:school_detail", pk=school.pk)
+    context = {
+        "form": form,
+        "school": school,
+        "is_change": current is not None,
+        "obligation": selectors.working_body_obligation(school=school),
+    }
+    return render(request, "pilots/working_body_form.html", context)
+
+
+# --- R33: overdue filings and reminders ----------------------------------------------------------
+
+OFFICIAL_KINDS = (UnitKind.MINISTRY, UnitKind.AGGREGATOR, UnitKind.PROVINCE, UnitKind.CITY)
+
+
+@login_required
+def working_body_list(request: HttpRequest) -> HttpResponse:
+    """Published schools and their R33 filing: overdue and due-soon first, with reminders."""
+    actor = _actor(request)
+    if not actor.is_kind(*OFFICIAL_KINDS):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "open").strip()
+    if status not in (*selectors.FilingState.LABELS, "open", "all"):
+        status = "open"
+    rows = selectors.working_body_obligations(
+        actor=actor, q=q or None, status=None if status == "all" else status
+    )
+    if request.GET.get("format") == "xlsx":
+        return _export_obligations(rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "q": q,
+        "status": status,
+        "statuses": [
+            ("open", _("未报备（逾期、即将到期、待报备）")),
+            *((k, str(v)) for k, v in selectors.FilingState.LABELS.items()),
+            ("all", _("全部")),
+        ],
+        "can_remind": actor.can_write,
+    }
+    template = (
+        "pilots/working_body_table.html"
+        if getattr(request, "htmx", False)
+        else "pilots/working_body_list.html"
+    )
+    return render(request, template, context)
+
+
+def _export_obligations(rows: list[selectors.WorkingBodyObligation]) -> HttpResponse:
+    headers = [
+        _("学校名称"),
+        _("学校标识码"),
+        _("城市"),
+        _("名单公布日期"),
+        _("报备截止日期"),
+        _("状态"),
+        _("逾期天数"),
+        _("报备时间"),
+        _("已提醒次数"),
+    ]
+    data = (
+        (
+            r.school.name,
+            r.school.code,
+            r.school.city.name,
+            r.published_on,
+            r.deadline,
+            r.status_label,
+            r.days_overdue,
+            r.filed_at,
+            r.reminder_count,
+        )
+        for r in rows
+    )
+    assert export_response is not None
+    return export_response(
+        filename=_("工作机构报备情况"), headers=headers, rows=data, sheet=_("报备情况")
+    )
+
+
+@login_required
+@require_POST
+def working_body_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    school = _school_or_404(request, pk)
+    try:
+        services.working_body_remind(
+            actor=actor, school=school, message=request.POST.get("message", "")
+        )
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except DomainError as exc:
+        messages.error(request, f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message))
+    else:
+        messages.success(request, _("已向 %(name)s 发送提醒。") % {"name": school.name})
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("pilots:working_body_list")
+
+
+# --- R01: provincial coordination bodies ----------------------------------------------------------
+
+
+class CoordinationForm(forms.Form):
+    body_name = forms.CharField(
+        label=gettext_lazy("试点工作指导协调机构"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("如 省1+X证书制度试点工作推进办公室"),
+    )
+    host_name = forms.CharField(
+        label=gettext_lazy("依托单位"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("省级教研机构、区域牵头职业院校或专家组织"),
+    )
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=64, required=False)
+    contact_title = forms.CharField(label=gettext_lazy("联系人职务"), max_length=64, required=False)
+    contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=32, required=False)
+    contact_email = forms.CharField(label=gettext_lazy("电子邮箱"), max_length=254, required=False)
+
+
+@login_required
+def coordination(request: HttpRequest) -> HttpResponse:
+    """National and org users see every province's body; a province edits its own (R01)."""
+    actor = _actor(request)
+    rows = selectors.coordination_list(actor=actor)
+    if request.GET.get("format") == "xlsx":
+        return _export_coordination(rows)
+    own = None
+    form = None
+    if actor.is_kind(UnitKind.PROVINCE) and actor.unit is not None and actor.unit.province:
+        province = actor.unit.province
+        own = selectors.coordination_get(actor=actor, province=province)
+        if services.can_edit_coordination(actor=actor, province=province):
+            initial = {f: getattr(own, f) for f in CoordinationForm.base_fields} if own else {}
+            form = CoordinationForm(request.POST or None, initial=initial)
+            if request.method == "POST" and form.is_valid():
+                try:
+                    services.coordination_set(actor=actor, province=province, **form.cleaned_data)
+                except DomainError as exc:
+                    _add_error(form, exc)
+                else:
+                    messages.success(request, _("已保存本省试点工作协调机构。"))
+                    return redirect("pilots:coordination")
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+    context = {
+        "rows": rows,
+        "form": form,
+        "show_all": len(rows) > 1,
+        "named": sum(1 for r in rows if r.coordination),
+    }
+    return render(request, "pilots/coordination.html", context)
+
+
+def _export_coordination(rows: list[selectors.CoordinationRow]) -> HttpResponse:
+    headers = [
+        _("省份"),
+        _("试点工作指导协调机构"),
+        _("依托单位"),
+        _("联系人"),
+        _("联系人职务"),
+        _("联系电话"),
+        _("电子邮箱"),
+        _("更新时间"),
+    ]
+    data = (
+        (
+            r.province.name,
+            *(
+                (
+                    c.body_name,
+                    c.host_name,
+                    c.contact_name,
+                    c.contact_title,
+                    c.contact_phone,
+                    c.contact_email,
+                    c.updated_at,
+                )
+                if (c := r.coordination)
+                else (_("未明确"), "", "", "", "", "", None)
+            ),
+        )
+        for r in rows
+    )
+    assert export_response is not None
+    return export_response(
+        filename=_("省级试点工作协调机构"), headers=headers, rows=data, sheet=_("协调机构")
+    )

@@ -1,7 +1,8 @@
-"""Schools (foundation subset; issue 3 adds specialties, applications and reviews)."""
+"""Schools, their specialties and enrolment, and the R01/R33 coordination records."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +79,135 @@ class SpecialtyEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.students}"
+
+
+class ProvinceCoordination(models.Model):
+    """A province's pilot coordination body and its contact (R01; 000 一(一)).
+
+    One row per province, edited in place; every change is in the audit log with old and new
+    values, which is the history officials ask for when a contact changes.
+    """
+
+    province = models.OneToOneField(
+        "geo.Division",
+        verbose_name=_("省份"),
+        on_delete=models.PROTECT,
+        related_name="pilot_coordination",
+    )
+    body_name = models.CharField(_("试点工作指导协调机构"), max_length=200)
+    host_name = models.CharField(
+        _("依托单位"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("如省级教研机构、牵头职业院校或专家组织"),
+    )
+    contact_name = models.CharField(_("联系人"), max_length=64)
+    contact_title = models.CharField(_("联系人职务"), max_length=64, blank=True, default="")
+    contact_phone = models.CharField(_("联系电话"), max_length=32)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True, default="")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("省级试点工作协调机构")
+        verbose_name_plural = _("省级试点工作协调机构")
+        ordering = ["province__code"]
+
+    def __str__(self) -> str:
+        return self.body_name
+
+
+class SchoolWorkingBody(models.Model):
+    """One filing of a school's pilot working body and contact person (R01, R33; 附件2 of
+    晋教职成〔2020〕9号).
+
+    Append-only: a change is a new filing, so the history of who led the body and whom to call
+    stays visible; the newest filing is the current one.
+    """
+
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("学校"),
+        on_delete=models.CASCADE,
+        related_name="working_body_filings",
+    )
+    body_name = models.CharField(_("试点工作机构名称"), max_length=200)
+    leader_name = models.CharField(_("组长姓名"), max_length=64)
+    leader_title = models.CharField(_("组长职务"), max_length=64)
+    members = models.TextField(_("机构成员"), blank=True, default="")
+    contact_name = models.CharField(_("联系人"), max_length=64)
+    contact_title = models.CharField(_("联系人职务或部门"), max_length=100, blank=True, default="")
+    contact_phone = models.CharField(_("办公电话"), max_length=32)
+    contact_mobile = models.CharField(_("手机"), max_length=32, blank=True, default="")
+    contact_email = models.EmailField(_("电子邮箱"))
+    work_plan = models.TextField(_("试点工作方案摘要"), blank=True, default="")
+    note = models.CharField(_("变更说明"), max_length=300, blank=True, default="")
+    filed_at = models.DateTimeField(_("报备时间"), db_index=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报备人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("试点院校工作机构报备")
+        verbose_name_plural = _("试点院校工作机构报备")
+        ordering = ["school", "-filed_at", "-pk"]
+        indexes = [models.Index(fields=["school", "-filed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.body_name}"
+
+
+class ReminderKind(models.TextChoices):
+    WORKING_BODY = "working_body", _("报备试点工作机构和联系人")
+
+
+class SchoolReminder(models.Model):
+    """A reminder shown on a school's to-do list (sent by a province, a city or the daily task)."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("类型"), max_length=32, choices=ReminderKind.choices)
+    rule = models.CharField(_("规则"), max_length=8, blank=True, default="")
+    message = models.CharField(_("提醒内容"), max_length=500)
+    deadline = models.DateField(_("截止日期"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), db_index=True)
+    # None: sent by the platform's daily task.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发送人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_by_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("发送单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("院校提醒")
+        verbose_name_plural = _("院校提醒")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["school", "kind", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.kind} {self.sent_at:%Y-%m-%d}"
