@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from onex.pilots import views
+from onex.pilots import application_views, views
 
 app_name = "pilots"
 urlpatterns: list[URLPattern] = [
@@ -13,3 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("working-bodies/", views.working_body_list, name="working_body_list"),
     path("coordination/", views.coordination, name="coordination"),
 ]
+
+# Pilot applications, public list, summary table and distribution (application_views).
+urlpatterns += application_views.urlpatterns
