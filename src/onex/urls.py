@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from onex.api import api
+from onex.certificates.urls import verify_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pilots/", include("onex.pilots.urls")),
     path("assessment/", include("onex.assessment.urls")),
     path("certificates/", include("onex.certificates.urls")),
+    path("verify/", include((verify_urlpatterns, "verify"))),
     path("catalog/", include("onex.catalog.urls")),
 ]
 

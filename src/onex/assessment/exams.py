@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from onex.assessment.models import (
     EXAM_TAKEN_STATUSES,
+    AssessmentPlan,
     Candidate,
     ExamPlan,
     FeePayer,
@@ -252,7 +253,7 @@ def student_upsert(
         raise InvalidInput(_("该专业不属于本校。"), field="specialty")
     with transaction.atomic():
         existing = (
-            Candidate.objects.select_for_update()
+            Candidate.objects.select_for_update(of=("self",))
             .filter(school=school, id_number_hash__in=id_hash_candidates(id_type, number))
             .first()
         )
@@ -302,7 +303,7 @@ def learner_candidate(
     check_gender(id_type=id_type, id_number=number, gender=gender)
     with transaction.atomic():
         existing = (
-            Candidate.objects.select_for_update()
+            Candidate.objects.select_for_update(of=("self",))
             .filter(school__isnull=True, id_number_hash__in=id_hash_candidates(id_type, number))
             .first()
         )
@@ -476,6 +477,11 @@ def plan_create(
         raise InvalidInput(_("结束时间应晚于开始时间。"), field="end_time")
     theory = _check_score_rule(theory_pass, "theory_pass")
     practical = _check_score_rule(practical_pass, "practical_pass")
+    # Unless given, the pass marks are those of the org's published assessment plan (R09).
+    published = AssessmentPlan.objects.filter(certificate=certificate).first()
+    if published is not None:
+        theory = published.theory_pass if theory is None else theory
+        practical = published.practical_pass if practical is None else practical
     site_list = list(sites)
     if site_list:
         allowed = {
@@ -504,7 +510,7 @@ def plan_create(
             **({"theory_pass": theory} if theory is not None else {}),
             **({"practical_pass": practical} if practical is not None else {}),
         )
-        if site_list and hasattr(plan, "sites"):
+        if site_list:
             plan.sites.set(site_list)
         PlanEvent.objects.create(
             plan=plan, action="create", to_status=plan.status, **_actor_fields(actor)
@@ -531,7 +537,7 @@ def plan_create(
 
 def _locked_plan(plan: ExamPlan) -> ExamPlan:
     return (
-        ExamPlan.objects.select_for_update()
+        ExamPlan.objects.select_for_update(of=("self",))
         .select_related("org", "certificate", "province")
         .get(pk=plan.pk)
     )
@@ -778,17 +784,17 @@ def _fee(plan: ExamPlan, candidate: Candidate) -> Fee:
     """R35/R40: the approved fee; a school pays for its students, poor households pay nothing."""
     from onex.assessment.fees import fee_due
 
-    payer_kind = FeePayer.SCHOOL if candidate.school_id else FeePayer.LEARNER
     due = fee_due(
         province=plan.province,
         certificate=plan.certificate,
         level=plan.level,
-        payer_kind=payer_kind,
+        payer_kind="pilot_student" if candidate.school_id else "public",
         poor_household=candidate.poor_household,
+        school=candidate.school,
     )
     amount = Decimal(due.amount)
     payer = str(due.payer)
-    if amount == 0 or payer == FeePayer.EXEMPT:
+    if amount == 0 or payer == "none":
         return Fee(Decimal("0.00"), FeePayer.EXEMPT, FeeStatus.EXEMPT, str(due.rule or ""))
     return Fee(amount, payer, FeeStatus.UNPAID, str(due.rule or ""))
 
@@ -804,9 +810,11 @@ def _next_ticket(plan: ExamPlan) -> str:
     # The sequence row lock serializes numbering across plans sharing a prefix.
     try:
         with transaction.atomic():
-            seq, _created = TicketSequence.objects.select_for_update().get_or_create(prefix=prefix)
+            seq, _created = TicketSequence.objects.select_for_update(of=("self",)).get_or_create(
+                prefix=prefix
+            )
     except IntegrityError:
-        seq = TicketSequence.objects.select_for_update().get(prefix=prefix)
+        seq = TicketSequence.objects.select_for_update(of=("self",)).get(prefix=prefix)
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"{prefix}{seq.last:05d}"
@@ -838,7 +846,9 @@ def _register_one(
     """Inside the caller's transaction, with the plan row locked."""
     fee = _fee(plan, candidate)
     existing = (
-        Registration.objects.select_for_update().filter(plan=plan, candidate=candidate).first()
+        Registration.objects.select_for_update(of=("self",))
+        .filter(plan=plan, candidate=candidate)
+        .first()
     )
     if existing is not None:
         if existing.status == RegistrationStatus.REGISTERED:
@@ -1001,7 +1011,7 @@ def registration_withdraw(
     _require_registration_party(actor, registration)
     with transaction.atomic():
         plan = _locked_plan(registration.plan)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
         if registration.status != RegistrationStatus.REGISTERED:
             raise Conflict(_("该报名已撤销。"))
         if plan.status != PlanStatus.REGISTRATION_OPEN or _today() > plan.registration_closes:
@@ -1032,7 +1042,7 @@ def registration_pay(*, actor: Actor, registration: Registration) -> Registratio
     registration = registration_get(actor=actor, pk=registration.pk)
     _require_registration_party(actor, registration)
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
         if registration.fee_status != FeeStatus.UNPAID:
             raise Conflict(_("该报名无需缴费或已缴费。"))
         if registration.status != RegistrationStatus.REGISTERED:
@@ -1158,7 +1168,9 @@ def result_record(
         _require_plan_owner(actor, plan)
         _require_status(plan, PlanStatus.SCORE_REGISTRATION)
         registration = (
-            Registration.objects.select_for_update().select_related("plan").get(pk=registration.pk)
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("plan")
+            .get(pk=registration.pk)
         )
         if registration.status != RegistrationStatus.REGISTERED:
             raise Conflict(_("该报名已撤销，不能登记成绩。"))
@@ -1240,11 +1252,11 @@ def objection_answer(
         plan = _locked_plan(objection.registration.plan)
         _require_plan_owner(actor, plan)
         _require_status(plan, PlanStatus.SCORE_PUBLICITY)
-        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        objection = Objection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
         if objection.status != ObjectionStatus.OPEN:
             raise Conflict(_("该异议已答复。"))
         registration = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("plan")
             .get(pk=objection.registration_id)
         )

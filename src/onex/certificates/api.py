@@ -1,3 +1,364 @@
-from ninja import Router
+"""The certificates API (/api/v1/certificates): scoped lists, issue, status changes, PDFs.
+
+parse → selector or service → schema; domain errors become JSON in onex.api.
+"""
+
+# No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from onex.catalog.models import Certificate
+from onex.certificates import selectors, services
+from onex.certificates.models import IssuedCertificate, IssueJob, StatusChange
+from onex.core.actors import Actor
+from onex.core.errors import Forbidden, InvalidInput
+from onex.core.models import UnitKind
+from onex.geo.models import Division, DivisionLevel
 
 router = Router(tags=["certificates"])
+
+
+class ErrorOut(Schema):
+    code: str
+    rule: str | None
+    message: str
+    details: dict[str, Any]
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    holder_name: str
+    id_number_masked: str
+    certificate_id: int
+    certificate_name: str
+    level: str
+    level_label: str
+    org_name: str
+    province_code: str
+    province_name: str
+    issued_on: dt.date
+    entered_on: dt.date
+    entry_working_days: int | None
+    late_entry: bool
+    calendar_unverified: bool
+    status: str
+    status_label: str
+    status_reason: str
+
+    @staticmethod
+    def resolve_id(obj: IssuedCertificate) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_certificate_name(obj: IssuedCertificate) -> str:
+        return obj.certificate.name
+
+    @staticmethod
+    def resolve_level_label(obj: IssuedCertificate) -> str:
+        return str(obj.get_level_display())
+
+    @staticmethod
+    def resolve_org_name(obj: IssuedCertificate) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_province_code(obj: IssuedCertificate) -> str:
+        return obj.province.code
+
+    @staticmethod
+    def resolve_province_name(obj: IssuedCertificate) -> str:
+        return obj.province.name
+
+    @staticmethod
+    def resolve_status_label(obj: IssuedCertificate) -> str:
+        return str(obj.get_status_display())
+
+
+class IssuedOut(CertificateOut):
+    warnings: list[str]
+
+    @staticmethod
+    def resolve_warnings(obj: IssuedCertificate) -> list[str]:
+        return list(obj.warnings)
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    reason: str
+    actor: str
+
+    @staticmethod
+    def resolve_actor(obj: StatusChange) -> str:
+        if obj.user is None:
+            return _("系统")
+        return obj.user.get_username() + (f"（{obj.unit.name}）" if obj.unit else "")
+
+
+class CertificateDetailOut(CertificateOut):
+    timeline: list[EventOut]
+
+    @staticmethod
+    def resolve_timeline(obj: IssuedCertificate) -> list[StatusChange]:
+        return selectors.certificate_timeline(obj)
+
+
+class CertificateFilters(Schema):
+    q: str | None = Field(None, description="Number prefix, holder name or certificate name")
+    status: str | None = Field(None, description="valid | suspended | revoked")
+    level: str | None = Field(None, description="junior | intermediate | senior")
+    certificate: str | None = Field(None, description="Catalogue id or code of the certificate")
+    province: str | None = Field(None, description="Exam province GB/T 2260 code, e.g. 440000")
+    late: bool | None = Field(None, description="Only late (true) or timely (false) entries (R15)")
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., description="Mandatory; shown on public verification")
+
+
+class EnterIn(Schema):
+    certificate: str = Field(..., description="Certificate code in the catalogue")
+    level: str
+    province: str = Field(..., description="Exam province GB/T 2260 code")
+    holder_name: str
+    id_type: str = "resident"
+    id_number: str
+    issued_on: dt.date
+
+
+class IssueIn(Schema):
+    registration_id: int
+    issued_on: dt.date
+
+
+class IssueJobIn(Schema):
+    plan_id: int
+    issued_on: dt.date
+
+
+class PdfJobIn(Schema):
+    certificate_ids: list[int] | None = Field(
+        None, description="Certificates to render; omitted = every one without a PDF"
+    )
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    total: int
+    done: int
+    succeeded: int
+    skipped: int
+    progress_percent: int
+    errors: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_id(obj: IssueJob) -> int:
+        return obj.pk
+
+
+class ComplianceOut(Schema):
+    total: int
+    on_time: int
+    late: int
+    late_percent: int
+    calendar_unverified: int
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _filtered(actor: Actor, f: CertificateFilters) -> Any:
+    return selectors.certificate_list(
+        actor=actor,
+        q=f.q,
+        status=f.status,
+        level=f.level,
+        certificate=f.certificate,
+        province=f.province,
+        late=f.late,
+        issued_from=f.issued_from,
+        issued_to=f.issued_to,
+    )
+
+
+@router.get("", response=list[CertificateOut], summary="List certificates in your jurisdiction")
+@paginate(PageNumberPagination)
+def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
+    return _filtered(_actor(request), filters)
+
+
+@router.get(
+    "/export.xlsx",
+    summary="The same list as an xlsx file",
+    openapi_extra={"responses": {200: {"content": {"application/vnd.ms-excel": {}}}}},
+)
+def certificate_export(request: HttpRequest, filters: Query[CertificateFilters]) -> HttpResponse:
+    from onex.certificates.views import export_certificates
+
+    return export_certificates(_filtered(_actor(request), filters))
+
+
+@router.get(
+    "/compliance",
+    response=ComplianceOut,
+    summary="R15: late entries among the certificates you see",
+)
+def compliance(request: HttpRequest) -> dict[str, int]:
+    c = selectors.entry_compliance(actor=_actor(request))
+    return {
+        "total": c.total,
+        "on_time": c.on_time,
+        "late": c.late,
+        "late_percent": c.late_percent,
+        "calendar_unverified": c.unverified,
+    }
+
+
+@router.get(
+    "/{certificate_id}",
+    response={200: CertificateDetailOut, 404: ErrorOut},
+    summary="One certificate with its timeline (404 outside your jurisdiction)",
+)
+def certificate_detail(request: HttpRequest, certificate_id: int) -> IssuedCertificate:
+    return selectors.certificate_get(actor=_actor(request), pk=certificate_id)
+
+
+def _status_change(request: HttpRequest, certificate_id: int, payload: ReasonIn, fn: Any) -> Any:
+    actor = _actor(request)
+    certificate = selectors.certificate_get(actor=actor, pk=certificate_id)
+    return fn(actor=actor, certificate=certificate, reason=payload.reason)
+
+
+_CHANGE_RESPONSES = {
+    200: CertificateOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+@router.post(
+    "/{certificate_id}/suspend", response=_CHANGE_RESPONSES, summary="Suspend (org or Ministry)"
+)
+def certificate_suspend(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
+    return _status_change(request, certificate_id, payload, services.certificate_suspend)
+
+
+@router.post("/{certificate_id}/revoke", response=_CHANGE_RESPONSES, summary="Revoke (final)")
+def certificate_revoke(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
+    return _status_change(request, certificate_id, payload, services.certificate_revoke)
+
+
+@router.post(
+    "/{certificate_id}/reinstate",
+    response=_CHANGE_RESPONSES,
+    summary="Reinstate a suspended certificate",
+)
+def certificate_reinstate(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
+    return _status_change(request, certificate_id, payload, services.certificate_reinstate)
+
+
+@router.get(
+    "/{certificate_id}/pdf",
+    summary="The certificate PDF (issuing org, holder, national actors)",
+    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+)
+def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    from onex.certificates.views import pdf_response
+
+    return pdf_response(_actor(request), certificate_id)
+
+
+@router.post(
+    "/enter",
+    response={201: IssuedOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Enter a certificate issued without an exam record here (R15, R18, R38)",
+)
+def certificate_enter(request: HttpRequest, payload: EnterIn) -> Status[IssuedCertificate]:
+    certificate = Certificate.objects.filter(code=payload.certificate.strip()).first()
+    if certificate is None:
+        raise InvalidInput(_("未知的证书代码。"), field="certificate")
+    province = Division.objects.filter(
+        code=payload.province.strip(), level=DivisionLevel.PROVINCE
+    ).first()
+    if province is None:
+        raise InvalidInput(_("未知的省份代码。"), field="province")
+    issued = services.certificate_enter(
+        actor=_actor(request),
+        certificate=certificate,
+        level=payload.level,
+        province=province,
+        holder_name=payload.holder_name,
+        id_type=payload.id_type,
+        id_number=payload.id_number,
+        issued_on=payload.issued_on,
+    )
+    return Status(201, issued)
+
+
+@router.post(
+    "/issue",
+    response={201: IssuedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Issue the certificate of one passed registration of a closed plan",
+)
+def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCertificate]:
+    from onex.assessment.exams import registration_get
+
+    actor = _actor(request)
+    registration = registration_get(actor=actor, pk=payload.registration_id)
+    issued = services.certificate_issue(
+        actor=actor, registration=registration, issued_on=payload.issued_on
+    )
+    return Status(201, issued)
+
+
+@router.post(
+    "/issue-jobs",
+    response={202: JobOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Issue to every passed candidate of a closed plan in one background job",
+)
+def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJob]:
+    from onex.assessment.exams import plan_get
+
+    actor = _actor(request)
+    plan = plan_get(actor=actor, pk=payload.plan_id)
+    job = services.issue_job_submit(actor=actor, plan=plan, issued_on=payload.issued_on)
+    return Status(202, job)
+
+
+@router.post(
+    "/pdf-jobs",
+    response={202: JobOut, 403: ErrorOut},
+    summary="Render certificate PDFs in one background job",
+)
+def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
+    from onex.catalog.queries import org_for_actor
+
+    actor = _actor(request)
+    org = org_for_actor(actor)
+    if org is None or actor.kind != UnitKind.ORG:
+        raise Forbidden(_("只有培训评价组织可以批量生成证书 PDF。"))
+    job = services.pdf_job_submit(actor=actor, org=org, certificate_ids=payload.certificate_ids)
+    return Status(202, job)
+
+
+@router.get(
+    "/jobs/{job_id}", response={200: JobOut, 404: ErrorOut}, summary="A batch job's progress"
+)
+def job_detail(request: HttpRequest, job_id: int) -> IssueJob:
+    return selectors.issue_job_get(actor=_actor(request), pk=job_id)

@@ -94,7 +94,7 @@ class Candidate(PersonalIdMixin, models.Model):
     class Meta:
         verbose_name = _("考生")
         verbose_name_plural = _("考生")
-        ordering = ["school", "name", "pk"]
+        ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "id_number_hash"],
@@ -155,6 +155,9 @@ class ExamPlan(models.Model):
         "geo.Division", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("考核计划名称"), max_length=200)
+    sites = models.ManyToManyField(
+        "assessment.Site", verbose_name=_("考核站点"), blank=True, related_name="exam_plans"
+    )
     exam_date = models.DateField(_("考试日期"))
     start_time = models.TimeField(_("开始时间"))
     end_time = models.TimeField(_("结束时间"))
@@ -313,7 +316,7 @@ class Registration(models.Model):
     class Meta:
         verbose_name = _("报名")
         verbose_name_plural = _("报名")
-        ordering = ["plan", "ticket_number"]
+        ordering = ["ticket_number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "candidate"], name="assessment_registration_once_per_plan"

@@ -26,6 +26,7 @@ STATUS_TONES: dict[str, str] = {
     "succeeded": "success",
     "returned": "warning",
     "suspended": "warning",
+    "valid": "success",
     "overdue": "danger",
     "rejected": "danger",
     "failed": "danger",

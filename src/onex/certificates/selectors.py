@@ -1,0 +1,360 @@
+"""Reads of issued certificates: scoped lists for officials, orgs, schools and holders, and the
+public query and verification (R36), which answer the same "not found" for every mismatch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from onex.catalog.models import Level, Org
+from onex.catalog.queries import org_for_actor
+from onex.certificates.models import (
+    CertificateStatus,
+    IssuedCertificate,
+    IssueJob,
+    StatusChange,
+)
+from onex.certificates.numbering import normalize_number, validate_number
+from onex.core import crypto
+from onex.core.actors import Actor
+from onex.core.errors import DomainError, NotFound
+from onex.core.models import UnitKind
+from onex.core.personal import ID_NUMBER_HASH_PURPOSE, normalize
+from onex.core.scoping import fetch
+
+# --- scoped reads -----------------------------------------------------------------------------
+
+
+def certificate_scope(*, actor: Actor) -> QuerySet[IssuedCertificate]:
+    """National actors all; a province the exams held there; a city its schools' students';
+    an org what it issued; a school its students'; a learner its own certificates."""
+    q = actor.region_q(
+        province="province",
+        city=None,
+        unit="org__unit",
+        extra=(
+            (UnitKind.CITY, Q(school__city_id=actor.city_id)),
+            (UnitKind.SCHOOL, Q(school__unit_id=actor.unit_id)),
+            (UnitKind.LEARNER, Q(holder_unit_id=actor.unit_id)),
+        ),
+    )
+    return IssuedCertificate.objects.filter(q).select_related(
+        "certificate", "org", "province", "school"
+    )
+
+
+def certificate_list(
+    *,
+    actor: Actor,
+    q: str | None = None,
+    status: str | None = None,
+    level: str | None = None,
+    certificate: int | str | None = None,
+    province: str | None = None,
+    late: bool | None = None,
+    issued_from: dt.date | None = None,
+    issued_to: dt.date | None = None,
+) -> QuerySet[IssuedCertificate]:
+    qs = certificate_scope(actor=actor)
+    if q:
+        term = q.strip()
+        number = normalize_number(term)
+        qs = qs.filter(
+            Q(number__startswith=number)
+            | Q(holder_name__icontains=term)
+            | Q(certificate__name__icontains=term)
+        )
+    if status:
+        if status not in CertificateStatus.values:
+            return qs.none()
+        qs = qs.filter(status=status)
+    if level:
+        if level not in Level.values:
+            return qs.none()
+        qs = qs.filter(level=level)
+    if certificate not in (None, ""):
+        text = str(certificate).strip()
+        qs = (
+            qs.filter(certificate_id=int(text))
+            if text.isdigit()
+            else qs.filter(certificate__code=text)
+        )
+    if province:
+        qs = qs.filter(province__code=province.strip())
+    if late is not None:
+        qs = qs.filter(late_entry=late)
+    if issued_from is not None:
+        qs = qs.filter(issued_on__gte=issued_from)
+    if issued_to is not None:
+        qs = qs.filter(issued_on__lte=issued_to)
+    return qs.order_by("-issued_on", "-pk")
+
+
+def certificate_get(*, actor: Actor, pk: int | str) -> IssuedCertificate:
+    """One certificate, or NotFound when it does not exist or lies outside the jurisdiction."""
+    return fetch(certificate_scope(actor=actor), pk=pk)
+
+
+def certificate_get_by_number(*, actor: Actor, number: str) -> IssuedCertificate:
+    return fetch(certificate_scope(actor=actor), number=normalize_number(number))
+
+
+def certificate_timeline(certificate: IssuedCertificate) -> list[StatusChange]:
+    return list(
+        StatusChange.objects.filter(certificate=certificate)
+        .select_related("user", "unit")
+        .order_by("at", "pk")
+    )
+
+
+def certificate_filter_options(*, actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    scope = certificate_scope(actor=actor)
+    certificates = (
+        scope.order_by("certificate__name")
+        .values_list("certificate_id", "certificate__name")
+        .distinct()
+    )
+    provinces = (
+        scope.order_by("province__code").values_list("province__code", "province__name").distinct()
+    )
+    return {
+        "certificates": [(str(pk), name) for pk, name in certificates],
+        "provinces": list(provinces),
+        "levels": [(v, str(label)) for v, label in Level.choices],
+        "statuses": [(v, str(label)) for v, label in CertificateStatus.choices],
+    }
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """R15 figures of an org's issued certificates."""
+
+    total: int
+    late: int
+    unverified: int
+
+    @property
+    def on_time(self) -> int:
+        return self.total - self.late
+
+    @property
+    def late_percent(self) -> int:
+        return round(self.late * 100 / self.total) if self.total else 0
+
+
+def entry_compliance(*, actor: Actor, org: Org | None = None) -> Compliance:
+    """Late entries (R15) among the certificates the actor sees (optionally one org's)."""
+    qs = certificate_scope(actor=actor)
+    if org is not None:
+        qs = qs.filter(org=org)
+    row = qs.aggregate(
+        total=Count("pk"),
+        late=Count("pk", filter=Q(late_entry=True)),
+        unverified=Count("pk", filter=Q(calendar_unverified=True)),
+    )
+    return Compliance(total=row["total"], late=row["late"], unverified=row["unverified"])
+
+
+def issue_job_scope(*, actor: Actor) -> QuerySet[IssueJob]:
+    q = actor.region_q(province=None, city=None, unit="org__unit")
+    return IssueJob.objects.filter(q).select_related("org", "plan", "user")
+
+
+def issue_job_get(*, actor: Actor, pk: int | str) -> IssueJob:
+    return fetch(issue_job_scope(actor=actor), pk=pk)
+
+
+def closed_plans_for_issue(*, actor: Actor) -> list[tuple[object, int, int]]:
+    """The actor org's closed plans with (plan, passed, already issued), newest first."""
+    org = org_for_actor(actor)
+    if org is None:
+        return []
+    try:
+        from onex.assessment.exams import passed_candidates, plan_scope
+    except ImportError:
+        return []
+    plans = list(plan_scope(actor=actor).filter(org=org, status="closed").order_by("-exam_date"))
+    result: list[tuple[object, int, int]] = []
+    for plan in plans:
+        passed = passed_candidates(plan=plan)
+        result.append(
+            (plan, passed.count(), passed.filter(issued_certificate__isnull=False).count())
+        )
+    return result
+
+
+# --- public query and verification (R36) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicCertificate:
+    """What the public sees: masked ID number, no internal ids."""
+
+    number: str
+    holder_name: str
+    id_number_masked: str
+    certificate_name: str
+    level: str
+    level_label: str
+    org_name: str
+    issued_on: dt.date
+    status: str
+    status_label: str
+    status_reason: str
+
+    @classmethod
+    def of(cls, c: IssuedCertificate) -> PublicCertificate:
+        return cls(
+            number=c.number,
+            holder_name=c.holder_name,
+            id_number_masked=c.id_number_masked,
+            certificate_name=c.certificate.name,
+            level=c.level,
+            level_label=str(c.get_level_display()),
+            org_name=c.org.name,
+            issued_on=c.issued_on,
+            status=c.status,
+            status_label=str(c.get_status_display()),
+            # A valid certificate shows no reason (a reinstatement's reason stays internal).
+            status_reason=c.status_reason if c.status != CertificateStatus.VALID else "",
+        )
+
+
+def public_not_found() -> NotFound:
+    # One answer for every mismatch, whichever field was wrong.
+    return NotFound(_("未查询到匹配的证书信息，请核对输入的信息后重试。"), code="not_found")
+
+
+def _public_qs() -> QuerySet[IssuedCertificate]:
+    return IssuedCertificate.objects.select_related("certificate", "org")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return normalize(a) == normalize(b)
+
+
+def public_verify(*, number: str, name: str) -> PublicCertificate:
+    """Verify by number and holder name; the number's check character is checked first."""
+    checked = validate_number(number)
+    certificate = _public_qs().filter(number=checked).first()
+    if certificate is None or not _same_name(certificate.holder_name, name or ""):
+        raise public_not_found()
+    return PublicCertificate.of(certificate)
+
+
+def public_verify_number(*, number: str) -> PublicCertificate:
+    """Verify by number alone (the signed QR link: the signature proves the number was ours)."""
+    certificate = _public_qs().filter(number=validate_number(number)).first()
+    if certificate is None:
+        raise public_not_found()
+    return PublicCertificate.of(certificate)
+
+
+def public_query(*, name: str, id_number: str) -> list[PublicCertificate]:
+    """A person's certificates by name and ID number; an empty answer is "not found".
+
+    The number is hashed without format validation so that a malformed number answers exactly
+    like a wrong one; it never appears in an error, a log line or a URL.
+    """
+    name = (name or "").strip()
+    normalized = normalize(id_number or "")
+    if not name or not normalized:
+        raise public_not_found()
+    hashes = crypto.keyed_hash_candidates(normalized, purpose=ID_NUMBER_HASH_PURPOSE)
+    rows = [
+        c
+        for c in _public_qs().filter(id_number_hash__in=hashes).order_by("-issued_on", "pk")
+        if _same_name(c.holder_name, name)
+    ]
+    if not rows:
+        raise public_not_found()
+    return [PublicCertificate.of(c) for c in rows]
+
+
+@dataclass(frozen=True)
+class PublicExamResult:
+    holder_name: str
+    id_number_masked: str
+    admission_ticket: str
+    certificate_name: str
+    level_label: str
+    org_name: str
+    exam_date: dt.date
+    theory_score: Decimal | None
+    practical_score: Decimal | None
+    passed: bool | None
+    certificate_number: str | None
+
+
+def public_exam_result(*, name: str, id_number: str, admission_ticket: str) -> PublicExamResult:
+    """One exam's published result by name + ID number + 准考证号, as the national platform
+    offers; the assessment app decides what is published. Mismatch: the same "not found"."""
+    try:
+        from onex.assessment.exams import result_for_public_query
+    except ImportError:
+        raise public_not_found() from None
+    registration = result_for_public_query(
+        name=(name or "").strip(), id_number=id_number or "", admission_ticket=admission_ticket
+    )
+    if registration is None:
+        raise public_not_found()
+    plan = registration.plan
+    issued = IssuedCertificate.objects.filter(registration=registration).first()
+    return PublicExamResult(
+        holder_name=registration.candidate.name,
+        id_number_masked=registration.candidate.id_number_masked,
+        admission_ticket=registration.ticket_number,
+        certificate_name=plan.certificate.name,
+        level_label=str(plan.get_level_display()),
+        org_name=plan.org.name,
+        exam_date=plan.exam_date,
+        theory_score=registration.theory_score,
+        practical_score=registration.practical_score,
+        passed=registration.passed,
+        certificate_number=issued.number if issued is not None else None,
+    )
+
+
+# --- per-IP rate limit of the public endpoints ------------------------------------------------
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            _("查询过于频繁，请 %(s)s 秒后再试。") % {"s": retry_after},
+            details={"retry_after": retry_after},
+        )
+
+
+def public_rate_check(*, ip: str | None) -> None:
+    """Count one public query for ``ip`` in the current minute; RateLimited over the limit.
+
+    A fixed one-minute window in the shared cache (Redis in production, so every process
+    counts together). The IP is the only key: queries need no account.
+    """
+    limit = int(settings.ONEX_PUBLIC_RATE_PER_MINUTE)
+    if limit <= 0:
+        return
+    now = time.time()
+    window = int(now // 60)
+    key = f"onex:certificates:public-rate:{ip or '-'}:{window}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
+        count = 1
+    if count > limit:
+        raise RateLimited(retry_after=max(1, 60 - int(now % 60)))

@@ -1,0 +1,435 @@
+"""Certificate pages: the scoped list (search, filters, xlsx), detail with timeline and status
+actions, PDF download, batch issue with progress, the R15 compliance page, and the public
+query and verification pages (no login, zh-hans and English).
+
+Views stay thin: parse, call selectors and services, render. One view serves a page and its
+htmx fragment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from onex.catalog.queries import org_for_actor
+from onex.certificates import selectors, services
+from onex.certificates.models import IssuedCertificate, IssueJob
+from onex.certificates.pdf import certificate_pdf_for_download, number_from_token
+from onex.certificates.selectors import PublicCertificate, RateLimited
+from onex.core.actors import Actor, client_ip
+from onex.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from onex.core.models import UnitKind
+from onex.core.policy import policy_value
+from onex.core.xlsx import content_disposition, export_response
+
+PAGE_SIZE = 50
+FILTER_KEYS = ("q", "status", "level", "certificate", "province", "late")
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _message(exc: DomainError) -> str:
+    return f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
+
+
+# --- list, export, compliance -----------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "").strip()[:100] for key in FILTER_KEYS}
+
+
+def _certificates(actor: Actor, f: dict[str, str]) -> QuerySet[IssuedCertificate]:
+    return selectors.certificate_list(
+        actor=actor,
+        q=f["q"] or None,
+        status=f["status"] or None,
+        level=f["level"] or None,
+        certificate=f["certificate"] or None,
+        province=f["province"] or None,
+        late={"1": True, "0": False}.get(f["late"]),
+    )
+
+
+def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpResponse:
+    headers = [
+        _("证书编号"),
+        _("姓名"),
+        _("证件号码"),
+        _("证书名称"),
+        _("等级"),
+        _("评价组织"),
+        _("考核省份"),
+        _("发证日期"),
+        _("录入日期"),
+        _("录入用时（工作日）"),
+        _("逾期录入"),
+        _("状态"),
+        _("状态原因"),
+    ]
+    rows = (
+        (
+            c.number,
+            c.holder_name,
+            c.id_number_masked,
+            c.certificate.name,
+            c.get_level_display(),
+            c.org.name,
+            c.province.name,
+            c.issued_on,
+            c.entered_on,
+            c.entry_working_days,
+            c.late_entry,
+            c.get_status_display(),
+            c.status_reason,
+        )
+        for c in certificates.iterator(chunk_size=2000)
+    )
+    return export_response(filename=_("已颁发证书"), headers=headers, rows=rows, sheet=_("证书"))
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    filters = _filters(request)
+    certificates = _certificates(actor, filters)
+    if request.GET.get("format") == "xlsx":
+        return export_certificates(certificates)
+    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "page_obj": page,
+        "filters": filters,
+        "options": selectors.certificate_filter_options(actor=actor),
+        "show_province": actor.is_national or actor.kind == UnitKind.ORG,
+        "is_org": actor.kind == UnitKind.ORG,
+        "compliance": selectors.entry_compliance(actor=actor),
+    }
+    template = "certificates/table.html" if _is_htmx(request) else "certificates/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    """R15: how many entries were late, and which (officials see their jurisdiction's)."""
+    actor = _actor(request)
+    late = selectors.certificate_list(actor=actor, late=True)
+    page = Paginator(late, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/compliance.html",
+        {
+            "compliance": selectors.entry_compliance(actor=actor),
+            "page_obj": page,
+            "limit": policy_value(services.R15_KEY),
+        },
+    )
+
+
+# --- detail, status changes, PDF --------------------------------------------------------------
+
+
+def _get(actor: Actor, pk: int) -> IssuedCertificate:
+    try:
+        return selectors.certificate_get(actor=actor, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _timeline(certificate: IssuedCertificate) -> list[dict[str, Any]]:
+    labels = {
+        "issue": _("颁发并录入"),
+        "suspend": _("暂停"),
+        "revoke": _("撤销"),
+        "reinstate": _("恢复有效"),
+    }
+    status_labels = dict(IssuedCertificate._meta.get_field("status").choices or [])
+    return [
+        {
+            "at": e.at,
+            "action": labels.get(e.action, e.action),
+            "actor": (e.user.get_username() if e.user else _("系统"))
+            + (f"（{e.unit.name}）" if e.unit else ""),
+            "reason": e.reason,
+            "status": e.to_status,
+            "status_label": status_labels.get(e.to_status, e.to_status),
+        }
+        for e in selectors.certificate_timeline(certificate)
+    ]
+
+
+class ReasonForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("suspend", "suspend"), ("revoke", "revoke"), ("reinstate", "reinstate")],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("原因"),
+        max_length=services.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("必填；将显示在公开验证结果中。"),
+    )
+
+
+_CHANGES = {
+    "suspend": services.certificate_suspend,
+    "revoke": services.certificate_revoke,
+    "reinstate": services.certificate_reinstate,
+}
+
+
+@login_required
+def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    certificate = _get(actor, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _CHANGES[form.cleaned_data["action"]](
+                actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
+            )
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from None
+        except DomainError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, _message(exc))
+        else:
+            messages.success(request, _("证书状态已更新。"))
+            return redirect("certificates:detail", pk=certificate.pk)
+    return render(
+        request,
+        "certificates/detail.html",
+        {
+            "certificate": certificate,
+            "timeline": _timeline(certificate),
+            "form": form,
+            "can_change": services.can_change_status(actor, certificate),
+            "can_download": can_download(actor, certificate),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def can_download(actor: Actor, certificate: IssuedCertificate) -> bool:
+    """The issuing org, the holder and national actors download the PDF."""
+    if actor.is_national:
+        return True
+    if actor.kind == UnitKind.ORG:
+        return certificate.org.unit_id == actor.unit_id
+    if actor.kind == UnitKind.LEARNER:
+        return (
+            certificate.holder_unit_id is not None and certificate.holder_unit_id == actor.unit_id
+        )
+    return False
+
+
+def pdf_response(actor: Actor, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get(actor=actor, pk=pk)
+    actor.require(can_download(actor, certificate), _("只有发证组织和持证人可以下载证书。"))
+    content = certificate_pdf_for_download(certificate=certificate)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"{certificate.number}.pdf")
+    return response
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        return pdf_response(_actor(request), pk)
+    except NotFound:
+        raise Http404 from None
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+
+
+# --- batch issue and PDF jobs (orgs) ----------------------------------------------------------
+
+
+class IssueForm(forms.Form):
+    plan = forms.IntegerField(widget=forms.HiddenInput)
+    issued_on = forms.DateField(
+        label=gettext_lazy("发证日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _require_org(actor: Actor) -> None:
+    if actor.kind != UnitKind.ORG or org_for_actor(actor) is None:
+        raise PermissionDenied(_("只有培训评价组织可以颁发证书。"))
+
+
+@login_required
+def issue(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    _require_org(actor)
+    form = IssueForm(request.POST or None, initial={"issued_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        from onex.assessment.exams import plan_get
+
+        try:
+            plan = plan_get(actor=actor, pk=form.cleaned_data["plan"])
+            job = services.issue_job_submit(
+                actor=actor, plan=plan, issued_on=form.cleaned_data["issued_on"]
+            )
+        except NotFound:
+            raise Http404 from None
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from None
+        except DomainError as exc:
+            messages.error(request, _message(exc))
+        else:
+            return redirect("certificates:job", pk=job.pk)
+    jobs = selectors.issue_job_scope(actor=actor)[:10]
+    return render(
+        request,
+        "certificates/issue.html",
+        {
+            "plans": selectors.closed_plans_for_issue(actor=actor),
+            "form": form,
+            "jobs": jobs,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pdf_batch(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    _require_org(actor)
+    org = org_for_actor(actor)
+    assert org is not None
+    try:
+        job = services.pdf_job_submit(actor=actor, org=org)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    return redirect("certificates:job", pk=job.pk)
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        item: IssueJob = selectors.issue_job_get(actor=_actor(request), pk=pk)
+    except NotFound:
+        raise Http404 from None
+    template = "certificates/job_status.html" if _is_htmx(request) else "certificates/job.html"
+    return render(request, template, {"job": item})
+
+
+# --- public query and verification (no login) -------------------------------------------------
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("证书编号"), max_length=64)
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64)
+
+
+class QueryForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64)
+    id_number = forms.CharField(
+        label=gettext_lazy("证件号码"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    admission_ticket = forms.CharField(
+        label=gettext_lazy("准考证号"),
+        max_length=64,
+        required=False,
+        help_text=gettext_lazy("填写准考证号时查询该次考核成绩；不填则查询本人全部证书。"),
+    )
+
+
+def verify_page(request: HttpRequest) -> HttpResponse:
+    """Three POST forms (no ID number ever in a URL): verify, query certificates, exam result."""
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    verify_form = VerifyForm(request.POST if which == "verify" else None, prefix="v")
+    query_form = QueryForm(request.POST if which == "query" else None, prefix="q")
+    context: dict[str, Any] = {
+        "verify_form": verify_form,
+        "query_form": query_form,
+        "which": which,
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            selectors.public_rate_check(ip=client_ip(request))
+            if which == "verify" and verify_form.is_valid():
+                context["results"] = [
+                    selectors.public_verify(
+                        number=verify_form.cleaned_data["number"],
+                        name=verify_form.cleaned_data["name"],
+                    )
+                ]
+            elif which == "query" and query_form.is_valid():
+                data = query_form.cleaned_data
+                if data["admission_ticket"]:
+                    context["exam_result"] = selectors.public_exam_result(
+                        name=data["name"],
+                        id_number=data["id_number"],
+                        admission_ticket=data["admission_ticket"],
+                    )
+                else:
+                    context["results"] = selectors.public_query(
+                        name=data["name"], id_number=data["id_number"]
+                    )
+            else:
+                status = 422
+        except RateLimited as exc:
+            context["error"] = str(exc.message)
+            status = 429
+        except (NotFound, InvalidInput) as exc:
+            context["error"] = str(exc.message)
+            status = 404 if isinstance(exc, NotFound) else 422
+        # The ID number is never sent back into the page: the form is rendered empty.
+        if which == "query":
+            context["query_form"] = QueryForm(
+                initial={
+                    "name": query_form.data.get("q-name", ""),
+                    "admission_ticket": query_form.data.get("q-admission_ticket", ""),
+                },
+                prefix="q",
+            )
+    response = render(request, "certificates/verify.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
+
+
+def verify_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The QR code's target: the signature is checked before anything is looked up."""
+    number = number_from_token(token)
+    result: PublicCertificate | None = None
+    error = ""
+    status = 200
+    try:
+        selectors.public_rate_check(ip=client_ip(request))
+        if number is None:
+            error = _("二维码链接无效或已被篡改，无法验证。请手工输入证书编号和姓名查询。")
+            status = 404
+        else:
+            result = selectors.public_verify_number(number=number)
+    except RateLimited as exc:
+        error, status = str(exc.message), 429
+    except NotFound as exc:
+        error, status = str(exc.message), 404
+    return render(
+        request,
+        "certificates/verify_token.html",
+        {"result": result, "error": error, "checked_at": timezone.now()},
+        status=status,
+    )

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from stdnum.cn import ric
+
+from onex.catalog.models import Batch, Certificate, Level, Org
+from onex.catalog.services import (
+    agreement_sign,
+    batch_create,
+    certificate_create,
+    certificate_level_set,
+    filing_accept,
+    filing_create,
+    filing_submit,
+)
+from onex.certificates.models import IssuedCertificate
+from onex.certificates.services import certificate_enter
+from onex.core.actors import Actor
+from onex.core.models import Role, UnitKind
+from tests.catalog.conftest import filing_input, letter
+from tests.personas import Persona, Personas, division, make_org, make_unit, make_user
+
+
+def resident_id(body17: str) -> str:
+    return body17 + ric.calc_check_digit(body17 + "0")
+
+
+ID_A = resident_id("44010619980301001")
+ID_B = resident_id("42010219990715002")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class World:
+    p: Personas
+    batch: Batch
+    certificate: Certificate
+    other_org: Org
+    other_org_user: Persona
+    org_viewer: Persona
+
+    def enter(
+        self,
+        *,
+        name: str = "王小明",
+        id_number: str = ID_A,
+        issued_on: dt.date = dt.date(2020, 6, 1),
+        entered_on: dt.date | None = dt.date(2020, 6, 3),
+        level: str = Level.INTERMEDIATE,
+        province: str = "440000",
+        actor: Actor | None = None,
+        holder_unit: Any = None,
+        school: Any = None,
+    ) -> IssuedCertificate:
+        return certificate_enter(
+            actor=actor or self.p.org.actor,
+            certificate=self.certificate,
+            level=level,
+            province=division(province),
+            holder_name=name,
+            id_type="resident",
+            id_number=id_number,
+            issued_on=issued_on,
+            entered_on=entered_on,
+            holder_unit=holder_unit,
+            school=school,
+        )
+
+
+def accept_filing(p: Personas, certificate: Certificate, province: str = "440000") -> None:
+    filing = filing_create(
+        actor=p.org.actor,
+        org=p.org_obj,
+        province=division(province),
+        certificate=certificate,
+        data=filing_input(),
+        letter=letter(),
+    )
+    filing_submit(actor=p.org.actor, filing=filing)
+    reviewer = p.gd if province == "440000" else p.hb
+    filing_accept(actor=reviewer.actor, filing=filing)
+
+
+@pytest.fixture
+def world(personas: Personas) -> World:
+    ministry = personas.ministry.actor
+    batch = batch_create(actor=ministry, number=2, published_on=dt.date(2019, 9, 11))
+    certificate = certificate_create(
+        actor=ministry,
+        code="C2-01",
+        name="物流管理",
+        org=personas.org_obj,
+        batch=batch,
+        position=1,
+        field="物流",
+        specialties=["物流管理"],
+    )
+    for level in (Level.JUNIOR, Level.INTERMEDIATE):
+        certificate_level_set(
+            actor=ministry, certificate=certificate, level=level, cost_ceiling="300"
+        )
+    agreement_sign(
+        actor=ministry,
+        org=personas.org_obj,
+        signed_on=dt.date(2019, 10, 1),
+        counterparty="教育部职业技术教育中心研究所",
+    )
+    accept_filing(personas, certificate)
+    other_org = make_org("北京博导前程信息技术股份有限公司", "91110108MA0000000A")
+    other_org_user = make_user("other-org", other_org.unit)
+    org_viewer = make_user("org-viewer", personas.org_obj.unit, Role.VIEWER)
+    return World(
+        p=personas,
+        batch=batch,
+        certificate=certificate,
+        other_org=other_org,
+        other_org_user=other_org_user,
+        org_viewer=org_viewer,
+    )
+
+
+def client_for(persona: Persona) -> Client:
+    client = Client()
+    client.force_login(persona.user)
+    return client
+
+
+def second_learner() -> Persona:
+    return make_user("learner-2", make_unit(UnitKind.LEARNER, "李四"), Role.STAFF)
