@@ -8,11 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from onex.core.dashboard import dashboard_for
 from onex.pilots import applications as apps
 from onex.pilots.models import ApplicationStatus, PilotApplication, SummarySubmission
 from tests.personas import Persona, Personas, make_school, make_user
 from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
     PNG,
+    Shanxi,
     certificate,
     confirmed,
     draft,
@@ -20,6 +22,7 @@ from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
     media_in_tmp_fixture,
     profiles_fixture,
     recent_years,
+    shanxi_fixture,
     specialty,
 )
 
@@ -213,3 +216,24 @@ def test_distribution_page_has_chart_data_and_flag(client: Client, personas: Per
 
     assert 'id="distribution-chart-data"' in text
     assert "过于集中" in text and "财经商贸" in text
+
+
+def test_dashboard_lists_reviews_and_returned_applications(
+    client: Client, personas: Personas
+) -> None:
+    application = draft(personas.gd_school, personas.gd_school_obj, personas)
+    apps.application_submit(actor=personas.gd_school.actor, application=application)
+    login(client, personas.gd)
+    assert "待省级确认的试点申请" in client.get(reverse("dashboard")).content.decode()
+
+    apps.application_return(actor=personas.gd.actor, application=application, reason="补充材料")
+    login(client, personas.gd_school)
+    assert "已退回待修改的试点申请" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_city_dashboard_lists_first_reviews(personas: Personas, shanxi: Shanxi) -> None:
+    application = draft(shanxi.school, shanxi.school_obj, personas)
+    apps.application_submit(actor=shanxi.school.actor, application=application)
+
+    titles = {t.title: t.count for t in dashboard_for(actor=shanxi.city.actor).todos}
+    assert titles["待市级初审的试点申请"] == 1

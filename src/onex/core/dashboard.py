@@ -156,7 +156,14 @@ def _pilots_todos(actor: Actor) -> list[TodoItem]:
 
 def _common_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
     found = [t for t in (_calendar_todo(today), _failed_imports_todo(actor)) if t]
-    return found + _pilots_todos(actor)
+    return _application_todos(actor) + found + _pilots_todos(actor)
+
+
+def _application_todos(actor: Actor) -> list[TodoItem]:
+    # Pilot applications awaiting this actor: city/province reviews, a school's returned ones.
+    from onex.pilots.applications import application_todos
+
+    return application_todos(actor=actor)
 
 
 def _national(actor: Actor, today: dt.date) -> Dashboard:

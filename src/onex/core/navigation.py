@@ -76,6 +76,14 @@ MENU: tuple[MenuEntry, ...] = (
         "catalog:filing_list",
         kinds=frozenset({*NATIONAL, UnitKind.PROVINCE, UnitKind.ORG}),
     ),
+    MenuEntry(_("试点申请"), "pilots:application_list", kinds=ORGANISATIONS),
+    MenuEntry(
+        _("试点院校汇总表"), "pilots:summary", kinds=frozenset({*NATIONAL, UnitKind.PROVINCE})
+    ),
+    MenuEntry(
+        _("试点领域分布"), "pilots:distribution", kinds=frozenset({*NATIONAL, UnitKind.PROVINCE})
+    ),
+    MenuEntry(_("试点院校名单"), "pilots:public_list"),
     MenuEntry(_("批量导入"), "imports", kinds=ORGANISATIONS, writers_only=True),
     MenuEntry(_("工作日历"), "calendar", GROUP_SYSTEM, kinds=ORGANISATIONS),
     MenuEntry(

@@ -15,6 +15,8 @@ register = template.Library()
 STATUS_TONES: dict[str, str] = {
     "draft": "neutral",
     "submitted": "info",
+    "city_review": "info",
+    "confirmed": "success",
     "pending": "info",
     "reviewing": "info",
     "running": "info",
