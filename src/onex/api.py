@@ -16,6 +16,7 @@ from onex.assessment.api import router as assessment_router
 from onex.catalog.api import router as catalog_router
 from onex.certificates.api import router as certificates_router
 from onex.certificates.public_api import router as public_router
+from onex.certificates.vc_api import router as vc_router
 from onex.core.api.audit import router as audit_router
 from onex.core.api.auth import api_auth
 from onex.core.api.auth import router as auth_router
@@ -99,4 +100,5 @@ api.add_router("/pilots/applications", pilot_applications_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/public", vc_router)  # credentials, status lists, contexts
 api.add_router("/public", public_router)  # certificate query and verification (R36)

@@ -104,6 +104,10 @@ ONEX_SIGNING_KEYS_OLD = env_secret("ONEX_SIGNING_KEYS_OLD", dev_file=None, requi
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 ONEX_PUBLIC_URL = env_str("ONEX_PUBLIC_URL", "http://127.0.0.1:8000")
+# Issuer of the verifiable credentials: "key" (did:key of the signing key; any verifier resolves
+# it offline, but it changes when the key rotates) or "web" (did:web of ONEX_PUBLIC_URL's host,
+# DID document at /.well-known/did.json; stable across rotations: use it in production).
+ONEX_VC_ISSUER_DID = env_str("ONEX_VC_ISSUER_DID", "key")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

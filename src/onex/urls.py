@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from onex.api import api
+from onex.certificates import vc_views
 from onex.certificates.urls import verify_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path(".well-known/did.json", vc_views.did_json, name="did_json"),
     path("", include("onex.core.urls")),
     path("pilots/", include("onex.pilots.urls")),
     path("assessment/", include("onex.assessment.urls")),
