@@ -32,6 +32,7 @@ from onex.core.errors import RuleViolation
 from onex.core.models import AuditEvent, Role, Unit, UnitKind, User
 from onex.geo.loader import load_divisions
 from onex.geo.models import Division
+from onex.pilots import demo as pilots_demo
 from onex.pilots.models import School, SchoolType
 from onex.pilots.services import school_register
 
@@ -423,5 +424,6 @@ def load_demo_data(*, log: Callable[[str], None] = lambda _message: None) -> Dem
         _schools(report)
         _technical_school(report)
         _users(report)
+        report.created.update(pilots_demo.load_demo(stdout=log))
     _policy_profiles(log)
     return report

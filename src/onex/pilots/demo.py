@@ -1,0 +1,201 @@
+"""Demo data of the schools part: coordination bodies, specialties with enrolment, working bodies.
+
+Called by ``onex.core.demo.load_demo_data`` after the demo schools exist; idempotent (every
+write goes through a service that writes nothing when the values are already there, or is
+skipped when the row exists). Specialty codes are from the 2015 higher-vocational catalogue
+(《普通高等学校高等职业教育（专科）专业目录》, in force for the 2019–2020 pilots) and the 2010
+secondary catalogue; enrolment figures are illustrative. Contact names and phone numbers are
+invented; e-mail addresses use the reserved example.org domain.
+
+One Guangdong school (``OVERDUE_SCHOOL``) deliberately has no working-body filing: once its
+pilot is on a published list (the applications demo publishes lists), it is the overdue R33
+case on the province's 工作机构报备督促 page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from onex.core.actors import Actor
+from onex.geo.models import Division
+from onex.pilots import services
+from onex.pilots.models import School, SchoolType, SchoolWorkingBody
+
+OVERDUE_SCHOOL = "顺德职业技术学院"
+ENROLMENT_YEARS = (2017, 2018, 2019, 2020)
+# Working bodies were mostly filed when the second batch was being applied for.
+FILED_ON = dt.date(2019, 10, 15)
+
+# province code → (coordination body, host organisation, contact, title, phone, e-mail)
+COORDINATION: dict[str, tuple[str, str, str, str, str, str]] = {
+    "440000": (
+        "广东省1+X证书制度试点工作指导协调办公室",
+        "广东省教育研究院",
+        "陈敏",
+        "职业教育研究室主任",
+        "020-83500101",
+        "gd-1x@example.org",
+    ),
+    "140000": (
+        "山西省1+X证书制度试点工作推进办公室",
+        "山西省教育厅职业教育与成人教育处",
+        "王建军",
+        "推进办副主任",
+        "0351-3040101",
+        "sx-1x@example.org",
+    ),
+    "420000": (
+        "湖北省1+X证书制度试点工作推进组",
+        "湖北省教育科学研究院",
+        "刘芳",
+        "职业教育研究所所长",
+        "027-87300101",
+        "hb-1x@example.org",
+    ),
+}
+
+# Specialties per school type: (code, name); each matches a certificate of batches 1–2.
+HIGHER = [
+    ("630903", "物流管理"),  # 物流管理
+    ("630801", "电子商务"),  # 电子商务数据分析, 网店运营推广
+    ("630302", "会计"),  # 智能财税
+    ("610205", "软件技术"),  # Web前端开发
+    ("610213", "云计算技术与应用"),  # 云计算平台运维与开发
+    ("560309", "工业机器人技术"),  # 工业机器人操作与运维 / 应用编程
+    ("600209", "汽车检测与维修技术"),  # 汽车运用与维修
+    ("690301", "老年服务与管理"),  # 老年照护, 失智老年人照护
+    ("540502", "工程造价"),  # 建筑信息模型(BIM)
+    ("610119", "物联网应用技术"),  # 传感网应用开发
+]
+SECONDARY = [
+    ("121100", "物流服务与管理"),
+    ("121400", "电子商务"),
+    ("120100", "会计"),
+    ("090100", "计算机应用"),
+    ("082500", "汽车运用与维修"),
+    ("100100", "护理"),  # 母婴护理
+]
+UNDERGRADUATE = [
+    ("120601", "物流管理"),
+    ("120801", "电子商务"),
+    ("080901", "计算机科学与技术"),
+]
+SPECIALTIES_BY_TYPE: dict[str, list[tuple[str, str]]] = {
+    SchoolType.HIGHER_VOCATIONAL: HIGHER,
+    SchoolType.SECONDARY_VOCATIONAL: SECONDARY,
+    SchoolType.VOCATIONAL_UNDERGRADUATE: HIGHER,
+    SchoolType.APPLIED_UNDERGRADUATE: UNDERGRADUATE,
+    SchoolType.OPEN_UNIVERSITY: [("630903", "物流管理"), ("630801", "电子商务")],
+}
+SPECIALTIES_PER_SCHOOL = 4
+
+AREA_CODES = {"440000": "020", "140000": "0351", "420000": "027"}
+# The demo school account's school shows a change of contact in its filing history.
+HISTORY_SCHOOL = "广州番禺职业技术学院"
+CHANGED_ON = dt.date(2020, 3, 2)
+LEADERS = ("党委书记", "校长", "院长", "党委副书记、校长")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+
+
+def _pick(seed: str, modulo: int) -> int:
+    # Deterministic per school, so a rerun computes the same values and changes nothing.
+    return int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16) % modulo
+
+
+def _specialties(school: School) -> list[tuple[str, str]]:
+    choices = SPECIALTIES_BY_TYPE.get(school.school_type, HIGHER)
+    start = _pick(school.code, len(choices))
+    count = min(SPECIALTIES_PER_SCHOOL, len(choices))
+    return [choices[(start + i) % len(choices)] for i in range(count)]
+
+
+def _enrolments(school: School, code: str) -> dict[int, int]:
+    base = 40 + _pick(f"{school.code}:{code}", 160)
+    return {
+        year: base + 5 * i + _pick(f"{school.code}:{code}:{year}", 20)
+        for i, year in enumerate(ENROLMENT_YEARS)
+    }
+
+
+def _working_body(school: School) -> dict[str, str]:
+    surname = SURNAMES[_pick(school.code, len(SURNAMES))]
+    contact = SURNAMES[_pick(school.code + "c", len(SURNAMES))]
+    title = LEADERS[_pick(school.code + "t", len(LEADERS))]
+    if school.school_type == SchoolType.SECONDARY_VOCATIONAL:
+        title = title.replace("院长", "校长")
+    return {
+        "body_name": "1+X证书制度试点工作领导小组",
+        "leader_name": f"{surname}志强",
+        "leader_title": title,
+        "members": "教务处、各二级学院（系）负责人",
+        "contact_name": f"{contact}老师",
+        "contact_title": "教务处副处长",
+        "contact_phone": f"{AREA_CODES.get(school.province.code, '010')}-"
+        f"{8000_0000 + _pick(school.code + 'p', 999_9999)}",
+        "contact_email": f"1x-{school.code}@example.org",
+        "work_plan": "将证书培训内容融入专业人才培养方案，按证书组建教学团队，"
+        "统筹安排课程教学与证书培训考核。",
+    }
+
+
+def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
+    """Create what is missing; returns counts of what was created or changed."""
+    created: Counter[str] = Counter()
+    actor = Actor.system()
+    provinces = {d.code: d for d in Division.objects.filter(code__in=COORDINATION)}
+    for code, (body, host, name, title, phone, email) in COORDINATION.items():
+        province = provinces.get(code)
+        if province is None:
+            continue
+        existing = getattr(province, "pilot_coordination", None)
+        if existing is not None:
+            continue
+        services.coordination_set(
+            actor=actor,
+            province=province,
+            body_name=body,
+            host_name=host,
+            contact_name=name,
+            contact_title=title,
+            contact_phone=phone,
+            contact_email=email,
+        )
+        created["coordination_bodies"] += 1
+
+    schools = list(School.objects.select_related("province", "city").order_by("code"))
+    filed = set(SchoolWorkingBody.objects.values_list("school_id", flat=True).distinct())
+    filed_at = timezone.make_aware(dt.datetime.combine(FILED_ON, dt.time(10, 0)))
+    for school in schools:
+        for code, name in _specialties(school):
+            _specialty, changed = services.specialty_set(
+                actor=actor,
+                school=school,
+                code=code,
+                name=name,
+                enrolments=_enrolments(school, code),
+            )
+            created["specialties"] += int(changed)
+        if school.pk in filed or school.name == OVERDUE_SCHOOL:
+            continue
+        filing = services.working_body_file(actor=actor, school=school, **_working_body(school))
+        # Demo history: back-date to when schools filed, so statuses read as filed on time.
+        SchoolWorkingBody.objects.filter(pk=filing.pk).update(filed_at=filed_at)
+        created["working_bodies"] += 1
+        if school.name == HISTORY_SCHOOL:
+            change = services.working_body_file(
+                actor=actor,
+                school=school,
+                **{**_working_body(school), "contact_name": "林老师"},
+                note="原联系人岗位调整，更换联系人",
+            )
+            changed_at = timezone.make_aware(dt.datetime.combine(CHANGED_ON, dt.time(9, 30)))
+            SchoolWorkingBody.objects.filter(pk=change.pk).update(filed_at=changed_at)
+            created["working_bodies"] += 1
+    if created:
+        stdout("pilots demo: " + ", ".join(f"{key} {n}" for key, n in sorted(created.items()) if n))
+    return dict(created)
