@@ -203,3 +203,14 @@ def test_brand_words_page_edit_for_ministry_admin(world: World) -> None:
     assert "某某牌" in client.get(f"{BASE}/brand-words/").content.decode()
     login(world.p.gd).post(f"{BASE}/brand-words/", {"word": "另一牌"})
     assert "另一牌" not in client.get(f"{BASE}/brand-words/").content.decode()
+
+
+def test_dashboards_list_site_and_fee_todos(world: World) -> None:
+    from onex.core.dashboard import dashboard_for
+
+    world.apply()
+    org_titles = [t.title for t in dashboard_for(actor=world.p.org.actor).todos]
+    assert "待审核的考核站点申请" in org_titles
+    gd_titles = [t.title for t in dashboard_for(actor=world.p.gd.actor).todos]
+    assert "待核定的考核费用标准" in gd_titles and "待处理的指定品牌问题反映" in gd_titles
+    assert "考核站点" in login(world.p.gd_school).get("/").content.decode()

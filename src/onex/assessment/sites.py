@@ -22,6 +22,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onex.assessment.fees import fee_versions_to_review
 from onex.assessment.models import (
     AssessmentPlan,
     BrandComplaint,
@@ -1059,3 +1060,53 @@ def coverage_report(
     if gaps_only:
         rows = [r for r in rows if not r.covered]
     return CoverageReport(rows=rows)
+
+
+# --- to-dos for the dashboard --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteTodo:
+    title: str
+    count: int
+    url_name: str
+    query: str = ""
+
+
+def site_and_fee_todos(*, actor: Actor) -> list[SiteTodo]:
+    """What awaits this actor in sites, fees and brand complaints (counts > 0 only)."""
+    todos: list[SiteTodo] = []
+    applications = site_applications_to_review(actor=actor).count()
+    if applications:
+        todos.append(
+            SiteTodo(_("待审核的考核站点申请"), applications, "assessment:site_application_list")
+        )
+    if actor.kind == UnitKind.PROVINCE:
+        pending = fee_versions_to_review(actor=actor).count()
+        if pending:
+            todos.append(
+                SiteTodo(_("待核定的考核费用标准"), pending, "assessment:fee_list", "pending=1")
+            )
+    if actor.kind in (UnitKind.PROVINCE, UnitKind.MINISTRY):
+        complaints = complaint_list(actor=actor, status=ComplaintStatus.OPEN).count()
+        if complaints:
+            todos.append(
+                SiteTodo(
+                    _("待处理的指定品牌问题反映"),
+                    complaints,
+                    "assessment:complaint_list",
+                    "status=open",
+                )
+            )
+    if actor.kind == UnitKind.SCHOOL:
+        returned = site_application_list(actor=actor, status=SiteApplicationStatus.RETURNED).count()
+        if returned:
+            todos.append(
+                SiteTodo(
+                    _("被退回的考核站点申请"),
+                    returned,
+                    "assessment:site_application_list",
+                    "status=returned",
+                )
+            )
+    return todos

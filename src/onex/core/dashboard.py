@@ -363,4 +363,16 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
     builder = _BUILDERS.get(actor.kind or "")
     if builder is None:
         return Dashboard(kind="", title=_("工作台"), region="")
-    return builder(actor, today)
+    board = builder(actor, today)
+    board.todos[:0] = _site_todos(actor)
+    return board
+
+
+def _site_todos(actor: Actor) -> list[TodoItem]:
+    # Assessment sites, fees and brand complaints awaiting this actor (issue 4).
+    from onex.assessment.sites import site_and_fee_todos
+
+    return [
+        TodoItem(title=t.title, count=t.count, url=_url(t.url_name, t.query), tone="warning")
+        for t in site_and_fee_todos(actor=actor)
+    ]

@@ -71,6 +71,24 @@ MENU: tuple[MenuEntry, ...] = (
     ),
     MenuEntry(_("证书目录"), "catalog:list"),
     MenuEntry(_("培训评价组织"), "catalog:org_list", kinds=OFFICIALS),
+    MenuEntry(_("考核方案"), "assessment:plan_public_list"),
+    MenuEntry(_("考核站点"), "assessment:site_list"),
+    MenuEntry(_("站点申请"), "assessment:site_application_list", kinds=ORGANISATIONS),
+    MenuEntry(
+        _("站点覆盖"), "assessment:coverage", kinds=frozenset({*OFFICIALS, UnitKind.ORG})
+    ),
+    MenuEntry(_("考核费用"), "assessment:fee_list", kinds=ORGANISATIONS),
+    MenuEntry(
+        _("品牌问题反映"),
+        "assessment:complaint_list",
+        kinds=frozenset({*NATIONAL, UnitKind.PROVINCE, UnitKind.SCHOOL}),
+    ),
+    MenuEntry(
+        _("品牌禁用词"),
+        "assessment:brand_words",
+        kinds=frozenset({UnitKind.MINISTRY}),
+        admin_only=True,
+    ),
     MenuEntry(
         _("组织备案"),
         "catalog:filing_list",
