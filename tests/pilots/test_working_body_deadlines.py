@@ -220,6 +220,10 @@ def test_overdue_page_lists_and_reminds(
     page = client.get(url).content.decode()
     assert "广州番禺职业技术学院" in page and "武汉职业技术学院" not in page
     assert client.get(url, {"format": "xlsx"}).status_code == 200
+    file_working_body(personas.gd_school.actor, personas.gd_school_obj)
+    assert "广州番禺职业技术学院" not in client.get(url).content.decode()  # open ones only
+    assert "广州番禺职业技术学院" in client.get(url, {"status": "all"}).content.decode()
+    SchoolWorkingBody.objects.all().delete()
     assert "<html" not in client.get(url, headers={"HX-Request": "true"}).content.decode()
     remind = reverse("pilots:working_body_remind", args=[personas.gd_school_obj.pk])
     assert client.post(remind).status_code == 302

@@ -359,13 +359,16 @@ def working_body_obligations(
     status: str | None = None,
     q: str | None = None,
 ) -> list[WorkingBodyObligation]:
-    """R33 for every published school in the actor's jurisdiction; most urgent first."""
+    """R33 for every published school in the actor's jurisdiction; most urgent first.
+
+    ``status``: a ``FilingState`` value, "open" (not filed yet) or None/"all".
+    """
     today = on or timezone.localdate()
     schools = school_list(actor=actor, q=q)
     rows = _obligations(schools, today)
     if status == "open":
         rows = [r for r in rows if r.is_open]
-    elif status:
+    elif status and status != "all":
         rows = [r for r in rows if r.status == status]
     order = [
         FilingState.OVERDUE,

@@ -374,9 +374,7 @@ def working_body_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open").strip()
     if status not in (*selectors.FilingState.LABELS, "open", "all"):
         status = "open"
-    rows = selectors.working_body_obligations(
-        actor=actor, q=q or None, status=None if status == "all" else status
-    )
+    rows = selectors.working_body_obligations(actor=actor, q=q or None, status=status)
     if request.GET.get("format") == "xlsx":
         return _export_obligations(rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
