@@ -1,0 +1,93 @@
+"""R14: every pilot student takes at least one exam; the report lists those who have not."""
+
+from __future__ import annotations
+
+import pytest
+
+from onex.assessment import exams
+from onex.core.actors import Actor
+from onex.core.errors import Forbidden
+from tests.assessment.conftest import Exams, make_id
+
+pytestmark = pytest.mark.django_db
+
+
+def _hb_student(ex: Exams) -> None:
+    exams.student_upsert(
+        actor=Actor.system(),
+        school=ex.p.hb_school_obj,
+        name="湖北学生",
+        id_type="resident",
+        id_number=make_id(500),
+        gender="male",
+        specialty=ex.hb_specialty,
+    )
+
+
+def test_r14_student_with_an_exam_taken_leaves_the_report(ex: Exams) -> None:
+    took, registered_only, none = ex.student("甲"), ex.student("乙"), ex.student("丙")
+    taken_plan = ex.plan()
+    ex.register(taken_plan, took)
+    pending_plan = ex.plan()
+    ex.register(pending_plan, registered_only)
+    taken_plan = ex.to_scoring(taken_plan)  # exam held for 甲 only
+    year = taken_plan.exam_date.year
+    report = exams.r14_report(actor=ex.p.gd_school.actor, year=year)
+    assert {c.name for c in report.students} == {registered_only.name, none.name}
+    assert report.total == 2
+    [school_row] = report.by_school
+    assert (school_row.students, school_row.without_exam) == (3, 2)
+    assert took not in set(report.students)
+
+
+def test_r14_withdrawn_registration_does_not_count_as_exam(ex: Exams) -> None:
+    student = ex.student()
+    plan = ex.plan()
+    [reg] = ex.register(plan, student)
+    exams.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
+    ex.register(plan, ex.student())
+    plan = ex.to_scoring(plan)
+    report = exams.r14_report(actor=ex.p.gd_school.actor, year=plan.exam_date.year)
+    assert student in set(report.students)
+
+
+def test_r14_exam_of_another_year_does_not_count(ex: Exams) -> None:
+    student = ex.student()
+    plan = ex.plan()
+    ex.register(plan, student)
+    ex.to_scoring(plan)
+    report = exams.r14_report(actor=ex.p.gd.actor, year=plan.exam_date.year + 1)
+    assert student in set(report.students)
+
+
+def test_r14_report_is_scoped_and_grouped(ex: Exams) -> None:
+    ex.student()
+    _hb_student(ex)
+    province = exams.r14_report(actor=ex.p.gd.actor)
+    assert [r.label for r in province.by_province] == ["广东省"]
+    assert [r.label for r in province.by_city] == ["广州市"]
+    national = exams.r14_report(actor=ex.p.ministry.actor)
+    assert {r.label for r in national.by_province} == {"广东省", "湖北省"}
+    assert national.total == 2
+    city = exams.r14_report(actor=ex.p.gz_city.actor)
+    assert city.total == 1
+
+
+def test_r14_members_of_the_public_are_not_pilot_students(ex: Exams) -> None:
+    plan = ex.plan()
+    exams.registration_register_self(
+        actor=ex.p.learner.actor,
+        plan=plan,
+        name="张三",
+        id_type="resident",
+        id_number=make_id(900),
+        gender="male",
+    )
+    report = exams.r14_report(actor=ex.p.ministry.actor)
+    assert report.total == 0
+
+
+def test_r14_report_is_refused_to_orgs_and_learners(ex: Exams) -> None:
+    for persona in (ex.p.org, ex.p.learner):
+        with pytest.raises(Forbidden):
+            exams.r14_report(actor=persona.actor)

@@ -1,0 +1,278 @@
+"""Results: the org's xlsx import (matching, verdicts, idempotency), publicity, objections, the
+public query and the candidates passed to the certificates app."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from onex.assessment import exams
+from onex.assessment.models import ExamPlan, ObjectionStatus, PlanStatus, Registration
+from onex.core.errors import Conflict, Forbidden, NotFound
+from onex.core.imports import import_submit
+from onex.core.models import ImportJob, ImportStatus
+from tests.assessment.conftest import Exams, make_id
+from tests.personas import Persona, make_org, make_user
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["准考证号", "姓名", "证件号码", "理论成绩", "实操成绩"]
+
+
+def xlsx(rows: Sequence[Sequence[Any]]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, HEADERS)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
+    workbook.close()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def submit(django_capture_on_commit_callbacks: Any) -> Callable[..., ImportJob]:
+    def run(persona: Persona, content: bytes) -> ImportJob:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = import_submit(
+                actor=persona.actor,
+                spec_name="exam_results",
+                uploaded_file=SimpleUploadedFile("成绩.xlsx", content),
+            )
+        repeat = job.is_repeat
+        job.refresh_from_db()
+        job.is_repeat = repeat
+        return job
+
+    return run
+
+
+def scoring_plan(ex: Exams, n: int = 3) -> tuple[ExamPlan, list[Registration]]:
+    plan = ex.plan()
+    regs = ex.register(plan, *[ex.student() for _ in range(n)])
+    return ex.to_scoring(plan), regs
+
+
+def row(ex: Exams, reg: Registration, theory: Any, practical: Any) -> list[Any]:
+    serial = int(reg.candidate.name[2:])  # 学生NNN, made with make_id(NNN)
+    return [reg.ticket_number, reg.candidate.name, make_id(serial), theory, practical]
+
+
+def test_org_imports_results_and_verdicts_follow_the_plan_rule(
+    ex: Exams, submit: Callable[..., ImportJob]
+) -> None:
+    plan, regs = scoring_plan(ex)
+    ExamPlan.objects.filter(pk=plan.pk).update(practical_pass=Decimal("70"))
+    job = submit(
+        ex.p.org,
+        xlsx([row(ex, regs[0], 60, 70), row(ex, regs[1], 59.5, 90), row(ex, regs[2], 90, 69.99)]),
+    )
+    assert job.status == ImportStatus.SUCCEEDED, job.errors
+    assert job.summary["created"] == 3
+    passed = {r.pk: r.passed for r in Registration.objects.all()}
+    assert passed == {regs[0].pk: True, regs[1].pk: False, regs[2].pk: False}
+    assert Registration.objects.get(pk=regs[1].pk).theory_score == Decimal("59.50")
+
+
+def test_result_reimport_is_idempotent(ex: Exams, submit: Callable[..., ImportJob]) -> None:
+    _plan, regs = scoring_plan(ex, 2)
+    rows = [row(ex, regs[0], 80, 80), row(ex, regs[1], 40, 80)]
+    submit(ex.p.org, xlsx(rows))
+    rows.reverse()
+    job = submit(ex.p.org, xlsx(rows))
+    assert job.summary["unchanged"] == 2 and job.summary["created"] == 0
+    rows[0][3] = 65  # regs[1] corrected
+    job = submit(ex.p.org, xlsx(rows))
+    assert (job.summary["updated"], job.summary["unchanged"]) == (1, 1)
+    assert Registration.objects.get(pk=regs[1].pk).passed is True
+
+
+def test_mismatched_rows_are_reported_without_echoing_the_id(
+    ex: Exams, submit: Callable[..., ImportJob]
+) -> None:
+    _plan, regs = scoring_plan(ex, 3)
+    wrong_id = make_id(999)
+    rows = [
+        row(ex, regs[0], 80, 80),  # 2 ok
+        [regs[1].ticket_number, "别人", make_id(2), 80, 80],  # 3 name
+        [regs[2].ticket_number, regs[2].candidate.name, wrong_id, 80, 80],  # 4 id
+        ["2099XX000000", "某人", make_id(5), 80, 80],  # 5 unknown ticket
+        [regs[0].ticket_number, regs[0].candidate.name, make_id(1), 80, 80],  # 6 duplicate
+        [regs[1].ticket_number, regs[1].candidate.name, make_id(2), 101, "abc"],  # 7 scores
+    ]
+    job = submit(ex.p.org, xlsx(rows))
+    assert job.status == ImportStatus.FAILED
+    found = {(e["row"], e["column"]) for e in job.errors}
+    assert found == {
+        (3, "姓名"),
+        (4, "证件号码"),
+        (5, "准考证号"),
+        (6, "准考证号"),
+        (7, "理论成绩"),
+        (7, "实操成绩"),
+    }
+    assert wrong_id not in str(job.errors)
+    assert not Registration.objects.filter(passed__isnull=False).exists()
+
+
+def test_results_of_a_plan_not_in_score_registration_are_refused(
+    ex: Exams, submit: Callable[..., ImportJob]
+) -> None:
+    plan = ex.plan()
+    [reg] = ex.register(plan, ex.student())
+    job = submit(ex.p.org, xlsx([row(ex, reg, 80, 80)]))
+    assert job.status == ImportStatus.FAILED
+    assert "成绩登记中" in job.errors[0]["message"]
+
+
+def test_another_org_cannot_import_results_for_this_plan(
+    ex: Exams, submit: Callable[..., ImportJob]
+) -> None:
+    _plan, regs = scoring_plan(ex, 1)
+    other = make_org("另一家评价组织", "91110000MA00000017")
+    persona = make_user("other-org", other.unit)
+    job = submit(persona, xlsx([row(ex, regs[0], 80, 80)]))
+    assert job.status == ImportStatus.FAILED
+    assert job.errors[0]["column"] == "准考证号"
+    with pytest.raises(NotFound):
+        exams.result_record(
+            actor=persona.actor, registration=regs[0], theory=Decimal(1), practical=Decimal(1)
+        )
+
+
+def test_province_cannot_record_results(ex: Exams) -> None:
+    _plan, regs = scoring_plan(ex, 1)
+    with pytest.raises(Forbidden):
+        exams.result_record(
+            actor=ex.p.gd.actor, registration=regs[0], theory=Decimal(1), practical=Decimal(1)
+        )
+
+
+def test_school_and_learner_may_not_import_results(
+    ex: Exams, submit: Callable[..., ImportJob]
+) -> None:
+    for persona in (ex.p.gd_school, ex.p.learner, ex.p.gd):
+        with pytest.raises(Forbidden):
+            submit(persona, xlsx([["x", "y", make_id(1), 1, 1]]))
+
+
+# --- publicity, objections ---------------------------------------------------------------------
+
+
+def test_objection_lodged_during_publicity_and_answered_with_a_correction(ex: Exams) -> None:
+    plan, regs = ex.published(2)
+    failed = regs[1]
+    objection = exams.objection_lodge(
+        actor=ex.p.gd_school.actor, registration=failed, reason="理论成绩有误，请复核"
+    )
+    with pytest.raises(Conflict):  # one open objection at a time
+        exams.objection_lodge(actor=ex.p.gd_school.actor, registration=failed, reason="again")
+    plan = ex.age(plan, 6)
+    with pytest.raises(Conflict):  # unanswered objection blocks closing
+        exams.plan_close(actor=ex.p.org.actor, plan=plan)
+    with pytest.raises(Forbidden):
+        exams.objection_answer(actor=ex.p.gd.actor, objection=objection, answer="x")
+    objection = exams.objection_answer(
+        actor=ex.p.org.actor,
+        objection=objection,
+        answer="复核后理论成绩更正为 72 分",
+        theory=Decimal("72"),
+        practical=Decimal("75"),
+    )
+    assert objection.status == ObjectionStatus.ANSWERED and objection.score_changed
+    failed.refresh_from_db()
+    assert failed.passed is True
+    plan = exams.plan_close(actor=ex.p.org.actor, plan=plan)
+    assert {r.pk for r in exams.passed_candidates(plan=plan)} == {regs[0].pk, regs[1].pk}
+    actions = list(failed.events.values_list("action", flat=True))
+    assert actions[-3:] == ["objection", "result", "answer"]
+
+
+def test_objection_outside_publicity_is_refused(ex: Exams) -> None:
+    _plan, regs = scoring_plan(ex, 1)
+    ex.score(regs[0], "50", "50")
+    with pytest.raises(Conflict):
+        exams.objection_lodge(actor=ex.p.gd_school.actor, registration=regs[0], reason="x")
+
+
+def test_other_school_cannot_object_for_a_registration(ex: Exams) -> None:
+    _plan, regs = ex.published(1)
+    with pytest.raises(NotFound):
+        exams.objection_lodge(actor=ex.p.hb_school.actor, registration=regs[0], reason="x")
+
+
+def test_passed_candidates_only_for_closed_plans(ex: Exams) -> None:
+    plan, regs = ex.published(2)
+    assert not exams.passed_candidates(plan=plan).exists()
+    plan = exams.plan_close(actor=ex.p.org.actor, plan=ex.age(plan, 6))
+    [reg] = exams.passed_candidates(plan=plan)
+    assert reg.pk == regs[0].pk
+    assert reg.plan.certificate == ex.certificate and reg.plan.level == "junior"
+    assert reg.plan.org == ex.p.org_obj and reg.plan.province.code == "440000"
+
+
+# --- learner and public views ------------------------------------------------------------------
+
+
+def test_public_query_needs_name_id_and_ticket_and_published_results(ex: Exams) -> None:
+    plan = ex.plan()
+    [reg] = ex.register(plan, ex.student())
+    name, number, ticket = reg.candidate.name, make_id(1), reg.ticket_number
+    assert (
+        exams.result_for_public_query(name=name, id_number=number, admission_ticket=ticket) is None
+    )
+    plan = ex.to_scoring(plan)
+    ex.score(reg, "88", "90")
+    assert (
+        exams.result_for_public_query(name=name, id_number=number, admission_ticket=ticket) is None
+    )
+    exams.plan_publish_results(actor=ex.p.org.actor, plan=plan)
+    found = exams.result_for_public_query(name=name, id_number=number, admission_ticket=ticket)
+    assert found is not None and found.pk == reg.pk and found.passed is True
+    assert (
+        exams.result_for_public_query(name="别人", id_number=number, admission_ticket=ticket)
+        is None
+    )
+    assert (
+        exams.result_for_public_query(name=name, id_number=make_id(2), admission_ticket=ticket)
+        is None
+    )
+    assert (
+        exams.result_for_public_query(name=name, id_number="bad", admission_ticket=ticket) is None
+    )
+    assert (
+        exams.result_for_public_query(name=name, id_number=number, admission_ticket=ticket + "9")
+        is None
+    )
+
+
+def test_learner_sees_only_own_registrations(ex: Exams) -> None:
+    plan = ex.plan()
+    own = exams.registration_register_self(
+        actor=ex.p.learner.actor,
+        plan=plan,
+        name="张三",
+        id_type="resident",
+        id_number=make_id(900),
+        gender="male",
+    )
+    [school_reg] = ex.register(plan, ex.student())
+    assert list(exams.registration_list(actor=ex.p.learner.actor)) == [own]
+    with pytest.raises(NotFound):
+        exams.registration_get(actor=ex.p.learner.actor, pk=school_reg.pk)
+
+
+def test_plan_status_names_are_stable_for_other_apps() -> None:
+    assert PlanStatus.CLOSED == "closed"
+    assert PlanStatus.SCORE_PUBLICITY == "score_publicity"
+    assert PlanStatus.SCORE_REGISTRATION == "score_registration"
