@@ -33,6 +33,7 @@ from onex.core.models import AuditEvent, Role, Unit, UnitKind, User
 from onex.geo.loader import load_divisions
 from onex.geo.models import Division
 from onex.pilots import demo as pilots_demo
+from onex.pilots.application_demo import load_demo as load_application_demo
 from onex.pilots.models import School, SchoolType
 from onex.pilots.services import school_register
 
@@ -425,5 +426,6 @@ def load_demo_data(*, log: Callable[[str], None] = lambda _message: None) -> Dem
         _technical_school(report)
         _users(report)
         report.created.update(pilots_demo.load_demo(stdout=log))
+        report.created.update(load_application_demo(stdout=log))
     _policy_profiles(log)
     return report
