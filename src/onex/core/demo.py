@@ -24,6 +24,7 @@ from django.core.management import call_command, get_commands
 from django.db import transaction
 from stdnum.cn import uscc
 
+from onex.assessment.site_demo import load_demo as load_site_demo
 from onex.catalog.models import Batch, Certificate, Org, OrgType
 from onex.core.accounts import unit_create, user_create
 from onex.core.actors import Actor
@@ -426,6 +427,7 @@ def load_demo_data(*, log: Callable[[str], None] = lambda _message: None) -> Dem
         _technical_school(report)
         _users(report)
         report.created.update(pilots_demo.load_demo(stdout=log))
+        report.created.update(load_site_demo(stdout=log))
         report.created.update(load_application_demo(stdout=log))
     _policy_profiles(log)
     return report

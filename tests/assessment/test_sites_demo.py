@@ -1,0 +1,51 @@
+"""Sites and fees demo data: realistic gaps and states, and a second run creates nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from onex.assessment import sites
+from onex.assessment.models import (
+    AssessmentPlan,
+    BrandComplaint,
+    FeeNegotiation,
+    FeeVersion,
+    FeeVersionStatus,
+    Site,
+    SiteApplication,
+)
+from onex.core.actors import Actor
+from tests.assessment.site_world import use_tmp_media
+
+pytestmark = pytest.mark.django_db
+MODELS = (AssessmentPlan, Site, SiteApplication, FeeVersion, FeeNegotiation, BrandComplaint)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
+    use_tmp_media(settings, tmp_path)
+    yield
+
+
+def test_demo_sites_and_fees_show_every_state_and_run_twice() -> None:
+    call_command("demo_data", stdout=StringIO(), stderr=StringIO())
+    assert set(Site.objects.values_list("province__code", flat=True)) == {
+        "440000",
+        "140000",
+        "420000",
+    }
+    gaps = {
+        (r.city.name, r.certificate.code) for r in sites.coverage_report(actor=Actor.system()).gaps
+    }
+    assert ("深圳市", "2-10") in gaps and ("襄阳市", "1-04") in gaps
+    assert FeeVersion.objects.filter(status=FeeVersionStatus.PENDING).count() == 1
+    assert FeeNegotiation.objects.count() == 1 and BrandComplaint.objects.count() == 1
+    before = {m.__name__: m.objects.count() for m in MODELS}
+    call_command("demo_data", stdout=StringIO(), stderr=StringIO())
+    assert {m.__name__: m.objects.count() for m in MODELS} == before
