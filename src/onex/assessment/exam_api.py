@@ -1,0 +1,471 @@
+"""Exams API (/api/v1/assessment/exams/…): students, plans, registrations, results, R14.
+
+Parse → service or selector → schema; domain errors become JSON {code, rule, message, details}
+in onex.api. Bulk inputs (students, exam_results) go through /api/v1/imports/.
+"""
+
+# No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from onex.assessment import exams, tickets
+from onex.assessment.models import Candidate, ExamPlan, Objection, Registration
+from onex.catalog.models import Certificate
+from onex.core.actors import Actor
+from onex.core.errors import InvalidInput
+from onex.core.scoping import fetch
+from onex.geo.models import Division, DivisionLevel
+
+router = Router(tags=["exams"])
+
+
+class ErrorOut(Schema):
+    code: str
+    rule: str | None
+    message: str
+    details: dict[str, Any]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+class StudentOut(Schema):
+    id: int
+    name: str
+    gender: str
+    id_type: str
+    id_number_masked: str
+    school_id: int | None
+    school_name: str | None
+    specialty: str | None
+    grade: str
+    poor_household: bool
+
+    @staticmethod
+    def resolve_school_name(obj: Candidate) -> str | None:
+        return obj.school.name if obj.school else None
+
+    @staticmethod
+    def resolve_specialty(obj: Candidate) -> str | None:
+        return obj.specialty.name if obj.specialty else None
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    org: str
+    certificate_code: str
+    certificate_name: str
+    level: str
+    province_code: str
+    exam_date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    capacity: int
+    registration_opens: dt.date
+    registration_closes: dt.date
+    theory_pass: Decimal
+    practical_pass: Decimal
+    publicity_starts_on: dt.date | None
+    publicity_ends_on: dt.date | None
+
+    @staticmethod
+    def resolve_status_label(obj: ExamPlan) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_org(obj: ExamPlan) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_certificate_code(obj: ExamPlan) -> str:
+        return obj.certificate.code
+
+    @staticmethod
+    def resolve_certificate_name(obj: ExamPlan) -> str:
+        return obj.certificate.name
+
+    @staticmethod
+    def resolve_province_code(obj: ExamPlan) -> str:
+        return obj.province.code
+
+
+class PlanIn(Schema):
+    certificate_code: str
+    level: str = Field(..., description="junior | intermediate | senior")
+    province: str = Field(..., description="Province GB/T 2260 code, e.g. 440000")
+    title: str = ""
+    exam_date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    capacity: int = Field(..., ge=1)
+    registration_opens: dt.date
+    registration_closes: dt.date
+    site_ids: list[int] = []
+    theory_pass: Decimal | None = None
+    practical_pass: Decimal | None = None
+    note: str = ""
+
+
+class RegistrationOut(Schema):
+    id: int
+    plan_id: int
+    ticket_number: str
+    status: str
+    candidate_name: str
+    candidate_id_number_masked: str
+    school_name: str | None
+    fee_amount: Decimal
+    fee_payer: str
+    fee_status: str
+    theory_score: Decimal | None
+    practical_score: Decimal | None
+    passed: bool | None
+
+    @staticmethod
+    def resolve_candidate_name(obj: Registration) -> str:
+        return obj.candidate.name
+
+    @staticmethod
+    def resolve_candidate_id_number_masked(obj: Registration) -> str:
+        return obj.candidate.id_number_masked
+
+    @staticmethod
+    def resolve_school_name(obj: Registration) -> str | None:
+        return obj.school.name if obj.school else None
+
+
+class StudentsIn(Schema):
+    candidate_ids: list[int] = Field(..., min_length=1)
+
+
+class SelfIn(Schema):
+    name: str
+    id_type: str = "resident"
+    id_number: str
+    gender: str
+    phone: str = ""
+    poor_household: bool = False
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ScoreIn(Schema):
+    theory: Decimal
+    practical: Decimal
+
+
+class AnswerIn(Schema):
+    answer: str
+    theory: Decimal | None = None
+    practical: Decimal | None = None
+
+
+class ObjectionOut(Schema):
+    id: int
+    registration_id: int
+    ticket_number: str
+    reason: str
+    status: str
+    answer: str
+    score_changed: bool
+
+    @staticmethod
+    def resolve_ticket_number(obj: Objection) -> str:
+        return obj.registration.ticket_number
+
+
+class OutcomeOut(Schema):
+    outcome: str
+
+
+class R14RowOut(Schema):
+    key: str
+    label: str
+    students: int
+    without_exam: int
+
+
+class R14Out(Schema):
+    year: int
+    total: int
+    by_province: list[R14RowOut]
+    by_city: list[R14RowOut]
+    by_school: list[R14RowOut]
+
+
+# --- students ------------------------------------------------------------------------------------
+
+
+@router.get("/students", response=list[StudentOut], summary="Students in your jurisdiction")
+@paginate(PageNumberPagination)
+def student_list(request: HttpRequest, q: str | None = None, grade: str | None = None) -> Any:
+    return exams.candidate_list(actor=_actor(request), q=q, grade=grade)
+
+
+@router.get("/students/{student_id}", response={200: StudentOut, 404: ErrorOut})
+def student_detail(request: HttpRequest, student_id: int) -> Candidate:
+    return exams.candidate_get(actor=_actor(request), pk=student_id)
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+@router.get("/plans", response=list[PlanOut], summary="Exam plans visible to you")
+@paginate(PageNumberPagination)
+def plan_list(request: HttpRequest, q: str | None = None, status: str | None = None) -> Any:
+    return exams.plan_list(actor=_actor(request), q=q, status=status)
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, 404: ErrorOut})
+def plan_detail(request: HttpRequest, plan_id: int) -> ExamPlan:
+    return exams.plan_get(actor=_actor(request), pk=plan_id)
+
+
+@router.post(
+    "/plans",
+    response={201: PlanOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Create a draft exam plan (R18, R38)",
+)
+def plan_create(request: HttpRequest, payload: PlanIn) -> Status[ExamPlan]:
+    certificate = Certificate.objects.filter(code=payload.certificate_code).first()
+    if certificate is None:
+        raise InvalidInput(_("未知的证书代码。"), field="certificate_code")
+    province = Division.objects.filter(code=payload.province, level=DivisionLevel.PROVINCE).first()
+    if province is None:
+        raise InvalidInput(_("未知的省份代码。"), field="province")
+    from onex.assessment.models import Site
+
+    sites = list(Site.objects.filter(pk__in=payload.site_ids))
+    if len(sites) != len(set(payload.site_ids)):
+        raise InvalidInput(_("考核站点不存在。"), field="sites")
+    plan = exams.plan_create(
+        actor=_actor(request),
+        certificate=certificate,
+        level=payload.level,
+        province=province,
+        title=payload.title,
+        exam_date=payload.exam_date,
+        start_time=payload.start_time,
+        end_time=payload.end_time,
+        capacity=payload.capacity,
+        registration_opens=payload.registration_opens,
+        registration_closes=payload.registration_closes,
+        sites=sites,
+        theory_pass=payload.theory_pass,
+        practical_pass=payload.practical_pass,
+        note=payload.note,
+    )
+    return Status(201, exams.plan_get(actor=_actor(request), pk=plan.pk))
+
+
+PLAN_ACTIONS = {
+    "open": exams.plan_open_registration,
+    "close-registration": exams.plan_close_registration,
+    "held": exams.plan_mark_held,
+    "start-scoring": exams.plan_start_scoring,
+    "publish": exams.plan_publish_results,
+    "close": exams.plan_close,
+}
+
+
+@router.post(
+    "/plans/{plan_id}/transitions/{action}",
+    response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Move a plan on: open, close-registration, held, start-scoring, publish, close",
+)
+def plan_transition(request: HttpRequest, plan_id: int, action: str) -> ExamPlan:
+    service = PLAN_ACTIONS.get(action)
+    actor = _actor(request)
+    plan = exams.plan_get(actor=actor, pk=plan_id)
+    if service is None:
+        raise InvalidInput(_("未知的操作。"), field="action")
+    service(actor=actor, plan=plan)
+    return exams.plan_get(actor=actor, pk=plan_id)
+
+
+# --- registrations -------------------------------------------------------------------------------
+
+
+@router.get("/registrations", response=list[RegistrationOut], summary="Registrations you see")
+@paginate(PageNumberPagination)
+def registration_list(
+    request: HttpRequest,
+    plan_id: int | None = None,
+    q: str | None = None,
+    status: str | None = None,
+) -> Any:
+    actor = _actor(request)
+    plan = exams.plan_get(actor=actor, pk=plan_id) if plan_id else None
+    return exams.registration_list(actor=actor, plan=plan, q=q, status=status)
+
+
+@router.get("/registrations/{registration_id}", response={200: RegistrationOut, 404: ErrorOut})
+def registration_detail(request: HttpRequest, registration_id: int) -> Registration:
+    return exams.registration_get(actor=_actor(request), pk=registration_id)
+
+
+@router.post(
+    "/plans/{plan_id}/registrations",
+    response={
+        201: list[RegistrationOut],
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="A school registers its students (R44; all or none; capacity)",
+)
+def register_students(
+    request: HttpRequest, plan_id: int, payload: StudentsIn
+) -> Status[list[Registration]]:
+    actor = _actor(request)
+    plan = exams.plan_get(actor=actor, pk=plan_id)
+    scope = exams.candidate_scope(actor=actor)
+    students = [fetch(scope, pk=pk) for pk in payload.candidate_ids]
+    return Status(
+        201,
+        exams.registration_register_students(actor=actor, plan=plan, candidates=students),
+    )
+
+
+@router.post(
+    "/plans/{plan_id}/self-registration",
+    response={201: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="A member of the public registers with a learner account (R35)",
+)
+def register_self(request: HttpRequest, plan_id: int, payload: SelfIn) -> Status[Registration]:
+    actor = _actor(request)
+    plan = exams.plan_get(actor=actor, pk=plan_id)
+    registration = exams.registration_register_self(
+        actor=actor,
+        plan=plan,
+        name=payload.name,
+        id_type=payload.id_type,
+        id_number=payload.id_number,
+        gender=payload.gender,
+        phone=payload.phone,
+        poor_household=payload.poor_household,
+    )
+    return Status(201, registration)
+
+
+@router.post(
+    "/registrations/{registration_id}/withdraw",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Withdraw until registration closes (R46)",
+)
+def withdraw(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Registration:
+    actor = _actor(request)
+    registration = exams.registration_get(actor=actor, pk=registration_id)
+    return exams.registration_withdraw(
+        actor=actor, registration=registration, reason=payload.reason
+    )
+
+
+@router.post(
+    "/registrations/{registration_id}/pay",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Record the fee as paid",
+)
+def pay(request: HttpRequest, registration_id: int) -> Registration:
+    actor = _actor(request)
+    registration = exams.registration_get(actor=actor, pk=registration_id)
+    return exams.registration_pay(actor=actor, registration=registration)
+
+
+@router.get(
+    "/registrations/{registration_id}/ticket.pdf",
+    response={404: ErrorOut, 503: ErrorOut},
+    summary="The admission ticket PDF",
+)
+def ticket(request: HttpRequest, registration_id: int) -> HttpResponse:
+    registration = exams.registration_get(actor=_actor(request), pk=registration_id)
+    response = HttpResponse(
+        tickets.admission_ticket_pdf(registration), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="ticket-{registration.ticket_number}.pdf"'
+    return response
+
+
+@router.post(
+    "/registrations/{registration_id}/result",
+    response={200: OutcomeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record one result (the org, during score registration)",
+)
+def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) -> dict[str, str]:
+    actor = _actor(request)
+    registration = exams.registration_get(actor=actor, pk=registration_id)
+    outcome = exams.result_record(
+        actor=actor, registration=registration, theory=payload.theory, practical=payload.practical
+    )
+    return {"outcome": outcome}
+
+
+# --- objections ----------------------------------------------------------------------------------
+
+
+@router.get("/objections", response=list[ObjectionOut], summary="Objections you see")
+@paginate(PageNumberPagination)
+def objection_list(request: HttpRequest, status: str | None = None) -> Any:
+    return exams.objection_list(actor=_actor(request), status=status)
+
+
+@router.post(
+    "/registrations/{registration_id}/objections",
+    response={201: ObjectionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Object to a published result",
+)
+def lodge(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Status[Objection]:
+    actor = _actor(request)
+    registration = exams.registration_get(actor=actor, pk=registration_id)
+    return Status(
+        201, exams.objection_lodge(actor=actor, registration=registration, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/objections/{objection_id}/answer",
+    response={200: ObjectionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="The org answers an objection (optionally correcting the scores)",
+)
+def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Objection:
+    actor = _actor(request)
+    objection = exams.objection_get(actor=actor, pk=objection_id)
+    return exams.objection_answer(
+        actor=actor,
+        objection=objection,
+        answer=payload.answer,
+        theory=payload.theory,
+        practical=payload.practical,
+    )
+
+
+# --- R14 -----------------------------------------------------------------------------------------
+
+
+@router.get("/r14", response={200: R14Out, 403: ErrorOut}, summary="R14: students with no exam")
+def r14(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+    report = exams.r14_report(actor=_actor(request), year=year)
+    return {
+        "year": report.year,
+        "total": report.total,
+        "by_province": report.by_province,
+        "by_city": report.by_city,
+        "by_school": report.by_school,
+    }
