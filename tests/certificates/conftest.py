@@ -25,6 +25,7 @@ from onex.certificates.models import IssuedCertificate
 from onex.certificates.services import certificate_enter
 from onex.core.actors import Actor
 from onex.core.models import Role, UnitKind
+from tests.assessment.conftest import ex  # noqa: F401  (fixture: closed exam plans)
 from tests.catalog.conftest import filing_input, letter
 from tests.personas import Persona, Personas, division, make_org, make_unit, make_user
 

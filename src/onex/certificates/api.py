@@ -229,7 +229,7 @@ def compliance(request: HttpRequest) -> dict[str, int]:
 
 
 @router.get(
-    "/{certificate_id}",
+    "/{int:certificate_id}",
     response={200: CertificateDetailOut, 404: ErrorOut},
     summary="One certificate with its timeline (404 outside your jurisdiction)",
 )
@@ -253,19 +253,19 @@ _CHANGE_RESPONSES = {
 
 
 @router.post(
-    "/{certificate_id}/suspend", response=_CHANGE_RESPONSES, summary="Suspend (org or Ministry)"
+    "/{int:certificate_id}/suspend", response=_CHANGE_RESPONSES, summary="Suspend (org or Ministry)"
 )
 def certificate_suspend(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
     return _status_change(request, certificate_id, payload, services.certificate_suspend)
 
 
-@router.post("/{certificate_id}/revoke", response=_CHANGE_RESPONSES, summary="Revoke (final)")
+@router.post("/{int:certificate_id}/revoke", response=_CHANGE_RESPONSES, summary="Revoke (final)")
 def certificate_revoke(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
     return _status_change(request, certificate_id, payload, services.certificate_revoke)
 
 
 @router.post(
-    "/{certificate_id}/reinstate",
+    "/{int:certificate_id}/reinstate",
     response=_CHANGE_RESPONSES,
     summary="Reinstate a suspended certificate",
 )
@@ -274,7 +274,7 @@ def certificate_reinstate(request: HttpRequest, certificate_id: int, payload: Re
 
 
 @router.get(
-    "/{certificate_id}/pdf",
+    "/{int:certificate_id}/pdf",
     summary="The certificate PDF (issuing org, holder, national actors)",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
@@ -358,7 +358,7 @@ def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
 
 
 @router.get(
-    "/jobs/{job_id}", response={200: JobOut, 404: ErrorOut}, summary="A batch job's progress"
+    "/jobs/{int:job_id}", response={200: JobOut, 404: ErrorOut}, summary="A batch job's progress"
 )
 def job_detail(request: HttpRequest, job_id: int) -> IssueJob:
     return selectors.issue_job_get(actor=_actor(request), pk=job_id)

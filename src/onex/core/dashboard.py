@@ -286,6 +286,42 @@ def _city(actor: Actor, today: dt.date) -> Dashboard:
     )
 
 
+def _certificate_todos(actor: Actor) -> list[TodoItem]:
+    """Orgs: passed candidates awaiting a certificate, late entries (R15); learners: theirs."""
+    from onex.certificates.selectors import (
+        certificate_scope,
+        closed_plans_for_issue,
+        entry_compliance,
+    )
+
+    if actor.kind == UnitKind.LEARNER:
+        count = certificate_scope(actor=actor).count()
+        return [TodoItem(title=_("我的证书"), count=count, url=_url("certificates:list"))]
+    todos: list[TodoItem] = []
+    waiting = sum(passed - issued for _plan, passed, issued in closed_plans_for_issue(actor=actor))
+    if waiting:
+        todos.append(
+            TodoItem(
+                title=_("待颁发证书的合格考生"),
+                count=waiting,
+                url=_url("certificates:issue"),
+                tone="warning",
+                note=_("发证后须在规定工作日内录入平台（R15）。"),
+            )
+        )
+    late = entry_compliance(actor=actor).late
+    if late:
+        todos.append(
+            TodoItem(
+                title=_("逾期录入的证书（R15）"),
+                count=late,
+                url=_url("certificates:compliance"),
+                tone="danger",
+            )
+        )
+    return todos
+
+
 def _org(actor: Actor, today: dt.date) -> Dashboard:
     assert actor.unit is not None
     certificates = Certificate.objects.filter(org__unit=actor.unit)
@@ -299,6 +335,7 @@ def _org(actor: Actor, today: dt.date) -> Dashboard:
         region=actor.unit.name,
         todos=[
             TodoItem(title=_("本组织负责的证书"), count=total),
+            *_certificate_todos(actor),
             *_common_todos(actor, today),
         ],
         figures=[
@@ -343,6 +380,7 @@ def _learner(actor: Actor, today: dt.date) -> Dashboard:
         title=_("个人学习空间"),
         region=name,
         intro=_("在这里查看您的职业技能等级证书和学分银行记录。"),
+        todos=_certificate_todos(actor),
     )
 
 

@@ -26,6 +26,7 @@ from stdnum.cn import uscc
 
 from onex.assessment.site_demo import load_demo as load_site_demo
 from onex.catalog.models import Batch, Certificate, Org, OrgType
+from onex.certificates import demo as certificates_demo
 from onex.core.accounts import unit_create, user_create
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -429,5 +430,6 @@ def load_demo_data(*, log: Callable[[str], None] = lambda _message: None) -> Dem
         report.created.update(pilots_demo.load_demo(stdout=log))
         report.created.update(load_site_demo(stdout=log))
         report.created.update(load_application_demo(stdout=log))
+        report.created.update(certificates_demo.load_demo(stdout=log))
     _policy_profiles(log)
     return report

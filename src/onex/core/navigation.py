@@ -102,6 +102,11 @@ MENU: tuple[MenuEntry, ...] = (
         _("试点领域分布"), "pilots:distribution", kinds=frozenset({*NATIONAL, UnitKind.PROVINCE})
     ),
     MenuEntry(_("试点院校名单"), "pilots:public_list"),
+    MenuEntry(_("已颁发证书"), "certificates:list"),
+    MenuEntry(
+        _("颁发证书"), "certificates:issue", kinds=frozenset({UnitKind.ORG}), writers_only=True
+    ),
+    MenuEntry(_("证书查询验证"), "verify:index"),
     MenuEntry(_("批量导入"), "imports", kinds=ORGANISATIONS, writers_only=True),
     MenuEntry(_("工作日历"), "calendar", GROUP_SYSTEM, kinds=ORGANISATIONS),
     MenuEntry(
