@@ -1423,3 +1423,79 @@ def r14_report(*, actor: Actor, year: int | None = None) -> R14Report:
 def levels_for_certificate(certificate: Certificate) -> list[str]:
     have = set(certificate.levels.values_list("level", flat=True))
     return [lv for lv in LEVEL_ORDER if lv in have]
+
+
+# --- to-dos for the dashboard --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExamTodo:
+    title: str
+    count: int
+    url_name: str
+    query: str = ""
+    tone: str = "warning"
+
+
+def exam_todos(*, actor: Actor) -> list[ExamTodo]:
+    """What awaits this actor in exams now (the dashboard renders these)."""
+    today = _today()
+    todos: list[ExamTodo] = []
+
+    def add(title: str, count: int, url_name: str, query: str = "", tone: str = "warning") -> None:
+        if count:
+            todos.append(ExamTodo(title, count, url_name, query, tone))
+
+    if actor.kind == UnitKind.ORG:
+        plans = plan_scope(actor=actor)
+        add(
+            _("报名期已结束、待截止报名的考核计划"),
+            plans.filter(
+                status=PlanStatus.REGISTRATION_OPEN, registration_closes__lt=today
+            ).count(),
+            "assessment:exam_plan_list",
+            "status=registration_open",
+        )
+        add(
+            _("待登记成绩的考核计划"),
+            plans.filter(status=PlanStatus.SCORE_REGISTRATION).count(),
+            "assessment:exam_plan_list",
+            "status=score_registration",
+        )
+        add(
+            _("待答复的成绩异议"),
+            objection_list(actor=actor, status=ObjectionStatus.OPEN).count(),
+            "assessment:registration_list",
+            tone="danger",
+        )
+        add(
+            _("公示期满、待结束的考核计划"),
+            plans.filter(status=PlanStatus.SCORE_PUBLICITY, publicity_ends_on__lt=today).count(),
+            "assessment:exam_plan_list",
+            "status=score_publicity",
+        )
+    elif actor.kind in (UnitKind.SCHOOL, UnitKind.LEARNER):
+        add(
+            _("正在报名的考核计划"),
+            plan_scope(actor=actor)
+            .filter(status=PlanStatus.REGISTRATION_OPEN, registration_closes__gte=today)
+            .count(),
+            "assessment:exam_plan_list",
+            "status=registration_open",
+            tone="info",
+        )
+        add(
+            _("成绩公示中的报名"),
+            registration_scope(actor=actor)
+            .filter(plan__status=PlanStatus.SCORE_PUBLICITY, status=RegistrationStatus.REGISTERED)
+            .count(),
+            "assessment:registration_list",
+            tone="info",
+        )
+    if actor.is_national or actor.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.SCHOOL):
+        add(
+            _("本年度尚未参加证书考核的试点学生（R14）"),
+            r14_report(actor=actor).total,
+            "assessment:r14_report",
+        )
+    return todos

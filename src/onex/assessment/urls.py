@@ -1,7 +1,8 @@
 from django.urls import URLPattern
 
-from onex.assessment import site_views
+from onex.assessment import exam_views, site_views
 
 app_name = "assessment"
 urlpatterns: list[URLPattern] = []
 urlpatterns += site_views.urlpatterns
+urlpatterns += exam_views.urlpatterns

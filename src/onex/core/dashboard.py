@@ -403,6 +403,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         return Dashboard(kind="", title=_("工作台"), region="")
     board = builder(actor, today)
     board.todos[:0] = _site_todos(actor)
+    board.todos[:0] = _exam_todos(actor)
     return board
 
 
@@ -413,4 +414,14 @@ def _site_todos(actor: Actor) -> list[TodoItem]:
     return [
         TodoItem(title=t.title, count=t.count, url=_url(t.url_name, t.query), tone="warning")
         for t in site_and_fee_todos(actor=actor)
+    ]
+
+
+def _exam_todos(actor: Actor) -> list[TodoItem]:
+    # Exam plans, results, objections and the R14 gap awaiting this actor (issue 4).
+    from onex.assessment.exams import exam_todos
+
+    return [
+        TodoItem(title=t.title, count=t.count, url=_url(t.url_name, t.query), tone=t.tone)
+        for t in exam_todos(actor=actor)
     ]

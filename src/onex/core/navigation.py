@@ -78,6 +78,16 @@ MENU: tuple[MenuEntry, ...] = (
         _("站点覆盖"), "assessment:coverage", kinds=frozenset({*OFFICIALS, UnitKind.ORG})
     ),
     MenuEntry(_("考核费用"), "assessment:fee_list", kinds=ORGANISATIONS),
+    MenuEntry(_("考核计划"), "assessment:exam_plan_list"),
+    MenuEntry(
+        _("学生名单"), "assessment:student_list", kinds=frozenset({*OFFICIALS, UnitKind.SCHOOL})
+    ),
+    MenuEntry(_("报名与成绩"), "assessment:registration_list"),
+    MenuEntry(
+        _("未参加考核学生"),
+        "assessment:r14_report",
+        kinds=frozenset({*OFFICIALS, UnitKind.SCHOOL}),
+    ),
     MenuEntry(
         _("品牌问题反映"),
         "assessment:complaint_list",

@@ -1,0 +1,650 @@
+"""Pages of students, exam plans, registrations, results and the R14 report.
+
+Views parse input, call a service or selector from ``onex.assessment.exams`` and render; one
+view serves the page and its htmx fragment (the table). Refusals show as messages with the rule
+ID; objects outside the jurisdiction are 404, visible-but-not-allowed 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from onex.assessment import exams, tickets
+from onex.assessment.models import (
+    ExamPlan,
+    FeeStatus,
+    ObjectionStatus,
+    PlanStatus,
+    Registration,
+    RegistrationStatus,
+)
+from onex.catalog.models import Certificate, Level
+from onex.core.actors import Actor
+from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.models import UnitKind
+from onex.core.personal import Gender, IdType
+from onex.core.xlsx import export_response
+from onex.geo.models import Division, DivisionLevel
+
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _template(request: HttpRequest, page: str, fragment: str) -> str:
+    return fragment if getattr(request, "htmx", False) else page
+
+
+def _or_404(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except NotFound:
+        raise Http404 from None
+
+
+def _error_text(exc: DomainError) -> str:
+    return f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
+
+
+def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
+    """Run a service for a POST: 404/403 as such, other refusals as an error message."""
+    try:
+        result = call()
+    except NotFound:
+        raise Http404 from None
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except DomainError as exc:
+        messages.error(request, _error_text(exc))
+        return None
+    messages.success(request, success)
+    return result
+
+
+def _add_error(form: forms.Form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, _error_text(exc))
+
+
+# --- students ------------------------------------------------------------------------------------
+
+
+@login_required
+def student_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not (actor.is_national or actor.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.SCHOOL)):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:100]
+    grade = request.GET.get("grade", "").strip()[:16]
+    students = exams.candidate_list(actor=actor, q=q or None, grade=grade or None, pilot_only=True)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            (
+                c.name,
+                c.get_id_type_display(),
+                c.id_number_masked,
+                c.get_gender_display(),
+                c.school.name if c.school else "",
+                c.specialty.name if c.specialty else "",
+                c.grade,
+                _("是") if c.poor_household else _("否"),
+            )
+            for c in students.iterator(chunk_size=2000)
+        )
+        headers = [
+            _("姓名"),
+            _("证件类型"),
+            _("证件号码"),
+            _("性别"),
+            _("学校"),
+            _("专业"),
+            _("年级"),
+            _("是否建档立卡"),
+        ]
+        return export_response(filename=_("学生名单"), headers=headers, rows=rows, sheet=_("学生"))
+    context = {
+        "page_obj": Paginator(students, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": {"q": q, "grade": grade},
+        "can_import": actor.kind == UnitKind.SCHOOL and actor.can_write,
+    }
+    return render(
+        request,
+        _template(request, "assessment/student_list.html", "assessment/student_table.html"),
+        context,
+    )
+
+
+# --- exam plans ----------------------------------------------------------------------------------
+
+
+@login_required
+def exam_plan_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    q = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    if status not in PlanStatus.values:
+        status = ""
+    plans = exams.plan_list(actor=actor, q=q or None, status=status or None)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            (
+                p.title,
+                p.certificate.name,
+                p.get_level_display(),
+                p.org.name,
+                p.province.name,
+                p.exam_date,
+                p.registration_opens,
+                p.registration_closes,
+                p.capacity,
+                p.registered,  # type: ignore[attr-defined]
+                p.get_status_display(),
+            )
+            for p in plans
+        )
+        headers = [
+            _("考核计划名称"),
+            _("证书"),
+            _("等级"),
+            _("培训评价组织"),
+            _("省份"),
+            _("考试日期"),
+            _("报名开始日期"),
+            _("报名截止日期"),
+            _("考位数"),
+            _("已报名"),
+            _("状态"),
+        ]
+        return export_response(
+            filename=_("考核计划"), headers=headers, rows=rows, sheet=_("考核计划")
+        )
+    context = {
+        "page_obj": Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": {"q": q, "status": status},
+        "statuses": PlanStatus.choices,
+        "can_create": actor.kind == UnitKind.ORG and actor.can_write,
+    }
+    return render(
+        request,
+        _template(request, "assessment/exam_plan_list.html", "assessment/exam_plan_table.html"),
+        context,
+    )
+
+
+class PlanForm(forms.Form):
+    certificate = forms.ModelChoiceField(
+        label=gettext_lazy("证书"), queryset=Certificate.objects.none()
+    )
+    level = forms.ChoiceField(label=gettext_lazy("等级"), choices=Level.choices)
+    province = forms.ModelChoiceField(
+        label=gettext_lazy("省份"),
+        queryset=Division.objects.filter(level=DivisionLevel.PROVINCE),
+        to_field_name="code",
+    )
+    title = forms.CharField(label=gettext_lazy("考核计划名称"), max_length=200, required=False)
+    exam_date = forms.DateField(
+        label=gettext_lazy("考试日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("开始时间"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=gettext_lazy("结束时间"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    capacity = forms.IntegerField(label=gettext_lazy("考位数"), min_value=1)
+    registration_opens = forms.DateField(
+        label=gettext_lazy("报名开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    registration_closes = forms.DateField(
+        label=gettext_lazy("报名截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    theory_pass = forms.DecimalField(
+        label=gettext_lazy("理论合格分"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        help_text=gettext_lazy("留空则使用已发布考核方案的合格标准（默认 60）"),
+    )
+    practical_pass = forms.DecimalField(
+        label=gettext_lazy("实操合格分"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        org = exams.actor_org(actor)
+        self.fields["certificate"].queryset = Certificate.objects.filter(  # type: ignore[attr-defined]
+            org=org
+        ).order_by("code")
+
+
+@login_required
+def exam_plan_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if actor.kind != UnitKind.ORG or not actor.can_write:
+        raise PermissionDenied
+    today = timezone.localdate()
+    initial = {
+        "registration_opens": today,
+        "registration_closes": today + dt.timedelta(days=14),
+        "exam_date": today + dt.timedelta(days=30),
+        "start_time": dt.time(9, 0),
+        "end_time": dt.time(11, 0),
+        "capacity": 60,
+    }
+    form = PlanForm(request.POST or None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            plan = exams.plan_create(actor=actor, **data)
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from None
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("已创建考核计划（草稿）。"))
+            return redirect("assessment:exam_plan_detail", pk=plan.pk)
+    return render(request, "assessment/exam_plan_form.html", {"form": form})
+
+
+PLAN_ACTIONS: dict[str, tuple[Callable[..., ExamPlan], Any]] = {
+    "open": (exams.plan_open_registration, gettext_lazy("已开放报名。")),
+    "close-registration": (exams.plan_close_registration, gettext_lazy("已截止报名。")),
+    "held": (exams.plan_mark_held, gettext_lazy("已标记为考试完成。")),
+    "start-scoring": (exams.plan_start_scoring, gettext_lazy("已进入成绩登记。")),
+    "publish": (exams.plan_publish_results, gettext_lazy("成绩已公示。")),
+    "close": (exams.plan_close, gettext_lazy("考核计划已结束，合格考生可颁发证书。")),
+}
+
+# Which action the owner may take next, per state (the service checks again).
+NEXT_ACTION: dict[str, tuple[str, Any]] = {
+    PlanStatus.DRAFT: ("open", gettext_lazy("开放报名")),
+    PlanStatus.REGISTRATION_OPEN: ("close-registration", gettext_lazy("截止报名")),
+    PlanStatus.REGISTRATION_CLOSED: ("held", gettext_lazy("考试完成")),
+    PlanStatus.EXAM_HELD: ("start-scoring", gettext_lazy("开始成绩登记")),
+    PlanStatus.SCORE_REGISTRATION: ("publish", gettext_lazy("公示成绩")),
+    PlanStatus.SCORE_PUBLICITY: ("close", gettext_lazy("结束公示")),
+}
+
+
+class SelfRegistrationForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64)
+    id_type = forms.ChoiceField(label=gettext_lazy("证件类型"), choices=IdType.choices)
+    id_number = forms.CharField(
+        label=gettext_lazy("证件号码"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    gender = forms.ChoiceField(label=gettext_lazy("性别"), choices=Gender.choices)
+    phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=32, required=False)
+    poor_household = forms.BooleanField(label=gettext_lazy("建档立卡家庭"), required=False)
+
+
+@login_required
+def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    plan: ExamPlan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
+    registrations = exams.registration_list(
+        actor=actor, plan=plan, q=request.GET.get("q", "").strip()[:100] or None
+    )
+    if request.GET.get("format") == "xlsx":
+        return _export_registrations(registrations)
+    self_form: SelfRegistrationForm | None = None
+    if actor.kind == UnitKind.LEARNER and plan.status == PlanStatus.REGISTRATION_OPEN:
+        self_form = SelfRegistrationForm(request.POST or None)
+        if request.method == "POST" and self_form.is_valid():
+            try:
+                reg = exams.registration_register_self(
+                    actor=actor, plan=plan, **self_form.cleaned_data
+                )
+            except Forbidden as exc:
+                raise PermissionDenied(str(exc.message)) from None
+            except DomainError as exc:
+                _add_error(self_form, exc)
+            else:
+                messages.success(
+                    request, _("报名成功，准考证号 %(t)s。") % {"t": reg.ticket_number}
+                )
+                return redirect("assessment:registration_detail", pk=reg.pk)
+    registerable = None
+    if actor.kind == UnitKind.SCHOOL and plan.status == PlanStatus.REGISTRATION_OPEN:
+        registerable = exams.registerable_students(actor=actor, plan=plan).select_related(
+            "specialty"
+        )[:500]
+    context = {
+        "plan": plan,
+        "timeline": exams.plan_timeline(plan),
+        "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
+        "page_obj": Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page")),
+        "sites": list(plan.sites.all()),
+        "next_action": NEXT_ACTION.get(plan.status) if is_owner and actor.can_write else None,
+        "is_owner": is_owner,
+        "is_org": is_owner,
+        "self_form": self_form,
+        "registerable": registerable,
+        "can_write": actor.can_write,
+    }
+    return render(
+        request,
+        _template(
+            request, "assessment/exam_plan_detail.html", "assessment/registration_table.html"
+        ),
+        context,
+    )
+
+
+def _export_registrations(registrations: Any) -> HttpResponse:
+    headers = [
+        _("准考证号"),
+        _("姓名"),
+        _("证件号码"),
+        _("报名学校"),
+        _("状态"),
+        _("考核费用（元）"),
+        _("费用承担"),
+        _("缴费状态"),
+        _("理论成绩"),
+        _("实操成绩"),
+        _("是否合格"),
+    ]
+    rows = (
+        (
+            r.ticket_number,
+            r.candidate.name,
+            r.candidate.id_number_masked,
+            r.school.name if r.school else _("社会考生"),
+            r.get_status_display(),
+            r.fee_amount,
+            r.get_fee_payer_display(),
+            r.get_fee_status_display(),
+            r.theory_score,
+            r.practical_score,
+            "" if r.passed is None else (_("合格") if r.passed else _("不合格")),
+        )
+        for r in registrations.iterator(chunk_size=2000)
+    )
+    return export_response(filename=_("报名名单"), headers=headers, rows=rows, sheet=_("报名"))
+
+
+@login_required
+@require_POST
+def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = _actor(request)
+    plan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    if action not in PLAN_ACTIONS:
+        raise Http404
+    service, success = PLAN_ACTIONS[action]
+    _run(request, lambda: service(actor=actor, plan=plan), str(success))
+    return redirect("assessment:exam_plan_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school registers the ticked students (all or none)."""
+    actor = _actor(request)
+    plan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
+    scope = exams.candidate_scope(actor=actor)
+    students = list(scope.filter(pk__in=ids))
+    if len(students) != len(set(ids)):
+        raise Http404
+    _run(
+        request,
+        lambda: exams.registration_register_students(actor=actor, plan=plan, candidates=students),
+        _("已为 %(n)d 名学生报名。") % {"n": len(students)},
+    )
+    return redirect("assessment:exam_plan_detail", pk=pk)
+
+
+# --- registrations and results -------------------------------------------------------------------
+
+
+@login_required
+def registration_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    q = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    status = status if status in RegistrationStatus.values else ""
+    passed = request.GET.get("passed", "")
+    regs = exams.registration_list(actor=actor, q=q or None, status=status or None, passed=passed)
+    if request.GET.get("format") == "xlsx":
+        return _export_registrations(regs)
+    context = {
+        "page_obj": Paginator(regs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": {"q": q, "status": status, "passed": passed},
+        "statuses": RegistrationStatus.choices,
+        "show_plan": True,
+        "is_org": actor.kind == UnitKind.ORG,
+    }
+    return render(
+        request,
+        _template(
+            request, "assessment/registration_list.html", "assessment/registration_table.html"
+        ),
+        context,
+    )
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("异议内容"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3}))
+    theory = forms.DecimalField(
+        label=gettext_lazy("更正理论成绩"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+    practical = forms.DecimalField(
+        label=gettext_lazy("更正实操成绩"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+
+
+def _is_party(actor: Actor, reg: Registration) -> bool:
+    return (
+        actor.kind == UnitKind.SCHOOL
+        and reg.school is not None
+        and reg.school.unit_id == actor.unit_id
+    ) or (actor.kind == UnitKind.LEARNER and reg.candidate.learner_unit_id == actor.unit_id)
+
+
+@login_required
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    reg: Registration = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    plan = reg.plan
+    party = _is_party(actor, reg) and actor.can_write
+    is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id and actor.can_write
+    objections = list(reg.objections.all())
+    open_objection = next((o for o in objections if o.status == ObjectionStatus.OPEN), None)
+    in_publicity = plan.status == PlanStatus.SCORE_PUBLICITY
+    objection_form = ObjectionForm() if party and in_publicity and open_objection is None else None
+    answer_form = AnswerForm() if is_owner and in_publicity and open_objection is not None else None
+    context = {
+        "reg": reg,
+        "plan": plan,
+        "timeline": exams.registration_timeline(reg),
+        "objections": objections,
+        "open_objection": open_objection,
+        "objection_form": objection_form,
+        "answer_form": answer_form,
+        "can_withdraw": party
+        and reg.status == RegistrationStatus.REGISTERED
+        and plan.status == PlanStatus.REGISTRATION_OPEN,
+        "can_pay": party and reg.fee_status == FeeStatus.UNPAID and actor.kind == UnitKind.LEARNER,
+        # Scores are shown to candidates and schools from the publicity on; the org always.
+        "show_result": reg.passed is not None
+        and (
+            is_owner
+            or actor.is_national
+            or plan.status in (PlanStatus.SCORE_PUBLICITY, PlanStatus.CLOSED)
+        ),
+    }
+    return render(request, "assessment/registration_detail.html", context)
+
+
+@login_required
+@require_POST
+def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = _actor(request)
+    reg = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    if action == "withdraw":
+        reason = request.POST.get("reason", "")[:500]
+        _run(
+            request,
+            lambda: exams.registration_withdraw(actor=actor, registration=reg, reason=reason),
+            _("已撤销报名。"),
+        )
+    elif action == "pay":
+        _run(
+            request,
+            lambda: exams.registration_pay(actor=actor, registration=reg),
+            _("已登记缴费。"),
+        )
+    elif action == "objection":
+        form = ObjectionForm(request.POST)
+        if form.is_valid():
+            _run(
+                request,
+                lambda: exams.objection_lodge(
+                    actor=actor, registration=reg, reason=form.cleaned_data["reason"]
+                ),
+                _("异议已提交，请等待培训评价组织答复。"),
+            )
+        else:
+            messages.error(request, _("请填写异议内容。"))
+    elif action == "answer":
+        answer_form = AnswerForm(request.POST)
+        objection = reg.objections.filter(status=ObjectionStatus.OPEN).first()
+        if objection is None:
+            raise Http404
+        if answer_form.is_valid():
+            data = answer_form.cleaned_data
+            _run(
+                request,
+                lambda: exams.objection_answer(
+                    actor=actor,
+                    objection=objection,
+                    answer=data["answer"],
+                    theory=data["theory"],
+                    practical=data["practical"],
+                ),
+                _("已答复异议。"),
+            )
+        else:
+            messages.error(request, _("请检查答复内容和成绩。"))
+    else:
+        raise Http404
+    return redirect("assessment:registration_detail", pk=pk)
+
+
+@login_required
+def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    reg: Registration = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    if reg.status != RegistrationStatus.REGISTERED:
+        raise Http404
+    try:
+        pdf = tickets.admission_ticket_pdf(reg)
+    except tickets.CjkFontMissing as exc:
+        messages.error(request, str(exc.message))
+        return redirect("assessment:registration_detail", pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ticket-{reg.ticket_number}.pdf"'
+    return response
+
+
+# --- R14 report ----------------------------------------------------------------------------------
+
+
+@login_required
+def r14_report(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2019 <= int(year_text) <= 2100 else None
+    try:
+        report = exams.r14_report(actor=actor, year=year)
+    except Forbidden:
+        raise PermissionDenied from None
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            (
+                c.school.province.name if c.school else "",
+                c.school.city.name if c.school else "",
+                c.school.name if c.school else "",
+                c.name,
+                c.id_number_masked,
+                c.specialty.name if c.specialty else "",
+                c.grade,
+            )
+            for c in report.students.iterator(chunk_size=2000)
+        )
+        headers = [_("省份"), _("城市"), _("学校"), _("姓名"), _("证件号码"), _("专业"), _("年级")]
+        return export_response(
+            filename=_("未参加考核的试点学生_%(y)s") % {"y": report.year},
+            headers=headers,
+            rows=rows,
+            sheet=_("未参加考核"),
+        )
+    chart = {
+        "title": _("各学校未参加考核的学生"),
+        "seriesName": _("未参加考核"),
+        "categories": [r.label for r in report.by_school[:30]],
+        "values": [r.without_exam for r in report.by_school[:30]],
+        "kind": "bar",
+    }
+    context = {
+        "report": report,
+        "page_obj": Paginator(report.students, PAGE_SIZE).get_page(request.GET.get("page")),
+        "chart": chart,
+        "show_province": actor.is_national,
+        "show_city": actor.is_national or actor.kind == UnitKind.PROVINCE,
+    }
+    return render(request, "assessment/report_r14.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("students/", student_list, name="student_list"),
+    path("exams/", exam_plan_list, name="exam_plan_list"),
+    path("exams/new/", exam_plan_create, name="exam_plan_create"),
+    path("exams/<int:pk>/", exam_plan_detail, name="exam_plan_detail"),
+    path("exams/<int:pk>/register/", exam_plan_register, name="exam_plan_register"),
+    path("exams/<int:pk>/<slug:action>/", exam_plan_action, name="exam_plan_action"),
+    path("registrations/", registration_list, name="registration_list"),
+    path("registrations/<int:pk>/", registration_detail, name="registration_detail"),
+    path("registrations/<int:pk>/ticket.pdf", registration_ticket, name="registration_ticket"),
+    path("registrations/<int:pk>/<slug:action>/", registration_action, name="registration_action"),
+    path("reports/r14/", r14_report, name="r14_report"),
+]
