@@ -24,6 +24,7 @@ from django.core.management import call_command, get_commands
 from django.db import transaction
 from stdnum.cn import uscc
 
+from onex.assessment.exam_demo import load_demo as load_exam_demo
 from onex.assessment.site_demo import load_demo as load_site_demo
 from onex.catalog.models import Batch, Certificate, Org, OrgType
 from onex.certificates import demo as certificates_demo
@@ -430,6 +431,7 @@ def load_demo_data(*, log: Callable[[str], None] = lambda _message: None) -> Dem
         report.created.update(pilots_demo.load_demo(stdout=log))
         report.created.update(load_site_demo(stdout=log))
         report.created.update(load_application_demo(stdout=log))
+        report.created.update(load_exam_demo(stdout=log))
         report.created.update(certificates_demo.load_demo(stdout=log))
     _policy_profiles(log)
     return report
