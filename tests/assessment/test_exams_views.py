@@ -221,3 +221,22 @@ def test_menu_offers_exam_pages_by_role(ex: Exams) -> None:
     } <= school
     org = {i.url_name for i in menu_for(ex.p.org.actor)}
     assert "assessment:exam_plan_list" in org and "assessment:student_list" not in org
+
+
+def test_school_export_hides_scores_before_publicity(client: Client, ex: Exams) -> None:
+    plan = ex.plan()
+    [reg] = ex.register(plan, ex.student("甲"))
+    ex.to_scoring(plan)
+    ex.score(reg, "88", "90")
+    as_(client, ex.p.gd_school)
+    xlsx = client.get(reverse("assessment:registration_list"), {"format": "xlsx"})
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    assert sheet is not None
+    [row] = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert row[8] is None and not row[10]
+    as_(client, ex.p.org)
+    xlsx = client.get(reverse("assessment:registration_list"), {"format": "xlsx"})
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    assert sheet is not None
+    [row] = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert row[10] == "合格"

@@ -192,3 +192,13 @@ def test_reveal_id_is_audited_and_limited_to_the_school(ex: Exams) -> None:
     assert AuditEvent.objects.filter(action="personal.view", target_id=str(student.pk)).exists()
     with pytest.raises(Forbidden):
         exams.candidate_reveal_id(actor=ex.p.gd.actor, candidate=student)
+
+
+def test_import_templates_download(client: Any, ex: Exams) -> None:
+    from django.urls import reverse
+
+    client.force_login(ex.p.gd_school.user)
+    response = client.get(reverse("import_template", args=["students"]))
+    assert response.status_code == 200
+    client.force_login(ex.p.org.user)
+    assert client.get(reverse("import_template", args=["exam_results"])).status_code == 200

@@ -312,7 +312,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actor=actor, plan=plan, q=request.GET.get("q", "").strip()[:100] or None
     )
     if request.GET.get("format") == "xlsx":
-        return _export_registrations(registrations)
+        return _export_registrations(registrations, actor=actor)
     self_form: SelfRegistrationForm | None = None
     if actor.kind == UnitKind.LEARNER and plan.status == PlanStatus.REGISTRATION_OPEN:
         self_form = SelfRegistrationForm(request.POST or None)
@@ -357,7 +357,12 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _export_registrations(registrations: Any) -> HttpResponse:
+PUBLISHED = (PlanStatus.SCORE_PUBLICITY, PlanStatus.CLOSED)
+
+
+def _export_registrations(registrations: Any, *, actor: Actor) -> HttpResponse:
+    # Candidates and schools see scores from the publicity on; the org and officials always.
+    sees_all = actor.kind == UnitKind.ORG or actor.is_national
     headers = [
         _("准考证号"),
         _("姓名"),
@@ -381,13 +386,17 @@ def _export_registrations(registrations: Any) -> HttpResponse:
             r.fee_amount,
             r.get_fee_payer_display(),
             r.get_fee_status_display(),
-            r.theory_score,
-            r.practical_score,
-            "" if r.passed is None else (_("合格") if r.passed else _("不合格")),
+            *_result_cells(r, sees_all),
         )
         for r in registrations.iterator(chunk_size=2000)
     )
     return export_response(filename=_("报名名单"), headers=headers, rows=rows, sheet=_("报名"))
+
+
+def _result_cells(r: Registration, sees_all: bool) -> tuple[Any, Any, str]:
+    if r.passed is None or not (sees_all or r.plan.status in PUBLISHED):
+        return (None, None, "")
+    return (r.theory_score, r.practical_score, _("合格") if r.passed else _("不合格"))
 
 
 @login_required
@@ -433,7 +442,7 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     passed = request.GET.get("passed", "")
     regs = exams.registration_list(actor=actor, q=q or None, status=status or None, passed=passed)
     if request.GET.get("format") == "xlsx":
-        return _export_registrations(regs)
+        return _export_registrations(regs, actor=actor)
     context = {
         "page_obj": Paginator(regs, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": {"q": q, "status": status, "passed": passed},
