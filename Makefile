@@ -32,7 +32,7 @@ run: setup
 	DEBUG=1 PORT=$(PORT) ./scripts/run.sh
 
 test: setup
-	ONEX_DEV_SECRETS=1 $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	ONEX_DEV_SECRETS=1 $(BIN)/python -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
 
 test-slow: setup
 	ONEX_DEV_SECRETS=1 $(BIN)/python -m pytest -m slow $(PYTEST_ARGS)

@@ -18,4 +18,4 @@ then
 fi
 export DATABASE_URL="postgres://postgres@${PGHOST}:${PGPORT}/onex_ci_$$"
 export ONEX_DEV_SECRETS=1
-exec .venv/bin/python -m pytest -m "not slow" "$@"
+exec .venv/bin/python -m pytest -m "not slow" -n 2 "$@"

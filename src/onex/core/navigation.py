@@ -74,9 +74,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("考核方案"), "assessment:plan_public_list"),
     MenuEntry(_("考核站点"), "assessment:site_list"),
     MenuEntry(_("站点申请"), "assessment:site_application_list", kinds=ORGANISATIONS),
-    MenuEntry(
-        _("站点覆盖"), "assessment:coverage", kinds=frozenset({*OFFICIALS, UnitKind.ORG})
-    ),
+    MenuEntry(_("站点覆盖"), "assessment:coverage", kinds=frozenset({*OFFICIALS, UnitKind.ORG})),
     MenuEntry(_("考核费用"), "assessment:fee_list", kinds=ORGANISATIONS),
     MenuEntry(_("考核计划"), "assessment:exam_plan_list"),
     MenuEntry(
