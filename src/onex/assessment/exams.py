@@ -110,10 +110,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _actor_fields(actor: Actor) -> dict[str, Any]:
-    return {"user": actor.user, "unit": actor.unit}
-
-
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
@@ -390,13 +386,8 @@ def plan_get(*, actor: Actor, pk: int | str) -> ExamPlan:
 def _plan_event(
     plan: ExamPlan, actor: Actor, action: str, old: str, new: str, reason: str = ""
 ) -> None:
-    PlanEvent.objects.create(
-        plan=plan,
-        action=action,
-        from_status=old,
-        to_status=new,
-        reason=reason,
-        **_actor_fields(actor),
+    PlanEvent.record(
+        actor=actor, plan=plan, action=action, from_status=old, to_status=new, reason=reason
     )
     audit_record(
         actor=actor,
@@ -512,9 +503,7 @@ def plan_create(
         )
         if site_list:
             plan.sites.set(site_list)
-        PlanEvent.objects.create(
-            plan=plan, action="create", to_status=plan.status, **_actor_fields(actor)
-        )
+        PlanEvent.record(actor=actor, plan=plan, action="create", to_status=plan.status)
         audit_record(
             actor=actor,
             action="assessment.plan_create",
@@ -871,9 +860,7 @@ def _register_one(
     registration.fee_status = fee.status
     registration.fee_rule = fee.rule
     registration.save()
-    RegistrationEvent.objects.create(
-        registration=registration, action="register", **_actor_fields(actor)
-    )
+    RegistrationEvent.record(actor=actor, registration=registration, action="register")
     audit_record(
         actor=actor,
         action="assessment.registration_create",
@@ -1021,11 +1008,8 @@ def registration_withdraw(
         registration.status = RegistrationStatus.WITHDRAWN
         registration.withdrawn_at = timezone.now()
         registration.save(update_fields=["status", "withdrawn_at"])
-        RegistrationEvent.objects.create(
-            registration=registration,
-            action="withdraw",
-            reason=reason or "",
-            **_actor_fields(actor),
+        RegistrationEvent.record(
+            actor=actor, registration=registration, action="withdraw", reason=reason or ""
         )
         audit_record(
             actor=actor,
@@ -1050,11 +1034,11 @@ def registration_pay(*, actor: Actor, registration: Registration) -> Registratio
         registration.fee_status = FeeStatus.PAID
         registration.paid_at = timezone.now()
         registration.save(update_fields=["fee_status", "paid_at"])
-        RegistrationEvent.objects.create(
+        RegistrationEvent.record(
+            actor=actor,
             registration=registration,
             action="pay",
             reason=_money(registration.fee_amount),
-            **_actor_fields(actor),
         )
         audit_record(
             actor=actor,
@@ -1146,9 +1130,7 @@ def _set_result(
     registration.save(
         update_fields=["theory_score", "practical_score", "passed", "result_recorded_at"]
     )
-    RegistrationEvent.objects.create(
-        registration=registration, action="result", reason=reason, **_actor_fields(actor)
-    )
+    RegistrationEvent.record(actor=actor, registration=registration, action="result", reason=reason)
     audit_record(actor=actor, action=f"assessment.{action}", target=registration, old=old, new=new)
     return "created" if created else "updated"
 
@@ -1221,8 +1203,8 @@ def objection_lodge(*, actor: Actor, registration: Registration, reason: str) ->
         objection = Objection.objects.create(
             registration=registration, reason=reason, created_by=actor.user
         )
-        RegistrationEvent.objects.create(
-            registration=registration, action="objection", reason=reason, **_actor_fields(actor)
+        RegistrationEvent.record(
+            actor=actor, registration=registration, action="objection", reason=reason
         )
         audit_record(
             actor=actor,
@@ -1279,8 +1261,8 @@ def objection_answer(
         objection.answered_by = actor.user
         objection.answered_at = timezone.now()
         objection.save()
-        RegistrationEvent.objects.create(
-            registration=registration, action="answer", reason=answer, **_actor_fields(actor)
+        RegistrationEvent.record(
+            actor=actor, registration=registration, action="answer", reason=answer
         )
         audit_record(
             actor=actor,

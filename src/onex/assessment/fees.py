@@ -128,11 +128,10 @@ def _event(
     old_amount: Decimal | None = None,
     reason: str = "",
 ) -> None:
-    FeeEvent.objects.create(
+    FeeEvent.record(
+        actor=actor,
         standard_id=version.standard_id,
         version=version,
-        user=actor.user,
-        unit=actor.unit,
         action=action,
         from_status=from_status,
         to_status=version.status,

@@ -585,10 +585,9 @@ def _application_view(application: SiteApplication) -> dict[str, Any]:
 def _site_event(
     application: SiteApplication, actor: Actor, action: str, from_status: str, reason: str = ""
 ) -> None:
-    SiteApplicationEvent.objects.create(
+    SiteApplicationEvent.record(
+        actor=actor,
         application=application,
-        user=actor.user,
-        unit=actor.unit,
         action=action,
         from_status=from_status,
         to_status=application.status,

@@ -19,12 +19,12 @@ import uuid
 from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.personal import Gender, PersonalIdMixin
 
 
@@ -333,38 +333,16 @@ class OrgFiling(PersonalIdMixin, models.Model):
         return f"{self.org} · {self.certificate} · {self.province}"
 
 
-class OrgFilingEvent(models.Model):
+class OrgFilingEvent(StatusTimelineEvent):
     """The filing's timeline: one row per transition, with actor and reason."""
 
     filing = models.ForeignKey(
         OrgFiling, verbose_name=_("备案"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("操作单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True, default="")
-    to_status = models.CharField(_("新状态"), max_length=16)
-    reason = models.TextField(_("原因"), blank=True, default="")
 
-    class Meta:
+    class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("备案记录")
         verbose_name_plural = _("备案记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.filing_id} {self.action}"

@@ -601,10 +601,9 @@ def _audit_view(filing: OrgFiling) -> dict[str, Any]:
 def _event(
     filing: OrgFiling, actor: Actor, action: str, from_status: str, reason: str = ""
 ) -> None:
-    OrgFilingEvent.objects.create(
+    OrgFilingEvent.record(
+        actor=actor,
         filing=filing,
-        user=actor.user,
-        unit=actor.unit,
         action=action,
         from_status=from_status,
         to_status=filing.status,

@@ -170,10 +170,9 @@ def _event(
     new: str,
     reason: str = "",
 ) -> StatusChange:
-    return StatusChange.objects.create(
+    return StatusChange.record(
+        actor=actor,
         certificate=certificate,
-        user=actor.user,
-        unit=actor.unit,
         action=action,
         from_status=old,
         to_status=new,

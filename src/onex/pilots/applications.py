@@ -646,10 +646,9 @@ def _event(
     from_status: str,
     reason: str = "",
 ) -> None:
-    ApplicationEvent.objects.create(
+    ApplicationEvent.record(
+        actor=actor,
         application=application,
-        user=actor.user,
-        unit=actor.unit,
         action=action,
         from_status=from_status,
         to_status=application.status,

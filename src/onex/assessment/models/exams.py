@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
+from onex.core.models.timeline import StatusTimelineEvent, TimelineEvent
 from onex.core.personal import Gender, PersonalIdMixin
 
 __all__ = [
@@ -202,38 +203,16 @@ class ExamPlan(models.Model):
         return self.title
 
 
-class PlanEvent(models.Model):
+class PlanEvent(StatusTimelineEvent):
     """A plan's timeline: one row per transition, with actor and reason."""
 
     plan = models.ForeignKey(
         ExamPlan, verbose_name=_("考核计划"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("操作单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=24, blank=True, default="")
-    to_status = models.CharField(_("新状态"), max_length=24)
-    reason = models.TextField(_("原因"), blank=True, default="")
 
-    class Meta:
+    class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("考核计划记录")
         verbose_name_plural = _("考核计划记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.action}"
@@ -332,36 +311,17 @@ class Registration(models.Model):
         return self.passed is not None
 
 
-class RegistrationEvent(models.Model):
+class RegistrationEvent(TimelineEvent):
     """A registration's timeline (registered, withdrawn, result, objection…)."""
 
     registration = models.ForeignKey(
         Registration, verbose_name=_("报名"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("操作单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(_("操作"), max_length=32)
     reason = models.TextField(_("说明"), blank=True, default="")
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("报名记录")
         verbose_name_plural = _("报名记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.registration_id} {self.action}"

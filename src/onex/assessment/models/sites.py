@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
+from onex.core.models.timeline import StatusTimelineEvent
 
 __all__ = [
     "AssessmentPlan",
@@ -323,38 +324,16 @@ class SiteApplication(models.Model):
         return f"{self.school} · {self.certificate}"
 
 
-class SiteApplicationEvent(models.Model):
+class SiteApplicationEvent(StatusTimelineEvent):
     """The application's timeline: one row per step, with actor and reason."""
 
     application = models.ForeignKey(
         SiteApplication, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("操作单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True, default="")
-    to_status = models.CharField(_("新状态"), max_length=16)
-    reason = models.TextField(_("原因"), blank=True, default="")
 
-    class Meta:
+    class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("站点申请记录")
         verbose_name_plural = _("站点申请记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.action}"
@@ -531,7 +510,7 @@ class FeeVersion(models.Model):
         return f"{self.standard} v{self.number} {self.amount}"
 
 
-class FeeEvent(models.Model):
+class FeeEvent(StatusTimelineEvent):
     """The fee standard's timeline: proposals, decisions, with actor, amounts and reason."""
 
     standard = models.ForeignKey(
@@ -540,38 +519,16 @@ class FeeEvent(models.Model):
     version = models.ForeignKey(
         FeeVersion, verbose_name=_("版本"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("操作单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True, default="")
-    to_status = models.CharField(_("新状态"), max_length=16)
     old_amount = models.DecimalField(
         _("原费用（元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     new_amount = models.DecimalField(
         _("新费用（元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    reason = models.TextField(_("原因"), blank=True, default="")
 
-    class Meta:
+    class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("费用标准记录")
         verbose_name_plural = _("费用标准记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.standard_id} {self.action}"

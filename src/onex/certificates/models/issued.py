@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
+from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.personal import PersonalIdMixin
 
 __all__ = [
@@ -170,7 +171,7 @@ class IssuedCertificate(PersonalIdMixin, models.Model):
         return self.number
 
 
-class StatusChange(models.Model):
+class StatusChange(StatusTimelineEvent):
     """A certificate's timeline: issue, suspension, revocation, reinstatement."""
 
     certificate = models.ForeignKey(
@@ -179,32 +180,10 @@ class StatusChange(models.Model):
         on_delete=models.CASCADE,
         related_name="status_changes",
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("操作单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True, default="")
-    to_status = models.CharField(_("新状态"), max_length=16)
-    reason = models.TextField(_("原因"), blank=True, default="")
 
-    class Meta:
+    class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("证书状态记录")
         verbose_name_plural = _("证书状态记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.certificate_id} {self.action}"

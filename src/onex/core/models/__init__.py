@@ -4,6 +4,7 @@ from onex.core.models.audit import GENESIS_HASH, AuditAnchor, AuditAppendOnlyErr
 from onex.core.models.calendar import DayKind, HolidayNotice
 from onex.core.models.imports import ImportJob, ImportStatus
 from onex.core.models.policy import PolicyScope, PolicyValue
+from onex.core.models.timeline import StatusTimelineEvent, TimelineEvent
 from onex.core.models.tokens import ApiToken
 from onex.core.models.units import NATIONAL_KINDS, Role, Unit, UnitKind, User
 
@@ -21,6 +22,8 @@ __all__ = [
     "PolicyScope",
     "PolicyValue",
     "Role",
+    "StatusTimelineEvent",
+    "TimelineEvent",
     "Unit",
     "UnitKind",
     "User",

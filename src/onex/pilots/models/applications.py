@@ -26,6 +26,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from onex.core.models.timeline import StatusTimelineEvent
+
 __all__ = [
     "ApplicationAttachment",
     "ApplicationEvent",
@@ -210,7 +212,7 @@ class ApplicationAttachment(models.Model):
         return self.title
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(StatusTimelineEvent):
     """The application's timeline: one row per step, with actor, old and new status, reason."""
 
     application = models.ForeignKey(
@@ -219,32 +221,10 @@ class ApplicationEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("操作单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True, default="")
-    to_status = models.CharField(_("新状态"), max_length=16)
-    reason = models.TextField(_("原因"), blank=True, default="")
 
-    class Meta:
+    class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("申请记录")
         verbose_name_plural = _("申请记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.action}"
