@@ -375,8 +375,8 @@ def test_api_upload_creates_a_job_and_reports_progress(
     client.force_login(personas.ministry.user)
     content = xlsx_bytes(HEADERS, GOOD_ROWS)
 
-    specs = client.get("/api/v1/imports/specs").json()
-    assert [c["header"] for c in specs[0]["columns"]] == HEADERS
+    specs = {s["name"]: s for s in client.get("/api/v1/imports/specs").json()}
+    assert [c["header"] for c in specs[SPEC]["columns"]] == HEADERS
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/imports/{SPEC}", {"file": upload(content)})
     assert response.status_code == 202

@@ -225,6 +225,32 @@ def batch_create(*, actor: Actor, number: int, published_on: dt.date, document: 
     return batch
 
 
+def batch_update(
+    *, actor: Actor, batch: Batch, published_on: dt.date, document: str | None = None
+) -> bool:
+    """Correct a batch's publication date (and document); True when something changed."""
+    _require_ministry(actor)
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        old = {"published_on": locked.published_on, "document": locked.document}
+        locked.published_on = published_on
+        if document is not None:
+            locked.document = document
+        new = {"published_on": locked.published_on, "document": locked.document}
+        if new == old:
+            return False
+        locked.save(update_fields=["published_on", "document"])
+        audit_record(
+            actor=actor,
+            action="catalog.batch.update",
+            target=locked,
+            old=old,
+            new={"number": locked.number, **new},
+        )
+    batch.published_on, batch.document = locked.published_on, locked.document
+    return True
+
+
 def _clean_specialties(specialties: Iterable[str] | str) -> str:
     if isinstance(specialties, str):
         specialties = specialties.splitlines()
@@ -918,6 +944,7 @@ __all__ = [
     "StaffMember",
     "agreement_sign",
     "batch_create",
+    "batch_update",
     "certificate_create",
     "certificate_level_set",
     "certificate_update",

@@ -25,6 +25,7 @@ from onex.catalog.forms import (
     ReturnForm,
     add_domain_error,
 )
+from onex.catalog.importers import can_import_catalog
 from onex.catalog.models import Certificate, FilingStatus, Level, OrgFiling
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, NotFound
@@ -65,7 +66,12 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _export_catalog(certificates)
     page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "batches": queries.batch_list()}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "batches": queries.batch_list(),
+        "can_import": can_import_catalog(_actor(request)),
+    }
     return render(
         request, _template(request, "catalog/list.html", "catalog/list_table.html"), context
     )
