@@ -305,6 +305,8 @@ ONEX_AUDIT_RETENTION_DAYS = env_int("ONEX_AUDIT_RETENTION_DAYS", 184)
 ONEX_API_TOKEN_DAYS = env_int("ONEX_API_TOKEN_DAYS", 90)
 # Public certificate query and verification: requests per minute per client IP (429 above).
 ONEX_PUBLIC_RATE_PER_MINUTE = env_int("ONEX_PUBLIC_RATE_PER_MINUTE", 30)
+# A CJK font file (.ttc/.otf/.ttf) for PDFs; empty: fonts-noto-cjk, then fontconfig (core/pdf.py).
+ONEX_CJK_FONT = os.environ.get("ONEX_CJK_FONT", "")
 
 LOGGING = {
     "version": 1,
@@ -317,6 +319,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "huey": {"level": "INFO"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -2,24 +2,48 @@
 
 fpdf2 (with fontTools) embeds a *subset* of an OpenType/CFF font, which reportlab cannot do
 with Noto CJK, so every PDF of the platform uses fpdf2 and the font found by ``cjk_font``:
-Debian's ``fonts-noto-cjk`` (Noto Sans CJK SC inside a TrueType collection), installed by
-``.ci/run`` and by the deployment. Only the glyphs used are embedded, so a certificate PDF
-stays small and displays the same on any reader without the font installed.
+``ONEX_CJK_FONT`` (a path) when set, else Debian's ``fonts-noto-cjk`` (Noto Sans CJK SC inside a
+TrueType collection, installed by ``.ci/run`` and by the deployment), else any CJK font that
+fontconfig knows (``fc-list :lang=zh``). Only the glyphs used are embedded, so a PDF stays small
+and displays the same on any reader without the font installed. Without a font, ``cjk_pdf``
+refuses with ``CjkFontMissing`` instead of printing empty boxes.
+
+The face of a collection is extracted once into a standalone font file under
+``VAR_DIR/cache/fonts`` (named after the collection's path, modification time and face number,
+written atomically) and every PDF adds that file.
 """
 
 from __future__ import annotations
 
 import functools
 import glob
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from onex.core.errors import DomainError
 
-__all__ = ["CJK_FAMILY", "CjkFont", "CjkFontMissing", "cjk_font", "cjk_pdf"]
+__all__ = [
+    "CJK_FAMILY",
+    "CjkFont",
+    "CjkFontMissing",
+    "cjk_face_file",
+    "cjk_font",
+    "cjk_pdf",
+]
+
+logger = logging.getLogger(__name__)
 
 CJK_FAMILY = "cjk"
 
@@ -31,6 +55,7 @@ _CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 )
 _GLOBS = ("/usr/share/fonts/**/NotoSansCJK*.tt[cf]", "/usr/share/fonts/**/NotoSansCJK*.otf")
+_COLLECTIONS = (".ttc", ".otc")
 
 
 class CjkFontMissing(DomainError):
@@ -46,14 +71,20 @@ class CjkFontMissing(DomainError):
 @dataclass(frozen=True)
 class CjkFont:
     path: Path
-    index: int  # the face inside a .ttc collection (0 for a single font file)
-    name: str
+    index: int  # the face inside a .ttc/.otc collection (0 for a single font file)
+    name: str  # family name of that face, e.g. "Noto Sans CJK SC"
 
 
 def _face_index(path: Path) -> tuple[int, str]:
-    """The Simplified-Chinese face of a collection (Noto puts JP first), else the first."""
-    if path.suffix.lower() != ".ttc":
-        return 0, path.stem
+    """The Simplified-Chinese face of a collection (Noto orders JP, KR, SC, TC…), else the first."""
+    if path.suffix.lower() not in _COLLECTIONS:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(path), lazy=True)
+        try:
+            return 0, font["name"].getBestFamilyName() or path.stem
+        finally:
+            font.close()
     from fontTools.ttLib import TTCollection
 
     collection = TTCollection(str(path), lazy=True)
@@ -62,22 +93,111 @@ def _face_index(path: Path) -> tuple[int, str]:
     finally:
         collection.close()
     for index, name in enumerate(names):
-        if name.endswith(" SC") or "SC" in name.split():
+        if (name.endswith(" SC") or "SC" in name.split()) and "Mono" not in name:
             return index, name
     return 0, names[0] if names else path.stem
 
 
+def _fc_list() -> list[Path]:
+    """CJK font files fontconfig knows, sans regular faces first (forms, not books)."""
+    fc = shutil.which("fc-list")
+    if fc is None:
+        return []
+    try:
+        out = subprocess.run(  # noqa: S603 - absolute tool path, constant arguments
+            [fc, ":lang=zh", "file"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = [line.split(":")[0].strip() for line in out.splitlines() if line.strip()]
+    files.sort(key=lambda f: ("Sans" not in f, "Regular" not in f, "Bold" in f, f))
+    return [Path(f) for f in files]
+
+
+def _candidates(configured: str) -> Iterator[Path]:
+    if configured:
+        yield Path(configured)
+    yield from (Path(p) for p in _CANDIDATES)
+    for pattern in _GLOBS:
+        yield from (Path(p) for p in sorted(glob.glob(pattern, recursive=True)))
+    yield from _fc_list()  # last: runs a process
+
+
 @functools.cache
 def cjk_font() -> CjkFont | None:
-    """The installed CJK font to embed, or None (callers raise ``CjkFontMissing``)."""
-    paths = [Path(p) for p in _CANDIDATES]
-    for pattern in _GLOBS:
-        paths.extend(Path(p) for p in sorted(glob.glob(pattern, recursive=True)))
-    for path in paths:
-        if path.is_file():
+    """The installed CJK font to embed, or None (``cjk_pdf`` then raises ``CjkFontMissing``).
+
+    Cached for the process; tests that change ``ONEX_CJK_FONT`` call ``cjk_font.cache_clear()``.
+    """
+    configured = str(getattr(settings, "ONEX_CJK_FONT", "") or "").strip()
+    for path in _candidates(configured):
+        if not path.is_file():
+            if configured and str(path) == configured:
+                logger.warning("ONEX_CJK_FONT=%s is not a file; searching the system fonts", path)
+            continue
+        try:
             index, name = _face_index(path)
-            return CjkFont(path=path, index=index, name=name)
+        except Exception:
+            logger.warning("unreadable font file %s; trying the next one", path, exc_info=True)
+            continue
+        return CjkFont(path=path, index=index, name=name)
     return None
+
+
+def _cache_dir() -> Path:
+    return Path(settings.VAR_DIR) / "cache" / "fonts"
+
+
+def cjk_face_file(font: CjkFont) -> Path:
+    """A standalone font file holding ``font``'s face; the font's own file if not a collection.
+
+    A collection's face is extracted with fontTools once and kept under ``VAR_DIR/cache/fonts``
+    as ``<name>-<hash of path, mtime and face number>.otf`` (a package upgrade that replaces the
+    collection gets a new file). The file is written to a temporary name and renamed, so
+    concurrent workers never read half a font. If the cache cannot be written, the collection
+    is used directly.
+    """
+    if font.path.suffix.lower() not in _COLLECTIONS:
+        return font.path
+    try:
+        mtime = font.path.stat().st_mtime_ns
+    except OSError:
+        return font.path
+    key = hashlib.sha256(f"{font.path.resolve()}\0{mtime}\0{font.index}".encode()).hexdigest()
+    stem = re.sub(r"[^A-Za-z0-9]+", "", font.name) or "cjk"
+    target = _cache_dir() / f"{stem}-{key[:16]}.otf"
+    if target.is_file():
+        return target
+    try:
+        _extract_face(font, target)
+    except Exception:  # a read-only VAR_DIR or an odd font: embed from the collection
+        logger.warning("cannot cache the CJK font face in %s", target.parent, exc_info=True)
+        return font.path
+    return target
+
+
+def _extract_face(font: CjkFont, target: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Unchanged tables are copied as they are: no decompiling, no recomputed boxes or dates.
+    face = TTFont(
+        str(font.path),
+        fontNumber=font.index,
+        lazy=True,
+        recalcBBoxes=False,
+        recalcTimestamp=False,
+    )
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".otf.tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            face.save(out)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    finally:
+        face.close()
 
 
 def cjk_pdf(**kwargs: object) -> FPDF:
@@ -86,6 +206,8 @@ def cjk_pdf(**kwargs: object) -> FPDF:
     if font is None:
         raise CjkFontMissing()
     pdf = FPDF(orientation="portrait", unit="mm", format="A4", **kwargs)  # type: ignore[arg-type]
-    pdf.add_font(CJK_FAMILY, fname=str(font.path), collection_font_number=font.index)
+    face = cjk_face_file(font)
+    index = font.index if face == font.path else 0
+    pdf.add_font(CJK_FAMILY, fname=str(face), collection_font_number=index)
     pdf.set_font(CJK_FAMILY, size=12)
     return pdf
