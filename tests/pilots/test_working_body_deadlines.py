@@ -111,20 +111,19 @@ def test_overdue_list_is_scoped(personas: Personas, publish: PublishFn) -> None:
     assert codes(personas.org) == set()
 
 
-def test_the_adapter_reads_the_applications_module(
+def test_the_adapter_reads_the_applications_module_once_for_all_schools(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from onex.pilots import applications
+    calls: list[int] = []
 
-    monkeypatch.setattr(
-        applications,
-        "first_published_on",
-        lambda school: dt.date(2020, 1, 2) if school.code == "4144012345" else None,
-        raising=False,
-    )
-    monkeypatch.delattr(applications, "first_published_on_map", raising=False)
+    def bulk(schools: list[object]) -> dict[int, dt.date]:
+        calls.append(len(schools))
+        return {s.pk: dt.date(2020, 1, 2) for s in schools if s.code == "4144012345"}  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(selectors, "first_published_on_map", bulk)
     rows = selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY)
     assert [r.school.code for r in rows] == ["4144012345"]
+    assert calls == [2]  # Guangdong's two schools, in one call
 
 
 # --- reminders --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ transition, each locked, audited and recorded on the application's timeline.
 
 Other apps call:
 - ``first_published_on(school)`` — the date the school's first application was published (R33);
+  ``first_published_on_map(schools)`` the same for many schools in one query;
 - ``confirmed_pilot_exists(school=..., certificate=..., level=..., specialty=...)`` — R44: only
   schools and specialties the province confirmed may organise exams.
 """
@@ -60,13 +61,26 @@ MAX_ATTACHMENTS = 10
 # --- helpers of the two functions other apps depend on --------------------------------------
 
 
+def first_published_on_map(schools: Iterable[School | int]) -> dict[int, dt.date]:
+    """School pk → the date its first application appeared on the public list (R33 counts from
+    it), in one aggregate query whatever the number of schools; unpublished schools are absent."""
+    ids = [school.pk if isinstance(school, School) else int(school) for school in schools]
+    if not ids:
+        return {}
+    rows = (
+        PilotApplication.objects.filter(
+            school_id__in=ids, status=ApplicationStatus.PUBLISHED, published_on__isnull=False
+        )
+        .order_by()
+        .values("school_id")
+        .annotate(first=Min("published_on"))
+    )
+    return {row["school_id"]: row["first"] for row in rows}
+
+
 def first_published_on(school: School) -> dt.date | None:
     """The date the school's first application appeared on the public list (R33 counts from it)."""
-    result = PilotApplication.objects.filter(
-        school=school, status=ApplicationStatus.PUBLISHED, published_on__isnull=False
-    ).aggregate(first=Min("published_on"))
-    first: dt.date | None = result["first"]
-    return first
+    return first_published_on_map([school]).get(school.pk)
 
 
 def confirmed_pilot_exists(

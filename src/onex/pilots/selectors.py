@@ -21,6 +21,7 @@ from onex.core.models import UnitKind
 from onex.core.policy import policy_value
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
+from onex.pilots.applications import first_published_on_map
 from onex.pilots.models import (
     ProvinceCoordination,
     ReminderKind,
@@ -205,29 +206,11 @@ def school_reminders(*, school: School, limit: int = 20) -> list[SchoolReminder]
 def first_published_dates(schools: Sequence[School]) -> dict[int, dt.date]:
     """When each school's pilot first appeared on a published list (R32/R33), by school pk.
 
-    Adapter over the applications module, imported lazily because it is written concurrently:
-    a bulk ``first_published_on_map(schools)`` is used when it exists, otherwise
-    ``first_published_on(school)`` per school; without either nothing is published yet.
+    One aggregate query for all the schools (``applications.first_published_on_map``).
     """
     if not schools:
         return {}
-    try:
-        from onex.pilots import applications
-    except ImportError:
-        return {}
-    bulk = getattr(applications, "first_published_on_map", None)
-    if callable(bulk):
-        found = bulk(list(schools))
-        return {int(k.pk if isinstance(k, School) else k): v for k, v in found.items() if v}
-    single = getattr(applications, "first_published_on", None)
-    if not callable(single):
-        return {}
-    result: dict[int, dt.date] = {}
-    for school in schools:
-        day = single(school)
-        if day is not None:
-            result[school.pk] = day
-    return result
+    return first_published_on_map(schools)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -409,8 +392,8 @@ def working_body_todos(*, actor: Actor) -> list[dict[str, Any]]:
     """To-do items (fields of ``onex.core.dashboard.TodoItem``) for the R33 filing.
 
     A school sees its own open filing and recent reminders; a province or city the number of
-    its overdue schools. National dashboards skip it: a count over every school in the country
-    belongs to the reports, not to each page load.
+    its overdue schools, and national actors the number in the whole country (a constant
+    number of queries: the publication dates come from one aggregate query).
     """
     if actor.is_kind(UnitKind.SCHOOL):
         school = school_scope(actor=actor).first()
@@ -444,7 +427,7 @@ def working_body_todos(*, actor: Actor) -> list[dict[str, Any]]:
                 }
             )
         return items
-    if actor.is_kind(UnitKind.PROVINCE, UnitKind.CITY):
+    if actor.is_national or actor.is_kind(UnitKind.PROVINCE, UnitKind.CITY):
         overdue = len(overdue_working_body_filings(actor=actor))
         if not overdue:
             return []

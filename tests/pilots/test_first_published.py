@@ -1,0 +1,109 @@
+"""R33 counts from the first publication: one aggregate query for any number of schools."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from onex.core.dashboard import dashboard_for
+from onex.pilots import applications as apps
+from onex.pilots import selectors
+from onex.pilots.models import School
+from onex.pilots.models.applications import ApplicationStatus, PilotApplication
+from tests.personas import Personas, make_school
+from tests.pilots.applications_support import certificate, specialty
+
+pytestmark = pytest.mark.django_db
+
+OVERDUE_TITLE = "逾期未报备工作机构的试点院校"
+
+
+def put_on_list(
+    personas: Personas,
+    school: School,
+    day: dt.date | None,
+    *,
+    code: str = "2-06",
+    status: str = ApplicationStatus.PUBLISHED,
+) -> PilotApplication:
+    """An application in ``status`` published on ``day`` (the chain itself is tested elsewhere)."""
+    return PilotApplication.objects.create(
+        school=school,
+        province=school.province,
+        city=school.city,
+        certificate=certificate(personas, code=code, name=f"证书{code}"),
+        specialty=specialty(school),
+        status=status,
+        published_on=day,
+    )
+
+
+def more_guangdong_schools(count: int, start: int) -> list[School]:
+    return [
+        make_school(f"广东测试职业学院{n}", f"41449{n:05d}", "440000", "440100")
+        for n in range(start, start + count)
+    ]
+
+
+def test_first_published_on_map_is_the_earliest_publication_of_each_school(
+    personas: Personas,
+) -> None:
+    gd, sz, hb = personas.gd_school_obj, personas.sz_school_obj, personas.hb_school_obj
+    put_on_list(personas, gd, dt.date(2020, 5, 1))
+    put_on_list(personas, gd, dt.date(2020, 3, 1), code="2-07")
+    put_on_list(personas, hb, dt.date(2020, 4, 1))
+    put_on_list(personas, sz, None, status=ApplicationStatus.CONFIRMED)  # not on a list yet
+
+    with CaptureQueriesContext(connection) as queries:
+        found = apps.first_published_on_map([gd, sz, hb])
+
+    assert found == {gd.pk: dt.date(2020, 3, 1), hb.pk: dt.date(2020, 4, 1)}
+    assert len(queries) == 1
+    assert apps.first_published_on_map([hb.pk]) == {hb.pk: dt.date(2020, 4, 1)}
+    assert apps.first_published_on_map([]) == {}
+    # The single-school function other apps call gives the same answers.
+    assert [apps.first_published_on(s) for s in (gd, sz, hb)] == [
+        dt.date(2020, 3, 1),
+        None,
+        dt.date(2020, 4, 1),
+    ]
+
+
+def test_r33_overdue_list_of_a_province_runs_a_constant_number_of_queries(
+    personas: Personas,
+) -> None:
+    day, today = dt.date(2020, 3, 1), dt.date(2020, 4, 5)
+    for school in (personas.gd_school_obj, personas.sz_school_obj):
+        put_on_list(personas, school, day)
+    actor = personas.gd.actor
+
+    with CaptureQueriesContext(connection) as few:
+        rows = selectors.overdue_working_body_filings(actor=actor, on=today)
+    assert len(rows) == 2
+
+    for school in more_guangdong_schools(8, start=1):
+        put_on_list(personas, school, day)
+    with CaptureQueriesContext(connection) as many:
+        rows = selectors.overdue_working_body_filings(actor=actor, on=today)
+
+    assert len(rows) == 10
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_r33_national_dashboard_counts_overdue_schools_of_the_whole_country(
+    personas: Personas,
+) -> None:
+    long_ago = timezone.localdate() - dt.timedelta(days=120)
+    for school in (personas.gd_school_obj, personas.hb_school_obj):
+        put_on_list(personas, school, long_ago)
+
+    board = dashboard_for(actor=personas.ministry.actor)
+    [todo] = [t for t in board.todos if t.title == OVERDUE_TITLE]
+    assert todo.count == 2
+    assert todo.url.endswith("?status=overdue")
+    province = dashboard_for(actor=personas.gd.actor)
+    assert [t.count for t in province.todos if t.title == OVERDUE_TITLE] == [1]
