@@ -18,23 +18,12 @@ from ninja.pagination import PageNumberPagination, paginate
 from onex.assessment import exams, tickets
 from onex.assessment.models import Candidate, ExamPlan, Objection, Registration
 from onex.catalog.models import Certificate
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput
+from onex.core.schemas import ErrorOut, province_by_code
 from onex.core.scoping import fetch
-from onex.geo.models import Division, DivisionLevel
 
 router = Router(tags=["exams"])
-
-
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -215,12 +204,12 @@ class R14Out(Schema):
 @router.get("/students", response=list[StudentOut], summary="Students in your jurisdiction")
 @paginate(PageNumberPagination)
 def student_list(request: HttpRequest, q: str | None = None, grade: str | None = None) -> Any:
-    return exams.candidate_list(actor=_actor(request), q=q, grade=grade)
+    return exams.candidate_list(actor=request_actor(request), q=q, grade=grade)
 
 
 @router.get("/students/{student_id}", response={200: StudentOut, 404: ErrorOut})
 def student_detail(request: HttpRequest, student_id: int) -> Candidate:
-    return exams.candidate_get(actor=_actor(request), pk=student_id)
+    return exams.candidate_get(actor=request_actor(request), pk=student_id)
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -229,12 +218,12 @@ def student_detail(request: HttpRequest, student_id: int) -> Candidate:
 @router.get("/plans", response=list[PlanOut], summary="Exam plans visible to you")
 @paginate(PageNumberPagination)
 def plan_list(request: HttpRequest, q: str | None = None, status: str | None = None) -> Any:
-    return exams.plan_list(actor=_actor(request), q=q, status=status)
+    return exams.plan_list(actor=request_actor(request), q=q, status=status)
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, 404: ErrorOut})
 def plan_detail(request: HttpRequest, plan_id: int) -> ExamPlan:
-    return exams.plan_get(actor=_actor(request), pk=plan_id)
+    return exams.plan_get(actor=request_actor(request), pk=plan_id)
 
 
 @router.post(
@@ -246,16 +235,14 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[ExamPlan]:
     certificate = Certificate.objects.filter(code=payload.certificate_code).first()
     if certificate is None:
         raise InvalidInput(_("未知的证书代码。"), field="certificate_code")
-    province = Division.objects.filter(code=payload.province, level=DivisionLevel.PROVINCE).first()
-    if province is None:
-        raise InvalidInput(_("未知的省份代码。"), field="province")
+    province = province_by_code(payload.province)
     from onex.assessment.models import Site
 
     sites = list(Site.objects.filter(pk__in=payload.site_ids))
     if len(sites) != len(set(payload.site_ids)):
         raise InvalidInput(_("考核站点不存在。"), field="sites")
     plan = exams.plan_create(
-        actor=_actor(request),
+        actor=request_actor(request),
         certificate=certificate,
         level=payload.level,
         province=province,
@@ -271,7 +258,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[ExamPlan]:
         practical_pass=payload.practical_pass,
         note=payload.note,
     )
-    return Status(201, exams.plan_get(actor=_actor(request), pk=plan.pk))
+    return Status(201, exams.plan_get(actor=request_actor(request), pk=plan.pk))
 
 
 PLAN_ACTIONS = {
@@ -291,7 +278,7 @@ PLAN_ACTIONS = {
 )
 def plan_transition(request: HttpRequest, plan_id: int, action: str) -> ExamPlan:
     service = PLAN_ACTIONS.get(action)
-    actor = _actor(request)
+    actor = request_actor(request)
     plan = exams.plan_get(actor=actor, pk=plan_id)
     if service is None:
         raise InvalidInput(_("未知的操作。"), field="action")
@@ -310,14 +297,14 @@ def registration_list(
     q: str | None = None,
     status: str | None = None,
 ) -> Any:
-    actor = _actor(request)
+    actor = request_actor(request)
     plan = exams.plan_get(actor=actor, pk=plan_id) if plan_id else None
     return exams.registration_list(actor=actor, plan=plan, q=q, status=status)
 
 
 @router.get("/registrations/{registration_id}", response={200: RegistrationOut, 404: ErrorOut})
 def registration_detail(request: HttpRequest, registration_id: int) -> Registration:
-    return exams.registration_get(actor=_actor(request), pk=registration_id)
+    return exams.registration_get(actor=request_actor(request), pk=registration_id)
 
 
 @router.post(
@@ -334,7 +321,7 @@ def registration_detail(request: HttpRequest, registration_id: int) -> Registrat
 def register_students(
     request: HttpRequest, plan_id: int, payload: StudentsIn
 ) -> Status[list[Registration]]:
-    actor = _actor(request)
+    actor = request_actor(request)
     plan = exams.plan_get(actor=actor, pk=plan_id)
     scope = exams.candidate_scope(actor=actor)
     students = [fetch(scope, pk=pk) for pk in payload.candidate_ids]
@@ -350,7 +337,7 @@ def register_students(
     summary="A member of the public registers with a learner account (R35)",
 )
 def register_self(request: HttpRequest, plan_id: int, payload: SelfIn) -> Status[Registration]:
-    actor = _actor(request)
+    actor = request_actor(request)
     plan = exams.plan_get(actor=actor, pk=plan_id)
     registration = exams.registration_register_self(
         actor=actor,
@@ -371,7 +358,7 @@ def register_self(request: HttpRequest, plan_id: int, payload: SelfIn) -> Status
     summary="Withdraw until registration closes (R46)",
 )
 def withdraw(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Registration:
-    actor = _actor(request)
+    actor = request_actor(request)
     registration = exams.registration_get(actor=actor, pk=registration_id)
     return exams.registration_withdraw(
         actor=actor, registration=registration, reason=payload.reason
@@ -384,7 +371,7 @@ def withdraw(request: HttpRequest, registration_id: int, payload: ReasonIn) -> R
     summary="Record the fee as paid",
 )
 def pay(request: HttpRequest, registration_id: int) -> Registration:
-    actor = _actor(request)
+    actor = request_actor(request)
     registration = exams.registration_get(actor=actor, pk=registration_id)
     return exams.registration_pay(actor=actor, registration=registration)
 
@@ -395,7 +382,7 @@ def pay(request: HttpRequest, registration_id: int) -> Registration:
     summary="The admission ticket PDF",
 )
 def ticket(request: HttpRequest, registration_id: int) -> HttpResponse:
-    registration = exams.registration_get(actor=_actor(request), pk=registration_id)
+    registration = exams.registration_get(actor=request_actor(request), pk=registration_id)
     response = HttpResponse(
         tickets.admission_ticket_pdf(registration), content_type="application/pdf"
     )
@@ -409,7 +396,7 @@ def ticket(request: HttpRequest, registration_id: int) -> HttpResponse:
     summary="Record one result (the org, during score registration)",
 )
 def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) -> dict[str, str]:
-    actor = _actor(request)
+    actor = request_actor(request)
     registration = exams.registration_get(actor=actor, pk=registration_id)
     outcome = exams.result_record(
         actor=actor, registration=registration, theory=payload.theory, practical=payload.practical
@@ -423,7 +410,7 @@ def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) 
 @router.get("/objections", response=list[ObjectionOut], summary="Objections you see")
 @paginate(PageNumberPagination)
 def objection_list(request: HttpRequest, status: str | None = None) -> Any:
-    return exams.objection_list(actor=_actor(request), status=status)
+    return exams.objection_list(actor=request_actor(request), status=status)
 
 
 @router.post(
@@ -432,7 +419,7 @@ def objection_list(request: HttpRequest, status: str | None = None) -> Any:
     summary="Object to a published result",
 )
 def lodge(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Status[Objection]:
-    actor = _actor(request)
+    actor = request_actor(request)
     registration = exams.registration_get(actor=actor, pk=registration_id)
     return Status(
         201, exams.objection_lodge(actor=actor, registration=registration, reason=payload.reason)
@@ -445,7 +432,7 @@ def lodge(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Stat
     summary="The org answers an objection (optionally correcting the scores)",
 )
 def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Objection:
-    actor = _actor(request)
+    actor = request_actor(request)
     objection = exams.objection_get(actor=actor, pk=objection_id)
     return exams.objection_answer(
         actor=actor,
@@ -461,7 +448,7 @@ def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Object
 
 @router.get("/r14", response={200: R14Out, 403: ErrorOut}, summary="R14: students with no exam")
 def r14(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
-    report = exams.r14_report(actor=_actor(request), year=year)
+    report = exams.r14_report(actor=request_actor(request), year=year)
     return {
         "year": report.year,
         "total": report.total,

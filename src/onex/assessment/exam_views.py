@@ -35,7 +35,7 @@ from onex.assessment.models import (
     RegistrationStatus,
 )
 from onex.catalog.models import Certificate, Level
-from onex.core.actors import Actor
+from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.personal import Gender, IdType
@@ -43,10 +43,6 @@ from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 def _template(request: HttpRequest, page: str, fragment: str) -> str:
@@ -89,7 +85,7 @@ def _add_error(form: forms.Form, exc: DomainError) -> None:
 
 @login_required
 def student_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not (actor.is_national or actor.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.SCHOOL)):
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:100]
@@ -137,7 +133,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exam_plan_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     q = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
     if status not in PlanStatus.values:
@@ -243,7 +239,7 @@ class PlanForm(forms.Form):
 
 @login_required
 def exam_plan_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.kind != UnitKind.ORG or not actor.can_write:
         raise PermissionDenied
     today = timezone.localdate()
@@ -305,7 +301,7 @@ class SelfRegistrationForm(forms.Form):
 
 @login_required
 def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     plan: ExamPlan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
     registrations = exams.registration_list(
@@ -402,7 +398,7 @@ def _result_cells(r: Registration, sees_all: bool) -> tuple[Any, Any, str]:
 @login_required
 @require_POST
 def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     plan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
     if action not in PLAN_ACTIONS:
         raise Http404
@@ -415,7 +411,7 @@ def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @require_POST
 def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     plan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
     ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
     scope = exams.candidate_scope(actor=actor)
@@ -435,7 +431,7 @@ def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def registration_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     q = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
     status = status if status in RegistrationStatus.values else ""
@@ -491,7 +487,7 @@ def _is_party(actor: Actor, reg: Registration) -> bool:
 
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     reg: Registration = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
     plan = reg.plan
     party = _is_party(actor, reg) and actor.can_write
@@ -527,7 +523,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     reg = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
     if action == "withdraw":
         reason = request.POST.get("reason", "")[:500]
@@ -581,7 +577,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 @login_required
 def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     reg: Registration = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
     if reg.status != RegistrationStatus.REGISTERED:
         raise Http404
@@ -600,7 +596,7 @@ def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def r14_report(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and 2019 <= int(year_text) <= 2100 else None
     try:

@@ -29,32 +29,17 @@ from onex.assessment.models import (
 )
 from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
-from onex.core.actors import Actor
+from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
-from onex.geo.models import Division, DivisionLevel
+from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
+from onex.geo.models import Division
 from onex.pilots.models import School
 
 router = Router(tags=["assessment: sites and fees"])
 
 
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _province(code: str | None) -> Division | None:
-    if not code:
-        return None
-    province = Division.objects.filter(code=code, level=DivisionLevel.PROVINCE).first()
-    if province is None:
-        raise InvalidInput(_("未知的省份代码。"), field="province")
-    return province
+    return province_by_code(code) if code else None
 
 
 def _school(actor: Actor) -> School:
@@ -197,19 +182,6 @@ class SiteOut(Schema):
         return list(grouped.values())
 
 
-class EventOut(Schema):
-    at: dt.datetime
-    action: str
-    from_status: str
-    to_status: str
-    reason: str
-    unit: str | None
-
-    @staticmethod
-    def resolve_unit(obj: Any) -> str | None:
-        return obj.unit.name if obj.unit else None
-
-
 class SiteApplicationIn(Schema):
     certificate: str = Field(..., description="Certificate code")
     levels: list[str] = Field(..., description="junior / intermediate / senior")
@@ -244,7 +216,7 @@ class SiteApplicationOut(Schema):
     return_reason: str
     site_code: str | None
     submitted_at: dt.datetime | None
-    events: list[EventOut]
+    events: list[TimelineEventOut]
 
     @staticmethod
     def resolve_id(obj: SiteApplication) -> int:
@@ -536,7 +508,7 @@ def plan_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 def plan_publish(request: HttpRequest, code: str, payload: PlanIn) -> AssessmentPlan:
     return sites.plan_publish(
-        actor=_actor(request),
+        actor=request_actor(request),
         certificate=certificate_get(code=code),
         data=sites.PlanInput(**payload.dict()),
     )
@@ -549,7 +521,7 @@ def plan_publish(request: HttpRequest, code: str, payload: PlanIn) -> Assessment
 )
 def condition_publish(request: HttpRequest, code: str, payload: ConditionIn) -> SiteCondition:
     return sites.condition_publish(
-        actor=_actor(request),
+        actor=request_actor(request),
         certificate=certificate_get(code=code),
         rooms=payload.rooms,
         seats=payload.seats,
@@ -570,9 +542,9 @@ def site_list(request: HttpRequest, q: str = "", province: str = "", certificate
 @router.get("/site-applications", response=list[SiteApplicationOut])
 @paginate(PageNumberPagination)
 def site_application_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
-    return sites.site_application_list(actor=_actor(request), status=status, q=q).prefetch_related(
-        "events__unit"
-    )
+    return sites.site_application_list(
+        actor=request_actor(request), status=status, q=q
+    ).prefetch_related("events__unit")
 
 
 @router.post(
@@ -583,7 +555,7 @@ def site_application_list(request: HttpRequest, status: str = "", q: str = "") -
 def site_application_submit(
     request: HttpRequest, payload: SiteApplicationIn
 ) -> Status[SiteApplication]:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = _school(actor)
     certificate = certificate_get(code=payload.certificate)
     application = sites.site_application_submit(
@@ -603,14 +575,14 @@ def site_application_submit(
 
 @router.get("/site-applications/{pk}", response={200: SiteApplicationOut, 404: ErrorOut})
 def site_application_detail(request: HttpRequest, pk: int) -> SiteApplication:
-    return sites.site_application_get(actor=_actor(request), pk=pk)
+    return sites.site_application_get(actor=request_actor(request), pk=pk)
 
 
 @router.post("/site-applications/{pk}/resubmit", response={200: SiteApplicationOut, **_ERRORS})
 def site_application_resubmit(
     request: HttpRequest, pk: int, payload: SiteResubmitIn
 ) -> SiteApplication:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = sites.site_application_get(actor=actor, pk=pk)
     return sites.site_application_resubmit(
         actor=actor, application=application, data=sites.SiteInput(**payload.dict())
@@ -623,7 +595,7 @@ def site_application_resubmit(
     summary="The org agrees to the site",
 )
 def site_application_org_approve(request: HttpRequest, pk: int) -> SiteApplication:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = sites.site_application_get(actor=actor, pk=pk)
     return sites.site_application_org_approve(actor=actor, application=application)
 
@@ -634,7 +606,7 @@ def site_application_org_approve(request: HttpRequest, pk: int) -> SiteApplicati
     summary="The province approves and registers the site (R10; R38)",
 )
 def site_application_approve(request: HttpRequest, pk: int) -> SiteApplication:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = sites.site_application_get(actor=actor, pk=pk)
     return sites.site_application_province_approve(actor=actor, application=application)
 
@@ -645,7 +617,7 @@ def site_application_approve(request: HttpRequest, pk: int) -> SiteApplication:
     summary="The org or the province returns the application with a reason",
 )
 def site_application_return(request: HttpRequest, pk: int, payload: ReasonIn) -> SiteApplication:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = sites.site_application_get(actor=actor, pk=pk)
     return sites.site_application_return(
         actor=actor, application=application, reason=payload.reason
@@ -664,7 +636,7 @@ def coverage(
     request: HttpRequest, province: str = "", certificate: str = "", gaps_only: bool = False
 ) -> list[dict[str, Any]]:
     report = sites.coverage_report(
-        actor=_actor(request),
+        actor=request_actor(request),
         province=_province(province),
         certificate=_certificate(certificate),
         gaps_only=gaps_only,
@@ -691,7 +663,7 @@ def coverage(
 @router.get("/brand-complaints", response=list[ComplaintOut])
 @paginate(PageNumberPagination)
 def complaint_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
-    return sites.complaint_list(actor=_actor(request), status=status, q=q).prefetch_related(
+    return sites.complaint_list(actor=request_actor(request), status=status, q=q).prefetch_related(
         "attachments"
     )
 
@@ -702,7 +674,7 @@ def complaint_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
     summary="A school reports designated-brand bundling (R12); attach files on the web page",
 )
 def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[BrandComplaint]:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = _school(actor)
     org: Org = org_get(pk=payload.org_id)
     complaint = sites.complaint_submit(
@@ -717,7 +689,7 @@ def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[Brand
 
 @router.post("/brand-complaints/{pk}/handle", response={200: ComplaintOut, **_ERRORS})
 def complaint_handle(request: HttpRequest, pk: int, payload: HandleIn) -> BrandComplaint:
-    actor = _actor(request)
+    actor = request_actor(request)
     complaint = sites.complaint_get(actor=actor, pk=pk)
     return sites.complaint_handle(actor=actor, complaint=complaint, note=payload.note)
 
@@ -730,7 +702,7 @@ def brand_word_list(request: HttpRequest) -> list[BrandWord]:
 @router.post("/brand-words", response={201: BrandWordOut, **_ERRORS})
 def brand_word_add(request: HttpRequest, payload: BrandWordIn) -> Status[BrandWord]:
     word = sites.brand_word_add(
-        actor=_actor(request), word=payload.word, is_pattern=payload.is_pattern
+        actor=request_actor(request), word=payload.word, is_pattern=payload.is_pattern
     )
     return Status(201, word)
 
@@ -738,7 +710,7 @@ def brand_word_add(request: HttpRequest, payload: BrandWordIn) -> Status[BrandWo
 @router.post("/brand-words/{pk}/active", response={200: BrandWordOut, **_ERRORS})
 def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn) -> BrandWord:
     return sites.brand_word_set_active(
-        actor=_actor(request), word=sites.brand_word_get(pk=pk), is_active=payload.is_active
+        actor=request_actor(request), word=sites.brand_word_get(pk=pk), is_active=payload.is_active
     )
 
 
@@ -749,13 +721,13 @@ def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn)
 @paginate(PageNumberPagination)
 def fee_list(request: HttpRequest, q: str = "", province: str = "") -> Any:
     return fees.fee_standard_list(
-        actor=_actor(request), q=q, province=_province(province)
+        actor=request_actor(request), q=q, province=_province(province)
     ).prefetch_related("versions")
 
 
 @router.get("/fees/{pk}", response={200: FeeStandardOut, 404: ErrorOut})
 def fee_detail(request: HttpRequest, pk: int) -> FeeStandard:
-    return fees.fee_standard_get(actor=_actor(request), pk=pk)
+    return fees.fee_standard_get(actor=request_actor(request), pk=pk)
 
 
 @router.post(
@@ -768,7 +740,7 @@ def fee_propose(request: HttpRequest, payload: FeeProposeIn) -> Status[FeeVersio
     if province is None:
         raise InvalidInput(_("请选择省份。"), field="province")
     version = fees.fee_propose(
-        actor=_actor(request),
+        actor=request_actor(request),
         province=province,
         certificate=certificate_get(code=payload.certificate),
         level=payload.level,
@@ -784,7 +756,7 @@ def fee_propose(request: HttpRequest, payload: FeeProposeIn) -> Status[FeeVersio
     summary="The province approves, optionally with an expert or third-party review (R30)",
 )
 def fee_approve(request: HttpRequest, pk: int, payload: FeeApproveIn) -> FeeVersion:
-    actor = _actor(request)
+    actor = request_actor(request)
     version = fees.fee_version_get(actor=actor, pk=pk)
     return fees.fee_approve(
         actor=actor,
@@ -800,14 +772,14 @@ def fee_approve(request: HttpRequest, pk: int, payload: FeeApproveIn) -> FeeVers
 
 @router.post("/fee-versions/{pk}/return", response={200: FeeVersionOut, **_ERRORS})
 def fee_return(request: HttpRequest, pk: int, payload: ReasonIn) -> FeeVersion:
-    actor = _actor(request)
+    actor = request_actor(request)
     version = fees.fee_version_get(actor=actor, pk=pk)
     return fees.fee_return(actor=actor, version=version, reason=payload.reason)
 
 
 @router.post("/fee-versions/{pk}/withdraw", response={200: FeeVersionOut, **_ERRORS})
 def fee_withdraw(request: HttpRequest, pk: int) -> FeeVersion:
-    actor = _actor(request)
+    actor = request_actor(request)
     version = fees.fee_version_get(actor=actor, pk=pk)
     return fees.fee_withdraw(actor=actor, version=version)
 
@@ -815,7 +787,7 @@ def fee_withdraw(request: HttpRequest, pk: int) -> FeeVersion:
 @router.get("/fee-negotiations", response=list[NegotiationOut])
 @paginate(PageNumberPagination)
 def negotiation_list(request: HttpRequest, q: str = "") -> Any:
-    return fees.negotiation_list(actor=_actor(request), q=q)
+    return fees.negotiation_list(actor=request_actor(request), q=q)
 
 
 @router.post(
@@ -828,7 +800,7 @@ def negotiation_record(request: HttpRequest, payload: NegotiationIn) -> Status[F
     if len(schools) != len(set(payload.school_codes)):
         raise InvalidInput(_("有学校代码不存在。"), field="school_codes")
     negotiation = fees.negotiation_record(
-        actor=_actor(request),
+        actor=request_actor(request),
         certificate=certificate_get(code=payload.certificate),
         level=payload.level,
         schools=schools,

@@ -38,7 +38,7 @@ from onex.assessment.models import (
 )
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.xlsx import export_response
@@ -46,10 +46,6 @@ from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 def _template(request: HttpRequest, page: str, fragment: str) -> str:
@@ -316,7 +312,7 @@ def plan_public_list(request: HttpRequest) -> HttpResponse:
 
 def plan_public(request: HttpRequest, code: str) -> HttpResponse:
     certificate: Certificate = _or_404(lambda: certificate_get(code=code))
-    actor = _actor(request)
+    actor = request_actor(request)
     context = {
         "certificate": certificate,
         "plan": sites.plan_for(certificate),
@@ -329,7 +325,7 @@ def plan_public(request: HttpRequest, code: str) -> HttpResponse:
 
 def _own_certificate(request: HttpRequest, code: str) -> Certificate:
     certificate: Certificate = _or_404(lambda: certificate_get(code=code))
-    actor = _actor(request)
+    actor = request_actor(request)
     if not (actor.kind == UnitKind.ORG and actor.unit_id == certificate.org.unit_id):
         raise Http404
     return certificate
@@ -360,7 +356,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sites.plan_publish(
-                actor=_actor(request),
+                actor=request_actor(request),
                 certificate=certificate,
                 data=sites.PlanInput(**form.cleaned_data),
             )
@@ -396,7 +392,7 @@ def condition_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sites.condition_publish(
-                actor=_actor(request),
+                actor=request_actor(request),
                 certificate=certificate,
                 rooms=form.cleaned_data["rooms"],
                 seats=form.cleaned_data["seats"],
@@ -472,7 +468,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def site_application_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()[:100]
     qs = sites.site_application_list(actor=actor, status=status, q=q)
@@ -521,7 +517,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def site_application_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = sites.school_for_actor(actor)
     if school is None:
         raise Http404
@@ -550,7 +546,7 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     application: SiteApplication = _or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
     if not (actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id):
         raise Http404
@@ -595,7 +591,7 @@ _SITE_ACTIONS = {
 
 @login_required
 def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     application: SiteApplication = _or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
     labels = dict(SiteApplicationStatus.choices)
     timeline = [
@@ -634,7 +630,7 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     application: SiteApplication = _or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
     try:
         if action == "org-approve":
@@ -661,7 +657,7 @@ def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpR
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     province = Division.objects.filter(
         code=request.GET.get("province", ""), level=DivisionLevel.PROVINCE
     ).first()
@@ -732,7 +728,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     status = request.GET.get("status", "")
     qs = sites.complaint_list(actor=actor, status=status, q=request.GET.get("q", "")[:100])
     if request.GET.get("format") == "xlsx":
@@ -776,7 +772,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = sites.school_for_actor(actor)
     if school is None:
         raise Http404
@@ -812,7 +808,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     complaint: BrandComplaint = _or_404(lambda: sites.complaint_get(actor=actor, pk=pk))
     can_handle = (
         complaint.status == ComplaintStatus.OPEN
@@ -859,7 +855,9 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """Serve an attachment only to actors who may see the complaint (not via MEDIA)."""
-    complaint: BrandComplaint = _or_404(lambda: sites.complaint_get(actor=_actor(request), pk=pk))
+    complaint: BrandComplaint = _or_404(
+        lambda: sites.complaint_get(actor=request_actor(request), pk=pk)
+    )
     row = complaint.attachments.filter(pk=attachment).first()
     if row is None:
         raise Http404
@@ -873,7 +871,7 @@ def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> File
 
 @login_required
 def brand_words(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.kind not in (UnitKind.MINISTRY, UnitKind.AGGREGATOR, UnitKind.PROVINCE, UnitKind.ORG):
         raise Http404
     can_edit = actor.kind == UnitKind.MINISTRY and actor.is_admin
@@ -907,7 +905,7 @@ def brand_words(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def fee_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     q = request.GET.get("q", "").strip()[:100]
     pending_only = request.GET.get("pending") == "1"
     qs = fees.fee_standard_list(actor=actor, q=q, pending_only=pending_only)
@@ -952,7 +950,7 @@ def fee_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def fee_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     org = sites.org_for_actor(actor)
     if org is None:
         raise Http404
@@ -992,7 +990,7 @@ _FEE_ACTIONS = {
 
 @login_required
 def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     standard: FeeStandard = _or_404(lambda: fees.fee_standard_get(actor=actor, pk=pk))
     labels = dict(FeeVersionStatus.choices)
     timeline = []
@@ -1031,7 +1029,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     row: FeeVersion = _or_404(lambda: fees.fee_version_get(actor=actor, pk=version))
     if row.standard_id != pk:
         raise Http404
@@ -1069,7 +1067,7 @@ def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> Http
 
 @login_required
 def negotiation_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     qs = fees.negotiation_list(actor=actor, q=request.GET.get("q", "")[:100])
     if request.GET.get("format") == "xlsx":
         return export_response(
@@ -1112,7 +1110,7 @@ def negotiation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def negotiation_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.kind == UnitKind.ORG:
         certificates = Certificate.objects.filter(org__unit=actor.unit).order_by("code")
     elif actor.kind == UnitKind.SCHOOL:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -25,22 +24,10 @@ from onex.catalog.models import (
     OrgFilingEvent,
     OrgNotice,
 )
-from onex.core.actors import Actor
-from onex.core.errors import InvalidInput
-from onex.geo.models import Division, DivisionLevel
+from onex.core.actors import request_actor
+from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 
 router = Router(tags=["catalog"])
-
-
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -187,19 +174,6 @@ class FilingIn(Schema):
     exam_plan: str = ""
 
 
-class EventOut(Schema):
-    at: dt.datetime
-    action: str
-    from_status: str
-    to_status: str
-    reason: str
-    unit: str | None
-
-    @staticmethod
-    def resolve_unit(obj: OrgFilingEvent) -> str | None:
-        return obj.unit.name if obj.unit else None
-
-
 class FilingOut(Schema):
     id: int
     org_id: int
@@ -225,7 +199,7 @@ class FilingOut(Schema):
     return_reason: str
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None
-    events: list[EventOut]
+    events: list[TimelineEventOut]
 
     @staticmethod
     def resolve_id(obj: OrgFiling) -> int:
@@ -340,19 +314,12 @@ def org_notice_list(request: HttpRequest, org_id: int) -> Any:
 def notice_publish(request: HttpRequest, org_id: int, payload: NoticeIn) -> Status[OrgNotice]:
     org = queries.org_get(pk=org_id)
     notice = services.notice_publish(
-        actor=_actor(request), org=org, title=payload.title, body=payload.body
+        actor=request_actor(request), org=org, title=payload.title, body=payload.body
     )
     return Status(201, notice)
 
 
 # --- filings (R38) -------------------------------------------------------------------------
-
-
-def _province(code: str) -> Division:
-    province = Division.objects.filter(code=code, level=DivisionLevel.PROVINCE).first()
-    if province is None:
-        raise InvalidInput(_("未知的省份代码。"), field="province")
-    return province
 
 
 @router.post(
@@ -364,9 +331,9 @@ def filing_create(request: HttpRequest, org_id: int, payload: FilingIn) -> Statu
     org = queries.org_get(pk=org_id)
     certificate = queries.certificate_get(code=payload.certificate)
     filing = services.filing_create(
-        actor=_actor(request),
+        actor=request_actor(request),
         org=org,
-        province=_province(payload.province),
+        province=province_by_code(payload.province),
         certificate=certificate,
         data=services.FilingInput(
             person_name=payload.person_name,
@@ -388,12 +355,12 @@ def filing_create(request: HttpRequest, org_id: int, payload: FilingIn) -> Statu
 @router.get("/filings", response=list[FilingListOut], summary="Filings in your jurisdiction")
 @paginate(PageNumberPagination)
 def filing_list(request: HttpRequest, status: str = "") -> Any:
-    return queries.filing_list(actor=_actor(request), status=status)
+    return queries.filing_list(actor=request_actor(request), status=status)
 
 
 @router.get("/filings/{filing_id}", response={200: FilingOut, 404: ErrorOut})
 def filing_detail(request: HttpRequest, filing_id: int) -> OrgFiling:
-    return queries.filing_get(actor=_actor(request), pk=filing_id)
+    return queries.filing_get(actor=request_actor(request), pk=filing_id)
 
 
 @router.post(
@@ -402,8 +369,8 @@ def filing_detail(request: HttpRequest, filing_id: int) -> OrgFiling:
     summary="Upload the headquarters' authorization letter (PDF/JPG/PNG, ≤5 MB)",
 )
 def filing_letter(request: HttpRequest, filing_id: int, letter: File[UploadedFile]) -> OrgFiling:
-    filing = queries.filing_get(actor=_actor(request), pk=filing_id)
-    return services.filing_attach_letter(actor=_actor(request), filing=filing, letter=letter)
+    filing = queries.filing_get(actor=request_actor(request), pk=filing_id)
+    return services.filing_attach_letter(actor=request_actor(request), filing=filing, letter=letter)
 
 
 _TRANSITION = {200: FilingOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -411,19 +378,21 @@ _TRANSITION = {200: FilingOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422:
 
 @router.post("/filings/{filing_id}/submit", response=_TRANSITION, summary="Org submits (R18)")
 def filing_submit(request: HttpRequest, filing_id: int) -> OrgFiling:
-    filing = queries.filing_get(actor=_actor(request), pk=filing_id)
-    return services.filing_submit(actor=_actor(request), filing=filing)
+    filing = queries.filing_get(actor=request_actor(request), pk=filing_id)
+    return services.filing_submit(actor=request_actor(request), filing=filing)
 
 
 @router.post("/filings/{filing_id}/accept", response=_TRANSITION, summary="Province accepts")
 def filing_accept(request: HttpRequest, filing_id: int) -> OrgFiling:
-    filing = queries.filing_get(actor=_actor(request), pk=filing_id)
-    return services.filing_accept(actor=_actor(request), filing=filing)
+    filing = queries.filing_get(actor=request_actor(request), pk=filing_id)
+    return services.filing_accept(actor=request_actor(request), filing=filing)
 
 
 @router.post(
     "/filings/{filing_id}/return", response=_TRANSITION, summary="Province returns with a reason"
 )
 def filing_return(request: HttpRequest, filing_id: int, payload: ReturnIn) -> OrgFiling:
-    filing = queries.filing_get(actor=_actor(request), pk=filing_id)
-    return services.filing_return(actor=_actor(request), filing=filing, reason=payload.reason)
+    filing = queries.filing_get(actor=request_actor(request), pk=filing_id)
+    return services.filing_return(
+        actor=request_actor(request), filing=filing, reason=payload.reason
+    )

@@ -27,7 +27,7 @@ from onex.catalog.forms import (
 )
 from onex.catalog.importers import can_import_catalog
 from onex.catalog.models import Certificate, FilingStatus, Level, OrgFiling
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.errors import DomainError, NotFound
 from onex.core.models import UnitKind
 
@@ -37,10 +37,6 @@ except ImportError:  # pragma: no cover - the shared xlsx module is written conc
     export_response = None  # type: ignore[assignment]
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 def _template(request: HttpRequest, page: str, fragment: str) -> str:
@@ -70,7 +66,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page_obj": page,
         "batches": queries.batch_list(),
-        "can_import": can_import_catalog(_actor(request)),
+        "can_import": can_import_catalog(request_actor(request)),
     }
     return render(
         request, _template(request, "catalog/list.html", "catalog/list_table.html"), context
@@ -177,7 +173,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _or_404(lambda: queries.org_get(pk=pk))
-    actor = _actor(request)
+    actor = request_actor(request)
     context = {
         "org": org,
         "certificates": queries.certificate_list(search=queries.CatalogSearch(org=str(org.pk))),
@@ -194,7 +190,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def filing_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     status = request.GET.get("status", "")
     if status not in FilingStatus.values:
         # A province lands on its to-do list: filings awaiting its decision.
@@ -221,7 +217,7 @@ def filing_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def filing_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     org = queries.org_for_actor(actor)
     if org is None:
         raise Http404
@@ -246,7 +242,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
     org = queries.org_for_actor(actor)
     if org is None or org.pk != filing.org_id:
@@ -303,7 +299,7 @@ def _timeline(filing: OrgFiling) -> list[dict[str, Any]]:
 
 @login_required
 def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
     is_member = actor.kind == UnitKind.ORG and actor.unit_id == filing.org.unit_id
     is_reviewer = actor.kind == UnitKind.PROVINCE and actor.province_id == filing.province_id
@@ -320,7 +316,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
     try:
         if action == "submit":
@@ -364,7 +360,7 @@ def filing_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
     """Serve the authorization letter only to actors who may see the filing (not via MEDIA)."""
-    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=_actor(request), pk=pk))
+    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=request_actor(request), pk=pk))
     if not filing.authorization_letter:
         raise Http404
     handle = filing.authorization_letter.open("rb")
@@ -379,7 +375,7 @@ def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     org = queries.org_for_actor(actor)
     if org is None:
         raise Http404

@@ -16,19 +16,12 @@ from ninja.pagination import PageNumberPagination, paginate
 from onex.catalog.models import Certificate
 from onex.certificates import selectors, services
 from onex.certificates.models import IssuedCertificate, IssueJob, StatusChange
-from onex.core.actors import Actor
+from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import UnitKind
-from onex.geo.models import Division, DivisionLevel
+from onex.core.schemas import ErrorOut, StatusStepOut, province_by_code
 
 router = Router(tags=["certificates"])
-
-
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
 
 
 class CertificateOut(Schema):
@@ -89,12 +82,7 @@ class IssuedOut(CertificateOut):
         return list(obj.warnings)
 
 
-class EventOut(Schema):
-    at: dt.datetime
-    action: str
-    from_status: str
-    to_status: str
-    reason: str
+class EventOut(StatusStepOut):
     actor: str
 
     @staticmethod
@@ -177,10 +165,6 @@ class ComplianceOut(Schema):
     calendar_unverified: int
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _filtered(actor: Actor, f: CertificateFilters) -> Any:
     return selectors.certificate_list(
         actor=actor,
@@ -198,7 +182,7 @@ def _filtered(actor: Actor, f: CertificateFilters) -> Any:
 @router.get("", response=list[CertificateOut], summary="List certificates in your jurisdiction")
 @paginate(PageNumberPagination)
 def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
-    return _filtered(_actor(request), filters)
+    return _filtered(request_actor(request), filters)
 
 
 @router.get(
@@ -209,7 +193,7 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -
 def certificate_export(request: HttpRequest, filters: Query[CertificateFilters]) -> HttpResponse:
     from onex.certificates.views import export_certificates
 
-    return export_certificates(_filtered(_actor(request), filters))
+    return export_certificates(_filtered(request_actor(request), filters))
 
 
 @router.get(
@@ -218,7 +202,7 @@ def certificate_export(request: HttpRequest, filters: Query[CertificateFilters])
     summary="R15: late entries among the certificates you see",
 )
 def compliance(request: HttpRequest) -> dict[str, int]:
-    c = selectors.entry_compliance(actor=_actor(request))
+    c = selectors.entry_compliance(actor=request_actor(request))
     return {
         "total": c.total,
         "on_time": c.on_time,
@@ -234,11 +218,11 @@ def compliance(request: HttpRequest) -> dict[str, int]:
     summary="One certificate with its timeline (404 outside your jurisdiction)",
 )
 def certificate_detail(request: HttpRequest, certificate_id: int) -> IssuedCertificate:
-    return selectors.certificate_get(actor=_actor(request), pk=certificate_id)
+    return selectors.certificate_get(actor=request_actor(request), pk=certificate_id)
 
 
 def _status_change(request: HttpRequest, certificate_id: int, payload: ReasonIn, fn: Any) -> Any:
-    actor = _actor(request)
+    actor = request_actor(request)
     certificate = selectors.certificate_get(actor=actor, pk=certificate_id)
     return fn(actor=actor, certificate=certificate, reason=payload.reason)
 
@@ -281,7 +265,7 @@ def certificate_reinstate(request: HttpRequest, certificate_id: int, payload: Re
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     from onex.certificates.views import pdf_response
 
-    return pdf_response(_actor(request), certificate_id)
+    return pdf_response(request_actor(request), certificate_id)
 
 
 @router.post(
@@ -293,13 +277,9 @@ def certificate_enter(request: HttpRequest, payload: EnterIn) -> Status[IssuedCe
     certificate = Certificate.objects.filter(code=payload.certificate.strip()).first()
     if certificate is None:
         raise InvalidInput(_("未知的证书代码。"), field="certificate")
-    province = Division.objects.filter(
-        code=payload.province.strip(), level=DivisionLevel.PROVINCE
-    ).first()
-    if province is None:
-        raise InvalidInput(_("未知的省份代码。"), field="province")
+    province = province_by_code(payload.province.strip())
     issued = services.certificate_enter(
-        actor=_actor(request),
+        actor=request_actor(request),
         certificate=certificate,
         level=payload.level,
         province=province,
@@ -319,7 +299,7 @@ def certificate_enter(request: HttpRequest, payload: EnterIn) -> Status[IssuedCe
 def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCertificate]:
     from onex.assessment.exams import registration_get
 
-    actor = _actor(request)
+    actor = request_actor(request)
     registration = registration_get(actor=actor, pk=payload.registration_id)
     issued = services.certificate_issue(
         actor=actor, registration=registration, issued_on=payload.issued_on
@@ -335,7 +315,7 @@ def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCe
 def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJob]:
     from onex.assessment.exams import plan_get
 
-    actor = _actor(request)
+    actor = request_actor(request)
     plan = plan_get(actor=actor, pk=payload.plan_id)
     job = services.issue_job_submit(actor=actor, plan=plan, issued_on=payload.issued_on)
     return Status(202, job)
@@ -349,7 +329,7 @@ def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJ
 def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
     from onex.catalog.queries import org_for_actor
 
-    actor = _actor(request)
+    actor = request_actor(request)
     org = org_for_actor(actor)
     if org is None or actor.kind != UnitKind.ORG:
         raise Forbidden(_("只有培训评价组织可以批量生成证书 PDF。"))
@@ -361,4 +341,4 @@ def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
     "/jobs/{int:job_id}", response={200: JobOut, 404: ErrorOut}, summary="A batch job's progress"
 )
 def job_detail(request: HttpRequest, job_id: int) -> IssueJob:
-    return selectors.issue_job_get(actor=_actor(request), pk=job_id)
+    return selectors.issue_job_get(actor=request_actor(request), pk=job_id)

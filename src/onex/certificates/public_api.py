@@ -23,15 +23,9 @@ from ninja import Field, Query, Router, Schema
 from onex.certificates import selectors
 from onex.certificates.selectors import PublicCertificate, RateLimited
 from onex.core.actors import client_ip
+from onex.core.schemas import ErrorOut
 
 router = Router(tags=["public certificate query"], auth=None)
-
-
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
 
 
 class PublicCertificateOut(Schema):

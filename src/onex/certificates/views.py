@@ -28,7 +28,7 @@ from onex.certificates import selectors, services
 from onex.certificates.models import IssuedCertificate, IssueJob
 from onex.certificates.pdf import certificate_pdf_for_download, number_from_token
 from onex.certificates.selectors import PublicCertificate, RateLimited
-from onex.core.actors import Actor, client_ip
+from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from onex.core.models import UnitKind
 from onex.core.policy import policy_value
@@ -36,10 +36,6 @@ from onex.core.xlsx import content_disposition, export_response
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "status", "level", "certificate", "province", "late")
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -108,7 +104,7 @@ def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpRespon
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     filters = _filters(request)
     certificates = _certificates(actor, filters)
     if request.GET.get("format") == "xlsx":
@@ -129,7 +125,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
     """R15: how many entries were late, and which (officials see their jurisdiction's)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     late = selectors.certificate_list(actor=actor, late=True)
     page = Paginator(late, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -197,7 +193,7 @@ _CHANGES = {
 
 @login_required
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     certificate = _get(actor, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -251,7 +247,7 @@ def pdf_response(actor: Actor, pk: int) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        return pdf_response(_actor(request), pk)
+        return pdf_response(request_actor(request), pk)
     except NotFound:
         raise Http404 from None
     except Forbidden as exc:
@@ -275,7 +271,7 @@ def _require_org(actor: Actor) -> None:
 
 @login_required
 def issue(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     _require_org(actor)
     form = IssueForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -310,7 +306,7 @@ def issue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pdf_batch(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     _require_org(actor)
     org = org_for_actor(actor)
     assert org is not None
@@ -324,7 +320,7 @@ def pdf_batch(request: HttpRequest) -> HttpResponse:
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        item: IssueJob = selectors.issue_job_get(actor=_actor(request), pk=pk)
+        item: IssueJob = selectors.issue_job_get(actor=request_actor(request), pk=pk)
     except NotFound:
         raise Http404 from None
     template = "certificates/job_status.html" if _is_htmx(request) else "certificates/job.html"

@@ -126,6 +126,11 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def request_actor(request: HttpRequest) -> Actor:
+    """The actor that ``ActorMiddleware`` (or the API's bearer-token auth) put on the request."""
+    return request.actor  # type: ignore[attr-defined]
+
+
 def actor_from_request(request: HttpRequest) -> Actor:
     user = getattr(request, "user", None)
     ip = client_ip(request)

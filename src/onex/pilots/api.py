@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput, NotFound
+from onex.core.schemas import ErrorOut
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import selectors, services
 from onex.pilots.models import (
@@ -23,13 +24,6 @@ from onex.pilots.models import (
 )
 
 router = Router(tags=["pilots"])
-
-
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
 
 
 class SchoolOut(Schema):
@@ -83,15 +77,11 @@ class SchoolIn(Schema):
     city: str = Field(..., description="City GB/T 2260 code, e.g. 440100")
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 @router.get("/schools", response=list[SchoolOut], summary="List schools in your jurisdiction")
 @paginate(PageNumberPagination)
 def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> Any:
     qs = selectors.school_list(
-        actor=_actor(request),
+        actor=request_actor(request),
         q=filters.q,
         province=filters.province,
         city=filters.city,
@@ -107,7 +97,7 @@ def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> Any:
     summary="One school (404 outside your jurisdiction)",
 )
 def school_detail(request: HttpRequest, school_id: int) -> School:
-    return selectors.school_get(actor=_actor(request), pk=school_id)
+    return selectors.school_get(actor=request_actor(request), pk=school_id)
 
 
 @router.post(
@@ -120,7 +110,7 @@ def school_register(request: HttpRequest, payload: SchoolIn) -> Status[School]:
     if city is None:
         raise InvalidInput(_("未知的城市代码。"), field="city")
     school = services.school_register(
-        actor=_actor(request),
+        actor=request_actor(request),
         name=payload.name,
         code=payload.code,
         school_type=payload.school_type,
@@ -160,7 +150,7 @@ class SpecialtyIn(Schema):
     summary="A school's specialties with enrolment per year",
 )
 def specialty_list(request: HttpRequest, school_id: int) -> list[Specialty]:
-    school = selectors.school_get(actor=_actor(request), pk=school_id)
+    school = selectors.school_get(actor=request_actor(request), pk=school_id)
     return selectors.specialty_list(school=school)
 
 
@@ -170,7 +160,7 @@ def specialty_list(request: HttpRequest, school_id: int) -> list[Specialty]:
     summary="Create or update a specialty and its enrolment per year",
 )
 def specialty_set(request: HttpRequest, school_id: int, code: str, payload: SpecialtyIn) -> Any:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = selectors.school_get(actor=actor, pk=school_id)
     specialty, _changed = services.specialty_set(
         actor=actor,
@@ -220,7 +210,9 @@ class CoordinationIn(Schema):
     summary="Provincial coordination bodies you may see (R01)",
 )
 def coordination_list(request: HttpRequest) -> Any:
-    return list(selectors.coordination_scope(actor=_actor(request)).order_by("province__code"))
+    return list(
+        selectors.coordination_scope(actor=request_actor(request)).order_by("province__code")
+    )
 
 
 @router.get(
@@ -229,7 +221,7 @@ def coordination_list(request: HttpRequest) -> Any:
     summary="One province's coordination body (404 if not named or not visible)",
 )
 def coordination_detail(request: HttpRequest, province_code: str) -> Any:
-    actor = _actor(request)
+    actor = request_actor(request)
     province = selectors.coordination_province(actor=actor, code=province_code)
     row = selectors.coordination_get(actor=actor, province=province)
     if row is None:
@@ -243,7 +235,7 @@ def coordination_detail(request: HttpRequest, province_code: str) -> Any:
     summary="Name your province's coordination body and contact (R01; province only)",
 )
 def coordination_set(request: HttpRequest, province_code: str, payload: CoordinationIn) -> Any:
-    actor = _actor(request)
+    actor = request_actor(request)
     province = selectors.coordination_province(actor=actor, code=province_code)
     return services.coordination_set(actor=actor, province=province, **payload.dict())
 
@@ -336,7 +328,7 @@ class ReminderOut(Schema):
     summary="A school's working body: current filing, history and R33 deadline",
 )
 def working_body_detail(request: HttpRequest, school_id: int) -> dict[str, Any]:
-    school = selectors.school_get(actor=_actor(request), pk=school_id)
+    school = selectors.school_get(actor=request_actor(request), pk=school_id)
     history = selectors.working_body_history(school=school)
     return {
         "current": history[0] if history else None,
@@ -353,7 +345,7 @@ def working_body_detail(request: HttpRequest, school_id: int) -> dict[str, Any]:
 def working_body_file(
     request: HttpRequest, school_id: int, payload: WorkingBodyIn
 ) -> Status[SchoolWorkingBody]:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = selectors.school_get(actor=actor, pk=school_id)
     return Status(201, services.working_body_file(actor=actor, school=school, **payload.dict()))
 
@@ -377,7 +369,7 @@ def working_body_overdue(request: HttpRequest) -> list[dict[str, Any]]:
             "reminder_count": row.reminder_count,
             "last_reminded_at": row.last_reminded_at,
         }
-        for row in selectors.overdue_working_body_filings(actor=_actor(request))
+        for row in selectors.overdue_working_body_filings(actor=request_actor(request))
     ]
 
 
@@ -389,7 +381,7 @@ def working_body_overdue(request: HttpRequest) -> list[dict[str, Any]]:
 def working_body_remind(
     request: HttpRequest, school_id: int, payload: ReminderIn
 ) -> Status[SchoolReminder]:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = selectors.school_get(actor=actor, pk=school_id)
     reminder = services.working_body_remind(actor=actor, school=school, message=payload.message)
     return Status(201, reminder)

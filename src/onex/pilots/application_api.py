@@ -16,20 +16,14 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from onex.catalog.models import Certificate
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.errors import Forbidden, InvalidInput
-from onex.geo.models import Division, DivisionLevel
+from onex.core.schemas import ErrorOut, province_by_code
+from onex.geo.models import Division
 from onex.pilots import applications as apps
 from onex.pilots.models import PilotApplication, Specialty, SummarySubmission
 
 router = Router(tags=["pilot applications"])
-
-
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
 
 
 class VerdictOut(Schema):
@@ -284,17 +278,8 @@ class DistributionOut(Schema):
     rows: list[FieldShareOut]
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _province(code: str | None) -> Division | None:
-    if not code:
-        return None
-    province = Division.objects.filter(code=code, level=DivisionLevel.PROVINCE).first()
-    if province is None:
-        raise InvalidInput(_("未知的省份代码。"), field="province")
-    return province
+    return province_by_code(code) if code else None
 
 
 _ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -318,7 +303,7 @@ def public_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
 @paginate(PageNumberPagination)
 def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
     return apps.application_list(
-        actor=_actor(request),
+        actor=request_actor(request),
         q=filters.q,
         status=filters.status,
         certificate=filters.certificate,
@@ -334,7 +319,7 @@ def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -
 def application_create(
     request: HttpRequest, payload: ApplicationCreateIn
 ) -> Status[PilotApplication]:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = apps.school_of(actor)
     if school is None:
         raise Forbidden(_("只有试点院校可以提交试点申请。"))
@@ -360,7 +345,7 @@ def application_create(
     summary="One application with its condition verdicts (R26/R43) and timeline",
 )
 def application_detail(request: HttpRequest, application_id: int) -> PilotApplication:
-    return apps.application_get(actor=_actor(request), pk=application_id)
+    return apps.application_get(actor=request_actor(request), pk=application_id)
 
 
 @router.put(
@@ -369,7 +354,7 @@ def application_detail(request: HttpRequest, application_id: int) -> PilotApplic
 def application_update(
     request: HttpRequest, application_id: int, payload: ApplicationIn
 ) -> PilotApplication:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = apps.application_get(actor=actor, pk=application_id)
     apps.application_update(actor=actor, application=application, data=payload.as_input())
     return apps.application_get(actor=actor, pk=application_id)
@@ -383,14 +368,14 @@ def application_update(
 def application_attach(
     request: HttpRequest, application_id: int, title: str, file: File[UploadedFile]
 ) -> PilotApplication:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = apps.application_get(actor=actor, pk=application_id)
     apps.application_attach(actor=actor, application=application, title=title, upload=file)
     return apps.application_get(actor=actor, pk=application_id)
 
 
 def _step(request: HttpRequest, application_id: int, step: str, **kwargs: Any) -> PilotApplication:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = apps.application_get(actor=actor, pk=application_id)
     getattr(apps, f"application_{step}")(actor=actor, application=application, **kwargs)
     return apps.application_get(actor=actor, pk=application_id)
@@ -457,7 +442,7 @@ def application_publish(
     summary="The province's 试点院校情况汇总表 as xlsx (R27); national actors pass ?province=",
 )
 def summary_table(request: HttpRequest, province: str | None = None) -> HttpResponse:
-    return apps.summary_export(actor=_actor(request), province=_province(province))
+    return apps.summary_export(actor=request_actor(request), province=_province(province))
 
 
 @router.get(
@@ -466,7 +451,7 @@ def summary_table(request: HttpRequest, province: str | None = None) -> HttpResp
     summary="The national table from each province's latest submission (xlsx, R27)",
 )
 def summary_national(request: HttpRequest, province: str | None = None) -> HttpResponse:
-    return apps.national_summary_export(actor=_actor(request), province=_province(province))
+    return apps.national_summary_export(actor=request_actor(request), province=_province(province))
 
 
 @router.get(
@@ -475,7 +460,7 @@ def summary_national(request: HttpRequest, province: str | None = None) -> HttpR
     summary="Submitted summary tables (a province its own, national actors all)",
 )
 def summary_submissions(request: HttpRequest) -> Any:
-    return apps.summary_submissions(actor=_actor(request))
+    return apps.summary_submissions(actor=request_actor(request))
 
 
 @router.post(
@@ -486,7 +471,7 @@ def summary_submissions(request: HttpRequest) -> Any:
 def summary_submit(
     request: HttpRequest, scan: File[UploadedFile], note: str = ""
 ) -> Status[SummarySubmission]:
-    return Status(201, apps.summary_submit(actor=_actor(request), scan=scan, note=note))
+    return Status(201, apps.summary_submit(actor=request_actor(request), scan=scan, note=note))
 
 
 @router.get(
@@ -495,7 +480,7 @@ def summary_submit(
     summary="Confirmed pilots by certificate field, concentration flagged (R28)",
 )
 def distribution(request: HttpRequest, province: str | None = None) -> dict[str, Any]:
-    result = apps.pilot_distribution(actor=_actor(request), province=_province(province))
+    result = apps.pilot_distribution(actor=request_actor(request), province=_province(province))
     return {
         "province_code": result.province.code if result.province else None,
         "total": result.total,

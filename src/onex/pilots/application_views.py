@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.catalog.models import Certificate, Level
-from onex.core.actors import Actor
+from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.xlsx import export_response
@@ -40,10 +40,6 @@ from onex.pilots.models import (
 from onex.pilots.models.applications import EDITABLE_STATUSES
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -70,7 +66,7 @@ def _list_filters(request: HttpRequest) -> dict[str, str]:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     filters = _list_filters(request)
     qs = apps.application_list(
         actor=actor,
@@ -236,7 +232,7 @@ def _form_error(form: forms.Form, exc: DomainError) -> None:
 
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = apps.school_of(actor)
     if school is None or not actor.can_write:
         raise PermissionDenied
@@ -273,7 +269,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = _get(actor, pk)
     if actor.kind != UnitKind.SCHOOL or not actor.can_write:
         raise PermissionDenied
@@ -360,7 +356,7 @@ def _permissions(actor: Actor, application: PilotApplication) -> dict[str, bool]
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = _get(actor, pk)
     verdicts = apps.evaluate_conditions(application)
     context = {
@@ -402,7 +398,7 @@ _STEPS: dict[str, tuple[str, bool, Any]] = {
 def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in _STEPS:
         raise Http404
-    actor = _actor(request)
+    actor = request_actor(request)
     application = _get(actor, pk)
     service_name, needs_reason, done = _STEPS[action]
     kwargs: dict[str, Any] = {}
@@ -425,7 +421,7 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @login_required
 @require_POST
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     application = _get(actor, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -450,7 +446,7 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """Serve an attachment only to actors who may see the application (never via MEDIA)."""
-    application = _get(_actor(request), pk)
+    application = _get(request_actor(request), pk)
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file:
         raise Http404
@@ -530,7 +526,7 @@ def _province_param(request: HttpRequest) -> Division | None:
 
 @login_required
 def summary(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not (actor.is_national or actor.kind == UnitKind.PROVINCE):
         raise PermissionDenied
     export = request.GET.get("format")
@@ -579,7 +575,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     try:
         submission = apps.summary_submission_get(actor=actor, pk=pk)
     except NotFound:
@@ -602,7 +598,7 @@ def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
 
 @login_required
 def distribution(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     try:
         result = apps.pilot_distribution(actor=actor, province=_province_param(request))
     except Forbidden:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onex.core.actors import Actor
+from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.geo.models import Division, DivisionLevel
@@ -40,17 +40,13 @@ PAGE_SIZE = 50
 FILTER_KEYS = ("q", "province", "city", "school_type")
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _filters(request: HttpRequest) -> dict[str, str]:
     return {key: request.GET.get(key, "").strip()[:100] for key in FILTER_KEYS}
 
 
 def _schools(request: HttpRequest, filters: dict[str, str]) -> QuerySet[School]:
     return selectors.school_list(
-        actor=_actor(request),
+        actor=request_actor(request),
         q=filters["q"] or None,
         province=filters["province"] or None,
         city=filters["city"] or None,
@@ -60,7 +56,7 @@ def _schools(request: HttpRequest, filters: dict[str, str]) -> QuerySet[School]:
 
 @login_required
 def school_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     filters = _filters(request)
     schools = _schools(request, filters)
     if request.GET.get("format") == "xlsx":
@@ -152,7 +148,7 @@ class SchoolRegisterForm(forms.Form):
 
 @login_required
 def school_register(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not _may_register(actor):
         raise PermissionDenied
     form = SchoolRegisterForm(request.POST or None, actor=actor)
@@ -182,7 +178,7 @@ def _add_error(form: forms.Form, exc: DomainError) -> None:
 
 def _school_or_404(request: HttpRequest, pk: int) -> School:
     try:
-        return selectors.school_get(actor=_actor(request), pk=pk)
+        return selectors.school_get(actor=request_actor(request), pk=pk)
     except NotFound:
         raise Http404 from None
 
@@ -197,7 +193,7 @@ def _user_label(user: Any, unit: Any = None) -> str:
 
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = _school_or_404(request, pk)
     specialties = selectors.specialty_list(school=school)
     years = selectors.enrolment_years(specialties)
@@ -264,7 +260,7 @@ class SpecialtyForm(forms.Form):
 @login_required
 def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a specialty or correct one (the code picks it), with the last three years."""
-    actor = _actor(request)
+    actor = request_actor(request)
     school = _school_or_404(request, pk)
     if not services.can_edit_specialties(actor=actor, school=school):
         raise PermissionDenied
@@ -335,7 +331,7 @@ class WorkingBodyForm(forms.Form):
 
 @login_required
 def working_body_file(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = _school_or_404(request, pk)
     if not services.can_file_working_body(actor=actor, school=school):
         raise PermissionDenied
@@ -367,7 +363,7 @@ OFFICIAL_KINDS = (UnitKind.MINISTRY, UnitKind.AGGREGATOR, UnitKind.PROVINCE, Uni
 @login_required
 def working_body_list(request: HttpRequest) -> HttpResponse:
     """Published schools and their R33 filing: overdue and due-soon first, with reminders."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.is_kind(*OFFICIAL_KINDS):
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:100]
@@ -432,7 +428,7 @@ def _export_obligations(rows: list[selectors.WorkingBodyObligation]) -> HttpResp
 @login_required
 @require_POST
 def working_body_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     school = _school_or_404(request, pk)
     try:
         services.working_body_remind(
@@ -475,7 +471,7 @@ class CoordinationForm(forms.Form):
 @login_required
 def coordination(request: HttpRequest) -> HttpResponse:
     """National and org users see every province's body; a province edits its own (R01)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     rows = selectors.coordination_list(actor=actor)
     if request.GET.get("format") == "xlsx":
         return _export_coordination(rows)

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import HttpBearer, django_auth
 
-from onex.core.actors import Actor, client_ip
+from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.audit import audit_record
 from onex.core.errors import DomainError
 from onex.core.lockout import LOCKOUT_STATUS, lockout_message
 from onex.core.models import ApiToken, User
+from onex.core.schemas import ErrorOut
 from onex.core.tokens import token_authenticate, token_get, token_issue, token_list, token_revoke
 
 
@@ -99,17 +100,6 @@ class TokenCreated(TokenOut):
     token: str
 
 
-class ErrorOut(Schema):
-    code: str
-    rule: str | None
-    message: str
-    details: dict[str, Any]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _token_out(token: ApiToken) -> dict[str, Any]:
     return {
         "id": token.pk,
@@ -173,7 +163,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/auth/tokens", response=list[TokenOut], summary="The caller's tokens (no secrets)")
 def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_token_out(token) for token in token_list(actor=_actor(request))]
+    return [_token_out(token) for token in token_list(actor=request_actor(request))]
 
 
 @router.post(
@@ -182,7 +172,7 @@ def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Create a personal token; the secret is in this response only",
 )
 def tokens_create(request: HttpRequest, payload: TokenCreate) -> tuple[int, dict[str, Any]]:
-    actor = _actor(request)
+    actor = request_actor(request)
     assert isinstance(request.user, User)
     token, secret = token_issue(actor=actor, user=request.user, name=payload.name)
     return 201, {**_token_out(token), "token": secret}
@@ -194,6 +184,6 @@ def tokens_create(request: HttpRequest, payload: TokenCreate) -> tuple[int, dict
     summary="Revoke one of the caller's tokens",
 )
 def tokens_revoke(request: HttpRequest, token_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     token = token_revoke(actor=actor, token=token_get(actor=actor, token_id=token_id))
     return _token_out(token)

@@ -10,7 +10,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.imports import (
     ImportSpec,
     get_spec,
@@ -69,10 +69,6 @@ class JobOut(Schema):
     url: str
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _spec_out(spec: ImportSpec) -> dict[str, Any]:
     return {
         "name": spec.name,
@@ -119,12 +115,12 @@ def _job_out(job: ImportJob) -> dict[str, Any]:
 # "/specs" and "/jobs/{id}" come before "/{spec}" so the literal paths win the URL match.
 @router.get("/specs", response=list[SpecOut], summary="List the imports this actor may run")
 def list_specs(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_spec_out(spec) for spec in specs_for(actor=_actor(request))]
+    return [_spec_out(spec) for spec in specs_for(actor=request_actor(request))]
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Status, progress and errors of a job")
 def job_detail(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    return _job_out(import_job_get(actor=_actor(request), job_id=job_id))
+    return _job_out(import_job_get(actor=request_actor(request), job_id=job_id))
 
 
 @router.get(
@@ -143,7 +139,7 @@ def spec_template(request: HttpRequest, spec: str) -> HttpResponse:
     summary="Upload an xlsx file; 202 with a new job, 200 with the existing job of the same file",
 )
 def upload(request: HttpRequest, spec: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
-    job = import_submit(actor=_actor(request), spec_name=spec, uploaded_file=file)
+    job = import_submit(actor=request_actor(request), spec_name=spec, uploaded_file=file)
     if job.is_repeat:
         return Status(200, _job_out(job))
     job.refresh_from_db()  # with an immediate Huey (tests) the task has already run

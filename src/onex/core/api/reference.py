@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from onex.catalog.models import Batch
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.calendar import (
     MAX_WORKING_DAYS,
     add_working_days,
@@ -34,10 +34,6 @@ from onex.geo.models import Division
 from onex.geo.selectors import province_list
 
 router = Router(tags=["reference"])
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 # --- Calendar ------------------------------------------------------------------------------
@@ -137,7 +133,7 @@ def notices(request: HttpRequest, year: int | None = None) -> list[HolidayNotice
 def notice_set(request: HttpRequest, payload: HolidayNoticeIn) -> Status:
     """Enter or correct one day (national admins only); the same date again updates it."""
     notice = holiday_notice_set(
-        actor=_actor(request),
+        actor=request_actor(request),
         date=payload.date,
         kind=str(payload.kind),
         name=payload.name,
@@ -148,7 +144,7 @@ def notice_set(request: HttpRequest, payload: HolidayNoticeIn) -> Status:
 
 @router.delete("/calendar/holiday-notices/{notice_id}", response={204: None})
 def notice_delete(request: HttpRequest, notice_id: int) -> Status:
-    holiday_notice_delete(actor=_actor(request), notice=holiday_notice_get(pk=notice_id))
+    holiday_notice_delete(actor=request_actor(request), notice=holiday_notice_get(pk=notice_id))
     return Status(204, None)
 
 
@@ -270,7 +266,7 @@ def policy_set(request: HttpRequest, payload: PolicyValueIn) -> Status:
     """Set a value from ``effective_from`` on; national admins any scope, a province admin
     only its own province's overrides."""
     row = policy_value_set(
-        actor=_actor(request),
+        actor=request_actor(request),
         key=payload.key,
         value=payload.value,
         scope=str(payload.scope),

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.audit import (
     audit_action_choices,
     audit_diff,
@@ -52,16 +52,12 @@ class AuditFilterForm(forms.Form):
     )
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     form = AuditFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     try:
         events = audit_event_list(
-            actor=_actor(request),
+            actor=request_actor(request),
             q=data.get("q") or None,
             action=data.get("action") or None,
             actor_username=data.get("actor") or None,
@@ -83,7 +79,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     # One view for the page and the htmx fragment (filters swap only the table).
     if getattr(request, "htmx", False):
         return render(request, "core/audit_table.html", context)
-    context["actions"] = audit_action_choices(actor=_actor(request))
+    context["actions"] = audit_action_choices(actor=request_actor(request))
     return render(request, "core/audit_list.html", context)
 
 
@@ -96,7 +92,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     try:
-        event = audit_event_get(actor=_actor(request), seq=seq)
+        event = audit_event_get(actor=request_actor(request), seq=seq)
     except Forbidden as exc:
         raise PermissionDenied(str(exc.message)) from None
     except NotFound:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.calendar import (
     MAX_WORKING_DAYS,
     Estimate,
@@ -79,10 +79,6 @@ class CalculatorForm(forms.Form):
         return data
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _calculate(form: CalculatorForm) -> dict[str, Any]:
     """Run the calculator; uncovered years give a flagged estimate, never a silent guess."""
     data = form.cleaned_data
@@ -105,7 +101,7 @@ def _page_context(
     calc_form: CalculatorForm | None = None,
     calc: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     today = timezone.localdate()
     years = [today.year, today.year + 1]
     coverage = [
@@ -149,7 +145,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_notice_add(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not can_edit_calendar(actor):
         raise PermissionDenied
     form = NoticeForm(request.POST)
@@ -170,7 +166,7 @@ def calendar_notice_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_notice_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     try:
         notice = holiday_notice_get(pk=pk)
         holiday_notice_delete(actor=actor, notice=notice)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.imports import (
     ImportSpec,
@@ -40,10 +40,6 @@ class UploadForm(forms.Form):
     )
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _spec_or_404(name: str) -> ImportSpec:
     try:
         return get_spec(name)
@@ -53,7 +49,7 @@ def _spec_or_404(name: str) -> ImportSpec:
 
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     return render(
         request,
         "core/import_index.html",
@@ -64,7 +60,7 @@ def import_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_spec_page(request: HttpRequest, spec_name: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     spec = _spec_or_404(spec_name)
     if not spec.allowed(actor=actor):
         raise PermissionDenied
@@ -94,7 +90,7 @@ def import_template(request: HttpRequest, spec_name: str) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
-        job = import_job_get(actor=_actor(request), job_id=job_id)
+        job = import_job_get(actor=request_actor(request), job_id=job_id)
     except NotFound:
         raise Http404 from None
     try:
@@ -119,7 +115,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def import_job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
-        job = import_job_get(actor=_actor(request), job_id=job_id)
+        job = import_job_get(actor=request_actor(request), job_id=job_id)
     except NotFound:
         raise Http404 from None
     return export_response(

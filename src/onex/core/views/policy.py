@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onex.catalog.models import Batch
-from onex.core.actors import Actor
+from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden
 from onex.core.models import PolicyScope, UnitKind
 from onex.core.policy import (
@@ -43,13 +43,9 @@ from onex.geo.selectors import province_list
 PROVINCE_BOUND = frozenset({UnitKind.PROVINCE, UnitKind.CITY, UnitKind.SCHOOL})
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _context_target(request: HttpRequest) -> tuple[Division | None, Batch | None, bool]:
     """(province, batch, locked): which profile the page shows for this actor."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.kind in PROVINCE_BOUND and actor.unit is not None:
         return actor.unit.province, None, True
     code = request.GET.get("province", "")
@@ -85,7 +81,7 @@ def _target_query(province: Division | None, batch: Batch | None) -> str:
 
 @login_required
 def policy_page(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     province, batch, locked = _context_target(request)
     on = _on(request)
     scope = _edit_scope(province, batch)
@@ -149,7 +145,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
     item = REGISTRY.get(key)
     if item is None:
         raise Http404
-    actor = _actor(request)
+    actor = request_actor(request)
     province, batch, _locked = _context_target(request)
     scope = _edit_scope(province, batch)
     can_edit = can_set_policy(actor, scope=scope, province=province)
