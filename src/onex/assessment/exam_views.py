@@ -16,7 +16,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -39,25 +38,9 @@ from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.personal import Gender, IdType
+from onex.core.web import add_form_error, error_text, or_404, page_of, page_or_fragment
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
-
-PAGE_SIZE = 50
-
-
-def _template(request: HttpRequest, page: str, fragment: str) -> str:
-    return fragment if getattr(request, "htmx", False) else page
-
-
-def _or_404(call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except NotFound:
-        raise Http404 from None
-
-
-def _error_text(exc: DomainError) -> str:
-    return f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
 
 
 def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
@@ -69,15 +52,10 @@ def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
     except Forbidden as exc:
         raise PermissionDenied(str(exc.message)) from None
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return None
     messages.success(request, success)
     return result
-
-
-def _add_error(form: forms.Form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, _error_text(exc))
 
 
 # --- students ------------------------------------------------------------------------------------
@@ -117,13 +95,13 @@ def student_list(request: HttpRequest) -> HttpResponse:
         ]
         return export_response(filename=_("学生名单"), headers=headers, rows=rows, sheet=_("学生"))
     context = {
-        "page_obj": Paginator(students, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, students),
         "filters": {"q": q, "grade": grade},
         "can_import": actor.kind == UnitKind.SCHOOL and actor.can_write,
     }
     return render(
         request,
-        _template(request, "assessment/student_list.html", "assessment/student_table.html"),
+        page_or_fragment(request, "assessment/student_list.html", "assessment/student_table.html"),
         context,
     )
 
@@ -173,14 +151,16 @@ def exam_plan_list(request: HttpRequest) -> HttpResponse:
             filename=_("考核计划"), headers=headers, rows=rows, sheet=_("考核计划")
         )
     context = {
-        "page_obj": Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, plans),
         "filters": {"q": q, "status": status},
         "statuses": PlanStatus.choices,
         "can_create": actor.kind == UnitKind.ORG and actor.can_write,
     }
     return render(
         request,
-        _template(request, "assessment/exam_plan_list.html", "assessment/exam_plan_table.html"),
+        page_or_fragment(
+            request, "assessment/exam_plan_list.html", "assessment/exam_plan_table.html"
+        ),
         context,
     )
 
@@ -259,7 +239,7 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
         except Forbidden as exc:
             raise PermissionDenied(str(exc.message)) from None
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("已创建考核计划（草稿）。"))
             return redirect("assessment:exam_plan_detail", pk=plan.pk)
@@ -302,7 +282,7 @@ class SelfRegistrationForm(forms.Form):
 @login_required
 def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan: ExamPlan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan: ExamPlan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
     registrations = exams.registration_list(
         actor=actor, plan=plan, q=request.GET.get("q", "").strip()[:100] or None
@@ -320,7 +300,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except Forbidden as exc:
                 raise PermissionDenied(str(exc.message)) from None
             except DomainError as exc:
-                _add_error(self_form, exc)
+                add_form_error(self_form, exc)
             else:
                 messages.success(
                     request, _("报名成功，准考证号 %(t)s。") % {"t": reg.ticket_number}
@@ -335,7 +315,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "timeline": exams.plan_timeline(plan),
         "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
-        "page_obj": Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, registrations),
         "sites": list(plan.sites.all()),
         "next_action": NEXT_ACTION.get(plan.status) if is_owner and actor.can_write else None,
         "is_owner": is_owner,
@@ -346,7 +326,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render(
         request,
-        _template(
+        page_or_fragment(
             request, "assessment/exam_plan_detail.html", "assessment/registration_table.html"
         ),
         context,
@@ -399,7 +379,7 @@ def _result_cells(r: Registration, sees_all: bool) -> tuple[Any, Any, str]:
 @require_POST
 def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    plan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
     if action not in PLAN_ACTIONS:
         raise Http404
     service, success = PLAN_ACTIONS[action]
@@ -412,7 +392,7 @@ def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
-    plan = _or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
     ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
     scope = exams.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
@@ -440,7 +420,7 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _export_registrations(regs, actor=actor)
     context = {
-        "page_obj": Paginator(regs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, regs),
         "filters": {"q": q, "status": status, "passed": passed},
         "statuses": RegistrationStatus.choices,
         "show_plan": True,
@@ -448,7 +428,7 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        _template(
+        page_or_fragment(
             request, "assessment/registration_list.html", "assessment/registration_table.html"
         ),
         context,
@@ -488,7 +468,7 @@ def _is_party(actor: Actor, reg: Registration) -> bool:
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg: Registration = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
     plan = reg.plan
     party = _is_party(actor, reg) and actor.can_write
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id and actor.can_write
@@ -524,7 +504,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    reg = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
     if action == "withdraw":
         reason = request.POST.get("reason", "")[:500]
         _run(
@@ -578,7 +558,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = _or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg: Registration = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
     if reg.status != RegistrationStatus.REGISTERED:
         raise Http404
     try:
@@ -632,7 +612,7 @@ def r14_report(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "report": report,
-        "page_obj": Paginator(report.students, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, report.students),
         "chart": chart,
         "show_province": actor.is_national,
         "show_city": actor.is_national or actor.kind == UnitKind.PROVINCE,

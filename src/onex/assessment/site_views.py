@@ -6,7 +6,6 @@ are shown at the field with the rule ID (forms) or as a message (transitions).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -15,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,42 +39,17 @@ from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
+from onex.core.web import (
+    actor_label,
+    add_form_error,
+    flash_error,
+    or_404,
+    page_of,
+    page_or_fragment,
+)
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
-
-PAGE_SIZE = 50
-
-
-def _template(request: HttpRequest, page: str, fragment: str) -> str:
-    return fragment if getattr(request, "htmx", False) else page
-
-
-def _or_404(call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except NotFound:
-        raise Http404 from None
-
-
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _add_error(form: forms.Form, exc: DomainError) -> None:
-    message = str(exc.message)
-    if exc.rule:
-        message = f"[{exc.rule}] {message}"
-    form.add_error(exc.field if exc.field in form.fields else None, message)
-
-
-def _flash_error(request: HttpRequest, exc: DomainError) -> None:
-    prefix = f"[{exc.rule}] " if exc.rule else ""
-    messages.error(request, f"{prefix}{exc.message}")
-
-
-def _who(unit: Any, user: Any) -> str:
-    return " · ".join(x for x in (unit.name if unit else "", str(user or "")) if x)
 
 
 def _province_field() -> forms.ModelChoiceField:
@@ -305,13 +278,15 @@ def plan_public_list(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        _template(request, "assessment/plan_public_list.html", "assessment/plan_public_table.html"),
-        {"page_obj": _page(request, plans), "q": q},
+        page_or_fragment(
+            request, "assessment/plan_public_list.html", "assessment/plan_public_table.html"
+        ),
+        {"page_obj": page_of(request, plans), "q": q},
     )
 
 
 def plan_public(request: HttpRequest, code: str) -> HttpResponse:
-    certificate: Certificate = _or_404(lambda: certificate_get(code=code))
+    certificate: Certificate = or_404(lambda: certificate_get(code=code))
     actor = request_actor(request)
     context = {
         "certificate": certificate,
@@ -324,7 +299,7 @@ def plan_public(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own_certificate(request: HttpRequest, code: str) -> Certificate:
-    certificate: Certificate = _or_404(lambda: certificate_get(code=code))
+    certificate: Certificate = or_404(lambda: certificate_get(code=code))
     actor = request_actor(request)
     if not (actor.kind == UnitKind.ORG and actor.unit_id == certificate.org.unit_id):
         raise Http404
@@ -361,7 +336,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
                 data=sites.PlanInput(**form.cleaned_data),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("考核方案已发布。"))
             return redirect("assessment:plan_public", code=certificate.code)
@@ -400,7 +375,7 @@ def condition_edit(request: HttpRequest, code: str) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("考核站点条件已发布。"))
             return redirect("assessment:plan_public", code=certificate.code)
@@ -452,11 +427,11 @@ def site_list(request: HttpRequest) -> HttpResponse:
                 for s in qs
             ),
         )
-    page = _page(request, qs)
+    page = page_of(request, qs)
     rows = [(s, sites.site_certificate_lines(s)) for s in page.object_list]
     return render(
         request,
-        _template(request, "assessment/site_list.html", "assessment/site_table.html"),
+        page_or_fragment(request, "assessment/site_list.html", "assessment/site_table.html"),
         {
             "page_obj": page,
             "rows": rows,
@@ -498,7 +473,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     context = {
-        "page_obj": _page(request, qs),
+        "page_obj": page_of(request, qs),
         "status": status,
         "statuses": SiteApplicationStatus.choices,
         "to_review": sites.site_applications_to_review(actor=actor).count(),
@@ -506,7 +481,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        _template(
+        page_or_fragment(
             request,
             "assessment/site_application_list.html",
             "assessment/site_application_table.html",
@@ -531,7 +506,7 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
                 data=form.site_input(),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("站点申请已提交，等待培训评价组织审核。"))
             return redirect("assessment:site_application_detail", pk=application.pk)
@@ -547,7 +522,7 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = _or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
     if not (actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id):
         raise Http404
     form = SiteApplicationForm(
@@ -568,7 +543,7 @@ def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor, application=application, data=form.site_input()
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("申请已重新提交。"))
             return redirect("assessment:site_application_detail", pk=pk)
@@ -592,13 +567,13 @@ _SITE_ACTIONS = {
 @login_required
 def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = _or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
     labels = dict(SiteApplicationStatus.choices)
     timeline = [
         {
             "at": e.at,
             "action": _SITE_ACTIONS.get(e.action, e.action),
-            "actor": _who(e.unit, e.user),
+            "actor": actor_label(e.unit, e.user),
             "reason": e.reason if e.action == "return" else "",
             "status": e.to_status,
             "status_label": labels.get(e.to_status, e.to_status),
@@ -631,7 +606,7 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = _or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
     try:
         if action == "org-approve":
             sites.site_application_org_approve(actor=actor, application=application)
@@ -648,7 +623,7 @@ def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpR
         else:
             raise Http404
     except DomainError as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
     return redirect("assessment:site_application_detail", pk=pk)
 
 
@@ -718,7 +693,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        _template(request, "assessment/coverage.html", "assessment/coverage_table.html"),
+        page_or_fragment(request, "assessment/coverage.html", "assessment/coverage_table.html"),
         context,
     )
 
@@ -758,11 +733,11 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        _template(
+        page_or_fragment(
             request, "assessment/site_complaint_list.html", "assessment/site_complaint_table.html"
         ),
         {
-            "page_obj": _page(request, qs),
+            "page_obj": page_of(request, qs),
             "status": status,
             "statuses": ComplaintStatus.choices,
             "can_report": actor.kind == UnitKind.SCHOOL and actor.can_write,
@@ -791,7 +766,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if exc.field == "attachments":
                 exc.field = "attachment"
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("已提交，省级教育行政部门和教育部可见。"))
             return redirect("assessment:complaint_detail", pk=complaint.pk)
@@ -809,7 +784,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    complaint: BrandComplaint = _or_404(lambda: sites.complaint_get(actor=actor, pk=pk))
+    complaint: BrandComplaint = or_404(lambda: sites.complaint_get(actor=actor, pk=pk))
     can_handle = (
         complaint.status == ComplaintStatus.OPEN
         and actor.can_write
@@ -823,7 +798,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             sites.complaint_handle(actor=actor, complaint=complaint, note=form.cleaned_data["note"])
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("已记录处理意见。"))
             return redirect("assessment:complaint_detail", pk=pk)
@@ -855,7 +830,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """Serve an attachment only to actors who may see the complaint (not via MEDIA)."""
-    complaint: BrandComplaint = _or_404(
+    complaint: BrandComplaint = or_404(
         lambda: sites.complaint_get(actor=request_actor(request), pk=pk)
     )
     row = complaint.attachments.filter(pk=attachment).first()
@@ -879,7 +854,7 @@ def brand_words(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "toggle" in request.POST:
-                word = _or_404(lambda: sites.brand_word_get(pk=int(request.POST["toggle"])))
+                word = or_404(lambda: sites.brand_word_get(pk=int(request.POST["toggle"])))
                 sites.brand_word_set_active(actor=actor, word=word, is_active=not word.is_active)
                 return redirect("assessment:brand_words")
             if form.is_valid():
@@ -892,7 +867,7 @@ def brand_words(request: HttpRequest) -> HttpResponse:
                 return redirect("assessment:brand_words")
         except (DomainError, ValueError) as exc:
             if isinstance(exc, DomainError):
-                _add_error(form, exc)
+                add_form_error(form, exc)
     return render(
         request,
         "assessment/site_brand_words.html",
@@ -933,7 +908,7 @@ def fee_list(request: HttpRequest) -> HttpResponse:
                 for r in rows
             ),
         )
-    page = _page(request, qs)
+    page = page_of(request, qs)
     context = {
         "page_obj": page,
         "rows": fees.fee_rows(list(page.object_list)),
@@ -943,7 +918,7 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        _template(request, "assessment/fee_list.html", "assessment/fee_table.html"),
+        page_or_fragment(request, "assessment/fee_list.html", "assessment/fee_table.html"),
         context,
     )
 
@@ -966,7 +941,7 @@ def fee_new(request: HttpRequest) -> HttpResponse:
                 basis=form.cleaned_data["basis"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("费用标准已提交省级教育行政部门核定。"))
             return redirect("assessment:fee_detail", pk=version.standard_id)
@@ -991,7 +966,7 @@ _FEE_ACTIONS = {
 @login_required
 def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    standard: FeeStandard = _or_404(lambda: fees.fee_standard_get(actor=actor, pk=pk))
+    standard: FeeStandard = or_404(lambda: fees.fee_standard_get(actor=actor, pk=pk))
     labels = dict(FeeVersionStatus.choices)
     timeline = []
     for e in standard.events.select_related("unit", "user"):
@@ -1002,7 +977,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "at": e.at,
                 "action": f"{_FEE_ACTIONS.get(e.action, e.action)}（{amounts} {_('元')}）",
-                "actor": _who(e.unit, e.user),
+                "actor": actor_label(e.unit, e.user),
                 "reason": e.reason,
                 "status": e.to_status,
                 "status_label": labels.get(e.to_status, e.to_status),
@@ -1030,7 +1005,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    row: FeeVersion = _or_404(lambda: fees.fee_version_get(actor=actor, pk=version))
+    row: FeeVersion = or_404(lambda: fees.fee_version_get(actor=actor, pk=version))
     if row.standard_id != pk:
         raise Http404
     try:
@@ -1061,7 +1036,7 @@ def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> Http
         else:
             raise Http404
     except DomainError as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
     return redirect("assessment:fee_detail", pk=pk)
 
 
@@ -1098,11 +1073,11 @@ def negotiation_list(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        _template(
+        page_or_fragment(
             request, "assessment/fee_negotiation_list.html", "assessment/fee_negotiation_table.html"
         ),
         {
-            "page_obj": _page(request, qs),
+            "page_obj": page_of(request, qs),
             "can_record": actor.kind in (UnitKind.ORG, UnitKind.SCHOOL) and actor.can_write,
         },
     )
@@ -1138,7 +1113,7 @@ def negotiation_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if exc.field == "schools":
                 exc.field = "school_codes"
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("联合议价结果已记录。"))
             return redirect("assessment:negotiation_list")

@@ -5,13 +5,12 @@ serves the full page and its htmx fragment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,17 +29,12 @@ from onex.catalog.models import Certificate, FilingStatus, Level, OrgFiling
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, NotFound
 from onex.core.models import UnitKind
+from onex.core.web import actor_label, flash_error, or_404, page_of, page_or_fragment
 
 try:
     from onex.core.xlsx import export_response
 except ImportError:  # pragma: no cover - the shared xlsx module is written concurrently
     export_response = None  # type: ignore[assignment]
-
-PAGE_SIZE = 50
-
-
-def _template(request: HttpRequest, page: str, fragment: str) -> str:
-    return fragment if getattr(request, "htmx", False) else page
 
 
 # --- public catalogue ----------------------------------------------------------------------
@@ -61,7 +55,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     certificates = queries.certificate_list(search=_search(form))
     if request.GET.get("format") == "xlsx":
         return _export_catalog(certificates)
-    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, certificates)
     context = {
         "form": form,
         "page_obj": page,
@@ -69,7 +63,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         "can_import": can_import_catalog(request_actor(request)),
     }
     return render(
-        request, _template(request, "catalog/list.html", "catalog/list_table.html"), context
+        request, page_or_fragment(request, "catalog/list.html", "catalog/list_table.html"), context
     )
 
 
@@ -134,15 +128,8 @@ def _fallback_xlsx(headers: list[str], rows: Iterable[list[Any]]) -> HttpRespons
     return response
 
 
-def _or_404(call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except NotFound:
-        raise Http404 from None
-
-
 def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = _or_404(lambda: queries.certificate_get(code=code))
+    certificate = or_404(lambda: queries.certificate_get(code=code))
     standard = queries.certificate_current_standard(certificate)
     tree = []
     if standard is not None:
@@ -163,16 +150,16 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def org_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    page = Paginator(queries.org_list(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queries.org_list(q=q))
     return render(
         request,
-        _template(request, "catalog/org_list.html", "catalog/org_table.html"),
+        page_or_fragment(request, "catalog/org_list.html", "catalog/org_table.html"),
         {"page_obj": page, "q": q},
     )
 
 
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _or_404(lambda: queries.org_get(pk=pk))
+    org = or_404(lambda: queries.org_get(pk=pk))
     actor = request_actor(request)
     context = {
         "org": org,
@@ -198,7 +185,7 @@ def filing_list(request: HttpRequest) -> HttpResponse:
             FilingStatus.SUBMITTED if actor.kind == UnitKind.PROVINCE and not request.GET else ""
         )
     filings = queries.filing_list(actor=actor, status=status)
-    page = Paginator(filings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, filings)
     context = {
         "page_obj": page,
         "status": status,
@@ -210,7 +197,7 @@ def filing_list(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        _template(request, "catalog/filing_list.html", "catalog/filing_table.html"),
+        page_or_fragment(request, "catalog/filing_list.html", "catalog/filing_table.html"),
         context,
     )
 
@@ -243,7 +230,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
     org = queries.org_for_actor(actor)
     if org is None or org.pk != filing.org_id:
         raise Http404
@@ -288,7 +275,7 @@ def _timeline(filing: OrgFiling) -> list[dict[str, Any]]:
         {
             "at": e.at,
             "action": _ACTION_LABELS.get(e.action, e.action),
-            "actor": " · ".join(x for x in (e.unit.name if e.unit else "", str(e.user or "")) if x),
+            "actor": actor_label(e.unit, e.user),
             "reason": e.reason,
             "status": e.to_status,
             "status_label": labels.get(e.to_status, e.to_status),
@@ -300,7 +287,7 @@ def _timeline(filing: OrgFiling) -> list[dict[str, Any]]:
 @login_required
 def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
     is_member = actor.kind == UnitKind.ORG and actor.unit_id == filing.org.unit_id
     is_reviewer = actor.kind == UnitKind.PROVINCE and actor.province_id == filing.province_id
     editable = filing.status in (FilingStatus.DRAFT, FilingStatus.RETURNED)
@@ -317,7 +304,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
     try:
         if action == "submit":
             services.filing_submit(actor=actor, filing=filing)
@@ -334,8 +321,7 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404 from None
     except DomainError as exc:
         # 403/409/422 refusals are shown on the detail page with the rule ID.
-        prefix = f"[{exc.rule}] " if exc.rule else ""
-        messages.error(request, f"{prefix}{exc.message}")
+        flash_error(request, exc)
     return redirect("catalog:filing_detail", pk=pk)
 
 
@@ -360,7 +346,7 @@ def filing_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
     """Serve the authorization letter only to actors who may see the filing (not via MEDIA)."""
-    filing: OrgFiling = _or_404(lambda: queries.filing_get(actor=request_actor(request), pk=pk))
+    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=request_actor(request), pk=pk))
     if not filing.authorization_letter:
         raise Http404
     handle = filing.authorization_letter.open("rb")

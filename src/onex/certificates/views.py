@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,18 +31,10 @@ from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from onex.core.models import UnitKind
 from onex.core.policy import policy_value
+from onex.core.web import error_text, flash_error, is_htmx, page_of
 from onex.core.xlsx import content_disposition, export_response
 
-PAGE_SIZE = 50
 FILTER_KEYS = ("q", "status", "level", "certificate", "province", "late")
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _message(exc: DomainError) -> str:
-    return f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
 
 
 # --- list, export, compliance -----------------------------------------------------------------
@@ -109,7 +100,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     certificates = _certificates(actor, filters)
     if request.GET.get("format") == "xlsx":
         return export_certificates(certificates)
-    page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, certificates)
     context: dict[str, Any] = {
         "page_obj": page,
         "filters": filters,
@@ -118,7 +109,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "is_org": actor.kind == UnitKind.ORG,
         "compliance": selectors.entry_compliance(actor=actor),
     }
-    template = "certificates/table.html" if _is_htmx(request) else "certificates/list.html"
+    template = "certificates/table.html" if is_htmx(request) else "certificates/list.html"
     return render(request, template, context)
 
 
@@ -127,7 +118,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     """R15: how many entries were late, and which (officials see their jurisdiction's)."""
     actor = request_actor(request)
     late = selectors.certificate_list(actor=actor, late=True)
-    page = Paginator(late, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, late)
     return render(
         request,
         "certificates/compliance.html",
@@ -204,7 +195,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except Forbidden as exc:
             raise PermissionDenied(str(exc.message)) from None
         except DomainError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, _message(exc))
+            form.add_error("reason" if exc.field == "reason" else None, error_text(exc))
         else:
             messages.success(request, _("证书状态已更新。"))
             return redirect("certificates:detail", pk=certificate.pk)
@@ -287,7 +278,7 @@ def issue(request: HttpRequest) -> HttpResponse:
         except Forbidden as exc:
             raise PermissionDenied(str(exc.message)) from None
         except DomainError as exc:
-            messages.error(request, _message(exc))
+            flash_error(request, exc)
         else:
             return redirect("certificates:job", pk=job.pk)
     jobs = selectors.issue_job_scope(actor=actor)[:10]
@@ -323,7 +314,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         item: IssueJob = selectors.issue_job_get(actor=request_actor(request), pk=pk)
     except NotFound:
         raise Http404 from None
-    template = "certificates/job_status.html" if _is_htmx(request) else "certificates/job.html"
+    template = "certificates/job_status.html" if is_htmx(request) else "certificates/job.html"
     return render(request, template, {"job": item})
 
 

@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
+from onex.core.web import error_text, flash_error, is_htmx, page_of
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import applications as apps
@@ -38,16 +38,6 @@ from onex.pilots.models import (
     Specialty,
 )
 from onex.pilots.models.applications import EDITABLE_STATUSES
-
-PAGE_SIZE = 50
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _error_text(exc: DomainError) -> str:
-    return f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
 
 
 def _get(actor: Actor, pk: int) -> PilotApplication:
@@ -76,7 +66,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "xlsx":
         return _export(qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context: dict[str, Any] = {
         "page_obj": page,
         "filters": filters,
@@ -87,7 +77,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "can_apply": actor.kind == UnitKind.SCHOOL and actor.can_write,
     }
     template = (
-        "pilots/application_table.html" if _is_htmx(request) else "pilots/application_list.html"
+        "pilots/application_table.html" if is_htmx(request) else "pilots/application_list.html"
     )
     return render(request, template, context)
 
@@ -227,7 +217,7 @@ def _form_error(form: forms.Form, exc: DomainError) -> None:
     name = exc.field if exc.field in form.fields else None
     if exc.field == "enrolments" and isinstance(form, ApplicationForm) and form.years:
         name = f"enrol_{form.years[-1]}"
-    form.add_error(name, _error_text(exc))
+    form.add_error(name, error_text(exc))
 
 
 @login_required
@@ -412,7 +402,7 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404 from None
     except DomainError as exc:
         # 403/409/422 refusals are shown on the detail page with the rule ID.
-        messages.error(request, _error_text(exc))
+        flash_error(request, exc)
     else:
         messages.success(request, str(done))
     return redirect("pilots:application_detail", pk=pk)
@@ -437,7 +427,7 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        flash_error(request, exc)
     else:
         messages.success(request, _("附件已上传。"))
     return redirect("pilots:application_detail", pk=pk)
@@ -493,11 +483,11 @@ def public_list(request: HttpRequest) -> HttpResponse:
             _("公布日期"),
         ]
         return export_response(filename=_("试点院校名单"), headers=headers, rows=rows)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context = {"page_obj": page, "filters": filters, "options": apps.public_filter_options()}
     template = (
         "pilots/application_public_table.html"
-        if _is_htmx(request)
+        if is_htmx(request)
         else "pilots/application_public.html"
     )
     return render(request, template, context)
@@ -540,7 +530,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     except Forbidden:
         raise PermissionDenied from None
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        flash_error(request, exc)
         return redirect("pilots:summary")
     form = SummarySubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

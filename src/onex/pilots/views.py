@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
+from onex.core.web import add_form_error, flash_error, is_htmx, page_of
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import selectors, services
 from onex.pilots.models import School, SchoolType
@@ -36,7 +36,6 @@ try:
 except ImportError:  # pragma: no cover - the shared xlsx module is written concurrently
     export_response = None  # type: ignore[assignment]
 
-PAGE_SIZE = 50
 FILTER_KEYS = ("q", "province", "city", "school_type")
 
 
@@ -61,7 +60,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     schools = _schools(request, filters)
     if request.GET.get("format") == "xlsx":
         return _export(schools)
-    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, schools)
     context: dict[str, Any] = {
         "page_obj": page,
         "filters": filters,
@@ -70,9 +69,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
         "show_province": actor.is_national,
         "can_register": _may_register(actor),
     }
-    template = (
-        "pilots/school_table.html" if getattr(request, "htmx", False) else "pilots/school_list.html"
-    )
+    template = "pilots/school_table.html" if is_htmx(request) else "pilots/school_list.html"
     return render(request, template, context)
 
 
@@ -158,9 +155,7 @@ def school_register(request: HttpRequest) -> HttpResponse:
         except Forbidden as exc:
             raise PermissionDenied(str(exc.message)) from None
         except DomainError as exc:
-            message = f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, message)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("已登记学校：%(name)s") % {"name": school.name})
             return redirect("pilots:school_detail", pk=school.pk)
@@ -168,12 +163,6 @@ def school_register(request: HttpRequest) -> HttpResponse:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _add_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal at its field, prefixed with the rule ID for officials."""
-    message = f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message)
-    form.add_error(exc.field if exc.field in form.fields else None, message)
 
 
 def _school_or_404(request: HttpRequest, pk: int) -> School:
@@ -286,7 +275,7 @@ def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 enrolments=form.enrolments(),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("专业信息已保存。"))
             return redirect("pilots:school_detail", pk=school.pk)
@@ -342,7 +331,7 @@ def working_body_file(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.working_body_file(actor=actor, school=school, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("已报备试点工作机构和联系人。"))
             return redirect("pilots:school_detail", pk=school.pk)
@@ -373,7 +362,7 @@ def working_body_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.working_body_obligations(actor=actor, q=q or None, status=status)
     if request.GET.get("format") == "xlsx":
         return _export_obligations(rows)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows)
     context = {
         "page_obj": page,
         "q": q,
@@ -386,9 +375,7 @@ def working_body_list(request: HttpRequest) -> HttpResponse:
         "can_remind": actor.can_write,
     }
     template = (
-        "pilots/working_body_table.html"
-        if getattr(request, "htmx", False)
-        else "pilots/working_body_list.html"
+        "pilots/working_body_table.html" if is_htmx(request) else "pilots/working_body_list.html"
     )
     return render(request, template, context)
 
@@ -437,7 +424,7 @@ def working_body_remind(request: HttpRequest, pk: int) -> HttpResponse:
     except Forbidden as exc:
         raise PermissionDenied(str(exc.message)) from None
     except DomainError as exc:
-        messages.error(request, f"[{exc.rule}] {exc.message}" if exc.rule else str(exc.message))
+        flash_error(request, exc)
     else:
         messages.success(request, _("已向 %(name)s 发送提醒。") % {"name": school.name})
     target = request.POST.get("next", "")
@@ -487,7 +474,7 @@ def coordination(request: HttpRequest) -> HttpResponse:
                 try:
                     services.coordination_set(actor=actor, province=province, **form.cleaned_data)
                 except DomainError as exc:
-                    _add_error(form, exc)
+                    add_form_error(form, exc)
                 else:
                     messages.success(request, _("已保存本省试点工作协调机构。"))
                     return redirect("pilots:coordination")

@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -29,8 +28,7 @@ from onex.core.audit import (
 )
 from onex.core.errors import Forbidden, NotFound
 from onex.core.models import AuditEvent
-
-PAGE_SIZE = 50
+from onex.core.web import is_htmx, page_of
 
 
 class AuditFilterForm(forms.Form):
@@ -72,12 +70,12 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, events = _filtered(request)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, events)
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
     # One view for the page and the htmx fragment (filters swap only the table).
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return render(request, "core/audit_table.html", context)
     context["actions"] = audit_action_choices(actor=request_actor(request))
     return render(request, "core/audit_list.html", context)

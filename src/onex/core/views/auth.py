@@ -23,6 +23,7 @@ from onex.core.errors import DomainError, NotFound
 from onex.core.lockout import lockout_minutes
 from onex.core.models import User
 from onex.core.tokens import token_get, token_issue, token_list, token_revoke
+from onex.core.web import is_htmx
 
 
 class LoginView(auth_views.LoginView):
@@ -109,7 +110,7 @@ def _tokens_response(
         "form": form or TokenCreateForm(),
         "new_secret": new_secret,
     }
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         # htmx does not swap 4xx responses by default; the panel with its field errors must show.
         return render(request, "registration/_tokens_panel.html", context)
     return render(request, "registration/tokens.html", context, status=status)
@@ -139,7 +140,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     token_revoke(actor=actor, token=token_get(actor=actor, token_id=token_id))
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return _tokens_response(request)
     return HttpResponseRedirect(reverse_lazy("tokens"))
 

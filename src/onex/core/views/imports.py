@@ -26,6 +26,7 @@ from onex.core.imports import (
     specs_for,
 )
 from onex.core.models import ImportStatus
+from onex.core.web import is_htmx
 from onex.core.xlsx import export_response, template_response
 
 JOBS_SHOWN = 20
@@ -107,7 +108,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
         "is_succeeded": job.status == ImportStatus.SUCCEEDED,
     }
     # One view for page and fragment: htmx polls for the status block only.
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return render(request, "core/import_job_status.html", context)
     return render(request, "core/import_job.html", context)
 
