@@ -35,6 +35,7 @@ from onex.core.models import Role, Unit, UnitKind, User
 from onex.geo.models import Division
 from onex.pilots import applications as apps
 from onex.pilots import services
+from onex.pilots.demo import SPECIALTIES_BY_TYPE
 from onex.pilots.models import (
     PilotApplication,
     School,
@@ -180,10 +181,47 @@ def _city_bureau(created: Counter[str]) -> Unit:
     return unit
 
 
-def _specialty(school: School) -> Specialty:
-    """The school's first specialty, with enrolment recorded for the years R26 looks at."""
-    specialty = Specialty.objects.filter(school=school).order_by("code").first()
-    code, name = (specialty.code, specialty.name) if specialty else ("530302", "大数据与会计")
+# certificate code → the specialty names (of the schools demo) that train for it.
+CERTIFICATE_SPECIALTIES: dict[str, tuple[str, ...]] = {
+    "1-01": ("工程造价",),
+    "1-02": ("软件技术", "计算机应用", "计算机科学与技术"),
+    "1-03": ("物流管理", "物流服务与管理"),
+    "1-04": ("老年服务与管理", "护理"),
+    "1-05": ("汽车检测与维修技术", "汽车运用与维修"),
+    "1-06": ("汽车检测与维修技术", "汽车运用与维修"),
+    "2-01": ("电子商务",),
+    "2-02": ("电子商务",),
+    "2-03": ("工业机器人技术",),
+    "2-04": ("工业机器人技术",),
+    "2-05": ("焊接技术与自动化",),
+    "2-06": ("会计",),
+    "2-07": ("护理",),
+    "2-08": ("物联网应用技术",),
+    "2-09": ("老年服务与管理", "护理"),
+    "2-10": ("云计算技术与应用",),
+}
+
+
+def _specialty(school: School, certificate: Certificate) -> Specialty:
+    """The school's specialty matching the certificate, with enrolment for the R26 years.
+
+    A school that runs no matching specialty gets the first one its type offers in the schools
+    demo, so every demo application pairs a certificate with a specialty that trains for it.
+    """
+    names = CERTIFICATE_SPECIALTIES.get(certificate.code, ())
+    specialty = (
+        Specialty.objects.filter(school=school, name__in=names).order_by("code").first()
+        or Specialty.objects.filter(school=school).order_by("code").first()
+    )
+    # 焊接技术与自动化 (560110) is not among the schools demo's rotation; welding pilots add it.
+    offered = [*SPECIALTIES_BY_TYPE.get(school.school_type, []), ("560110", "焊接技术与自动化")]
+    matching = [(code, name) for code, name in offered if name in names]
+    if matching and (specialty is None or specialty.name not in names):
+        code, name = matching[0]
+    elif specialty is not None:
+        code, name = specialty.code, specialty.name
+    else:
+        code, name = ("530302", "大数据与会计")
     years = apps.enrolment_years(on=timezone.localdate(), count=3)
     enrolments = {year: 45 + 5 * i for i, year in enumerate(years)}
     specialty, _changed = services.specialty_set(
@@ -243,7 +281,7 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
         if school is None or certificate is None or school.province.code not in units:
             stdout(f"applications demo: skipped {plan.school} {plan.certificate}")
             continue
-        specialty = _specialty(school)
+        specialty = _specialty(school, certificate)
         if PilotApplication.objects.filter(
             school=school, certificate=certificate, specialty=specialty
         ).exists():
