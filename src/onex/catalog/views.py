@@ -30,12 +30,7 @@ from onex.core.actors import request_actor
 from onex.core.errors import DomainError, NotFound
 from onex.core.models import UnitKind
 from onex.core.web import actor_label, flash_error, or_404, page_of, page_or_fragment
-
-try:
-    from onex.core.xlsx import export_response
-except ImportError:  # pragma: no cover - the shared xlsx module is written concurrently
-    export_response = None  # type: ignore[assignment]
-
+from onex.core.xlsx import export_response
 
 # --- public catalogue ----------------------------------------------------------------------
 
@@ -100,32 +95,9 @@ def _export_catalog(certificates: Iterable[Certificate]) -> HttpResponse:
         ]
         for c in certificates
     )
-    if export_response is not None:
-        return export_response(
-            filename=_("职业技能等级证书目录"), headers=headers, rows=rows, sheet=_("证书目录")
-        )
-    return _fallback_xlsx(headers, rows)
-
-
-def _fallback_xlsx(headers: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
-    # Used only while onex.core.xlsx is missing; same columns, no styling.
-    import io
-
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet()
-    sheet.write_row(0, 0, headers)
-    for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, ["" if v is None else str(v) for v in row])
-    workbook.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return export_response(
+        filename=_("职业技能等级证书目录"), headers=headers, rows=rows, sheet=_("证书目录")
     )
-    response["Content-Disposition"] = 'attachment; filename="catalog.xlsx"'
-    return response
 
 
 def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:

@@ -27,14 +27,10 @@ from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.web import add_form_error, flash_error, is_htmx, page_of
+from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import selectors, services
 from onex.pilots.models import School, SchoolType
-
-try:
-    from onex.core.xlsx import export_response
-except ImportError:  # pragma: no cover - the shared xlsx module is written concurrently
-    export_response = None  # type: ignore[assignment]
 
 FILTER_KEYS = ("q", "province", "city", "school_type")
 
@@ -85,30 +81,7 @@ def _export(schools: QuerySet[School]) -> HttpResponse:
         (s.name, s.code, s.get_school_type_display(), s.province.name, s.city.name)
         for s in schools.iterator(chunk_size=2000)
     )
-    if export_response is not None:
-        return export_response(filename=_("试点院校"), headers=headers, rows=rows, sheet=_("学校"))
-    return _fallback_xlsx(headers, rows)
-
-
-def _fallback_xlsx(headers: list[str], rows: Any) -> HttpResponse:
-    # Used only while onex.core.xlsx is missing; same columns, no styling.
-    import io
-
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet()
-    sheet.write_row(0, 0, headers)
-    for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, [str(value) for value in row])
-    workbook.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="schools.xlsx"'
-    return response
+    return export_response(filename=_("试点院校"), headers=headers, rows=rows, sheet=_("学校"))
 
 
 def _may_register(actor: Actor) -> bool:
@@ -406,7 +379,6 @@ def _export_obligations(rows: list[selectors.WorkingBodyObligation]) -> HttpResp
         )
         for r in rows
     )
-    assert export_response is not None
     return export_response(
         filename=_("工作机构报备情况"), headers=headers, rows=data, sheet=_("报备情况")
     )
@@ -519,7 +491,6 @@ def _export_coordination(rows: list[selectors.CoordinationRow]) -> HttpResponse:
         )
         for r in rows
     )
-    assert export_response is not None
     return export_response(
         filename=_("省级试点工作协调机构"), headers=headers, rows=data, sheet=_("协调机构")
     )
