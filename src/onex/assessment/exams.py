@@ -540,9 +540,18 @@ def _require_status(plan: ExamPlan, *allowed: str) -> None:
         )
 
 
+def _owned_plan(actor: Actor, plan: ExamPlan, status: str) -> ExamPlan:
+    """The plan locked for update, once its org's ``actor`` is checked and it is in ``status``."""
+    plan = _locked_plan(plan)
+    _require_plan_owner(actor, plan)
+    _require_status(plan, status)
+    return plan
+
+
 def _transition(
-    *, actor: Actor, plan: ExamPlan, action: str, source: str, target: str, reason: str = ""
+    *, actor: Actor, plan: ExamPlan, action: str, target: str, reason: str = ""
 ) -> ExamPlan:
+    source = plan.status
     plan.status = target
     plan.save(update_fields=["status", "publicity_starts_on", "publicity_ends_on", "updated_at"])
     _plan_event(plan, actor, action, source, target, reason)
@@ -551,9 +560,7 @@ def _transition(
 
 def plan_open_registration(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
     with transaction.atomic():
-        plan = _locked_plan(plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.DRAFT)
+        plan = _owned_plan(actor, plan, PlanStatus.DRAFT)
         # R18/R38 again: the agreement or filing may have lapsed since the draft.
         require_org_agreement(plan.org)
         require_org_filing(plan.org, plan.province_id, plan.certificate)
@@ -563,7 +570,6 @@ def plan_open_registration(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
             actor=actor,
             plan=plan,
             action="open",
-            source=PlanStatus.DRAFT,
             target=PlanStatus.REGISTRATION_OPEN,
         )
 
@@ -575,9 +581,7 @@ def _registered_count(plan: ExamPlan) -> int:
 def plan_close_registration(*, actor: Actor, plan: ExamPlan, reason: str = "") -> ExamPlan:
     """Close registration after the window has ended, or early once every seat is taken."""
     with transaction.atomic():
-        plan = _locked_plan(plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.REGISTRATION_OPEN)
+        plan = _owned_plan(actor, plan, PlanStatus.REGISTRATION_OPEN)
         full = _registered_count(plan) >= plan.capacity
         if plan.registration_closes >= _today() and not full:
             raise Conflict(
@@ -588,7 +592,6 @@ def plan_close_registration(*, actor: Actor, plan: ExamPlan, reason: str = "") -
             actor=actor,
             plan=plan,
             action="close_registration",
-            source=PlanStatus.REGISTRATION_OPEN,
             target=PlanStatus.REGISTRATION_CLOSED,
             reason=reason,
         )
@@ -596,30 +599,24 @@ def plan_close_registration(*, actor: Actor, plan: ExamPlan, reason: str = "") -
 
 def plan_mark_held(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
     with transaction.atomic():
-        plan = _locked_plan(plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.REGISTRATION_CLOSED)
+        plan = _owned_plan(actor, plan, PlanStatus.REGISTRATION_CLOSED)
         if plan.exam_date > _today():
             raise Conflict(_("考试日期（%(date)s）未到。") % {"date": plan.exam_date})
         return _transition(
             actor=actor,
             plan=plan,
             action="held",
-            source=PlanStatus.REGISTRATION_CLOSED,
             target=PlanStatus.EXAM_HELD,
         )
 
 
 def plan_start_scoring(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
     with transaction.atomic():
-        plan = _locked_plan(plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.EXAM_HELD)
+        plan = _owned_plan(actor, plan, PlanStatus.EXAM_HELD)
         return _transition(
             actor=actor,
             plan=plan,
             action="start_scoring",
-            source=PlanStatus.EXAM_HELD,
             target=PlanStatus.SCORE_REGISTRATION,
         )
 
@@ -631,9 +628,7 @@ def publicity_days(plan: ExamPlan) -> int:
 def plan_publish_results(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
     """Start the score publicity (成绩公示) for the days the policy profile sets."""
     with transaction.atomic():
-        plan = _locked_plan(plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.SCORE_REGISTRATION)
+        plan = _owned_plan(actor, plan, PlanStatus.SCORE_REGISTRATION)
         missing = plan.registrations.filter(
             status=RegistrationStatus.REGISTERED, passed__isnull=True
         ).count()
@@ -647,7 +642,6 @@ def plan_publish_results(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
             actor=actor,
             plan=plan,
             action="publish",
-            source=PlanStatus.SCORE_REGISTRATION,
             target=PlanStatus.SCORE_PUBLICITY,
             reason=_("公示 %(n)d 天，至 %(end)s") % {"n": days, "end": plan.publicity_ends_on},
         )
@@ -656,9 +650,7 @@ def plan_publish_results(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
 def plan_close(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
     """End the publicity: not before its last day has passed, not with objections unanswered."""
     with transaction.atomic():
-        plan = _locked_plan(plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.SCORE_PUBLICITY)
+        plan = _owned_plan(actor, plan, PlanStatus.SCORE_PUBLICITY)
         if plan.publicity_ends_on is not None and plan.publicity_ends_on >= _today():
             raise RuleViolation(
                 "R36",
@@ -674,7 +666,6 @@ def plan_close(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
             actor=actor,
             plan=plan,
             action="close",
-            source=PlanStatus.SCORE_PUBLICITY,
             target=PlanStatus.CLOSED,
         )
 
@@ -1146,9 +1137,7 @@ def result_record(
     """One candidate's scores, by the plan's org during score registration (成绩登记中)."""
     registration = registration_get(actor=actor, pk=registration.pk)
     with transaction.atomic():
-        plan = _locked_plan(registration.plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.SCORE_REGISTRATION)
+        _owned_plan(actor, registration.plan, PlanStatus.SCORE_REGISTRATION)  # lock and check
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("plan")
@@ -1231,9 +1220,7 @@ def objection_answer(
     if (theory is None) != (practical is None):
         raise InvalidInput(_("更正成绩时请同时填写理论成绩和实操成绩。"), field="theory_score")
     with transaction.atomic():
-        plan = _locked_plan(objection.registration.plan)
-        _require_plan_owner(actor, plan)
-        _require_status(plan, PlanStatus.SCORE_PUBLICITY)
+        _owned_plan(actor, objection.registration.plan, PlanStatus.SCORE_PUBLICITY)  # lock, check
         objection = Objection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
         if objection.status != ObjectionStatus.OPEN:
             raise Conflict(_("该异议已答复。"))
