@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.core.files import File
@@ -199,25 +199,44 @@ def plan_publish(*, actor: Actor, certificate: Certificate, data: PlanInput) -> 
         "notes": data.notes.strip(),
     }
     require_org_agreement(org)  # R18: no agreement, no activity
+    return _publish(
+        AssessmentPlan,
+        _plan_view,
+        actor=actor,
+        action="assessment.plan.publish",
+        certificate=certificate,
+        org=org,
+        values=values,
+    )
+
+
+_Published = TypeVar("_Published", AssessmentPlan, SiteCondition)
+
+
+def _publish(
+    model: type[_Published],
+    view: Callable[[_Published], dict[str, Any]],
+    *,
+    actor: Actor,
+    action: str,
+    certificate: Certificate,
+    org: Org,
+    values: Mapping[str, Any],
+) -> _Published:
+    """Create or replace the certificate's one published plan or condition, audited old → new."""
     now = timezone.now()
     with transaction.atomic():
-        plan = AssessmentPlan.objects.select_for_update().filter(certificate=certificate).first()
-        old = _plan_view(plan) if plan else None
-        if plan is None:
-            plan = AssessmentPlan(certificate=certificate, org=org, published_at=now)
+        row = model.objects.select_for_update().filter(certificate=certificate).first()
+        old = view(row) if row else None
+        if row is None:
+            row = model(certificate=certificate, org=org, published_at=now)
         for name, value in values.items():
-            setattr(plan, name, value)
-        plan.org = org
-        plan.updated_at = now
-        plan.save()
-        audit_record(
-            actor=actor,
-            action="assessment.plan.publish",
-            target=plan,
-            old=old,
-            new=_plan_view(plan),
-        )
-    return plan
+            setattr(row, name, value)
+        row.org = org
+        row.updated_at = now
+        row.save()
+        audit_record(actor=actor, action=action, target=row, old=old, new=view(row))
+    return row
 
 
 def plan_for(certificate: Certificate) -> AssessmentPlan | None:
@@ -426,29 +445,15 @@ def condition_publish(
     check_brand_free([f"{i['function']} {i['spec']}" for i in items], field="equipment")
     check_brand_free([notes], field="notes")
     require_org_agreement(org)
-    now = timezone.now()
-    with transaction.atomic():
-        condition = (
-            SiteCondition.objects.select_for_update().filter(certificate=certificate).first()
-        )
-        old = _condition_view(condition) if condition else None
-        if condition is None:
-            condition = SiteCondition(certificate=certificate, org=org, published_at=now)
-        condition.org = org
-        condition.rooms = rooms
-        condition.seats = seats
-        condition.equipment = items
-        condition.notes = notes.strip()
-        condition.updated_at = now
-        condition.save()
-        audit_record(
-            actor=actor,
-            action="assessment.condition.publish",
-            target=condition,
-            old=old,
-            new=_condition_view(condition),
-        )
-    return condition
+    return _publish(
+        SiteCondition,
+        _condition_view,
+        actor=actor,
+        action="assessment.condition.publish",
+        certificate=certificate,
+        org=org,
+        values={"rooms": rooms, "seats": seats, "equipment": items, "notes": notes.strip()},
+    )
 
 
 def condition_for(certificate: Certificate) -> SiteCondition | None:
