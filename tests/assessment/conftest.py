@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 from stdnum.cn import ric
@@ -23,22 +22,11 @@ from stdnum.cn import ric
 from onex.assessment import exams
 from onex.assessment.models import Candidate, ExamPlan, PlanStatus, Registration
 from onex.catalog.models import Certificate, Gender, Level
-from onex.catalog.services import (
-    FilingInput,
-    StaffMember,
-    agreement_sign,
-    batch_create,
-    certificate_create,
-    certificate_level_set,
-    filing_accept,
-    filing_create,
-    filing_submit,
-)
 from onex.core.actors import Actor
 from onex.pilots.models import School, Specialty
-from tests.personas import Persona, Personas, division
+from tests.factories import accept_filing, logistics_certificate, sign_agreement, use_tmp_media
+from tests.personas import Personas, division
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FEE = Decimal("200.00")
 
 
@@ -52,42 +40,8 @@ def make_id(serial: int, *, female: bool = False, region: str = "110105") -> str
 
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+    use_tmp_media(settings, tmp_path)
     yield
-
-
-def _accepted_filing(
-    p: Personas, certificate: Certificate, province: str, reviewer: Persona
-) -> None:
-    filing = filing_create(
-        actor=p.org.actor,
-        org=p.org_obj,
-        province=division(province),
-        certificate=certificate,
-        data=FilingInput(
-            person_name="李四",
-            person_gender=Gender.MALE,
-            person_phone="13800000000",
-            person_birth_date=dt.date(1949, 12, 1),
-            person_email="lisi@example.com",
-            id_number="11010519491231002X",
-            person_address="北京市朝阳区",
-            org_profile="物流行业培训评价组织。",
-            staff=[StaffMember(name="王五", phone="13900000000", duty="考务")],
-            training_plan="培训计划",
-            exam_plan="考核计划",
-        ),
-        letter=SimpleUploadedFile("授权函.pdf", PDF, content_type="application/pdf"),
-    )
-    filing_submit(actor=p.org.actor, filing=filing)
-    filing_accept(actor=reviewer.actor, filing=filing)
 
 
 def confirm_pilot(school: School, certificate: Certificate, specialty: Specialty) -> None:
@@ -240,29 +194,9 @@ class Exams:
 
 @pytest.fixture
 def ex(personas: Personas) -> Exams:
-    ministry = personas.ministry.actor
-    batch = batch_create(actor=ministry, number=2, published_on=dt.date(2019, 9, 11))
-    certificate = certificate_create(
-        actor=ministry,
-        code="C2-01",
-        name="物流管理",
-        org=personas.org_obj,
-        batch=batch,
-        position=1,
-        field="物流",
-        specialties=["物流管理"],
-    )
-    for level in (Level.JUNIOR, Level.INTERMEDIATE):
-        certificate_level_set(
-            actor=ministry, certificate=certificate, level=level, cost_ceiling="300"
-        )
-    agreement_sign(
-        actor=ministry,
-        org=personas.org_obj,
-        signed_on=dt.date(2019, 10, 1),
-        counterparty="教育部职业技术教育中心研究所",
-    )
-    _accepted_filing(personas, certificate, "440000", personas.gd)
+    _batch, certificate = logistics_certificate(personas)
+    sign_agreement(personas)
+    accept_filing(personas, certificate)
     specialty = Specialty.objects.create(
         school=personas.gd_school_obj, code="530802", name="物流管理"
     )

@@ -5,42 +5,17 @@ collide with the exams tests' conftest.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onex.assessment import sites
 from onex.assessment.models import SiteApplication, SiteCondition
 from onex.catalog.models import Batch, Certificate, Level
-from onex.catalog.services import (
-    agreement_sign,
-    batch_create,
-    certificate_create,
-    certificate_level_set,
-    filing_accept,
-    filing_create,
-    filing_submit,
-)
 from onex.core.actors import Actor
 from onex.pilots.models import School
-from tests.catalog.conftest import filing_input, letter
-from tests.personas import Personas, division
-
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def use_tmp_media(settings: Any, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+from tests.factories import PDF, accept_filing, logistics_certificate, sign_agreement
+from tests.personas import Personas
 
 
 def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
@@ -54,24 +29,10 @@ class World:
     certificate: Certificate
 
     def sign_agreement(self) -> None:
-        agreement_sign(
-            actor=self.p.ministry.actor,
-            org=self.p.org_obj,
-            signed_on=dt.date(2019, 10, 1),
-            counterparty="教育部职业技术教育中心研究所",
-        )
+        sign_agreement(self.p)
 
     def accept_filing(self, province: str = "440000", reviewer: Actor | None = None) -> None:
-        filing = filing_create(
-            actor=self.p.org.actor,
-            org=self.p.org_obj,
-            province=division(province),
-            certificate=self.certificate,
-            data=filing_input(),
-            letter=letter(),
-        )
-        filing_submit(actor=self.p.org.actor, filing=filing)
-        filing_accept(actor=reviewer or self.p.gd.actor, filing=filing)
+        accept_filing(self.p, self.certificate, province, reviewer or self.p.gd.actor)
 
     def publish_conditions(self, rooms: int = 2, seats: int = 30) -> SiteCondition:
         return sites.condition_publish(
@@ -105,22 +66,7 @@ class World:
 
 def build_world(p: Personas, *, ready: bool = True) -> World:
     """With ``ready``: agreement signed, Guangdong filing accepted, conditions published."""
-    ministry = p.ministry.actor
-    batch = batch_create(actor=ministry, number=2, published_on=dt.date(2019, 9, 11))
-    certificate = certificate_create(
-        actor=ministry,
-        code="C2-01",
-        name="物流管理",
-        org=p.org_obj,
-        batch=batch,
-        position=1,
-        field="物流",
-        specialties=["物流管理"],
-    )
-    for level, ceiling in ((Level.JUNIOR, "300"), (Level.INTERMEDIATE, "400.50")):
-        certificate_level_set(
-            actor=ministry, certificate=certificate, level=level, cost_ceiling=ceiling
-        )
+    batch, certificate = logistics_certificate(p, ceilings=["300", "400.50"])
     world = World(p=p, batch=batch, certificate=certificate)
     if ready:
         world.sign_agreement()

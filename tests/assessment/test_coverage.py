@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.apps import apps
 
@@ -13,14 +9,8 @@ from onex.assessment import sites
 from onex.catalog.models import Level
 from onex.core.errors import Forbidden, NotFound
 from onex.pilots.models import School, Specialty
-from tests.assessment.site_world import World, build_world, use_tmp_media
+from tests.assessment.site_world import World, build_world
 from tests.personas import Personas, division, make_school
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
 
 
 @pytest.fixture

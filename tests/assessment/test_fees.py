@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,14 +15,8 @@ from onex.catalog.models import Level
 from onex.catalog.services import certificate_level_set
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.geo.models import Division
-from tests.assessment.site_world import World, build_world, pdf, use_tmp_media
+from tests.assessment.site_world import World, build_world, pdf
 from tests.personas import Personas, division
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
 
 
 @pytest.fixture

@@ -46,9 +46,9 @@ def test_r44_student_of_unconfirmed_specialty_cannot_be_registered(ex: Exams) ->
 
 def test_r44_student_of_unconfirmed_school_cannot_be_registered(ex: Exams) -> None:
     # Hubei school: no confirmed pilot. Registered by its own school in a plan it can see.
-    from tests.assessment.conftest import _accepted_filing
+    from tests.factories import accept_filing
 
-    _accepted_filing(ex.p, ex.certificate, "420000", ex.p.hb)
+    accept_filing(ex.p, ex.certificate, "420000", ex.p.hb.actor)
     from tests.assessment.conftest import approve_fee
     from tests.personas import division
 

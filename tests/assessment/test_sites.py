@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,14 +24,8 @@ from onex.catalog.models import Level
 from onex.core.audit import audit_verify_chain
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent
-from tests.assessment.site_world import World, build_world, pdf, use_tmp_media
+from tests.assessment.site_world import World, build_world, pdf
 from tests.personas import Personas, make_org, make_user
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
 
 
 @pytest.fixture

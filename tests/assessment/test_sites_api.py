@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.test import Client
 
 from onex.assessment.models import Site
-from tests.assessment.site_world import World, build_world, use_tmp_media
+from tests.assessment.site_world import World, build_world
 from tests.personas import Persona, Personas
 
 API = "/api/v1/assessment"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -21,16 +18,9 @@ from onex.assessment.models import (
     SiteApplication,
 )
 from onex.core.actors import Actor
-from tests.assessment.site_world import use_tmp_media
 
 pytestmark = pytest.mark.django_db
 MODELS = (AssessmentPlan, Site, SiteApplication, FeeVersion, FeeNegotiation, BrandComplaint)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
 
 
 def test_demo_sites_and_fees_show_every_state_and_run_twice() -> None:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,16 +10,10 @@ from django.test import Client
 from onex.assessment import fees, sites
 from onex.assessment.models import FeeStandard, SiteApplication, SiteApplicationStatus
 from onex.catalog.models import Level
-from tests.assessment.site_world import World, build_world, pdf, use_tmp_media
+from tests.assessment.site_world import World, build_world, pdf
 from tests.personas import Persona, Personas, division
 
 BASE = "/assessment"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
 
 
 @pytest.fixture

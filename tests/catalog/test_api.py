@@ -6,7 +6,8 @@ from django.test import Client
 
 from onex.catalog.models import FilingStatus, OrgFiling
 from onex.catalog.services import filing_submit
-from tests.catalog.conftest import ID_NUMBER, PDF, Catalog, letter
+from tests.catalog.conftest import Catalog
+from tests.factories import ID_NUMBER, PDF, letter
 from tests.personas import Persona
 
 API = "/api/v1/catalog"

@@ -16,7 +16,8 @@ from onex.catalog.services import (
 )
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onex.core.models import AuditEvent
-from tests.catalog.conftest import ID_NUMBER, JPEG, PDF, PNG, Catalog, filing_input, letter
+from tests.catalog.conftest import JPEG, PNG, Catalog
+from tests.factories import ID_NUMBER, PDF, filing_input, letter
 from tests.personas import division
 
 

@@ -6,7 +6,8 @@ from django.test import Client
 
 from onex.catalog.models import FilingStatus, OrgFiling, Standard
 from onex.catalog.services import filing_submit, standard_publish
-from tests.catalog.conftest import ID_NUMBER, Catalog, letter
+from tests.catalog.conftest import Catalog
+from tests.factories import ID_NUMBER, letter
 from tests.personas import Persona, division
 
 

@@ -12,21 +12,12 @@ from django.test import Client
 from stdnum.cn import ric
 
 from onex.catalog.models import Batch, Certificate, Level, Org
-from onex.catalog.services import (
-    agreement_sign,
-    batch_create,
-    certificate_create,
-    certificate_level_set,
-    filing_accept,
-    filing_create,
-    filing_submit,
-)
 from onex.certificates.models import IssuedCertificate
 from onex.certificates.services import certificate_enter
 from onex.core.actors import Actor
 from onex.core.models import Role, UnitKind
 from tests.assessment.conftest import ex  # noqa: F401  (fixture: closed exam plans)
-from tests.catalog.conftest import filing_input, letter
+from tests.factories import accept_filing, logistics_certificate, sign_agreement, use_tmp_media
 from tests.personas import Persona, Personas, division, make_org, make_unit, make_user
 
 
@@ -40,14 +31,7 @@ ID_B = resident_id("42010219990715002")
 
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+    use_tmp_media(settings, tmp_path)
     cache.clear()
     yield
     cache.clear()
@@ -90,44 +74,10 @@ class World:
         )
 
 
-def accept_filing(p: Personas, certificate: Certificate, province: str = "440000") -> None:
-    filing = filing_create(
-        actor=p.org.actor,
-        org=p.org_obj,
-        province=division(province),
-        certificate=certificate,
-        data=filing_input(),
-        letter=letter(),
-    )
-    filing_submit(actor=p.org.actor, filing=filing)
-    reviewer = p.gd if province == "440000" else p.hb
-    filing_accept(actor=reviewer.actor, filing=filing)
-
-
 @pytest.fixture
 def world(personas: Personas) -> World:
-    ministry = personas.ministry.actor
-    batch = batch_create(actor=ministry, number=2, published_on=dt.date(2019, 9, 11))
-    certificate = certificate_create(
-        actor=ministry,
-        code="C2-01",
-        name="物流管理",
-        org=personas.org_obj,
-        batch=batch,
-        position=1,
-        field="物流",
-        specialties=["物流管理"],
-    )
-    for level in (Level.JUNIOR, Level.INTERMEDIATE):
-        certificate_level_set(
-            actor=ministry, certificate=certificate, level=level, cost_ceiling="300"
-        )
-    agreement_sign(
-        actor=ministry,
-        org=personas.org_obj,
-        signed_on=dt.date(2019, 10, 1),
-        counterparty="教育部职业技术教育中心研究所",
-    )
+    batch, certificate = logistics_certificate(personas)
+    sign_agreement(personas)
     accept_filing(personas, certificate)
     other_org = make_org("北京博导前程信息技术股份有限公司", "91110108MA0000000A")
     other_org_user = make_user("other-org", other_org.unit)

@@ -17,7 +17,7 @@ from onex.certificates.models import CertificateStatus, IssuedCertificate
 from onex.core.actors import Actor
 from onex.core.demo import load_demo_data
 from onex.core.models import Role, Unit, UnitKind
-from tests.catalog.conftest import filing_input, letter
+from tests.factories import filing_input, letter
 
 
 def _ensure_org_may_issue_in_guangdong() -> None:

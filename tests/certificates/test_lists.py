@@ -22,7 +22,7 @@ def _world_with_two(world: World) -> tuple[object, object]:
         issued_on=dt.date(2019, 9, 30),
         entered_on=dt.date(2019, 10, 16),
     )
-    from tests.certificates.conftest import accept_filing
+    from tests.factories import accept_filing
 
     accept_filing(world.p, world.certificate, "420000")
     b = world.enter(name="李四", id_number=ID_B, province="420000")
