@@ -147,6 +147,24 @@ class NoticeOut(Schema):
         return obj.pk
 
 
+class PhraseOut(Schema):
+    id: int | None = Field(None, description="null: a shipped default not yet edited")
+    phrase: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_id(obj: queries.PhraseRow) -> int | None:
+        return obj.pk
+
+
+class PhraseIn(Schema):
+    phrase: str = Field(..., min_length=1, max_length=64)
+
+
+class PhraseActiveIn(Schema):
+    is_active: bool
+
+
 class NoticeIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field(..., min_length=1)
@@ -317,6 +335,31 @@ def notice_publish(request: HttpRequest, org_id: int, payload: NoticeIn) -> Stat
         actor=request_actor(request), org=org, title=payload.title, body=payload.body
     )
     return Status(201, notice)
+
+
+@router.get(
+    "/phrases",
+    response=list[PhraseOut],
+    summary="Unauthorized endorsements refused in org notices (R19)",
+)
+def phrase_list(request: HttpRequest) -> Any:
+    return queries.unauthorized_phrase_rows()
+
+
+@router.post("/phrases", response={201: PhraseOut, 403: ErrorOut, 422: ErrorOut})
+def phrase_add(request: HttpRequest, payload: PhraseIn) -> Status[queries.PhraseRow]:
+    row = services.phrase_add(actor=request_actor(request), phrase=payload.phrase)
+    return Status(201, queries.PhraseRow(row.pk, row.phrase, row.is_active))
+
+
+@router.post("/phrases/{phrase_id}/active", response={200: PhraseOut, 403: ErrorOut})
+def phrase_set_active(request: HttpRequest, phrase_id: int, payload: PhraseActiveIn) -> Any:
+    row = services.phrase_set_active(
+        actor=request_actor(request),
+        phrase=queries.unauthorized_phrase_get(pk=phrase_id),
+        is_active=payload.is_active,
+    )
+    return queries.PhraseRow(row.pk, row.phrase, row.is_active)
 
 
 # --- filings (R38) -------------------------------------------------------------------------

@@ -133,3 +133,7 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
         message = f"[{exc.rule}] {message}"
     field = _FIELD_ALIASES.get(exc.field or "", exc.field)
     form.add_error(field if field in form.fields else None, message)
+
+
+class PhraseForm(forms.Form):
+    phrase = forms.CharField(label=_("表述"), max_length=64)

@@ -130,6 +130,25 @@ def filings_to_review(*, actor: Actor) -> QuerySet[OrgFiling]:
     return filing_list(actor=actor, status=FilingStatus.SUBMITTED).order_by("submitted_at", "pk")
 
 
+@dataclass(frozen=True)
+class PhraseRow:
+    pk: int | None  # None: a shipped default not yet written to the table
+    phrase: str
+    is_active: bool
+
+
+def unauthorized_phrase_rows() -> list[PhraseRow]:
+    """The R19 list as admins edit it; the shipped defaults until the first edit seeds them."""
+    rows = list(UnauthorizedPhrase.objects.order_by("phrase"))
+    if not rows:
+        return [PhraseRow(None, p, True) for p in DEFAULT_UNAUTHORIZED_PHRASES]
+    return [PhraseRow(r.pk, r.phrase, r.is_active) for r in rows]
+
+
+def unauthorized_phrase_get(*, pk: int) -> UnauthorizedPhrase:
+    return fetch(UnauthorizedPhrase.objects.all(), pk=pk)
+
+
 def active_unauthorized_phrases() -> list[str]:
     """R19 phrase list. An empty table means the shipped defaults (nothing seeded yet)."""
     if not UnauthorizedPhrase.objects.exists():

@@ -21,6 +21,7 @@ from onex.catalog.forms import (
     CatalogSearchForm,
     FilingForm,
     NoticeForm,
+    PhraseForm,
     ReturnForm,
     add_domain_error,
 )
@@ -29,7 +30,14 @@ from onex.catalog.models import Certificate, FilingStatus, Level, OrgFiling
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, NotFound
 from onex.core.models import UnitKind
-from onex.core.web import actor_label, flash_error, or_404, page_of, page_or_fragment
+from onex.core.web import (
+    actor_label,
+    add_form_error,
+    flash_error,
+    or_404,
+    page_of,
+    page_or_fragment,
+)
 from onex.core.xlsx import export_response
 
 # --- public catalogue ----------------------------------------------------------------------
@@ -352,3 +360,34 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("通知已发布。"))
             return redirect("catalog:org_detail", pk=org.pk)
     return render(request, "catalog/notice_form.html", {"form": form, "org": org})
+
+
+@login_required
+def phrase_list(request: HttpRequest) -> HttpResponse:
+    """The R19 list of unauthorized endorsements; Ministry admins add and switch phrases."""
+    actor = request_actor(request)
+    if actor.kind not in (UnitKind.MINISTRY, UnitKind.AGGREGATOR, UnitKind.PROVINCE, UnitKind.ORG):
+        raise Http404
+    can_edit = actor.kind == UnitKind.MINISTRY and actor.is_admin
+    form = PhraseForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "toggle" in request.POST:
+                row = or_404(
+                    lambda: queries.unauthorized_phrase_get(pk=int(request.POST["toggle"]))
+                )
+                services.phrase_set_active(actor=actor, phrase=row, is_active=not row.is_active)
+                return redirect("catalog:phrase_list")
+            if form.is_valid():
+                services.phrase_add(actor=actor, phrase=form.cleaned_data["phrase"])
+                messages.success(request, _("已添加。"))
+                return redirect("catalog:phrase_list")
+        except ValueError:
+            raise Http404 from None
+        except DomainError as exc:
+            add_form_error(form, exc)
+    return render(
+        request,
+        "catalog/phrase_list.html",
+        {"rows": queries.unauthorized_phrase_rows(), "form": form, "can_edit": can_edit},
+    )

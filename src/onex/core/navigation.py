@@ -97,6 +97,7 @@ MENU: tuple[MenuEntry, ...] = (
         kinds=frozenset({UnitKind.MINISTRY}),
         admin_only=True,
     ),
+    MenuEntry(_("通知禁用表述"), "catalog:phrase_list", kinds=NATIONAL),
     MenuEntry(
         _("组织备案"),
         "catalog:filing_list",
