@@ -135,7 +135,7 @@ def _require_plan_owner(actor: Actor, plan: ExamPlan) -> None:
         actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id),
         _("只有本计划的培训评价组织可以执行此操作。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 # --- students (candidates) -----------------------------------------------------------------------
@@ -218,7 +218,7 @@ def _require_school_writer(actor: Actor, school: School) -> None:
         actor.is_system or (actor.kind == UnitKind.SCHOOL and actor.unit_id == school.unit_id),
         _("只能管理本校的学生。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def student_upsert(
@@ -291,7 +291,7 @@ def learner_candidate(
     A second learner account cannot claim an ID number already linked to another account.
     """
     actor.require(actor.kind == UnitKind.LEARNER, _("只有学习者本人可以自主报名。"))
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("请填写姓名。"), field="name")
@@ -435,7 +435,7 @@ def plan_create(
     actor.require(
         actor.is_system or actor.kind == UnitKind.ORG, _("只有培训评价组织可以制定考核计划。")
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     org = certificate.org if actor.is_system else actor_org(actor)
     actor.require(
         org is not None and certificate.org_id == org.pk, _("只能为本组织的证书制定考核计划。")
@@ -901,7 +901,7 @@ def registration_register_students(
     actor.require(
         actor.kind == UnitKind.SCHOOL and school is not None, _("只有试点院校可以为学生报名。")
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     assert school is not None
     plan = plan_get(actor=actor, pk=plan.pk)
     # Students are fetched through the school's scope: another school's student is a 404.
@@ -978,7 +978,7 @@ def _require_registration_party(actor: Actor, registration: Registration) -> Non
         )
     )
     actor.require(ok, _("只有考生本人或报名学校可以执行此操作。"))
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def registration_withdraw(

@@ -105,7 +105,7 @@ def _require_org_member(actor: Actor, org: Org) -> None:
         actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id),
         _("只有该证书的培训评价组织可以提出费用标准。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def _require_province_of(actor: Actor, province_id: int) -> None:
@@ -113,7 +113,7 @@ def _require_province_of(actor: Actor, province_id: int) -> None:
         actor.is_system or (actor.kind == UnitKind.PROVINCE and actor.province_id == province_id),
         _("只有所在省份的教育行政部门可以核定费用标准。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 # --- R13, R30: proposals and approval ------------------------------------------------------
@@ -496,7 +496,7 @@ def negotiation_record(
         actor.is_system or is_org or is_party,
         _("联合议价由培训评价组织或参与院校录入。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     if len(parties) < 2:
         raise InvalidInput(_("联合议价至少需要两所院校。"), field="schools")
     provinces = {s.province_id for s in parties}

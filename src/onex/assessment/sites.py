@@ -61,7 +61,7 @@ def _require_org_member(actor: Actor, org: Org) -> None:
         actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id),
         _("只有该证书的培训评价组织可以执行此操作。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def _require_school_member(actor: Actor, school: School) -> None:
@@ -69,7 +69,7 @@ def _require_school_member(actor: Actor, school: School) -> None:
         actor.is_system or (actor.kind == UnitKind.SCHOOL and actor.unit_id == school.unit_id),
         _("只有该学校的用户可以执行此操作。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def _require_province_of(actor: Actor, province_id: int) -> None:
@@ -77,7 +77,7 @@ def _require_province_of(actor: Actor, province_id: int) -> None:
         actor.is_system or (actor.kind == UnitKind.PROVINCE and actor.province_id == province_id),
         _("只有所在省份的教育行政部门可以执行此操作。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def school_for_actor(actor: Actor) -> School | None:
@@ -518,7 +518,7 @@ def complaint_handle(*, actor: Actor, complaint: BrandComplaint, note: str) -> B
         or (actor.kind == UnitKind.PROVINCE and actor.province_id == complaint.province_id),
         _("只有学校所在省份的教育行政部门或教育部可以处理。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     note = note.strip()
     if not note:
         raise InvalidInput(_("请填写处理意见。"), field="note")

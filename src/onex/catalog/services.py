@@ -66,7 +66,7 @@ def _require_org_member(actor: Actor, org: Org) -> None:
         actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id),
         _("只有该培训评价组织的用户可以执行此操作。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 # --- orgs: R18 -----------------------------------------------------------------------------
@@ -789,7 +789,7 @@ def _require_filing_province(actor: Actor, filing: OrgFiling) -> None:
         actor.kind == UnitKind.PROVINCE and actor.province_id == filing.province_id,
         _("只有备案所在省份的教育行政部门可以审核。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def filing_accept(*, actor: Actor, filing: OrgFiling) -> OrgFiling:

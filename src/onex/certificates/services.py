@@ -37,7 +37,7 @@ from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.calendar import CalendarDataMissing, working_days_between
-from onex.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from onex.core.errors import Conflict, DomainError, InvalidInput
 from onex.core.models import Role, Unit, UnitKind
 from onex.core.policy import policy_value
 from onex.geo.models import Division, DivisionLevel
@@ -136,8 +136,8 @@ def can_change_status(actor: Actor, certificate: IssuedCertificate) -> bool:
 
 
 def _require_status_changer(actor: Actor, certificate: IssuedCertificate) -> None:
-    if actor.is_authenticated and not actor.can_write:
-        raise Forbidden(_("查看者角色不能修改数据。"))
+    if actor.is_authenticated:
+        actor.require_write()
     actor.require(
         can_change_status(actor, certificate),
         _("只有颁发该证书的培训评价组织或教育部可以变更证书状态。"),

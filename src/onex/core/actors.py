@@ -84,10 +84,14 @@ class Actor:
         if not allowed:
             raise Forbidden(str(message or _("您无权执行此操作。")))
 
+    def require_write(self) -> None:
+        """403 for viewers: they read what their unit sees but change nothing."""
+        self.require(self.can_write, _("查看者角色不能修改数据。"))
+
     def require_kind(self, *kinds: str, write: bool = True) -> None:
         self.require(self.is_system or self.kind in kinds)
         if write:
-            self.require(self.can_write, _("查看者角色不能修改数据。"))
+            self.require_write()
 
     def region_q(
         self,
