@@ -691,7 +691,7 @@ def _require_school_writer(actor: Actor, school: School) -> None:
         actor.kind == UnitKind.SCHOOL and actor.unit_id == school.unit_id,
         _("只有申报学校可以填写和提交试点申请。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def _require_status(application: PilotApplication, allowed: Iterable[str], message: str) -> None:
@@ -891,7 +891,7 @@ def _require_city_reviewer(actor: Actor, application: PilotApplication) -> None:
         actor.kind == UnitKind.CITY and actor.city_id == application.city_id,
         _("只有学校所在城市的教育行政部门可以进行市级初审。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     if not application.city_review_required:
         raise RuleViolation(
             "R32",
@@ -959,7 +959,7 @@ def _require_province_reviewer(actor: Actor, application: PilotApplication) -> N
         actor.kind == UnitKind.PROVINCE and actor.province_id == application.province_id,
         _("只有学校所在省份的教育行政部门可以确认试点院校。"),
     )
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
 
 
 def application_confirm(*, actor: Actor, application: PilotApplication) -> PilotApplication:
@@ -979,46 +979,59 @@ def application_confirm(*, actor: Actor, application: PilotApplication) -> Pilot
         )
 
 
-def application_return(
-    *, actor: Actor, application: PilotApplication, reason: str
+def _decide_against(
+    *,
+    actor: Actor,
+    application: PilotApplication,
+    reason: str,
+    action: str,
+    new_status: str,
+    not_pending: str,
 ) -> PilotApplication:
-    """The province sends the application back to the school with a reason; it can resubmit."""
+    """The province's return or rejection: both need a reason and a pending application."""
     with transaction.atomic():
         locked = _locked(actor, application)
         _require_province_reviewer(actor, locked)
         reason = _reason(reason)
-        _require_status(locked, (ApplicationStatus.SUBMITTED,), _("只有待省级确认的申请可以退回。"))
+        _require_status(locked, (ApplicationStatus.SUBMITTED,), not_pending)
         locked.decided_at = timezone.now()
         locked.decision_reason = reason
         return _transition(
             actor=actor,
             application=locked,
-            action="return",
-            new_status=ApplicationStatus.RETURNED,
+            action=action,
+            new_status=new_status,
             reason=reason,
             update_fields=["decided_at", "decision_reason"],
         )
+
+
+def application_return(
+    *, actor: Actor, application: PilotApplication, reason: str
+) -> PilotApplication:
+    """The province sends the application back to the school with a reason; it can resubmit."""
+    return _decide_against(
+        actor=actor,
+        application=application,
+        reason=reason,
+        action="return",
+        new_status=ApplicationStatus.RETURNED,
+        not_pending=_("只有待省级确认的申请可以退回。"),
+    )
 
 
 def application_reject(
     *, actor: Actor, application: PilotApplication, reason: str
 ) -> PilotApplication:
     """The province refuses the application for good (the school may file a new one)."""
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_province_reviewer(actor, locked)
-        reason = _reason(reason)
-        _require_status(locked, (ApplicationStatus.SUBMITTED,), _("只有待省级确认的申请可以驳回。"))
-        locked.decided_at = timezone.now()
-        locked.decision_reason = reason
-        return _transition(
-            actor=actor,
-            application=locked,
-            action="reject",
-            new_status=ApplicationStatus.REJECTED,
-            reason=reason,
-            update_fields=["decided_at", "decision_reason"],
-        )
+    return _decide_against(
+        actor=actor,
+        application=application,
+        reason=reason,
+        action="reject",
+        new_status=ApplicationStatus.REJECTED,
+        not_pending=_("只有待省级确认的申请可以驳回。"),
+    )
 
 
 def application_publish(
@@ -1050,7 +1063,7 @@ def application_publish(
 def applications_publish_confirmed(*, actor: Actor, published_on: dt.date | None = None) -> int:
     """Publish every confirmed application of the actor's province; returns how many."""
     actor.require(actor.kind == UnitKind.PROVINCE, _("只有省级教育行政部门可以公布试点名单。"))
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     pending = list(application_scope(actor=actor).filter(status=ApplicationStatus.CONFIRMED))
     with transaction.atomic():
         for application in pending:
@@ -1150,7 +1163,7 @@ def summary_submit(*, actor: Actor, scan: File, note: str = "") -> SummarySubmis
     """A province sends its summary table: the generated xlsx as it stands now and the stamped
     scan (PDF or image). After the profile's deadline the submission is accepted but flagged."""
     actor.require(actor.kind == UnitKind.PROVINCE, _("只有省级教育行政部门可以报送汇总表。"))
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     assert actor.unit is not None and actor.unit.province is not None
     province = actor.unit.province
     sniff_upload(scan, allowed=("pdf", "png", "jpeg"), field_name="scan")
@@ -1300,7 +1313,7 @@ def summary_import(
     transaction. ``rows`` carry the importer's parsed values keyed by column key.
     """
     actor.require(actor.is_national, _("只有国家级用户可以导入省级汇总表。"))
-    actor.require(actor.can_write, _("查看者角色不能修改数据。"))
+    actor.require_write()
     by_province: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     provinces: dict[int, Division] = {}
     for values in rows:
