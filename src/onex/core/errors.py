@@ -1,7 +1,8 @@
 """Domain errors. Services raise these; views show them at the field, the API as JSON.
 
 Every error carries a stable machine code; rule violations also carry the policy rule ID
-from POLICY-RULES.md so officials can trace a refusal to its clause.
+of the rule catalogue (``onex.core.rules``, data in ``core/data/rules.json``) so officials can
+trace a refusal to its clause.
 """
 
 from __future__ import annotations
