@@ -233,6 +233,17 @@ def test_api_refusal_shows_the_rule_title(client: Client, personas: Personas) ->
 # --- page ------------------------------------------------------------------------------------
 
 
+def hubei_override(key: str, value: object) -> None:
+    policy_value_set(
+        actor=Actor.system(),
+        key=key,
+        value=value,
+        scope=PolicyScope.PROVINCE,
+        province=division("420000"),
+        effective_from=dt.date(2020, 1, 1),
+    )
+
+
 def everyone(p: Personas) -> list[Persona]:
     return [
         p.ministry,
@@ -288,14 +299,7 @@ def test_only_national_admins_get_the_edit_link(client: Client, personas: Person
 
 @pytest.mark.django_db
 def test_page_shows_the_province_values_of_the_actor(client: Client, personas: Personas) -> None:
-    policy_value_set(
-        actor=Actor.system(),
-        key="r43.min_full_time_teachers",
-        value=10,
-        scope=PolicyScope.PROVINCE,
-        province=division("420000"),
-        effective_from=dt.date(2020, 1, 1),
-    )
+    hubei_override("r43.min_full_time_teachers", 10)
     client.force_login(personas.hb.user)
     hubei = client.get(reverse("rule_detail", args=["R43"])).content.decode()
     assert "10 人" in hubei and "省级设置" in hubei
@@ -355,14 +359,7 @@ def test_api_every_persona_reads_the_catalogue(client: Client, personas: Persona
 
 @pytest.mark.django_db
 def test_api_values_follow_the_province(client: Client, personas: Personas) -> None:
-    policy_value_set(
-        actor=Actor.system(),
-        key="r26.dual_qualified_ratio_min",
-        value="0.30",
-        scope=PolicyScope.PROVINCE,
-        province=division("420000"),
-        effective_from=dt.date(2020, 1, 1),
-    )
+    hubei_override("r26.dual_qualified_ratio_min", "0.30")
     client.force_login(personas.hb.user)
     params = {p["key"]: p for p in client.get(f"{API}/R26").json()["parameters"]}
     assert params["r26.dual_qualified_ratio_min"]["value"] == "0.30"
