@@ -22,6 +22,7 @@ from onex.core.api.auth import api_auth
 from onex.core.api.auth import router as auth_router
 from onex.core.api.imports import router as imports_router
 from onex.core.api.reference import router as reference_router
+from onex.core.api.rules import router as rules_router
 from onex.core.errors import DomainError
 from onex.geo.api import router as geo_router
 from onex.pilots.api import router as pilots_router
@@ -93,6 +94,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", auth_router)
 api.add_router("/audit", audit_router)
 api.add_router("/reference", reference_router)
+api.add_router("/rules", rules_router)
 api.add_router("/imports", imports_router)
 api.add_router("/geo", geo_router)
 api.add_router("/pilots", pilots_router)

@@ -1,9 +1,10 @@
 """Writes of the catalogue and orgs: one keyword-only function per action, each audited.
 
-Rules enforced here (IDs from POLICY-RULES.md): R13 (ceiling data), R18 (agreement before any
-activity), R19 (no unauthorized endorsement in notices), R24 (batches, unique codes), R34
-(levels by school type), R38 (provincial filing before activity in a province).
-Later issues call ``require_org_agreement``, ``org_can_act``, ``require_org_filing`` and
+Rules enforced here (IDs of the rule catalogue, ``onex.core.rules``): R13 (ceiling data), R18
+(agreement before any activity), R19 (no unauthorized endorsement in notices), R24 (batches,
+unique codes), R25 (eligible school types), R34 (levels by school type), R38 (provincial filing
+before activity in a province). Later issues call ``require_org_agreement``, ``org_can_act``,
+``require_org_filing``, ``require_eligible_school_type`` and
 ``resolve_training_levels``/``levels_allowed_for_school_type``.
 """
 
@@ -448,23 +449,45 @@ def standard_publish(
     return standard
 
 
-# --- R34: levels by school type ------------------------------------------------------------
+# --- R25, R34: school types ----------------------------------------------------------------
 
-# School type values of onex.pilots.models.SchoolType, spelled here to avoid importing another
-# app's models (apps talk through services).
+# School type values of onex.pilots.models.SchoolType, spelled here because catalog sits upstream
+# of pilots and imports none of its modules (a pilots test checks every type is classified).
 _ANY_LEVEL_TYPES = frozenset({"secondary_vocational", "higher_vocational"})
 # 003 三.5: undergraduate pilots choose levels "according to the specialty"; the Open University
 # is not named there, so it chooses explicitly too (the stricter reading; a policy question).
 _CHOOSE_LEVEL_TYPES = frozenset(
     {"vocational_undergraduate", "applied_undergraduate", "open_university"}
 )
+# R25 (001 二, 003 三.1, 004 二): higher and secondary vocational schools, vocational
+# undergraduate pilots, applied undergraduate universities and the Open University. Technical
+# schools (技工学校, "technical") are run under the human-resources ministry and excluded.
+ELIGIBLE_SCHOOL_TYPES = _ANY_LEVEL_TYPES | _CHOOSE_LEVEL_TYPES
+
+
+def school_type_is_eligible(school_type: str) -> bool:
+    """R25: whether a school of this type may be a pilot school."""
+    return school_type in ELIGIBLE_SCHOOL_TYPES
+
+
+def require_eligible_school_type(school_type: str, *, field: str = "school_type") -> None:
+    """R25, the one place that decides it: registration, correction, bulk import and pilot
+    applications all call this, so the rule and its message cannot drift apart."""
+    if school_type_is_eligible(school_type):
+        return
+    if school_type == "technical":
+        message = _(
+            "技工学校不在试点范围内：试点院校为高等职业学校、中等职业学校（不含技工学校）、"
+            "本科层次职业教育试点学校、应用型本科高校及国家开放大学。"
+        )
+    else:
+        message = _("该类型学校不在试点院校范围内。")
+    raise RuleViolation("R25", message, field=field)
 
 
 def levels_allowed_for_school_type(school_type: str) -> tuple[str, ...]:
     """Levels a school of this type may train for (R34); empty for an ineligible type."""
-    if school_type in _ANY_LEVEL_TYPES or school_type in _CHOOSE_LEVEL_TYPES:
-        return LEVEL_ORDER
-    return ()
+    return LEVEL_ORDER if school_type_is_eligible(school_type) else ()
 
 
 def levels_must_be_chosen(school_type: str) -> bool:
@@ -477,9 +500,8 @@ def resolve_training_levels(*, school_type: str, chosen: Sequence[str]) -> list[
 
     Vocational schools with no choice train every level; undergraduate schools must choose.
     """
+    require_eligible_school_type(school_type)
     allowed = levels_allowed_for_school_type(school_type)
-    if not allowed:
-        raise RuleViolation("R25", _("该类型学校不在试点院校范围内。"), field="school_type")
     unknown = [lv for lv in chosen if lv not in allowed]
     if unknown:
         raise InvalidInput(_("未知的等级：%(l)s") % {"l": ", ".join(unknown)}, field="levels")
@@ -940,6 +962,7 @@ def seed_catalog_defaults(*, actor: Actor) -> int:
 
 __all__ = [
     "AGREEMENT_CLAUSES",
+    "ELIGIBLE_SCHOOL_TYPES",
     "FilingInput",
     "StaffMember",
     "agreement_sign",
@@ -960,9 +983,11 @@ __all__ = [
     "notice_publish",
     "org_can_act",
     "org_create",
+    "require_eligible_school_type",
     "require_org_agreement",
     "require_org_filing",
     "resolve_training_levels",
+    "school_type_is_eligible",
     "seed_catalog_defaults",
     "standard_publish",
     "validate_authorization_letter",

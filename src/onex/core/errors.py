@@ -1,7 +1,8 @@
 """Domain errors. Services raise these; views show them at the field, the API as JSON.
 
 Every error carries a stable machine code; rule violations also carry the policy rule ID
-from POLICY-RULES.md so officials can trace a refusal to its clause.
+of the rule catalogue (``onex.core.rules``, data in ``core/data/rules.json``) so officials can
+trace a refusal to its clause.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ class DomainError(Exception):
 class RuleViolation(DomainError):
     """A policy rule refused the action.
 
-    Example: ``RuleViolation("R26", "双师型教师比例 42% 低于 50%")``.
+    Example: ``RuleViolation("R26", "双师型教师比例 42% 低于 50%")``. The rule's catalogue
+    title (``onex.core.rules``) goes into ``details["rule_title"]``, so every refusal names
+    the rule in words as well as by ID, on pages and in the API body alike.
     """
 
     code = "rule_violation"
@@ -58,8 +61,19 @@ class RuleViolation(DomainError):
         field: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
+        # Imported here: the catalogue reads its data file and the policy registry on first use,
+        # long after this module is imported by everything.
+        from onex.core.rules import rule_title
+
+        title = rule_title(rule_id)
+        details = {**(details or {}), **({"rule_title": title} if title else {})}
         super().__init__(message, field=field, details=details, rule=rule_id)
         self.rule_id = rule_id
+
+    @property
+    def rule_title(self) -> str | None:
+        title = self.details.get("rule_title")
+        return str(title) if title else None
 
 
 class InvalidInput(DomainError):

@@ -121,6 +121,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(
         _("政策参数"), "policy", GROUP_SYSTEM, kinds=frozenset({*NATIONAL, UnitKind.PROVINCE})
     ),
+    # The rule catalogue is public regulation: every logged-in role reads it.
+    MenuEntry(_("政策规则"), "rules", GROUP_SYSTEM),
     # Audit is for national and provincial admins only (issue 2).
     MenuEntry(
         _("审计日志"),

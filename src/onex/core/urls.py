@@ -1,6 +1,6 @@
 """Pages of the shared kernel; each concern's view module owns its url patterns."""
 
-from onex.core.views import audit, auth, calendar, dashboard, imports, policy
+from onex.core.views import audit, auth, calendar, dashboard, imports, policy, rules
 
 urlpatterns = [
     *dashboard.urlpatterns,
@@ -8,5 +8,6 @@ urlpatterns = [
     *audit.urlpatterns,
     *calendar.urlpatterns,
     *policy.urlpatterns,
+    *rules.urlpatterns,
     *imports.urlpatterns,
 ]

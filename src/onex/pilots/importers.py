@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onex.catalog.services import require_eligible_school_type
 from onex.core.actors import Actor
-from onex.core.errors import DomainError
+from onex.core.errors import DomainError, RuleViolation
 from onex.core.imports import (
     CellError,
     ChoiceParser,
@@ -166,18 +167,10 @@ class SchoolSpec(ImportSpec):
     def validate_row(self, values: dict[str, Any], *, actor: Actor, context: Any) -> None:
         assert isinstance(context, _Context)
         errors: list[CellError] = []
-        if values["school_type"] == SchoolType.TECHNICAL:  # R25
-            errors.append(
-                CellError(
-                    "[R25] "
-                    + _("技工学校不在试点范围内，不能登记为试点院校。")
-                    + _(
-                        "试点院校为高等职业学校、中等职业学校（不含技工学校）、"
-                        "本科层次职业教育试点学校、应用型本科高校及国家开放大学。"
-                    ),
-                    column="school_type",
-                )
-            )
+        try:
+            require_eligible_school_type(values["school_type"])  # R25
+        except RuleViolation as exc:
+            errors.append(CellError(f"[{exc.rule}] {exc.message}", column="school_type"))
         city: Division | None = None
         try:
             city = self._city(values["city"], actor=actor, context=context)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onex.catalog.services import require_eligible_school_type, school_type_is_eligible
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -39,9 +40,9 @@ from onex.pilots.selectors import (
 # The Ministry's school identification code (学校标识码) has exactly ten digits.
 SCHOOL_CODE_RE = re.compile(r"^\d{10}$")
 
-# R25: eligible school types (001 二, 003 三.1, 004 二). Technical schools (技工学校) are run
-# under the human-resources ministry and are explicitly excluded from the pilot.
-ELIGIBLE_SCHOOL_TYPES = frozenset(SchoolType.values) - {SchoolType.TECHNICAL}
+# R25 is decided by catalog's require_eligible_school_type alone; this set only lists the
+# eligible choices for forms and templates.
+ELIGIBLE_SCHOOL_TYPES = frozenset(t for t in SchoolType.values if school_type_is_eligible(t))
 
 
 def can_register_school(*, actor: Actor, province: Division | None) -> bool:
@@ -133,15 +134,7 @@ def _school_dict(school: School) -> dict[str, Any]:
 def _check_school_type(school_type: str) -> None:
     if school_type not in SchoolType.values:
         raise InvalidInput(_("未知的学校类型。"), field="school_type")
-    if school_type not in ELIGIBLE_SCHOOL_TYPES:  # R25
-        raise RuleViolation(
-            "R25",
-            _(
-                "技工学校不在试点范围内：试点院校为高等职业学校、中等职业学校（不含技工学校）、"
-                "本科层次职业教育试点学校、应用型本科高校及国家开放大学。"
-            ),
-            field="school_type",
-        )
+    require_eligible_school_type(school_type)  # R25
 
 
 def school_update(
