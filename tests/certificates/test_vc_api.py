@@ -1,4 +1,4 @@
-"""Public endpoints of the verifiable credentials: shared credential, status lists, contexts, DID."""
+"""Public endpoints of the verifiable credentials: shared credential, status lists, DID."""
 
 from __future__ import annotations
 
