@@ -86,9 +86,15 @@ def _links_response(
         "now": timezone.now(),
     }
     if is_htmx(request):
-        return render(request, "certificates/credential_links.html", context, status=status)
-    context["identity_code"] = sharing.holder_identity_code(actor=actor, certificate=certificate)
-    return render(request, "certificates/credential.html", context, status=status)
+        response = render(request, "certificates/credential_links.html", context, status=status)
+    else:
+        context["identity_code"] = sharing.holder_identity_code(
+            actor=actor, certificate=certificate
+        )
+        response = render(request, "certificates/credential.html", context, status=status)
+    # The identity check code and a new link's token are on these pages: no cache keeps them.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
