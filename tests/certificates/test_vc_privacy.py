@@ -402,3 +402,15 @@ def test_shared_page_reports_a_revoked_certificate(world: World) -> None:
     page = Client().get(_path(created["url"]))
     assert page.status_code == 200
     assert "已被撤销" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_certificate_page_links_the_credential_for_the_holder_only(world: World) -> None:
+    certificate = world.enter(holder_unit=world.p.learner.unit)
+    link = f"/certificates/{certificate.pk}/credential/"
+    assert (
+        link in client_for(world.p.learner).get(f"/certificates/{certificate.pk}/").content.decode()
+    )
+    assert (
+        link not in client_for(world.p.org).get(f"/certificates/{certificate.pk}/").content.decode()
+    )

@@ -1,4 +1,5 @@
-"""The certificates API (/api/v1/certificates): scoped lists, issue, status changes, PDFs.
+"""The certificates API (/api/v1/certificates): scoped lists, issue, status changes, PDFs, and
+the holder's verifiable credential with its share links (docs/adr/0003-credential-privacy.md).
 
 parse → selector or service → schema; domain errors become JSON in onex.api.
 """
