@@ -1,4 +1,4 @@
-"""Public endpoints of the verifiable credentials: credential, status lists, contexts, DID."""
+"""Public endpoints of the verifiable credentials: shared credential, status lists, DID."""
 
 from __future__ import annotations
 
@@ -8,59 +8,16 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from onex.certificates import contexts, credentials
+from onex.certificates import contexts, credentials, sharing
 from onex.certificates.services import certificate_revoke
-from tests.certificates.conftest import ID_A, World
-
-
-@pytest.mark.django_db(transaction=True)
-def test_anyone_gets_the_signed_credential_of_a_certificate_by_number(world: World) -> None:
-    certificate = world.enter()
-    response = Client().get(
-        f"/api/v1/public/certificates/{certificate.number}/credential", {"name": "王小明"}
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/ld+json")
-    document = response.json()
-    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert document["id"].endswith(f"/api/v1/public/certificates/{certificate.number}/credential")
-    assert credentials.verify_credential(document).verified
-    assert ID_A not in response.content.decode()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_unknown_number_and_wrong_name_get_the_same_404(world: World) -> None:
-    certificate = world.enter()
-    client = Client()
-    unknown = client.get(
-        "/api/v1/public/certificates/2020XX0000000001/credential", {"name": "王小明"}
-    )
-    wrong_name = client.get(
-        f"/api/v1/public/certificates/{certificate.number}/credential", {"name": "王小"}
-    )
-    no_name = client.get(f"/api/v1/public/certificates/{certificate.number}/credential")
-    assert unknown.status_code == wrong_name.status_code == 404
-    assert unknown.json() == wrong_name.json()
-    assert unknown.json()["code"] == "not_found"
-    assert no_name.status_code == 422  # numbers alone must not enumerate holders
-
-
-@pytest.mark.django_db(transaction=True)
-def test_name_typed_with_full_width_spaces_still_matches(world: World) -> None:
-    certificate = world.enter()
-    response = Client().get(
-        f"/api/v1/public/certificates/{certificate.number}/credential", {"name": " 王\u3000小明 "}
-    )
-    assert response.status_code == 200
+from tests.certificates.conftest import World
 
 
 @pytest.mark.django_db(transaction=True)
 def test_status_list_endpoint_serves_the_revocation_at_once(world: World) -> None:
     certificate = world.enter()
     client = Client()
-    document = client.get(
-        f"/api/v1/public/certificates/{certificate.number}/credential", {"name": "王小明"}
-    ).json()
+    document = credentials.credential_for(certificate)
     url = document["credentialStatus"][0]["statusListCredential"]
     path = url.removeprefix("http://127.0.0.1:8000")
     before = client.get(path)
@@ -77,13 +34,14 @@ def test_status_list_endpoint_serves_the_revocation_at_once(world: World) -> Non
 
 
 @pytest.mark.django_db(transaction=True)
-def test_credential_requests_share_the_public_per_ip_limit(world: World, settings: Any) -> None:
+def test_share_link_fetches_share_the_public_per_ip_limit(world: World, settings: Any) -> None:
     settings.ONEX_PUBLIC_RATE_PER_MINUTE = 2
-    certificate = world.enter()
+    certificate = world.enter(holder_unit=world.p.learner.unit)
+    new = sharing.share_link_create(actor=world.p.learner.actor, certificate=certificate)
     client = Client()
-    path = f"/api/v1/public/certificates/{certificate.number}/credential"
-    assert [client.get(path, {"name": "王小明"}).status_code for _ in range(2)] == [200, 200]
-    limited = client.get(path, {"name": "王小明"})
+    path = f"/api/v1/public/credentials/shared/{new.token}"
+    assert [client.get(path).status_code for _ in range(2)] == [200, 200]
+    limited = client.get(path)
     assert limited.status_code == 429
     assert int(limited["Retry-After"]) >= 1
     assert limited.json()["code"] == "rate_limited"
@@ -117,6 +75,9 @@ def test_did_document_is_served_at_well_known(settings: Any) -> None:
 
 def test_credential_endpoints_are_in_the_openapi_schema() -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
-    assert "/api/v1/public/certificates/{number}/credential" in paths
+    assert "/api/v1/public/certificates/{number}/credential" not in paths
+    assert "/api/v1/public/credentials/shared/{token}" in paths
+    assert "/api/v1/certificates/credentials/{number}" in paths
+    assert "/api/v1/certificates/{certificate_id}/share-links" in paths
     assert "/api/v1/public/status/{list_id}" in paths
     assert "/api/v1/public/contexts/{name}" in paths

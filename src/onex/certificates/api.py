@@ -1,4 +1,5 @@
-"""The certificates API (/api/v1/certificates): scoped lists, issue, status changes, PDFs.
+"""The certificates API (/api/v1/certificates): scoped lists, issue, status changes, PDFs, and
+the holder's verifiable credential with its share links (docs/adr/0003-credential-privacy.md).
 
 parse → selector or service → schema; domain errors become JSON in onex.api.
 """
@@ -6,16 +7,18 @@ parse → selector or service → schema; domain errors become JSON in onex.api.
 # No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from onex.catalog.models import Certificate
-from onex.certificates import selectors, services
-from onex.certificates.models import IssuedCertificate, IssueJob, StatusChange
+from onex.certificates import selectors, services, sharing
+from onex.certificates.models import CredentialShareLink, IssuedCertificate, IssueJob, StatusChange
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import UnitKind
@@ -342,3 +345,121 @@ def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
 )
 def job_detail(request: HttpRequest, job_id: int) -> IssueJob:
     return selectors.issue_job_get(actor=request_actor(request), pk=job_id)
+
+
+# --- the holder's verifiable credential and share links (docs/adr/0003) -----------------------
+
+
+class ShareLinkIn(Schema):
+    days: int = Field(
+        sharing.SHARE_DEFAULT_DAYS,
+        ge=1,
+        le=sharing.SHARE_MAX_DAYS,
+        description="Days until the link expires",
+    )
+    label: str = Field("", max_length=sharing.LABEL_MAX, description="Holder's note (for whom)")
+
+
+class ShareLinkOut(Schema):
+    id: int
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    views: int
+    last_viewed_at: dt.datetime | None
+    active: bool
+
+    @staticmethod
+    def resolve_id(obj: CredentialShareLink) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_active(obj: CredentialShareLink) -> bool:
+        return obj.revoked_at is None and obj.expires_at > timezone.now()
+
+
+class ShareLinkCreatedOut(Schema):
+    link: ShareLinkOut
+    token: str = Field(..., description="Shown once; only its hash is stored")
+    url: str = Field(..., description="The page the link opens")
+    credential_url: str = Field(..., description="The JSON-LD credential behind the link")
+
+
+class IdentityCodeOut(Schema):
+    identity_check_code: str = Field(
+        ...,
+        description="The secret salt of the credential's identityHash: "
+        'sha256(ID number + code) == identityHash without "sha256$"',
+    )
+
+
+LD_JSON = "application/ld+json"
+
+
+@router.get(
+    "/credentials/{number}",
+    summary="Your certificate as a signed W3C Verifiable Credential (holder only)",
+    url_name="certificate_credential",
+    openapi_extra={"responses": {200: {"content": {LD_JSON: {}}}, 403: {}, 404: {}}},
+)
+def holder_credential(request: HttpRequest, number: str) -> HttpResponse:
+    actor = request_actor(request)
+    certificate = sharing.holder_certificate_by_number(actor=actor, number=number)
+    document = sharing.credential_download(actor=actor, certificate=certificate)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        content_type=f"{LD_JSON}; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get(
+    "/{int:certificate_id}/identity-code",
+    response={200: IdentityCodeOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Your credential's identity check code, to give a verifier with your ID card",
+)
+def holder_identity_code(request: HttpRequest, certificate_id: int) -> dict[str, str]:
+    actor = request_actor(request)
+    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
+    return {
+        "identity_check_code": sharing.holder_identity_code(actor=actor, certificate=certificate)
+    }
+
+
+@router.get(
+    "/{int:certificate_id}/share-links",
+    response={200: list[ShareLinkOut], 403: ErrorOut, 404: ErrorOut},
+    summary="Your credential's share links",
+)
+def share_link_list(request: HttpRequest, certificate_id: int) -> Any:
+    actor = request_actor(request)
+    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
+    return list(sharing.share_links(actor=actor, certificate=certificate))
+
+
+@router.post(
+    "/{int:certificate_id}/share-links",
+    response={201: ShareLinkCreatedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Create an expiring, revocable link to your credential",
+)
+def share_link_create(request: HttpRequest, certificate_id: int, payload: ShareLinkIn) -> Any:
+    actor = request_actor(request)
+    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
+    new = sharing.share_link_create(
+        actor=actor, certificate=certificate, days=payload.days, label=payload.label
+    )
+    return Status(201, new)
+
+
+@router.post(
+    "/{int:certificate_id}/share-links/{int:link_id}/revoke",
+    response={200: ShareLinkOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Revoke a share link at once",
+)
+def share_link_revoke(request: HttpRequest, certificate_id: int, link_id: int) -> Any:
+    actor = request_actor(request)
+    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
+    link = sharing.share_link_get(actor=actor, certificate=certificate, pk=link_id)
+    return sharing.share_link_revoke(actor=actor, link=link)

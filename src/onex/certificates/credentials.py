@@ -2,9 +2,16 @@
 
 What a credential is:
 - an ``OpenBadgeCredential`` (contexts: VC 2.0, OB 3.0.3) whose ``credentialSubject`` is an
-  ``AchievementSubject`` naming the holder only by an Open Badges ``IdentityObject``:
-  ``identityHash = "sha256$" + hex(sha256(normalized ID number + salt))`` with a random salt
-  per certificate, stored. The clear number never appears;
+  ``AchievementSubject`` naming the holder by the printed name and an Open Badges
+  ``IdentityObject``: ``identityHash = "sha256$" + hex(sha256(normalized ID number + salt))``
+  with a random 128-bit salt per certificate that is **not** in the document. The salt is the
+  holder's "identity check code" (身份核验码): shown only to the logged-in holder, who hands it
+  with the ID card to a verifier wanting to bind the credential to the person. A copy of the
+  credential (a share link that leaked) carries no salt, so the hash cannot be brute-forced
+  (docs/adr/0003-credential-privacy.md: the ID number has only ~2 million candidates once its
+  masked form is known, so a published salt made the hash a public ID number);
+- served only to the logged-in holder and to whoever holds a share link the holder created
+  (:mod:`onex.certificates.sharing`); nothing public carries more than the verification page;
 - issued by the platform's DID: ``did:key`` of the current signing key (``ONEX_VC_ISSUER_DID
   = "key"``, the default: any verifier resolves it offline) or ``did:web`` of the host of
   ``ONEX_PUBLIC_URL`` (``"web"``: one stable identifier whose DID document, served at
@@ -63,7 +70,9 @@ __all__ = [
     "credential_for",
     "credential_url",
     "did_document",
+    "holder_record",
     "identity_hash",
+    "identity_salt",
     "issuer_did",
     "on_status_change",
     "sign_document",
@@ -101,7 +110,6 @@ class CredentialSubjectData:
     org_id: int
     org_name: str
     issued_on: dt.date
-    identity_salt: str
     identity_hash: str
     status_sequence: int
     status_index: int
@@ -170,7 +178,8 @@ def _verification_method(key: crypto.PublicKey) -> str:
 
 
 def credential_url(number: str) -> str:
-    return f"{_public_url()}/api/v1/public/certificates/{quote(number, safe='')}/credential"
+    """The credential's ``id``: the holder's endpoint (login required; 404 for anyone else)."""
+    return f"{_public_url()}/api/v1/certificates/credentials/{quote(number, safe='')}"
 
 
 def status_list_id(purpose: str, sequence: int) -> str:
@@ -182,13 +191,28 @@ def status_list_url(purpose: str, sequence: int) -> str:
 
 
 def identity_hash(id_number: str, salt: str) -> str:
-    """Open Badges IdentityHash: ``sha256$`` + hex SHA-256 of the normalized number + salt."""
+    """Open Badges IdentityHash: ``sha256$`` + hex SHA-256 of the normalized number + salt.
+
+    Safe to publish only while ``salt`` is secret: with the salt, the ~2 million ID numbers
+    that fit a masked number are tried in seconds.
+    """
     digest = hashlib.sha256((normalize(id_number) + salt).encode("utf-8")).hexdigest()
     return f"sha256${digest}"
 
 
 def new_salt() -> str:
+    # 128 bits: the hash alone, without the salt, must be out of reach of any search.
     return secrets.token_hex(16)
+
+
+_SALT_CONTEXT = "certificates.credentialrecord.identity_salt"
+
+
+def identity_salt(record: CredentialRecord) -> str:
+    """The holder's identity check code (the secret salt); "" before the first credential."""
+    if not record.identity_salt_enc:
+        return ""
+    return crypto.decrypt(record.identity_salt_enc, context=_SALT_CONTEXT).decode("ascii")
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -230,7 +254,7 @@ def build_credential(data: CredentialSubjectData) -> dict[str, Any]:
                     "identityHash": data.identity_hash,
                     "identityType": IDENTITY_TYPE,
                     "hashed": True,
-                    "salt": data.identity_salt,
+                    # No "salt": the holder gives it to a verifier (see the module docstring).
                 }
             ],
             "achievement": {
@@ -500,14 +524,10 @@ def _allocate() -> tuple[int, int]:
 
 
 def _ensure_record(certificate: IssuedCertificate) -> CredentialRecord:
+    """The certificate's record with its status-list index (allocated on first use)."""
     record = CredentialRecord.objects.filter(certificate=certificate).first()
     if record is not None:
         return record
-    from onex.core.actors import Actor
-
-    # Outside the transaction: the decrypt is audited once, by the platform itself.
-    number = certificate.reveal_id_number(actor=Actor.system())
-    salt = new_salt()
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -517,16 +537,36 @@ def _ensure_record(certificate: IssuedCertificate) -> CredentialRecord:
                     return record
                 sequence, index = _allocate()
                 return CredentialRecord.objects.create(
-                    certificate=certificate,
-                    sequence=sequence,
-                    status_index=index,
-                    salt=salt,
-                    identity_hash=identity_hash(number, salt),
+                    certificate=certificate, sequence=sequence, status_index=index
                 )
         except IntegrityError:
             # Two first requests opened the same new list; the loser retries with it.
             continue
     raise RuntimeError("could not allocate a status list index")
+
+
+def _ensure_identity(certificate: IssuedCertificate, record: CredentialRecord) -> CredentialRecord:
+    """``record`` with its secret salt and identity hash, computed once per certificate."""
+    if record.identity_hash:
+        return record
+    from onex.core.actors import Actor
+
+    # Outside the transaction: the decrypt is audited once, by the platform itself.
+    number = certificate.reveal_id_number(actor=Actor.system())
+    salt = new_salt()
+    with transaction.atomic():
+        locked = CredentialRecord.objects.select_for_update().get(pk=record.pk)
+        if not locked.identity_hash:  # a concurrent first request may have set it
+            locked.identity_salt_enc = crypto.encrypt(salt, context=_SALT_CONTEXT)
+            locked.identity_hash = identity_hash(number, salt)
+            locked.signed_credential = None
+            locked.save(update_fields=["identity_salt_enc", "identity_hash", "signed_credential"])
+        return locked
+
+
+def holder_record(certificate: IssuedCertificate) -> CredentialRecord:
+    """The record with its identity claim ready (for the holder's page: the check code)."""
+    return _ensure_identity(certificate, _ensure_record(certificate))
 
 
 def subject_data(certificate: IssuedCertificate, record: CredentialRecord) -> CredentialSubjectData:
@@ -541,7 +581,6 @@ def subject_data(certificate: IssuedCertificate, record: CredentialRecord) -> Cr
         org_id=certificate.org_id,
         org_name=certificate.org.name,
         issued_on=certificate.issued_on,
-        identity_salt=record.salt,
         identity_hash=record.identity_hash,
         status_sequence=record.sequence,
         status_index=record.status_index,
@@ -549,8 +588,12 @@ def subject_data(certificate: IssuedCertificate, record: CredentialRecord) -> Cr
 
 
 def credential_for(certificate: IssuedCertificate) -> dict[str, Any]:
-    """The signed credential of ``certificate``: the stored one while its content is current."""
-    record = _ensure_record(certificate)
+    """The signed credential of ``certificate``: the stored one while its content is current.
+
+    It is the holder's document: callers serve it only to the holder and to share links
+    (:mod:`onex.certificates.sharing`), never on a public, unauthenticated path.
+    """
+    record = holder_record(certificate)
     unsigned = build_credential(subject_data(certificate, record))
     stored = record.signed_credential
     content = {k: v for k, v in (stored or {}).items() if k != "proof"}

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from onex.certificates import views
+from onex.certificates import vc_views, views
 
 app_name = "certificates"
 urlpatterns: list[URLPattern] = [
@@ -11,10 +11,23 @@ urlpatterns: list[URLPattern] = [
     path("jobs/<int:pk>/", views.job, name="job"),
     path("<int:pk>/", views.certificate_detail, name="detail"),
     path("<int:pk>/pdf/", views.certificate_pdf, name="pdf"),
+    path("<int:pk>/credential/", vc_views.credential_page, name="credential"),
+    path(
+        "<int:pk>/credential/download/",
+        vc_views.credential_download,
+        name="credential_download",
+    ),
+    path("<int:pk>/credential/share/", vc_views.share_create, name="share_create"),
+    path(
+        "<int:pk>/credential/share/<int:link_id>/revoke/",
+        vc_views.share_revoke,
+        name="share_revoke",
+    ),
 ]
 
 # Public pages, mounted at /verify/ under the "verify" namespace (no login).
 verify_urlpatterns: list[URLPattern] = [
     path("", views.verify_page, name="index"),
     path("t/<str:token>/", views.verify_token, name="token"),
+    path("s/<str:token>/", vc_views.shared_page, name="shared"),
 ]

@@ -1,16 +1,16 @@
 """Public, login-free endpoints of the verifiable credentials (mounted at /api/v1/public).
 
-- ``GET /certificates/{number}/credential?name=…``: the signed Open Badges 3.0 credential;
+- ``GET /credentials/shared/{token}``: the signed Open Badges 3.0 credential behind a share
+  link its holder created (:mod:`onex.certificates.sharing`); unknown, expired and revoked
+  links get the same 404;
 - ``GET /status/{list_id}``: a signed Bitstring Status List credential (``revocation-1`` …);
 - ``GET /contexts/{name}``: the JSON-LD contexts the credentials use, as bundled.
 
-Why the holder's name is required with the number: certificate numbers are sequential, and a
-credential carries the salt and SHA-256 of the holder's ID number (Open Badges IdentityObject).
-An ID number has little entropy (region, birth date, serial), so anyone holding a credential
-can recover the number by trying candidates; with the number alone the endpoint would let
-anyone enumerate every holder's ID. Asking for the name too, as the verification query does,
-limits it to people who were shown the certificate (which prints the ID number anyway). Any
-mismatch is the same 404 as an unknown number, and the endpoint shares the per-IP limit of the
+There is no public credential by certificate number: the credential carries an identity
+claim about the holder's ID number, and an ID number has only ~2 million candidates once the
+verification page has shown its masked form. The holder downloads it (``GET
+/api/v1/certificates/credentials/{number}``, login) and hands it out through share links
+(docs/adr/0003-credential-privacy.md). Share-link fetches share the per-IP limit of the
 public verification query (``ONEX_PUBLIC_RATE_PER_MINUTE``, 429 with ``Retry-After``).
 
 The certificates app mounts its own public router at the same prefix; the paths differ.
@@ -18,17 +18,15 @@ The certificates app mounts its own public router at the same prefix; the paths 
 
 from __future__ import annotations
 
-import hmac
 import json
-import unicodedata
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
-from onex.certificates import contexts, credentials, selectors
-from onex.certificates.models import IssuedCertificate
+from onex.certificates import contexts, credentials, selectors, sharing
 from onex.core.actors import client_ip
+from onex.core.errors import NotFound
 
 router = Router(tags=["verifiable credentials"], auth=None)
 
@@ -44,40 +42,37 @@ def _ld_response(document: dict[str, Any], *, max_age: int) -> HttpResponse:
     return response
 
 
-def _same_name(stored: str, given: str) -> bool:
-    # Full-width and spacing differences from Chinese input methods are not mismatches.
-    def fold(value: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", value).split())
-
-    return bool(given) and hmac.compare_digest(fold(stored).encode(), fold(given).encode())
+def rate_limited_response(exc: selectors.RateLimited) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(exc.as_dict(), ensure_ascii=False),
+        status=429,
+        content_type="application/json; charset=utf-8",
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @router.get(
-    "/certificates/{number}/credential",
-    summary="A certificate as a signed W3C Verifiable Credential (Open Badges 3.0)",
-    url_name="vc_certificate_credential",
+    "/credentials/shared/{token}",
+    summary="The signed credential (Open Badges 3.0) behind a holder's share link",
+    url_name="vc_shared_credential",
     openapi_extra={"responses": {200: {"content": {LD_JSON: {}}}, 404: {}, 429: {}}},
 )
-def certificate_credential(request: HttpRequest, number: str, name: str) -> HttpResponse:
+def shared_credential(request: HttpRequest, token: str) -> HttpResponse:
+    ip = client_ip(request)
     try:
-        selectors.public_rate_check(ip=client_ip(request))
+        selectors.public_rate_check(ip=ip)
     except selectors.RateLimited as exc:
-        response = HttpResponse(
-            json.dumps(exc.as_dict(), ensure_ascii=False),
-            status=429,
-            content_type="application/json; charset=utf-8",
-        )
-        response["Retry-After"] = str(exc.retry_after)
-        return response
-    certificate = (
-        IssuedCertificate.objects.select_related("certificate", "org")
-        .filter(number=number.strip().upper())
-        .first()
-    )
-    if certificate is None or not _same_name(certificate.holder_name, name):
-        raise Http404
-    # Short cache: the credential itself does not change on revocation (the status list does).
-    return _ld_response(credentials.credential_for(certificate), max_age=300)
+        return rate_limited_response(exc)
+    try:
+        _certificate, document = sharing.shared_credential(token=token, ip=ip)
+    except NotFound:
+        raise Http404 from None
+    response = _ld_response(document, max_age=0)
+    # A revoked link must stop working at once: no shared cache may keep the holder's document.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @router.get(

@@ -27,6 +27,7 @@ from onex.certificates import selectors, services
 from onex.certificates.models import IssuedCertificate, IssueJob
 from onex.certificates.pdf import certificate_pdf_for_download, number_from_token
 from onex.certificates.selectors import PublicCertificate, RateLimited
+from onex.certificates.sharing import is_holder
 from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from onex.core.models import UnitKind
@@ -208,6 +209,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_change": services.can_change_status(actor, certificate),
             "can_download": can_download(actor, certificate),
+            "is_holder": is_holder(actor, certificate),
         },
         status=422 if request.method == "POST" else 200,
     )
