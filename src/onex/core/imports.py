@@ -41,6 +41,7 @@ from typing import IO, Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -50,10 +51,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import DomainError, InvalidInput, NotFound
 from onex.core.models import ImportJob, ImportStatus, Role
+from onex.core.policy import policy_value
 from onex.core.scoping import fetch
 
 logger = logging.getLogger(__name__)
@@ -635,13 +638,70 @@ def import_job_list(*, actor: Actor, spec_name: str | None = None) -> QuerySet[I
 # --- services -----------------------------------------------------------------------------------
 
 
-def _file_sha256(uploaded: File) -> str:
-    digest = hashlib.sha256()
+# --- the stored file: sealed with the data key, deleted after the retention period ---------------
+
+RETENTION_KEY = "imports.file_retention_days"
+
+
+def _file_context(sha256: str) -> str:
+    # Bound to the content hash: a sealed file copied onto another job does not open there.
+    return f"core.importjob.file:{sha256}"
+
+
+def _read_upload(uploaded: File) -> bytes:
     uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
+    data = b"".join(uploaded.chunks())
     uploaded.seek(0)
-    return digest.hexdigest()
+    return data
+
+
+def _job_file_bytes(job: ImportJob) -> bytes:
+    """The uploaded workbook of ``job``, decrypted."""
+    if not job.file:
+        raise ImportFileError(_("该导入文件已超过保存期限被删除，请重新上传。"))
+    with job.file.open("rb") as handle:
+        stored = bytes(handle.read())
+    try:
+        return crypto.decrypt(stored, context=_file_context(job.sha256))
+    except crypto.DecryptionError:
+        # Files stored before encryption was introduced are read as they are until purged.
+        if stored.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
+            return stored
+        raise ImportFileError(_("无法读取已保存的导入文件，请重新上传。")) from None
+
+
+def import_files_purge(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Delete the files of jobs older than the retention period; the jobs stay.
+
+    The period is the policy profile's (a province may keep files for a different time); a
+    job keeps its status, summary, error report and file hash, so re-upload idempotency holds.
+    Returns the number of files deleted.
+    """
+    now = now or timezone.now()
+    with_file = ImportJob.objects.exclude(file="")
+    provinces = {
+        job.unit.province if job.unit is not None else None
+        for job in with_file.select_related("unit__province").only("unit__province")
+    }
+    purged = 0
+    for province in provinces:
+        days = int(policy_value(RETENTION_KEY, province=province, on=timezone.localdate(now)))
+        cutoff = now - dt.timedelta(days=days)
+        scope = Q(unit__province=province) if province is not None else Q(unit__province=None)
+        for job in with_file.filter(scope, created_at__lt=cutoff).iterator():
+            job.file.delete(save=False)
+            job.file_purged_at = now
+            job.save(update_fields=["file", "file_purged_at"])
+            purged += 1
+    if purged:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="import.files_purged",
+                target_type="core.importjob",
+                new={"files": purged},
+            )
+    return purged
 
 
 def _check_file(uploaded: File) -> None:
@@ -681,7 +741,8 @@ def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> Impor
     spec = get_spec(spec_name)
     spec.check_permission(actor=actor)
     _check_file(uploaded_file)
-    sha256 = _file_sha256(uploaded_file)
+    data = _read_upload(uploaded_file)
+    sha256 = hashlib.sha256(data).hexdigest()
 
     existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
     if existing is not None:
@@ -697,7 +758,10 @@ def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> Impor
         file_size=uploaded_file.size or 0,
         sha256=sha256,
     )
-    job.file.save(job.file_name, uploaded_file, save=False)
+    # ID numbers sit in clear in the workbook: only its sealed form is written to disk.
+    sealed = crypto.encrypt(data, context=_file_context(sha256))
+    del data
+    job.file.save(job.file_name, ContentFile(sealed), save=False)
     try:
         with transaction.atomic():
             job.save()
@@ -766,8 +830,9 @@ def import_run(*, job_id: int) -> ImportJob | None:
         spec = get_spec(job.spec_name)
         # Checked again: the role may have changed while the job waited in the queue.
         spec.check_permission(actor=actor)
-        with job.file.open("rb") as handle:
-            result = validate_file(spec=spec, source=handle, actor=actor, on_progress=progress)
+        result = validate_file(
+            spec=spec, source=_job_file_bytes(job), actor=actor, on_progress=progress
+        )
         job.warnings = result.warnings
         if result.error_count:
             _finish_failed(job, result.errors, result.error_count)
