@@ -655,8 +655,8 @@ def _read_upload(uploaded: File) -> bytes:
     return data
 
 
-def _job_file_bytes(job: ImportJob) -> bytes:
-    """The uploaded workbook of ``job``, decrypted."""
+def job_file_bytes(job: ImportJob) -> bytes:
+    """The uploaded workbook of ``job``, decrypted (for ``apply`` that keeps a copy)."""
     if not job.file:
         raise ImportFileError(_("该导入文件已超过保存期限被删除，请重新上传。"))
     with job.file.open("rb") as handle:
@@ -831,7 +831,7 @@ def import_run(*, job_id: int) -> ImportJob | None:
         # Checked again: the role may have changed while the job waited in the queue.
         spec.check_permission(actor=actor)
         result = validate_file(
-            spec=spec, source=_job_file_bytes(job), actor=actor, on_progress=progress
+            spec=spec, source=job_file_bytes(job), actor=actor, on_progress=progress
         )
         job.warnings = result.warnings
         if result.error_count:
