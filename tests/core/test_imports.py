@@ -147,7 +147,7 @@ def test_wrong_file_type_is_refused_at_upload(personas: Personas) -> None:
     assert not ImportJob.objects.exists()
 
 
-def test_zip_that_is_not_a_workbook_fails_with_a_clear_message(
+def test_zip_that_is_not_a_workbook_is_refused_at_upload_with_a_clear_message(
     personas: Personas, submit: Callable[..., ImportJob]
 ) -> None:
     import zipfile
@@ -155,10 +155,11 @@ def test_zip_that_is_not_a_workbook_fails_with_a_clear_message(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
-    job = submit(personas.ministry, buffer.getvalue(), "报告.docx")
+    with pytest.raises(ImportFileError) as exc:
+        submit(personas.ministry, buffer.getvalue(), "报告.docx")
 
-    assert job.status == ImportStatus.FAILED
-    assert "无法读取该文件" in job.errors[0]["message"]
+    assert "无法读取该文件" in str(exc.value.message) and exc.value.field == "file"
+    assert not ImportJob.objects.exists()
 
 
 def test_reupload_of_the_same_good_file_is_a_noop(

@@ -58,6 +58,7 @@ from onex.core.errors import DomainError, InvalidInput, NotFound
 from onex.core.models import ImportJob, ImportStatus, Role
 from onex.core.policy import policy_value
 from onex.core.scoping import fetch
+from onex.core.xlsx import WorkbookRefused, check_upload_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -461,11 +462,26 @@ class ValidationResult:
             self.errors.append(error)
 
 
-def _open_rows(source: IO[bytes] | bytes) -> tuple[Iterator[list[Any]], int]:
+def check_workbook(data: bytes, *, spec: ImportSpec, field: str = "") -> None:
+    """Refuse, without loading it, a workbook whose size or extent exceeds ``spec``'s limits."""
+    if data.startswith(_XLS_MAGIC):
+        # OLE2: a legacy .xls or a password-protected workbook; neither can be bounded unread.
+        raise ImportFileError(
+            _("不支持旧版 .xls 文件或设置了密码的文件，请取消密码保护并另存为 .xlsx 后重新上传。"),
+            field=field,
+        )
+    try:
+        check_upload_bounds(data, max_rows=spec.max_rows)
+    except WorkbookRefused as exc:
+        raise ImportFileError(exc.message, field=field, details=exc.details) from None
+
+
+def _open_rows(source: IO[bytes] | bytes, *, spec: ImportSpec) -> tuple[Iterator[list[Any]], int]:
     """The first visible worksheet's rows (index 0 is Excel row 1) and its last row number."""
     data = source if isinstance(source, bytes) else source.read()
     if not data:
         raise ImportFileError(_("文件为空。"))
+    check_workbook(data, spec=spec)
     try:
         workbook = CalamineWorkbook.from_filelike(BytesIO(data))
         visible = [
@@ -496,7 +512,7 @@ def validate_file(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ValidationResult:
     """Read and check every row; never writes. File-level problems raise ImportFileError."""
-    rows, last_row = _open_rows(source)
+    rows, last_row = _open_rows(source, spec=spec)
     result = ValidationResult()
 
     # Header: the first row (within the first few non-empty ones) naming a known column.
@@ -742,6 +758,7 @@ def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> Impor
     spec.check_permission(actor=actor)
     _check_file(uploaded_file)
     data = _read_upload(uploaded_file)
+    check_workbook(data, spec=spec, field="file")
     sha256 = hashlib.sha256(data).hexdigest()
 
     existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
