@@ -41,7 +41,7 @@ def main(path: str) -> None:
         data = handle.read()
     try:
         result = validate_file(spec=LargestShape(), source=data, actor=Actor.system())
-        outcome = {"rows": result.total_rows, "errors": result.error_count}
+        outcome: dict[str, object] = {"rows": result.total_rows, "errors": result.error_count}
     except ImportFileError as exc:
         outcome = {"refused": str(exc.message)}
     print(json.dumps({**outcome, "peak_mb": peak_mb()}))

@@ -664,7 +664,7 @@ def _file_context(sha256: str) -> str:
     return f"core.importjob.file:{sha256}"
 
 
-def _read_upload(uploaded: File) -> bytes:
+def _read_upload(uploaded: File[Any]) -> bytes:
     uploaded.seek(0)
     data = b"".join(uploaded.chunks())
     uploaded.seek(0)
@@ -720,7 +720,7 @@ def import_files_purge(*, actor: Actor, now: dt.datetime | None = None) -> int:
     return purged
 
 
-def _check_file(uploaded: File) -> None:
+def _check_file(uploaded: File[Any]) -> None:
     size = uploaded.size or 0
     if size == 0:
         raise ImportFileError(_("文件为空。"), field="file")
@@ -748,7 +748,7 @@ def _live_job(*, spec_name: str, actor: Actor, sha256: str) -> ImportJob | None:
     return qs.order_by("-created_at").first()
 
 
-def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> ImportJob:
+def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File[Any]) -> ImportJob:
     """Accept an upload and queue it; the same file again returns the existing job.
 
     Re-uploading a file that succeeded (or is still running) for the same spec and unit is a

@@ -47,7 +47,7 @@ def lockout_minutes(request: HttpRequest | None = None) -> int:
     cool_off = get_cool_off(request)
     if cool_off is None:
         return 0
-    return max(1, math.ceil(cool_off.total_seconds() / 60))
+    return int(max(1, math.ceil(cool_off.total_seconds() / 60)))
 
 
 def remaining_minutes(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
@@ -63,7 +63,7 @@ def remaining_minutes(request: HttpRequest, credentials: dict[str, Any] | None =
     if latest is None:
         return total
     left = (latest + cool_off - timezone.now()).total_seconds()
-    return min(total, max(1, math.ceil(left / 60)))
+    return int(min(total, max(1, math.ceil(left / 60))))
 
 
 def lockout_message(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:

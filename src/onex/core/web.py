@@ -15,7 +15,8 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from onex.core.errors import DomainError, NotFound
 
@@ -46,7 +47,7 @@ def or_404(call: Callable[[], T]) -> T:
         raise Http404 from None
 
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def signed_in_download(view: V) -> V:
@@ -56,7 +57,7 @@ def signed_in_download(view: V) -> V:
     """
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             raise Http404
         return view(request, *args, **kwargs)

@@ -1344,7 +1344,7 @@ def summary_import(
                 submission.snapshot.name = snapshot_name
             else:
                 submission.snapshot.save("imported.xlsx", ContentFile(snapshot), save=False)
-                snapshot_name = submission.snapshot.name
+                snapshot_name = submission.snapshot.name or ""
             submission.save(update_fields=["snapshot"])
         SummaryRow.objects.bulk_create(
             [
