@@ -249,7 +249,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # Lock by username: locking by IP would lock out a whole school behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_SENSITIVE_PARAMETERS = ["password", "id_number"]
+# axes keeps the login request's GET and POST data: the typed username (maybe an ID number)
+# and ?next= (may carry a query) are masked there; the username column gets lockout_username.
+AXES_SENSITIVE_PARAMETERS = ["password", "id_number", "username", "next"]
+AXES_USERNAME_CALLABLE = "onex.core.lockout.lockout_username"
 
 # Sessions: 30 idle minutes; each request renews the expiry.
 SESSION_COOKIE_AGE = env_int("ONEX_SESSION_IDLE_MINUTES", 30) * 60
@@ -317,6 +320,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Access logs carry query strings; they get the redacting handler instead of their own
+        # unfiltered one (core/logging.py also redacts every record as it is created).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "huey": {"level": "INFO"},
         "fontTools": {"level": "WARNING"},

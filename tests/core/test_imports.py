@@ -6,12 +6,10 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 import xlsxwriter
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
@@ -19,27 +17,15 @@ from onex.core.errors import Forbidden
 from onex.core.imports import ImportFileError, import_submit
 from onex.core.models import AuditEvent, HolidayNotice, ImportJob, ImportStatus
 from onex.core.xlsx import content_disposition, export_response
-from tests.personas import Persona, Personas
+from tests.core.conftest import SPEC, upload
+from tests.personas import Personas
 
-SPEC = "holiday_notices"
 HEADERS = ["日期", "类型", "节日", "依据"]
 GOOD_ROWS: list[list[Any]] = [
     [dt.date(2030, 9, 29), "调休上班", "国庆节", "国办发明电〔2029〕7号"],
     [dt.date(2030, 10, 1), "放假", "国庆节", ""],
     ["2030/10/2", "放假", "国庆节", ""],
 ]
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> None:
-    # Uploaded files go to a throw-away directory, not the developer's var/media.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, skip: int = 0) -> bytes:
@@ -59,29 +45,6 @@ def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, skip: i
                 sheet.write(r, c, value)
     workbook.close()
     return buffer.getvalue()
-
-
-def upload(content: bytes, name: str = "节假日.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
-
-
-@pytest.fixture
-def submit(
-    django_capture_on_commit_callbacks: Any,
-) -> Callable[..., ImportJob]:
-    """Submit as a persona and run the queued task (Huey is immediate under pytest)."""
-
-    def run(persona: Persona, content: bytes, name: str = "节假日.xlsx") -> ImportJob:
-        with django_capture_on_commit_callbacks(execute=True):
-            job = import_submit(
-                actor=persona.actor, spec_name=SPEC, uploaded_file=upload(content, name)
-            )
-        repeat = job.is_repeat
-        job.refresh_from_db()
-        job.is_repeat = repeat
-        return job
-
-    return run
 
 
 def test_good_file_imports_every_row(personas: Personas, submit: Callable[..., ImportJob]) -> None:
@@ -184,7 +147,7 @@ def test_wrong_file_type_is_refused_at_upload(personas: Personas) -> None:
     assert not ImportJob.objects.exists()
 
 
-def test_zip_that_is_not_a_workbook_fails_with_a_clear_message(
+def test_zip_that_is_not_a_workbook_is_refused_at_upload_with_a_clear_message(
     personas: Personas, submit: Callable[..., ImportJob]
 ) -> None:
     import zipfile
@@ -192,10 +155,11 @@ def test_zip_that_is_not_a_workbook_fails_with_a_clear_message(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
-    job = submit(personas.ministry, buffer.getvalue(), "报告.docx")
+    with pytest.raises(ImportFileError) as exc:
+        submit(personas.ministry, buffer.getvalue(), "报告.docx")
 
-    assert job.status == ImportStatus.FAILED
-    assert "无法读取该文件" in job.errors[0]["message"]
+    assert "无法读取该文件" in str(exc.value.message) and exc.value.field == "file"
+    assert not ImportJob.objects.exists()
 
 
 def test_reupload_of_the_same_good_file_is_a_noop(

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from onex.core.actors import Actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
-from onex.core.imports import import_submit
+from onex.core.imports import import_files_purge, import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus, PolicyScope, Role
 from onex.core.policy import policy_value_set
 from onex.pilots import application_importers  # noqa: F401 (registers the spec)
@@ -251,6 +251,11 @@ def test_r27_export_import_export_gives_identical_values(
     assert submission.province == division("440000")
     again = apps.national_summary_export(actor=personas.aggregator.actor)
     assert sheet_values(again.content) == sheet_values(exported.content)
+    # The snapshot is the submission's own readable copy, not the job's sealed, purged file.
+    ImportJob.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
+    assert import_files_purge(actor=Actor.system()) == 1
+    with submission.snapshot.open("rb") as handle:
+        assert sheet_values(handle.read()) == sheet_values(exported.content)
 
 
 def test_r27_import_reports_bad_rows_and_writes_nothing(

@@ -7,7 +7,6 @@ are shown at the field with the rule ID (forms) or as a message (transitions).
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
@@ -46,6 +45,8 @@ from onex.core.web import (
     or_404,
     page_of,
     page_or_fragment,
+    signed_in_download,
+    stored_file_response,
 )
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
@@ -827,7 +828,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_download
 def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """Serve an attachment only to actors who may see the complaint (not via MEDIA)."""
     complaint: BrandComplaint = or_404(
@@ -836,12 +837,16 @@ def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> File
     row = complaint.attachments.filter(pk=attachment).first()
     if row is None:
         raise Http404
-    suffix = PurePath(row.file.name or "").suffix
-    response = FileResponse(
-        row.file.open("rb"), as_attachment=True, filename=f"attachment-{row.pk}{suffix}"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return stored_file_response(row.file, name=f"attachment-{row.pk}")
+
+
+@signed_in_download
+def fee_review_attachment(request: HttpRequest, pk: int, version: int) -> FileResponse:
+    """The expert or third-party review file of a fee version, to actors who see the standard."""
+    row: FeeVersion = or_404(lambda: fees.fee_version_get(actor=request_actor(request), pk=version))
+    if row.standard_id != pk:
+        raise Http404
+    return stored_file_response(row.review_attachment, name=f"fee-review-{row.pk}")
 
 
 @login_required
@@ -1154,6 +1159,11 @@ urlpatterns: list[URLPattern] = [
     path("fees/", fee_list, name="fee_list"),
     path("fees/new/", fee_new, name="fee_new"),
     path("fees/<int:pk>/", fee_detail, name="fee_detail"),
+    path(
+        "fees/<int:pk>/versions/<int:version>/review-attachment/",
+        fee_review_attachment,
+        name="fee_review_attachment",
+    ),
     path("fees/<int:pk>/versions/<int:version>/<slug:action>/", fee_action, name="fee_action"),
     path("fee-negotiations/", negotiation_list, name="negotiation_list"),
     path("fee-negotiations/new/", negotiation_new, name="negotiation_new"),

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -101,7 +102,11 @@ class CertificateDetailOut(CertificateOut):
         return {
             "version": standard.version,
             "published_on": standard.published_on,
-            "pdf_url": standard.pdf.url if standard.pdf else None,
+            "pdf_url": (
+                reverse("catalog:standard_pdf", args=[obj.code, standard.pk])
+                if standard.pdf
+                else None
+            ),
             "content": standard.content,
         }
 

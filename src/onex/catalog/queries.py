@@ -79,6 +79,13 @@ def certificate_current_standard(certificate: Certificate) -> Standard | None:
     return certificate.standards.order_by("-published_on", "-pk").first()
 
 
+def certificate_standard_get(*, code: str, pk: int) -> Standard:
+    """A standard of a certificate in the public catalogue (NotFound otherwise)."""
+    return fetch(
+        Standard.objects.filter(certificate__in=certificate_list()), certificate__code=code, pk=pk
+    )
+
+
 def org_list(*, q: str = "") -> QuerySet[Org]:
     qs = Org.objects.all()
     if q.strip():

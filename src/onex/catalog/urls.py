@@ -6,6 +6,11 @@ app_name = "catalog"
 urlpatterns: list[URLPattern] = [
     path("", views.catalog_list, name="list"),
     path("certificates/<str:code>/", views.certificate_detail, name="certificate_detail"),
+    path(
+        "certificates/<str:code>/standards/<int:pk>/pdf/",
+        views.standard_pdf,
+        name="standard_pdf",
+    ),
     path("orgs/", views.org_list, name="org_list"),
     path("orgs/<int:pk>/", views.org_detail, name="org_detail"),
     path("filings/", views.filing_list, name="filing_list"),

@@ -6,7 +6,6 @@ serves the full page and its htmx fragment.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +36,8 @@ from onex.core.web import (
     or_404,
     page_of,
     page_or_fragment,
+    signed_in_download,
+    stored_file_response,
 )
 from onex.core.xlsx import export_response
 
@@ -126,6 +127,12 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
         "tree": tree,
     }
     return render(request, "catalog/certificate_detail.html", context)
+
+
+def standard_pdf(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """A standard's PDF: public, like the catalogue, but only for a certificate in it."""
+    standard = or_404(lambda: queries.certificate_standard_get(code=code, pk=pk))
+    return stored_file_response(standard.pdf, name=f"standard-{code}-{standard.version}")
 
 
 def org_list(request: HttpRequest) -> HttpResponse:
@@ -323,17 +330,11 @@ def filing_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, "return")
 
 
-@login_required
+@signed_in_download
 def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
     """Serve the authorization letter only to actors who may see the filing (not via MEDIA)."""
     filing: OrgFiling = or_404(lambda: queries.filing_get(actor=request_actor(request), pk=pk))
-    if not filing.authorization_letter:
-        raise Http404
-    handle = filing.authorization_letter.open("rb")
-    suffix = PurePath(filing.authorization_letter.name or "").suffix
-    response = FileResponse(handle, as_attachment=True, filename=f"authorization{suffix}")
-    response["Cache-Control"] = "no-store"
-    return response
+    return stored_file_response(filing.authorization_letter, name="authorization")
 
 
 # --- notices -------------------------------------------------------------------------------

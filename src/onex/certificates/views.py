@@ -32,7 +32,7 @@ from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from onex.core.models import UnitKind
 from onex.core.policy import policy_value
-from onex.core.web import error_text, flash_error, is_htmx, page_of
+from onex.core.web import error_text, flash_error, is_htmx, page_of, signed_in_download
 from onex.core.xlsx import content_disposition, export_response
 
 FILTER_KEYS = ("q", "status", "level", "certificate", "province", "late")
@@ -234,10 +234,11 @@ def pdf_response(actor: Actor, pk: int) -> HttpResponse:
     content = certificate_pdf_for_download(certificate=certificate)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(f"{certificate.number}.pdf")
+    response["Cache-Control"] = "no-store"
     return response
 
 
-@login_required
+@signed_in_download
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         return pdf_response(request_actor(request), pk)

@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Huey only discovers modules named tasks.py; the audit purge lives beside the audit code.
         from onex.core import audit_tasks  # noqa: F401
+        from onex.core.logging import install_record_redaction
+
+        install_record_redaction()

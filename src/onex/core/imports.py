@@ -41,6 +41,7 @@ from typing import IO, Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -50,11 +51,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import DomainError, InvalidInput, NotFound
 from onex.core.models import ImportJob, ImportStatus, Role
+from onex.core.policy import policy_value
 from onex.core.scoping import fetch
+from onex.core.xlsx import WorkbookRefused, check_upload_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -458,11 +462,26 @@ class ValidationResult:
             self.errors.append(error)
 
 
-def _open_rows(source: IO[bytes] | bytes) -> tuple[Iterator[list[Any]], int]:
+def check_workbook(data: bytes, *, spec: ImportSpec, field: str = "") -> None:
+    """Refuse, without loading it, a workbook whose size or extent exceeds ``spec``'s limits."""
+    if data.startswith(_XLS_MAGIC):
+        # OLE2: a legacy .xls or a password-protected workbook; neither can be bounded unread.
+        raise ImportFileError(
+            _("不支持旧版 .xls 文件或设置了密码的文件，请取消密码保护并另存为 .xlsx 后重新上传。"),
+            field=field,
+        )
+    try:
+        check_upload_bounds(data, max_rows=spec.max_rows)
+    except WorkbookRefused as exc:
+        raise ImportFileError(exc.message, field=field, details=exc.details) from None
+
+
+def _open_rows(source: IO[bytes] | bytes, *, spec: ImportSpec) -> tuple[Iterator[list[Any]], int]:
     """The first visible worksheet's rows (index 0 is Excel row 1) and its last row number."""
     data = source if isinstance(source, bytes) else source.read()
     if not data:
         raise ImportFileError(_("文件为空。"))
+    check_workbook(data, spec=spec)
     try:
         workbook = CalamineWorkbook.from_filelike(BytesIO(data))
         visible = [
@@ -493,7 +512,7 @@ def validate_file(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ValidationResult:
     """Read and check every row; never writes. File-level problems raise ImportFileError."""
-    rows, last_row = _open_rows(source)
+    rows, last_row = _open_rows(source, spec=spec)
     result = ValidationResult()
 
     # Header: the first row (within the first few non-empty ones) naming a known column.
@@ -635,16 +654,73 @@ def import_job_list(*, actor: Actor, spec_name: str | None = None) -> QuerySet[I
 # --- services -----------------------------------------------------------------------------------
 
 
-def _file_sha256(uploaded: File) -> str:
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
+# --- the stored file: sealed with the data key, deleted after the retention period ---------------
+
+RETENTION_KEY = "imports.file_retention_days"
 
 
-def _check_file(uploaded: File) -> None:
+def _file_context(sha256: str) -> str:
+    # Bound to the content hash: a sealed file copied onto another job does not open there.
+    return f"core.importjob.file:{sha256}"
+
+
+def _read_upload(uploaded: File[Any]) -> bytes:
+    uploaded.seek(0)
+    data = b"".join(uploaded.chunks())
+    uploaded.seek(0)
+    return data
+
+
+def job_file_bytes(job: ImportJob) -> bytes:
+    """The uploaded workbook of ``job``, decrypted (for ``apply`` that keeps a copy)."""
+    if not job.file:
+        raise ImportFileError(_("该导入文件已超过保存期限被删除，请重新上传。"))
+    with job.file.open("rb") as handle:
+        stored = bytes(handle.read())
+    try:
+        return crypto.decrypt(stored, context=_file_context(job.sha256))
+    except crypto.DecryptionError:
+        # Files stored before encryption was introduced are read as they are until purged.
+        if stored.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
+            return stored
+        raise ImportFileError(_("无法读取已保存的导入文件，请重新上传。")) from None
+
+
+def import_files_purge(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Delete the files of jobs older than the retention period; the jobs stay.
+
+    The period is the policy profile's (a province may keep files for a different time); a
+    job keeps its status, summary, error report and file hash, so re-upload idempotency holds.
+    Returns the number of files deleted.
+    """
+    now = now or timezone.now()
+    with_file = ImportJob.objects.exclude(file="")
+    provinces = {
+        job.unit.province if job.unit is not None else None
+        for job in with_file.select_related("unit__province").only("unit__province")
+    }
+    purged = 0
+    for province in provinces:
+        days = int(policy_value(RETENTION_KEY, province=province, on=timezone.localdate(now)))
+        cutoff = now - dt.timedelta(days=days)
+        scope = Q(unit__province=province) if province is not None else Q(unit__province=None)
+        for job in with_file.filter(scope, created_at__lt=cutoff).iterator():
+            job.file.delete(save=False)
+            job.file_purged_at = now
+            job.save(update_fields=["file", "file_purged_at"])
+            purged += 1
+    if purged:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="import.files_purged",
+                target_type="core.importjob",
+                new={"files": purged},
+            )
+    return purged
+
+
+def _check_file(uploaded: File[Any]) -> None:
     size = uploaded.size or 0
     if size == 0:
         raise ImportFileError(_("文件为空。"), field="file")
@@ -672,7 +748,7 @@ def _live_job(*, spec_name: str, actor: Actor, sha256: str) -> ImportJob | None:
     return qs.order_by("-created_at").first()
 
 
-def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> ImportJob:
+def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File[Any]) -> ImportJob:
     """Accept an upload and queue it; the same file again returns the existing job.
 
     Re-uploading a file that succeeded (or is still running) for the same spec and unit is a
@@ -681,7 +757,9 @@ def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> Impor
     spec = get_spec(spec_name)
     spec.check_permission(actor=actor)
     _check_file(uploaded_file)
-    sha256 = _file_sha256(uploaded_file)
+    data = _read_upload(uploaded_file)
+    check_workbook(data, spec=spec, field="file")
+    sha256 = hashlib.sha256(data).hexdigest()
 
     existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
     if existing is not None:
@@ -697,7 +775,10 @@ def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File) -> Impor
         file_size=uploaded_file.size or 0,
         sha256=sha256,
     )
-    job.file.save(job.file_name, uploaded_file, save=False)
+    # ID numbers sit in clear in the workbook: only its sealed form is written to disk.
+    sealed = crypto.encrypt(data, context=_file_context(sha256))
+    del data
+    job.file.save(job.file_name, ContentFile(sealed), save=False)
     try:
         with transaction.atomic():
             job.save()
@@ -766,8 +847,9 @@ def import_run(*, job_id: int) -> ImportJob | None:
         spec = get_spec(job.spec_name)
         # Checked again: the role may have changed while the job waited in the queue.
         spec.check_permission(actor=actor)
-        with job.file.open("rb") as handle:
-            result = validate_file(spec=spec, source=handle, actor=actor, on_progress=progress)
+        result = validate_file(
+            spec=spec, source=job_file_bytes(job), actor=actor, on_progress=progress
+        )
         job.warnings = result.warnings
         if result.error_count:
             _finish_failed(job, result.errors, result.error_count)

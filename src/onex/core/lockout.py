@@ -18,21 +18,43 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onex.core.crypto import keyed_hash
+from onex.core.logging import redact
+
 LOCKOUT_STATUS = 429
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The name django-axes counts failures under and stores (AXES_USERNAME_CALLABLE).
+
+    People type their ID number into the username box. Such a name is kept as a keyed hash:
+    the same input still counts towards the same lock, but no table holds the number.
+    """
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    if credentials:
+        raw = credentials.get(field)
+    else:
+        raw = getattr(request, "data", request.POST).get(field)
+    if raw is None:
+        return None
+    name = str(raw)
+    if redact(name) == name:
+        return name
+    return "id-hash:" + keyed_hash(name.strip().upper(), purpose="lockout.username")[:32]
 
 
 def lockout_minutes(request: HttpRequest | None = None) -> int:
     cool_off = get_cool_off(request)
     if cool_off is None:
         return 0
-    return max(1, math.ceil(cool_off.total_seconds() / 60))
+    return int(max(1, math.ceil(cool_off.total_seconds() / 60)))
 
 
 def remaining_minutes(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
     """Minutes until the lock lifts: axes counts the cool-off from the latest failure."""
     total = lockout_minutes(request)
     cool_off = get_cool_off(request)
-    username = get_client_username(request, credentials)
+    username = get_client_username(request, credentials)  # via lockout_username
     if cool_off is None or not username:
         return total
     latest = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))[
@@ -41,7 +63,7 @@ def remaining_minutes(request: HttpRequest, credentials: dict[str, Any] | None =
     if latest is None:
         return total
     left = (latest + cool_off - timezone.now()).total_seconds()
-    return min(total, max(1, math.ceil(left / 60)))
+    return int(min(total, max(1, math.ceil(left / 60))))
 
 
 def lockout_message(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:

@@ -37,17 +37,45 @@ def redact(text: str) -> str:
     return text
 
 
+def _redact_record(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record is still logged, unredacted args dropped
+        message = str(record.msg)
+        record.args = None
+    redacted = redact(message)
+    if redacted != message:
+        record.msg = redacted
+        record.args = None
+
+
+_installed = False
+
+
+def install_record_redaction() -> None:
+    """Redact every log record when it is created, whichever logger and handler it goes to.
+
+    Handler filters only guard the handlers configured in settings.LOGGING; the development
+    server (``django.server``), granian's access log and any handler a library or a test adds
+    have their own. A record factory runs for every record of the process, before any handler.
+    """
+    global _installed
+    if _installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _redact_record(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed = True
+
+
 class RedactPersonalData(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record is still logged, unredacted args dropped
-            message = str(record.msg)
-            record.args = None
-        redacted = redact(message)
-        if redacted != message:
-            record.msg = redacted
-            record.args = None
+        _redact_record(record)
         # Tracebacks carry exception messages (e.g. a ValueError quoting the input). Formatters
         # reuse exc_text when it is set, so rendering it here lets us redact it too.
         if record.exc_info and not record.exc_text:

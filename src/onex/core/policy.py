@@ -219,6 +219,16 @@ _SETTINGS: list[PolicySetting] = [
         gettext_lazy("天"),
         maximum=90,
     ),
+    # Not a rule of the policy documents: PIPL storage limitation (art. 19) of uploaded files.
+    PolicySetting(
+        "imports.file_retention_days",
+        PolicyType.DAYS,
+        30,
+        "",
+        gettext_lazy("导入文件保存天数（到期删除文件，保留导入结果和错误清单）"),
+        gettext_lazy("天"),
+        maximum=3660,
+    ),
 ]
 REGISTRY: dict[str, PolicySetting] = {s.key: s for s in _SETTINGS}
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+import logging
 
-from onex.core.imports import import_run
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from onex.core.actors import Actor
+from onex.core.imports import import_files_purge, import_run
+
+logger = logging.getLogger(__name__)
 
 
 @db_task()
 def run_import_job(job_id: int) -> None:
     # The body lives in a plain service so it can be tested and rerun without Huey.
     import_run(job_id=job_id)
+
+
+# Daily at 03:37, after the audit purge (03:17): uploaded files past the retention period.
+@db_periodic_task(crontab(hour="3", minute="37"))
+def import_files_purge_daily() -> None:
+    purged = import_files_purge(actor=Actor.system())
+    logger.info("import file purge: %s files deleted", purged)

@@ -6,13 +6,17 @@ service's refusal (``DomainError``) is shown with its rule ID, at a form field o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import PurePath
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from onex.core.errors import DomainError, NotFound
 
@@ -41,6 +45,43 @@ def or_404(call: Callable[[], T]) -> T:
         return call()
     except NotFound:
         raise Http404 from None
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+def signed_in_download(view: V) -> V:
+    """For a stored-file view: an anonymous request gets 404 like any out-of-scope actor.
+
+    Not ``login_required``: a file URL answers the same way whether or not the file exists.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return cast(V, wrapper)
+
+
+def stored_file_response(stored: FieldFile | None, *, name: str) -> FileResponse:
+    """Download a stored file whose owner the caller already fetched through a scoped selector.
+
+    Stored files are never served from MEDIA_URL (ADR 0004): this is the only way out, so it
+    sets what every such download needs. ``name`` is the download name without the suffix: the
+    stored name is random or a hash, and the user's own file name may carry personal data.
+    """
+    if stored is None or not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    suffix = PurePath(stored.name or "").suffix
+    response = FileResponse(handle, as_attachment=True, filename=f"{name}{suffix}")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def error_text(exc: DomainError) -> str:

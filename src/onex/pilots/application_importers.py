@@ -24,6 +24,7 @@ from onex.core.imports import (
     ParsedRow,
     Parser,
     TextParser,
+    job_file_bytes,
     register_spec,
     zh,
 )
@@ -166,6 +167,6 @@ class PilotSummarySpec(ImportSpec):
             for row in rows
         ]
         created = applications.summary_import(
-            actor=actor, rows=parsed, snapshot_name=job.file.name or ""
+            actor=actor, rows=parsed, snapshot=job_file_bytes(job)
         )
         return {"submissions": len(created), "provinces": [s.province.name for s in created]}

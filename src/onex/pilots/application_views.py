@@ -7,7 +7,6 @@ fragment. Refusals of the services are shown at the field (forms) or as a messag
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
@@ -26,7 +25,14 @@ from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
-from onex.core.web import error_text, flash_error, is_htmx, page_of
+from onex.core.web import (
+    error_text,
+    flash_error,
+    is_htmx,
+    page_of,
+    signed_in_download,
+    stored_file_response,
+)
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import applications as apps
@@ -433,21 +439,14 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("pilots:application_detail", pk=pk)
 
 
-@login_required
+@signed_in_download
 def application_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """Serve an attachment only to actors who may see the application (never via MEDIA)."""
     application = _get(request_actor(request), pk)
     attachment = application.attachments.filter(pk=attachment_id).first()
-    if attachment is None or not attachment.file:
+    if attachment is None:
         raise Http404
-    suffix = PurePath(attachment.file.name or "").suffix
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=f"attachment-{attachment.pk}{suffix}",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return stored_file_response(attachment.file, name=f"attachment-{attachment.pk}")
 
 
 # --- public list (no login) ---------------------------------------------------------------------
@@ -563,7 +562,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     return render(request, "pilots/summary.html", context)
 
 
-@login_required
+@signed_in_download
 def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
     actor = request_actor(request)
     try:
@@ -571,16 +570,9 @@ def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
     except NotFound:
         raise Http404 from None
     field = {"snapshot": submission.snapshot, "scan": submission.scan}.get(which)
-    if field is None or not field:
-        raise Http404
-    suffix = PurePath(field.name or "").suffix
-    response = FileResponse(
-        field.open("rb"),
-        as_attachment=True,
-        filename=f"summary-{submission.province.code}-{submission.pk}-{which}{suffix}",
+    return stored_file_response(
+        field, name=f"summary-{submission.province.code}-{submission.pk}-{which}"
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --- distribution (R28) -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import HttpResponse
@@ -1305,7 +1306,7 @@ def national_summary_export(*, actor: Actor, province: Division | None = None) -
 
 
 def summary_import(
-    *, actor: Actor, rows: Sequence[Mapping[str, Any]], snapshot_name: str = ""
+    *, actor: Actor, rows: Sequence[Mapping[str, Any]], snapshot: bytes | None = None
 ) -> list[SummarySubmission]:
     """Load provinces' tables sent outside the platform (the aggregator's importer calls this).
 
@@ -1322,6 +1323,7 @@ def summary_import(
         by_province[province.pk].append(values)
     created: list[SummarySubmission] = []
     now = timezone.now()
+    snapshot_name = ""
     for pk, province_rows in by_province.items():
         province = provinces[pk]
         submission = SummarySubmission.objects.create(
@@ -1335,8 +1337,14 @@ def summary_import(
             unit=actor.unit,
             submitted_at=now,
         )
-        if snapshot_name:
-            submission.snapshot.name = snapshot_name
+        if snapshot:
+            # Its own copy, stored once for all provinces of the file: the import job's file
+            # is sealed and deleted after the retention period, the submission's stays.
+            if snapshot_name:
+                submission.snapshot.name = snapshot_name
+            else:
+                submission.snapshot.save("imported.xlsx", ContentFile(snapshot), save=False)
+                snapshot_name = submission.snapshot.name or ""
             submission.save(update_fields=["snapshot"])
         SummaryRow.objects.bulk_create(
             [

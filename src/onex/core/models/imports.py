@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -24,15 +23,15 @@ RUNNING_STATUSES = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.
 
 def import_upload_to(instance: ImportJob, filename: str) -> str:
     # The user's file name is kept only in ``file_name``; on disk the content hash names the
-    # file so personal data in a file name never reaches the media directory listing.
-    suffix = PurePath(filename).suffix.lower()
-    if suffix not in {".xlsx", ".xls", ".xlsm", ".ods"}:
-        suffix = ".xlsx"
-    return f"imports/{instance.spec_name}/{instance.sha256[:2]}/{instance.sha256}{suffix}"
+    # file so personal data in a file name never reaches the media directory listing. The file
+    # is sealed with the data key (core/imports.py), hence no spreadsheet suffix.
+    return f"imports/{instance.spec_name}/{instance.sha256[:2]}/{instance.sha256}.sealed"
 
 
 class ImportJob(models.Model):
-    """One upload. The file is kept so a failed job can be inspected and a worker can reread it.
+    """One upload. The file is kept, encrypted, for a worker to read and for a failed job to be
+    inspected, then deleted after the retention period; the job row, its summary and its error
+    report stay (docs/adr/0004-stored-files.md).
 
     Idempotency: at most one job that is not failed exists per (spec, unit, file hash); the
     service returns that job instead of importing the same file twice.
@@ -56,7 +55,8 @@ class ImportJob(models.Model):
         related_name="+",
     )
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
-    file = models.FileField(_("文件"), upload_to=import_upload_to, max_length=255)
+    file = models.FileField(_("文件"), upload_to=import_upload_to, max_length=255, blank=True)
+    file_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     file_name = models.CharField(_("原文件名"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
     sha256 = models.CharField(_("文件摘要"), max_length=64)

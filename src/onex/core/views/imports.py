@@ -37,7 +37,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("选择文件"),
         help_text=gettext_lazy("Excel 文件（.xlsx），第一行为列名。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm"}),
     )
 
 
