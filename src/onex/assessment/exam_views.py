@@ -38,7 +38,7 @@ from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.personal import Gender, IdType
-from onex.core.web import add_form_error, error_text, or_404, page_of, page_or_fragment
+from onex.core.web import add_form_error, error_text, page_of, page_or_fragment
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 
@@ -282,7 +282,7 @@ class SelfRegistrationForm(forms.Form):
 @login_required
 def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan: ExamPlan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan: ExamPlan = exams.plan_get(actor=actor, pk=pk)
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
     registrations = exams.registration_list(
         actor=actor, plan=plan, q=request.GET.get("q", "").strip()[:100] or None
@@ -379,7 +379,7 @@ def _result_cells(r: Registration, sees_all: bool) -> tuple[Any, Any, str]:
 @require_POST
 def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan = exams.plan_get(actor=actor, pk=pk)
     if action not in PLAN_ACTIONS:
         raise Http404
     service, success = PLAN_ACTIONS[action]
@@ -392,7 +392,7 @@ def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
-    plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan = exams.plan_get(actor=actor, pk=pk)
     ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
     scope = exams.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
@@ -468,7 +468,7 @@ def _is_party(actor: Actor, reg: Registration) -> bool:
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg: Registration = exams.registration_get(actor=actor, pk=pk)
     plan = reg.plan
     party = _is_party(actor, reg) and actor.can_write
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id and actor.can_write
@@ -504,7 +504,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    reg = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg = exams.registration_get(actor=actor, pk=pk)
     if action == "withdraw":
         reason = request.POST.get("reason", "")[:500]
         _run(
@@ -558,7 +558,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg: Registration = exams.registration_get(actor=actor, pk=pk)
     if reg.status != RegistrationStatus.REGISTERED:
         raise Http404
     try:

@@ -43,7 +43,6 @@ from onex.core.web import (
     actor_label,
     add_form_error,
     flash_error,
-    or_404,
     page_of,
     page_or_fragment,
 )
@@ -286,7 +285,7 @@ def plan_public_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_public(request: HttpRequest, code: str) -> HttpResponse:
-    certificate: Certificate = or_404(lambda: certificate_get(code=code))
+    certificate: Certificate = certificate_get(code=code)
     actor = request_actor(request)
     context = {
         "certificate": certificate,
@@ -299,7 +298,7 @@ def plan_public(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own_certificate(request: HttpRequest, code: str) -> Certificate:
-    certificate: Certificate = or_404(lambda: certificate_get(code=code))
+    certificate: Certificate = certificate_get(code=code)
     actor = request_actor(request)
     if not (actor.kind == UnitKind.ORG and actor.unit_id == certificate.org.unit_id):
         raise Http404
@@ -522,7 +521,7 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
     if not (actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id):
         raise Http404
     form = SiteApplicationForm(
@@ -567,7 +566,7 @@ _SITE_ACTIONS = {
 @login_required
 def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
     labels = dict(SiteApplicationStatus.choices)
     timeline = [
         {
@@ -606,7 +605,7 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
     try:
         if action == "org-approve":
             sites.site_application_org_approve(actor=actor, application=application)
@@ -784,7 +783,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    complaint: BrandComplaint = or_404(lambda: sites.complaint_get(actor=actor, pk=pk))
+    complaint: BrandComplaint = sites.complaint_get(actor=actor, pk=pk)
     can_handle = (
         complaint.status == ComplaintStatus.OPEN
         and actor.can_write
@@ -830,9 +829,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """Serve an attachment only to actors who may see the complaint (not via MEDIA)."""
-    complaint: BrandComplaint = or_404(
-        lambda: sites.complaint_get(actor=request_actor(request), pk=pk)
-    )
+    complaint: BrandComplaint = sites.complaint_get(actor=request_actor(request), pk=pk)
     row = complaint.attachments.filter(pk=attachment).first()
     if row is None:
         raise Http404
@@ -854,7 +851,7 @@ def brand_words(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "toggle" in request.POST:
-                word = or_404(lambda: sites.brand_word_get(pk=int(request.POST["toggle"])))
+                word = sites.brand_word_get(pk=int(request.POST["toggle"]))
                 sites.brand_word_set_active(actor=actor, word=word, is_active=not word.is_active)
                 return redirect("assessment:brand_words")
             if form.is_valid():
@@ -966,7 +963,7 @@ _FEE_ACTIONS = {
 @login_required
 def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    standard: FeeStandard = or_404(lambda: fees.fee_standard_get(actor=actor, pk=pk))
+    standard: FeeStandard = fees.fee_standard_get(actor=actor, pk=pk)
     labels = dict(FeeVersionStatus.choices)
     timeline = []
     for e in standard.events.select_related("unit", "user"):
@@ -1005,7 +1002,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    row: FeeVersion = or_404(lambda: fees.fee_version_get(actor=actor, pk=version))
+    row: FeeVersion = fees.fee_version_get(actor=actor, pk=version)
     if row.standard_id != pk:
         raise Http404
     try:

@@ -34,7 +34,6 @@ from onex.core.web import (
     actor_label,
     add_form_error,
     flash_error,
-    or_404,
     page_of,
     page_or_fragment,
 )
@@ -109,7 +108,7 @@ def _export_catalog(certificates: Iterable[Certificate]) -> HttpResponse:
 
 
 def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = or_404(lambda: queries.certificate_get(code=code))
+    certificate = queries.certificate_get(code=code)
     standard = queries.certificate_current_standard(certificate)
     tree = []
     if standard is not None:
@@ -139,7 +138,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = or_404(lambda: queries.org_get(pk=pk))
+    org = queries.org_get(pk=pk)
     actor = request_actor(request)
     context = {
         "org": org,
@@ -210,7 +209,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    filing: OrgFiling = queries.filing_get(actor=actor, pk=pk)
     org = queries.org_for_actor(actor)
     if org is None or org.pk != filing.org_id:
         raise Http404
@@ -267,7 +266,7 @@ def _timeline(filing: OrgFiling) -> list[dict[str, Any]]:
 @login_required
 def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    filing: OrgFiling = queries.filing_get(actor=actor, pk=pk)
     is_member = actor.kind == UnitKind.ORG and actor.unit_id == filing.org.unit_id
     is_reviewer = actor.kind == UnitKind.PROVINCE and actor.province_id == filing.province_id
     editable = filing.status in (FilingStatus.DRAFT, FilingStatus.RETURNED)
@@ -284,7 +283,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    filing: OrgFiling = queries.filing_get(actor=actor, pk=pk)
     try:
         if action == "submit":
             services.filing_submit(actor=actor, filing=filing)
@@ -326,7 +325,7 @@ def filing_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
     """Serve the authorization letter only to actors who may see the filing (not via MEDIA)."""
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=request_actor(request), pk=pk))
+    filing: OrgFiling = queries.filing_get(actor=request_actor(request), pk=pk)
     if not filing.authorization_letter:
         raise Http404
     handle = filing.authorization_letter.open("rb")
@@ -373,9 +372,7 @@ def phrase_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "toggle" in request.POST:
-                row = or_404(
-                    lambda: queries.unauthorized_phrase_get(pk=int(request.POST["toggle"]))
-                )
+                row = queries.unauthorized_phrase_get(pk=int(request.POST["toggle"]))
                 services.phrase_set_active(actor=actor, phrase=row, is_active=not row.is_active)
                 return redirect("catalog:phrase_list")
             if form.is_valid():

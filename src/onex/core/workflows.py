@@ -85,7 +85,9 @@ class Workflow(Generic[M]):
     ``scope(actor)`` is the actor's jurisdiction: the row is locked through it, so an object
     outside reads as absent (404), never as refused. ``event_model`` is the object's timeline
     (a ``StatusTimelineEvent``) and ``event_fk`` the name of its foreign key to the object.
-    ``related`` are the relations the checks read, loaded after the lock.
+    ``related`` are the relations the checks read, loaded after the lock. ``audit_view`` is
+    what the audit log may hold of the object (masked personal data, no phone numbers); without
+    it the audit holds the changed fields themselves.
     """
 
     name: str
@@ -96,6 +98,7 @@ class Workflow(Generic[M]):
     event_fk: str
     status_field: str = "status"
     related: tuple[str, ...] = ()
+    audit_view: Callable[[M], dict[str, Any]] | None = None
     _by_action: dict[str, list[Move[M]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -221,7 +224,7 @@ def perform(
     obj: M,
     action: str,
     reason: str = "",
-    changes: Mapping[str, Any] | Callable[[M], Mapping[str, Any]] | None = None,
+    changes: Mapping[str, Any] | Callable[[M], Mapping[str, Any] | None] | None = None,
     check: Callable[[M], None] | None = None,
     related: Callable[[M], Mapping[str, Any] | None] | None = None,
     after_commit: Callable[[M], None] | None = None,
@@ -243,9 +246,14 @@ def perform(
         reason = clean_reason(reason, required=move.reason_required)
         if check is not None:
             check(locked)
-        values = dict(changes(locked) if callable(changes) else (changes or {}))
         old_state = workflow.state(locked)
-        old = {name: getattr(locked, name) for name in values}
+        view = workflow.audit_view
+        before = view(locked) if view is not None else None
+        # A function may set the fields itself when one input fills several columns (a sealed ID
+        # number); only a workflow with an ``audit_view`` may rely on that, since the old values
+        # are then read from the view taken above.
+        values = dict((changes(locked) if callable(changes) else changes) or {})
+        old = before if before is not None else {name: getattr(locked, name) for name in values}
         for name, value in values.items():
             setattr(locked, name, value)
         new_state = move.choose(locked) if move.choose is not None else move.target
@@ -268,11 +276,11 @@ def perform(
             actor=actor,
             action=f"{workflow.name}.{action}",
             target=locked,
-            old={workflow.status_field: old_state, **old},
+            old={**old, workflow.status_field: old_state},
             new={
+                **(view(locked) if view is not None else values),
                 workflow.status_field: new_state,
                 **({"reason": reason} if reason else {}),
-                **values,
                 **(extra or {}),
             },
         )

@@ -53,7 +53,7 @@ from onex.pilots.models.applications import (
     SummarySource,
     SummarySubmission,
 )
-from onex.pilots.workflows import APPLICATION
+from onex.pilots.workflows import APPLICATION, application_audit_view
 
 RATIO_PLACES = Decimal("0.0001")
 MAX_TEXT = 5000
@@ -626,26 +626,6 @@ def _input_values(
     }
 
 
-def _audit_view(application: PilotApplication) -> dict[str, Any]:
-    return {
-        "school": application.school_id,
-        "certificate": application.certificate_id,
-        "specialty": application.specialty_id,
-        "levels": list(application.levels),
-        "status": application.status,
-        "full_time_teachers": application.full_time_teachers,
-        "team_size": application.team_size,
-        "dual_qualified_teachers": application.dual_qualified_teachers,
-        "industry_experts": application.industry_experts,
-        "enrolments": dict(application.enrolments or {}),
-        "facility_kind": application.facility_kind,
-        "has_training_rooms": application.has_training_rooms,
-        "has_internship_sites": application.has_internship_sites,
-        "planned_students": application.planned_students,
-        "contact_name": application.contact_name,
-    }
-
-
 ACTION_LABELS: dict[str, Any] = {
     "create": gettext_lazy("创建申请"),
     **{move.action: move.label for move in APPLICATION.moves},
@@ -704,7 +684,7 @@ def application_create(
                 actor=actor,
                 action="pilots.application.create",
                 target=application,
-                new=_audit_view(application),
+                new=application_audit_view(application),
             )
     except IntegrityError:
         raise Conflict(
@@ -727,7 +707,7 @@ def application_update(
 
 
 def application_attach(
-    *, actor: Actor, application: PilotApplication, title: str, upload: File
+    *, actor: Actor, application: PilotApplication, title: str, upload: File[Any]
 ) -> ApplicationAttachment:
     """Attach a facilities document (PDF, PNG or JPG, at most 5 MB, checked by content)."""
     title = (title or "").strip()[:100] or _("设施证明材料")

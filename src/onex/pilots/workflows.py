@@ -8,6 +8,8 @@ checks (R26, R43, R32) and the values each move writes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,29 @@ def require_city_review(application: PilotApplication) -> None:
         )
 
 
+def application_audit_view(application: PilotApplication) -> dict[str, Any]:
+    # What the audit log keeps of an application: the contact's phone number stays out.
+    return {
+        "school": application.school_id,
+        "certificate": application.certificate_id,
+        "specialty": application.specialty_id,
+        "levels": list(application.levels),
+        "status": application.status,
+        "full_time_teachers": application.full_time_teachers,
+        "team_size": application.team_size,
+        "dual_qualified_teachers": application.dual_qualified_teachers,
+        "industry_experts": application.industry_experts,
+        "enrolments": dict(application.enrolments or {}),
+        "facility_kind": application.facility_kind,
+        "has_training_rooms": application.has_training_rooms,
+        "has_internship_sites": application.has_internship_sites,
+        "planned_students": application.planned_students,
+        "contact_name": application.contact_name,
+        "city_review_required": application.city_review_required,
+        "published_on": application.published_on,
+    }
+
+
 def _after_submit(application: PilotApplication) -> str:
     return S.CITY_REVIEW if application.city_review_required else S.SUBMITTED
 
@@ -70,6 +95,7 @@ APPLICATION = register(
         scope=_scope,
         event_model=ApplicationEvent,
         event_fk="application",
+        audit_view=application_audit_view,
         related=("school", "province", "city", "certificate", "certificate__batch", "specialty"),
         moves=(
             Move(EDITABLE_STATUSES, "update", None, is_school, _("修改申请"), denied=_SCHOOL_ONLY),
