@@ -35,27 +35,20 @@ from onex.assessment.models import (
 )
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.personal import Gender, IdType
-from onex.core.web import add_form_error, error_text, page_of, page_or_fragment
+from onex.core.web import attempt, page_of, page_or_fragment
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 
 
 def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
     """Run a service for a POST: 404/403 as such, other refusals as an error message."""
-    try:
-        result = call()
-    except NotFound:
-        raise Http404 from None
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
+    done = attempt(call, request=request, show_forbidden=False)
+    if not done.ok:
         return None
     messages.success(request, success)
-    return result
+    return done.value
 
 
 # --- students ------------------------------------------------------------------------------------
@@ -234,15 +227,12 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            plan = exams.plan_create(actor=actor, **data)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+        created = attempt(
+            lambda: exams.plan_create(actor=actor, **data), form=form, show_forbidden=False
+        )
+        if created.ok:
             messages.success(request, _("已创建考核计划（草稿）。"))
-            return redirect("assessment:exam_plan_detail", pk=plan.pk)
+            return redirect("assessment:exam_plan_detail", pk=created.value.pk)
     return render(request, "assessment/exam_plan_form.html", {"form": form})
 
 
@@ -293,15 +283,16 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if actor.kind == UnitKind.LEARNER and plan.status == PlanStatus.REGISTRATION_OPEN:
         self_form = SelfRegistrationForm(request.POST or None)
         if request.method == "POST" and self_form.is_valid():
-            try:
-                reg = exams.registration_register_self(
-                    actor=actor, plan=plan, **self_form.cleaned_data
-                )
-            except Forbidden as exc:
-                raise PermissionDenied(str(exc.message)) from None
-            except DomainError as exc:
-                add_form_error(self_form, exc)
-            else:
+            form = self_form
+            registered = attempt(
+                lambda: exams.registration_register_self(
+                    actor=actor, plan=plan, **form.cleaned_data
+                ),
+                form=self_form,
+                show_forbidden=False,
+            )
+            if registered.ok:
+                reg = registered.value
                 messages.success(
                     request, _("报名成功，准考证号 %(t)s。") % {"t": reg.ticket_number}
                 )
@@ -579,10 +570,7 @@ def r14_report(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and 2019 <= int(year_text) <= 2100 else None
-    try:
-        report = exams.r14_report(actor=actor, year=year)
-    except Forbidden:
-        raise PermissionDenied from None
+    report = exams.r14_report(actor=actor, year=year)
     if request.GET.get("format") == "xlsx":
         rows = (
             (

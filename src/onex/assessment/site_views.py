@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +36,7 @@ from onex.assessment.models import (
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.errors import DomainError
 from onex.core.models import UnitKind
 from onex.core.web import (
     actor_label,
@@ -637,14 +636,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
     ).first()
     certificate = Certificate.objects.filter(code=request.GET.get("certificate", "")).first()
     gaps_only = request.GET.get("gaps") == "1"
-    try:
-        report = sites.coverage_report(
-            actor=actor, province=province, certificate=certificate, gaps_only=gaps_only
-        )
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
+    report = sites.coverage_report(
+        actor=actor, province=province, certificate=certificate, gaps_only=gaps_only
+    )
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核站点覆盖情况"),
