@@ -205,7 +205,7 @@ def test_a_table_cannot_offer_one_action_twice_from_a_state() -> None:
 
 def test_every_declared_workflow_is_registered_with_unique_actions_per_state() -> None:
     names = {w.name for w in registered()}
-    assert {"pilots.application", "catalog.filing"} <= names
+    assert {"pilots.application", "catalog.filing", "assessment.plan"} <= names
     for workflow in registered():
         assert workflow.actions(), workflow.name
         for move in workflow.moves:

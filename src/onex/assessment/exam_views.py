@@ -237,6 +237,7 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
 
 
 PLAN_ACTIONS: dict[str, tuple[Callable[..., ExamPlan], Any]] = {
+    # URL slug → (service, success message); the slug is the move's action with hyphens.
     "open": (exams.plan_open_registration, gettext_lazy("已开放报名。")),
     "close-registration": (exams.plan_close_registration, gettext_lazy("已截止报名。")),
     "held": (exams.plan_mark_held, gettext_lazy("已标记为考试完成。")),
@@ -245,14 +246,14 @@ PLAN_ACTIONS: dict[str, tuple[Callable[..., ExamPlan], Any]] = {
     "close": (exams.plan_close, gettext_lazy("考核计划已结束，合格考生可颁发证书。")),
 }
 
-# Which action the owner may take next, per state (the service checks again).
-NEXT_ACTION: dict[str, tuple[str, Any]] = {
-    PlanStatus.DRAFT: ("open", gettext_lazy("开放报名")),
-    PlanStatus.REGISTRATION_OPEN: ("close-registration", gettext_lazy("截止报名")),
-    PlanStatus.REGISTRATION_CLOSED: ("held", gettext_lazy("考试完成")),
-    PlanStatus.EXAM_HELD: ("start-scoring", gettext_lazy("开始成绩登记")),
-    PlanStatus.SCORE_REGISTRATION: ("publish", gettext_lazy("公示成绩")),
-    PlanStatus.SCORE_PUBLICITY: ("close", gettext_lazy("结束公示")),
+# What the button says; which buttons show is the declared table's answer (``plan_moves``).
+BUTTON_LABELS: dict[str, Any] = {
+    "open": gettext_lazy("开放报名"),
+    "close_registration": gettext_lazy("截止报名"),
+    "held": gettext_lazy("考试完成"),
+    "start_scoring": gettext_lazy("开始成绩登记"),
+    "publish": gettext_lazy("公示成绩"),
+    "close": gettext_lazy("结束公示"),
 }
 
 
@@ -308,7 +309,10 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
         "page_obj": page_of(request, registrations),
         "sites": list(plan.sites.all()),
-        "next_action": NEXT_ACTION.get(plan.status) if is_owner and actor.can_write else None,
+        "moves": [
+            (action, action.replace("_", "-"), BUTTON_LABELS.get(action, action))
+            for action in exams.plan_moves(actor=actor, plan=plan)
+        ],
         "is_owner": is_owner,
         "is_org": is_owner,
         "self_form": self_form,

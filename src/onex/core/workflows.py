@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -160,7 +161,12 @@ def register(workflow: Workflow[M]) -> Workflow[M]:
 
 
 def registered() -> Iterator[Workflow[Any]]:
-    """Every declared workflow, so tests and the rule catalogue can walk them all."""
+    """Every declared workflow, so tests and the rule catalogue can walk them all.
+
+    Each app's ``workflows.py`` is imported first (the way the admin finds ``admin.py``), so the
+    answer does not depend on which services happened to be imported already.
+    """
+    autodiscover_modules("workflows")
     return iter(list(_registry.values()))
 
 
