@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.db import transaction
-from django.utils.module_loading import autodiscover_modules
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
