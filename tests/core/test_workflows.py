@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -210,3 +211,17 @@ def test_every_declared_workflow_is_registered_with_unique_actions_per_state() -
         assert workflow.actions(), workflow.name
         for move in workflow.moves:
             assert move.label and (move.target is not None or move.targets or move.choose is None)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks are only meaningful on PostgreSQL"
+)
+def test_the_row_is_locked_through_the_actors_scope(personas: Personas) -> None:
+    application = _submitted(personas)
+
+    with CaptureQueriesContext(connection) as queries:
+        perform(APPLICATION, actor=personas.gd.actor, obj=application, action="confirm")
+
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    # One lock on the application row, read through the province's jurisdiction filter.
+    assert any('"pilots_pilotapplication"' in sql and "province_id" in sql for sql in locking)
