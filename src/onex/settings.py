@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "onex.core.middleware.ActorMiddleware",
+    # After the actor and messages: turns a service's refusal into the product's error page.
+    "onex.core.middleware.DomainErrorMiddleware",
     # axes last so it sees the authenticated user and lockout responses win.
     "axes.middleware.AxesMiddleware",
 ]

@@ -70,10 +70,17 @@ class PlanOut(Schema):
     practical_pass: Decimal
     publicity_starts_on: dt.date | None
     publicity_ends_on: dt.date | None
+    moves: list[str] = Field(
+        ..., description="Actions you may take now (the plan page offers the same buttons)"
+    )
 
     @staticmethod
     def resolve_status_label(obj: ExamPlan) -> str:
         return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_moves(obj: ExamPlan, context: dict[str, Any]) -> list[str]:
+        return exams.plan_moves(actor=request_actor(context["request"]), plan=obj)
 
     @staticmethod
     def resolve_org(obj: ExamPlan) -> str:

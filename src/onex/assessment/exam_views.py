@@ -35,27 +35,20 @@ from onex.assessment.models import (
 )
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
 from onex.core.personal import Gender, IdType
-from onex.core.web import add_form_error, error_text, or_404, page_of, page_or_fragment
+from onex.core.web import attempt, page_of, page_or_fragment
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 
 
 def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
     """Run a service for a POST: 404/403 as such, other refusals as an error message."""
-    try:
-        result = call()
-    except NotFound:
-        raise Http404 from None
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
+    done = attempt(call, request=request, show_forbidden=False)
+    if not done.ok:
         return None
     messages.success(request, success)
-    return result
+    return done.value
 
 
 # --- students ------------------------------------------------------------------------------------
@@ -234,19 +227,17 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            plan = exams.plan_create(actor=actor, **data)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+        created = attempt(
+            lambda: exams.plan_create(actor=actor, **data), form=form, show_forbidden=False
+        )
+        if created.ok:
             messages.success(request, _("已创建考核计划（草稿）。"))
-            return redirect("assessment:exam_plan_detail", pk=plan.pk)
+            return redirect("assessment:exam_plan_detail", pk=created.value.pk)
     return render(request, "assessment/exam_plan_form.html", {"form": form})
 
 
 PLAN_ACTIONS: dict[str, tuple[Callable[..., ExamPlan], Any]] = {
+    # URL slug → (service, success message); the slug is the move's action with hyphens.
     "open": (exams.plan_open_registration, gettext_lazy("已开放报名。")),
     "close-registration": (exams.plan_close_registration, gettext_lazy("已截止报名。")),
     "held": (exams.plan_mark_held, gettext_lazy("已标记为考试完成。")),
@@ -255,14 +246,14 @@ PLAN_ACTIONS: dict[str, tuple[Callable[..., ExamPlan], Any]] = {
     "close": (exams.plan_close, gettext_lazy("考核计划已结束，合格考生可颁发证书。")),
 }
 
-# Which action the owner may take next, per state (the service checks again).
-NEXT_ACTION: dict[str, tuple[str, Any]] = {
-    PlanStatus.DRAFT: ("open", gettext_lazy("开放报名")),
-    PlanStatus.REGISTRATION_OPEN: ("close-registration", gettext_lazy("截止报名")),
-    PlanStatus.REGISTRATION_CLOSED: ("held", gettext_lazy("考试完成")),
-    PlanStatus.EXAM_HELD: ("start-scoring", gettext_lazy("开始成绩登记")),
-    PlanStatus.SCORE_REGISTRATION: ("publish", gettext_lazy("公示成绩")),
-    PlanStatus.SCORE_PUBLICITY: ("close", gettext_lazy("结束公示")),
+# What the button says; which buttons show is the declared table's answer (``plan_moves``).
+BUTTON_LABELS: dict[str, Any] = {
+    "open": gettext_lazy("开放报名"),
+    "close_registration": gettext_lazy("截止报名"),
+    "held": gettext_lazy("考试完成"),
+    "start_scoring": gettext_lazy("开始成绩登记"),
+    "publish": gettext_lazy("公示成绩"),
+    "close": gettext_lazy("结束公示"),
 }
 
 
@@ -282,7 +273,7 @@ class SelfRegistrationForm(forms.Form):
 @login_required
 def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan: ExamPlan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan: ExamPlan = exams.plan_get(actor=actor, pk=pk)
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
     registrations = exams.registration_list(
         actor=actor, plan=plan, q=request.GET.get("q", "").strip()[:100] or None
@@ -293,15 +284,16 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if actor.kind == UnitKind.LEARNER and plan.status == PlanStatus.REGISTRATION_OPEN:
         self_form = SelfRegistrationForm(request.POST or None)
         if request.method == "POST" and self_form.is_valid():
-            try:
-                reg = exams.registration_register_self(
-                    actor=actor, plan=plan, **self_form.cleaned_data
-                )
-            except Forbidden as exc:
-                raise PermissionDenied(str(exc.message)) from None
-            except DomainError as exc:
-                add_form_error(self_form, exc)
-            else:
+            form = self_form
+            registered = attempt(
+                lambda: exams.registration_register_self(
+                    actor=actor, plan=plan, **form.cleaned_data
+                ),
+                form=self_form,
+                show_forbidden=False,
+            )
+            if registered.ok:
+                reg = registered.value
                 messages.success(
                     request, _("报名成功，准考证号 %(t)s。") % {"t": reg.ticket_number}
                 )
@@ -317,7 +309,10 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
         "page_obj": page_of(request, registrations),
         "sites": list(plan.sites.all()),
-        "next_action": NEXT_ACTION.get(plan.status) if is_owner and actor.can_write else None,
+        "moves": [
+            (action, action.replace("_", "-"), BUTTON_LABELS.get(action, action))
+            for action in exams.plan_moves(actor=actor, plan=plan)
+        ],
         "is_owner": is_owner,
         "is_org": is_owner,
         "self_form": self_form,
@@ -379,7 +374,7 @@ def _result_cells(r: Registration, sees_all: bool) -> tuple[Any, Any, str]:
 @require_POST
 def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan = exams.plan_get(actor=actor, pk=pk)
     if action not in PLAN_ACTIONS:
         raise Http404
     service, success = PLAN_ACTIONS[action]
@@ -392,7 +387,7 @@ def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
-    plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
+    plan = exams.plan_get(actor=actor, pk=pk)
     ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
     scope = exams.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
@@ -468,7 +463,7 @@ def _is_party(actor: Actor, reg: Registration) -> bool:
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg: Registration = exams.registration_get(actor=actor, pk=pk)
     plan = reg.plan
     party = _is_party(actor, reg) and actor.can_write
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id and actor.can_write
@@ -504,7 +499,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    reg = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg = exams.registration_get(actor=actor, pk=pk)
     if action == "withdraw":
         reason = request.POST.get("reason", "")[:500]
         _run(
@@ -558,7 +553,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = or_404(lambda: exams.registration_get(actor=actor, pk=pk))
+    reg: Registration = exams.registration_get(actor=actor, pk=pk)
     if reg.status != RegistrationStatus.REGISTERED:
         raise Http404
     try:
@@ -579,10 +574,7 @@ def r14_report(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and 2019 <= int(year_text) <= 2100 else None
-    try:
-        report = exams.r14_report(actor=actor, year=year)
-    except Forbidden:
-        raise PermissionDenied from None
+    report = exams.r14_report(actor=actor, year=year)
     if request.GET.get("format") == "xlsx":
         rows = (
             (

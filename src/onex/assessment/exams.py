@@ -44,6 +44,7 @@ from onex.assessment.models import (
     RegistrationStatus,
     TicketSequence,
 )
+from onex.assessment.workflows import PLAN
 from onex.catalog.models import LEVEL_ORDER, Certificate, Level, Org
 from onex.catalog.services import require_org_agreement, require_org_filing
 from onex.core.actors import Actor
@@ -59,6 +60,7 @@ from onex.core.personal import (
 )
 from onex.core.policy import policy_value
 from onex.core.scoping import fetch
+from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School, Specialty
 
@@ -383,21 +385,6 @@ def plan_get(*, actor: Actor, pk: int | str) -> ExamPlan:
     return fetch(plan_scope(actor=actor), pk=pk)
 
 
-def _plan_event(
-    plan: ExamPlan, actor: Actor, action: str, old: str, new: str, reason: str = ""
-) -> None:
-    PlanEvent.record(
-        actor=actor, plan=plan, action=action, from_status=old, to_status=new, reason=reason
-    )
-    audit_record(
-        actor=actor,
-        action=f"assessment.plan_{action}",
-        target=plan,
-        old={"status": old} if old else None,
-        new={"status": new, **({"reason": reason} if reason else {})},
-    )
-
-
 def _check_score_rule(value: Decimal | None, field_name: str) -> Decimal | None:
     if value is None:
         return None
@@ -548,126 +535,107 @@ def _owned_plan(actor: Actor, plan: ExamPlan, status: str) -> ExamPlan:
     return plan
 
 
-def _transition(
-    *, actor: Actor, plan: ExamPlan, action: str, target: str, reason: str = ""
-) -> ExamPlan:
-    source = plan.status
-    plan.status = target
-    plan.save(update_fields=["status", "publicity_starts_on", "publicity_ends_on", "updated_at"])
-    _plan_event(plan, actor, action, source, target, reason)
-    return plan
+def plan_moves(*, actor: Actor, plan: ExamPlan) -> list[str]:
+    """The actions the actor may take now: the page's buttons and the API's ``moves``."""
+    return PLAN.allowed_actions(plan, actor)
+
+
+def _require_open_allowed(plan: ExamPlan) -> None:
+    # R18/R38 again: the agreement or filing may have lapsed since the draft.
+    require_org_agreement(plan.org)
+    require_org_filing(plan.org, plan.province_id, plan.certificate)
+    if plan.registration_closes < _today():
+        raise Conflict(_("报名截止日期已过，不能开放报名。"), field="registration_closes")
 
 
 def plan_open_registration(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
-    with transaction.atomic():
-        plan = _owned_plan(actor, plan, PlanStatus.DRAFT)
-        # R18/R38 again: the agreement or filing may have lapsed since the draft.
-        require_org_agreement(plan.org)
-        require_org_filing(plan.org, plan.province_id, plan.certificate)
-        if plan.registration_closes < _today():
-            raise Conflict(_("报名截止日期已过，不能开放报名。"), field="registration_closes")
-        return _transition(
-            actor=actor,
-            plan=plan,
-            action="open",
-            target=PlanStatus.REGISTRATION_OPEN,
-        )
+    return perform(PLAN, actor=actor, obj=plan, action="open", check=_require_open_allowed)
 
 
 def _registered_count(plan: ExamPlan) -> int:
     return plan.registrations.filter(status=RegistrationStatus.REGISTERED).count()
 
 
+def _require_registration_over(plan: ExamPlan) -> None:
+    full = _registered_count(plan) >= plan.capacity
+    if plan.registration_closes >= _today() and not full:
+        raise Conflict(
+            _("报名截止日期为 %(date)s，考位未满，不能提前截止报名。")
+            % {"date": plan.registration_closes}
+        )
+
+
 def plan_close_registration(*, actor: Actor, plan: ExamPlan, reason: str = "") -> ExamPlan:
     """Close registration after the window has ended, or early once every seat is taken."""
-    with transaction.atomic():
-        plan = _owned_plan(actor, plan, PlanStatus.REGISTRATION_OPEN)
-        full = _registered_count(plan) >= plan.capacity
-        if plan.registration_closes >= _today() and not full:
-            raise Conflict(
-                _("报名截止日期为 %(date)s，考位未满，不能提前截止报名。")
-                % {"date": plan.registration_closes}
-            )
-        return _transition(
-            actor=actor,
-            plan=plan,
-            action="close_registration",
-            target=PlanStatus.REGISTRATION_CLOSED,
-            reason=reason,
-        )
+    return perform(
+        PLAN,
+        actor=actor,
+        obj=plan,
+        action="close_registration",
+        reason=reason,
+        check=_require_registration_over,
+    )
+
+
+def _require_exam_day_passed(plan: ExamPlan) -> None:
+    if plan.exam_date > _today():
+        raise Conflict(_("考试日期（%(date)s）未到。") % {"date": plan.exam_date})
 
 
 def plan_mark_held(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
-    with transaction.atomic():
-        plan = _owned_plan(actor, plan, PlanStatus.REGISTRATION_CLOSED)
-        if plan.exam_date > _today():
-            raise Conflict(_("考试日期（%(date)s）未到。") % {"date": plan.exam_date})
-        return _transition(
-            actor=actor,
-            plan=plan,
-            action="held",
-            target=PlanStatus.EXAM_HELD,
-        )
+    return perform(PLAN, actor=actor, obj=plan, action="held", check=_require_exam_day_passed)
 
 
 def plan_start_scoring(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
-    with transaction.atomic():
-        plan = _owned_plan(actor, plan, PlanStatus.EXAM_HELD)
-        return _transition(
-            actor=actor,
-            plan=plan,
-            action="start_scoring",
-            target=PlanStatus.SCORE_REGISTRATION,
-        )
+    return perform(PLAN, actor=actor, obj=plan, action="start_scoring")
 
 
 def publicity_days(plan: ExamPlan) -> int:
     return int(policy_value(PUBLICITY_KEY, province=plan.province, batch=plan.certificate.batch))
 
 
+def _require_scores_complete(plan: ExamPlan) -> None:
+    missing = plan.registrations.filter(
+        status=RegistrationStatus.REGISTERED, passed__isnull=True
+    ).count()
+    if missing:
+        raise Conflict(_("还有 %(n)d 名考生没有登记成绩，不能公示。") % {"n": missing})
+
+
 def plan_publish_results(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
     """Start the score publicity (成绩公示) for the days the policy profile sets."""
-    with transaction.atomic():
-        plan = _owned_plan(actor, plan, PlanStatus.SCORE_REGISTRATION)
-        missing = plan.registrations.filter(
-            status=RegistrationStatus.REGISTERED, passed__isnull=True
-        ).count()
-        if missing:
-            raise Conflict(_("还有 %(n)d 名考生没有登记成绩，不能公示。") % {"n": missing})
-        days = publicity_days(plan)
-        today = _today()
-        plan.publicity_starts_on = today
-        plan.publicity_ends_on = today + dt.timedelta(days=days)
-        return _transition(
-            actor=actor,
-            plan=plan,
-            action="publish",
-            target=PlanStatus.SCORE_PUBLICITY,
-            reason=_("公示 %(n)d 天，至 %(end)s") % {"n": days, "end": plan.publicity_ends_on},
+    # Province and batch never change on a plan, so the days may be read before the lock.
+    days = publicity_days(plan)
+    today = _today()
+    ends = today + dt.timedelta(days=days)
+    return perform(
+        PLAN,
+        actor=actor,
+        obj=plan,
+        action="publish",
+        reason=_("公示 %(n)d 天，至 %(end)s") % {"n": days, "end": ends},
+        check=_require_scores_complete,
+        changes={"publicity_starts_on": today, "publicity_ends_on": ends},
+    )
+
+
+def _require_publicity_over(plan: ExamPlan) -> None:
+    """End the publicity: not before its last day has passed, not with objections unanswered."""
+    if plan.publicity_ends_on is not None and plan.publicity_ends_on >= _today():
+        raise RuleViolation(
+            "R36",
+            _("成绩公示期至 %(end)s，公示期满后才能结束（今天 %(today)s）。")
+            % {"end": plan.publicity_ends_on, "today": _today()},
         )
+    open_objections = Objection.objects.filter(
+        registration__plan=plan, status=ObjectionStatus.OPEN
+    ).count()
+    if open_objections:
+        raise Conflict(_("还有 %(n)d 条成绩异议未答复，不能结束。") % {"n": open_objections})
 
 
 def plan_close(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
-    """End the publicity: not before its last day has passed, not with objections unanswered."""
-    with transaction.atomic():
-        plan = _owned_plan(actor, plan, PlanStatus.SCORE_PUBLICITY)
-        if plan.publicity_ends_on is not None and plan.publicity_ends_on >= _today():
-            raise RuleViolation(
-                "R36",
-                _("成绩公示期至 %(end)s，公示期满后才能结束（今天 %(today)s）。")
-                % {"end": plan.publicity_ends_on, "today": _today()},
-            )
-        open_objections = Objection.objects.filter(
-            registration__plan=plan, status=ObjectionStatus.OPEN
-        ).count()
-        if open_objections:
-            raise Conflict(_("还有 %(n)d 条成绩异议未答复，不能结束。") % {"n": open_objections})
-        return _transition(
-            actor=actor,
-            plan=plan,
-            action="close",
-            target=PlanStatus.CLOSED,
-        )
+    return perform(PLAN, actor=actor, obj=plan, action="close", check=_require_publicity_over)
 
 
 def plan_timeline(plan: ExamPlan) -> list[dict[str, Any]]:
@@ -686,15 +654,7 @@ def plan_timeline(plan: ExamPlan) -> list[dict[str, Any]]:
 
 
 def _plan_action_label(action: str) -> str:
-    return {
-        "create": _("创建计划"),
-        "open": _("开放报名"),
-        "close_registration": _("截止报名"),
-        "held": _("考试完成"),
-        "start_scoring": _("开始成绩登记"),
-        "publish": _("成绩公示"),
-        "close": _("结束"),
-    }.get(action, action)
+    return _("创建计划") if action == "create" else PLAN.label(action)
 
 
 # --- registrations -------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,13 +35,12 @@ from onex.assessment.models import (
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.errors import DomainError
 from onex.core.models import UnitKind
 from onex.core.web import (
     actor_label,
     add_form_error,
     flash_error,
-    or_404,
     page_of,
     page_or_fragment,
     signed_in_download,
@@ -287,7 +285,7 @@ def plan_public_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_public(request: HttpRequest, code: str) -> HttpResponse:
-    certificate: Certificate = or_404(lambda: certificate_get(code=code))
+    certificate: Certificate = certificate_get(code=code)
     actor = request_actor(request)
     context = {
         "certificate": certificate,
@@ -300,7 +298,7 @@ def plan_public(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own_certificate(request: HttpRequest, code: str) -> Certificate:
-    certificate: Certificate = or_404(lambda: certificate_get(code=code))
+    certificate: Certificate = certificate_get(code=code)
     actor = request_actor(request)
     if not (actor.kind == UnitKind.ORG and actor.unit_id == certificate.org.unit_id):
         raise Http404
@@ -523,7 +521,7 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
     if not (actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id):
         raise Http404
     form = SiteApplicationForm(
@@ -568,7 +566,7 @@ _SITE_ACTIONS = {
 @login_required
 def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
     labels = dict(SiteApplicationStatus.choices)
     timeline = [
         {
@@ -607,7 +605,7 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = or_404(lambda: sites.site_application_get(actor=actor, pk=pk))
+    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
     try:
         if action == "org-approve":
             sites.site_application_org_approve(actor=actor, application=application)
@@ -639,14 +637,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
     ).first()
     certificate = Certificate.objects.filter(code=request.GET.get("certificate", "")).first()
     gaps_only = request.GET.get("gaps") == "1"
-    try:
-        report = sites.coverage_report(
-            actor=actor, province=province, certificate=certificate, gaps_only=gaps_only
-        )
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
+    report = sites.coverage_report(
+        actor=actor, province=province, certificate=certificate, gaps_only=gaps_only
+    )
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核站点覆盖情况"),
@@ -785,7 +778,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    complaint: BrandComplaint = or_404(lambda: sites.complaint_get(actor=actor, pk=pk))
+    complaint: BrandComplaint = sites.complaint_get(actor=actor, pk=pk)
     can_handle = (
         complaint.status == ComplaintStatus.OPEN
         and actor.can_write
@@ -831,9 +824,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in_download
 def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """Serve an attachment only to actors who may see the complaint (not via MEDIA)."""
-    complaint: BrandComplaint = or_404(
-        lambda: sites.complaint_get(actor=request_actor(request), pk=pk)
-    )
+    complaint: BrandComplaint = sites.complaint_get(actor=request_actor(request), pk=pk)
     row = complaint.attachments.filter(pk=attachment).first()
     if row is None:
         raise Http404
@@ -843,7 +834,7 @@ def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> File
 @signed_in_download
 def fee_review_attachment(request: HttpRequest, pk: int, version: int) -> FileResponse:
     """The expert or third-party review file of a fee version, to actors who see the standard."""
-    row: FeeVersion = or_404(lambda: fees.fee_version_get(actor=request_actor(request), pk=version))
+    row: FeeVersion = fees.fee_version_get(actor=request_actor(request), pk=version)
     if row.standard_id != pk:
         raise Http404
     return stored_file_response(row.review_attachment, name=f"fee-review-{row.pk}")
@@ -859,7 +850,7 @@ def brand_words(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "toggle" in request.POST:
-                word = or_404(lambda: sites.brand_word_get(pk=int(request.POST["toggle"])))
+                word = sites.brand_word_get(pk=int(request.POST["toggle"]))
                 sites.brand_word_set_active(actor=actor, word=word, is_active=not word.is_active)
                 return redirect("assessment:brand_words")
             if form.is_valid():
@@ -971,7 +962,7 @@ _FEE_ACTIONS = {
 @login_required
 def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    standard: FeeStandard = or_404(lambda: fees.fee_standard_get(actor=actor, pk=pk))
+    standard: FeeStandard = fees.fee_standard_get(actor=actor, pk=pk)
     labels = dict(FeeVersionStatus.choices)
     timeline = []
     for e in standard.events.select_related("unit", "user"):
@@ -1010,7 +1001,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    row: FeeVersion = or_404(lambda: fees.fee_version_get(actor=actor, pk=version))
+    row: FeeVersion = fees.fee_version_get(actor=actor, pk=version)
     if row.standard_id != pk:
         raise Http404
     try:

@@ -223,6 +223,9 @@ class FilingOut(Schema):
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None
     events: list[TimelineEventOut]
+    moves: list[str] = Field(
+        ..., description="Actions you may take now (the filing page offers the same buttons)"
+    )
 
     @staticmethod
     def resolve_id(obj: OrgFiling) -> int:
@@ -259,6 +262,10 @@ class FilingOut(Schema):
     @staticmethod
     def resolve_events(obj: OrgFiling) -> list[OrgFilingEvent]:
         return list(obj.events.select_related("unit"))
+
+    @staticmethod
+    def resolve_moves(obj: OrgFiling, context: dict[str, Any]) -> list[str]:
+        return services.filing_moves(actor=request_actor(context["request"]), filing=obj)
 
 
 class FilingListOut(Schema):

@@ -20,6 +20,10 @@ class CatalogSearchForm(forms.Form):
     specialty = forms.CharField(label=_("面向专业"), required=False, max_length=100)
 
 
+# The services name the sealed ID number by its parts; the form shows one input for it.
+_FIELD_ALIASES = {"person_id_number": "id_number", "id_type": "id_number"}
+
+
 class FilingForm(forms.Form):
     """Form 附件3 of 晋教职成〔2020〕9号 (山西省“1+X”培训评价组织负责人备案表)."""
 
@@ -112,6 +116,9 @@ class FilingForm(forms.Form):
             exam_plan=data.get("exam_plan", ""),
         )
 
+    def error_field(self, exc: DomainError) -> str | None:
+        return _FIELD_ALIASES.get(exc.field or "", exc.field)
+
 
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
@@ -123,17 +130,5 @@ class ReturnForm(forms.Form):
 
 
 # Service field names that a form shows under another name.
-_FIELD_ALIASES = {"person_id_number": "id_number", "id_type": "id_number"}
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal at its field, prefixed with the rule ID for officials."""
-    message = str(exc.message)
-    if exc.rule:
-        message = f"[{exc.rule}] {message}"
-    field = _FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, message)
-
-
 class PhraseForm(forms.Form):
     phrase = forms.CharField(label=_("表述"), max_length=64)

@@ -112,12 +112,12 @@ def org_notices(*, org: Org) -> QuerySet[OrgNotice]:
     return org.notices.order_by("-published_at", "-pk")
 
 
-def _filing_scope(actor: Actor) -> Q:
+def filing_scope(actor: Actor) -> Q:
     return actor.region_q(province="province", city=None, unit="org__unit")
 
 
 def filing_list(*, actor: Actor, status: str = "") -> QuerySet[OrgFiling]:
-    qs = OrgFiling.objects.filter(_filing_scope(actor)).select_related(
+    qs = OrgFiling.objects.filter(filing_scope(actor)).select_related(
         "org", "province", "certificate"
     )
     if actor.kind == UnitKind.PROVINCE:

@@ -46,12 +46,14 @@ from onex.catalog.models import (
     validate_standard_content,
 )
 from onex.catalog.queries import active_unauthorized_phrases
+from onex.catalog.workflows import FILING, filing_audit_view
 from onex.core.accounts import unit_create
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from onex.core.errors import Conflict, InvalidInput, RuleViolation
 from onex.core.models import UnitKind
 from onex.core.personal import IdType, birth_date_from_resident_id, validate_credit_code
+from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 
 # --- permissions ---------------------------------------------------------------------------
@@ -633,30 +635,9 @@ def _apply_filing_input(filing: OrgFiling, data: FilingInput) -> None:
         filing.set_id_number(id_type=IdType.RESIDENT, value=data.id_number)
 
 
-def _audit_view(filing: OrgFiling) -> dict[str, Any]:
-    # What the audit log may hold: no clear ID number, no phone numbers of staff.
-    return {
-        "org": filing.org_id,
-        "province": filing.province_id,
-        "certificate": filing.certificate_id,
-        "status": filing.status,
-        "person_name": filing.person_name,
-        "id_number": filing.id_number_masked,
-        "has_letter": bool(filing.authorization_letter),
-    }
-
-
-def _event(
-    filing: OrgFiling, actor: Actor, action: str, from_status: str, reason: str = ""
-) -> None:
-    OrgFilingEvent.record(
-        actor=actor,
-        filing=filing,
-        action=action,
-        from_status=from_status,
-        to_status=filing.status,
-        reason=reason,
-    )
+def filing_moves(*, actor: Actor, filing: OrgFiling) -> list[str]:
+    """The actions the actor may take now: the page's buttons and the API's ``moves``."""
+    return FILING.allowed_actions(filing, actor)
 
 
 def filing_create(
@@ -690,62 +671,48 @@ def filing_create(
         if letter is not None:
             filing.authorization_letter.save(letter.name or "letter", letter, save=False)
         filing.save()
-        _event(filing, actor, "create", "")
+        # Not a move: there is no row to lock yet.
+        OrgFilingEvent.record(actor=actor, filing=filing, action="create", to_status=filing.status)
         audit_record(
-            actor=actor, action="catalog.filing.create", target=filing, new=_audit_view(filing)
+            actor=actor,
+            action="catalog.filing.create",
+            target=filing,
+            new=filing_audit_view(filing),
         )
     return filing
 
 
-def _locked(filing: OrgFiling) -> OrgFiling:
-    return OrgFiling.objects.select_for_update().select_related("org").get(pk=filing.pk)
-
-
 def filing_update(
-    *, actor: Actor, filing: OrgFiling, data: FilingInput, letter: File | None = None
+    *, actor: Actor, filing: OrgFiling, data: FilingInput, letter: File[Any] | None = None
 ) -> OrgFiling:
     """Edit a draft or a returned filing."""
-    _require_org_member(actor, filing.org)
     if letter is not None:
         validate_authorization_letter(letter)
-    with transaction.atomic():
-        locked = _locked(filing)
-        if locked.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
-            raise Conflict(_("只有草稿或已退回的备案可以修改。"))
-        old = _audit_view(locked)
+
+    def apply(locked: OrgFiling) -> None:
+        # One input fills several columns (the sealed ID number): set them on the row itself.
         _apply_filing_input(locked, data)
         if letter is not None:
             locked.authorization_letter.save(letter.name or "letter", letter, save=False)
-        locked.save()
-        _event(locked, actor, "update", locked.status)
-        audit_record(
-            actor=actor,
-            action="catalog.filing.update",
-            target=locked,
-            old=old,
-            new=_audit_view(locked),
-        )
-    return locked
+
+    return perform(FILING, actor=actor, obj=filing, action="update", changes=apply)
 
 
-def filing_attach_letter(*, actor: Actor, filing: OrgFiling, letter: File) -> OrgFiling:
+def filing_attach_letter(*, actor: Actor, filing: OrgFiling, letter: File[Any]) -> OrgFiling:
     """Upload (or replace) the headquarters' authorization letter of a draft/returned filing."""
-    _require_org_member(actor, filing.org)
     validate_authorization_letter(letter)
-    with transaction.atomic():
-        locked = _locked(filing)
-        if locked.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
-            raise Conflict(_("只有草稿或已退回的备案可以修改。"))
+
+    def apply(locked: OrgFiling) -> None:
         locked.authorization_letter.save(letter.name or "letter", letter, save=False)
-        locked.save(update_fields=["authorization_letter"])
-        _event(locked, actor, "letter", locked.status)
-        audit_record(
-            actor=actor,
-            action="catalog.filing.letter",
-            target=locked,
-            new={"size": letter.size},
-        )
-    return locked
+
+    return perform(
+        FILING,
+        actor=actor,
+        obj=filing,
+        action="letter",
+        changes=apply,
+        related=lambda _locked: {"size": letter.size},
+    )
 
 
 def filing_missing_fields(filing: OrgFiling) -> list[str]:
@@ -766,35 +733,27 @@ def filing_missing_fields(filing: OrgFiling) -> list[str]:
     return [name for name, value in required.items() if not value]
 
 
-def filing_submit(*, actor: Actor, filing: OrgFiling) -> OrgFiling:
-    _require_org_member(actor, filing.org)
-    with transaction.atomic():
-        locked = _locked(filing)
-        if locked.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
-            raise Conflict(_("该备案当前状态不能提交。"))
-        require_org_agreement(locked.org)  # R18
-        missing = filing_missing_fields(locked)
-        if missing:
-            labels = [_field_label(name) for name in missing]
-            raise RuleViolation(
-                "R38",
-                _("备案表不完整，请补充：%(fields)s") % {"fields": "、".join(labels)},
-                details={"missing": missing},
-            )
-        old_status = locked.status
-        locked.status = FilingStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.return_reason = ""
-        locked.save(update_fields=["status", "submitted_at", "return_reason"])
-        _event(locked, actor, "submit", old_status)
-        audit_record(
-            actor=actor,
-            action="catalog.filing.submit",
-            target=locked,
-            old={"status": old_status},
-            new={"status": locked.status},
+def _require_complete(filing: OrgFiling) -> None:
+    require_org_agreement(filing.org)  # R18
+    missing = filing_missing_fields(filing)
+    if missing:
+        labels = [_field_label(name) for name in missing]
+        raise RuleViolation(
+            "R38",
+            _("备案表不完整，请补充：%(fields)s") % {"fields": "、".join(labels)},
+            details={"missing": missing},
         )
-    return locked
+
+
+def filing_submit(*, actor: Actor, filing: OrgFiling) -> OrgFiling:
+    return perform(
+        FILING,
+        actor=actor,
+        obj=filing,
+        action="submit",
+        check=_require_complete,
+        changes=lambda _locked: {"submitted_at": timezone.now(), "return_reason": ""},
+    )
 
 
 def _field_label(name: str) -> str:
@@ -803,59 +762,27 @@ def _field_label(name: str) -> str:
     return str(model_field.verbose_name)
 
 
-def _require_filing_province(actor: Actor, filing: OrgFiling) -> None:
-    if actor.kind == UnitKind.PROVINCE and actor.province_id != filing.province_id:
-        # Never reveal another province's filing (the scoped fetch already hides it).
-        raise NotFound(_("未找到该记录，或您无权查看。"))
-    actor.require(
-        actor.kind == UnitKind.PROVINCE and actor.province_id == filing.province_id,
-        _("只有备案所在省份的教育行政部门可以审核。"),
-    )
-    actor.require_write()
-
-
 def filing_accept(*, actor: Actor, filing: OrgFiling) -> OrgFiling:
-    _require_filing_province(actor, filing)
-    with transaction.atomic():
-        locked = _locked(filing)
-        if locked.status != FilingStatus.SUBMITTED:
-            raise Conflict(_("只有待审核的备案可以通过。"))
-        locked.status = FilingStatus.ACCEPTED
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_at"])
-        _event(locked, actor, "accept", FilingStatus.SUBMITTED)
-        audit_record(
-            actor=actor,
-            action="catalog.filing.accept",
-            target=locked,
-            old={"status": FilingStatus.SUBMITTED},
-            new={"status": locked.status},
-        )
-    return locked
+    return perform(
+        FILING,
+        actor=actor,
+        obj=filing,
+        action="accept",
+        changes=lambda _locked: {"decided_at": timezone.now()},
+    )
 
 
 def filing_return(*, actor: Actor, filing: OrgFiling, reason: str) -> OrgFiling:
-    _require_filing_province(actor, filing)
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput(_("退回时必须填写原因。"), field="reason")
-    with transaction.atomic():
-        locked = _locked(filing)
-        if locked.status != FilingStatus.SUBMITTED:
-            raise Conflict(_("只有待审核的备案可以退回。"))
-        locked.status = FilingStatus.RETURNED
-        locked.return_reason = reason
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "return_reason", "decided_at"])
-        _event(locked, actor, "return", FilingStatus.SUBMITTED, reason)
-        audit_record(
-            actor=actor,
-            action="catalog.filing.return",
-            target=locked,
-            old={"status": FilingStatus.SUBMITTED},
-            new={"status": locked.status, "reason": reason},
-        )
-    return locked
+    # perform refuses an empty reason after the who-may check; strip it for the stored copy.
+    reason = (reason or "").strip()
+    return perform(
+        FILING,
+        actor=actor,
+        obj=filing,
+        action="return",
+        reason=reason,
+        changes=lambda _locked: {"return_reason": reason, "decided_at": timezone.now()},
+    )
 
 
 # --- notices: R19 --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ serves the full page and its htmx fragment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.catalog import queries, services
@@ -22,18 +23,14 @@ from onex.catalog.forms import (
     NoticeForm,
     PhraseForm,
     ReturnForm,
-    add_domain_error,
 )
 from onex.catalog.importers import can_import_catalog
 from onex.catalog.models import Certificate, FilingStatus, Level, OrgFiling
-from onex.core.actors import request_actor
-from onex.core.errors import DomainError, NotFound
+from onex.core.actors import Actor, request_actor
 from onex.core.models import UnitKind
 from onex.core.web import (
     actor_label,
-    add_form_error,
-    flash_error,
-    or_404,
+    attempt,
     page_of,
     page_or_fragment,
     signed_in_download,
@@ -110,7 +107,7 @@ def _export_catalog(certificates: Iterable[Certificate]) -> HttpResponse:
 
 
 def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = or_404(lambda: queries.certificate_get(code=code))
+    certificate = queries.certificate_get(code=code)
     standard = queries.certificate_current_standard(certificate)
     tree = []
     if standard is not None:
@@ -131,7 +128,7 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def standard_pdf(request: HttpRequest, code: str, pk: int) -> FileResponse:
     """A standard's PDF: public, like the catalogue, but only for a certificate in it."""
-    standard = or_404(lambda: queries.certificate_standard_get(code=code, pk=pk))
+    standard = queries.certificate_standard_get(code=code, pk=pk)
     return stored_file_response(standard.pdf, name=f"standard-{code}-{standard.version}")
 
 
@@ -146,7 +143,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = or_404(lambda: queries.org_get(pk=pk))
+    org = queries.org_get(pk=pk)
     actor = request_actor(request)
     context = {
         "org": org,
@@ -197,27 +194,27 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = FilingForm(request.POST or None, request.FILES or None, org=org)
     if request.method == "POST" and form.is_valid():
-        try:
-            filing = services.filing_create(
+        created = attempt(
+            lambda: services.filing_create(
                 actor=actor,
                 org=org,
                 province=form.cleaned_data["province"],
                 certificate=form.cleaned_data["certificate"],
                 data=form.filing_input(),
                 letter=form.cleaned_data.get("authorization_letter"),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if created.ok:
             messages.success(request, _("备案草稿已保存。"))
-            return redirect("catalog:filing_detail", pk=filing.pk)
+            return redirect("catalog:filing_detail", pk=created.value.pk)
     return render(request, "catalog/filing_form.html", {"form": form, "org": org})
 
 
 @login_required
 def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
+    filing: OrgFiling = queries.filing_get(actor=actor, pk=pk)
     org = queries.org_for_actor(actor)
     if org is None or org.pk != filing.org_id:
         raise Http404
@@ -231,16 +228,16 @@ def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     for name in ("province", "certificate"):
         form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
-        try:
-            services.filing_update(
+        updated = attempt(
+            lambda: services.filing_update(
                 actor=actor,
                 filing=filing,
                 data=form.filing_input(),
                 letter=form.cleaned_data.get("authorization_letter"),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if updated.ok:
             messages.success(request, _("备案已保存。"))
             return redirect("catalog:filing_detail", pk=filing.pk)
     return render(request, "catalog/filing_form.html", {"form": form, "org": org, "filing": filing})
@@ -274,66 +271,72 @@ def _timeline(filing: OrgFiling) -> list[dict[str, Any]]:
 @login_required
 def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
-    is_member = actor.kind == UnitKind.ORG and actor.unit_id == filing.org.unit_id
-    is_reviewer = actor.kind == UnitKind.PROVINCE and actor.province_id == filing.province_id
-    editable = filing.status in (FilingStatus.DRAFT, FilingStatus.RETURNED)
+    filing: OrgFiling = queries.filing_get(actor=actor, pk=pk)
+    # The declared table decides what the page offers; the services decide again.
+    moves = services.filing_moves(actor=actor, filing=filing)
     context = {
         "filing": filing,
         "timeline": _timeline(filing),
-        "can_edit": is_member and actor.can_write and editable,
-        "can_review": is_reviewer and actor.can_write and filing.status == FilingStatus.SUBMITTED,
-        "missing": services.filing_missing_fields(filing) if is_member and editable else [],
+        "moves": moves,
+        "missing": services.filing_missing_fields(filing) if "submit" in moves else [],
         "return_form": ReturnForm(),
     }
     return render(request, "catalog/filing_detail.html", context)
 
 
-def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+_STEPS: dict[str, tuple[Callable[[Actor, OrgFiling, str], OrgFiling], Any]] = {
+    # action → (service, success message); only "return" reads the reason.
+    "submit": (
+        lambda actor, filing, _reason: services.filing_submit(actor=actor, filing=filing),
+        gettext_lazy("备案已提交，等待省级教育行政部门审核。"),
+    ),
+    "accept": (
+        lambda actor, filing, _reason: services.filing_accept(actor=actor, filing=filing),
+        gettext_lazy("备案已通过。"),
+    ),
+    "return": (
+        lambda actor, filing, reason: services.filing_return(
+            actor=actor, filing=filing, reason=reason
+        ),
+        gettext_lazy("备案已退回。"),
+    ),
+}
+
+
+def _step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=actor, pk=pk))
-    try:
-        if action == "submit":
-            services.filing_submit(actor=actor, filing=filing)
-            messages.success(request, _("备案已提交，等待省级教育行政部门审核。"))
-        elif action == "accept":
-            services.filing_accept(actor=actor, filing=filing)
-            messages.success(request, _("备案已通过。"))
-        else:
-            form = ReturnForm(request.POST)
-            reason = form.data.get("reason", "")
-            services.filing_return(actor=actor, filing=filing, reason=str(reason))
-            messages.success(request, _("备案已退回。"))
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        # 403/409/422 refusals are shown on the detail page with the rule ID.
-        flash_error(request, exc)
+    filing: OrgFiling = queries.filing_get(actor=actor, pk=pk)
+    service, done = _STEPS[action]
+    reason = str(request.POST.get("reason", ""))
+    # 403/409/422 refusals are shown on the detail page with the rule ID.
+    stepped = attempt(lambda: service(actor, filing, reason), request=request)
+    if stepped.ok:
+        messages.success(request, str(done))
     return redirect("catalog:filing_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def filing_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, "submit")
+    return _step(request, pk, "submit")
 
 
 @login_required
 @require_POST
 def filing_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, "accept")
+    return _step(request, pk, "accept")
 
 
 @login_required
 @require_POST
 def filing_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, "return")
+    return _step(request, pk, "return")
 
 
 @signed_in_download
 def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
     """Serve the authorization letter only to actors who may see the filing (not via MEDIA)."""
-    filing: OrgFiling = or_404(lambda: queries.filing_get(actor=request_actor(request), pk=pk))
+    filing: OrgFiling = queries.filing_get(actor=request_actor(request), pk=pk)
     return stored_file_response(filing.authorization_letter, name="authorization")
 
 
@@ -348,16 +351,16 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.notice_publish(
+        published = attempt(
+            lambda: services.notice_publish(
                 actor=actor,
                 org=org,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if published.ok:
             messages.success(request, _("通知已发布。"))
             return redirect("catalog:org_detail", pk=org.pk)
     return render(request, "catalog/notice_form.html", {"form": form, "org": org})
@@ -371,22 +374,27 @@ def phrase_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     can_edit = actor.kind == UnitKind.MINISTRY and actor.is_admin
     form = PhraseForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            if "toggle" in request.POST:
-                row = or_404(
-                    lambda: queries.unauthorized_phrase_get(pk=int(request.POST["toggle"]))
-                )
-                services.phrase_set_active(actor=actor, phrase=row, is_active=not row.is_active)
-                return redirect("catalog:phrase_list")
-            if form.is_valid():
-                services.phrase_add(actor=actor, phrase=form.cleaned_data["phrase"])
-                messages.success(request, _("已添加。"))
-                return redirect("catalog:phrase_list")
-        except ValueError:
-            raise Http404 from None
-        except DomainError as exc:
-            add_form_error(form, exc)
+    if request.method == "POST" and "toggle" in request.POST:
+        toggle = request.POST["toggle"]
+        if not toggle.isdigit():
+            raise Http404
+        row = queries.unauthorized_phrase_get(pk=int(toggle))
+        toggled = attempt(
+            lambda: services.phrase_set_active(
+                actor=actor, phrase=row, is_active=not row.is_active
+            ),
+            form=form,
+        )
+        if toggled.ok:
+            return redirect("catalog:phrase_list")
+    elif request.method == "POST" and form.is_valid():
+        added = attempt(
+            lambda: services.phrase_add(actor=actor, phrase=form.cleaned_data["phrase"]),
+            form=form,
+        )
+        if added.ok:
+            messages.success(request, _("已添加。"))
+            return redirect("catalog:phrase_list")
     return render(
         request,
         "catalog/phrase_list.html",

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from onex.core.errors import DomainError, NotFound
+from onex.core.errors import DomainError, Forbidden, NotFound
 
 PAGE_SIZE = 50
 
@@ -37,14 +38,6 @@ def page_or_fragment(request: HttpRequest, page: str, fragment: str) -> str:
 def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
     """The page of ``items`` named by ``?page=`` (the last one when out of range)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def or_404(call: Callable[[], T]) -> T:
-    """Run a selector; ``NotFound`` (absent or outside the jurisdiction) becomes a 404."""
-    try:
-        return call()
-    except NotFound:
-        raise Http404 from None
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
@@ -90,8 +83,14 @@ def error_text(exc: DomainError) -> str:
 
 
 def add_form_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a refusal at the form field it names, or above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, error_text(exc))
+    """Show a refusal at the form field it names, or above the form.
+
+    A form whose fields differ from the service's names (one service field shown as several
+    inputs) maps them with an ``error_field(exc) -> str | None`` method.
+    """
+    mapper = getattr(form, "error_field", None)
+    name = mapper(exc) if callable(mapper) else exc.field
+    form.add_error(name if name in form.fields else None, error_text(exc))
 
 
 def flash_error(request: HttpRequest, exc: DomainError) -> None:
@@ -101,3 +100,48 @@ def flash_error(request: HttpRequest, exc: DomainError) -> None:
 def actor_label(unit: Any, user: Any) -> str:
     """Who took a step: "unit · user", either part left out when absent."""
     return " · ".join(x for x in (unit.name if unit else "", str(user or "")) if x)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What ``attempt`` got: the service's value, or the refusal it already showed."""
+
+    _value: object
+    error: DomainError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def value(self) -> T:
+        if self.error is not None:
+            raise self.error
+        return cast(T, self._value)
+
+
+def attempt(
+    call: Callable[[], T],
+    *,
+    request: HttpRequest | None = None,
+    form: forms.Form | None = None,
+    show_forbidden: bool = True,
+) -> Outcome[T]:
+    """Run a service for a form or a button; show its refusal where the user acted.
+
+    The one place a view catches ``DomainError``: the refusal goes to the form field it names
+    (with ``form``) or into the page's messages (with ``request``). ``NotFound`` always goes on
+    to ``DomainErrorMiddleware`` (404: there is nothing to show a message on), and so does
+    ``Forbidden`` with ``show_forbidden=False``, for pages that answer "not yours" with 403.
+    """
+    try:
+        return Outcome(call(), None)
+    except DomainError as exc:
+        if isinstance(exc, NotFound) or (isinstance(exc, Forbidden) and not show_forbidden):
+            raise
+        refused = exc
+    if form is not None:
+        add_form_error(form, refused)
+    elif request is not None:
+        flash_error(request, refused)
+    return Outcome(None, refused)

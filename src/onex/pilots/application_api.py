@@ -129,6 +129,9 @@ class ApplicationOut(Schema):
 class ApplicationDetailOut(ApplicationOut):
     verdicts: list[VerdictOut]
     timeline: list[EventOut]
+    moves: list[str] = Field(
+        ..., description="Actions you may take now (the detail page offers the same buttons)"
+    )
 
     @staticmethod
     def resolve_verdicts(obj: PilotApplication) -> list[dict[str, Any]]:
@@ -137,6 +140,11 @@ class ApplicationDetailOut(ApplicationOut):
     @staticmethod
     def resolve_timeline(obj: PilotApplication) -> list[dict[str, Any]]:
         return apps.application_timeline(obj)
+
+    @staticmethod
+    def resolve_moves(obj: PilotApplication, context: dict[str, Any]) -> list[str]:
+        actor = request_actor(context["request"])
+        return apps.application_moves(actor=actor, application=obj)
 
 
 class PublicPilotOut(Schema):

@@ -22,17 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.catalog.models import Certificate, Level
-from onex.core.actors import Actor, request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.actors import request_actor
+from onex.core.errors import DomainError
 from onex.core.models import UnitKind
-from onex.core.web import (
-    error_text,
-    flash_error,
-    is_htmx,
-    page_of,
-    signed_in_download,
-    stored_file_response,
-)
+from onex.core.web import attempt, is_htmx, page_of, signed_in_download, stored_file_response
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import applications as apps
@@ -43,15 +36,6 @@ from onex.pilots.models import (
     School,
     Specialty,
 )
-from onex.pilots.models.applications import EDITABLE_STATUSES
-
-
-def _get(actor: Actor, pk: int) -> PilotApplication:
-    try:
-        return apps.application_get(actor=actor, pk=pk)
-    except NotFound:
-        raise Http404 from None
-
 
 # --- list ---------------------------------------------------------------------------------------
 
@@ -209,6 +193,12 @@ class ApplicationForm(forms.Form):
     def enrolment_fields(self) -> list[forms.BoundField]:
         return [self[f"enrol_{y}"] for y in self.years]
 
+    def error_field(self, exc: DomainError) -> str | None:
+        # The service checks enrolments as one value; the form shows one input per year.
+        if exc.field == "enrolments" and self.years:
+            return f"enrol_{self.years[-1]}"
+        return exc.field
+
 
 def _years(school: School) -> list[str]:
     from django.utils import timezone
@@ -217,13 +207,6 @@ def _years(school: School) -> list[str]:
 
     count = int(policy_value("r26.consecutive_enrolment_years", province=school.province) or 3)
     return [str(y) for y in apps.enrolment_years(on=timezone.localdate(), count=count)]
-
-
-def _form_error(form: forms.Form, exc: DomainError) -> None:
-    name = exc.field if exc.field in form.fields else None
-    if exc.field == "enrolments" and isinstance(form, ApplicationForm) and form.years:
-        name = f"enrol_{form.years[-1]}"
-    form.add_error(name, error_text(exc))
 
 
 @login_required
@@ -243,21 +226,19 @@ def application_new(request: HttpRequest) -> HttpResponse:
             initial.update({f"enrol_{y}": n for y, n in prefill.items()})
     form = ApplicationForm(request.POST or None, school=school, years=years, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            application = apps.application_create(
+        created = attempt(
+            lambda: apps.application_create(
                 actor=actor,
                 school=school,
                 certificate=form.cleaned_data["certificate"],
                 specialty=form.cleaned_data["specialty"],
                 data=form.to_input(),
-            )
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if created.ok:
             messages.success(request, _("试点申请已保存为草稿，请核对条件后提交。"))
-            return redirect("pilots:application_detail", pk=application.pk)
+            return redirect("pilots:application_detail", pk=created.value.pk)
     return render(
         request, "pilots/application_form.html", {"form": form, "school": school, "editing": False}
     )
@@ -266,7 +247,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application = _get(actor, pk)
+    application = apps.application_get(actor=actor, pk=pk)
     if actor.kind != UnitKind.SCHOOL or not actor.can_write:
         raise PermissionDenied
     years = sorted(set(_years(application.school)) | set(application.enrolments))
@@ -297,15 +278,14 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            apps.application_update(actor=actor, application=application, data=form.to_input())
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
+        updated = attempt(
+            lambda: apps.application_update(
+                actor=actor, application=application, data=form.to_input()
+            ),
+            form=form,
+            show_forbidden=False,
+        )
+        if updated.ok:
             messages.success(request, _("已保存修改。"))
             return redirect("pilots:application_detail", pk=application.pk)
     return render(
@@ -332,28 +312,10 @@ class AttachmentForm(forms.Form):
     )
 
 
-def _permissions(actor: Actor, application: PilotApplication) -> dict[str, bool]:
-    """What the page offers; the services decide again."""
-    writer = actor.can_write
-    is_school = actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id
-    is_city = actor.kind == UnitKind.CITY and actor.city_id == application.city_id
-    is_province = actor.kind == UnitKind.PROVINCE and actor.province_id == application.province_id
-    status = application.status
-    return {
-        "can_edit": writer and is_school and status in EDITABLE_STATUSES,
-        "can_city_review": writer
-        and is_city
-        and application.city_review_required
-        and status == ApplicationStatus.CITY_REVIEW,
-        "can_decide": writer and is_province and status == ApplicationStatus.SUBMITTED,
-        "can_publish": writer and is_province and status == ApplicationStatus.CONFIRMED,
-    }
-
-
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application = _get(actor, pk)
+    application = apps.application_get(actor=actor, pk=pk)
     verdicts = apps.evaluate_conditions(application)
     context = {
         "application": application,
@@ -368,7 +330,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": apps.application_missing_fields(application),
         "reason_form": ReasonForm(),
         "attachment_form": AttachmentForm(),
-        **_permissions(actor, application),
+        # The declared table decides what the page offers; the services decide again.
+        "moves": apps.application_moves(actor=actor, application=application),
     }
     return render(request, "pilots/application_detail.html", context)
 
@@ -395,21 +358,19 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action not in _STEPS:
         raise Http404
     actor = request_actor(request)
-    application = _get(actor, pk)
+    application = apps.application_get(actor=actor, pk=pk)
     service_name, needs_reason, done = _STEPS[action]
     kwargs: dict[str, Any] = {}
     if needs_reason:
         kwargs["reason"] = str(request.POST.get("reason", ""))
     elif action == "city_pass":
         kwargs["note"] = str(request.POST.get("reason", ""))
-    try:
-        getattr(apps, service_name)(actor=actor, application=application, **kwargs)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        # 403/409/422 refusals are shown on the detail page with the rule ID.
-        flash_error(request, exc)
-    else:
+    # 403/409/422 refusals are shown on the detail page with the rule ID.
+    stepped = attempt(
+        lambda: getattr(apps, service_name)(actor=actor, application=application, **kwargs),
+        request=request,
+    )
+    if stepped.ok:
         messages.success(request, str(done))
     return redirect("pilots:application_detail", pk=pk)
 
@@ -418,23 +379,21 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @require_POST
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application = _get(actor, pk)
+    application = apps.application_get(actor=actor, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请填写附件说明并选择文件。"))
         return redirect("pilots:application_detail", pk=pk)
-    try:
-        apps.application_attach(
+    attached = attempt(
+        lambda: apps.application_attach(
             actor=actor,
             application=application,
             title=form.cleaned_data["title"],
             upload=form.cleaned_data["file"],
-        )
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        flash_error(request, exc)
-    else:
+        ),
+        request=request,
+    )
+    if attached.ok:
         messages.success(request, _("附件已上传。"))
     return redirect("pilots:application_detail", pk=pk)
 
@@ -442,7 +401,7 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in_download
 def application_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """Serve an attachment only to actors who may see the application (never via MEDIA)."""
-    application = _get(request_actor(request), pk)
+    application = apps.application_get(actor=request_actor(request), pk=pk)
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
@@ -519,30 +478,25 @@ def summary(request: HttpRequest) -> HttpResponse:
     if not (actor.is_national or actor.kind == UnitKind.PROVINCE):
         raise PermissionDenied
     export = request.GET.get("format")
-    try:
-        if export == "xlsx":
-            return apps.summary_export(actor=actor, province=_province_param(request))
-        if export == "national":
-            return apps.national_summary_export(actor=actor, province=_province_param(request))
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
-    except DomainError as exc:
-        flash_error(request, exc)
-        return redirect("pilots:summary")
+    if export in ("xlsx", "national"):
+        service = apps.summary_export if export == "xlsx" else apps.national_summary_export
+        exported = attempt(
+            lambda: service(actor=actor, province=_province_param(request)),
+            request=request,
+            show_forbidden=False,
+        )
+        return exported.value if exported.ok else redirect("pilots:summary")
     form = SummarySubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            submission = apps.summary_submit(
+        submitted = attempt(
+            lambda: apps.summary_submit(
                 actor=actor, scan=form.cleaned_data["scan"], note=form.cleaned_data["note"]
-            )
-        except Forbidden:
-            raise PermissionDenied from None
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            if submission.is_late:
+            ),
+            form=form,
+            show_forbidden=False,
+        )
+        if submitted.ok:
+            if submitted.value.is_late:
                 messages.warning(request, _("汇总表已报送，但已超过报送截止日期。"))
             else:
                 messages.success(request, _("汇总表已报送。"))
@@ -565,10 +519,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 @signed_in_download
 def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
     actor = request_actor(request)
-    try:
-        submission = apps.summary_submission_get(actor=actor, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    submission = apps.summary_submission_get(actor=actor, pk=pk)
     field = {"snapshot": submission.snapshot, "scan": submission.scan}.get(which)
     return stored_file_response(
         field, name=f"summary-{submission.province.code}-{submission.pk}-{which}"
@@ -581,10 +532,7 @@ def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
 @login_required
 def distribution(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    try:
-        result = apps.pilot_distribution(actor=actor, province=_province_param(request))
-    except Forbidden:
-        raise PermissionDenied from None
+    result = apps.pilot_distribution(actor=actor, province=_province_param(request))
     provinces = (
         Division.objects.filter(level=DivisionLevel.PROVINCE).order_by("code")
         if actor.is_national

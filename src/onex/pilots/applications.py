@@ -39,12 +39,12 @@ from onex.core.imports import zh
 from onex.core.models import UnitKind
 from onex.core.policy import ProfileEntry, policy_entry, policy_profile
 from onex.core.scoping import fetch
+from onex.core.workflows import MAX_REASON, perform
 from onex.core.xlsx import export_response, write_xlsx
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School, SchoolType, Specialty, SpecialtyEnrolment
 from onex.pilots.models.applications import (
     CONFIRMED_STATUSES,
-    EDITABLE_STATUSES,
     ApplicationAttachment,
     ApplicationEvent,
     ApplicationStatus,
@@ -54,6 +54,7 @@ from onex.pilots.models.applications import (
     SummarySource,
     SummarySubmission,
 )
+from onex.pilots.workflows import APPLICATION, application_audit_view
 
 RATIO_PLACES = Decimal("0.0001")
 MAX_TEXT = 5000
@@ -569,7 +570,10 @@ def _clean_enrolments(raw: Mapping[str | int, int]) -> dict[str, int]:
     return dict(sorted(result.items()))
 
 
-def _apply_input(application: PilotApplication, data: ApplicationInput, *, school: School) -> None:
+def _input_values(
+    application: PilotApplication, data: ApplicationInput, *, school: School
+) -> dict[str, Any]:
+    """The fields a school's input sets, validated; the caller applies them."""
     for name, label in _COUNTS:
         value = getattr(data, name)
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000:
@@ -598,135 +602,40 @@ def _apply_input(application: PilotApplication, data: ApplicationInput, *, schoo
     phone = data.contact_phone.strip()
     if phone and (len(phone) > 32 or not all(c.isdigit() or c in "-+ ()" for c in phone)):
         raise InvalidInput(_("联系电话只能包含数字和 - + ( ) 空格。"), field="contact_phone")
-    # R34: vocational schools default to every level, undergraduate schools must choose.
-    application.levels = resolve_training_levels(
-        school_type=school.school_type, chosen=list(data.levels)
-    )
-    application.full_time_teachers = data.full_time_teachers
-    application.team_size = data.team_size
-    application.dual_qualified_teachers = data.dual_qualified_teachers
-    application.industry_experts = data.industry_experts
     if data.enrolments is not None:
-        application.enrolments = _clean_enrolments(data.enrolments)
+        enrolments = _clean_enrolments(data.enrolments)
     elif not application.enrolments:
-        application.enrolments = enrolment_prefill(specialty=application.specialty)
-    application.facility_kind = data.facility_kind
-    application.facility_description = data.facility_description.strip()
-    application.has_training_rooms = bool(data.has_training_rooms)
-    application.has_internship_sites = bool(data.has_internship_sites)
-    application.work_plan = data.work_plan.strip()
-    application.planned_students = data.planned_students
-    application.contact_name = data.contact_name.strip()
-    application.contact_phone = phone
-
-
-def _audit_view(application: PilotApplication) -> dict[str, Any]:
+        enrolments = enrolment_prefill(specialty=application.specialty)
+    else:
+        enrolments = dict(application.enrolments)
     return {
-        "school": application.school_id,
-        "certificate": application.certificate_id,
-        "specialty": application.specialty_id,
-        "levels": list(application.levels),
-        "status": application.status,
-        "full_time_teachers": application.full_time_teachers,
-        "team_size": application.team_size,
-        "dual_qualified_teachers": application.dual_qualified_teachers,
-        "industry_experts": application.industry_experts,
-        "enrolments": dict(application.enrolments or {}),
-        "facility_kind": application.facility_kind,
-        "has_training_rooms": application.has_training_rooms,
-        "has_internship_sites": application.has_internship_sites,
-        "planned_students": application.planned_students,
-        "contact_name": application.contact_name,
+        # R34: vocational schools default to every level, undergraduate schools must choose.
+        "levels": resolve_training_levels(school_type=school.school_type, chosen=list(data.levels)),
+        "full_time_teachers": data.full_time_teachers,
+        "team_size": data.team_size,
+        "dual_qualified_teachers": data.dual_qualified_teachers,
+        "industry_experts": data.industry_experts,
+        "enrolments": enrolments,
+        "facility_kind": data.facility_kind,
+        "facility_description": data.facility_description.strip(),
+        "has_training_rooms": bool(data.has_training_rooms),
+        "has_internship_sites": bool(data.has_internship_sites),
+        "work_plan": data.work_plan.strip(),
+        "planned_students": data.planned_students,
+        "contact_name": data.contact_name.strip(),
+        "contact_phone": phone,
     }
 
 
 ACTION_LABELS: dict[str, Any] = {
     "create": gettext_lazy("创建申请"),
-    "update": gettext_lazy("修改申请"),
-    "attach": gettext_lazy("上传附件"),
-    "submit": gettext_lazy("提交申请"),
-    "city_pass": gettext_lazy("市级初审通过"),
-    "city_return": gettext_lazy("市级初审退回"),
-    "confirm": gettext_lazy("省级确认"),
-    "return": gettext_lazy("省级退回"),
-    "reject": gettext_lazy("省级驳回"),
-    "publish": gettext_lazy("公布试点名单"),
+    **{move.action: move.label for move in APPLICATION.moves},
 }
 
 
-def _event(
-    application: PilotApplication,
-    actor: Actor,
-    action: str,
-    from_status: str,
-    reason: str = "",
-) -> None:
-    ApplicationEvent.record(
-        actor=actor,
-        application=application,
-        action=action,
-        from_status=from_status,
-        to_status=application.status,
-        reason=reason,
-    )
-
-
-def _locked(actor: Actor, application: PilotApplication) -> PilotApplication:
-    """Re-read the row under lock through the actor's scope: outside it is NotFound (404)."""
-    qs = application_scope(actor=actor).select_for_update(of=("self",))
-    locked = fetch(qs, pk=application.pk)
-    # Related rows the checks read; fetched after the lock so the lock query stays simple.
-    return (
-        PilotApplication.objects.select_related(
-            "school", "province", "city", "certificate", "certificate__batch", "specialty"
-        )
-        .filter(pk=locked.pk)
-        .get()
-    )
-
-
-def _require_school_writer(actor: Actor, school: School) -> None:
-    if actor.kind == UnitKind.SCHOOL and actor.unit_id != school.unit_id:
-        raise NotFound(_("未找到该记录，或您无权查看。"))
-    actor.require(
-        actor.kind == UnitKind.SCHOOL and actor.unit_id == school.unit_id,
-        _("只有申报学校可以填写和提交试点申请。"),
-    )
-    actor.require_write()
-
-
-def _require_status(application: PilotApplication, allowed: Iterable[str], message: str) -> None:
-    if application.status not in set(allowed):
-        raise Conflict(
-            message,
-            details={"status": application.status},
-        )
-
-
-def _transition(
-    *,
-    actor: Actor,
-    application: PilotApplication,
-    action: str,
-    new_status: str,
-    reason: str = "",
-    extra_old: dict[str, Any] | None = None,
-    extra_new: dict[str, Any] | None = None,
-    update_fields: Sequence[str] = (),
-) -> PilotApplication:
-    """Write one locked transition: status, timeline row and audit event (caller holds atomic)."""
-    old_status = application.status
-    application.status = new_status
-    application.save(update_fields=["status", "updated_at", *update_fields])
-    _event(application, actor, action, old_status, reason)
-    audit_record(
-        actor=actor,
-        action=f"pilots.application.{action}",
-        target=application,
-        old={"status": old_status, **(extra_old or {})},
-        new={"status": new_status, **({"reason": reason} if reason else {}), **(extra_new or {})},
-    )
-    return application
+def application_moves(*, actor: Actor, application: PilotApplication) -> list[str]:
+    """The actions the actor may take now: the page's buttons and the API's ``moves``."""
+    return APPLICATION.allowed_actions(application, actor)
 
 
 # --- services: the school's part ------------------------------------------------------------
@@ -740,8 +649,17 @@ def application_create(
     specialty: Specialty,
     data: ApplicationInput,
 ) -> PilotApplication:
-    """A school drafts an application for one certificate in one of its specialties."""
-    _require_school_writer(actor, school)
+    """A school drafts an application for one certificate in one of its specialties.
+
+    Not a move: there is no row to lock yet, so the school's own unit stands in for the scope.
+    """
+    if actor.kind == UnitKind.SCHOOL and actor.unit_id != school.unit_id:
+        raise NotFound(_("未找到该记录，或您无权查看。"))
+    actor.require(
+        actor.kind == UnitKind.SCHOOL and actor.unit_id == school.unit_id,
+        _("只有申报学校可以填写和提交试点申请。"),
+    )
+    actor.require_write()
     if specialty.school_id != school.pk:
         raise InvalidInput(_("请选择本校开设的专业。"), field="specialty")
     application = PilotApplication(
@@ -752,16 +670,22 @@ def application_create(
         specialty=specialty,
         created_by=actor.user,
     )
-    _apply_input(application, data, school=school)
+    for name, value in _input_values(application, data, school=school).items():
+        setattr(application, name, value)
     try:
         with transaction.atomic():
             application.save()
-            _event(application, actor, "create", "")
+            ApplicationEvent.record(
+                actor=actor,
+                application=application,
+                action="create",
+                to_status=application.status,
+            )
             audit_record(
                 actor=actor,
                 action="pilots.application.create",
                 target=application,
-                new=_audit_view(application),
+                new=application_audit_view(application),
             )
     except IntegrityError:
         raise Conflict(
@@ -774,38 +698,30 @@ def application_update(
     *, actor: Actor, application: PilotApplication, data: ApplicationInput
 ) -> PilotApplication:
     """Edit a draft or a returned application (the school only)."""
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_school_writer(actor, locked.school)
-        _require_status(locked, EDITABLE_STATUSES, _("只有草稿或已退回的申请可以修改。"))
-        old = _audit_view(locked)
-        _apply_input(locked, data, school=locked.school)
-        locked.save()
-        _event(locked, actor, "update", locked.status)
-        audit_record(
-            actor=actor,
-            action="pilots.application.update",
-            target=locked,
-            old=old,
-            new=_audit_view(locked),
-        )
-    return locked
+    return perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action="update",
+        changes=lambda locked: _input_values(locked, data, school=locked.school),
+    )
 
 
 def application_attach(
-    *, actor: Actor, application: PilotApplication, title: str, upload: File
+    *, actor: Actor, application: PilotApplication, title: str, upload: File[Any]
 ) -> ApplicationAttachment:
     """Attach a facilities document (PDF, PNG or JPG, at most 5 MB, checked by content)."""
     title = (title or "").strip()[:100] or _("设施证明材料")
     kind = sniff_upload(upload, allowed=("pdf", "png", "jpeg"), field_name="attachment")
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_school_writer(actor, locked.school)
-        _require_status(locked, EDITABLE_STATUSES, _("只有草稿或已退回的申请可以上传附件。"))
+    saved: list[ApplicationAttachment] = []
+
+    def check(locked: PilotApplication) -> None:
         if locked.attachments.count() >= MAX_ATTACHMENTS:
             raise InvalidInput(
                 _("每份申请最多 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS}, field="attachment"
             )
+
+    def store(locked: PilotApplication) -> dict[str, Any]:
         attachment = ApplicationAttachment(
             application=locked,
             title=title,
@@ -815,19 +731,19 @@ def application_attach(
         )
         attachment.file.save(upload.name or "attachment", upload, save=False)
         attachment.save()
-        _event(locked, actor, "attach", locked.status, title)
-        audit_record(
-            actor=actor,
-            action="pilots.application.attach",
-            target=locked,
-            new={
-                "attachment": attachment.pk,
-                "title": title,
-                "kind": kind,
-                "size": attachment.size,
-            },
-        )
-    return attachment
+        saved.append(attachment)
+        return {"attachment": attachment.pk, "title": title, "kind": kind, "size": attachment.size}
+
+    perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action="attach",
+        reason=title,
+        check=check,
+        related=store,
+    )
+    return saved[0]
 
 
 def application_missing_fields(application: PilotApplication) -> list[str]:
@@ -843,196 +759,121 @@ def application_missing_fields(application: PilotApplication) -> list[str]:
     return [label for label, ok in checks.items() if not ok]
 
 
+def _require_complete(application: PilotApplication) -> None:
+    missing = application_missing_fields(application)
+    if missing:
+        raise InvalidInput(
+            _("申请表不完整，请补充：%(fields)s") % {"fields": "、".join(missing)},
+            details={"missing": missing},
+        )
+    require_conditions(application)  # R26, R43
+
+
+def _submission_values(application: PilotApplication) -> dict[str, Any]:
+    # Read under the lock: the profile in force today decides whether a city reviews first.
+    city_review = bool(
+        policy_entry(
+            "r32.city_first_review_required",
+            province=application.province,
+            batch=application.certificate.batch,
+            on=timezone.localdate(),
+        ).value
+    )
+    return {
+        "city_review_required": city_review,
+        "submitted_at": timezone.now(),
+        "decision_reason": "",
+    }
+
+
 def application_submit(*, actor: Actor, application: PilotApplication) -> PilotApplication:
     """Send a draft or returned application into the chain (R32), checking R26/R43 first.
 
     Where the province's profile requires a municipal first review (Shanxi), the application
     goes to the city bureau; otherwise straight to the province.
     """
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_school_writer(actor, locked.school)
-        _require_status(locked, EDITABLE_STATUSES, _("只有草稿或已退回的申请可以提交。"))
-        missing = application_missing_fields(locked)
-        if missing:
-            raise InvalidInput(
-                _("申请表不完整，请补充：%(fields)s") % {"fields": "、".join(missing)},
-                details={"missing": missing},
-            )
-        today = timezone.localdate()
-        require_conditions(locked, on=today)  # R26, R43
-        city_review = bool(
-            policy_entry(
-                "r32.city_first_review_required",
-                province=locked.province,
-                batch=locked.certificate.batch,
-                on=today,
-            ).value
-        )
-        locked.city_review_required = city_review
-        locked.submitted_at = timezone.now()
-        locked.decision_reason = ""
-        return _transition(
-            actor=actor,
-            application=locked,
-            action="submit",
-            new_status=(
-                ApplicationStatus.CITY_REVIEW if city_review else ApplicationStatus.SUBMITTED
-            ),
-            extra_new={"city_review_required": city_review},
-            update_fields=["city_review_required", "submitted_at", "decision_reason"],
-        )
+    return perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action="submit",
+        check=_require_complete,
+        changes=_submission_values,
+    )
 
 
 # --- services: the city's first review (R32) ------------------------------------------------
 
 
-def _require_city_reviewer(actor: Actor, application: PilotApplication) -> None:
-    actor.require(
-        actor.kind == UnitKind.CITY and actor.city_id == application.city_id,
-        _("只有学校所在城市的教育行政部门可以进行市级初审。"),
-    )
-    actor.require_write()
-    if not application.city_review_required:
-        raise RuleViolation(
-            "R32",
-            _("%(province)s未要求市级初审，该申请由省级教育行政部门直接审核。")
-            % {"province": application.province.name},
-        )
-
-
 def application_city_pass(
     *, actor: Actor, application: PilotApplication, note: str = ""
 ) -> PilotApplication:
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_city_reviewer(actor, locked)
-        _require_status(
-            locked, (ApplicationStatus.CITY_REVIEW,), _("只有待市级初审的申请可以初审。")
-        )
-        locked.city_reviewed_at = timezone.now()
-        return _transition(
-            actor=actor,
-            application=locked,
-            action="city_pass",
-            new_status=ApplicationStatus.SUBMITTED,
-            reason=note.strip()[:1000],
-            update_fields=["city_reviewed_at"],
-        )
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("请填写原因。"), field="reason")
-    if len(reason) > 1000:
-        raise InvalidInput(_("原因不能超过 1000 个字符。"), field="reason")
-    return reason
+    return perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action="city_pass",
+        reason=(note or "").strip()[:MAX_REASON],
+        changes=lambda _locked: {"city_reviewed_at": timezone.now()},
+    )
 
 
 def application_city_return(
     *, actor: Actor, application: PilotApplication, reason: str
 ) -> PilotApplication:
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_city_reviewer(actor, locked)
-        reason = _reason(reason)
-        _require_status(
-            locked, (ApplicationStatus.CITY_REVIEW,), _("只有待市级初审的申请可以退回。")
-        )
-        locked.city_reviewed_at = timezone.now()
-        locked.decision_reason = reason
-        return _transition(
-            actor=actor,
-            application=locked,
-            action="city_return",
-            new_status=ApplicationStatus.RETURNED,
-            reason=reason,
-            update_fields=["city_reviewed_at", "decision_reason"],
-        )
+    # perform refuses an empty reason after the who-may check; strip it for the stored copy.
+    reason = (reason or "").strip()
+    return perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action="city_return",
+        reason=reason,
+        changes=lambda _locked: {"city_reviewed_at": timezone.now(), "decision_reason": reason},
+    )
 
 
 # --- services: the province's decision and publication (R32) -------------------------------
 
 
-def _require_province_reviewer(actor: Actor, application: PilotApplication) -> None:
-    actor.require(
-        actor.kind == UnitKind.PROVINCE and actor.province_id == application.province_id,
-        _("只有学校所在省份的教育行政部门可以确认试点院校。"),
-    )
-    actor.require_write()
-
-
 def application_confirm(*, actor: Actor, application: PilotApplication) -> PilotApplication:
     """The province confirms an eligible applicant; the conditions are judged again (R26/R43)."""
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_province_reviewer(actor, locked)
-        _require_status(locked, (ApplicationStatus.SUBMITTED,), _("只有待省级确认的申请可以确认。"))
-        require_conditions(locked)
-        locked.decided_at = timezone.now()
-        return _transition(
-            actor=actor,
-            application=locked,
-            action="confirm",
-            new_status=ApplicationStatus.CONFIRMED,
-            update_fields=["decided_at"],
-        )
+    return perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action="confirm",
+        check=lambda locked: require_conditions(locked),
+        changes=lambda _locked: {"decided_at": timezone.now()},
+    )
 
 
 def _decide_against(
-    *,
-    actor: Actor,
-    application: PilotApplication,
-    reason: str,
-    action: str,
-    new_status: str,
-    not_pending: str,
+    *, actor: Actor, application: PilotApplication, reason: str, action: str
 ) -> PilotApplication:
-    """The province's return or rejection: both need a reason and a pending application."""
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_province_reviewer(actor, locked)
-        reason = _reason(reason)
-        _require_status(locked, (ApplicationStatus.SUBMITTED,), not_pending)
-        locked.decided_at = timezone.now()
-        locked.decision_reason = reason
-        return _transition(
-            actor=actor,
-            application=locked,
-            action=action,
-            new_status=new_status,
-            reason=reason,
-            update_fields=["decided_at", "decision_reason"],
-        )
+    reason = (reason or "").strip()
+    return perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action=action,
+        reason=reason,
+        changes=lambda _locked: {"decided_at": timezone.now(), "decision_reason": reason},
+    )
 
 
 def application_return(
     *, actor: Actor, application: PilotApplication, reason: str
 ) -> PilotApplication:
     """The province sends the application back to the school with a reason; it can resubmit."""
-    return _decide_against(
-        actor=actor,
-        application=application,
-        reason=reason,
-        action="return",
-        new_status=ApplicationStatus.RETURNED,
-        not_pending=_("只有待省级确认的申请可以退回。"),
-    )
+    return _decide_against(actor=actor, application=application, reason=reason, action="return")
 
 
 def application_reject(
     *, actor: Actor, application: PilotApplication, reason: str
 ) -> PilotApplication:
     """The province refuses the application for good (the school may file a new one)."""
-    return _decide_against(
-        actor=actor,
-        application=application,
-        reason=reason,
-        action="reject",
-        new_status=ApplicationStatus.REJECTED,
-        not_pending=_("只有待省级确认的申请可以驳回。"),
-    )
+    return _decide_against(actor=actor, application=application, reason=reason, action="reject")
 
 
 def application_publish(
@@ -1046,19 +887,13 @@ def application_publish(
     published_on = published_on or today
     if published_on > today:
         raise InvalidInput(_("公布日期不能晚于今天。"), field="published_on")
-    with transaction.atomic():
-        locked = _locked(actor, application)
-        _require_province_reviewer(actor, locked)
-        _require_status(locked, (ApplicationStatus.CONFIRMED,), _("只有已确认的申请可以公布。"))
-        locked.published_on = published_on
-        return _transition(
-            actor=actor,
-            application=locked,
-            action="publish",
-            new_status=ApplicationStatus.PUBLISHED,
-            extra_new={"published_on": published_on},
-            update_fields=["published_on"],
-        )
+    return perform(
+        APPLICATION,
+        actor=actor,
+        obj=application,
+        action="publish",
+        changes={"published_on": published_on},
+    )
 
 
 def applications_publish_confirmed(*, actor: Actor, published_on: dt.date | None = None) -> int:

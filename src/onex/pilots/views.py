@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,9 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.core.actors import Actor, request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
-from onex.core.web import add_form_error, flash_error, is_htmx, page_of
+from onex.core.web import attempt, is_htmx, page_of
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import selectors, services
@@ -123,26 +122,19 @@ def school_register(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = SchoolRegisterForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
-        try:
-            school = services.school_register(actor=actor, **form.cleaned_data)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+        registered = attempt(
+            lambda: services.school_register(actor=actor, **form.cleaned_data),
+            form=form,
+            show_forbidden=False,
+        )
+        if registered.ok:
+            school = registered.value
             messages.success(request, _("已登记学校：%(name)s") % {"name": school.name})
             return redirect("pilots:school_detail", pk=school.pk)
     return render(request, "pilots/school_register.html", {"form": form})
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _school_or_404(request: HttpRequest, pk: int) -> School:
-    try:
-        return selectors.school_get(actor=request_actor(request), pk=pk)
-    except NotFound:
-        raise Http404 from None
 
 
 def _user_label(user: Any, unit: Any = None) -> str:
@@ -156,7 +148,7 @@ def _user_label(user: Any, unit: Any = None) -> str:
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    school = _school_or_404(request, pk)
+    school = selectors.school_get(actor=actor, pk=pk)
     specialties = selectors.specialty_list(school=school)
     years = selectors.enrolment_years(specialties)
     table = [
@@ -223,7 +215,7 @@ class SpecialtyForm(forms.Form):
 def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a specialty or correct one (the code picks it), with the last three years."""
     actor = request_actor(request)
-    school = _school_or_404(request, pk)
+    school = selectors.school_get(actor=actor, pk=pk)
     if not services.can_edit_specialties(actor=actor, school=school):
         raise PermissionDenied
     this_year = timezone.localdate().year
@@ -239,17 +231,17 @@ def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
             initial.update({f"y{e.year}": e.students for e in existing.enrolments.all()})
     form = SpecialtyForm(request.POST or None, years=years, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.specialty_set(
+        saved = attempt(
+            lambda: services.specialty_set(
                 actor=actor,
                 school=school,
                 code=form.cleaned_data["code"],
                 name=form.cleaned_data["name"],
                 enrolments=form.enrolments(),
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if saved.ok:
             messages.success(request, _("专业信息已保存。"))
             return redirect("pilots:school_detail", pk=school.pk)
     return render(request, "pilots/specialty_form.html", {"form": form, "school": school})
@@ -294,18 +286,18 @@ class WorkingBodyForm(forms.Form):
 @login_required
 def working_body_file(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    school = _school_or_404(request, pk)
+    school = selectors.school_get(actor=actor, pk=pk)
     if not services.can_file_working_body(actor=actor, school=school):
         raise PermissionDenied
     current = selectors.working_body_current(school=school)
     initial = services.working_body_dict(current) if current is not None else {}
     form = WorkingBodyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.working_body_file(actor=actor, school=school, **form.cleaned_data)
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+        filed = attempt(
+            lambda: services.working_body_file(actor=actor, school=school, **form.cleaned_data),
+            form=form,
+        )
+        if filed.ok:
             messages.success(request, _("已报备试点工作机构和联系人。"))
             return redirect("pilots:school_detail", pk=school.pk)
     context = {
@@ -388,16 +380,15 @@ def _export_obligations(rows: list[selectors.WorkingBodyObligation]) -> HttpResp
 @require_POST
 def working_body_remind(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    school = _school_or_404(request, pk)
-    try:
-        services.working_body_remind(
+    school = selectors.school_get(actor=actor, pk=pk)
+    reminded = attempt(
+        lambda: services.working_body_remind(
             actor=actor, school=school, message=request.POST.get("message", "")
-        )
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
-    except DomainError as exc:
-        flash_error(request, exc)
-    else:
+        ),
+        request=request,
+        show_forbidden=False,
+    )
+    if reminded.ok:
         messages.success(request, _("已向 %(name)s 发送提醒。") % {"name": school.name})
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -443,11 +434,14 @@ def coordination(request: HttpRequest) -> HttpResponse:
             initial = {f: getattr(own, f) for f in CoordinationForm.base_fields} if own else {}
             form = CoordinationForm(request.POST or None, initial=initial)
             if request.method == "POST" and form.is_valid():
-                try:
-                    services.coordination_set(actor=actor, province=province, **form.cleaned_data)
-                except DomainError as exc:
-                    add_form_error(form, exc)
-                else:
+                coordination_form = form
+                saved = attempt(
+                    lambda: services.coordination_set(
+                        actor=actor, province=province, **coordination_form.cleaned_data
+                    ),
+                    form=form,
+                )
+                if saved.ok:
                     messages.success(request, _("已保存本省试点工作协调机构。"))
                     return redirect("pilots:coordination")
     if request.method == "POST" and form is None:

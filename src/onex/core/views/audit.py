@@ -11,9 +11,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,6 @@ from onex.core.audit import (
     audit_event_list,
     audit_export_xlsx,
 )
-from onex.core.errors import Forbidden, NotFound
 from onex.core.models import AuditEvent
 from onex.core.web import is_htmx, page_of
 
@@ -53,17 +51,14 @@ class AuditFilterForm(forms.Form):
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     form = AuditFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    try:
-        events = audit_event_list(
-            actor=request_actor(request),
-            q=data.get("q") or None,
-            action=data.get("action") or None,
-            actor_username=data.get("actor") or None,
-            since=data.get("since"),
-            until=data.get("until"),
-        )
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
+    events = audit_event_list(
+        actor=request_actor(request),
+        q=data.get("q") or None,
+        action=data.get("action") or None,
+        actor_username=data.get("actor") or None,
+        since=data.get("since"),
+        until=data.get("until"),
+    )
     return form, events
 
 
@@ -89,12 +84,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
-    try:
-        event = audit_event_get(actor=request_actor(request), seq=seq)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
-    except NotFound:
-        raise Http404 from None
+    event = audit_event_get(actor=request_actor(request), seq=seq)
     return render(request, "core/audit_detail.html", {"event": event, "diff": audit_diff(event)})
 
 

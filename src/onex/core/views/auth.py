@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django import forms
@@ -11,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,11 +18,10 @@ from django.views.decorators.http import require_POST
 
 from onex.core.actors import Actor, actor_from_request, client_ip
 from onex.core.audit import audit_record
-from onex.core.errors import DomainError, NotFound
 from onex.core.lockout import lockout_minutes
 from onex.core.models import User
 from onex.core.tokens import token_get, token_issue, token_list, token_revoke
-from onex.core.web import is_htmx
+from onex.core.web import attempt, is_htmx
 
 
 class LoginView(auth_views.LoginView):
@@ -124,14 +122,17 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _tokens_response(request, form=form, status=422)
     assert isinstance(request.user, User)
-    try:
-        _token, secret = token_issue(
-            actor=actor_from_request(request), user=request.user, name=form.cleaned_data["name"]
-        )
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    user = request.user
+    issued = attempt(
+        lambda: token_issue(
+            actor=actor_from_request(request), user=user, name=form.cleaned_data["name"]
+        ),
+        form=form,
+    )
+    if not issued.ok:
         return _tokens_response(request, form=form, status=422)
     # The secret is rendered in this one response and never again (no redirect, no session).
+    _token, secret = issued.value
     return _tokens_response(request, new_secret=secret)
 
 
@@ -143,19 +144,6 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     if is_htmx(request):
         return _tokens_response(request)
     return HttpResponseRedirect(reverse_lazy("tokens"))
-
-
-def _not_found_as_404(view: Any) -> Any:
-    """Turn the selectors' NotFound into Django's 404 page for browser requests."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from None
-
-    return wrapped
 
 
 urlpatterns: list[URLPattern] = [
@@ -170,7 +158,7 @@ urlpatterns: list[URLPattern] = [
     path("accounts/tokens/", tokens, name="tokens"),
     path(
         "accounts/tokens/<int:token_id>/revoke/",
-        _not_found_as_404(token_revoke_view),
+        token_revoke_view,
         name="token_revoke",
     ),
 ]

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -35,8 +35,9 @@ from onex.core.calendar import (
     working_days_between,
     year_coverage,
 )
-from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.errors import DomainError
 from onex.core.models import DayKind
+from onex.core.web import attempt
 
 COVERAGE_LABELS = {
     "package": gettext_lazy("已内置（chinese_calendar）"),
@@ -150,14 +151,13 @@ def calendar_notice_add(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = NoticeForm(request.POST)
     if form.is_valid():
-        try:
-            notice = holiday_notice_set(actor=actor, **form.cleaned_data)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            messages.success(request, _("已保存 %(notice)s。") % {"notice": notice})
+        saved = attempt(
+            lambda: holiday_notice_set(actor=actor, **form.cleaned_data),
+            form=form,
+            show_forbidden=False,
+        )
+        if saved.ok:
+            messages.success(request, _("已保存 %(notice)s。") % {"notice": saved.value})
             return redirect("calendar")
     context = _page_context(request, notice_form=form)
     return render(request, "core/calendar.html", context, status=422)
@@ -167,13 +167,8 @@ def calendar_notice_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_notice_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    try:
-        notice = holiday_notice_get(pk=pk)
-        holiday_notice_delete(actor=actor, notice=notice)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
+    notice = holiday_notice_get(pk=pk)
+    holiday_notice_delete(actor=actor, notice=notice)
     messages.success(request, _("已删除 %(notice)s。") % {"notice": notice})
     return redirect("calendar")
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from onex.core.actors import request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.errors import DomainError, NotFound
 from onex.core.imports import (
     ImportSpec,
     get_spec,
@@ -26,7 +26,7 @@ from onex.core.imports import (
     specs_for,
 )
 from onex.core.models import ImportStatus
-from onex.core.web import is_htmx
+from onex.core.web import attempt, is_htmx
 from onex.core.xlsx import export_response, template_response
 
 JOBS_SHOWN = 20
@@ -40,12 +40,9 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm"}),
     )
 
-
-def _spec_or_404(name: str) -> ImportSpec:
-    try:
-        return get_spec(name)
-    except NotFound:
-        raise Http404 from None
+    def error_field(self, exc: DomainError) -> str:
+        # Every refusal of an upload is about the file: the form has no other field.
+        return "file"
 
 
 @login_required
@@ -62,20 +59,20 @@ def import_index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_spec_page(request: HttpRequest, spec_name: str) -> HttpResponse:
     actor = request_actor(request)
-    spec = _spec_or_404(spec_name)
+    spec = get_spec(spec_name)
     if not spec.allowed(actor=actor):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            job = import_submit(
+        submitted = attempt(
+            lambda: import_submit(
                 actor=actor, spec_name=spec.name, uploaded_file=form.cleaned_data["file"]
-            )
-        except Forbidden:
-            raise PermissionDenied from None
-        except DomainError as exc:
-            form.add_error("file", str(exc.message))
-        else:
+            ),
+            form=form,
+            show_forbidden=False,
+        )
+        if submitted.ok:
+            job = submitted.value
             if job.is_repeat:
                 messages.info(request, job_status_message(job))
             return redirect("import_job", job_id=job.pk)
@@ -85,15 +82,12 @@ def import_spec_page(request: HttpRequest, spec_name: str) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest, spec_name: str) -> HttpResponse:
-    return template_response(_spec_or_404(spec_name))
+    return template_response(get_spec(spec_name))
 
 
 @login_required
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    try:
-        job = import_job_get(actor=request_actor(request), job_id=job_id)
-    except NotFound:
-        raise Http404 from None
+    job = import_job_get(actor=request_actor(request), job_id=job_id)
     try:
         spec: ImportSpec | None = get_spec(job.spec_name)
     except NotFound:
@@ -115,10 +109,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def import_job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
-    try:
-        job = import_job_get(actor=request_actor(request), job_id=job_id)
-    except NotFound:
-        raise Http404 from None
+    job = import_job_get(actor=request_actor(request), job_id=job_id)
     return export_response(
         filename=f"{_('导入错误')}-{job.pk}.xlsx",
         headers=[_("行号"), _("列"), _("错误信息")],

@@ -26,7 +26,7 @@ from onex.core.rules import (
     rule_parameter_values,
     status_counts,
 )
-from onex.core.web import is_htmx, or_404
+from onex.core.web import is_htmx
 from onex.core.xlsx import export_response
 from onex.geo.models import Division
 from onex.geo.selectors import province_list
@@ -104,7 +104,7 @@ def _export(rules: list[Any], values: dict[str, Any], province: Division | None)
 @login_required
 def rule_detail(request: HttpRequest, rule_id: str) -> HttpResponse:
     actor = request_actor(request)
-    rule = or_404(lambda: rule_get(rule_id))
+    rule = rule_get(rule_id)
     province, locked = _province(request, actor)
     context = {
         "rule": rule,
