@@ -37,6 +37,7 @@ from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from onex.core.imports import zh
 from onex.core.models import UnitKind
 from onex.core.policy import ProfileEntry, policy_entry, policy_profile
+from onex.core.registry import TodoItem, todo_url
 from onex.core.scoping import fetch
 from onex.core.xlsx import export_response, write_xlsx
 from onex.geo.models import Division, DivisionLevel
@@ -223,7 +224,9 @@ def evaluate_conditions(
     """
     on = on or timezone.localdate()
     profile = policy_profile(
-        province=application.province, batch=application.certificate.batch, on=on
+        province=application.province,
+        batch_number=application.certificate.batch.number,
+        on=on,
     )
     verdicts: list[Verdict] = []
 
@@ -864,7 +867,7 @@ def application_submit(*, actor: Actor, application: PilotApplication) -> PilotA
             policy_entry(
                 "r32.city_first_review_required",
                 province=locked.province,
-                batch=locked.certificate.batch,
+                batch_number=locked.certificate.batch.number,
                 on=today,
             ).value
         )
@@ -1454,11 +1457,9 @@ def pilot_distribution(*, actor: Actor, province: Division | None = None) -> Dis
 # --- to-do items for the dashboard ------------------------------------------------------------
 
 
-def application_todos(*, actor: Actor) -> list[Any]:
+def application_todos(*, actor: Actor) -> list[TodoItem]:
     """Dashboard to-dos: reviews awaiting a city or province, returned applications of a school."""
-    from onex.core.dashboard import TodoItem, _url
-
-    items: list[Any] = []
+    items: list[TodoItem] = []
     if not actor.can_write:
         return items
     awaiting = applications_awaiting_review(actor=actor).count()
@@ -1474,7 +1475,7 @@ def application_todos(*, actor: Actor) -> list[Any]:
                 if actor.kind == UnitKind.CITY
                 else _("待省级确认的试点申请"),
                 count=awaiting,
-                url=_url("pilots:application_list", f"status={status}"),
+                url=todo_url("pilots:application_list", f"status={status}"),
                 tone="warning",
             )
         )
@@ -1484,7 +1485,7 @@ def application_todos(*, actor: Actor) -> list[Any]:
             TodoItem(
                 title=_("已退回待修改的试点申请"),
                 count=returned,
-                url=_url("pilots:application_list", f"status={ApplicationStatus.RETURNED}"),
+                url=todo_url("pilots:application_list", f"status={ApplicationStatus.RETURNED}"),
                 tone="danger",
                 note=_("请按退回原因修改后重新提交。"),
             )
