@@ -328,3 +328,26 @@ def test_api_profile_and_set(personas: Personas, client) -> None:  # type: ignor
     payload["value"] = "0.4"
     response = client.post(url, payload, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_batch_value_names_a_batch_the_catalogue_has(provinces: None) -> None:
+    with pytest.raises(InvalidInput) as excinfo:
+        policy_value_set(
+            actor=Actor.system(),
+            key="r26.industry_expert_ratio_min",
+            value="0.25",
+            scope=PolicyScope.BATCH,
+            batch_number=7,
+            effective_from=D(2019, 1, 1),
+        )
+    assert excinfo.value.field == "batch"
+    Batch.objects.create(number=7, published_on=D(2021, 1, 6))
+    row = policy_value_set(
+        actor=Actor.system(),
+        key="r26.industry_expert_ratio_min",
+        value="0.25",
+        scope=PolicyScope.BATCH,
+        batch_number=7,
+        effective_from=D(2019, 1, 1),
+    )
+    assert (row.batch_number, row.batch_label) == (7, "第7批")
