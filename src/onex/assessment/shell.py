@@ -21,6 +21,7 @@ from onex.core.registry import (
     PolicyType,
     TodoItem,
     TodoProvider,
+    counted,
     todo_url,
 )
 
@@ -109,7 +110,7 @@ for entry in (
 
 # --- policy settings ----------------------------------------------------------------------------
 
-registry.policy_keys.register(
+for setting in (
     PolicySetting(
         "r36.score_publicity_days",
         PolicyType.DAYS,
@@ -119,19 +120,12 @@ registry.policy_keys.register(
         gettext_lazy("天"),
         maximum=90,
         order=190,
-    )
-)
+    ),
+):
+    registry.policy_keys.register(setting)
 
 # --- demo data ----------------------------------------------------------------------------------
 
 
-def _sites(report: registry.DemoReport, log: registry.Log) -> None:
-    report.created.update(site_demo.load_demo(stdout=log))
-
-
-def _exams(report: registry.DemoReport, log: registry.Log) -> None:
-    report.created.update(exam_demo.load_demo(stdout=log))
-
-
-registry.demo_steps.register(DemoStep("assessment.sites", 60, _sites))
-registry.demo_steps.register(DemoStep("assessment.exams", 80, _exams))
+registry.demo_steps.register(DemoStep("assessment.sites", 60, counted(site_demo.load_demo)))
+registry.demo_steps.register(DemoStep("assessment.exams", 80, counted(exam_demo.load_demo)))

@@ -36,10 +36,9 @@ ORG_KINDS = frozenset({UnitKind.ORG})
 # --- dashboards ---------------------------------------------------------------------------------
 
 
-def _certificates_per_batch() -> list[dict[str, int]]:
-    return list(
-        Batch.objects.annotate(n=Count("certificates")).order_by("number").values("number", "n")
-    )
+def _certificates_per_batch() -> list[tuple[int, int]]:
+    rows = Batch.objects.annotate(n=Count("certificates")).order_by("number")
+    return [(row.number, row.n) for row in rows]
 
 
 def _batch_chart(rows: list[tuple[int, int]]) -> Chart | None:
@@ -55,22 +54,20 @@ def _batch_chart(rows: list[tuple[int, int]]) -> Chart | None:
 
 def national_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
     todos = [TodoItem(title=_("在册培训评价组织"), count=Org.objects.count())]
-    for row in _certificates_per_batch():
-        todos.append(
-            TodoItem(title=_("第%(n)s批证书") % {"n": row["number"]}, count=row["n"], tone="info")
-        )
+    for number, n in _certificates_per_batch():
+        todos.append(TodoItem(title=_("第%(n)s批证书") % {"n": number}, count=n, tone="info"))
     return todos
 
 
 def national_card(actor: Actor) -> CardContent:
     by_batch = _certificates_per_batch()
-    total = sum(row["n"] for row in by_batch)
+    total = sum(n for _number, n in by_batch)
     return CardContent(
         figures=[
             Figure(_("培训评价组织"), Org.objects.count()),
             Figure(_("职业技能等级证书"), total, _("%(n)s 个批次") % {"n": len(by_batch)}),
         ],
-        chart=_batch_chart([(row["number"], row["n"]) for row in by_batch]),
+        chart=_batch_chart(by_batch),
     )
 
 
@@ -138,7 +135,7 @@ for entry in (
 
 # --- policy settings ----------------------------------------------------------------------------
 
-registry.policy_keys.register(
+for setting in (
     PolicySetting(
         "r02.org_filing_lead_working_days",
         PolicyType.WORKING_DAYS,
@@ -148,10 +145,7 @@ registry.policy_keys.register(
         gettext_lazy("个工作日"),
         maximum=120,
         order=10,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r05.industry_trainer_ratio_min",
         PolicyType.RATIO,
@@ -159,10 +153,7 @@ registry.policy_keys.register(
         "R05",
         gettext_lazy("培训团队中行业企业培训师比例下限"),
         order=20,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r16.credit_plan_months",
         PolicyType.MONTHS,
@@ -172,8 +163,9 @@ registry.policy_keys.register(
         gettext_lazy("个月"),
         maximum=24,
         order=40,
-    )
-)
+    ),
+):
+    registry.policy_keys.register(setting)
 
 # --- demo data ----------------------------------------------------------------------------------
 

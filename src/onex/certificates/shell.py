@@ -24,6 +24,7 @@ from onex.core.registry import (
     PolicyType,
     TodoItem,
     TodoProvider,
+    counted,
     todo_url,
 )
 
@@ -87,7 +88,7 @@ for entry in (
 
 # --- policy settings ----------------------------------------------------------------------------
 
-registry.policy_keys.register(
+for setting in (
     PolicySetting(
         "r15.certificate_entry_working_days",
         PolicyType.WORKING_DAYS,
@@ -97,14 +98,11 @@ registry.policy_keys.register(
         gettext_lazy("个工作日"),
         maximum=120,
         order=30,
-    )
-)
+    ),
+):
+    registry.policy_keys.register(setting)
 
 # --- demo data ----------------------------------------------------------------------------------
 
 
-def _certificates(report: registry.DemoReport, log: registry.Log) -> None:
-    report.created.update(demo.load_demo(stdout=log))
-
-
-registry.demo_steps.register(DemoStep("certificates.certificates", 90, _certificates))
+registry.demo_steps.register(DemoStep("certificates.certificates", 90, counted(demo.load_demo)))

@@ -33,7 +33,7 @@ class Dashboard:
 
 
 def _title(kind: str) -> str:
-    titles = {
+    titles: dict[str, str] = {
         UnitKind.MINISTRY: _("部级工作台"),
         UnitKind.AGGREGATOR: _("国家汇总工作台"),
         UnitKind.PROVINCE: _("省级工作台"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -246,6 +246,26 @@ class DemoStep:
 
 
 demo_steps: Registry[DemoStep] = Registry("demo step")
+
+
+class CountingLoader(Protocol):
+    def __call__(self, *, stdout: Log) -> Mapping[str, int]: ...
+
+
+def counted(load: CountingLoader) -> Callable[[DemoReport, Log], None]:
+    """A demo step from an app's ``load_demo(*, stdout) -> {what: how many created}``."""
+
+    def step(report: DemoReport, log: Log) -> None:
+        report.created.update(load(stdout=log))
+
+    return step
+
+
+# --- Import specs -----------------------------------------------------------------------------
+
+# ``onex.core.imports.ImportSpec`` instances, registered by each app's ``importers.py`` through
+# ``onex.core.imports.register_spec`` and discovered on first use of the imports page or API.
+import_specs: Registry[Any] = Registry("import spec")
 
 
 # --- Policy settings --------------------------------------------------------------------------

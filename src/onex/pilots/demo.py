@@ -335,7 +335,3 @@ def _technical_school(report: DemoReport) -> None:
 def load_schools(report: DemoReport, log: Callable[[str], None]) -> None:
     _schools(report)
     _technical_school(report)
-
-
-def load_working_bodies(report: DemoReport, log: Callable[[str], None]) -> None:
-    report.created.update(load_demo(stdout=log))

@@ -25,6 +25,7 @@ from onex.core.registry import (
     PolicyType,
     TodoItem,
     TodoProvider,
+    counted,
     todo_url,
 )
 from onex.geo.models import Division
@@ -218,7 +219,7 @@ for entry in (
 
 # --- policy settings ----------------------------------------------------------------------------
 
-registry.policy_keys.register(
+for setting in (
     PolicySetting(
         "r20.monitoring_points_per_certificate",
         PolicyType.INT,
@@ -228,10 +229,7 @@ registry.policy_keys.register(
         gettext_lazy("所"),
         maximum=1000,
         order=50,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r23.missed_weekly_reports_weeks",
         PolicyType.WEEKS,
@@ -241,10 +239,7 @@ registry.policy_keys.register(
         gettext_lazy("周"),
         maximum=52,
         order=60,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r26.dual_qualified_ratio_min",
         PolicyType.RATIO,
@@ -252,10 +247,7 @@ registry.policy_keys.register(
         "R26",
         gettext_lazy("双师型教师比例下限"),
         order=70,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r26.industry_expert_ratio_min",
         PolicyType.RATIO,
@@ -263,10 +255,7 @@ registry.policy_keys.register(
         "R26",
         gettext_lazy("行业企业专家比例下限"),
         order=80,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r26.consecutive_enrolment_years",
         PolicyType.INT,
@@ -276,10 +265,7 @@ registry.policy_keys.register(
         gettext_lazy("年"),
         maximum=20,
         order=90,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r26.facilities_required",
         PolicyType.BOOL,
@@ -287,10 +273,7 @@ registry.policy_keys.register(
         "R26",
         gettext_lazy("须具备教学实训设施（租用、共享可计）"),
         order=100,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r43.min_full_time_teachers",
         PolicyType.INT,
@@ -300,10 +283,7 @@ registry.policy_keys.register(
         gettext_lazy("人"),
         maximum=10000,
         order=110,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r43.training_rooms_required",
         PolicyType.BOOL,
@@ -311,10 +291,7 @@ registry.policy_keys.register(
         "R43",
         gettext_lazy("须有实训室"),
         order=120,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r43.internship_sites_required",
         PolicyType.BOOL,
@@ -322,10 +299,7 @@ registry.policy_keys.register(
         "R43",
         gettext_lazy("须有实习基地"),
         order=130,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r27.summary_table_deadline",
         PolicyType.DATE,
@@ -334,10 +308,7 @@ registry.policy_keys.register(
         gettext_lazy("省级汇总表报送截止日期"),
         optional=True,
         order=140,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r28.field_concentration_share_max",
         PolicyType.RATIO,
@@ -345,10 +316,7 @@ registry.policy_keys.register(
         "R28",
         gettext_lazy("单一领域试点占比提示阈值"),
         order=150,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r32.city_first_review_required",
         PolicyType.BOOL,
@@ -356,10 +324,7 @@ registry.policy_keys.register(
         "R32",
         gettext_lazy("试点申请须经市级初审"),
         order=160,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r33.contact_filing_months",
         PolicyType.MONTHS,
@@ -369,10 +334,7 @@ registry.policy_keys.register(
         gettext_lazy("个月"),
         maximum=24,
         order=170,
-    )
-)
-
-registry.policy_keys.register(
+    ),
     PolicySetting(
         "r33.due_soon_days",
         PolicyType.DAYS,
@@ -382,16 +344,15 @@ registry.policy_keys.register(
         gettext_lazy("天"),
         maximum=90,
         order=180,
-    )
-)
+    ),
+):
+    registry.policy_keys.register(setting)
 
 # --- demo data ----------------------------------------------------------------------------------
 
-
-def _applications(report: registry.DemoReport, log: registry.Log) -> None:
-    report.created.update(application_demo.load_demo(stdout=log))
-
-
-registry.demo_steps.register(DemoStep("pilots.schools", 30, demo.load_schools))
-registry.demo_steps.register(DemoStep("pilots.working_bodies", 50, demo.load_working_bodies))
-registry.demo_steps.register(DemoStep("pilots.applications", 70, _applications))
+for step in (
+    DemoStep("pilots.schools", 30, demo.load_schools),
+    DemoStep("pilots.working_bodies", 50, counted(demo.load_demo)),
+    DemoStep("pilots.applications", 70, counted(application_demo.load_demo)),
+):
+    registry.demo_steps.register(step)

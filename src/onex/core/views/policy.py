@@ -27,8 +27,6 @@ from onex.core.errors import DomainError, Forbidden
 from onex.core.models import PolicyScope, UnitKind
 from onex.core.policy import (
     REGISTRY,
-    PolicySetting,
-    PolicyType,
     can_set_policy,
     display_value,
     from_json,
@@ -37,7 +35,7 @@ from onex.core.policy import (
     policy_profile,
     policy_value_set,
 )
-from onex.core.registry import BatchChoice
+from onex.core.registry import BatchChoice, PolicySetting, PolicyType
 from onex.geo.models import Division
 from onex.geo.selectors import province_list
 
