@@ -32,7 +32,9 @@ from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import PolicyScope, PolicyValue, UnitKind
-from onex.core.registry import PolicyPython, PolicySetting, PolicyType
+from onex.core.registry import PolicyPython as PolicyPython  # re-exported for callers
+from onex.core.registry import PolicySetting as PolicySetting
+from onex.core.registry import PolicyType as PolicyType
 from onex.geo.loader import ensure_divisions
 from onex.geo.models import Division, DivisionLevel
 
