@@ -24,7 +24,7 @@ from tests.pilots.applications_support import draft, good, media_in_tmp_fixture 
 
 pytestmark = pytest.mark.django_db
 
-shipped: Any = import_module("onex.core.migrations.0005_shipped_policy_overrides")
+shipped: Any = import_module("onex.core.migrations.0007_shipped_policy_overrides")
 
 
 def migrate_overrides() -> None:

@@ -463,7 +463,7 @@ def policy_value_set(
 
 # Hubei (鄂教职成办〔2020〕1号, R43) sets its own school conditions; Shanxi (晋教职成〔2020〕9号,
 # R32) requires a municipal first review. Neither document states a day of effect, so the rows
-# start on 2020-01-01, the year both documents govern. Migration core 0005 ships the same rows
+# start on 2020-01-01, the year both documents govern. Migration core 0007 ships the same rows
 # (a migration may not import this module); keep both lists equal.
 SHIPPED_FROM = dt.date(2020, 1, 1)
 HUBEI_NOTE = "鄂教职成办〔2020〕1号（R43）"

@@ -1,4 +1,4 @@
-# Policy values name their batch by number (ADR 0002 §6): step 1 of 3, the new column.
+# Policy values name their batch by number (ADR 0002 §6): step 1, the new column.
 
 from django.db import migrations, models
 

@@ -1,6 +1,6 @@
 """Create the shipped province overrides of the policy profile (idempotent).
 
-A fresh ``migrate`` already has them (migration core 0005); this command restores them in a
+A fresh ``migrate`` already has them (migration core 0007); this command restores them in a
 database built another way (``--nomigrations`` test databases, a restored old dump).
 """
 

@@ -1,4 +1,4 @@
-# Step 3 of 3: the constraints move to batch_number and the foreign key into catalog goes.
+# Step 3: the scope and uniqueness constraints move from batch to batch_number.
 
 from django.db import migrations, models
 
@@ -16,10 +16,6 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(
             model_name="policyvalue",
             name="policyvalue_batch_unique_start",
-        ),
-        migrations.RemoveField(
-            model_name="policyvalue",
-            name="batch",
         ),
         migrations.AddConstraint(
             model_name="policyvalue",

@@ -64,7 +64,7 @@ def remove_overrides(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_remove_policyvalue_batch"),
+        ("core", "0006_remove_policyvalue_batch"),
         ("geo", "0001_initial"),
     ]
 
