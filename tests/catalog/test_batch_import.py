@@ -13,10 +13,10 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from onex.catalog.demo import demo_credit_code
 from onex.catalog.importers import SPEC_NAME
 from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org, OrgType
 from onex.catalog.services import batch_create, certificate_create
-from onex.core.demo import demo_credit_code
 from onex.core.errors import Forbidden
 from onex.core.imports import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus, Role, UnitKind

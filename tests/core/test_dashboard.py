@@ -7,8 +7,11 @@ from django.test import Client
 from django.urls import reverse
 
 from onex.catalog.models import Batch, Certificate
+from onex.core import registry
+from onex.core.checks import check_registered_urls
 from onex.core.dashboard import dashboard_for
-from onex.core.navigation import MENU, MenuEntry, menu_for
+from onex.core.navigation import menu_for
+from onex.core.registry import MenuEntry
 from tests.personas import Persona, Personas
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +99,7 @@ def test_anonymous_is_redirected_to_login(client: Client) -> None:
 
 
 def test_audit_entry_is_for_national_and_provincial_admins_only(personas: Personas) -> None:
-    audit = next(e for e in MENU if e.url_name == "audit")
+    audit = registry.menu["audit"]
     assert audit.visible_to(personas.ministry.actor)
     assert audit.visible_to(personas.gd.actor)
     assert not audit.visible_to(personas.aggregator.actor)  # staff, not admin
@@ -110,22 +113,97 @@ def test_menu_shows_audit_link_to_admins_when_the_page_exists(
     client: Client, personas: Personas
 ) -> None:
     names = {item.url_name for item in menu_for(personas.gd.actor)}
-    try:
-        audit_url = reverse("audit")
-    except Exception:
-        pytest.skip("audit page not built yet")
+    audit_url = reverse("audit")
     assert "audit" in names
     assert f'href="{audit_url}"' in page(client, personas.gd)
     assert f'href="{audit_url}"' not in page(client, personas.gd_school)
     assert "audit" not in {item.url_name for item in menu_for(personas.hb.actor)}
 
 
-def test_menu_skips_url_names_that_do_not_exist(personas: Personas, monkeypatch) -> None:
-    entries = (*MENU, MenuEntry("不存在", "no-such-page"))
-    monkeypatch.setattr("onex.core.navigation.MENU", entries)
+def test_registered_menu_entries_all_resolve() -> None:
+    assert check_registered_urls() == []
+
+
+def test_menu_entry_that_does_not_resolve_fails_the_system_check_with_e001() -> None:
+    with registry.menu.added(MenuEntry("不存在", "no-such-page", 999)):
+        errors = check_registered_urls()
+    assert [e.id for e in errors] == ["onex.E001"]
+    assert "no-such-page" in errors[0].msg
+
+
+def test_menu_entry_that_does_not_resolve_stops_manage_py_check() -> None:
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    entry = MenuEntry("不存在", "pilots:no-such-page", 999)
+    with registry.menu.added(entry), pytest.raises(SystemCheckError, match=r"onex\.E001"):
+        call_command("check")
+
+
+def test_todo_provider_declaring_an_unknown_url_name_fails_the_check() -> None:
+    provider = registry.TodoProvider(
+        "tests.unknown", lambda actor, today: [], 999, url_names=("pilots:nowhere",)
+    )
+    with registry.todos.added(provider):
+        errors = check_registered_urls()
+    assert [e.id for e in errors] == ["onex.E001"]
+    assert "pilots:nowhere" in errors[0].msg
+
+
+def test_url_names_taking_arguments_count_as_existing() -> None:
+    from onex.core.checks import url_name_exists
+
+    assert url_name_exists("pilots:school_detail")
+    assert url_name_exists("dashboard")
+    assert not url_name_exists("nowhere:dashboard")
+    assert not url_name_exists("pilots:nowhere")
+
+
+def test_menu_keeps_the_declared_order_across_apps(personas: Personas) -> None:
     names = [item.url_name for item in menu_for(personas.ministry.actor)]
-    assert "no-such-page" not in names
     assert names[0] == "dashboard"
+    assert names.index("pilots:school_list") < names.index("catalog:list")
+    assert names.index("catalog:list") < names.index("assessment:site_list")
+    assert names.index("assessment:site_list") < names.index("catalog:phrase_list")
+    assert names[-1] == "password_change"
+
+
+def test_a_registered_todo_appears_on_its_actors_dashboard_only(personas: Personas) -> None:
+    def provide(actor: object, today: object) -> list[registry.TodoItem]:
+        return [registry.TodoItem(title="测试待办", count=3, url=registry.todo_url("calendar"))]
+
+    provider = registry.TodoProvider(
+        "tests.todo", provide, 1, frozenset({"province"}), ("calendar",)
+    )
+    with registry.todos.added(provider):
+        province = dashboard_for(actor=personas.gd.actor)
+        school = dashboard_for(actor=personas.gd_school.actor)
+    assert province.todos[0].title == "测试待办"
+    assert province.todos[0].url == reverse("calendar")
+    assert "测试待办" not in [t.title for t in school.todos]
+    assert "测试待办" not in [t.title for t in dashboard_for(actor=personas.gd.actor).todos]
+
+
+def test_a_registered_card_adds_its_figures_to_its_kind(personas: Personas) -> None:
+    card = registry.DashboardCard(
+        "tests.card",
+        frozenset({"city"}),
+        lambda actor: registry.CardContent(figures=[registry.Figure("测试数字", 7)]),
+        999,
+    )
+    with registry.cards.added(card):
+        city = dashboard_for(actor=personas.gz_city.actor)
+        province = dashboard_for(actor=personas.gd.actor)
+    assert city.figures[-1] == registry.Figure("测试数字", 7)
+    assert "测试数字" not in [f.label for f in province.figures]
+
+
+def test_every_app_contributes_through_its_shell() -> None:
+    apps = {provider.name.split(".")[0] for provider in registry.todos.all()}
+    assert apps == {"core", "catalog", "pilots", "assessment", "certificates"}
+    steps = [step.name for step in registry.demo_steps.all()]
+    assert steps.index("catalog.catalogue") < steps.index("pilots.schools")
+    assert steps.index("pilots.schools") < steps.index("core.users")
 
 
 def test_menu_marks_the_current_page(personas: Personas) -> None:

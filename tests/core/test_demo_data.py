@@ -10,9 +10,10 @@ from django.test import Client
 from stdnum.cn import uscc
 
 from onex.catalog.models import Batch, Certificate, Org
-from onex.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, REFUSAL_ACTION, SCHOOLS
+from onex.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from onex.core.models import AuditEvent, Unit, User
 from onex.geo.models import Division
+from onex.pilots.demo import REFUSAL_ACTION, SCHOOLS
 from onex.pilots.models import School, SchoolType
 
 pytestmark = pytest.mark.django_db

@@ -82,20 +82,20 @@ def test_r32_shanxi_requires_city_first_review(provinces: None) -> None:
 
 def test_batch_override_applies_to_its_batch_and_yields_to_a_province(provinces: None) -> None:
     system = Actor.system()
-    batch2 = Batch.objects.create(number=2, published_on=D(2019, 6, 4))
-    batch3 = Batch.objects.create(number=3, published_on=D(2020, 1, 6))
+    Batch.objects.create(number=2, published_on=D(2019, 6, 4))
+    Batch.objects.create(number=3, published_on=D(2020, 1, 6))
     policy_value_set(
         actor=system,
         key="r26.industry_expert_ratio_min",
         value="0.25",
         scope=PolicyScope.BATCH,
-        batch=batch2,
+        batch_number=2,
         effective_from=D(2019, 1, 1),
         note="",
     )
     on = D(2021, 1, 1)
-    assert policy_value("r26.industry_expert_ratio_min", batch=batch2, on=on) == Decimal("0.25")
-    assert policy_value("r26.industry_expert_ratio_min", batch=batch3, on=on) == Decimal("0.20")
+    assert policy_value("r26.industry_expert_ratio_min", batch_number=2, on=on) == Decimal("0.25")
+    assert policy_value("r26.industry_expert_ratio_min", batch_number=3, on=on) == Decimal("0.20")
     policy_value_set(
         actor=system,
         key="r26.industry_expert_ratio_min",
@@ -107,9 +107,9 @@ def test_batch_override_applies_to_its_batch_and_yields_to_a_province(provinces:
     )
     hubei = division(HUBEI)
     assert policy_value(
-        "r26.industry_expert_ratio_min", batch=batch2, province=hubei, on=on
+        "r26.industry_expert_ratio_min", batch_number=2, province=hubei, on=on
     ) == Decimal("0.15")
-    profile = policy_profile(batch=batch2, province=division(GUANGDONG), on=on)
+    profile = policy_profile(batch_number=2, province=division(GUANGDONG), on=on)
     assert profile["r26.industry_expert_ratio_min"].source == "batch"
 
 
@@ -331,3 +331,26 @@ def test_api_profile_and_set(personas: Personas, client) -> None:  # type: ignor
     payload["value"] = "0.4"
     response = client.post(url, payload, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_batch_value_names_a_batch_the_catalogue_has(provinces: None) -> None:
+    with pytest.raises(InvalidInput) as excinfo:
+        policy_value_set(
+            actor=Actor.system(),
+            key="r26.industry_expert_ratio_min",
+            value="0.25",
+            scope=PolicyScope.BATCH,
+            batch_number=7,
+            effective_from=D(2019, 1, 1),
+        )
+    assert excinfo.value.field == "batch"
+    Batch.objects.create(number=7, published_on=D(2021, 1, 6))
+    row = policy_value_set(
+        actor=Actor.system(),
+        key="r26.industry_expert_ratio_min",
+        value="0.25",
+        scope=PolicyScope.BATCH,
+        batch_number=7,
+        effective_from=D(2019, 1, 1),
+    )
+    assert (row.batch_number, row.batch_label) == (7, "第7批")

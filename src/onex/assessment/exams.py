@@ -591,7 +591,8 @@ def plan_start_scoring(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
 
 
 def publicity_days(plan: ExamPlan) -> int:
-    return int(policy_value(PUBLICITY_KEY, province=plan.province, batch=plan.certificate.batch))
+    number = plan.certificate.batch.number
+    return int(policy_value(PUBLICITY_KEY, province=plan.province, batch_number=number))
 
 
 def _require_scores_complete(plan: ExamPlan) -> None:

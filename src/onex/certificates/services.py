@@ -83,7 +83,7 @@ def entry_timeliness(
         policy_value(
             R15_KEY,
             province=province,
-            batch=certificate.batch if certificate is not None else None,
+            batch_number=certificate.batch.number if certificate is not None else None,
             on=issued_on,
         )
     )

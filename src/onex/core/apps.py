@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Huey only discovers modules named tasks.py; the audit purge lives beside the audit code.
-        from onex.core import audit_tasks  # noqa: F401
+        from onex.core import audit_tasks, checks  # noqa: F401
         from onex.core.logging import install_record_redaction
 
         install_record_redaction()
+        # Every app (core included) contributes its menu entries, to-dos, dashboard cards,
+        # demo steps and policy settings from its shell.py, the way the admin finds admin.py.
+        autodiscover_modules("shell")

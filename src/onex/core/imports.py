@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from onex.core import crypto
+from onex.core import crypto, registry
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import DomainError, InvalidInput, NotFound
@@ -344,6 +344,7 @@ class ImportSpec:
     columns: ClassVar[Sequence[Column]]
     unique_key: ClassVar[tuple[str, ...]] = ()
     max_rows: ClassVar[int] = 50_000
+    order: ClassVar[int] = 0  # lists show specs by order, then name
 
     @property
     def sheet_title(self) -> str:
@@ -389,7 +390,8 @@ class ImportSpec:
         return lines
 
 
-_REGISTRY: dict[str, ImportSpec] = {}
+# The specs live in the kernel's ``import_specs`` registry (onex.core.registry), filled by each
+# app's importers.py through ``register_spec``.
 _discovered = False
 
 S = TypeVar("S", bound=type[ImportSpec])
@@ -398,10 +400,12 @@ S = TypeVar("S", bound=type[ImportSpec])
 def register_spec(spec: S) -> S:
     """Class decorator: register an ``ImportSpec`` subclass under its ``name``."""
     instance = spec()
-    existing = _REGISTRY.get(instance.name)
-    if existing is not None and type(existing).__qualname__ != spec.__qualname__:
-        raise ValueError(f"import spec {instance.name!r} registered twice")
-    _REGISTRY[instance.name] = instance
+    if instance.name in registry.import_specs:
+        existing = registry.import_specs[instance.name]
+        if type(existing).__qualname__ != spec.__qualname__:
+            raise ValueError(f"import spec {instance.name!r} registered twice")
+        registry.import_specs.unregister(instance.name)  # a module imported again
+    registry.import_specs.register(instance)
     return spec
 
 
@@ -415,15 +419,15 @@ def _discover() -> None:
 
 def all_specs() -> list[ImportSpec]:
     _discover()
-    return sorted(_REGISTRY.values(), key=lambda s: s.name)
+    return list(registry.import_specs.all())
 
 
 def get_spec(name: str) -> ImportSpec:
     _discover()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise NotFound(_("没有这种导入类型。")) from None
+    if name not in registry.import_specs:
+        raise NotFound(_("没有这种导入类型。"))
+    spec: ImportSpec = registry.import_specs[name]
+    return spec
 
 
 def specs_for(*, actor: Actor) -> list[ImportSpec]:

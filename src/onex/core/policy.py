@@ -1,10 +1,12 @@
 """Policy profiles: the thresholds and deadlines of POLICY-RULES.md, effective-dated.
 
-Every setting is declared once in ``REGISTRY`` (key, type, shipped default, rule ID, Chinese
-label and unit). Administrators record values per scope in ``PolicyValue`` rows; a reader asks
-``policy_value(key, province=..., batch=..., on=...)`` and gets, in this order of precedence,
-the province override, the batch override, the national row, or the code default — each only
-when in force on the date asked.
+Every setting is declared once, by the app whose rule it serves, in the ``policy_keys`` registry
+(key, type, shipped default, rule ID, Chinese label and unit; see each app's ``shell.py``).
+Administrators record values per scope in ``PolicyValue`` rows; a reader asks
+``policy_value(key, province=..., batch_number=..., on=...)`` and gets, in this order of
+precedence, the province override, the batch override, the national row, or the code default —
+each only when in force on the date asked. A batch-scoped value names its batch by number, so
+core needs no catalogue model.
 
 Rule checks elsewhere read thresholds through here, never hard-code them, so that a province
 (e.g. Hubei's R43 conditions) can differ from the national notice without a code change.
@@ -13,7 +15,7 @@ Rule checks elsewhere read thresholds through here, never hard-code them, so tha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,212 +27,39 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onex.catalog.models import Batch
+from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import PolicyScope, PolicyValue, UnitKind
+from onex.core.registry import PolicyPython as PolicyPython  # re-exported for callers
+from onex.core.registry import PolicySetting as PolicySetting
+from onex.core.registry import PolicyType as PolicyType
+from onex.geo.loader import ensure_divisions
 from onex.geo.models import Division, DivisionLevel
-
-PolicyPython = Decimal | int | bool | dt.date | None
-
-
-class PolicyType:
-    RATIO = "ratio"  # Decimal in [0, 1]
-    INT = "int"
-    BOOL = "bool"
-    DAYS = "days"  # calendar days
-    WORKING_DAYS = "working_days"  # PRC working days (onex.core.calendar)
-    MONTHS = "months"
-    WEEKS = "weeks"
-    DATE = "date"
-
 
 COUNT_TYPES = frozenset(
     {PolicyType.INT, PolicyType.DAYS, PolicyType.WORKING_DAYS, PolicyType.MONTHS, PolicyType.WEEKS}
 )
 
 
-@dataclass(frozen=True)
-class PolicySetting:
-    key: str
-    type: str
-    default: PolicyPython
-    rule: str
-    label: str | Promise
-    unit: str | Promise = ""
-    optional: bool = False  # None is an allowed value (e.g. "no deadline set")
-    maximum: int | None = None
+class _Settings(Mapping[str, PolicySetting]):
+    """Every registered policy setting by key, in registry order (a live view: apps register
+    their settings in ``shell.py`` when the project starts)."""
+
+    def __getitem__(self, key: str) -> PolicySetting:
+        if key not in registry.policy_keys:
+            raise KeyError(key)
+        return registry.policy_keys[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([item.key for item in registry.policy_keys.all()])
+
+    def __len__(self) -> int:
+        return len(registry.policy_keys)
 
 
-# Labels are lazy: translated when displayed, not at import.
-_SETTINGS: list[PolicySetting] = [
-    PolicySetting(
-        "r02.org_filing_lead_working_days",
-        PolicyType.WORKING_DAYS,
-        5,
-        "R02",
-        gettext_lazy("培训评价组织活动前备案提前量"),
-        gettext_lazy("个工作日"),
-        maximum=120,
-    ),
-    PolicySetting(
-        "r05.industry_trainer_ratio_min",
-        PolicyType.RATIO,
-        Decimal("0.40"),
-        "R05",
-        gettext_lazy("培训团队中行业企业培训师比例下限"),
-    ),
-    PolicySetting(
-        "r15.certificate_entry_working_days",
-        PolicyType.WORKING_DAYS,
-        7,
-        "R15",
-        gettext_lazy("证书颁发后录入平台时限"),
-        gettext_lazy("个工作日"),
-        maximum=120,
-    ),
-    PolicySetting(
-        "r16.credit_plan_months",
-        PolicyType.MONTHS,
-        1,
-        "R16",
-        gettext_lazy("证书公布后提出学分记录建议方案时限"),
-        gettext_lazy("个月"),
-        maximum=24,
-    ),
-    PolicySetting(
-        "r20.monitoring_points_per_certificate",
-        PolicyType.INT,
-        10,
-        "R20",
-        gettext_lazy("每个证书的监测点院校数"),
-        gettext_lazy("所"),
-        maximum=1000,
-    ),
-    PolicySetting(
-        "r23.missed_weekly_reports_weeks",
-        PolicyType.WEEKS,
-        3,
-        "R23",
-        gettext_lazy("连续未报周报即取消试点资格的周数（R23/R47）"),
-        gettext_lazy("周"),
-        maximum=52,
-    ),
-    PolicySetting(
-        "r26.dual_qualified_ratio_min",
-        PolicyType.RATIO,
-        Decimal("0.50"),
-        "R26",
-        gettext_lazy("双师型教师比例下限"),
-    ),
-    PolicySetting(
-        "r26.industry_expert_ratio_min",
-        PolicyType.RATIO,
-        Decimal("0.20"),
-        "R26",
-        gettext_lazy("行业企业专家比例下限"),
-    ),
-    PolicySetting(
-        "r26.consecutive_enrolment_years",
-        PolicyType.INT,
-        3,
-        "R26",
-        gettext_lazy("相关专业连续招生年数下限"),
-        gettext_lazy("年"),
-        maximum=20,
-    ),
-    PolicySetting(
-        "r26.facilities_required",
-        PolicyType.BOOL,
-        True,
-        "R26",
-        gettext_lazy("须具备教学实训设施（租用、共享可计）"),
-    ),
-    PolicySetting(
-        "r43.min_full_time_teachers",
-        PolicyType.INT,
-        0,
-        "R43",
-        gettext_lazy("专任教师人数下限（0 表示不设下限）"),
-        gettext_lazy("人"),
-        maximum=10000,
-    ),
-    PolicySetting(
-        "r43.training_rooms_required",
-        PolicyType.BOOL,
-        False,
-        "R43",
-        gettext_lazy("须有实训室"),
-    ),
-    PolicySetting(
-        "r43.internship_sites_required",
-        PolicyType.BOOL,
-        False,
-        "R43",
-        gettext_lazy("须有实习基地"),
-    ),
-    PolicySetting(
-        "r27.summary_table_deadline",
-        PolicyType.DATE,
-        None,
-        "R27",
-        gettext_lazy("省级汇总表报送截止日期"),
-        optional=True,
-    ),
-    PolicySetting(
-        "r28.field_concentration_share_max",
-        PolicyType.RATIO,
-        Decimal("0.30"),
-        "R28",
-        gettext_lazy("单一领域试点占比提示阈值"),
-    ),
-    PolicySetting(
-        "r32.city_first_review_required",
-        PolicyType.BOOL,
-        False,
-        "R32",
-        gettext_lazy("试点申请须经市级初审"),
-    ),
-    PolicySetting(
-        "r33.contact_filing_months",
-        PolicyType.MONTHS,
-        1,
-        "R33",
-        gettext_lazy("名单公布后报备联络人和工作机构时限"),
-        gettext_lazy("个月"),
-        maximum=24,
-    ),
-    PolicySetting(
-        "r33.due_soon_days",
-        PolicyType.DAYS,
-        7,
-        "R33",
-        gettext_lazy("工作机构报备截止前开始提醒的天数"),
-        gettext_lazy("天"),
-        maximum=90,
-    ),
-    PolicySetting(
-        "r36.score_publicity_days",
-        PolicyType.DAYS,
-        5,
-        "R36",
-        gettext_lazy("成绩公示天数"),
-        gettext_lazy("天"),
-        maximum=90,
-    ),
-    # Not a rule of the policy documents: PIPL storage limitation (art. 19) of uploaded files.
-    PolicySetting(
-        "imports.file_retention_days",
-        PolicyType.DAYS,
-        30,
-        "",
-        gettext_lazy("导入文件保存天数（到期删除文件，保留导入结果和错误清单）"),
-        gettext_lazy("天"),
-        maximum=3660,
-    ),
-]
-REGISTRY: dict[str, PolicySetting] = {s.key: s for s in _SETTINGS}
+REGISTRY: Mapping[str, PolicySetting] = _Settings()
 
 SOURCE_LABELS: dict[str, str | Promise] = {
     "default": gettext_lazy("系统默认（政策文件）"),
@@ -429,20 +258,20 @@ def _resolve(
     keys: Iterable[str],
     *,
     province: Division | None,
-    batch: Batch | None,
+    batch_number: int | None,
     on: dt.date | None,
 ) -> dict[str, ProfileEntry]:
     on = on or timezone.localdate()
     province = _province_of(province)
     keys = list(keys)
     targets = Q(scope=PolicyScope.NATIONAL)
-    if batch is not None:
-        targets |= Q(scope=PolicyScope.BATCH, batch=batch)
+    if batch_number is not None:
+        targets |= Q(scope=PolicyScope.BATCH, batch_number=batch_number)
     if province is not None:
         targets |= Q(scope=PolicyScope.PROVINCE, province=province)
     rows = (
         PolicyValue.objects.filter(targets, _in_force(on), key__in=keys)
-        .select_related("updated_by", "province", "batch")
+        .select_related("updated_by", "province")
         .order_by("effective_from")
     )
     # Later starts win within a scope (rows should not overlap; this makes a slip harmless).
@@ -464,7 +293,7 @@ def policy_value(
     key: str,
     *,
     province: Division | None = None,
-    batch: Batch | None = None,
+    batch_number: int | None = None,
     on: dt.date | None = None,
 ) -> Any:
     """The value in force: province override > batch override > national row > code default.
@@ -473,32 +302,32 @@ def policy_value(
     ``on`` defaults to today (Asia/Shanghai).
     """
     setting(key)
-    return _resolve([key], province=province, batch=batch, on=on)[key].value
+    return _resolve([key], province=province, batch_number=batch_number, on=on)[key].value
 
 
 def policy_entry(
     key: str,
     *,
     province: Division | None = None,
-    batch: Batch | None = None,
+    batch_number: int | None = None,
     on: dt.date | None = None,
 ) -> ProfileEntry:
     setting(key)
-    return _resolve([key], province=province, batch=batch, on=on)[key]
+    return _resolve([key], province=province, batch_number=batch_number, on=on)[key]
 
 
 def policy_profile(
     *,
     province: Division | None = None,
-    batch: Batch | None = None,
+    batch_number: int | None = None,
     on: dt.date | None = None,
 ) -> dict[str, ProfileEntry]:
     """Every setting's value in force with where it came from, in registry order (one query)."""
-    return _resolve(REGISTRY.keys(), province=province, batch=batch, on=on)
+    return _resolve(REGISTRY.keys(), province=province, batch_number=batch_number, on=on)
 
 
 def policy_history(
-    *, key: str, province: Division | None = None, batch: Batch | None = None
+    *, key: str, province: Division | None = None, batch_number: int | None = None
 ) -> list[PolicyValue]:
     """Rows of one setting, newest first: national ones plus the given province/batch ones.
 
@@ -508,11 +337,11 @@ def policy_history(
     targets = Q(scope=PolicyScope.NATIONAL)
     if province is not None:
         targets |= Q(scope=PolicyScope.PROVINCE, province=_province_of(province))
-    if batch is not None:
-        targets |= Q(scope=PolicyScope.BATCH, batch=batch)
+    if batch_number is not None:
+        targets |= Q(scope=PolicyScope.BATCH, batch_number=batch_number)
     return list(
         PolicyValue.objects.filter(targets, key=key)
-        .select_related("updated_by", "province", "batch")
+        .select_related("updated_by", "province")
         .order_by("-effective_from", "scope")
     )
 
@@ -538,7 +367,7 @@ def _row_dict(row: PolicyValue) -> dict[str, Any]:
     return {
         "key": row.key,
         "scope": row.scope,
-        "batch": row.batch_id,
+        "batch": row.batch_number,
         "province": row.province_id,
         "value": row.value,
         "effective_from": row.effective_from.isoformat(),
@@ -554,7 +383,7 @@ def policy_value_set(
     value: Any,
     scope: str,
     province: Division | None = None,
-    batch: Batch | None = None,
+    batch_number: int | None = None,
     effective_from: dt.date,
     note: str = "",
 ) -> PolicyValue:
@@ -567,21 +396,23 @@ def policy_value_set(
     if scope not in PolicyScope.values:
         raise InvalidInput(_("范围必须是全国、批次或省级。"), field="scope")
     province = _province_of(province)
-    if scope == PolicyScope.NATIONAL and (province is not None or batch is not None):
+    if scope == PolicyScope.NATIONAL and (province is not None or batch_number is not None):
         raise InvalidInput(_("全国设置不能指定省份或批次。"), field="scope")
-    if scope == PolicyScope.BATCH and (batch is None or province is not None):
+    if scope == PolicyScope.BATCH and (batch_number is None or province is not None):
         raise InvalidInput(_("批次设置须指定批次且不能指定省份。"), field="batch")
-    if scope == PolicyScope.PROVINCE and (province is None or batch is not None):
+    if scope == PolicyScope.PROVINCE and (province is None or batch_number is not None):
         raise InvalidInput(_("省级设置须指定省份且不能指定批次。"), field="province")
     if not can_set_policy(actor, scope=scope, province=province):
         raise Forbidden(_("只有国家级管理员可以修改全国和批次参数；省级管理员只能修改本省参数。"))
+    if batch_number is not None and not registry.batch_exists(batch_number):
+        raise InvalidInput(_("未找到该批次。"), field="batch")
     parsed = parse_value(item, value)
     note = note.strip()
     if len(note) > 300:
         raise InvalidInput(_("依据/说明不能超过 300 个字符。"), field="note")
     stored = to_json(item, parsed)
     same_target = PolicyValue.objects.filter(
-        key=key, scope=scope, province=province, batch=batch
+        key=key, scope=scope, province=province, batch_number=batch_number
     ).select_for_update()
     with transaction.atomic():
         rows = list(same_target.order_by("effective_from"))
@@ -617,7 +448,7 @@ def policy_value_set(
             key=key,
             scope=scope,
             province=province,
-            batch=batch,
+            batch_number=batch_number,
             value=stored,
             effective_from=effective_from,
             effective_to=later[0].effective_from - dt.timedelta(days=1) if later else None,
@@ -626,3 +457,53 @@ def policy_value_set(
         )
         audit_record(actor=actor, action="policy.set", target=row, new=_row_dict(row))
     return row
+
+
+# --- Shipped overrides ---------------------------------------------------------------------
+
+# Hubei (鄂教职成办〔2020〕1号, R43) sets its own school conditions; Shanxi (晋教职成〔2020〕9号,
+# R32) requires a municipal first review. Neither document states a day of effect, so the rows
+# start on 2020-01-01, the year both documents govern. Migration core 0007 ships the same rows
+# (a migration may not import this module); keep both lists equal.
+SHIPPED_FROM = dt.date(2020, 1, 1)
+HUBEI_NOTE = "鄂教职成办〔2020〕1号（R43）"
+SHANXI_NOTE = "晋教职成〔2020〕9号 三.1（R32）"
+
+SHIPPED_OVERRIDES: list[tuple[str, str, Any, str]] = [
+    # (province code, setting key, value, note)
+    ("420000", "r26.dual_qualified_ratio_min", "0.30", HUBEI_NOTE),
+    ("420000", "r43.min_full_time_teachers", 10, HUBEI_NOTE),
+    ("420000", "r43.training_rooms_required", True, HUBEI_NOTE),
+    ("420000", "r43.internship_sites_required", True, HUBEI_NOTE),
+    ("140000", "r32.city_first_review_required", True, SHANXI_NOTE),
+]
+
+
+def seed_policy_profiles() -> int:
+    """Create the missing shipped override rows; returns how many were created.
+
+    A row already present for the same setting, province and start is left alone, so an
+    administrator's later correction survives.
+    """
+    ensure_divisions()
+    created = 0
+    for code, key, value, note in SHIPPED_OVERRIDES:
+        province = Division.objects.get(code=code)
+        if PolicyValue.objects.filter(
+            key=key,
+            scope=PolicyScope.PROVINCE,
+            province=province,
+            effective_from=SHIPPED_FROM,
+        ).exists():
+            continue
+        policy_value_set(
+            actor=Actor.system(),
+            key=key,
+            value=value,
+            scope=PolicyScope.PROVINCE,
+            province=province,
+            effective_from=SHIPPED_FROM,
+            note=note,
+        )
+        created += 1
+    return created

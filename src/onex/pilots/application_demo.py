@@ -1,6 +1,7 @@
 """Demo data of pilot applications: every state of the R32 chain in the three demo provinces.
 
-Called by ``onex.core.demo.load_demo_data`` after the schools demo (schools and specialties).
+Registered as a demo step in ``onex.pilots.shell``; runs after the schools demo (schools and
+specialties).
 Idempotent: an application is keyed by school × certificate × specialty and taken through its
 steps only when it is created; the summary table is submitted once per province.
 
@@ -30,8 +31,8 @@ from django.utils import timezone
 from onex.catalog.models import Certificate
 from onex.core.accounts import unit_create, user_create
 from onex.core.actors import Actor
-from onex.core.management.commands.seed_policy_profiles import seed_policy_profiles
 from onex.core.models import Role, Unit, UnitKind, User
+from onex.core.policy import seed_policy_profiles
 from onex.geo.models import Division
 from onex.pilots import applications as apps
 from onex.pilots import services

@@ -38,6 +38,7 @@ from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from onex.core.imports import zh
 from onex.core.models import UnitKind
 from onex.core.policy import ProfileEntry, policy_entry, policy_profile
+from onex.core.registry import TodoItem, todo_url
 from onex.core.scoping import fetch
 from onex.core.workflows import MAX_REASON, perform
 from onex.core.xlsx import export_response, write_xlsx
@@ -225,7 +226,9 @@ def evaluate_conditions(
     """
     on = on or timezone.localdate()
     profile = policy_profile(
-        province=application.province, batch=application.certificate.batch, on=on
+        province=application.province,
+        batch_number=application.certificate.batch.number,
+        on=on,
     )
     verdicts: list[Verdict] = []
 
@@ -1297,11 +1300,9 @@ def pilot_distribution(*, actor: Actor, province: Division | None = None) -> Dis
 # --- to-do items for the dashboard ------------------------------------------------------------
 
 
-def application_todos(*, actor: Actor) -> list[Any]:
+def application_todos(*, actor: Actor) -> list[TodoItem]:
     """Dashboard to-dos: reviews awaiting a city or province, returned applications of a school."""
-    from onex.core.dashboard import TodoItem, _url
-
-    items: list[Any] = []
+    items: list[TodoItem] = []
     if not actor.can_write:
         return items
     awaiting = applications_awaiting_review(actor=actor).count()
@@ -1317,7 +1318,7 @@ def application_todos(*, actor: Actor) -> list[Any]:
                 if actor.kind == UnitKind.CITY
                 else _("待省级确认的试点申请"),
                 count=awaiting,
-                url=_url("pilots:application_list", f"status={status}"),
+                url=todo_url("pilots:application_list", f"status={status}"),
                 tone="warning",
             )
         )
@@ -1327,7 +1328,7 @@ def application_todos(*, actor: Actor) -> list[Any]:
             TodoItem(
                 title=_("已退回待修改的试点申请"),
                 count=returned,
-                url=_url("pilots:application_list", f"status={ApplicationStatus.RETURNED}"),
+                url=todo_url("pilots:application_list", f"status={ApplicationStatus.RETURNED}"),
                 tone="danger",
                 note=_("请按退回原因修改后重新提交。"),
             )

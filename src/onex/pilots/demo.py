@@ -1,8 +1,10 @@
-"""Demo data of the schools part: coordination bodies, specialties with enrolment, working bodies.
+"""Demo data of the schools part: schools, coordination bodies, specialties, working bodies.
 
-Called by ``onex.core.demo.load_demo_data`` after the demo schools exist; idempotent (every
-write goes through a service that writes nothing when the values are already there, or is
-skipped when the row exists). Specialty codes are from the 2015 higher-vocational catalogue
+Registered as demo steps in ``onex.pilots.shell``: the schools first, the rest after the demo
+accounts exist; idempotent (every write goes through a service that writes nothing when the
+values are already there, or is skipped when the row exists). School names are real schools of
+Guangdong, Shanxi and Hubei; their 10-digit codes are illustrative (pattern-shaped, not the
+codes the Ministry registered). Specialty codes are from the 2015 higher-vocational catalogue
 (《普通高等学校高等职业教育（专科）专业目录》, in force for the 2019–2020 pilots) and the 2010
 secondary catalogue; enrolment figures are illustrative. Contact names and phone numbers are
 invented; e-mail addresses use the reserved example.org domain.
@@ -22,6 +24,10 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from onex.core.actors import Actor
+from onex.core.audit import audit_record
+from onex.core.errors import RuleViolation
+from onex.core.models import AuditEvent
+from onex.core.registry import DemoReport
 from onex.geo.models import Division
 from onex.pilots import services
 from onex.pilots.models import School, SchoolType, SchoolWorkingBody
@@ -199,3 +205,133 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     if created:
         stdout("pilots demo: " + ", ".join(f"{key} {n}" for key, n in sorted(created.items()) if n))
     return dict(created)
+
+
+# --- the demo schools (registered through the service, so R25 refuses the technical school) ---
+
+REFUSAL_ACTION = "school.register_refused"
+
+H, S, VU, AU, OU = (
+    SchoolType.HIGHER_VOCATIONAL,
+    SchoolType.SECONDARY_VOCATIONAL,
+    SchoolType.VOCATIONAL_UNDERGRADUATE,
+    SchoolType.APPLIED_UNDERGRADUATE,
+    SchoolType.OPEN_UNIVERSITY,
+)
+
+# province code → [(school name, type, city code)]
+SCHOOLS: dict[str, list[tuple[str, str, str]]] = {
+    "440000": [
+        ("广州番禺职业技术学院", H, "440100"),
+        ("广东轻工职业技术学院", H, "440100"),
+        ("广东机电职业技术学院", H, "440100"),
+        ("广州铁路职业技术学院", H, "440100"),
+        ("深圳职业技术学院", H, "440300"),
+        ("顺德职业技术学院", H, "440600"),
+        ("中山职业技术学院", H, "442000"),
+        ("广州市轻工职业学校", S, "440100"),
+        ("深圳市第二职业技术学校", S, "440300"),
+        ("东莞市电子科技学校", S, "441900"),
+        ("广东工商职业技术大学", VU, "441200"),
+        ("东莞理工学院", AU, "441900"),
+        ("广东开放大学", OU, "440100"),
+    ],
+    "140000": [
+        ("山西职业技术学院", H, "140100"),
+        ("山西工程职业学院", H, "140100"),
+        ("大同煤炭职业技术学院", H, "140200"),
+        ("阳泉职业技术学院", H, "140300"),
+        ("长治职业技术学院", H, "140400"),
+        ("临汾职业技术学院", H, "141000"),
+        ("太原市财政金融学校", S, "140100"),
+        ("太原铁路机械学校", S, "140100"),
+        ("长治卫生学校", S, "140400"),
+        ("山西工程科技职业大学", VU, "140700"),
+        ("太原工业学院", AU, "140100"),
+        ("山西开放大学", OU, "140100"),
+    ],
+    "420000": [
+        ("武汉职业技术学院", H, "420100"),
+        ("武汉船舶职业技术学院", H, "420100"),
+        ("湖北职业技术学院", H, "420900"),
+        ("襄阳职业技术学院", H, "420600"),
+        ("三峡电力职业学院", H, "420500"),
+        ("荆州职业技术学院", H, "421000"),
+        ("黄冈职业技术学院", H, "421100"),
+        ("武汉市第一商业学校", S, "420100"),
+        ("武汉市交通学校", S, "420100"),
+        ("宜昌市三峡中等专业学校", S, "420500"),
+        ("湖北汽车工业学院", AU, "420300"),
+        ("湖北开放大学", OU, "420100"),
+    ],
+}
+
+# Refused with R25 on every run; the refusal is recorded once in the audit log.
+TECHNICAL_SCHOOL = ("广州市工贸技师学院", SchoolType.TECHNICAL, "440100")
+
+
+def demo_school_code(province: str, school_type: str, serial: int) -> str:
+    """An illustrative 10-digit school code: level prefix, province, serial."""
+    prefix = (
+        "31" if school_type in (SchoolType.SECONDARY_VOCATIONAL, SchoolType.TECHNICAL) else "41"
+    )
+    return f"{prefix}{province[:2]}{90000 + serial:06d}"
+
+
+def _schools(report: DemoReport) -> None:
+    for province, rows in SCHOOLS.items():
+        for serial, (name, school_type, city) in enumerate(rows, start=1):
+            code = demo_school_code(province, school_type, serial)
+            if School.objects.filter(code=code).exists():
+                continue
+            services.school_register(
+                actor=Actor.system(),
+                name=name,
+                code=code,
+                school_type=school_type,
+                city=Division.objects.get(code=city),
+            )
+            report.created["schools"] += 1
+
+
+def _technical_school(report: DemoReport) -> None:
+    """Try to register a technical school: R25 refuses it; keep the refusal visible."""
+    name, school_type, city = TECHNICAL_SCHOOL
+    code = demo_school_code(city[:2] + "0000", school_type, 99)
+    try:
+        services.school_register(
+            actor=Actor.system(),
+            name=name,
+            code=code,
+            school_type=school_type,
+            city=Division.objects.get(code=city),
+        )
+    except RuleViolation as exc:
+        report.refusals.append(f"{name}: {exc.rule_id} {exc.message}")
+        # The service writes nothing on refusal; the audit log keeps one record of it so the
+        # refusal can be shown (audit page), and a rerun does not add another.
+        already = AuditEvent.objects.filter(
+            action=REFUSAL_ACTION, target_type="pilots.school", new__code=code
+        ).exists()
+        if not already:
+            audit_record(
+                actor=Actor.system(),
+                action=REFUSAL_ACTION,
+                target_type="pilots.school",
+                target_id=code,
+                new={
+                    "name": name,
+                    "code": code,
+                    "school_type": school_type,
+                    "city": city,
+                    "rule": exc.rule_id,
+                    "message": str(exc.message),
+                },
+            )
+    else:  # pragma: no cover - only if R25 were removed
+        raise AssertionError("R25 did not refuse the technical school")
+
+
+def load_schools(report: DemoReport, log: Callable[[str], None]) -> None:
+    _schools(report)
+    _technical_school(report)

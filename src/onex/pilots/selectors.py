@@ -389,7 +389,7 @@ REMINDER_TODO_DAYS = 30  # reminders older than this are history, not a to-do
 
 
 def working_body_todos(*, actor: Actor) -> list[dict[str, Any]]:
-    """To-do items (fields of ``onex.core.dashboard.TodoItem``) for the R33 filing.
+    """To-do items (fields of ``onex.core.registry.TodoItem``) for the R33 filing.
 
     A school sees its own open filing and recent reminders; a province or city the number of
     its overdue schools, and national actors the number in the whole country (a constant

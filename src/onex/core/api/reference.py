@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from onex.catalog.models import Batch
+from onex.core import registry
 from onex.core.actors import request_actor
 from onex.core.calendar import (
     MAX_WORKING_DAYS,
@@ -203,13 +203,11 @@ def _province(code: str | None) -> Division | None:
     return province
 
 
-def _batch(number: int | None) -> Batch | None:
-    if number is None:
-        return None
-    batch = Batch.objects.filter(number=number).first()
-    if batch is None:
+def _batch(number: int | None) -> int | None:
+    # Batches belong to the catalogue, which registers how to look them up.
+    if number is not None and not registry.batch_exists(number):
         raise NotFound(_("未找到该批次。"), field="batch")
-    return batch
+    return number
 
 
 @router.get("/policy", response=PolicyProfileOut)
@@ -222,7 +220,7 @@ def profile(
     """The effective profile with each value's source. Policy is public regulation: any
     authenticated actor may read any province's profile."""
     on = on or timezone.localdate()
-    entries = policy_profile(province=_province(province), batch=_batch(batch), on=on)
+    entries = policy_profile(province=_province(province), batch_number=_batch(batch), on=on)
     return {
         "province": province or None,
         "batch": batch,
@@ -258,7 +256,7 @@ class PolicyValueOut(Schema):
 
     @staticmethod
     def resolve_batch(obj: PolicyValue) -> int | None:
-        return obj.batch.number if obj.batch else None
+        return obj.batch_number
 
 
 @router.post("/policy", response={201: PolicyValueOut})
@@ -271,7 +269,7 @@ def policy_set(request: HttpRequest, payload: PolicyValueIn) -> Status:
         value=payload.value,
         scope=str(payload.scope),
         province=_province(payload.province),
-        batch=_batch(payload.batch),
+        batch_number=_batch(payload.batch),
         effective_from=payload.effective_from,
         note=payload.note,
     )

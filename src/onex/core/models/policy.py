@@ -21,14 +21,9 @@ class PolicyScope(models.TextChoices):
 class PolicyValue(models.Model):
     key = models.CharField(_("设置项"), max_length=64, db_index=True)
     scope = models.CharField(_("范围"), max_length=16, choices=PolicyScope.choices)
-    batch = models.ForeignKey(
-        "catalog.Batch",
-        verbose_name=_("批次"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    # Batches are named by number, the way the Ministry names them; a number keeps core free of
+    # any catalogue model (ADR 0002 §6). The catalogue's batch numbers are unique and permanent.
+    batch_number = models.PositiveSmallIntegerField(_("批次"), null=True, blank=True)
     province = models.ForeignKey(
         "geo.Division",
         verbose_name=_("省份"),
@@ -63,9 +58,9 @@ class PolicyValue(models.Model):
             models.CheckConstraint(
                 name="policyvalue_scope_matches_target",
                 condition=(
-                    Q(scope="national", batch__isnull=True, province__isnull=True)
-                    | Q(scope="batch", batch__isnull=False, province__isnull=True)
-                    | Q(scope="province", batch__isnull=True, province__isnull=False)
+                    Q(scope="national", batch_number__isnull=True, province__isnull=True)
+                    | Q(scope="batch", batch_number__isnull=False, province__isnull=True)
+                    | Q(scope="province", batch_number__isnull=True, province__isnull=False)
                 ),
             ),
             models.CheckConstraint(
@@ -79,7 +74,7 @@ class PolicyValue(models.Model):
                 name="policyvalue_national_unique_start",
             ),
             models.UniqueConstraint(
-                fields=["key", "batch", "effective_from"],
+                fields=["key", "batch_number", "effective_from"],
                 condition=Q(scope="batch"),
                 name="policyvalue_batch_unique_start",
             ),
@@ -92,3 +87,9 @@ class PolicyValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.get_scope_display()} {self.effective_from}"
+
+    @property
+    def batch_label(self) -> str:
+        if self.batch_number is None:
+            return ""
+        return str(_("第%(n)s批") % {"n": self.batch_number})

@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from onex.core.calendar import CalendarDataMissing, working_days_between
+
 register = template.Library()
 
 # Status value → tag colour. Apps use these value names for their status fields; an unknown
@@ -51,14 +53,10 @@ def working_days_until(deadline: dt.date, today: dt.date | None = None) -> int |
     """
     today = today or timezone.localdate()
     try:
-        from onex.core.calendar import working_days_between  # being written alongside
-    except ImportError:
-        return None
-    try:
         if deadline >= today:
             return int(working_days_between(today, deadline))
         return -int(working_days_between(deadline, today))
-    except Exception:  # an uncovered year raises; the badge then shows the date only
+    except CalendarDataMissing:  # an uncovered year: the badge then shows the date only
         return None
 
 

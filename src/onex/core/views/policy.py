@@ -21,14 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onex.catalog.models import Batch
+from onex.core import registry
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden
 from onex.core.models import PolicyScope, UnitKind
 from onex.core.policy import (
     REGISTRY,
-    PolicySetting,
-    PolicyType,
     can_set_policy,
     display_value,
     from_json,
@@ -37,13 +35,16 @@ from onex.core.policy import (
     policy_profile,
     policy_value_set,
 )
+from onex.core.registry import BatchChoice, PolicySetting, PolicyType
 from onex.geo.models import Division
 from onex.geo.selectors import province_list
 
 PROVINCE_BOUND = frozenset({UnitKind.PROVINCE, UnitKind.CITY, UnitKind.SCHOOL})
 
 
-def _context_target(request: HttpRequest) -> tuple[Division | None, Batch | None, bool]:
+def _context_target(
+    request: HttpRequest,
+) -> tuple[Division | None, BatchChoice | None, bool]:
     """(province, batch, locked): which profile the page shows for this actor."""
     actor = request_actor(request)
     if actor.kind in PROVINCE_BOUND and actor.unit is not None:
@@ -51,8 +52,13 @@ def _context_target(request: HttpRequest) -> tuple[Division | None, Batch | None
     code = request.GET.get("province", "")
     province = province_list().filter(code=code).first() if code else None
     number = request.GET.get("batch", "")
-    batch = Batch.objects.filter(number=int(number)).first() if number.isdigit() else None
+    # The batches come from the app that owns them (the catalogue registers them).
+    batch = next((b for b in registry.batch_choices() if str(b.number) == number), None)
     return province, batch, False
+
+
+def _number(batch: BatchChoice | None) -> int | None:
+    return batch.number if batch is not None else None
 
 
 def _on(request: HttpRequest) -> dt.date:
@@ -62,7 +68,7 @@ def _on(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def _edit_scope(province: Division | None, batch: Batch | None) -> str:
+def _edit_scope(province: Division | None, batch: BatchChoice | None) -> str:
     if province is not None:
         return PolicyScope.PROVINCE
     if batch is not None:
@@ -70,7 +76,7 @@ def _edit_scope(province: Division | None, batch: Batch | None) -> str:
     return PolicyScope.NATIONAL
 
 
-def _target_query(province: Division | None, batch: Batch | None) -> str:
+def _target_query(province: Division | None, batch: BatchChoice | None) -> str:
     params = {}
     if province is not None:
         params["province"] = province.code
@@ -86,13 +92,15 @@ def policy_page(request: HttpRequest) -> HttpResponse:
     on = _on(request)
     scope = _edit_scope(province, batch)
     context: dict[str, Any] = {
-        "entries": list(policy_profile(province=province, batch=batch, on=on).values()),
+        "entries": list(
+            policy_profile(province=province, batch_number=_number(batch), on=on).values()
+        ),
         "province": province,
         "batch": batch,
         "on": on,
         "locked": locked,
         "provinces": [] if locked else list(province_list()),
-        "batches": [] if locked else list(Batch.objects.order_by("number")),
+        "batches": [] if locked else registry.batch_choices(),
         "can_edit": can_set_policy(actor, scope=scope, province=province),
         "scope_label": PolicyScope(scope).label,
         "target_query": _target_query(province, batch),
@@ -149,7 +157,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
     province, batch, _locked = _context_target(request)
     scope = _edit_scope(province, batch)
     can_edit = can_set_policy(actor, scope=scope, province=province)
-    entry = policy_entry(key, province=province, batch=batch)
+    entry = policy_entry(key, province=province, batch_number=_number(batch))
     form = PolicyValueForm(
         initial={
             "value": _initial_value(item, entry.value),
@@ -170,7 +178,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
                     value=form.cleaned_data["value"],
                     scope=scope,
                     province=province,
-                    batch=batch,
+                    batch_number=_number(batch),
                     effective_from=form.cleaned_data["effective_from"],
                     note=form.cleaned_data["note"],
                 )
@@ -185,7 +193,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
         status = 422
     history = [
         {"row": row, "display": display_value(item, from_json(item, row.value))}
-        for row in policy_history(key=key, province=province, batch=batch)
+        for row in policy_history(key=key, province=province, batch_number=_number(batch))
     ]
     context = {
         "item": item,

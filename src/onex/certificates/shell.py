@@ -1,0 +1,108 @@
+"""What certificates contributes to the shell: menu entries, the issuing and late-entry
+to-dos of orgs and a learner's certificates, its policy setting and its demo step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onex.certificates import demo
+from onex.certificates.selectors import (
+    certificate_scope,
+    closed_plans_for_issue,
+    entry_compliance,
+)
+from onex.core import registry
+from onex.core.actors import Actor
+from onex.core.models import UnitKind
+from onex.core.registry import (
+    DemoStep,
+    MenuEntry,
+    PolicySetting,
+    PolicyType,
+    TodoItem,
+    TodoProvider,
+    counted,
+    todo_url,
+)
+
+# --- to-dos -------------------------------------------------------------------------------------
+
+
+def certificate_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
+    """Orgs: passed candidates awaiting a certificate, late entries (R15); learners: theirs."""
+    if actor.kind == UnitKind.LEARNER:
+        count = certificate_scope(actor=actor).count()
+        return [TodoItem(title=_("我的证书"), count=count, url=todo_url("certificates:list"))]
+    todos: list[TodoItem] = []
+    waiting = sum(passed - issued for _plan, passed, issued in closed_plans_for_issue(actor=actor))
+    if waiting:
+        todos.append(
+            TodoItem(
+                title=_("待颁发证书的合格考生"),
+                count=waiting,
+                url=todo_url("certificates:issue"),
+                tone="warning",
+                note=_("发证后须在规定工作日内录入平台（R15）。"),
+            )
+        )
+    late = entry_compliance(actor=actor).late
+    if late:
+        todos.append(
+            TodoItem(
+                title=_("逾期录入的证书（R15）"),
+                count=late,
+                url=todo_url("certificates:compliance"),
+                tone="danger",
+            )
+        )
+    return todos
+
+
+registry.todos.register(
+    TodoProvider(
+        "certificates.issue",
+        certificate_todos,
+        40,
+        frozenset({UnitKind.ORG, UnitKind.LEARNER}),
+        ("certificates:list", "certificates:issue", "certificates:compliance"),
+    )
+)
+
+# --- menu ---------------------------------------------------------------------------------------
+
+for entry in (
+    MenuEntry(gettext_lazy("已颁发证书"), "certificates:list", 240),
+    MenuEntry(
+        gettext_lazy("颁发证书"),
+        "certificates:issue",
+        250,
+        kinds=frozenset({UnitKind.ORG}),
+        writers_only=True,
+    ),
+    MenuEntry(gettext_lazy("证书查询验证"), "verify:index", 260),
+):
+    registry.menu.register(entry)
+
+# --- policy settings ----------------------------------------------------------------------------
+
+for setting in (
+    PolicySetting(
+        "r15.certificate_entry_working_days",
+        PolicyType.WORKING_DAYS,
+        7,
+        "R15",
+        gettext_lazy("证书颁发后录入平台时限"),
+        gettext_lazy("个工作日"),
+        maximum=120,
+        order=30,
+    ),
+):
+    registry.policy_keys.register(setting)
+
+# --- demo data ----------------------------------------------------------------------------------
+
+
+registry.demo_steps.register(DemoStep("certificates.certificates", 90, counted(demo.load_demo)))
