@@ -103,7 +103,10 @@ ONEX_SIGNING_KEYS_OLD = env_secret("ONEX_SIGNING_KEYS_OLD", dev_file=None, requi
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-ONEX_PUBLIC_URL = env_str("ONEX_PUBLIC_URL", "http://127.0.0.1:8000")
+# The port `make run` serves on (scripts/run.sh); the public URL follows it unless set, so the
+# QR code, printed verify URL and credential IDs of a dev server on another port still resolve.
+PORT = env_int("PORT", 8000)
+ONEX_PUBLIC_URL = env_str("ONEX_PUBLIC_URL", f"http://127.0.0.1:{PORT}")
 # Issuer of the verifiable credentials: "key" (did:key of the signing key; any verifier resolves
 # it offline, but it changes when the key rotates) or "web" (did:web of ONEX_PUBLIC_URL's host,
 # DID document at /.well-known/did.json; stable across rotations: use it in production).
