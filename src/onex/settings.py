@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "huey.contrib.djhuey",
+    # Swagger UI at /api/v1/docs from the installed package's static files, not ninja's CDN page.
+    "ninja",
     "onex.core",
     "onex.geo",
     "onex.catalog",
