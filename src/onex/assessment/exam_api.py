@@ -13,13 +13,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.assessment import exams, tickets
 from onex.assessment.models import Candidate, ExamPlan, Objection, Registration
 from onex.catalog.models import Certificate
 from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput
+from onex.core.params import Pagination, Year
 from onex.core.schemas import ErrorOut, province_by_code
 from onex.core.scoping import fetch
 
@@ -202,7 +203,7 @@ class R14Out(Schema):
 
 
 @router.get("/students", response=list[StudentOut], summary="Students in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def student_list(request: HttpRequest, q: str | None = None, grade: str | None = None) -> Any:
     return exams.candidate_list(actor=request_actor(request), q=q, grade=grade)
 
@@ -216,7 +217,7 @@ def student_detail(request: HttpRequest, student_id: int) -> Candidate:
 
 
 @router.get("/plans", response=list[PlanOut], summary="Exam plans visible to you")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def plan_list(request: HttpRequest, q: str | None = None, status: str | None = None) -> Any:
     return exams.plan_list(actor=request_actor(request), q=q, status=status)
 
@@ -290,7 +291,7 @@ def plan_transition(request: HttpRequest, plan_id: int, action: str) -> ExamPlan
 
 
 @router.get("/registrations", response=list[RegistrationOut], summary="Registrations you see")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def registration_list(
     request: HttpRequest,
     plan_id: int | None = None,
@@ -408,7 +409,7 @@ def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) 
 
 
 @router.get("/objections", response=list[ObjectionOut], summary="Objections you see")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def objection_list(request: HttpRequest, status: str | None = None) -> Any:
     return exams.objection_list(actor=request_actor(request), status=status)
 
@@ -447,7 +448,7 @@ def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Object
 
 
 @router.get("/r14", response={200: R14Out, 403: ErrorOut}, summary="R14: students with no exam")
-def r14(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def r14(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
     report = exams.r14_report(actor=request_actor(request), year=year)
     return {
         "year": report.year,

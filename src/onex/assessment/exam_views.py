@@ -37,6 +37,7 @@ from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
+from onex.core.params import id_param, year_param
 from onex.core.personal import Gender, IdType
 from onex.core.web import add_form_error, error_text, or_404, page_of, page_or_fragment
 from onex.core.xlsx import export_response
@@ -393,7 +394,7 @@ def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
     plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
-    ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
+    ids = [pk for v in request.POST.getlist("candidates") if (pk := id_param(v))]
     scope = exams.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
     if len(students) != len(set(ids)):
@@ -577,8 +578,7 @@ def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def r14_report(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2019 <= int(year_text) <= 2100 else None
+    year = year_param(request.GET.get("year"))
     try:
         report = exams.r14_report(actor=actor, year=year)
     except Forbidden:

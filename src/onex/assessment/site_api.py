@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.assessment import fees, sites
 from onex.assessment.models import (
@@ -31,6 +31,7 @@ from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 from onex.geo.models import Division
 from onex.pilots.models import School
@@ -485,7 +486,7 @@ class FeeDueOut(Schema):
 
 
 @router.get("/assessment-plans", response=list[PlanOut], auth=None, summary="Published plans")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def plan_list(request: HttpRequest, q: str = "") -> Any:
     return sites.plan_list(q=q)
 
@@ -534,13 +535,13 @@ def condition_publish(request: HttpRequest, code: str, payload: ConditionIn) -> 
 
 
 @router.get("/sites", response=list[SiteOut], auth=None, summary="Registered assessment sites")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def site_list(request: HttpRequest, q: str = "", province: str = "", certificate: str = "") -> Any:
     return sites.site_list(q=q, province=_province(province), certificate=_certificate(certificate))
 
 
 @router.get("/site-applications", response=list[SiteApplicationOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def site_application_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
     return sites.site_application_list(
         actor=request_actor(request), status=status, q=q
@@ -661,7 +662,7 @@ def coverage(
 
 
 @router.get("/brand-complaints", response=list[ComplaintOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def complaint_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
     return sites.complaint_list(actor=request_actor(request), status=status, q=q).prefetch_related(
         "attachments"
@@ -718,7 +719,7 @@ def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn)
 
 
 @router.get("/fees", response=list[FeeStandardOut], summary="Fee standards in your scope")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def fee_list(request: HttpRequest, q: str = "", province: str = "") -> Any:
     return fees.fee_standard_list(
         actor=request_actor(request), q=q, province=_province(province)
@@ -785,7 +786,7 @@ def fee_withdraw(request: HttpRequest, pk: int) -> FeeVersion:
 
 
 @router.get("/fee-negotiations", response=list[NegotiationOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def negotiation_list(request: HttpRequest, q: str = "") -> Any:
     return fees.negotiation_list(actor=request_actor(request), q=q)
 

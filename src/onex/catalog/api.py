@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.catalog import queries, services
 from onex.catalog.models import (
@@ -25,6 +25,7 @@ from onex.catalog.models import (
     OrgNotice,
 )
 from onex.core.actors import request_actor
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 
 router = Router(tags=["catalog"])
@@ -285,7 +286,7 @@ class ReturnIn(Schema):
     auth=None,
     summary="Search the public certificate catalogue",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
     return queries.certificate_list(
         search=queries.CatalogSearch(
@@ -308,7 +309,7 @@ def certificate_detail(request: HttpRequest, code: str) -> Certificate:
 
 
 @router.get("/orgs", response=list[OrgOut], auth=None, summary="Training-evaluation orgs")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def org_list(request: HttpRequest, q: str = "") -> Any:
     return queries.org_list(q=q)
 
@@ -319,7 +320,7 @@ def org_detail(request: HttpRequest, org_id: int) -> Org:
 
 
 @router.get("/orgs/{org_id}/notices", response=list[NoticeOut], auth=None)
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def org_notice_list(request: HttpRequest, org_id: int) -> Any:
     return queries.org_notices(org=queries.org_get(pk=org_id))
 
@@ -396,7 +397,7 @@ def filing_create(request: HttpRequest, org_id: int, payload: FilingIn) -> Statu
 
 
 @router.get("/filings", response=list[FilingListOut], summary="Filings in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def filing_list(request: HttpRequest, status: str = "") -> Any:
     return queries.filing_list(actor=request_actor(request), status=status)
 

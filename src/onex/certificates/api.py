@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.catalog.models import Certificate
 from onex.certificates import selectors, services
@@ -19,6 +19,7 @@ from onex.certificates.models import IssuedCertificate, IssueJob, StatusChange
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import UnitKind
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, StatusStepOut, province_by_code
 
 router = Router(tags=["certificates"])
@@ -180,7 +181,7 @@ def _filtered(actor: Actor, f: CertificateFilters) -> Any:
 
 
 @router.get("", response=list[CertificateOut], summary="List certificates in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
     return _filtered(request_actor(request), filters)
 

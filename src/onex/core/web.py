@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 
 from onex.core.errors import DomainError, NotFound
+from onex.core.params import page_param
 
 PAGE_SIZE = 50
 
@@ -31,8 +32,9 @@ def page_or_fragment(request: HttpRequest, page: str, fragment: str) -> str:
 
 
 def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
-    """The page of ``items`` named by ``?page=`` (the last one when out of range)."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    """The page of ``items`` named by ``?page=`` (the last one when out of range, the first
+    when it is not a number)."""
+    return Paginator(items, per_page).get_page(page_param(request.GET.get("page")))
 
 
 def or_404(call: Callable[[], T]) -> T:

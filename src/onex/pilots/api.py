@@ -8,10 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput, NotFound
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import selectors, services
@@ -78,7 +79,7 @@ class SchoolIn(Schema):
 
 
 @router.get("/schools", response=list[SchoolOut], summary="List schools in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> Any:
     qs = selectors.school_list(
         actor=request_actor(request),

@@ -13,11 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.catalog.models import Certificate
 from onex.core.actors import request_actor
 from onex.core.errors import Forbidden, InvalidInput
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, province_by_code
 from onex.geo.models import Division
 from onex.pilots import applications as apps
@@ -292,7 +293,7 @@ _DETAIL = {200: ApplicationDetailOut, **_ERRORS}
     auth=None,
     summary="Published pilots (public list, R32), no login",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def public_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
     return apps.public_pilot_list(
         province=filters.province, certificate=filters.certificate, q=filters.q
@@ -300,7 +301,7 @@ def public_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
 
 
 @router.get("", response=list[ApplicationOut], summary="Applications in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
     return apps.application_list(
         actor=request_actor(request),

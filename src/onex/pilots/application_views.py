@@ -26,6 +26,7 @@ from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.web import error_text, flash_error, is_htmx, page_of
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
@@ -228,8 +229,8 @@ def application_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     years = _years(school)
     initial: dict[str, Any] = {}
-    specialty_id = request.GET.get("specialty", "")
-    if specialty_id.isdigit():
+    specialty_id = id_param(request.GET.get("specialty"))
+    if specialty_id:
         found = Specialty.objects.filter(school=school, pk=specialty_id).first()
         if found is not None:
             initial["specialty"] = found

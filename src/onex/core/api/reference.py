@@ -29,6 +29,7 @@ from onex.core.calendar import (
 )
 from onex.core.errors import InvalidInput, NotFound
 from onex.core.models import DayKind, HolidayNotice, PolicyScope, PolicyValue
+from onex.core.params import Year
 from onex.core.policy import ProfileEntry, policy_profile, policy_value_set, to_json
 from onex.geo.models import Division
 from onex.geo.selectors import province_list
@@ -98,9 +99,7 @@ class CoverageOut(Schema):
 
 
 @router.get("/calendar/coverage", response=CoverageOut)
-def coverage(request: HttpRequest, year: int) -> dict[str, Any]:
-    if not 1900 <= year <= 2200:
-        raise InvalidInput(_("年份无效。"), field="year")
+def coverage(request: HttpRequest, year: Year) -> dict[str, Any]:
     return {"year": year, "coverage": year_coverage(year), "warnings": calendar_warnings([year])}
 
 
@@ -125,7 +124,7 @@ class HolidayNoticeIn(Schema):
 
 
 @router.get("/calendar/holiday-notices", response=list[HolidayNoticeOut])
-def notices(request: HttpRequest, year: int | None = None) -> list[HolidayNotice]:
+def notices(request: HttpRequest, year: Year | None = None) -> list[HolidayNotice]:
     return holiday_notice_list(year=year)
 
 

@@ -25,6 +25,7 @@ from onex.catalog.models import Batch
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden
 from onex.core.models import PolicyScope, UnitKind
+from onex.core.params import int_param
 from onex.core.policy import (
     REGISTRY,
     PolicySetting,
@@ -51,7 +52,8 @@ def _context_target(request: HttpRequest) -> tuple[Division | None, Batch | None
     code = request.GET.get("province", "")
     province = province_list().filter(code=code).first() if code else None
     number = request.GET.get("batch", "")
-    batch = Batch.objects.filter(number=int(number)).first() if number.isdigit() else None
+    batch_number = int_param(number)
+    batch = Batch.objects.filter(number=batch_number).first() if batch_number else None
     return province, batch, False
 
 
