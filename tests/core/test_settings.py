@@ -16,7 +16,12 @@ def _setting(name: str, **env: str) -> str:
     clean["DJANGO_SETTINGS_MODULE"] = "onex.settings"
     code = f"from django.conf import settings; print(settings.{name})"
     result = subprocess.run(
-        [sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout.strip().splitlines()[-1]
 

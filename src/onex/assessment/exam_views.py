@@ -36,6 +36,7 @@ from onex.assessment.models import (
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.limits import REASON_MAX
 from onex.core.models import UnitKind
 from onex.core.params import id_param, year_param
 from onex.core.personal import Gender, IdType
@@ -207,7 +208,10 @@ class PlanForm(forms.Form):
         max_value=Decimal(100),
     )
     note = forms.CharField(
-        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=REASON_MAX,
+        label=gettext_lazy("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
@@ -438,12 +442,16 @@ def registration_list(request: HttpRequest) -> HttpResponse:
 
 class ObjectionForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("异议内容"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=REASON_MAX,
+        label=gettext_lazy("异议内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     theory = forms.DecimalField(
         label=gettext_lazy("更正理论成绩"),
         required=False,

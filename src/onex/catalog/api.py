@@ -25,6 +25,17 @@ from onex.catalog.models import (
     OrgNotice,
 )
 from onex.core.actors import request_actor
+from onex.core.limits import (
+    CodeText,
+    DocumentText,
+    EmailText,
+    IdNumberText,
+    NameText,
+    PersonNameText,
+    PhoneText,
+    ReasonText,
+    SearchText,
+)
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 
@@ -108,10 +119,10 @@ class CertificateDetailOut(CertificateOut):
 
 
 class CertificateFilters(Schema):
-    q: str | None = Field(None, description="Certificate name or code contains")
-    org: str | None = Field(None, description="Org name contains, or org id")
+    q: SearchText | None = Field(None, description="Certificate name or code contains")
+    org: SearchText | None = Field(None, description="Org name contains, or org id")
     batch: int | None = Field(None, description="Batch number")
-    specialty: str | None = Field(None, description="A corresponding specialty contains")
+    specialty: SearchText | None = Field(None, description="A corresponding specialty contains")
 
 
 class OrgOut(Schema):
@@ -168,29 +179,31 @@ class PhraseActiveIn(Schema):
 
 class NoticeIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    body: str = Field(..., min_length=1)
+    body: DocumentText = Field(..., min_length=1)
 
 
 class StaffIn(Schema):
     name: str = Field(..., min_length=1, max_length=64)
-    phone: str = ""
-    duty: str = ""
+    phone: PhoneText = ""
+    duty: NameText = ""
 
 
 class FilingIn(Schema):
-    province: str = Field(..., description="Province GB/T 2260 code, e.g. 440000")
-    certificate: str = Field(..., description="Certificate code")
-    person_name: str
-    person_gender: str = Field(..., description="male / female")
+    province: CodeText = Field(..., description="Province GB/T 2260 code, e.g. 440000")
+    certificate: CodeText = Field(..., description="Certificate code")
+    person_name: PersonNameText
+    person_gender: CodeText = Field(..., description="male / female")
     person_birth_date: dt.date | None = None
-    person_phone: str
-    person_email: str = ""
-    id_number: str = Field("", description="Resident ID number; stored encrypted, shown masked")
-    person_address: str = ""
-    org_profile: str = ""
+    person_phone: PhoneText
+    person_email: EmailText = ""
+    id_number: IdNumberText = Field(
+        "", description="Resident ID number; stored encrypted, shown masked"
+    )
+    person_address: NameText = ""
+    org_profile: DocumentText = ""
     staff: list[StaffIn] = []
-    training_plan: str = ""
-    exam_plan: str = ""
+    training_plan: DocumentText = ""
+    exam_plan: DocumentText = ""
 
 
 class FilingOut(Schema):
@@ -274,7 +287,7 @@ class FilingListOut(Schema):
 
 
 class ReturnIn(Schema):
-    reason: str = Field(..., description="Why the filing is returned (required)")
+    reason: ReasonText = Field(..., description="Why the filing is returned (required)")
 
 
 # --- public catalogue ----------------------------------------------------------------------
@@ -310,7 +323,7 @@ def certificate_detail(request: HttpRequest, code: str) -> Certificate:
 
 @router.get("/orgs", response=list[OrgOut], auth=None, summary="Training-evaluation orgs")
 @paginate(Pagination)
-def org_list(request: HttpRequest, q: str = "") -> Any:
+def org_list(request: HttpRequest, q: SearchText = "") -> Any:
     return queries.org_list(q=q)
 
 
@@ -398,7 +411,7 @@ def filing_create(request: HttpRequest, org_id: int, payload: FilingIn) -> Statu
 
 @router.get("/filings", response=list[FilingListOut], summary="Filings in your jurisdiction")
 @paginate(Pagination)
-def filing_list(request: HttpRequest, status: str = "") -> Any:
+def filing_list(request: HttpRequest, status: CodeText = "") -> Any:
     return queries.filing_list(actor=request_actor(request), status=status)
 
 

@@ -29,6 +29,7 @@ from ninja import Router
 from onex.certificates import contexts, credentials, selectors
 from onex.certificates.models import IssuedCertificate
 from onex.core.actors import client_ip
+from onex.core.limits import NameText
 
 router = Router(tags=["verifiable credentials"], auth=None)
 
@@ -58,7 +59,7 @@ def _same_name(stored: str, given: str) -> bool:
     url_name="vc_certificate_credential",
     openapi_extra={"responses": {200: {"content": {LD_JSON: {}}}, 404: {}, 429: {}}},
 )
-def certificate_credential(request: HttpRequest, number: str, name: str) -> HttpResponse:
+def certificate_credential(request: HttpRequest, number: str, name: NameText) -> HttpResponse:
     try:
         selectors.public_rate_check(ip=client_ip(request))
     except selectors.RateLimited as exc:

@@ -21,13 +21,11 @@ MAX_PAGE_SIZE = 500
 # Years a person may ask about: the calendar, holiday notices, reports (the pilot began in 2019).
 MIN_YEAR = 1900
 MAX_YEAR = 2200
-MAX_CODE_LENGTH = 64  # certificate, school, batch and division codes are far shorter
 
 _DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: "²".isdigit() is true but int("²") fails
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
-Code = Annotated[str, Field(max_length=MAX_CODE_LENGTH)]
 
 
 def int_param(value: object, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:

@@ -12,6 +12,14 @@ from ninja.pagination import paginate
 
 from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput, NotFound
+from onex.core.limits import (
+    CodeText,
+    DocumentText,
+    EmailText,
+    PhoneText,
+    SearchText,
+    model_text,
+)
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut
 from onex.geo.models import Division, DivisionLevel
@@ -65,17 +73,17 @@ class SchoolOut(Schema):
 
 
 class SchoolFilters(Schema):
-    q: str | None = Field(None, description="Name contains, or code starts with")
-    province: str | None = Field(None, description="Province GB/T 2260 code, e.g. 440000")
-    city: str | None = Field(None, description="City GB/T 2260 code, e.g. 440100")
-    school_type: str | None = Field(None, description="One of the SchoolType values")
+    q: SearchText | None = Field(None, description="Name contains, or code starts with")
+    province: CodeText | None = Field(None, description="Province GB/T 2260 code, e.g. 440000")
+    city: CodeText | None = Field(None, description="City GB/T 2260 code, e.g. 440100")
+    school_type: CodeText | None = Field(None, description="One of the SchoolType values")
 
 
 class SchoolIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    code: str = Field(..., description="10-digit school identification code (学校标识码)")
-    school_type: str
-    city: str = Field(..., description="City GB/T 2260 code, e.g. 440100")
+    code: CodeText = Field(..., description="10-digit school identification code (学校标识码)")
+    school_type: CodeText
+    city: CodeText = Field(..., description="City GB/T 2260 code, e.g. 440100")
 
 
 @router.get("/schools", response=list[SchoolOut], summary="List schools in your jurisdiction")
@@ -248,13 +256,13 @@ class WorkingBodyIn(Schema):
     body_name: str = Field(..., max_length=200)
     leader_name: str = Field(..., max_length=64)
     leader_title: str = Field(..., max_length=64, description="Must be the school's head (R01)")
-    members: str = ""
+    members: DocumentText = ""
     contact_name: str = Field(..., max_length=64)
-    contact_title: str = ""
-    contact_phone: str
-    contact_mobile: str = ""
-    contact_email: str
-    work_plan: str = ""
+    contact_title: model_text(SchoolWorkingBody, "contact_title") = ""  # type: ignore[valid-type]
+    contact_phone: PhoneText
+    contact_mobile: PhoneText = ""
+    contact_email: EmailText
+    work_plan: DocumentText = ""
     note: str = Field("", max_length=300)
 
 

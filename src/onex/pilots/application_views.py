@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.limits import DOCUMENT_MAX
 from onex.core.models import UnitKind
 from onex.core.params import id_param
 from onex.core.web import error_text, flash_error, is_htmx, page_of
@@ -149,6 +150,7 @@ class ApplicationForm(forms.Form):
         required=False,
     )
     facility_description = forms.CharField(
+        max_length=DOCUMENT_MAX,
         label=gettext_lazy("教学实训设施说明"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -158,7 +160,10 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("有相关实习实训场所"), required=False
     )
     work_plan = forms.CharField(
-        label=gettext_lazy("试点工作方案"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        max_length=DOCUMENT_MAX,
+        label=gettext_lazy("试点工作方案"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
     )
     planned_students = forms.IntegerField(label=gettext_lazy("计划学生数"), min_value=0)
     contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=64, required=False)

@@ -28,6 +28,7 @@ from onex.core.calendar import (
     year_coverage,
 )
 from onex.core.errors import InvalidInput, NotFound
+from onex.core.limits import CodeText
 from onex.core.models import DayKind, HolidayNotice, PolicyScope, PolicyValue
 from onex.core.params import Year
 from onex.core.policy import ProfileEntry, policy_profile, policy_value_set, to_json
@@ -214,7 +215,7 @@ def _batch(number: int | None) -> Batch | None:
 @router.get("/policy", response=PolicyProfileOut)
 def profile(
     request: HttpRequest,
-    province: str | None = None,
+    province: CodeText | None = None,
     batch: int | None = None,
     on: dt.date | None = None,
 ) -> dict[str, Any]:
@@ -231,10 +232,10 @@ def profile(
 
 
 class PolicyValueIn(Schema):
-    key: str
+    key: CodeText
     value: Any = Field(..., description='e.g. 0.3 or "30%" for ratios, 10, true, "2020-05-01"')
     scope: PolicyScope
-    province: str | None = Field(None, description="province code, for scope=province")
+    province: CodeText | None = Field(None, description="province code, for scope=province")
     batch: int | None = Field(None, description="batch number, for scope=batch")
     effective_from: dt.date
     note: str = Field("", max_length=300)
