@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ def _error(
     message: str,
     *,
     rule: str | None = None,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> HttpResponse:
     return api.create_response(
         request,
@@ -176,13 +177,14 @@ class ApiErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            response.status_code < 400
+            settings.DEBUG  # a developer reads Django's debug page and ninja's traceback
+            or response.status_code < 400
             or not request.path.startswith("/api/")
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
         code, message = _outside_ninja_message(response.status_code)
-        body = {"code": code, "rule": None, "message": message, "details": {}}
+        body: dict[str, Any] = {"code": code, "rule": None, "message": message, "details": {}}
         json = JsonResponse(
             body, status=response.status_code, json_dumps_params={"ensure_ascii": False}
         )

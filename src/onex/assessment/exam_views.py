@@ -398,7 +398,7 @@ def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
     plan = or_404(lambda: exams.plan_get(actor=actor, pk=pk))
-    ids = [pk for v in request.POST.getlist("candidates") if (pk := id_param(v))]
+    ids = [i for i in map(id_param, request.POST.getlist("candidates")) if i is not None]
     scope = exams.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
     if len(students) != len(set(ids)):

@@ -8,7 +8,7 @@ and is scoped (404 outside the actor's jurisdiction, 403 when visible but not al
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
-from onex.core.limits import CodeText, NameText, ReasonText, SearchText, model_text
+from onex.core.limits import CodeText, NameText, ReasonText, SearchText, model_max_length
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 from onex.geo.models import Division
@@ -331,7 +331,7 @@ class HandleIn(Schema):
 
 
 class BrandWordIn(Schema):
-    word: model_text(BrandWord, "word")  # type: ignore[valid-type]
+    word: Annotated[str, Field(max_length=model_max_length(BrandWord, "word"))]
     is_pattern: bool = False
 
 

@@ -8,7 +8,7 @@ without one. The API answers a too-long value with a 422, a form with its field 
 
 # No `from __future__ import annotations`: ninja resolves the schema annotations at import time.
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.db import models
 from pydantic import Field
@@ -34,6 +34,9 @@ ReasonText = Annotated[str, Field(max_length=REASON_MAX)]
 DocumentText = Annotated[str, Field(max_length=DOCUMENT_MAX)]
 
 
-def model_text(model: type[models.Model], field: str) -> Any:
-    """A string no longer than ``model.field`` stores (a longer one would fail on PostgreSQL)."""
-    return Annotated[str, Field(max_length=model._meta.get_field(field).max_length)]
+def model_max_length(model: type[models.Model], field: str) -> int:
+    """The length ``model.field`` stores: a schema field that fills it accepts no more (a longer
+    value would fail on PostgreSQL). Use as ``Annotated[str, Field(max_length=…)]``."""
+    column = model._meta.get_field(field)
+    assert isinstance(column, models.Field) and column.max_length, f"{model.__name__}.{field}"
+    return int(column.max_length)

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from onex.core.limits import (
     EmailText,
     PhoneText,
     SearchText,
-    model_text,
+    model_max_length,
 )
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut
@@ -258,7 +258,9 @@ class WorkingBodyIn(Schema):
     leader_title: str = Field(..., max_length=64, description="Must be the school's head (R01)")
     members: DocumentText = ""
     contact_name: str = Field(..., max_length=64)
-    contact_title: model_text(SchoolWorkingBody, "contact_title") = ""  # type: ignore[valid-type]
+    contact_title: Annotated[
+        str, Field(max_length=model_max_length(SchoolWorkingBody, "contact_title"))
+    ] = ""
     contact_phone: PhoneText
     contact_mobile: PhoneText = ""
     contact_email: EmailText

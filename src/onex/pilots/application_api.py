@@ -7,7 +7,7 @@ in ``onex.api``. The public list of published pilots needs no login.
 # No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from onex.core.limits import (
     PersonNameText,
     PhoneText,
     SearchText,
-    model_text,
+    model_max_length,
 )
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, province_by_code
@@ -34,8 +34,8 @@ from onex.pilots.models import ApplicationAttachment, PilotApplication, Specialt
 
 router = Router(tags=["pilot applications"])
 
-AttachmentTitle = model_text(ApplicationAttachment, "title")
-SubmissionNote = model_text(SummarySubmission, "note")
+AttachmentTitle = Annotated[str, Field(max_length=model_max_length(ApplicationAttachment, "title"))]
+SubmissionNote = Annotated[str, Field(max_length=model_max_length(SummarySubmission, "note"))]
 
 
 class VerdictOut(Schema):
