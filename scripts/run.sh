@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-PORT="${PORT:-8000}"
+export PORT="${PORT:-8000}"  # settings derive ONEX_PUBLIC_URL from it
 export DEBUG="${DEBUG:-1}"
 mkdir -p var
 $PY manage.py migrate --no-input -v0

@@ -1,12 +1,19 @@
 """The JSON API at /api/v1/: composes each app's router.
 
-Every error answers as JSON ``{code, rule, message, details}`` with a 4xx status.
+Every error answers as JSON ``{code, rule, message, details}`` with a 4xx status, in the
+request's language (zh-hans unless ``Accept-Language`` or the language cookie asks for English):
+ninja's errors through the exception handlers below, the rest of ``/api/`` (an unknown path, a
+wrong method, an unhandled exception, a CSRF refusal) through ``ApiErrorMiddleware``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -44,7 +51,7 @@ def _error(
     message: str,
     *,
     rule: str | None = None,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> HttpResponse:
     return api.create_response(
         request,
@@ -66,9 +73,52 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     )
 
 
+def _validation_message(error: dict[str, Any]) -> str:
+    """pydantic's English message for one error, in the request's language."""
+    ctx = error.get("ctx") or {}
+    kind = str(error.get("type", ""))
+    messages: dict[str, Callable[[], str]] = {
+        "missing": lambda: _("此字段为必填项。"),
+        "string_too_long": lambda: _("最多 %(n)s 个字符。") % {"n": ctx.get("max_length")},
+        "string_too_short": lambda: _("至少 %(n)s 个字符。") % {"n": ctx.get("min_length")},
+        "less_than_equal": lambda: _("不能大于 %(n)s。") % {"n": ctx.get("le")},
+        "less_than": lambda: _("必须小于 %(n)s。") % {"n": ctx.get("lt")},
+        "greater_than_equal": lambda: _("不能小于 %(n)s。") % {"n": ctx.get("ge")},
+        "greater_than": lambda: _("必须大于 %(n)s。") % {"n": ctx.get("gt")},
+        "int_parsing": lambda: _("请输入整数。"),
+        "int_type": lambda: _("请输入整数。"),
+        "int_from_float": lambda: _("请输入整数。"),
+        "float_parsing": lambda: _("请输入数字。"),
+        "decimal_parsing": lambda: _("请输入数字。"),
+        "bool_parsing": lambda: _("请输入 true 或 false。"),
+        "date_parsing": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
+        "date_from_datetime_parsing": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
+        "datetime_parsing": lambda: _("请输入有效的日期时间。"),
+        "datetime_from_date_parsing": lambda: _("请输入有效的日期时间。"),
+        "enum": lambda: _("请选择有效的选项：%(options)s。") % {"options": ctx.get("expected")},
+        "literal_error": lambda: (
+            _("请选择有效的选项：%(options)s。") % {"options": ctx.get("expected")}
+        ),
+        "string_type": lambda: _("请输入文本。"),
+        "json_invalid": lambda: _("请求体不是有效的 JSON。"),
+    }
+    if kind in messages:
+        return messages[kind]()
+    # A validator of ours raised ValueError with a translated message: pydantic prefixes it.
+    return str(error.get("msg", "")).removeprefix("Value error, ") or _("输入无效。")
+
+
+def _validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(e.get("loc", ())), "type": e.get("type", ""), "msg": _validation_message(e)}
+        for e in errors
+    ]
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(request, 422, "invalid", _("请求数据无效。"), details={"errors": exc.errors})
+    errors = _validation_errors(list(exc.errors))
+    return _error(request, 422, "invalid", _("请求数据无效。"), details={"errors": errors})
 
 
 @api.exception_handler(AuthenticationError)
@@ -104,3 +154,42 @@ api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/public", vc_router)  # credentials, status lists, contexts
 api.add_router("/public", public_router)  # certificate query and verification (R36)
+
+
+def _outside_ninja_message(status: int) -> tuple[str, str]:
+    if status == 404:
+        return "not_found", _("未找到该记录，或您无权查看。")
+    if status == 405:
+        return "method_not_allowed", _("此地址不支持该请求方法。")
+    if status == 403:
+        return "forbidden", _("您无权执行此操作。")
+    if status >= 500:
+        return "server_error", _("服务器内部错误，请稍后再试。")
+    return "bad_request", _("请求无效。")
+
+
+class ApiErrorMiddleware:
+    """Under ``/api/``, an error answered outside ninja's handlers (Django's 404 for an unknown
+    path, ninja's plain-text 405, the 500 of an unhandled exception, a CSRF 403) becomes the
+    same JSON body as every other API error, never an HTML page. Django has already logged it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG  # a developer reads Django's debug page and ninja's traceback
+            or response.status_code < 400
+            or not request.path.startswith("/api/")
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        code, message = _outside_ninja_message(response.status_code)
+        body: dict[str, Any] = {"code": code, "rule": None, "message": message, "details": {}}
+        json = JsonResponse(
+            body, status=response.status_code, json_dumps_params={"ensure_ascii": False}
+        )
+        if response.has_header("Allow"):
+            json["Allow"] = response["Allow"]
+        return json

@@ -103,7 +103,10 @@ ONEX_SIGNING_KEYS_OLD = env_secret("ONEX_SIGNING_KEYS_OLD", dev_file=None, requi
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-ONEX_PUBLIC_URL = env_str("ONEX_PUBLIC_URL", "http://127.0.0.1:8000")
+# The port `make run` serves on (scripts/run.sh); the public URL follows it unless set, so the
+# QR code, printed verify URL and credential IDs of a dev server on another port still resolve.
+PORT = env_int("PORT", 8000)
+ONEX_PUBLIC_URL = env_str("ONEX_PUBLIC_URL", f"http://127.0.0.1:{PORT}")
 # Issuer of the verifiable credentials: "key" (did:key of the signing key; any verifier resolves
 # it offline, but it changes when the key rotates) or "web" (did:web of ONEX_PUBLIC_URL's host,
 # DID document at /.well-known/did.json; stable across rotations: use it in production).
@@ -121,6 +124,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "huey.contrib.djhuey",
+    # Swagger UI at /api/v1/docs from the installed package's static files, not ninja's CDN page.
+    "ninja",
     "onex.core",
     "onex.geo",
     "onex.catalog",
@@ -134,6 +139,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Inside LocaleMiddleware so its JSON error messages are in the request's language.
+    "onex.api.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -333,4 +340,5 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "onex.core.params.Pagination"
 ONEX_VERBOSE_NAME = _("1+X 证书制度试点管理平台")

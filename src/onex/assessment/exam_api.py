@@ -13,13 +13,23 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.assessment import exams, tickets
 from onex.assessment.models import Candidate, ExamPlan, Objection, Registration
 from onex.catalog.models import Certificate
 from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput
+from onex.core.limits import (
+    CodeText,
+    IdNumberText,
+    NameText,
+    PersonNameText,
+    PhoneText,
+    ReasonText,
+    SearchText,
+)
+from onex.core.params import Pagination, Year
 from onex.core.schemas import ErrorOut, province_by_code
 from onex.core.scoping import fetch
 
@@ -100,10 +110,10 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    certificate_code: str
-    level: str = Field(..., description="junior | intermediate | senior")
-    province: str = Field(..., description="Province GB/T 2260 code, e.g. 440000")
-    title: str = ""
+    certificate_code: CodeText
+    level: CodeText = Field(..., description="junior | intermediate | senior")
+    province: CodeText = Field(..., description="Province GB/T 2260 code, e.g. 440000")
+    title: NameText = ""
     exam_date: dt.date
     start_time: dt.time
     end_time: dt.time
@@ -113,7 +123,7 @@ class PlanIn(Schema):
     site_ids: list[int] = []
     theory_pass: Decimal | None = None
     practical_pass: Decimal | None = None
-    note: str = ""
+    note: ReasonText = ""
 
 
 class RegistrationOut(Schema):
@@ -149,16 +159,16 @@ class StudentsIn(Schema):
 
 
 class SelfIn(Schema):
-    name: str
-    id_type: str = "resident"
-    id_number: str
-    gender: str
-    phone: str = ""
+    name: PersonNameText
+    id_type: CodeText = "resident"
+    id_number: IdNumberText
+    gender: CodeText
+    phone: PhoneText = ""
     poor_household: bool = False
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: ReasonText = ""
 
 
 class ScoreIn(Schema):
@@ -167,7 +177,7 @@ class ScoreIn(Schema):
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: ReasonText
     theory: Decimal | None = None
     practical: Decimal | None = None
 
@@ -209,8 +219,10 @@ class R14Out(Schema):
 
 
 @router.get("/students", response=list[StudentOut], summary="Students in your jurisdiction")
-@paginate(PageNumberPagination)
-def student_list(request: HttpRequest, q: str | None = None, grade: str | None = None) -> Any:
+@paginate(Pagination)
+def student_list(
+    request: HttpRequest, q: SearchText | None = None, grade: SearchText | None = None
+) -> Any:
     return exams.candidate_list(actor=request_actor(request), q=q, grade=grade)
 
 
@@ -223,8 +235,10 @@ def student_detail(request: HttpRequest, student_id: int) -> Candidate:
 
 
 @router.get("/plans", response=list[PlanOut], summary="Exam plans visible to you")
-@paginate(PageNumberPagination)
-def plan_list(request: HttpRequest, q: str | None = None, status: str | None = None) -> Any:
+@paginate(Pagination)
+def plan_list(
+    request: HttpRequest, q: SearchText | None = None, status: CodeText | None = None
+) -> Any:
     return exams.plan_list(actor=request_actor(request), q=q, status=status)
 
 
@@ -297,12 +311,12 @@ def plan_transition(request: HttpRequest, plan_id: int, action: str) -> ExamPlan
 
 
 @router.get("/registrations", response=list[RegistrationOut], summary="Registrations you see")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def registration_list(
     request: HttpRequest,
     plan_id: int | None = None,
-    q: str | None = None,
-    status: str | None = None,
+    q: SearchText | None = None,
+    status: CodeText | None = None,
 ) -> Any:
     actor = request_actor(request)
     plan = exams.plan_get(actor=actor, pk=plan_id) if plan_id else None
@@ -415,8 +429,8 @@ def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) 
 
 
 @router.get("/objections", response=list[ObjectionOut], summary="Objections you see")
-@paginate(PageNumberPagination)
-def objection_list(request: HttpRequest, status: str | None = None) -> Any:
+@paginate(Pagination)
+def objection_list(request: HttpRequest, status: CodeText | None = None) -> Any:
     return exams.objection_list(actor=request_actor(request), status=status)
 
 
@@ -454,7 +468,7 @@ def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Object
 
 
 @router.get("/r14", response={200: R14Out, 403: ErrorOut}, summary="R14: students with no exam")
-def r14(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def r14(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
     report = exams.r14_report(actor=request_actor(request), year=year)
     return {
         "year": report.year,

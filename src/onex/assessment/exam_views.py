@@ -35,7 +35,9 @@ from onex.assessment.models import (
 )
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
+from onex.core.limits import REASON_MAX
 from onex.core.models import UnitKind
+from onex.core.params import id_param, year_param
 from onex.core.personal import Gender, IdType
 from onex.core.web import attempt, page_of, page_or_fragment
 from onex.core.xlsx import export_response
@@ -199,7 +201,10 @@ class PlanForm(forms.Form):
         max_value=Decimal(100),
     )
     note = forms.CharField(
-        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=REASON_MAX,
+        label=gettext_lazy("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
@@ -388,7 +393,7 @@ def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
     plan = exams.plan_get(actor=actor, pk=pk)
-    ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
+    ids = [i for i in map(id_param, request.POST.getlist("candidates")) if i is not None]
     scope = exams.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
     if len(students) != len(set(ids)):
@@ -432,12 +437,16 @@ def registration_list(request: HttpRequest) -> HttpResponse:
 
 class ObjectionForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("异议内容"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=REASON_MAX,
+        label=gettext_lazy("异议内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     theory = forms.DecimalField(
         label=gettext_lazy("更正理论成绩"),
         required=False,
@@ -572,8 +581,7 @@ def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def r14_report(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2019 <= int(year_text) <= 2100 else None
+    year = year_param(request.GET.get("year"))
     report = exams.r14_report(actor=actor, year=year)
     if request.GET.get("format") == "xlsx":
         rows = (

@@ -8,12 +8,12 @@ and is scoped (404 outside the actor's jurisdiction, 403 when visible but not al
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.assessment import fees, sites
 from onex.assessment.models import (
@@ -31,6 +31,8 @@ from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
+from onex.core.limits import CodeText, NameText, ReasonText, SearchText, model_max_length
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 from onex.geo.models import Division
 from onex.pilots.models import School
@@ -59,14 +61,14 @@ _ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class PlanIn(Schema):
-    exam_format: str = Field(..., description="online / offline / mixed")
+    exam_format: NameText = Field(..., description="online / offline / mixed")
     duration_minutes: int
     theory_weight: Decimal = Field(..., description="Percent; theory + practical = 100")
     practical_weight: Decimal
     theory_pass: Decimal = Field(..., description="Pass line of the theory part (0–100)")
     practical_pass: Decimal = Field(..., description="Pass line of the practical part (0–100)")
-    mock_platform_url: str
-    notes: str = ""
+    mock_platform_url: NameText
+    notes: ReasonText = ""
 
 
 class PlanOut(Schema):
@@ -103,8 +105,8 @@ class PlanOut(Schema):
 
 
 class EquipmentItem(Schema):
-    function: str = Field(..., description="What the equipment does (never a brand, R12)")
-    spec: str = ""
+    function: NameText = Field(..., description="What the equipment does (never a brand, R12)")
+    spec: NameText = ""
     quantity: int
 
 
@@ -112,7 +114,7 @@ class ConditionIn(Schema):
     rooms: int
     seats: int
     equipment: list[EquipmentItem]
-    notes: str = ""
+    notes: ReasonText = ""
 
 
 class ConditionOut(Schema):
@@ -183,20 +185,20 @@ class SiteOut(Schema):
 
 
 class SiteApplicationIn(Schema):
-    certificate: str = Field(..., description="Certificate code")
-    levels: list[str] = Field(..., description="junior / intermediate / senior")
-    address: str
+    certificate: CodeText = Field(..., description="Certificate code")
+    levels: list[CodeText] = Field(..., description="junior / intermediate / senior")
+    address: NameText
     seats: int
     rooms: int
-    notes: str = ""
+    notes: ReasonText = ""
 
 
 class SiteResubmitIn(Schema):
-    levels: list[str]
-    address: str
+    levels: list[CodeText]
+    address: NameText
     seats: int
     rooms: int
-    notes: str = ""
+    notes: ReasonText = ""
 
 
 class SiteApplicationOut(Schema):
@@ -260,7 +262,7 @@ class SiteApplicationOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., description="Why (required)")
+    reason: ReasonText = Field(..., description="Why (required)")
 
 
 class CoverageRowOut(Schema):
@@ -277,8 +279,8 @@ class CoverageRowOut(Schema):
 
 class ComplaintIn(Schema):
     org_id: int
-    certificate: str | None = Field(None, description="Certificate code (optional)")
-    text: str
+    certificate: CodeText | None = Field(None, description="Certificate code (optional)")
+    text: ReasonText
 
 
 class ComplaintOut(Schema):
@@ -325,11 +327,11 @@ class ComplaintOut(Schema):
 
 
 class HandleIn(Schema):
-    note: str
+    note: ReasonText
 
 
 class BrandWordIn(Schema):
-    word: str
+    word: Annotated[str, Field(max_length=model_max_length(BrandWord, "word"))]
     is_pattern: bool = False
 
 
@@ -419,27 +421,27 @@ class FeeStandardOut(Schema):
 
 
 class FeeProposeIn(Schema):
-    province: str = Field(..., description="Province code, e.g. 440000")
-    certificate: str = Field(..., description="Certificate code")
-    level: str
+    province: CodeText = Field(..., description="Province code, e.g. 440000")
+    certificate: CodeText = Field(..., description="Certificate code")
+    level: CodeText
     amount: Decimal = Field(..., description="Yuan, at most 2 decimals; ≤ the ceiling (R13)")
-    basis: str = ""
+    basis: ReasonText = ""
 
 
 class FeeApproveIn(Schema):
     effective_from: dt.date | None = None
     review_kind: Literal["", "expert", "third_party"] = ""
-    reviewer: str = ""
-    review_conclusion: str = ""
+    reviewer: NameText = ""
+    review_conclusion: ReasonText = ""
 
 
 class NegotiationIn(Schema):
-    certificate: str
-    level: str
-    school_codes: list[str] = Field(..., description="School codes of the parties (≥2)")
+    certificate: CodeText
+    level: CodeText
+    school_codes: list[CodeText] = Field(..., description="School codes of the parties (≥2)")
     agreed_fee: Decimal
     negotiated_on: dt.date
-    notes: str = ""
+    notes: ReasonText = ""
 
 
 class NegotiationOut(Schema):
@@ -485,8 +487,8 @@ class FeeDueOut(Schema):
 
 
 @router.get("/assessment-plans", response=list[PlanOut], auth=None, summary="Published plans")
-@paginate(PageNumberPagination)
-def plan_list(request: HttpRequest, q: str = "") -> Any:
+@paginate(Pagination)
+def plan_list(request: HttpRequest, q: SearchText = "") -> Any:
     return sites.plan_list(q=q)
 
 
@@ -534,14 +536,16 @@ def condition_publish(request: HttpRequest, code: str, payload: ConditionIn) -> 
 
 
 @router.get("/sites", response=list[SiteOut], auth=None, summary="Registered assessment sites")
-@paginate(PageNumberPagination)
-def site_list(request: HttpRequest, q: str = "", province: str = "", certificate: str = "") -> Any:
+@paginate(Pagination)
+def site_list(
+    request: HttpRequest, q: SearchText = "", province: CodeText = "", certificate: CodeText = ""
+) -> Any:
     return sites.site_list(q=q, province=_province(province), certificate=_certificate(certificate))
 
 
 @router.get("/site-applications", response=list[SiteApplicationOut])
-@paginate(PageNumberPagination)
-def site_application_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
+@paginate(Pagination)
+def site_application_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") -> Any:
     return sites.site_application_list(
         actor=request_actor(request), status=status, q=q
     ).prefetch_related("events__unit")
@@ -633,7 +637,10 @@ def site_application_return(request: HttpRequest, pk: int, payload: ReasonIn) ->
     summary="Cities with confirmed pilot schools and their registered sites (R11)",
 )
 def coverage(
-    request: HttpRequest, province: str = "", certificate: str = "", gaps_only: bool = False
+    request: HttpRequest,
+    province: CodeText = "",
+    certificate: CodeText = "",
+    gaps_only: bool = False,
 ) -> list[dict[str, Any]]:
     report = sites.coverage_report(
         actor=request_actor(request),
@@ -661,8 +668,8 @@ def coverage(
 
 
 @router.get("/brand-complaints", response=list[ComplaintOut])
-@paginate(PageNumberPagination)
-def complaint_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
+@paginate(Pagination)
+def complaint_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") -> Any:
     return sites.complaint_list(actor=request_actor(request), status=status, q=q).prefetch_related(
         "attachments"
     )
@@ -718,8 +725,8 @@ def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn)
 
 
 @router.get("/fees", response=list[FeeStandardOut], summary="Fee standards in your scope")
-@paginate(PageNumberPagination)
-def fee_list(request: HttpRequest, q: str = "", province: str = "") -> Any:
+@paginate(Pagination)
+def fee_list(request: HttpRequest, q: SearchText = "", province: CodeText = "") -> Any:
     return fees.fee_standard_list(
         actor=request_actor(request), q=q, province=_province(province)
     ).prefetch_related("versions")
@@ -785,8 +792,8 @@ def fee_withdraw(request: HttpRequest, pk: int) -> FeeVersion:
 
 
 @router.get("/fee-negotiations", response=list[NegotiationOut])
-@paginate(PageNumberPagination)
-def negotiation_list(request: HttpRequest, q: str = "") -> Any:
+@paginate(Pagination)
+def negotiation_list(request: HttpRequest, q: SearchText = "") -> Any:
     return fees.negotiation_list(actor=request_actor(request), q=q)
 
 
@@ -812,9 +819,9 @@ def negotiation_record(request: HttpRequest, payload: NegotiationIn) -> Status[F
 
 
 class FeeDueQuery(Schema):
-    province: str
-    certificate: str
-    level: str
+    province: CodeText
+    certificate: CodeText
+    level: CodeText
     payer_kind: Literal["pilot_student", "public"]
     poor_household: bool = False
 

@@ -36,6 +36,7 @@ from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError
+from onex.core.limits import DOCUMENT_MAX, REASON_MAX
 from onex.core.models import UnitKind
 from onex.core.web import (
     actor_label,
@@ -72,18 +73,23 @@ class PlanForm(forms.Form):
     mock_platform_url = forms.URLField(
         label=gettext_lazy("模拟考核平台地址"), max_length=300, assume_scheme="https"
     )
-    notes = forms.CharField(label=gettext_lazy("说明"), required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("说明"), required=False, widget=forms.Textarea
+    )
 
 
 class ConditionForm(forms.Form):
     rooms = forms.IntegerField(label=gettext_lazy("考场数量下限"), min_value=1)
     seats = forms.IntegerField(label=gettext_lazy("考位数量下限"), min_value=1)
     equipment = forms.CharField(
+        max_length=DOCUMENT_MAX,
         label=gettext_lazy("设备设施（按功能）"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy("每行一项：功能，通用技术要求，数量。不得指定品牌或型号（R12）。"),
     )
-    notes = forms.CharField(label=gettext_lazy("其他要求"), required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("其他要求"), required=False, widget=forms.Textarea
+    )
 
     def equipment_items(self) -> list[dict[str, Any]]:
         items = []
@@ -113,7 +119,9 @@ class SiteApplicationForm(forms.Form):
     address = forms.CharField(label=gettext_lazy("站点地址"), max_length=300)
     seats = forms.IntegerField(label=gettext_lazy("考位数"), min_value=1)
     rooms = forms.IntegerField(label=gettext_lazy("考场数"), min_value=1)
-    notes = forms.CharField(label=gettext_lazy("说明"), required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("说明"), required=False, widget=forms.Textarea
+    )
 
     def site_input(self) -> sites.SiteInput:
         d = self.cleaned_data
@@ -128,7 +136,9 @@ class SiteApplicationForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("退回原因"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=REASON_MAX,
+        label=gettext_lazy("退回原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -146,7 +156,9 @@ class FeeForm(forms.Form):
         max_length=16,
         help_text=gettext_lazy("不得超过教育部公布的成本上限（R13）。"),
     )
-    basis = forms.CharField(label=gettext_lazy("测算依据"), required=False, widget=forms.Textarea)
+    basis = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("测算依据"), required=False, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,7 +178,10 @@ class FeeApproveForm(forms.Form):
     )
     reviewer = forms.CharField(label=gettext_lazy("评审专家或机构"), required=False, max_length=200)
     review_conclusion = forms.CharField(
-        label=gettext_lazy("评审结论"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=REASON_MAX,
+        label=gettext_lazy("评审结论"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     review_attachment = forms.FileField(
         label=gettext_lazy("评审附件"), required=False, help_text=gettext_lazy("PDF、JPG 或 PNG")
@@ -179,6 +194,7 @@ class NegotiationForm(forms.Form):
     )
     level = forms.ChoiceField(label=gettext_lazy("等级"), choices=Level.choices)
     school_codes = forms.CharField(
+        max_length=DOCUMENT_MAX,
         label=gettext_lazy("参与院校（学校标识码）"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("每行一个学校标识码，至少两所。"),
@@ -187,7 +203,9 @@ class NegotiationForm(forms.Form):
     negotiated_on = forms.DateField(
         label=gettext_lazy("协商日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    notes = forms.CharField(label=gettext_lazy("说明"), required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("说明"), required=False, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, certificates: QuerySet[Certificate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,7 +229,9 @@ class ComplaintForm(forms.Form):
     certificate = forms.ModelChoiceField(
         label=gettext_lazy("证书"), queryset=Certificate.objects.order_by("code"), required=False
     )
-    text = forms.CharField(label=gettext_lazy("反映内容"), widget=forms.Textarea)
+    text = forms.CharField(
+        max_length=REASON_MAX, label=gettext_lazy("反映内容"), widget=forms.Textarea
+    )
     attachment = forms.FileField(
         label=gettext_lazy("附件"),
         required=False,
@@ -220,7 +240,11 @@ class ComplaintForm(forms.Form):
 
 
 class HandleForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("处理意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        max_length=REASON_MAX,
+        label=gettext_lazy("处理意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class BrandWordForm(forms.Form):

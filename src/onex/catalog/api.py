@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.catalog import queries, services
 from onex.catalog.models import (
@@ -26,6 +26,18 @@ from onex.catalog.models import (
     OrgNotice,
 )
 from onex.core.actors import request_actor
+from onex.core.limits import (
+    CodeText,
+    DocumentText,
+    EmailText,
+    IdNumberText,
+    NameText,
+    PersonNameText,
+    PhoneText,
+    ReasonText,
+    SearchText,
+)
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 
 router = Router(tags=["catalog"])
@@ -112,10 +124,10 @@ class CertificateDetailOut(CertificateOut):
 
 
 class CertificateFilters(Schema):
-    q: str | None = Field(None, description="Certificate name or code contains")
-    org: str | None = Field(None, description="Org name contains, or org id")
+    q: SearchText | None = Field(None, description="Certificate name or code contains")
+    org: SearchText | None = Field(None, description="Org name contains, or org id")
     batch: int | None = Field(None, description="Batch number")
-    specialty: str | None = Field(None, description="A corresponding specialty contains")
+    specialty: SearchText | None = Field(None, description="A corresponding specialty contains")
 
 
 class OrgOut(Schema):
@@ -172,29 +184,31 @@ class PhraseActiveIn(Schema):
 
 class NoticeIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    body: str = Field(..., min_length=1)
+    body: DocumentText = Field(..., min_length=1)
 
 
 class StaffIn(Schema):
     name: str = Field(..., min_length=1, max_length=64)
-    phone: str = ""
-    duty: str = ""
+    phone: PhoneText = ""
+    duty: NameText = ""
 
 
 class FilingIn(Schema):
-    province: str = Field(..., description="Province GB/T 2260 code, e.g. 440000")
-    certificate: str = Field(..., description="Certificate code")
-    person_name: str
-    person_gender: str = Field(..., description="male / female")
+    province: CodeText = Field(..., description="Province GB/T 2260 code, e.g. 440000")
+    certificate: CodeText = Field(..., description="Certificate code")
+    person_name: PersonNameText
+    person_gender: CodeText = Field(..., description="male / female")
     person_birth_date: dt.date | None = None
-    person_phone: str
-    person_email: str = ""
-    id_number: str = Field("", description="Resident ID number; stored encrypted, shown masked")
-    person_address: str = ""
-    org_profile: str = ""
+    person_phone: PhoneText
+    person_email: EmailText = ""
+    id_number: IdNumberText = Field(
+        "", description="Resident ID number; stored encrypted, shown masked"
+    )
+    person_address: NameText = ""
+    org_profile: DocumentText = ""
     staff: list[StaffIn] = []
-    training_plan: str = ""
-    exam_plan: str = ""
+    training_plan: DocumentText = ""
+    exam_plan: DocumentText = ""
 
 
 class FilingOut(Schema):
@@ -285,7 +299,7 @@ class FilingListOut(Schema):
 
 
 class ReturnIn(Schema):
-    reason: str = Field(..., description="Why the filing is returned (required)")
+    reason: ReasonText = Field(..., description="Why the filing is returned (required)")
 
 
 # --- public catalogue ----------------------------------------------------------------------
@@ -297,7 +311,7 @@ class ReturnIn(Schema):
     auth=None,
     summary="Search the public certificate catalogue",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
     return queries.certificate_list(
         search=queries.CatalogSearch(
@@ -320,8 +334,8 @@ def certificate_detail(request: HttpRequest, code: str) -> Certificate:
 
 
 @router.get("/orgs", response=list[OrgOut], auth=None, summary="Training-evaluation orgs")
-@paginate(PageNumberPagination)
-def org_list(request: HttpRequest, q: str = "") -> Any:
+@paginate(Pagination)
+def org_list(request: HttpRequest, q: SearchText = "") -> Any:
     return queries.org_list(q=q)
 
 
@@ -331,7 +345,7 @@ def org_detail(request: HttpRequest, org_id: int) -> Org:
 
 
 @router.get("/orgs/{org_id}/notices", response=list[NoticeOut], auth=None)
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def org_notice_list(request: HttpRequest, org_id: int) -> Any:
     return queries.org_notices(org=queries.org_get(pk=org_id))
 
@@ -408,8 +422,8 @@ def filing_create(request: HttpRequest, org_id: int, payload: FilingIn) -> Statu
 
 
 @router.get("/filings", response=list[FilingListOut], summary="Filings in your jurisdiction")
-@paginate(PageNumberPagination)
-def filing_list(request: HttpRequest, status: str = "") -> Any:
+@paginate(Pagination)
+def filing_list(request: HttpRequest, status: CodeText = "") -> Any:
     return queries.filing_list(actor=request_actor(request), status=status)
 
 

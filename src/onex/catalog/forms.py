@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from onex.catalog.models import Certificate, Gender, Org, OrgFiling
 from onex.catalog.services import FilingInput, StaffMember
 from onex.core.errors import DomainError
+from onex.core.limits import DOCUMENT_MAX, REASON_MAX
 from onex.geo.models import Division, DivisionLevel
 
 
@@ -47,8 +48,11 @@ class FilingForm(forms.Form):
         help_text=_("加密保存，仅显示脱敏号码；修改备案时留空表示不变。"),
     )
     person_address = forms.CharField(label=_("现住址"), required=False, max_length=300)
-    org_profile = forms.CharField(label=_("评价组织简介"), required=False, widget=forms.Textarea)
+    org_profile = forms.CharField(
+        max_length=DOCUMENT_MAX, label=_("评价组织简介"), required=False, widget=forms.Textarea
+    )
     staff = forms.CharField(
+        max_length=DOCUMENT_MAX,
         label=_("工作人员情况"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -60,8 +64,12 @@ class FilingForm(forms.Form):
         help_text=_("PDF、JPG 或 PNG，不超过 5 MB"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
-    training_plan = forms.CharField(label=_("培训计划"), required=False, widget=forms.Textarea)
-    exam_plan = forms.CharField(label=_("考核计划"), required=False, widget=forms.Textarea)
+    training_plan = forms.CharField(
+        max_length=DOCUMENT_MAX, label=_("培训计划"), required=False, widget=forms.Textarea
+    )
+    exam_plan = forms.CharField(
+        max_length=DOCUMENT_MAX, label=_("考核计划"), required=False, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,11 +130,15 @@ class FilingForm(forms.Form):
 
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
-    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}))
+    body = forms.CharField(
+        max_length=DOCUMENT_MAX, label=_("正文"), widget=forms.Textarea(attrs={"rows": 10})
+    )
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=REASON_MAX, label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 # Service field names that a form shows under another name.

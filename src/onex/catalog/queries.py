@@ -27,6 +27,7 @@ from onex.catalog.models import (
 )
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.scoping import fetch
 
 
@@ -50,7 +51,8 @@ def certificate_list(*, search: CatalogSearch | None = None) -> QuerySet[Certifi
         qs = qs.filter(Q(name__icontains=term) | Q(code__icontains=term))
     if search.org.strip():
         term = search.org.strip()
-        qs = qs.filter(Q(org__pk=int(term)) if term.isdigit() else Q(org__name__icontains=term))
+        pk = id_param(term)
+        qs = qs.filter(Q(org__pk=pk) if pk else Q(org__name__icontains=term))
     if search.batch is not None:
         qs = qs.filter(batch__number=search.batch)
     if search.specialty.strip():

@@ -14,14 +14,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.catalog.models import Certificate
 from onex.certificates import selectors, services, sharing
 from onex.certificates.models import CredentialShareLink, IssuedCertificate, IssueJob, StatusChange
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput
+from onex.core.limits import (
+    CodeText,
+    IdNumberText,
+    PersonNameText,
+    ReasonText,
+    SearchText,
+)
 from onex.core.models import UnitKind
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, StatusStepOut, province_by_code
 
 router = Router(tags=["certificates"])
@@ -104,27 +112,29 @@ class CertificateDetailOut(CertificateOut):
 
 
 class CertificateFilters(Schema):
-    q: str | None = Field(None, description="Number prefix, holder name or certificate name")
-    status: str | None = Field(None, description="valid | suspended | revoked")
-    level: str | None = Field(None, description="junior | intermediate | senior")
-    certificate: str | None = Field(None, description="Catalogue id or code of the certificate")
-    province: str | None = Field(None, description="Exam province GB/T 2260 code, e.g. 440000")
+    q: SearchText | None = Field(None, description="Number prefix, holder name or certificate name")
+    status: CodeText | None = Field(None, description="valid | suspended | revoked")
+    level: CodeText | None = Field(None, description="junior | intermediate | senior")
+    certificate: CodeText | None = Field(
+        None, description="Catalogue id or code of the certificate"
+    )
+    province: CodeText | None = Field(None, description="Exam province GB/T 2260 code, e.g. 440000")
     late: bool | None = Field(None, description="Only late (true) or timely (false) entries (R15)")
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., description="Mandatory; shown on public verification")
+    reason: ReasonText = Field(..., description="Mandatory; shown on public verification")
 
 
 class EnterIn(Schema):
-    certificate: str = Field(..., description="Certificate code in the catalogue")
-    level: str
-    province: str = Field(..., description="Exam province GB/T 2260 code")
-    holder_name: str
-    id_type: str = "resident"
-    id_number: str
+    certificate: CodeText = Field(..., description="Certificate code in the catalogue")
+    level: CodeText
+    province: CodeText = Field(..., description="Exam province GB/T 2260 code")
+    holder_name: PersonNameText
+    id_type: CodeText = "resident"
+    id_number: IdNumberText
     issued_on: dt.date
 
 
@@ -183,7 +193,7 @@ def _filtered(actor: Actor, f: CertificateFilters) -> Any:
 
 
 @router.get("", response=list[CertificateOut], summary="List certificates in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
     return _filtered(request_actor(request), filters)
 

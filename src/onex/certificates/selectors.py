@@ -27,6 +27,7 @@ from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, NotFound
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE, normalize
 from onex.core.scoping import fetch
 
@@ -82,11 +83,8 @@ def certificate_list(
         qs = qs.filter(level=level)
     if certificate not in (None, ""):
         text = str(certificate).strip()
-        qs = (
-            qs.filter(certificate_id=int(text))
-            if text.isdigit()
-            else qs.filter(certificate__code=text)
-        )
+        pk = id_param(text)
+        qs = qs.filter(certificate_id=pk) if pk else qs.filter(certificate__code=text)
     if province:
         qs = qs.filter(province__code=province.strip())
     if late is not None:

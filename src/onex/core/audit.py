@@ -30,6 +30,7 @@ from onex.core.actors import Actor
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.logging import redact
 from onex.core.models import AuditAnchor, AuditEvent, Role, UnitKind
+from onex.core.params import id_param
 from onex.core.scoping import fetch
 
 ACTION_PERSONAL_VIEW = "personal.view"
@@ -458,8 +459,9 @@ def audit_event_list(
             | Q(target_type__icontains=q)
             | Q(target_id=q)
         )
-        if q.isdigit():
-            search |= Q(seq=int(q))
+        seq = id_param(q)
+        if seq:
+            search |= Q(seq=seq)
         qs = qs.filter(search)
     return qs.order_by("-seq")
 

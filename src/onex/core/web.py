@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.params import page_param
 
 PAGE_SIZE = 50
 
@@ -36,8 +37,9 @@ def page_or_fragment(request: HttpRequest, page: str, fragment: str) -> str:
 
 
 def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
-    """The page of ``items`` named by ``?page=`` (the last one when out of range)."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    """The page of ``items`` named by ``?page=`` (the last one when out of range, the first
+    when it is not a number)."""
+    return Paginator(items, per_page).get_page(page_param(request.GET.get("page")))
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])

@@ -3,15 +3,24 @@
 # No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput, NotFound
+from onex.core.limits import (
+    CodeText,
+    DocumentText,
+    EmailText,
+    PhoneText,
+    SearchText,
+    model_max_length,
+)
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots import selectors, services
@@ -64,21 +73,21 @@ class SchoolOut(Schema):
 
 
 class SchoolFilters(Schema):
-    q: str | None = Field(None, description="Name contains, or code starts with")
-    province: str | None = Field(None, description="Province GB/T 2260 code, e.g. 440000")
-    city: str | None = Field(None, description="City GB/T 2260 code, e.g. 440100")
-    school_type: str | None = Field(None, description="One of the SchoolType values")
+    q: SearchText | None = Field(None, description="Name contains, or code starts with")
+    province: CodeText | None = Field(None, description="Province GB/T 2260 code, e.g. 440000")
+    city: CodeText | None = Field(None, description="City GB/T 2260 code, e.g. 440100")
+    school_type: CodeText | None = Field(None, description="One of the SchoolType values")
 
 
 class SchoolIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    code: str = Field(..., description="10-digit school identification code (学校标识码)")
-    school_type: str
-    city: str = Field(..., description="City GB/T 2260 code, e.g. 440100")
+    code: CodeText = Field(..., description="10-digit school identification code (学校标识码)")
+    school_type: CodeText
+    city: CodeText = Field(..., description="City GB/T 2260 code, e.g. 440100")
 
 
 @router.get("/schools", response=list[SchoolOut], summary="List schools in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> Any:
     qs = selectors.school_list(
         actor=request_actor(request),
@@ -247,13 +256,15 @@ class WorkingBodyIn(Schema):
     body_name: str = Field(..., max_length=200)
     leader_name: str = Field(..., max_length=64)
     leader_title: str = Field(..., max_length=64, description="Must be the school's head (R01)")
-    members: str = ""
+    members: DocumentText = ""
     contact_name: str = Field(..., max_length=64)
-    contact_title: str = ""
-    contact_phone: str
-    contact_mobile: str = ""
-    contact_email: str
-    work_plan: str = ""
+    contact_title: Annotated[
+        str, Field(max_length=model_max_length(SchoolWorkingBody, "contact_title"))
+    ] = ""
+    contact_phone: PhoneText
+    contact_mobile: PhoneText = ""
+    contact_email: EmailText
+    work_plan: DocumentText = ""
     note: str = Field("", max_length=300)
 
 

@@ -7,23 +7,35 @@ in ``onex.api``. The public list of published pilots needs no login.
 # No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.catalog.models import Certificate
 from onex.core.actors import request_actor
 from onex.core.errors import Forbidden, InvalidInput
+from onex.core.limits import (
+    CodeText,
+    DocumentText,
+    PersonNameText,
+    PhoneText,
+    SearchText,
+    model_max_length,
+)
+from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, province_by_code
 from onex.geo.models import Division
 from onex.pilots import applications as apps
-from onex.pilots.models import PilotApplication, Specialty, SummarySubmission
+from onex.pilots.models import ApplicationAttachment, PilotApplication, Specialty, SummarySubmission
 
 router = Router(tags=["pilot applications"])
+
+AttachmentTitle = Annotated[str, Field(max_length=model_max_length(ApplicationAttachment, "title"))]
+SubmissionNote = Annotated[str, Field(max_length=model_max_length(SummarySubmission, "note"))]
 
 
 class VerdictOut(Schema):
@@ -190,20 +202,22 @@ class PublicPilotOut(Schema):
 
 
 class ApplicationFilters(Schema):
-    q: str | None = Field(None, description="School name/code, certificate or specialty")
-    status: str | None = Field(None, description="One of the ApplicationStatus values")
-    certificate: str | None = Field(None, description="Certificate code")
-    province: str | None = Field(None, description="Province GB/T 2260 code")
+    q: SearchText | None = Field(None, description="School name/code, certificate or specialty")
+    status: CodeText | None = Field(None, description="One of the ApplicationStatus values")
+    certificate: CodeText | None = Field(None, description="Certificate code")
+    province: CodeText | None = Field(None, description="Province GB/T 2260 code")
 
 
 class PublicFilters(Schema):
-    q: str | None = None
-    province: str | None = Field(None, description="Province GB/T 2260 code, e.g. 440000")
-    certificate: str | None = Field(None, description="Certificate code")
+    q: SearchText | None = None
+    province: CodeText | None = Field(None, description="Province GB/T 2260 code, e.g. 440000")
+    certificate: CodeText | None = Field(None, description="Certificate code")
 
 
 class ApplicationIn(Schema):
-    levels: list[str] = Field(default_factory=list, description="junior/intermediate/senior (R34)")
+    levels: list[CodeText] = Field(
+        default_factory=list, description="junior/intermediate/senior (R34)"
+    )
     full_time_teachers: int = Field(0, ge=0)
     team_size: int = Field(0, ge=0)
     dual_qualified_teachers: int = Field(0, ge=0)
@@ -211,21 +225,21 @@ class ApplicationIn(Schema):
     enrolments: dict[str, int] | None = Field(
         None, description="Year → students; omit to prefill from the specialty's records"
     )
-    facility_kind: str = Field("", description="own / rented / shared")
-    facility_description: str = ""
+    facility_kind: CodeText = Field("", description="own / rented / shared")
+    facility_description: DocumentText = ""
     has_training_rooms: bool = False
     has_internship_sites: bool = False
-    work_plan: str = ""
+    work_plan: DocumentText = ""
     planned_students: int = Field(0, ge=0)
-    contact_name: str = ""
-    contact_phone: str = ""
+    contact_name: PersonNameText = ""
+    contact_phone: PhoneText = ""
 
     def as_input(self) -> apps.ApplicationInput:
         return apps.ApplicationInput(**self.dict())
 
 
 class ApplicationCreateIn(ApplicationIn):
-    certificate: str = Field(..., description="Certificate code")
+    certificate: CodeText = Field(..., description="Certificate code")
     specialty_id: int = Field(..., description="One of the school's specialties")
 
     def as_input(self) -> apps.ApplicationInput:
@@ -300,7 +314,7 @@ _DETAIL = {200: ApplicationDetailOut, **_ERRORS}
     auth=None,
     summary="Published pilots (public list, R32), no login",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def public_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
     return apps.public_pilot_list(
         province=filters.province, certificate=filters.certificate, q=filters.q
@@ -308,7 +322,7 @@ def public_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
 
 
 @router.get("", response=list[ApplicationOut], summary="Applications in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
     return apps.application_list(
         actor=request_actor(request),
@@ -374,7 +388,7 @@ def application_update(
     summary="Attach a facilities document (PDF/JPG/PNG, ≤5 MB)",
 )
 def application_attach(
-    request: HttpRequest, application_id: int, title: str, file: File[UploadedFile]
+    request: HttpRequest, application_id: int, title: AttachmentTitle, file: File[UploadedFile]
 ) -> PilotApplication:
     actor = request_actor(request)
     application = apps.application_get(actor=actor, pk=application_id)
@@ -449,7 +463,7 @@ def application_publish(
     response={200: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The province's 试点院校情况汇总表 as xlsx (R27); national actors pass ?province=",
 )
-def summary_table(request: HttpRequest, province: str | None = None) -> HttpResponse:
+def summary_table(request: HttpRequest, province: CodeText | None = None) -> HttpResponse:
     return apps.summary_export(actor=request_actor(request), province=_province(province))
 
 
@@ -458,7 +472,7 @@ def summary_table(request: HttpRequest, province: str | None = None) -> HttpResp
     response={200: None, 403: ErrorOut},
     summary="The national table from each province's latest submission (xlsx, R27)",
 )
-def summary_national(request: HttpRequest, province: str | None = None) -> HttpResponse:
+def summary_national(request: HttpRequest, province: CodeText | None = None) -> HttpResponse:
     return apps.national_summary_export(actor=request_actor(request), province=_province(province))
 
 
@@ -477,7 +491,7 @@ def summary_submissions(request: HttpRequest) -> Any:
     summary="A province submits its table with the stamped scan (PDF/JPG/PNG, R27)",
 )
 def summary_submit(
-    request: HttpRequest, scan: File[UploadedFile], note: str = ""
+    request: HttpRequest, scan: File[UploadedFile], note: SubmissionNote = ""
 ) -> Status[SummarySubmission]:
     return Status(201, apps.summary_submit(actor=request_actor(request), scan=scan, note=note))
 
@@ -487,7 +501,7 @@ def summary_submit(
     response={200: DistributionOut, 403: ErrorOut, 422: ErrorOut},
     summary="Confirmed pilots by certificate field, concentration flagged (R28)",
 )
-def distribution(request: HttpRequest, province: str | None = None) -> dict[str, Any]:
+def distribution(request: HttpRequest, province: CodeText | None = None) -> dict[str, Any]:
     result = apps.pilot_distribution(actor=request_actor(request), province=_province(province))
     return {
         "province_code": result.province.code if result.province else None,

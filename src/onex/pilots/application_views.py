@@ -24,7 +24,9 @@ from django.views.decorators.http import require_POST
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError
+from onex.core.limits import DOCUMENT_MAX
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.web import attempt, is_htmx, page_of, signed_in_download, stored_file_response
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
@@ -138,6 +140,7 @@ class ApplicationForm(forms.Form):
         required=False,
     )
     facility_description = forms.CharField(
+        max_length=DOCUMENT_MAX,
         label=gettext_lazy("教学实训设施说明"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -147,7 +150,10 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("有相关实习实训场所"), required=False
     )
     work_plan = forms.CharField(
-        label=gettext_lazy("试点工作方案"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        max_length=DOCUMENT_MAX,
+        label=gettext_lazy("试点工作方案"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
     )
     planned_students = forms.IntegerField(label=gettext_lazy("计划学生数"), min_value=0)
     contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=64, required=False)
@@ -217,8 +223,8 @@ def application_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     years = _years(school)
     initial: dict[str, Any] = {}
-    specialty_id = request.GET.get("specialty", "")
-    if specialty_id.isdigit():
+    specialty_id = id_param(request.GET.get("specialty"))
+    if specialty_id:
         found = Specialty.objects.filter(school=school, pk=specialty_id).first()
         if found is not None:
             initial["specialty"] = found

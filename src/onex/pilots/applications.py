@@ -37,6 +37,7 @@ from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from onex.core.imports import zh
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.policy import ProfileEntry, policy_entry, policy_profile
 from onex.core.registry import TodoItem, todo_url
 from onex.core.scoping import fetch
@@ -420,7 +421,7 @@ def application_list(
         qs = qs.filter(status=status)
     if certificate not in (None, ""):
         text = str(certificate).strip()
-        qs = qs.filter(Q(certificate__code=text) | Q(certificate_id=text if text.isdigit() else 0))
+        qs = qs.filter(Q(certificate__code=text) | Q(certificate_id=id_param(text) or 0))
     if province:
         qs = qs.filter(province__code=province)
     return qs.order_by("-updated_at", "-pk")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.policy import policy_value
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
@@ -39,9 +40,10 @@ def _division_q(field: str, value: Division | str | int) -> Q:
     if isinstance(value, Division):
         return Q(**{field: value.pk})
     text = str(value).strip()
-    if len(text) == 6 and text.isdigit():
+    if len(text) == 6 and text.isascii() and text.isdigit():
         return Q(**{f"{field}__code": text})
-    return Q(**{f"{field}_id": value})
+    # Anything else ("null", "abc", a number past the largest key) matches nothing.
+    return Q(**{f"{field}_id": id_param(text) or 0})
 
 
 def school_scope(*, actor: Actor) -> QuerySet[School]:

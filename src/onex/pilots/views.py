@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.core.actors import Actor, request_actor
+from onex.core.limits import DOCUMENT_MAX
 from onex.core.models import UnitKind
 from onex.core.web import attempt, is_htmx, page_of
 from onex.core.xlsx import export_response
@@ -263,6 +264,7 @@ class WorkingBodyForm(forms.Form):
         help_text=gettext_lazy("须为学校主要负责人，如 校长、院长或党委书记（R01）"),
     )
     members = forms.CharField(
+        max_length=DOCUMENT_MAX,
         label=gettext_lazy("机构成员"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -276,6 +278,7 @@ class WorkingBodyForm(forms.Form):
     contact_mobile = forms.CharField(label=gettext_lazy("手机"), max_length=32, required=False)
     contact_email = forms.EmailField(label=gettext_lazy("电子邮箱"))
     work_plan = forms.CharField(
+        max_length=DOCUMENT_MAX,
         label=gettext_lazy("试点工作方案摘要"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),

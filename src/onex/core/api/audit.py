@@ -7,11 +7,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from onex.core.actors import Actor, actor_from_request
 from onex.core.audit import audit_can_verify, audit_event_list, audit_verify_chain
 from onex.core.errors import Forbidden
+from onex.core.limits import SearchText
+from onex.core.params import Pagination
 
 router = Router(tags=["audit"])
 
@@ -51,12 +53,12 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 @router.get("/events", response=list[AuditEventOut], summary="审计事件列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def events(
     request: HttpRequest,
-    q: str | None = None,
-    action: str | None = None,
-    actor: str | None = None,
+    q: SearchText | None = None,
+    action: SearchText | None = None,
+    actor: SearchText | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> Any:

@@ -28,7 +28,9 @@ from onex.core.calendar import (
     year_coverage,
 )
 from onex.core.errors import InvalidInput, NotFound
+from onex.core.limits import CodeText
 from onex.core.models import DayKind, HolidayNotice, PolicyScope, PolicyValue
+from onex.core.params import Year
 from onex.core.policy import ProfileEntry, policy_profile, policy_value_set, to_json
 from onex.geo.models import Division
 from onex.geo.selectors import province_list
@@ -98,9 +100,7 @@ class CoverageOut(Schema):
 
 
 @router.get("/calendar/coverage", response=CoverageOut)
-def coverage(request: HttpRequest, year: int) -> dict[str, Any]:
-    if not 1900 <= year <= 2200:
-        raise InvalidInput(_("年份无效。"), field="year")
+def coverage(request: HttpRequest, year: Year) -> dict[str, Any]:
     return {"year": year, "coverage": year_coverage(year), "warnings": calendar_warnings([year])}
 
 
@@ -125,7 +125,7 @@ class HolidayNoticeIn(Schema):
 
 
 @router.get("/calendar/holiday-notices", response=list[HolidayNoticeOut])
-def notices(request: HttpRequest, year: int | None = None) -> list[HolidayNotice]:
+def notices(request: HttpRequest, year: Year | None = None) -> list[HolidayNotice]:
     return holiday_notice_list(year=year)
 
 
@@ -213,7 +213,7 @@ def _batch(number: int | None) -> int | None:
 @router.get("/policy", response=PolicyProfileOut)
 def profile(
     request: HttpRequest,
-    province: str | None = None,
+    province: CodeText | None = None,
     batch: int | None = None,
     on: dt.date | None = None,
 ) -> dict[str, Any]:
@@ -230,10 +230,10 @@ def profile(
 
 
 class PolicyValueIn(Schema):
-    key: str
+    key: CodeText
     value: Any = Field(..., description='e.g. 0.3 or "30%" for ratios, 10, true, "2020-05-01"')
     scope: PolicyScope
-    province: str | None = Field(None, description="province code, for scope=province")
+    province: CodeText | None = Field(None, description="province code, for scope=province")
     batch: int | None = Field(None, description="batch number, for scope=batch")
     effective_from: dt.date
     note: str = Field("", max_length=300)

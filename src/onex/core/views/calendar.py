@@ -37,6 +37,7 @@ from onex.core.calendar import (
 )
 from onex.core.errors import DomainError
 from onex.core.models import DayKind
+from onex.core.params import year_param
 from onex.core.web import attempt
 
 COVERAGE_LABELS = {
@@ -110,8 +111,7 @@ def _page_context(
         for y in years
         for c in [year_coverage(y)]
     ]
-    year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() else None
+    year = year_param(request.GET.get("year"))
     first, last = package_years()
     return {
         "coverage": coverage,
