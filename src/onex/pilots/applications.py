@@ -779,7 +779,7 @@ def _submission_values(application: PilotApplication) -> dict[str, Any]:
         policy_entry(
             "r32.city_first_review_required",
             province=application.province,
-            batch=application.certificate.batch,
+            batch_number=application.certificate.batch.number,
             on=timezone.localdate(),
         ).value
     )

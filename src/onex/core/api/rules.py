@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from onex.core.actors import Actor, actor_from_request
+from onex.core.limits import CodeText, SearchText
 from onex.core.policy import to_json
 from onex.core.rules import ParameterValue, Rule, rule_get, rule_list, rule_parameter_values
 from onex.core.schemas import province_by_code
@@ -135,9 +136,9 @@ def _rule_out(
 @router.get("", response=RuleListOut, summary="政策规则目录")
 def rules(
     request: HttpRequest,
-    q: str | None = None,
+    q: SearchText | None = None,
     status: StatusLiteral | None = None,
-    province: str | None = None,
+    province: CodeText | None = None,
 ) -> dict[str, Any]:
     """Every rule R01–R47 (filtered by ``q`` and ``status``) with the values in force today."""
     where = _province(request, province)
@@ -151,7 +152,7 @@ def rules(
 
 
 @router.get("/{rule_id}", response=RuleOut, summary="一条政策规则")
-def rule(request: HttpRequest, rule_id: str, province: str | None = None) -> dict[str, Any]:
+def rule(request: HttpRequest, rule_id: str, province: CodeText | None = None) -> dict[str, Any]:
     """One rule by ID (``R25``); an unknown ID answers 404."""
     found = rule_get(rule_id)
     where = _province(request, province)
