@@ -36,6 +36,7 @@ from onex.assessment.models import (
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.forms import DateInput
 from onex.core.models import UnitKind
 from onex.core.personal import Gender, IdType
 from onex.core.web import add_form_error, error_text, or_404, page_of, page_or_fragment
@@ -176,9 +177,7 @@ class PlanForm(forms.Form):
         to_field_name="code",
     )
     title = forms.CharField(label=gettext_lazy("考核计划名称"), max_length=200, required=False)
-    exam_date = forms.DateField(
-        label=gettext_lazy("考试日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    exam_date = forms.DateField(label=gettext_lazy("考试日期"), widget=DateInput())
     start_time = forms.TimeField(
         label=gettext_lazy("开始时间"), widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -186,12 +185,8 @@ class PlanForm(forms.Form):
         label=gettext_lazy("结束时间"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     capacity = forms.IntegerField(label=gettext_lazy("考位数"), min_value=1)
-    registration_opens = forms.DateField(
-        label=gettext_lazy("报名开始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    registration_closes = forms.DateField(
-        label=gettext_lazy("报名截止日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    registration_opens = forms.DateField(label=gettext_lazy("报名开始日期"), widget=DateInput())
+    registration_closes = forms.DateField(label=gettext_lazy("报名截止日期"), widget=DateInput())
     theory_pass = forms.DecimalField(
         label=gettext_lazy("理论合格分"),
         required=False,

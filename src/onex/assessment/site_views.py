@@ -38,6 +38,7 @@ from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.forms import DateInput
 from onex.core.models import UnitKind
 from onex.core.web import (
     actor_label,
@@ -160,7 +161,7 @@ class FeeApproveForm(forms.Form):
     effective_from = forms.DateField(
         label=gettext_lazy("执行日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     review_kind = forms.ChoiceField(
         label=gettext_lazy("评审方式"), choices=FeeReviewKind.choices, required=False
@@ -185,9 +186,7 @@ class NegotiationForm(forms.Form):
         help_text=gettext_lazy("每行一个学校标识码，至少两所。"),
     )
     agreed_fee = forms.CharField(label=gettext_lazy("协商费用（元）"), max_length=16)
-    negotiated_on = forms.DateField(
-        label=gettext_lazy("协商日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    negotiated_on = forms.DateField(label=gettext_lazy("协商日期"), widget=DateInput())
     notes = forms.CharField(label=gettext_lazy("说明"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args: Any, certificates: QuerySet[Certificate], **kwargs: Any) -> None:

@@ -27,6 +27,7 @@ from onex.core.audit import (
     audit_export_xlsx,
 )
 from onex.core.errors import Forbidden, NotFound
+from onex.core.forms import DateInput
 from onex.core.models import AuditEvent
 from onex.core.web import is_htmx, page_of
 
@@ -42,12 +43,8 @@ class AuditFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "audit-actions"}),
     )
     actor = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
-    since = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from onex.catalog.models import Batch
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden
+from onex.core.forms import DateInput
 from onex.core.models import PolicyScope, UnitKind
 from onex.core.policy import (
     REGISTRY,
@@ -102,9 +103,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 
 class PolicyValueForm(forms.Form):
     value = forms.CharField(label=gettext_lazy("取值"), required=False, max_length=40)
-    effective_from = forms.DateField(
-        label=gettext_lazy("生效日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label=gettext_lazy("生效日期"), widget=DateInput())
     note = forms.CharField(
         label=gettext_lazy("依据/说明"),
         required=False,
@@ -121,7 +120,7 @@ class PolicyValueForm(forms.Form):
                 label=field.label, choices=[("true", _("是")), ("false", _("否"))]
             )
         elif item.type == PolicyType.DATE:
-            field.widget = forms.DateInput(attrs={"type": "date"})
+            field.widget = DateInput()
         elif item.type == PolicyType.RATIO:
             field.help_text = _("0 到 1 之间的小数（如 0.5），或百分比（如 50%）")
         else:
