@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from onex.api import api
 from onex.certificates import vc_views
 from onex.certificates.urls import verify_urlpatterns
+from onex.core.views.not_found import debug_catch_all
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,3 +24,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Last, so every other pattern wins: under DEBUG, unmatched paths get the product's 404 page.
+urlpatterns += debug_catch_all()

@@ -114,6 +114,8 @@ class PolicyValueForm(forms.Form):
     def __init__(self, *args: Any, item: PolicySetting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["value"]
+        if item.unit:
+            field.label = f"{field.label}（{item.unit}）"
         # Type-specific widget; the service still validates every value (forms are convenience).
         if item.type == PolicyType.BOOL:
             self.fields["value"] = forms.ChoiceField(
