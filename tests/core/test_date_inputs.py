@@ -1,4 +1,4 @@
-"""Every date input renders ISO ``YYYY-MM-DD`` in every UI language (browsers accept nothing else)."""
+"""Every date input renders ISO ``YYYY-MM-DD`` in every UI language (browsers want only that)."""
 
 from __future__ import annotations
 

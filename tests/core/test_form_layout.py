@@ -18,7 +18,9 @@ class Sample(forms.Form):
     fieldsets = [("基本信息", ["name"])]
     name = forms.CharField(label="名称", help_text="全称")
     agree = forms.BooleanField(label="同意", required=False)
-    kind = forms.ChoiceField(label="类型", choices=[("a", "甲"), ("b", "乙")], widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="类型", choices=[("a", "甲"), ("b", "乙")], widget=forms.RadioSelect
+    )
 
 
 def test_labels_end_with_the_full_width_colon_in_chinese() -> None:

@@ -59,7 +59,9 @@ def test_notices_page_lists_org_notices_publicly(client: Client, personas: Perso
     html = response.content.decode()
     assert "2026 年考核安排" in html and personas.org_obj.name in html
     assert "考核安排" in client.get(reverse("catalog:notice_list"), {"q": "考核"}).content.decode()
-    assert "考核安排" not in client.get(reverse("catalog:notice_list"), {"q": "无关"}).content.decode()
+    assert (
+        "考核安排" not in client.get(reverse("catalog:notice_list"), {"q": "无关"}).content.decode()
+    )
 
 
 @pytest.fixture

@@ -345,7 +345,6 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/notice_list.html", {"page_obj": page, "q": q})
 
 
-
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
