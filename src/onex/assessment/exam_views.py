@@ -309,6 +309,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "timeline": exams.plan_timeline(plan),
+        "publicity": exams.publicity_entry(plan),
         "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
         "page_obj": page_of(request, registrations),
         "sites": list(plan.sites.all()),

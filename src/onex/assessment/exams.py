@@ -57,7 +57,7 @@ from onex.core.personal import (
     id_hash_candidates,
     validate_id_number,
 )
-from onex.core.policy import policy_value
+from onex.core.policy import ProfileEntry, policy_entry, policy_value
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School, Specialty
@@ -619,6 +619,11 @@ def plan_start_scoring(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
             action="start_scoring",
             target=PlanStatus.SCORE_REGISTRATION,
         )
+
+
+def publicity_entry(plan: ExamPlan) -> ProfileEntry:
+    """The R36 publicity length in force for the plan, with where it comes from."""
+    return policy_entry(PUBLICITY_KEY, province=plan.province, batch=plan.certificate.batch)
 
 
 def publicity_days(plan: ExamPlan) -> int:

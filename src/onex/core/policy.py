@@ -13,7 +13,7 @@ Rule checks elsewhere read thresholds through here, never hard-code them, so tha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -51,6 +51,17 @@ COUNT_TYPES = frozenset(
 )
 
 
+class PolicySource:
+    """Where a setting's shipped default comes from."""
+
+    POLICY = "policy"  # the figure is in the policy documents
+    PLATFORM = "platform"  # the documents give none; the platform chose it, and says so
+
+
+def _year_end(on: dt.date) -> dt.date:
+    return dt.date(on.year, 12, 31)
+
+
 @dataclass(frozen=True)
 class PolicySetting:
     key: str
@@ -61,6 +72,18 @@ class PolicySetting:
     unit: str | Promise = ""
     optional: bool = False  # None is an allowed value (e.g. "no deadline set")
     maximum: int | None = None
+    source: str = PolicySource.POLICY
+    # A default that depends on the date asked (a yearly deadline); overrides ``default``.
+    default_on: Callable[[dt.date], PolicyPython] | None = None
+
+    @property
+    def is_platform_default(self) -> bool:
+        return self.source == PolicySource.PLATFORM
+
+    def default_for(self, on: dt.date | None = None) -> PolicyPython:
+        if self.default_on is not None:
+            return self.default_on(on or timezone.localdate())
+        return self.default
 
 
 # Labels are lazy: translated when displayed, not at import.
@@ -73,6 +96,7 @@ _SETTINGS: list[PolicySetting] = [
         gettext_lazy("培训评价组织活动前备案提前量"),
         gettext_lazy("个工作日"),
         maximum=120,
+        source=PolicySource.PLATFORM,
     ),
     PolicySetting(
         "r05.industry_trainer_ratio_min",
@@ -177,6 +201,8 @@ _SETTINGS: list[PolicySetting] = [
         "R27",
         gettext_lazy("省级汇总表报送截止日期"),
         optional=True,
+        source=PolicySource.PLATFORM,
+        default_on=_year_end,
     ),
     PolicySetting(
         "r28.field_concentration_share_max",
@@ -184,6 +210,7 @@ _SETTINGS: list[PolicySetting] = [
         Decimal("0.30"),
         "R28",
         gettext_lazy("单一领域试点占比提示阈值"),
+        source=PolicySource.PLATFORM,
     ),
     PolicySetting(
         "r32.city_first_review_required",
@@ -191,6 +218,7 @@ _SETTINGS: list[PolicySetting] = [
         False,
         "R32",
         gettext_lazy("试点申请须经市级初审"),
+        source=PolicySource.PLATFORM,
     ),
     PolicySetting(
         "r33.contact_filing_months",
@@ -209,6 +237,7 @@ _SETTINGS: list[PolicySetting] = [
         gettext_lazy("工作机构报备截止前开始提醒的天数"),
         gettext_lazy("天"),
         maximum=90,
+        source=PolicySource.PLATFORM,
     ),
     PolicySetting(
         "r36.score_publicity_days",
@@ -218,10 +247,12 @@ _SETTINGS: list[PolicySetting] = [
         gettext_lazy("成绩公示天数"),
         gettext_lazy("天"),
         maximum=90,
+        source=PolicySource.PLATFORM,
     ),
 ]
 REGISTRY: dict[str, PolicySetting] = {s.key: s for s in _SETTINGS}
 
+PLATFORM_DEFAULT_LABEL = gettext_lazy("平台默认值")
 SOURCE_LABELS: dict[str, str | Promise] = {
     "default": gettext_lazy("系统默认（政策文件）"),
     PolicyScope.NATIONAL: gettext_lazy("全国设置"),
@@ -396,7 +427,14 @@ class ProfileEntry:
     row: PolicyValue | None
 
     @property
+    def is_platform_default(self) -> bool:
+        """The value in force is a figure the platform chose, not one from the policy."""
+        return self.source == "default" and self.setting.is_platform_default
+
+    @property
     def source_label(self) -> str:
+        if self.is_platform_default:
+            return str(PLATFORM_DEFAULT_LABEL)
         return str(SOURCE_LABELS[self.source])
 
     @property
@@ -440,7 +478,7 @@ def _resolve(
     result: dict[str, ProfileEntry] = {}
     for key in keys:
         item = REGISTRY[key]
-        entry = ProfileEntry(item, item.default, "default", None)
+        entry = ProfileEntry(item, item.default_for(on), "default", None)
         for scope in (PolicyScope.PROVINCE, PolicyScope.BATCH, PolicyScope.NATIONAL):
             row = found.get((key, scope))
             if row is not None:

@@ -191,7 +191,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "item": item,
         "entry": entry,
-        "default_display": display_value(item, item.default),
+        "default_display": display_value(item, item.default_for()),
         "form": form,
         "can_edit": can_edit,
         "history": history,
