@@ -285,6 +285,9 @@ LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# ISO dates first in every language: <input type="date"> accepts nothing else.
+FORMAT_MODULE_PATH = ["onex.formats"]
+FORM_RENDERER = "onex.core.forms.FormRenderer"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from onex.api import api
 from onex.certificates import vc_views
 from onex.certificates.urls import verify_urlpatterns
+from onex.core.views.not_found import debug_catch_all
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,3 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 # Stored files (MEDIA_ROOT) are deliberately not served here, not even with DEBUG: each is
 # downloaded through its owner's view, which checks the actor's scope (docs/adr/0004).
+
+# Last, so every other pattern wins: under DEBUG, unmatched paths get the product's 404 page.
+urlpatterns += debug_catch_all()

@@ -240,3 +240,12 @@ def test_school_export_hides_scores_before_publicity(client: Client, ex: Exams) 
     assert sheet is not None
     [row] = list(sheet.iter_rows(min_row=2, values_only=True))
     assert row[10] == "合格"
+
+
+def test_r36_plan_page_marks_the_publicity_days_as_a_platform_default(
+    client: Client, ex: Exams
+) -> None:
+    plan = ex.plan()
+    html = as_(client, ex.p.org).get(reverse("assessment:exam_plan_detail", args=[plan.pk]))
+    text = html.content.decode()
+    assert "成绩公示天数" in text and "平台默认值" in text

@@ -60,7 +60,7 @@ def test_user_with_the_right_password_logs_in_and_lands_on_the_dashboard(
     response = login(client, "gd-admin")
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("calendar")).status_code == 200
     assert client.session["_auth_user_id"] == str(personas.gd.user.pk)
 
 
@@ -91,8 +91,10 @@ def test_unknown_user_gets_the_same_error_as_a_wrong_password(
     assert "请输入一个正确的" in unknown
 
 
+# These tests use the calendar as "a page that needs a login": "/" shows anonymous visitors the
+# public home page and signed-in users their dashboard.
 def test_anonymous_visitor_is_sent_to_the_login_page(client: Client, db: None) -> None:
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("calendar"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 
@@ -110,7 +112,7 @@ def test_logout_by_post_ends_the_session_and_is_audited(client: Client, personas
     assert response.status_code == 302
     assert response["Location"] == LOGIN
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("dashboard")).status_code == 302
+    assert client.get(reverse("calendar")).status_code == 302
     assert audit.call_args.kwargs["action"] == "auth.logout"
     assert audit.call_args.kwargs["target"] == personas.gd.user
 
@@ -239,7 +241,7 @@ def test_session_ends_after_30_idle_minutes(client: Client, personas: Personas) 
     login(client, "gd-admin")
     later = timezone.now() + timedelta(minutes=31)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        response = client.get(reverse("dashboard"))
+        response = client.get(reverse("calendar"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 
@@ -254,9 +256,9 @@ def test_activity_within_30_minutes_keeps_the_session_alive(
         with mock.patch(
             "django.utils.timezone.now", return_value=start + timedelta(minutes=25 * step)
         ):
-            assert client.get(reverse("dashboard")).status_code == 200
+            assert client.get(reverse("calendar")).status_code == 200
     with mock.patch("django.utils.timezone.now", return_value=start + timedelta(minutes=75 + 31)):
-        assert client.get(reverse("dashboard")).status_code == 302
+        assert client.get(reverse("calendar")).status_code == 302
 
 
 # --- passwords ---------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from onex.catalog.models import Batch, Certificate
@@ -12,6 +13,7 @@ from onex.core.checks import check_registered_urls
 from onex.core.dashboard import dashboard_for
 from onex.core.navigation import menu_for
 from onex.core.registry import MenuEntry
+from onex.core.views.dashboard import dashboard
 from tests.personas import Persona, Personas
 
 pytestmark = pytest.mark.django_db
@@ -91,11 +93,16 @@ def test_htmx_refresh_returns_the_todo_panel_only(client: Client, personas: Pers
     assert "<html" not in html
 
 
-def test_anonymous_is_redirected_to_login(client: Client) -> None:
+def test_anonymous_gets_the_public_home_page_not_the_dashboard(client: Client) -> None:
     response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert response.templates[0].name == "core/home.html"
+    # The dashboard view itself still sends anonymous callers to the login page.
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    response = dashboard(request)
     assert response.status_code == 302
-    assert "login" in response["Location"]
-    assert "next=/" in response["Location"]
+    assert "login" in response["Location"] and "next=/" in response["Location"]
 
 
 def test_audit_entry_is_for_national_and_provincial_admins_only(personas: Personas) -> None:

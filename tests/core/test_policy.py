@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from onex.catalog.models import Batch
 from onex.core.actors import Actor
@@ -40,7 +41,8 @@ def test_r26_national_defaults_come_from_policy_rules(db: None) -> None:
     assert policy_value("r43.min_full_time_teachers") == 0
     assert policy_value("r15.certificate_entry_working_days") == 7
     assert policy_value("r23.missed_weekly_reports_weeks") == 3
-    assert policy_value("r27.summary_table_deadline") is None
+    # R27: the documents set no date; a platform default (the year end) applies until set.
+    assert policy_value("r27.summary_table_deadline") == dt.date(timezone.localdate().year, 12, 31)
     profile = policy_profile()
     assert set(profile) == set(REGISTRY)
     assert all(entry.source == "default" for entry in profile.values())

@@ -122,7 +122,9 @@ def test_r27_province_submits_snapshot_and_stamped_scan(personas: Personas) -> N
 
     assert submission.row_count == 2
     assert submission.source == SummarySource.GENERATED
-    assert not submission.is_late and submission.deadline is None
+    # No deadline set: the platform default (the year end) applies.
+    assert submission.deadline == dt.date(timezone.localdate().year, 12, 31)
+    assert not submission.is_late
     with submission.snapshot.open("rb") as handle:
         assert sheet_values(handle.read())[0] == HEADERS
     assert submission.scan.name.endswith(".png")
@@ -161,6 +163,22 @@ def test_r27_submission_before_deadline_is_on_time(personas: Personas) -> None:
     )
 
     assert not apps.summary_submit(actor=personas.gd.actor, scan=scan()).is_late
+
+
+def test_r27_summary_page_marks_the_default_deadline_as_platform_default(
+    personas: Personas, client: Any
+) -> None:
+    client.force_login(personas.gd.user)
+    html = client.get("/pilots/summary/").content.decode()
+    assert "报送截止日期" in html and "平台默认值" in html
+    policy_value_set(
+        actor=Actor.system(),
+        key="r27.summary_table_deadline",
+        value=(timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+        scope=PolicyScope.NATIONAL,
+        effective_from=dt.date(2019, 1, 1),
+    )
+    assert "平台默认值" not in client.get("/pilots/summary/").content.decode()
 
 
 def test_r27_scan_must_be_pdf_or_image_and_nothing_is_saved(personas: Personas) -> None:

@@ -35,6 +35,7 @@ from onex.assessment.models import (
 )
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
+from onex.core.forms import DateInput
 from onex.core.limits import REASON_MAX
 from onex.core.models import UnitKind
 from onex.core.params import id_param, year_param
@@ -171,9 +172,7 @@ class PlanForm(forms.Form):
         to_field_name="code",
     )
     title = forms.CharField(label=gettext_lazy("考核计划名称"), max_length=200, required=False)
-    exam_date = forms.DateField(
-        label=gettext_lazy("考试日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    exam_date = forms.DateField(label=gettext_lazy("考试日期"), widget=DateInput())
     start_time = forms.TimeField(
         label=gettext_lazy("开始时间"), widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -181,12 +180,8 @@ class PlanForm(forms.Form):
         label=gettext_lazy("结束时间"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     capacity = forms.IntegerField(label=gettext_lazy("考位数"), min_value=1)
-    registration_opens = forms.DateField(
-        label=gettext_lazy("报名开始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    registration_closes = forms.DateField(
-        label=gettext_lazy("报名截止日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    registration_opens = forms.DateField(label=gettext_lazy("报名开始日期"), widget=DateInput())
+    registration_closes = forms.DateField(label=gettext_lazy("报名截止日期"), widget=DateInput())
     theory_pass = forms.DecimalField(
         label=gettext_lazy("理论合格分"),
         required=False,
@@ -311,6 +306,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "timeline": exams.plan_timeline(plan),
+        "publicity": exams.publicity_entry(plan),
         "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
         "page_obj": page_of(request, registrations),
         "sites": list(plan.sites.all()),

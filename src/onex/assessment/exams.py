@@ -58,7 +58,7 @@ from onex.core.personal import (
     id_hash_candidates,
     validate_id_number,
 )
-from onex.core.policy import policy_value
+from onex.core.policy import ProfileEntry, policy_entry, policy_value
 from onex.core.scoping import fetch
 from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
@@ -588,6 +588,11 @@ def plan_mark_held(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
 
 def plan_start_scoring(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
     return perform(PLAN, actor=actor, obj=plan, action="start_scoring")
+
+
+def publicity_entry(plan: ExamPlan) -> ProfileEntry:
+    """The R36 publicity length in force for the plan, with where it comes from."""
+    return policy_entry(PUBLICITY_KEY, province=plan.province, batch=plan.certificate.batch)
 
 
 def publicity_days(plan: ExamPlan) -> int:

@@ -18,6 +18,7 @@ from onex.core.registry import (
     DemoStep,
     MenuEntry,
     PolicySetting,
+    PolicySource,
     PolicyType,
     TodoItem,
     TodoProvider,
@@ -119,6 +120,7 @@ for setting in (
         gettext_lazy("成绩公示天数"),
         gettext_lazy("天"),
         maximum=90,
+        source=PolicySource.PLATFORM,
         order=190,
     ),
 ):

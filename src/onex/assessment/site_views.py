@@ -36,6 +36,7 @@ from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError
+from onex.core.forms import DateInput
 from onex.core.limits import DOCUMENT_MAX, REASON_MAX
 from onex.core.models import UnitKind
 from onex.core.web import (
@@ -171,7 +172,7 @@ class FeeApproveForm(forms.Form):
     effective_from = forms.DateField(
         label=gettext_lazy("执行日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     review_kind = forms.ChoiceField(
         label=gettext_lazy("评审方式"), choices=FeeReviewKind.choices, required=False
@@ -200,9 +201,7 @@ class NegotiationForm(forms.Form):
         help_text=gettext_lazy("每行一个学校标识码，至少两所。"),
     )
     agreed_fee = forms.CharField(label=gettext_lazy("协商费用（元）"), max_length=16)
-    negotiated_on = forms.DateField(
-        label=gettext_lazy("协商日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    negotiated_on = forms.DateField(label=gettext_lazy("协商日期"), widget=DateInput())
     notes = forms.CharField(
         max_length=REASON_MAX, label=gettext_lazy("说明"), required=False, widget=forms.Textarea
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from onex.catalog.models import Certificate, Gender, Org, OrgFiling
 from onex.catalog.services import FilingInput, StaffMember
 from onex.core.errors import DomainError
+from onex.core.forms import DateInput
 from onex.core.limits import DOCUMENT_MAX, REASON_MAX
 from onex.geo.models import Division, DivisionLevel
 
@@ -34,9 +35,7 @@ class FilingForm(forms.Form):
     certificate = forms.ModelChoiceField(label=_("证书名称"), queryset=Certificate.objects.none())
     person_name = forms.CharField(label=_("负责人姓名"), max_length=64)
     person_gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices)
-    person_birth_date = forms.DateField(
-        label=_("出生年月"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    person_birth_date = forms.DateField(label=_("出生年月"), required=False, widget=DateInput())
     person_phone = forms.CharField(label=_("联系电话"), max_length=32)
     person_email = forms.EmailField(label=_("邮箱"), required=False)
     # Never rendered back (render_value=False): the stored number is shown masked only.

@@ -114,6 +114,14 @@ def org_notices(*, org: Org) -> QuerySet[OrgNotice]:
     return org.notices.order_by("-published_at", "-pk")
 
 
+def notice_list(*, q: str = "") -> QuerySet[OrgNotice]:
+    """Every org's notices, newest first: they are public, like the org pages that show them."""
+    qs = OrgNotice.objects.select_related("org").order_by("-published_at", "-pk")
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(org__name__icontains=q))
+    return qs
+
+
 def filing_scope(actor: Actor) -> Q:
     return actor.region_q(province="province", city=None, unit="org__unit")
 

@@ -26,6 +26,7 @@ from onex.core.registry import (
     Figure,
     MenuEntry,
     PolicySetting,
+    PolicySource,
     PolicyType,
     TodoItem,
     TodoProvider,
@@ -144,6 +145,7 @@ for setting in (
         gettext_lazy("培训评价组织活动前备案提前量"),
         gettext_lazy("个工作日"),
         maximum=120,
+        source=PolicySource.PLATFORM,
         order=10,
     ),
     PolicySetting(

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern] = [
     path("filings/<int:pk>/accept/", views.filing_accept, name="filing_accept"),
     path("filings/<int:pk>/return/", views.filing_return, name="filing_return"),
     path("filings/<int:pk>/letter/", views.filing_letter, name="filing_letter"),
+    path("notices/", views.notice_list, name="notice_list"),
     path("notices/new/", views.notice_new, name="notice_new"),
     path("phrases/", views.phrase_list, name="phrase_list"),
 ]

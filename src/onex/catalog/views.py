@@ -343,6 +343,12 @@ def filing_letter(request: HttpRequest, pk: int) -> FileResponse:
 # --- notices -------------------------------------------------------------------------------
 
 
+def notice_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    page = page_of(request, queries.notice_list(q=q))
+    return render(request, "catalog/notice_list.html", {"page_obj": page, "q": q})
+
+
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)

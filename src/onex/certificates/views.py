@@ -30,6 +30,7 @@ from onex.certificates.selectors import PublicCertificate, RateLimited
 from onex.certificates.sharing import is_holder
 from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from onex.core.forms import DateInput
 from onex.core.models import UnitKind
 from onex.core.policy import policy_value
 from onex.core.web import error_text, flash_error, is_htmx, page_of, signed_in_download
@@ -253,9 +254,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 class IssueForm(forms.Form):
     plan = forms.IntegerField(widget=forms.HiddenInput)
-    issued_on = forms.DateField(
-        label=gettext_lazy("发证日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = forms.DateField(label=gettext_lazy("发证日期"), widget=DateInput())
 
 
 def _require_org(actor: Actor) -> None:

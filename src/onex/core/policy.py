@@ -34,6 +34,7 @@ from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import PolicyScope, PolicyValue, UnitKind
 from onex.core.registry import PolicyPython as PolicyPython  # re-exported for callers
 from onex.core.registry import PolicySetting as PolicySetting
+from onex.core.registry import PolicySource as PolicySource
 from onex.core.registry import PolicyType as PolicyType
 from onex.geo.loader import ensure_divisions
 from onex.geo.models import Division, DivisionLevel
@@ -61,6 +62,7 @@ class _Settings(Mapping[str, PolicySetting]):
 
 REGISTRY: Mapping[str, PolicySetting] = _Settings()
 
+PLATFORM_DEFAULT_LABEL = gettext_lazy("平台默认值")
 SOURCE_LABELS: dict[str, str | Promise] = {
     "default": gettext_lazy("系统默认（政策文件）"),
     PolicyScope.NATIONAL: gettext_lazy("全国设置"),
@@ -235,7 +237,14 @@ class ProfileEntry:
     row: PolicyValue | None
 
     @property
+    def is_platform_default(self) -> bool:
+        """The value in force is a figure the platform chose, not one from the policy."""
+        return self.source == "default" and self.setting.is_platform_default
+
+    @property
     def source_label(self) -> str:
+        if self.is_platform_default:
+            return str(PLATFORM_DEFAULT_LABEL)
         return str(SOURCE_LABELS[self.source])
 
     @property
@@ -279,7 +288,7 @@ def _resolve(
     result: dict[str, ProfileEntry] = {}
     for key in keys:
         item = REGISTRY[key]
-        entry = ProfileEntry(item, item.default, "default", None)
+        entry = ProfileEntry(item, item.default_for(on), "default", None)
         for scope in (PolicyScope.PROVINCE, PolicyScope.BATCH, PolicyScope.NATIONAL):
             row = found.get((key, scope))
             if row is not None:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -284,6 +285,17 @@ class PolicyType:
     DATE = "date"
 
 
+class PolicySource:
+    """Where a setting's shipped default comes from."""
+
+    POLICY = "policy"  # the figure is in the policy documents
+    PLATFORM = "platform"  # the documents give none; the platform chose it, and says so
+
+
+def year_end(on: dt.date) -> dt.date:
+    return dt.date(on.year, 12, 31)
+
+
 @dataclass(frozen=True)
 class PolicySetting:
     """A threshold or deadline of POLICY-RULES.md with its shipped (national) default."""
@@ -297,10 +309,22 @@ class PolicySetting:
     optional: bool = False  # None is an allowed value (e.g. "no deadline set")
     maximum: int | None = None
     order: int = 0
+    source: str = "policy"  # PolicySource: "policy" (the documents give it) or "platform"
+    # A default that depends on the date asked (a yearly deadline); overrides ``default``.
+    default_on: Callable[[dt.date], PolicyPython] | None = None
 
     @property
     def name(self) -> str:
         return self.key
+
+    @property
+    def is_platform_default(self) -> bool:
+        return self.source == PolicySource.PLATFORM
+
+    def default_for(self, on: dt.date | None = None) -> PolicyPython:
+        if self.default_on is not None:
+            return self.default_on(on or timezone.localdate())
+        return self.default
 
 
 policy_keys: Registry[PolicySetting] = Registry("policy setting")

@@ -1,8 +1,9 @@
 """Pages of the shared kernel; each concern's view module owns its url patterns."""
 
-from onex.core.views import audit, auth, calendar, dashboard, imports, policy, rules
+from onex.core.views import audit, auth, calendar, dashboard, home, imports, policy, rules
 
 urlpatterns = [
+    *home.urlpatterns,
     *dashboard.urlpatterns,
     *auth.urlpatterns,
     *audit.urlpatterns,

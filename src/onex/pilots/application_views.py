@@ -514,6 +514,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         "can_submit": province is not None and actor.can_write,
         "province": province,
         "deadline": apps.summary_deadline(province) if province else None,
+        "deadline_entry": apps.summary_deadline_entry(province) if province else None,
         "rows": apps.summary_table_rows(actor=actor) if province else [],
         "headers": apps.summary_headers(),
         "submissions": list(apps.summary_submissions(actor=actor)[:200]),

@@ -994,8 +994,12 @@ def summary_export(*, actor: Actor, province: Division | None = None) -> HttpRes
     )
 
 
+def summary_deadline_entry(province: Division, *, on: dt.date | None = None) -> ProfileEntry:
+    return policy_entry("r27.summary_table_deadline", province=province, on=on)
+
+
 def summary_deadline(province: Division, *, on: dt.date | None = None) -> dt.date | None:
-    value = policy_entry("r27.summary_table_deadline", province=province, on=on).value
+    value = summary_deadline_entry(province, on=on).value
     return value if isinstance(value, dt.date) else None
 
 

@@ -22,11 +22,13 @@ from onex.core.registry import (
     Figure,
     MenuEntry,
     PolicySetting,
+    PolicySource,
     PolicyType,
     TodoItem,
     TodoProvider,
     counted,
     todo_url,
+    year_end,
 )
 from onex.geo.models import Division
 from onex.pilots import application_demo, demo
@@ -307,6 +309,8 @@ for setting in (
         "R27",
         gettext_lazy("省级汇总表报送截止日期"),
         optional=True,
+        source=PolicySource.PLATFORM,
+        default_on=year_end,
         order=140,
     ),
     PolicySetting(
@@ -315,6 +319,7 @@ for setting in (
         Decimal("0.30"),
         "R28",
         gettext_lazy("单一领域试点占比提示阈值"),
+        source=PolicySource.PLATFORM,
         order=150,
     ),
     PolicySetting(
@@ -323,6 +328,7 @@ for setting in (
         False,
         "R32",
         gettext_lazy("试点申请须经市级初审"),
+        source=PolicySource.PLATFORM,
         order=160,
     ),
     PolicySetting(
@@ -343,6 +349,7 @@ for setting in (
         gettext_lazy("工作机构报备截止前开始提醒的天数"),
         gettext_lazy("天"),
         maximum=90,
+        source=PolicySource.PLATFORM,
         order=180,
     ),
 ):

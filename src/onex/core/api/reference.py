@@ -160,6 +160,9 @@ class PolicyEntryOut(Schema):
     value: Any = Field(None, description="ratios as decimal strings, dates ISO, else JSON")
     display: str
     default: Any
+    default_source: str = Field(
+        ..., description="policy (the figure is in the documents) | platform (a platform default)"
+    )
     source: str = Field(..., description="default | national | batch | province")
     source_label: str
     effective_from: dt.date | None
@@ -185,7 +188,8 @@ def _entry_out(entry: ProfileEntry) -> dict[str, Any]:
         "type": item.type,
         "value": to_json(item, entry.value),
         "display": entry.display,
-        "default": to_json(item, item.default),
+        "default": to_json(item, item.default_for(entry.row.effective_from if entry.row else None)),
+        "default_source": item.source,
         "source": entry.source,
         "source_label": entry.source_label,
         "effective_from": row.effective_from if row else None,

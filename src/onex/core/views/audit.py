@@ -25,6 +25,8 @@ from onex.core.audit import (
     audit_event_list,
     audit_export_xlsx,
 )
+from onex.core.audit_display import action_label, diff_rows, object_labels
+from onex.core.forms import DateInput
 from onex.core.models import AuditEvent
 from onex.core.web import is_htmx, page_of
 
@@ -40,12 +42,8 @@ class AuditFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "audit-actions"}),
     )
     actor = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
-    since = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
@@ -62,17 +60,37 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     return form, events
 
 
+def _rows(events: Any) -> list[dict[str, Any]]:
+    events = list(events)
+    objects = object_labels(events)
+    return [
+        {
+            "event": e,
+            "action": action_label(e.action, e.target_type),
+            "object": objects.get((e.target_type, e.target_id)),
+        }
+        for e in events
+    ]
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, events = _filtered(request)
     page = page_of(request, events)
     query = request.GET.copy()
     query.pop("page", None)
-    context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "rows": _rows(page.object_list),
+        "query": query.urlencode(),
+    }
     # One view for the page and the htmx fragment (filters swap only the table).
     if is_htmx(request):
         return render(request, "core/audit_table.html", context)
-    context["actions"] = audit_action_choices(actor=request_actor(request))
+    context["actions"] = [
+        (name, action_label(name)) for name in audit_action_choices(actor=request_actor(request))
+    ]
     return render(request, "core/audit_list.html", context)
 
 
@@ -85,7 +103,13 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     event = audit_event_get(actor=request_actor(request), seq=seq)
-    return render(request, "core/audit_detail.html", {"event": event, "diff": audit_diff(event)})
+    context = {
+        "event": event,
+        "action": action_label(event.action, event.target_type),
+        "object": object_labels([event]).get((event.target_type, event.target_id)),
+        "diff": diff_rows(event, audit_diff(event)),
+    }
+    return render(request, "core/audit_detail.html", context)
 
 
 urlpatterns: list[URLPattern] = [

@@ -36,6 +36,7 @@ from onex.core.calendar import (
     year_coverage,
 )
 from onex.core.errors import DomainError
+from onex.core.forms import DateInput
 from onex.core.models import DayKind
 from onex.core.params import year_param
 from onex.core.web import attempt
@@ -48,9 +49,7 @@ COVERAGE_LABELS = {
 
 
 class NoticeForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=gettext_lazy("日期"), widget=DateInput())
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=DayKind.choices)
     name = forms.CharField(label=gettext_lazy("节日"), max_length=64)
     note = forms.CharField(
@@ -62,16 +61,14 @@ class NoticeForm(forms.Form):
 
 
 class CalculatorForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("起始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=gettext_lazy("起始日期"), widget=DateInput())
     n = forms.IntegerField(
         label=gettext_lazy("工作日数"), min_value=0, max_value=MAX_WORKING_DAYS, required=False
     )
     end = forms.DateField(
         label=gettext_lazy("结束日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from onex.core import registry
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, Forbidden
+from onex.core.forms import DateInput
 from onex.core.models import PolicyScope, UnitKind
 from onex.core.policy import (
     REGISTRY,
@@ -110,9 +111,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 
 class PolicyValueForm(forms.Form):
     value = forms.CharField(label=gettext_lazy("取值"), required=False, max_length=40)
-    effective_from = forms.DateField(
-        label=gettext_lazy("生效日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label=gettext_lazy("生效日期"), widget=DateInput())
     note = forms.CharField(
         label=gettext_lazy("依据/说明"),
         required=False,
@@ -123,13 +122,15 @@ class PolicyValueForm(forms.Form):
     def __init__(self, *args: Any, item: PolicySetting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["value"]
+        if item.unit:
+            field.label = f"{field.label}（{item.unit}）"
         # Type-specific widget; the service still validates every value (forms are convenience).
         if item.type == PolicyType.BOOL:
             self.fields["value"] = forms.ChoiceField(
                 label=field.label, choices=[("true", _("是")), ("false", _("否"))]
             )
         elif item.type == PolicyType.DATE:
-            field.widget = forms.DateInput(attrs={"type": "date"})
+            field.widget = DateInput()
         elif item.type == PolicyType.RATIO:
             field.help_text = _("0 到 1 之间的小数（如 0.5），或百分比（如 50%）")
         else:
@@ -198,7 +199,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "item": item,
         "entry": entry,
-        "default_display": display_value(item, item.default),
+        "default_display": display_value(item, item.default_for()),
         "form": form,
         "can_edit": can_edit,
         "history": history,

@@ -1,0 +1,1 @@
+"""Per-locale format overrides (``FORMAT_MODULE_PATH``)."""
