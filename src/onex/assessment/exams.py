@@ -592,7 +592,9 @@ def plan_start_scoring(*, actor: Actor, plan: ExamPlan) -> ExamPlan:
 
 def publicity_entry(plan: ExamPlan) -> ProfileEntry:
     """The R36 publicity length in force for the plan, with where it comes from."""
-    return policy_entry(PUBLICITY_KEY, province=plan.province, batch=plan.certificate.batch)
+    return policy_entry(
+        PUBLICITY_KEY, province=plan.province, batch_number=plan.certificate.batch.number
+    )
 
 
 def publicity_days(plan: ExamPlan) -> int:
