@@ -70,6 +70,9 @@ class Registry(Generic[T]):
     def __getitem__(self, name: str) -> T:
         return self._items[name]
 
+    def get(self, name: str) -> T | None:
+        return self._items.get(name)
+
     def __contains__(self, name: object) -> bool:
         return name in self._items
 
