@@ -8,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from onex.core.actors import Actor
-from onex.core.imports import import_files_purge, import_run
+from onex.core.import_runs import import_files_purge, import_run
 
 logger = logging.getLogger(__name__)
 
