@@ -15,5 +15,7 @@ fi
 $PY manage.py run_huey --quiet &
 HUEY_PID=$!
 trap 'kill $HUEY_PID 2>/dev/null || true; wait $HUEY_PID 2>/dev/null || true' EXIT INT TERM
-echo "onex: http://127.0.0.1:${PORT}  (demo accounts in README.md, password onex-demo-pass)"
+echo "onex: http://127.0.0.1:${PORT}"
+# The accounts come from the demo registry (every app declares the ones its steps create).
+$PY manage.py demo_accounts
 $PY manage.py runserver "127.0.0.1:${PORT}"

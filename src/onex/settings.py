@@ -7,6 +7,7 @@ The README has the configuration table.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -79,8 +80,6 @@ def env_secret(name: str, *, dev_file: Path | None, required: bool = True) -> st
     # Development and tests only: a random secret kept under var/ so restarts keep sessions
     # and encrypted data readable. Production must set the variable (DEBUG off enforces it).
     if not dev_file.exists():
-        import secrets
-
         dev_file.parent.mkdir(parents=True, exist_ok=True)
         dev_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
         dev_file.chmod(0o600)

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from onex.assessment import exams
 from onex.assessment.models import ExamPlan, ObjectionStatus, PlanStatus, Registration
 from onex.core.errors import Conflict, Forbidden, NotFound
-from onex.core.imports import import_submit
+from onex.core.import_services import import_submit
 from onex.core.models import ImportJob, ImportStatus
 from tests.assessment.conftest import Exams, make_id
 from tests.personas import Persona, make_org, make_user

@@ -14,7 +14,7 @@ from onex.assessment import exams
 from onex.assessment.models import Candidate
 from onex.core.actors import Actor
 from onex.core.errors import Forbidden, NotFound
-from onex.core.imports import import_submit
+from onex.core.import_services import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus
 from tests.assessment.conftest import Exams, make_id
 from tests.personas import Persona

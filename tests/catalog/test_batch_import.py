@@ -18,7 +18,7 @@ from onex.catalog.importers import SPEC_NAME
 from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org, OrgType
 from onex.catalog.services import batch_create, certificate_create
 from onex.core.errors import Forbidden
-from onex.core.imports import import_submit
+from onex.core.import_services import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus, Role, UnitKind
 from tests.personas import Persona, Personas, make_user
 

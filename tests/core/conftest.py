@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from onex.core.imports import import_submit
+from onex.core.import_services import import_submit
 from onex.core.models import ImportJob
 from tests.personas import Persona
 

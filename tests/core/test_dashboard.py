@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from onex.catalog.models import Batch, Certificate
 from onex.core import registry
+from onex.core.calendar import can_edit_calendar
 from onex.core.checks import check_registered_urls
 from onex.core.dashboard import dashboard_for
 from onex.core.navigation import menu_for
@@ -52,7 +54,7 @@ def test_province_dashboard_names_the_province_and_counts_only_its_schools(
     board = dashboard_for(actor=personas.gd.actor)
     assert board.region == "广东省"
     assert board.title == "省级工作台"
-    assert board.todos[0].count == 2  # Guangzhou and Shenzhen, not the Hubei school
+    assert board.figures[0].value == 2  # Guangzhou and Shenzhen, not the Hubei school
     assert board.chart is not None
     assert sorted(board.chart.values) == [1, 1]
     html = page(client, personas.gd)
@@ -64,7 +66,7 @@ def test_province_dashboard_names_the_province_and_counts_only_its_schools(
 def test_city_dashboard_counts_only_its_city(personas: Personas) -> None:
     board = dashboard_for(actor=personas.gz_city.actor)
     assert board.region == "广州市"
-    assert board.todos[0].count == 1
+    assert board.figures[0].value == 1
 
 
 def test_national_dashboard_charts_certificates_per_batch(personas: Personas) -> None:
@@ -207,7 +209,9 @@ def test_a_registered_card_adds_its_figures_to_its_kind(personas: Personas) -> N
 
 def test_every_app_contributes_through_its_shell() -> None:
     apps = {provider.name.split(".")[0] for provider in registry.todos.all()}
-    assert apps == {"core", "catalog", "pilots", "assessment", "certificates"}
+    assert apps == {"core", "pilots", "assessment", "certificates"}
+    card_apps = {card.name.split(".")[0] for card in registry.cards.all()}
+    assert card_apps == {"core", "catalog", "pilots", "certificates"}
     steps = [step.name for step in registry.demo_steps.all()]
     assert steps.index("catalog.catalogue") < steps.index("pilots.schools")
     assert steps.index("pilots.schools") < steps.index("core.users")
@@ -233,18 +237,77 @@ def test_layout_has_skip_link_language_switch_and_role(client: Client, personas:
     assert "管理员" in html
 
 
-def test_province_todo_warns_when_next_years_calendar_is_missing(
+def test_ministry_admin_todo_warns_when_next_years_calendar_is_missing(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("onex.core.calendar.year_coverage", lambda year: "missing")
-    board = dashboard_for(actor=personas.gd.actor)
-    warning = next(t for t in board.todos if t.tone == "warning")
+    board = dashboard_for(actor=personas.ministry.actor)
+    warning = next(t for t in board.todos if t.url == reverse("calendar"))
     assert warning.deadline is not None
     assert (warning.deadline.month, warning.deadline.day) == (12, 31)
     assert str(warning.deadline.year + 1) in warning.title
 
     monkeypatch.setattr("onex.core.calendar.year_coverage", lambda year: "package")
-    assert all(t.tone != "warning" for t in dashboard_for(actor=personas.gd.actor).todos)
+    board = dashboard_for(actor=personas.ministry.actor)
+    assert all(t.url != reverse("calendar") for t in board.todos)
+
+
+@pytest.mark.parametrize(
+    "name", ["aggregator", "gd", "hb", "gd_viewer", "gz_city", "org", "gd_school", "learner"]
+)
+def test_only_who_may_enter_holiday_notices_gets_the_calendar_todo(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # Issue item 23: the 2027 holiday to-do reached schools, orgs and cities that cannot act.
+    monkeypatch.setattr("onex.core.calendar.year_coverage", lambda year: "missing")
+    actor = getattr(personas, name).actor
+    assert not can_edit_calendar(actor)
+    assert all(t.url != reverse("calendar") for t in dashboard_for(actor=actor).todos)
+
+
+def test_calendar_todo_provider_serves_exactly_who_may_edit_the_calendar(
+    personas: Personas,
+) -> None:
+    provider = registry.todos["core.calendar"]
+    for name in ("ministry", "aggregator", "gd", "gz_city", "org", "gd_school", "learner"):
+        actor = getattr(personas, name).actor
+        assert provider.applies_to(actor) == can_edit_calendar(actor), name
+
+
+def test_a_todo_without_a_page_to_act_on_is_refused() -> None:
+    with pytest.raises(ValueError, match="names no page"):
+        registry.TodoItem(title="本省试点院校", url="")
+
+
+def test_a_todo_linking_to_a_page_its_provider_did_not_declare_is_refused(
+    personas: Personas,
+) -> None:
+    def provide(actor: object, today: object) -> list[registry.TodoItem]:
+        return [registry.TodoItem(title="测试待办", url=registry.todo_url("imports"))]
+
+    provider = registry.TodoProvider("tests.undeclared", provide, 1, url_names=("calendar",))
+    with registry.todos.added(provider), pytest.raises(ImproperlyConfigured, match="imports"):
+        dashboard_for(actor=personas.gd.actor)
+
+
+def test_viewers_get_no_todos_by_default(personas: Personas) -> None:
+    def provide(actor: object, today: object) -> list[registry.TodoItem]:
+        return [registry.TodoItem(title="测试待办", url=registry.todo_url("calendar"))]
+
+    provider = registry.TodoProvider("tests.todo", provide, 1, url_names=("calendar",))
+    with registry.todos.added(provider):
+        assert "测试待办" in [t.title for t in dashboard_for(actor=personas.gd.actor).todos]
+        viewer = dashboard_for(actor=personas.gd_viewer.actor)
+    assert "测试待办" not in [t.title for t in viewer.todos]
+
+
+@pytest.mark.parametrize("name", ["ministry", "gd", "gz_city", "org", "gd_school", "learner"])
+def test_statistics_are_figures_not_todos(personas: Personas, name: str) -> None:
+    # Counts of schools, orgs or certificates have no page to act on: they are figures.
+    board = dashboard_for(actor=getattr(personas, name).actor)
+    titles = {t.title for t in board.todos}
+    assert not titles & {"本省试点院校", "本市试点院校", "在册培训评价组织", "本组织负责的证书"}
+    assert not titles & {"我的证书", "尚未开通账号的省级行政区"}
 
 
 def test_failed_imports_of_own_unit_are_a_todo(personas: Personas) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +12,7 @@ from django.test import Client
 from stdnum.cn import uscc
 
 from onex.catalog.models import Batch, Certificate, Org
+from onex.core import registry
 from onex.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from onex.core.models import AuditEvent, Unit, User
 from onex.geo.models import Division
@@ -86,3 +89,44 @@ def test_demo_gd_logs_in_and_sees_only_guangdong_schools(demo: str, client: Clie
     page = client.get("/pilots/schools/").content.decode()
     assert "广州番禺职业技术学院" in page
     assert "武汉职业技术学院" not in page
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+RUN_SH = Path(__file__).resolve().parents[2] / "scripts" / "run.sh"
+
+
+def readme_demo_accounts() -> set[str]:
+    accounts = set(re.findall(r"^\| `(demo-[a-z-]+)` \|", README.read_text("utf-8"), flags=re.M))
+    assert "demo-ministry" in accounts  # the table's format still matches
+    return accounts
+
+
+def banner() -> str:
+    out = StringIO()
+    call_command("demo_accounts", stdout=out)
+    return out.getvalue()
+
+
+def test_startup_banner_lists_every_readme_demo_account() -> None:
+    # Issue item 26: the banner of scripts/run.sh omitted demo-sx-city.
+    text = banner()
+    missing = sorted(name for name in readme_demo_accounts() if f" {name} " not in text)
+    assert not missing, f"not in the banner: {missing}"
+    assert DEMO_PASSWORD in text
+
+
+def test_readme_table_lists_every_registered_demo_account() -> None:
+    registered = {account.username for account in registry.demo_accounts.all()}
+    assert registered == readme_demo_accounts()
+
+
+def test_run_sh_prints_the_banner_from_the_demo_registry() -> None:
+    assert "manage.py demo_accounts" in RUN_SH.read_text("utf-8")
+
+
+def test_every_registered_demo_account_exists_after_demo_data(demo: str) -> None:
+    for account in registry.demo_accounts.all():
+        user = User.objects.get(username=account.username)
+        assert user.unit is not None and user.unit.name == account.unit, account.username
+        assert user.role == account.role and user.check_password(DEMO_PASSWORD)
+        assert f" {account.username} " in demo  # demo_data's summary prints the banner too

@@ -98,3 +98,31 @@ def test_debug_catch_all_keeps_the_append_slash_redirect(client: Client, debug_u
 def test_without_debug_there_is_no_catch_all(settings: Any) -> None:
     settings.DEBUG = False
     assert debug_catch_all() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [True, False])
+def test_http404_raised_in_a_view_renders_the_product_page(
+    client: Client, personas: Personas, settings: Any, debug: bool
+) -> None:
+    # Issue item 24: under DEBUG a view's Http404 still showed Django's technical page.
+    settings.DEBUG = debug
+    client.force_login(personas.ministry.user)
+    response = client.get(reverse("policy_edit", args=["no.such.setting"]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面不存在" in html and 'class="error-page"' in html
+    assert "URLconf" not in html and "Raised by" not in html
+
+
+@pytest.mark.django_db
+def test_http404_under_debug_for_htmx_is_the_message_fragment(
+    client: Client, personas: Personas, settings: Any
+) -> None:
+    settings.DEBUG = True
+    client.force_login(personas.ministry.user)
+    url = reverse("policy_edit", args=["no.such.setting"])
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "未找到该记录" in html and "<html" not in html

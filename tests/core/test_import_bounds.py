@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from onex.core import imports
-from onex.core.imports import MAX_FILE_BYTES, ImportFileError, import_submit
+from onex.core.import_services import import_submit
+from onex.core.imports import MAX_FILE_BYTES, ImportFileError
 from onex.core.models import ImportJob
 from onex.core.xlsx import MAX_CELL_TEXT_BYTES, MAX_SHARED_STRINGS, RATIO_FLOOR
 from tests.core.conftest import SPEC, upload

@@ -13,7 +13,8 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from onex.core.actors import Actor
-from onex.core.imports import RETENTION_KEY, import_files_purge
+from onex.core.import_runs import import_files_purge, import_run
+from onex.core.imports import RETENTION_KEY
 from onex.core.models import AuditEvent, ImportJob, ImportStatus, PolicyScope
 from onex.core.policy import policy_value_set
 from onex.core.tasks import import_files_purge_daily
@@ -105,8 +106,6 @@ def test_retention_period_comes_from_the_policy_profile(
 def test_a_job_whose_file_was_purged_fails_with_a_clear_message(
     personas: Personas, submit: Callable[..., ImportJob]
 ) -> None:
-    from onex.core.imports import import_run
-
     job = submit(personas.ministry, with_id_number())
     age(job, 31)
     import_files_purge(actor=Actor.system())

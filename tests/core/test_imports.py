@@ -14,7 +14,8 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from onex.core.errors import Forbidden
-from onex.core.imports import ImportFileError, import_submit
+from onex.core.import_services import import_submit
+from onex.core.imports import ImportFileError
 from onex.core.models import AuditEvent, HolidayNotice, ImportJob, ImportStatus
 from onex.core.xlsx import content_disposition, export_response
 from tests.core.conftest import SPEC, upload

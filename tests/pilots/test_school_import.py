@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from onex.core.errors import Forbidden
-from onex.core.imports import get_spec, import_submit
+from onex.core.import_services import import_submit
+from onex.core.imports import get_spec
 from onex.core.models import AuditEvent, ImportJob, ImportStatus
 from onex.core.xlsx import template_response
 from onex.pilots.models import School, Specialty, SpecialtyEnrolment

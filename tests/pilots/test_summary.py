@@ -15,7 +15,8 @@ from python_calamine import CalamineWorkbook
 
 from onex.core.actors import Actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
-from onex.core.imports import import_files_purge, import_submit
+from onex.core.import_runs import import_files_purge
+from onex.core.import_services import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus, PolicyScope, Role
 from onex.core.policy import policy_value_set
 from onex.pilots import application_importers  # noqa: F401 (registers the spec)

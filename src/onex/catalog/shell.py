@@ -3,7 +3,6 @@ figures, the batches the policy pages offer, its policy settings and its demo st
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count
@@ -28,8 +27,6 @@ from onex.core.registry import (
     PolicySetting,
     PolicySource,
     PolicyType,
-    TodoItem,
-    TodoProvider,
 )
 
 ORG_KINDS = frozenset({UnitKind.ORG})
@@ -51,13 +48,6 @@ def _batch_chart(rows: list[tuple[int, int]]) -> Chart | None:
         categories=[_("第%(n)s批") % {"n": number} for number, _n in rows],
         values=[n for _number, n in rows],
     )
-
-
-def national_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
-    todos = [TodoItem(title=_("在册培训评价组织"), count=Org.objects.count())]
-    for number, n in _certificates_per_batch():
-        todos.append(TodoItem(title=_("第%(n)s批证书") % {"n": number}, count=n, tone="info"))
-    return todos
 
 
 def national_card(actor: Actor) -> CardContent:
@@ -82,11 +72,6 @@ def _org_certificates_per_batch(actor: Actor) -> list[tuple[int, int]]:
     return [(row["batch__number"], row["n"]) for row in rows]
 
 
-def org_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
-    total = sum(n for _number, n in _org_certificates_per_batch(actor))
-    return [TodoItem(title=_("本组织负责的证书"), count=total)]
-
-
 def org_card(actor: Actor) -> CardContent:
     by_batch = _org_certificates_per_batch(actor)
     return CardContent(
@@ -98,8 +83,6 @@ def org_card(actor: Actor) -> CardContent:
     )
 
 
-registry.todos.register(TodoProvider("catalog.national", national_todos, 31, NATIONAL_KINDS))
-registry.todos.register(TodoProvider("catalog.org", org_todos, 30, ORG_KINDS))
 registry.cards.register(DashboardCard("catalog.national", NATIONAL_KINDS, national_card, 30))
 registry.cards.register(DashboardCard("catalog.org", ORG_KINDS, org_card, 30))
 

@@ -18,7 +18,10 @@ from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.registry import (
+    CardContent,
+    DashboardCard,
     DemoStep,
+    Figure,
     MenuEntry,
     PolicySetting,
     PolicyType,
@@ -32,10 +35,7 @@ from onex.core.registry import (
 
 
 def certificate_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
-    """Orgs: passed candidates awaiting a certificate, late entries (R15); learners: theirs."""
-    if actor.kind == UnitKind.LEARNER:
-        count = certificate_scope(actor=actor).count()
-        return [TodoItem(title=_("我的证书"), count=count, url=todo_url("certificates:list"))]
+    """Orgs: passed candidates awaiting a certificate."""
     todos: list[TodoItem] = []
     waiting = sum(passed - issued for _plan, passed, issued in closed_plans_for_issue(actor=actor))
     if waiting:
@@ -48,16 +48,6 @@ def certificate_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
                 note=_("发证后须在规定工作日内录入平台（R15）。"),
             )
         )
-    late = entry_compliance(actor=actor).late
-    if late:
-        todos.append(
-            TodoItem(
-                title=_("逾期录入的证书（R15）"),
-                count=late,
-                url=todo_url("certificates:compliance"),
-                tone="danger",
-            )
-        )
     return todos
 
 
@@ -66,8 +56,43 @@ registry.todos.register(
         "certificates.issue",
         certificate_todos,
         40,
-        frozenset({UnitKind.ORG, UnitKind.LEARNER}),
-        ("certificates:list", "certificates:issue", "certificates:compliance"),
+        frozenset({UnitKind.ORG}),
+        ("certificates:issue",),
+    )
+)
+
+
+def org_card(actor: Actor) -> CardContent:
+    # Late entries are a compliance record the org cannot undo: a figure, not a to-do.
+    late = entry_compliance(actor=actor).late
+    url = todo_url("certificates:compliance")
+    return CardContent(figures=[Figure(_("逾期录入的证书（R15）"), late, url=url)])
+
+
+registry.cards.register(
+    DashboardCard(
+        "certificates.org",
+        frozenset({UnitKind.ORG}),
+        org_card,
+        40,
+        ("certificates:compliance",),
+    )
+)
+
+
+def learner_card(actor: Actor) -> CardContent:
+    # A learner's certificates are a figure, not a to-do: there is nothing to act on.
+    count = certificate_scope(actor=actor).count()
+    return CardContent(figures=[Figure(_("我的证书"), count, url=todo_url("certificates:list"))])
+
+
+registry.cards.register(
+    DashboardCard(
+        "certificates.learner",
+        frozenset({UnitKind.LEARNER}),
+        learner_card,
+        40,
+        ("certificates:list",),
     )
 )
 

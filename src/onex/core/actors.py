@@ -132,7 +132,8 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def request_actor(request: HttpRequest) -> Actor:
     """The actor that ``ActorMiddleware`` (or the API's bearer-token auth) put on the request."""
-    return request.actor  # type: ignore[attr-defined]
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    return actor
 
 
 def actor_from_request(request: HttpRequest) -> Actor:

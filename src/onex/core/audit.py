@@ -32,6 +32,7 @@ from onex.core.logging import redact
 from onex.core.models import AuditAnchor, AuditEvent, Role, UnitKind
 from onex.core.params import id_param
 from onex.core.scoping import fetch
+from onex.core.xlsx import export_response
 
 ACTION_PERSONAL_VIEW = "personal.view"
 ACTION_PURGE = "audit.purge"
@@ -520,8 +521,6 @@ def _json_text(value: Any) -> str:
 
 def audit_export_xlsx(*, events: QuerySet[AuditEvent]) -> HttpResponse:
     """The filtered events as xlsx (at most AUDIT_EXPORT_LIMIT rows, newest first)."""
-    from onex.core.xlsx import export_response  # imported here: only exports need XlsxWriter
-
     headers = [
         _("序号"),
         _("时间"),

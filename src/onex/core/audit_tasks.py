@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 # Daily at 03:17 (server time), off the hour to avoid colliding with other nightly jobs.
-@db_periodic_task(crontab(hour="3", minute="17"))
+@db_periodic_task(crontab(hour="3", minute="17"))  # type: ignore[untyped-decorator, unused-ignore]
 def audit_purge_daily() -> None:
     result = audit_purge(actor=Actor.system())
     logger.info(

@@ -34,6 +34,7 @@ from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import DomainError, InvalidInput
 from onex.core.models import DayKind, HolidayNotice
+from onex.core.scoping import fetch
 
 Coverage = Literal["package", "notices", "missing"]
 T = TypeVar("T")
@@ -236,8 +237,6 @@ def holiday_notice_list(*, year: int | None = None) -> list[HolidayNotice]:
 
 
 def holiday_notice_get(*, pk: int) -> HolidayNotice:
-    from onex.core.scoping import fetch
-
     return fetch(HolidayNotice.objects.all(), pk=pk)
 
 

@@ -4,11 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from onex.core.navigation import menu_for
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    # Imported here: context processors load with the template engine, before apps are ready.
-    from onex.core.navigation import menu_for
-
     actor = getattr(request, "actor", None)
     if actor is None:
         return {"nav_menu": []}

@@ -1,22 +1,26 @@
 """Dashboard selector: what each actor's landing page shows (to-dos first, then key figures).
 
 Composes the registries only (``onex.core.registry``): the to-do providers and dashboard cards
-that apps declare in their ``shell.py``. Core knows the kinds of workbench and their titles;
-everything an app counts comes from the app. Nothing here writes; the view renders the
-returned dataclass.
+that apps declare in their ``shell.py``. To-dos are only what the actor can act on: each names
+the page where it acts, one its provider declared; statistics are the cards' figures. Core
+knows the kinds of workbench and their titles; everything an app counts comes from the app.
+Nothing here writes; the view renders the returned dataclass.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
-from onex.core.registry import Chart, Figure, TodoItem
+from onex.core.registry import Chart, Figure, TodoItem, TodoProvider
 
 __all__ = ["Chart", "Dashboard", "Figure", "TodoItem", "dashboard_for"]
 
@@ -59,6 +63,17 @@ def _region(actor: Actor) -> str:
     return unit.name
 
 
+def _declared(provider: TodoProvider, item: TodoItem) -> TodoItem:
+    """``item``, once its page is one its provider declared (the pages onex.E001 checks)."""
+    view_name = resolve(urlsplit(item.url).path).view_name
+    if view_name not in provider.url_names:
+        raise ImproperlyConfigured(
+            f"to-do provider {provider.name!r} links to {view_name!r}, "
+            f"which is not among its url_names {provider.url_names!r}"
+        )
+    return item
+
+
 def dashboard_for(*, actor: Actor) -> Dashboard:
     """The landing page of ``actor``: to-dos, key figures and one chart, scoped to its unit."""
     kind = actor.kind or ""
@@ -66,7 +81,7 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         return Dashboard(kind="", title=_("工作台"), region="")
     today = timezone.localdate()
     todos = [
-        item
+        _declared(provider, item)
         for provider in registry.todos.all()
         if provider.applies_to(actor)
         for item in provider.provide(actor, today)

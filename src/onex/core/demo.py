@@ -12,7 +12,6 @@ services (units, users: audited).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -21,11 +20,19 @@ from onex.core.accounts import unit_create, user_create
 from onex.core.actors import Actor
 from onex.core.models import Role, Unit, UnitKind, User
 from onex.core.policy import seed_policy_profiles
-from onex.core.registry import DemoReport
+from onex.core.registry import DemoAccount, DemoReport
 from onex.geo.loader import load_divisions
 from onex.geo.models import Division
 
-__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DemoReport", "demo_unit", "load_demo_data"]
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "DEMO_PASSWORD",
+    "DemoAccount",
+    "DemoReport",
+    "banner_lines",
+    "demo_unit",
+    "load_demo_data",
+]
 
 # Published in the README on purpose: demo accounts only, 14 characters to pass the validators.
 DEMO_PASSWORD = "onex-demo-pass"  # noqa: S105
@@ -36,31 +43,34 @@ PROVINCES = {"440000": "广东省教育厅", "140000": "山西省教育厅", "42
 CITY = ("440100", "广州市教育局")
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    role: str
-    unit: str
-    description: str
-    kind: str = ""  # the unit's kind, for units other apps' steps create (org, school)
-
-
 # Created by the catalogue's and the pilots' demo steps; their units carry the same names.
 DEMO_SCHOOL = "广州番禺职业技术学院"
 DEMO_ORG = "北京中物联物流采购培训中心"
 DEMO_LEARNER = "李明（演示学习者）"
 
+# The accounts core's ``load_users`` creates, in the README's order (``order`` leaves gaps for
+# accounts other apps' steps create, e.g. the pilots' Taiyuan city reviewer after demo-city).
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("demo-ministry", Role.ADMIN, MINISTRY, "教育部职成司管理员"),
-    DemoAccount("demo-aggregator", Role.ADMIN, AGGREGATOR, "职教所管理员"),
-    DemoAccount("demo-gd", Role.ADMIN, PROVINCES["440000"], "广东省管理员"),
-    DemoAccount("demo-sx", Role.ADMIN, PROVINCES["140000"], "山西省管理员"),
-    DemoAccount("demo-hb", Role.ADMIN, PROVINCES["420000"], "湖北省管理员"),
-    DemoAccount("demo-city", Role.STAFF, CITY[1], "广州市教育局经办人"),
-    DemoAccount("demo-org", Role.ADMIN, DEMO_ORG, "培训评价组织管理员", UnitKind.ORG),
-    DemoAccount("demo-school", Role.ADMIN, DEMO_SCHOOL, "试点院校管理员", UnitKind.SCHOOL),
-    DemoAccount("demo-learner", Role.STAFF, DEMO_LEARNER, "学习者"),
+    DemoAccount("demo-ministry", Role.ADMIN, MINISTRY, "教育部职成司管理员", order=10),
+    DemoAccount("demo-aggregator", Role.ADMIN, AGGREGATOR, "职教所管理员", order=20),
+    DemoAccount("demo-gd", Role.ADMIN, PROVINCES["440000"], "广东省管理员", order=30),
+    DemoAccount("demo-sx", Role.ADMIN, PROVINCES["140000"], "山西省管理员", order=40),
+    DemoAccount("demo-hb", Role.ADMIN, PROVINCES["420000"], "湖北省管理员", order=50),
+    DemoAccount("demo-city", Role.STAFF, CITY[1], "广州市教育局经办人", order=60),
+    DemoAccount("demo-org", Role.ADMIN, DEMO_ORG, "培训评价组织管理员", UnitKind.ORG, order=80),
+    DemoAccount(
+        "demo-school", Role.ADMIN, DEMO_SCHOOL, "试点院校管理员", UnitKind.SCHOOL, order=90
+    ),
+    DemoAccount("demo-learner", Role.STAFF, DEMO_LEARNER, "学习者", order=100),
 )
+
+
+def banner_lines() -> list[str]:
+    """Every registered demo account, one line each, for the startup banner."""
+    lines = [f"Demo accounts (password {DEMO_PASSWORD}):"]
+    for account in registry.demo_accounts.all():
+        lines.append(f"  {account.username:<16} {account.unit}  {account.description}")
+    return lines
 
 
 def _division(code: str) -> Division:

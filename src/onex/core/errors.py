@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from onex.core.rule_catalogue import rule_title
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -46,7 +48,7 @@ class RuleViolation(DomainError):
     """A policy rule refused the action.
 
     Example: ``RuleViolation("R26", "双师型教师比例 42% 低于 50%")``. The rule's catalogue
-    title (``onex.core.rules``) goes into ``details["rule_title"]``, so every refusal names
+    title (``onex.core.rule_catalogue``) goes into ``details["rule_title"]``, so every refusal names
     the rule in words as well as by ID, on pages and in the API body alike.
     """
 
@@ -61,10 +63,6 @@ class RuleViolation(DomainError):
         field: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        # Imported here: the catalogue reads its data file and the policy registry on first use,
-        # long after this module is imported by everything.
-        from onex.core.rules import rule_title
-
         title = rule_title(rule_id)
         details = {**(details or {}), **({"rule_title": title} if title else {})}
         super().__init__(message, field=field, details=details, rule=rule_id)

@@ -1,4 +1,4 @@
-"""Bulk input framework: import specs, streaming xlsx validation, jobs, submission and run.
+"""Bulk input framework: import specs, streaming xlsx validation, and the reads of import jobs.
 
 An importer is an ``ImportSpec`` subclass registered with ``register_spec``::
 
@@ -19,9 +19,10 @@ An importer is an ``ImportSpec`` subclass registered with ``register_spec``::
         def validate_row(self, values, *, actor, context): ...  # raise CellError(msg, column=key)
         def apply(self, rows, *, actor, job): ...  # write; already inside ONE transaction
 
-Flow: ``import_submit`` checks permission and file type, stores the file, creates an
-``ImportJob`` (or returns the live/succeeded job of the same file: idempotent re-upload) and
-enqueues ``run_import_job`` on commit. The task (``import_run``) streams the sheet through
+Flow: ``import_submit`` (``onex.core.import_services``) checks permission and file type, stores
+the file, creates an ``ImportJob`` (or returns the live/succeeded job of the same file:
+idempotent re-upload) and enqueues ``run_import_job`` on commit. The task (``import_run``,
+``onex.core.import_runs``) streams the sheet through
 python-calamine, parses every cell, collects every error as (Excel row, column header, message)
 and only when there is none calls ``spec.apply`` in one transaction with the audit record.
 Importers live in each app's ``importers.py`` or ``xlsx.py``; both are autodiscovered.
@@ -30,8 +31,6 @@ Importers live in each app's ``importers.py`` or ``xlsx.py``; both are autodisco
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +39,6 @@ from io import BytesIO
 from typing import IO, Any, ClassVar, TypeVar
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -53,21 +49,17 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from onex.core import crypto, registry
 from onex.core.actors import Actor
-from onex.core.audit import audit_record
 from onex.core.errors import DomainError, InvalidInput, NotFound
-from onex.core.models import ImportJob, ImportStatus, Role
-from onex.core.policy import policy_value
+from onex.core.models import ImportJob, ImportStatus
 from onex.core.scoping import fetch
 from onex.core.xlsx import WorkbookRefused, check_upload_bounds
-
-logger = logging.getLogger(__name__)
 
 ERRORS_CAP = 1000  # errors stored per job; error_count keeps the true number
 PROGRESS_EVERY = 200  # rows between progress writes (one UPDATE each)
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in official forms
 MAX_FILE_BYTES: int = getattr(settings, "ONEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-_XLSX_MAGIC = b"PK\x03\x04"  # zip: xlsx, xlsm, ods
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy xls
+XLSX_MAGIC = b"PK\x03\x04"  # zip: xlsx, xlsm, ods
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy xls
 _INVISIBLE = re.compile(r"[\s\u3000\u200b\ufeff]+")
 
 
@@ -468,7 +460,7 @@ class ValidationResult:
 
 def check_workbook(data: bytes, *, spec: ImportSpec, field: str = "") -> None:
     """Refuse, without loading it, a workbook whose size or extent exceeds ``spec``'s limits."""
-    if data.startswith(_XLS_MAGIC):
+    if data.startswith(XLS_MAGIC):
         # OLE2: a legacy .xls or a password-protected workbook; neither can be bounded unread.
         raise ImportFileError(
             _("不支持旧版 .xls 文件或设置了密码的文件，请取消密码保护并另存为 .xlsx 后重新上传。"),
@@ -663,16 +655,9 @@ def import_job_list(*, actor: Actor, spec_name: str | None = None) -> QuerySet[I
 RETENTION_KEY = "imports.file_retention_days"
 
 
-def _file_context(sha256: str) -> str:
+def sealed_file_context(sha256: str) -> str:
     # Bound to the content hash: a sealed file copied onto another job does not open there.
     return f"core.importjob.file:{sha256}"
-
-
-def _read_upload(uploaded: File[Any]) -> bytes:
-    uploaded.seek(0)
-    data = b"".join(uploaded.chunks())
-    uploaded.seek(0)
-    return data
 
 
 def job_file_bytes(job: ImportJob) -> bytes:
@@ -682,214 +667,12 @@ def job_file_bytes(job: ImportJob) -> bytes:
     with job.file.open("rb") as handle:
         stored = bytes(handle.read())
     try:
-        return crypto.decrypt(stored, context=_file_context(job.sha256))
+        return crypto.decrypt(stored, context=sealed_file_context(job.sha256))
     except crypto.DecryptionError:
         # Files stored before encryption was introduced are read as they are until purged.
-        if stored.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
+        if stored.startswith((XLSX_MAGIC, XLS_MAGIC)):
             return stored
         raise ImportFileError(_("无法读取已保存的导入文件，请重新上传。")) from None
-
-
-def import_files_purge(*, actor: Actor, now: dt.datetime | None = None) -> int:
-    """Delete the files of jobs older than the retention period; the jobs stay.
-
-    The period is the policy profile's (a province may keep files for a different time); a
-    job keeps its status, summary, error report and file hash, so re-upload idempotency holds.
-    Returns the number of files deleted.
-    """
-    now = now or timezone.now()
-    with_file = ImportJob.objects.exclude(file="")
-    provinces = {
-        job.unit.province if job.unit is not None else None
-        for job in with_file.select_related("unit__province").only("unit__province")
-    }
-    purged = 0
-    for province in provinces:
-        days = int(policy_value(RETENTION_KEY, province=province, on=timezone.localdate(now)))
-        cutoff = now - dt.timedelta(days=days)
-        scope = Q(unit__province=province) if province is not None else Q(unit__province=None)
-        for job in with_file.filter(scope, created_at__lt=cutoff).iterator():
-            job.file.delete(save=False)
-            job.file_purged_at = now
-            job.save(update_fields=["file", "file_purged_at"])
-            purged += 1
-    if purged:
-        with transaction.atomic():
-            audit_record(
-                actor=actor,
-                action="import.files_purged",
-                target_type="core.importjob",
-                new={"files": purged},
-            )
-    return purged
-
-
-def _check_file(uploaded: File[Any]) -> None:
-    size = uploaded.size or 0
-    if size == 0:
-        raise ImportFileError(_("文件为空。"), field="file")
-    if size > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("文件过大（上限 %(mb)d MB），请拆分后分批导入。")
-            % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
-            field="file",
-        )
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    if not (head.startswith(_XLSX_MAGIC) or head.startswith(_XLS_MAGIC)):
-        raise ImportFileError(
-            _("文件类型不正确，请上传 Excel 文件（.xlsx）。CSV、WPS 等格式请先另存为 .xlsx。"),
-            field="file",
-        )
-
-
-def _live_job(*, spec_name: str, actor: Actor, sha256: str) -> ImportJob | None:
-    qs = ImportJob.objects.filter(spec_name=spec_name, sha256=sha256).exclude(
-        status=ImportStatus.FAILED
-    )
-    qs = qs.filter(unit=actor.unit) if actor.unit is not None else qs.filter(unit__isnull=True)
-    return qs.order_by("-created_at").first()
-
-
-def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File[Any]) -> ImportJob:
-    """Accept an upload and queue it; the same file again returns the existing job.
-
-    Re-uploading a file that succeeded (or is still running) for the same spec and unit is a
-    no-op: the existing job comes back with ``is_repeat = True``. After a failure it runs again.
-    """
-    spec = get_spec(spec_name)
-    spec.check_permission(actor=actor)
-    _check_file(uploaded_file)
-    data = _read_upload(uploaded_file)
-    check_workbook(data, spec=spec, field="file")
-    sha256 = hashlib.sha256(data).hexdigest()
-
-    existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
-    if existing is not None:
-        existing.is_repeat = True
-        return existing
-
-    job = ImportJob(
-        spec_name=spec.name,
-        user=actor.user,
-        unit=actor.unit,
-        ip=actor.ip,
-        file_name=(uploaded_file.name or "upload.xlsx")[-255:],
-        file_size=uploaded_file.size or 0,
-        sha256=sha256,
-    )
-    # ID numbers sit in clear in the workbook: only its sealed form is written to disk.
-    sealed = crypto.encrypt(data, context=_file_context(sha256))
-    del data
-    job.file.save(job.file_name, ContentFile(sealed), save=False)
-    try:
-        with transaction.atomic():
-            job.save()
-            transaction.on_commit(lambda: _enqueue(job.pk))
-    except IntegrityError:
-        # A concurrent upload of the same file won the unique constraint: answer with its job.
-        job.file.delete(save=False)
-        existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
-        if existing is None:
-            raise
-        existing.is_repeat = True
-        return existing
-    return job
-
-
-def _enqueue(job_id: int) -> None:
-    from onex.core.tasks import run_import_job
-
-    run_import_job(job_id)
-
-
-def _job_actor(job: ImportJob) -> Actor:
-    """The submitter acting for the unit the job was submitted for."""
-    user = job.user
-    return Actor(
-        user=user,
-        unit=job.unit,
-        role=user.role if user is not None and user.is_active else Role.VIEWER,
-        ip=job.ip,
-    )
-
-
-def _finish_failed(job: ImportJob, errors: Sequence[RowError], count: int) -> None:
-    job.status = ImportStatus.FAILED
-    job.errors = [e.as_dict() for e in errors[:ERRORS_CAP]]
-    job.error_count = count
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "status",
-            "errors",
-            "error_count",
-            "warnings",
-            "total_rows",
-            "processed_rows",
-            "finished_at",
-        ]
-    )
-
-
-def import_run(*, job_id: int) -> ImportJob | None:
-    """Validate and apply one job (the Huey task's body). Returns None if already taken."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.VALIDATING, started_at=timezone.now()
-    )
-    if not claimed:
-        return None  # another worker has it, or it already ran: tasks may be delivered twice
-    job = ImportJob.objects.select_related("user", "unit").get(pk=job_id)
-    actor = _job_actor(job)
-
-    def progress(processed: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=processed, total_rows=total)
-        job.processed_rows, job.total_rows = processed, total
-
-    try:
-        spec = get_spec(job.spec_name)
-        # Checked again: the role may have changed while the job waited in the queue.
-        spec.check_permission(actor=actor)
-        result = validate_file(
-            spec=spec, source=job_file_bytes(job), actor=actor, on_progress=progress
-        )
-        job.warnings = result.warnings
-        if result.error_count:
-            _finish_failed(job, result.errors, result.error_count)
-            return job
-        job.status = ImportStatus.APPLYING
-        job.save(update_fields=["status", "warnings"])
-        with transaction.atomic():
-            summary = spec.apply(result.rows, actor=actor, job=job) or {}
-            job.status = ImportStatus.SUCCEEDED
-            job.summary = {"rows": result.total_rows, **summary}
-            job.total_rows = job.processed_rows = max(job.processed_rows, job.total_rows)
-            job.finished_at = timezone.now()
-            job.save(
-                update_fields=["status", "summary", "total_rows", "processed_rows", "finished_at"]
-            )
-            audit_record(
-                actor=actor,
-                action="import.succeeded",
-                target=job,
-                new={
-                    "spec": job.spec_name,
-                    "file_name": job.file_name,
-                    "sha256": job.sha256,
-                    **job.summary,
-                },
-            )
-    except ImportRejected as exc:
-        errors = exc.errors or [RowError(None, "", str(exc.message))]
-        _finish_failed(job, errors, len(errors))
-    except DomainError as exc:
-        _finish_failed(job, [RowError(None, "", str(exc.message))], 1)
-    except Exception:
-        logger.exception("import job %s crashed", job_id)
-        message = _("导入时发生内部错误，未写入任何数据。请联系管理员（任务编号 %(id)d）。")
-        _finish_failed(job, [RowError(None, "", message % {"id": job_id})], 1)
-    return job
 
 
 def job_status_message(job: ImportJob) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from onex.core.actors import actor_from_request
@@ -30,8 +30,9 @@ class DomainErrorMiddleware:
     """Map the services' refusals to HTTP for every page, once, instead of in each view.
 
     ``NotFound`` → 404, ``Forbidden`` → 403, ``RuleViolation``/``InvalidInput`` → 422,
-    ``Conflict`` → 409 (each error class carries its status). A page gets the product's error
-    page; an htmx request gets only the message fragment, to be swapped where it was asked.
+    ``Conflict`` → 409 (each error class carries its status), and Django's ``Http404`` → 404
+    whatever DEBUG says. A page gets the product's error page; an htmx request gets only the
+    message fragment, to be swapped where it was asked.
     The API never reaches here: django-ninja answers its own exceptions in ``onex.api``.
     """
 
@@ -42,11 +43,17 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DomainError):
+        if isinstance(exception, Http404):
+            # Django's own 404 (get_object_or_404, a view's ``raise Http404``) gets the same
+            # page as NotFound. Left to Django, DEBUG would answer with its technical page,
+            # which lists every URL pattern; ``make run`` serves with DEBUG on.
+            status, message = 404, ""
+        elif isinstance(exception, DomainError):
+            status = exception.status
+            # A 404 never repeats the service's message: "absent" and "not yours" read alike.
+            message = "" if isinstance(exception, NotFound) else error_text(exception)
+        else:
             return None
-        status = exception.status
-        # A 404 never repeats the service's message: "absent" and "not yours" must read alike.
-        message = "" if isinstance(exception, NotFound) else error_text(exception)
         context = {"status": status, "message": message, "exception": message}
         if is_htmx(request):
             return render(request, "includes/error_message.html", context, status=status)

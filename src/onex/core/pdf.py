@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from fontTools.ttLib import TTCollection, TTFont
 from fpdf import FPDF
 
 from onex.core.errors import DomainError
@@ -73,15 +74,11 @@ class CjkFont:
 def _face_index(path: Path) -> tuple[int, str]:
     """The Simplified-Chinese face of a collection (Noto orders JP, KR, SC, TC…), else the first."""
     if path.suffix.lower() not in _COLLECTIONS:
-        from fontTools.ttLib import TTFont
-
         font = TTFont(str(path), lazy=True)
         try:
             return 0, font["name"].getBestFamilyName() or path.stem
         finally:
             font.close()
-    from fontTools.ttLib import TTCollection
-
     collection = TTCollection(str(path), lazy=True)
     try:
         names = [font["name"].getBestFamilyName() or "" for font in collection.fonts]

@@ -33,6 +33,7 @@ from stdnum.exceptions import (
 )
 
 from onex.core import crypto
+from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -258,8 +259,5 @@ class PersonalIdMixin(models.Model):
         if not self.id_number_enc:
             return ""
         number = crypto.decrypt(self.id_number_enc, context=self._id_number_context()).decode()
-        # Imported here: core.audit imports core.models, which may itself use this mixin.
-        from onex.core.audit import audit_record
-
         audit_record(actor=actor, action="personal.view", target=self, new={"field": "id_number"})
         return number

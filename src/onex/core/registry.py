@@ -70,6 +70,9 @@ class Registry(Generic[T]):
     def __getitem__(self, name: str) -> T:
         return self._items[name]
 
+    def get(self, name: str) -> T | None:
+        return self._items.get(name)
+
     def __contains__(self, name: object) -> bool:
         return name in self._items
 
@@ -97,18 +100,33 @@ def todo_url(name: str, query: str = "") -> str:
 
 @dataclass(frozen=True)
 class TodoItem:
+    """Something the actor can do now, and the page where it does it.
+
+    A to-do is never a statistic: a count of schools or certificates is a dashboard ``Figure``.
+    ``url`` is required and must lead to a page where the actor acts (a form or a move button);
+    an item without one is a programming error, refused here rather than rendered as text.
+    """
+
     title: str
+    url: str
     count: int | None = None
-    url: str | None = None
     deadline: dt.date | None = None
     tone: str = "info"  # info | warning | danger: how urgently the item asks for attention
     note: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.url:
+            raise ValueError(f"to-do {self.title!r} names no page to act on")
+
 
 @dataclass(frozen=True)
 class TodoProvider:
-    """``provide(actor, today)`` returns what awaits ``actor``; ``kinds=None``: every kind.
+    """``provide(actor, today)`` returns what awaits ``actor``.
 
+    Who a provider serves is declared here, not decided inside ``provide``: ``kinds`` (``None``:
+    every kind), ``writers_only`` (viewers act on nothing, so by default they get no to-dos),
+    ``admin_only``, and ``audience``, the permission of the service the to-do leads to (e.g.
+    ``can_edit_calendar``), so a to-do never reaches someone the page would refuse.
     ``url_names`` declares every URL pattern the items may link to (checked at startup).
     """
 
@@ -117,9 +135,18 @@ class TodoProvider:
     order: int
     kinds: frozenset[str] | None = None
     url_names: tuple[str, ...] = ()
+    writers_only: bool = True
+    admin_only: bool = False
+    audience: Callable[[Actor], bool] | None = None
 
     def applies_to(self, actor: Actor) -> bool:
-        return self.kinds is None or actor.kind in self.kinds
+        if self.kinds is not None and actor.kind not in self.kinds:
+            return False
+        if self.writers_only and not actor.can_write:
+            return False
+        if self.admin_only and not actor.is_admin:
+            return False
+        return self.audience is None or self.audience(actor)
 
 
 todos: Registry[TodoProvider] = Registry("to-do provider")
@@ -247,6 +274,29 @@ class DemoStep:
 
 
 demo_steps: Registry[DemoStep] = Registry("demo step")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login some demo step creates; ``manage.py demo_accounts`` lists them all.
+
+    Whichever app's step creates the account declares it here, so the startup banner, the
+    ``demo_data`` summary and the tests read one list (the README's table must match it).
+    """
+
+    username: str
+    role: str
+    unit: str
+    description: str
+    kind: str = ""  # the unit's kind, for units other apps' steps create (org, school)
+    order: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.username
+
+
+demo_accounts: Registry[DemoAccount] = Registry("demo account")
 
 
 class CountingLoader(Protocol):

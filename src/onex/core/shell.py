@@ -1,6 +1,7 @@
 """What the kernel itself contributes to the registries: its pages in the menu, its to-dos
-(calendar coverage, failed imports, provinces without an account), its figure on the national
-dashboard and its demo steps (units, accounts, shipped policy overrides)."""
+(calendar coverage for who may enter holiday notices, failed imports), its figure on the
+national dashboard (provinces with an account) and its demo steps (units, accounts, shipped
+policy overrides)."""
 
 from __future__ import annotations
 
@@ -32,21 +33,6 @@ from onex.geo.models import Division, DivisionLevel
 OFFICIALS_WITH_AUDIT = frozenset({*NATIONAL, UnitKind.PROVINCE})
 
 # --- to-dos -------------------------------------------------------------------------------------
-
-
-def provinces_without_account(actor: Actor, today: dt.date) -> list[TodoItem]:
-    provinces = Division.objects.filter(level=DivisionLevel.PROVINCE).count()
-    with_account = Unit.objects.filter(kind=UnitKind.PROVINCE, is_active=True).count()
-    if provinces - with_account <= 0:
-        return []
-    return [
-        TodoItem(
-            title=_("尚未开通账号的省级行政区"),
-            count=provinces - with_account,
-            tone="warning",
-            note=_("已开通 %(n)s / %(total)s") % {"n": with_account, "total": provinces},
-        )
-    ]
 
 
 def calendar_todo(actor: Actor, today: dt.date) -> list[TodoItem]:
@@ -91,12 +77,19 @@ def failed_imports_todo(actor: Actor, today: dt.date) -> list[TodoItem]:
     ]
 
 
+# Only those who may enter the State Council's holiday notice get the calendar to-do; every
+# other workbench reads the gap as a warning on the calendar page, where it cannot act on it.
 registry.todos.register(
-    TodoProvider("core.provinces_without_account", provinces_without_account, 30, NATIONAL)
+    TodoProvider(
+        "core.calendar",
+        calendar_todo,
+        60,
+        NATIONAL,
+        url_names=("calendar",),
+        audience=calendar.can_edit_calendar,
+    )
 )
-registry.todos.register(
-    TodoProvider("core.calendar", calendar_todo, 60, WORKBENCHES, url_names=("calendar",))
-)
+# The imports page is for writers (its menu entry too): viewers cannot upload a corrected file.
 registry.todos.register(
     TodoProvider("core.failed_imports", failed_imports_todo, 70, WORKBENCHES, ("imports",))
 )
@@ -105,10 +98,17 @@ registry.todos.register(
 
 
 def national_card(actor: Actor) -> CardContent:
+    # A statistic, not a to-do: province accounts are opened outside the platform's pages.
     provinces = Division.objects.filter(level=DivisionLevel.PROVINCE).count()
     with_account = Unit.objects.filter(kind=UnitKind.PROVINCE, is_active=True).count()
     return CardContent(
-        figures=[Figure(_("省级行政区"), with_account, _("共 %(n)s 个") % {"n": provinces})]
+        figures=[
+            Figure(
+                _("已开通账号的省级行政区"),
+                with_account,
+                _("共 %(n)s 个") % {"n": provinces},
+            )
+        ]
     )
 
 
@@ -158,3 +158,5 @@ registry.policy_keys.register(
 registry.demo_steps.register(DemoStep("core.units", 10, demo.load_units))
 registry.demo_steps.register(DemoStep("core.users", 40, demo.load_users))
 registry.demo_steps.register(DemoStep("core.policy_overrides", 100, demo.load_policy_profiles))
+for account in demo.DEMO_ACCOUNTS:
+    registry.demo_accounts.register(account)

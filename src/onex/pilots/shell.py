@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from onex.core import registry
 from onex.core.actors import Actor
-from onex.core.models import NATIONAL_KINDS, Unit, UnitKind
+from onex.core.models import NATIONAL_KINDS, Role, Unit, UnitKind
 from onex.core.navigation import NATIONAL, OFFICIALS, ORGANISATIONS, WORKBENCHES
 from onex.core.registry import (
     CardContent,
     Chart,
     DashboardCard,
+    DemoAccount,
     DemoStep,
     Figure,
     MenuEntry,
@@ -43,28 +44,6 @@ SCHOOL = frozenset({UnitKind.SCHOOL})
 # --- to-dos -------------------------------------------------------------------------------------
 
 
-def province_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
-    cities = school_list(actor=actor).order_by().values("city").distinct().count()
-    return [
-        TodoItem(
-            title=_("本省试点院校"),
-            count=school_list(actor=actor).count(),
-            url=todo_url("pilots:school_list"),
-            note=_("分布在 %(n)s 个地市") % {"n": cities},
-        )
-    ]
-
-
-def city_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
-    return [
-        TodoItem(
-            title=_("本市试点院校"),
-            count=school_list(actor=actor).count(),
-            url=todo_url("pilots:school_list"),
-        )
-    ]
-
-
 def applications(actor: Actor, today: dt.date) -> list[TodoItem]:
     # Pilot applications awaiting this actor: city/province reviews, a school's returned ones.
     return application_todos(actor=actor)
@@ -75,10 +54,6 @@ def working_bodies(actor: Actor, today: dt.date) -> list[TodoItem]:
     return [TodoItem(**item) for item in working_body_todos(actor=actor)]
 
 
-registry.todos.register(
-    TodoProvider("pilots.province", province_todos, 30, PROVINCE, ("pilots:school_list",))
-)
-registry.todos.register(TodoProvider("pilots.city", city_todos, 30, CITY, ("pilots:school_list",)))
 registry.todos.register(
     TodoProvider("pilots.applications", applications, 50, WORKBENCHES, ("pilots:application_list",))
 )
@@ -363,3 +338,10 @@ for step in (
     DemoStep("pilots.applications", 70, counted(application_demo.load_demo)),
 ):
     registry.demo_steps.register(step)
+
+# The Taiyuan city reviewer the application step creates (R32 city first review), in the
+# banner after the Guangzhou city account.
+username, unit, _province, _city, description = application_demo.CITY_ACCOUNT
+registry.demo_accounts.register(
+    DemoAccount(username, Role.STAFF, unit, description, UnitKind.CITY, order=70)
+)

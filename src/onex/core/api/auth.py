@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
 from onex.core.actors import Actor, client_ip, request_actor
@@ -171,11 +171,11 @@ def tokens_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: TokenCreated, 422: ErrorOut},
     summary="Create a personal token; the secret is in this response only",
 )
-def tokens_create(request: HttpRequest, payload: TokenCreate) -> tuple[int, dict[str, Any]]:
+def tokens_create(request: HttpRequest, payload: TokenCreate) -> Status[dict[str, Any]]:
     actor = request_actor(request)
     assert isinstance(request.user, User)
     token, secret = token_issue(actor=actor, user=request.user, name=payload.name)
-    return 201, {**_token_out(token), "token": secret}
+    return Status(201, {**_token_out(token), "token": secret})
 
 
 @router.delete(

@@ -11,14 +11,8 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from onex.core.actors import request_actor
-from onex.core.imports import (
-    ImportSpec,
-    get_spec,
-    import_job_get,
-    import_submit,
-    job_status_message,
-    specs_for,
-)
+from onex.core.import_services import import_submit
+from onex.core.imports import ImportSpec, get_spec, import_job_get, job_status_message, specs_for
 from onex.core.models import ImportJob
 from onex.core.xlsx import template_response
 

@@ -130,7 +130,7 @@ def notices(request: HttpRequest, year: Year | None = None) -> list[HolidayNotic
 
 
 @router.post("/calendar/holiday-notices", response={201: HolidayNoticeOut})
-def notice_set(request: HttpRequest, payload: HolidayNoticeIn) -> Status:
+def notice_set(request: HttpRequest, payload: HolidayNoticeIn) -> Status[HolidayNotice]:
     """Enter or correct one day (national admins only); the same date again updates it."""
     notice = holiday_notice_set(
         actor=request_actor(request),
@@ -143,7 +143,7 @@ def notice_set(request: HttpRequest, payload: HolidayNoticeIn) -> Status:
 
 
 @router.delete("/calendar/holiday-notices/{notice_id}", response={204: None})
-def notice_delete(request: HttpRequest, notice_id: int) -> Status:
+def notice_delete(request: HttpRequest, notice_id: int) -> Status[None]:
     holiday_notice_delete(actor=request_actor(request), notice=holiday_notice_get(pk=notice_id))
     return Status(204, None)
 
@@ -264,7 +264,7 @@ class PolicyValueOut(Schema):
 
 
 @router.post("/policy", response={201: PolicyValueOut})
-def policy_set(request: HttpRequest, payload: PolicyValueIn) -> Status:
+def policy_set(request: HttpRequest, payload: PolicyValueIn) -> Status[PolicyValue]:
     """Set a value from ``effective_from`` on; national admins any scope, a province admin
     only its own province's overrides."""
     row = policy_value_set(

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError, NotFound
+from onex.core.import_services import import_submit
 from onex.core.imports import (
     ImportSpec,
     get_spec,
     import_job_get,
     import_job_list,
-    import_submit,
     job_error_rows,
     job_status_message,
     specs_for,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onex.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+from onex.core.demo import banner_lines, load_demo_data
 from onex.geo.loader import DivisionDataMissing
 
 
@@ -23,5 +23,4 @@ class Command(BaseCommand):
         for refusal in report.refusals:
             self.stdout.write(f"Refused as intended: {refusal}")
         if options["verbosity"] >= 1:
-            names = ", ".join(account.username for account in DEMO_ACCOUNTS)
-            self.stdout.write(f"Demo accounts ({DEMO_PASSWORD}): {names}")
+            self.stdout.write("\n".join(banner_lines()))
