@@ -15,17 +15,16 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onex.catalog.models import Batch, Certificate, Gender, Level, OrgFiling
-from onex.catalog.services import (
+from onex.catalog.services.batches import batch_create
+from onex.catalog.services.certificates import certificate_create, certificate_level_set
+from onex.catalog.services.filings import (
     FilingInput,
     StaffMember,
-    agreement_sign,
-    batch_create,
-    certificate_create,
-    certificate_level_set,
     filing_accept,
     filing_create,
     filing_submit,
 )
+from onex.catalog.services.orgs import agreement_sign
 from onex.core.actors import Actor
 from tests.personas import Personas, division
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from onex.catalog.models import Batch, Certificate, OrgFiling
-from onex.catalog.services import filing_create
+from onex.catalog.services.filings import filing_create
 from onex.core.actors import Actor
 from tests.factories import (
     filing_input,

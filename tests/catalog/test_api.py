@@ -5,7 +5,7 @@ from typing import Any
 from django.test import Client
 
 from onex.catalog.models import FilingStatus, OrgFiling
-from onex.catalog.services import filing_submit
+from onex.catalog.services.filings import filing_submit
 from tests.catalog.conftest import Catalog
 from tests.factories import ID_NUMBER, PDF, letter
 from tests.personas import Persona

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from onex.catalog.models import FilingStatus, OrgFiling
-from onex.catalog.services import filing_accept, filing_submit
+from onex.catalog.services.filings import filing_accept, filing_submit
 from onex.catalog.workflows import FILING
 from onex.core.workflows import registered
 from tests.catalog.conftest import Catalog

@@ -9,23 +9,15 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from onex.catalog.models import CertificateLevel, FilingStatus, Level, UnauthorizedPhrase
-from onex.catalog.queries import active_unauthorized_phrases, batch_certificates
-from onex.catalog.services import (
-    agreement_sign,
-    batch_create,
-    certificate_create,
-    certificate_level_set,
-    filing_accept,
-    filing_submit,
-    levels_allowed_for_school_type,
-    notice_publish,
-    org_can_act,
-    phrase_add,
-    phrase_set_active,
-    require_org_agreement,
-    require_org_filing,
-    resolve_training_levels,
-)
+from onex.catalog.selectors.catalogue import batch_certificates
+from onex.catalog.selectors.notices import active_unauthorized_phrases
+from onex.catalog.services.batches import batch_create
+from onex.catalog.services.certificates import certificate_create, certificate_level_set
+from onex.catalog.services.filings import filing_accept, filing_submit, require_org_filing
+from onex.catalog.services.notices import notice_publish
+from onex.catalog.services.orgs import agreement_sign, org_can_act, require_org_agreement
+from onex.catalog.services.phrases import phrase_add, phrase_set_active
+from onex.catalog.services.schools import levels_allowed_for_school_type, resolve_training_levels
 from onex.core.errors import RuleViolation
 from tests.catalog.conftest import SECOND_BATCH, Catalog
 from tests.personas import Personas, division, make_org

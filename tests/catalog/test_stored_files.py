@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.test import Client
 
-from onex.catalog.services import filing_submit, standard_publish
+from onex.catalog.services.certificates import standard_publish
+from onex.catalog.services.filings import filing_submit
 from onex.core.actors import Actor
 from tests.catalog.conftest import Catalog
 from tests.downloads import assert_private_download

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from onex.catalog.services import ELIGIBLE_SCHOOL_TYPES, require_eligible_school_type
+from onex.catalog.services.schools import ELIGIBLE_SCHOOL_TYPES, require_eligible_school_type
 from onex.core.errors import RuleViolation
 from onex.pilots import services
 from onex.pilots.models import School, SchoolType

@@ -38,16 +38,15 @@ from onex.catalog.models import (
     Level,
     OrgFiling,
 )
-from onex.catalog.services import (
+from onex.catalog.services.certificates import certificate_level_set
+from onex.catalog.services.filings import (
     FilingInput,
     StaffMember,
-    agreement_sign,
-    certificate_level_set,
     filing_accept,
     filing_create,
     filing_submit,
-    org_can_act,
 )
+from onex.catalog.services.orgs import agreement_sign, org_can_act
 from onex.core.actors import Actor
 from onex.core.models import Role, Unit, UnitKind
 from onex.pilots.models import School
