@@ -104,19 +104,26 @@ def sign_agreement(p: Personas) -> None:
     )
 
 
+def draft_filing(
+    p: Personas, certificate: Certificate, province: str = "440000", **overrides: Any
+) -> OrgFiling:
+    """The demo org's draft filing in ``province``, with the letter (form fields overridable)."""
+    return filing_create(
+        actor=p.org.actor,
+        org=p.org_obj,
+        province=division(province),
+        certificate=certificate,
+        data=filing_input(**overrides),
+        letter=letter(),
+    )
+
+
 def accept_filing(
     p: Personas, certificate: Certificate, province: str = "440000", reviewer: Actor | None = None
 ) -> OrgFiling:
     """The demo org's filing in ``province``, submitted and accepted (by default by that
     province's persona: Guangdong or Hubei)."""
-    filing = filing_create(
-        actor=p.org.actor,
-        org=p.org_obj,
-        province=division(province),
-        certificate=certificate,
-        data=filing_input(),
-        letter=letter(),
-    )
+    filing = draft_filing(p, certificate, province)
     filing_submit(actor=p.org.actor, filing=filing)
     if reviewer is None:
         reviewer = (p.gd if province == "440000" else p.hb).actor

@@ -9,7 +9,7 @@ from onex.catalog.models import FilingStatus, OrgFiling
 from onex.catalog.services.filings import filing_accept, filing_submit
 from onex.catalog.workflows import FILING
 from onex.core.workflows import registered
-from tests.catalog.conftest import Catalog
+from tests.factories_catalog import Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.workflow_support import assert_same_moves
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from onex.catalog.services.filings import (
 from onex.catalog.services.uploads import MAX_UPLOAD_BYTES, validate_authorization_letter
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onex.core.models import AuditEvent
-from tests.catalog.conftest import JPEG, PNG, Catalog
 from tests.factories import ID_NUMBER, PDF, filing_input, letter
+from tests.factories_catalog import JPEG, PNG, Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.personas import division
 
 

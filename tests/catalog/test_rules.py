@@ -19,7 +19,7 @@ from onex.catalog.services.orgs import agreement_sign, org_can_act, require_org_
 from onex.catalog.services.phrases import phrase_add, phrase_set_active
 from onex.catalog.services.schools import levels_allowed_for_school_type, resolve_training_levels
 from onex.core.errors import RuleViolation
-from tests.catalog.conftest import SECOND_BATCH, Catalog
+from tests.factories_catalog import SECOND_BATCH, Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.personas import Personas, division, make_org
 
 # --- R13 -----------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from django.test import Client
 from onex.catalog.services.certificates import standard_publish
 from onex.catalog.services.filings import filing_submit
 from onex.core.actors import Actor
-from tests.catalog.conftest import Catalog
 from tests.downloads import assert_private_download
 from tests.factories import PDF, letter
+from tests.factories_catalog import Catalog, catalog_fixture  # noqa: F401 (fixture)
 
 
 def test_authorization_letter_is_404_for_anonymous_and_other_provinces(catalog: Catalog) -> None:

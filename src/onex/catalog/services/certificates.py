@@ -194,7 +194,7 @@ def standard_publish(
     version: str,
     published_on: dt.date,
     content: Mapping[str, Any],
-    pdf: File | None = None,
+    pdf: File[Any] | None = None,
 ) -> Standard:
     """Publish a version of the certificate's standard (the Ministry or the owning org)."""
     if actor.kind == UnitKind.ORG:

@@ -63,9 +63,6 @@ def require_org_filing(
         )
 
 
-# --- filings: R38 --------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class StaffMember:
     name: str
@@ -146,7 +143,7 @@ def filing_create(
     province: Division,
     certificate: Certificate,
     data: FilingInput,
-    letter: File | None = None,
+    letter: File[Any] | None = None,
 ) -> OrgFiling:
     """An org drafts its filing with a province (form 附件3)."""
     require_org_member(actor, org)

@@ -18,8 +18,6 @@ from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput, RuleViolation
 
-# --- notices: R19 --------------------------------------------------------------------------
-
 
 def _normalize(text: str) -> str:
     # NFKC folds full-width forms; whitespace is dropped so "教育部 指导" still matches.

@@ -11,8 +11,6 @@ from onex.catalog.models import (
 )
 from onex.core.errors import InvalidInput, RuleViolation
 
-# --- R25, R34: school types ----------------------------------------------------------------
-
 # School type values of onex.pilots.models.SchoolType, spelled here because catalog sits upstream
 # of pilots and imports none of its modules (a pilots test checks every type is classified).
 _ANY_LEVEL_TYPES = frozenset({"secondary_vocational", "higher_vocational"})

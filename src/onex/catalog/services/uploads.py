@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePath
+from typing import Any
 
 from django.core.files import File
 from django.utils.translation import gettext as _
 
 from onex.core.errors import InvalidInput
-
-# --- uploads: type by magic bytes ----------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _MAGIC: tuple[tuple[str, bytes], ...] = (
@@ -21,7 +20,7 @@ _MAGIC: tuple[tuple[str, bytes], ...] = (
 _EXTENSIONS = {"pdf": {".pdf"}, "png": {".png"}, "jpeg": {".jpg", ".jpeg"}}
 
 
-def sniff_upload(upload: File, *, allowed: Sequence[str], field_name: str) -> str:
+def sniff_upload(upload: File[Any], *, allowed: Sequence[str], field_name: str) -> str:
     """Check size (≤5 MB) and type by content, not by name; return the detected kind.
 
     The extension must agree with the content too, so a browser never renders a file as a type
@@ -47,5 +46,5 @@ def sniff_upload(upload: File, *, allowed: Sequence[str], field_name: str) -> st
     return kind
 
 
-def validate_authorization_letter(upload: File) -> str:
+def validate_authorization_letter(upload: File[Any]) -> str:
     return sniff_upload(upload, allowed=("pdf", "png", "jpeg"), field_name="authorization_letter")
