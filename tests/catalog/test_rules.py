@@ -113,7 +113,9 @@ def test_r18_only_the_ministry_records_agreements(catalog: Catalog) -> None:
 # --- R19 -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("phrase", ["教育部指导", "职成司指导", "指定", "教育部认证", "教育部授权"])
+@pytest.mark.parametrize(
+    "phrase", ["教育部指导", "职成司指导", "教育部认证", "教育部授权", "教育部推荐", "指定教材"]
+)
 def test_r19_notice_with_unauthorized_phrase_is_refused_and_names_it(
     personas: Personas, phrase: str
 ) -> None:
@@ -151,16 +153,16 @@ def test_r19_clean_notice_is_published(personas: Personas) -> None:
 
 
 def test_r19_admins_edit_the_phrase_list(personas: Personas) -> None:
-    assert "指定" in active_unauthorized_phrases()
+    assert "指定…教材" in active_unauthorized_phrases()
     phrase_add(actor=personas.ministry.actor, phrase="官方唯一")
-    assert {"官方唯一", "指定"} <= set(active_unauthorized_phrases())
+    assert {"官方唯一", "指定…教材"} <= set(active_unauthorized_phrases())
     phrase_set_active(
         actor=personas.ministry.actor,
-        phrase=UnauthorizedPhrase.objects.get(phrase="指定"),
+        phrase=UnauthorizedPhrase.objects.get(phrase="指定…教材"),
         is_active=False,
     )
-    assert "指定" not in active_unauthorized_phrases()
-    notice_publish(actor=personas.org.actor, org=personas.org_obj, title="指定考点", body="x")
+    assert "指定…教材" not in active_unauthorized_phrases()
+    notice_publish(actor=personas.org.actor, org=personas.org_obj, title="指定教材", body="x")
     with pytest.raises(RuleViolation):
         notice_publish(actor=personas.org.actor, org=personas.org_obj, title="官方唯一", body="x")
 

@@ -25,7 +25,12 @@ from onex.catalog.models.catalogue import (
     validate_standard_content,
 )
 from onex.catalog.models.filings import FilingStatus, OrgFiling, OrgFilingEvent, letter_upload_to
-from onex.catalog.models.notices import DEFAULT_UNAUTHORIZED_PHRASES, OrgNotice, UnauthorizedPhrase
+from onex.catalog.models.notices import (
+    DEFAULT_UNAUTHORIZED_PHRASES,
+    PHRASE_GAP,
+    OrgNotice,
+    UnauthorizedPhrase,
+)
 from onex.catalog.models.orgs import AGREEMENT_CLAUSES, Org, OrgAgreement, OrgStatus, OrgType
 from onex.core.personal import Gender
 
@@ -33,6 +38,7 @@ __all__ = [
     "AGREEMENT_CLAUSES",
     "DEFAULT_UNAUTHORIZED_PHRASES",
     "LEVEL_ORDER",
+    "PHRASE_GAP",
     "Batch",
     "Certificate",
     "CertificateLevel",

@@ -27,12 +27,23 @@ class OrgNotice(models.Model):
         return self.title
 
 
+#: "…" in a phrase stands for a few characters of the same clause (``PHRASE_GAP``): "教育部…授权"
+#: also refuses "教育部官方授权". R19 forbids claiming the Ministry's endorsement and the
+#: designation of training; the bare word 指定 is ordinary ("在指定时间到达考场"), so the list
+#: names what is designated (training, textbooks), not the word.
+PHRASE_GAP = "…"
 DEFAULT_UNAUTHORIZED_PHRASES: tuple[str, ...] = (
     "教育部指导",
     "职成司指导",
-    "指定",
-    "教育部认证",
-    "教育部授权",
+    "教育部…认可",
+    "教育部…认证",
+    "教育部…授权",
+    "教育部…推荐",
+    "职成司…认可",
+    "职成司…授权",
+    "职成司…推荐",
+    "指定…培训",
+    "指定…教材",
 )
 
 
