@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import FilingStatus, OrgFiling, OrgFilingEvent
 from onex.catalog.selectors.filings import filing_scope
+from onex.catalog.selectors.orgs import acts_for
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.workflows import Move, Workflow, register
@@ -32,7 +33,7 @@ def filing_jurisdiction(actor: Actor) -> QuerySet[OrgFiling]:
 
 
 def is_org_member(actor: Actor, filing: OrgFiling) -> bool:
-    return actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == filing.org.unit_id)
+    return acts_for(actor, filing.org)
 
 
 def is_filing_province(actor: Actor, filing: OrgFiling) -> bool:

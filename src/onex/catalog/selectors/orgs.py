@@ -31,6 +31,11 @@ def org_of(actor: Actor) -> Org | None:
     return Org.objects.filter(unit=actor.unit).first()
 
 
+def acts_for(actor: Actor, org: Org) -> bool:
+    """Whether the actor acts for this org (the platform itself acts for every org)."""
+    return actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id)
+
+
 def org_current_agreement(org: Org) -> OrgAgreement | None:
     return org.agreements.filter(terminated_on__isnull=True).order_by("-signed_on", "-pk").first()
 

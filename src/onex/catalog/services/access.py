@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from onex.catalog.models import Org
+from onex.catalog.selectors.orgs import acts_for
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 
@@ -15,8 +16,5 @@ def require_ministry(actor: Actor) -> None:
 
 
 def require_org_member(actor: Actor, org: Org) -> None:
-    actor.require(
-        actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id),
-        _("只有该培训评价组织的用户可以执行此操作。"),
-    )
+    actor.require(acts_for(actor, org), _("只有该培训评价组织的用户可以执行此操作。"))
     actor.require_write()

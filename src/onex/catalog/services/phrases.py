@@ -16,9 +16,14 @@ from onex.core.errors import InvalidInput
 from onex.core.models import UnitKind
 
 
+def can_edit_phrases(actor: Actor) -> bool:
+    """Ministry admins edit the R19 list."""
+    return actor.is_system or (actor.is_admin and actor.is_kind(UnitKind.MINISTRY))
+
+
 def phrase_add(*, actor: Actor, phrase: str) -> UnauthorizedPhrase:
     require_ministry(actor)
-    actor.require(actor.is_admin)
+    actor.require(can_edit_phrases(actor))
     phrase = phrase.strip()
     if not phrase:
         raise InvalidInput(_("表述不能为空。"), field="phrase")
@@ -36,7 +41,7 @@ def phrase_set_active(
     *, actor: Actor, phrase: UnauthorizedPhrase, is_active: bool
 ) -> UnauthorizedPhrase:
     require_ministry(actor)
-    actor.require(actor.is_admin)
+    actor.require(can_edit_phrases(actor))
     with transaction.atomic():
         row = UnauthorizedPhrase.objects.select_for_update().get(pk=phrase.pk)
         old = row.is_active

@@ -17,7 +17,6 @@ from onex.catalog.models import Certificate, Level
 from onex.catalog.selectors import catalogue, notices, orgs
 from onex.catalog.services.orgs import org_can_act
 from onex.core.actors import request_actor
-from onex.core.models import UnitKind
 from onex.core.web import (
     page_of,
     page_or_fragment,
@@ -136,6 +135,6 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": notices.org_notices(org=org)[:20],
         "agreement": orgs.org_current_agreement(org),
         "can_act": org_can_act(org),
-        "is_member": actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id,
+        "is_member": orgs.acts_for(actor, org),
     }
     return render(request, "catalog/org_detail.html", context)

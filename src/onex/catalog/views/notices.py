@@ -58,7 +58,7 @@ def phrase_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     if actor.kind not in (UnitKind.MINISTRY, UnitKind.AGGREGATOR, UnitKind.PROVINCE, UnitKind.ORG):
         raise Http404
-    can_edit = actor.kind == UnitKind.MINISTRY and actor.is_admin
+    can_edit = phrase_services.can_edit_phrases(actor)
     form = PhraseForm(request.POST or None)
     if request.method == "POST" and "toggle" in request.POST:
         toggle = request.POST["toggle"]
