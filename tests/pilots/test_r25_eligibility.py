@@ -65,4 +65,4 @@ def test_r25_is_raised_in_one_place_only() -> None:
                     and node.args[0].value == "R25"
                 ):
                     places.append(f"{path.relative_to(SRC)}:{func.name}")
-    assert places == ["catalog/services.py:require_eligible_school_type"]
+    assert places == ["catalog/services/schools.py:require_eligible_school_type"]
