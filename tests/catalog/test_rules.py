@@ -11,11 +11,12 @@ from django.db import IntegrityError, transaction
 from onex.catalog.models import CertificateLevel, FilingStatus, Level, UnauthorizedPhrase
 from onex.catalog.selectors.catalogue import batch_certificates
 from onex.catalog.selectors.notices import active_unauthorized_phrases
+from onex.catalog.selectors.orgs import org_can_act
 from onex.catalog.services.batches import batch_create
 from onex.catalog.services.certificates import certificate_create, certificate_level_set
 from onex.catalog.services.filings import filing_accept, filing_submit, require_org_filing
 from onex.catalog.services.notices import notice_publish
-from onex.catalog.services.orgs import agreement_sign, org_can_act, require_org_agreement
+from onex.catalog.services.orgs import agreement_sign, require_org_agreement
 from onex.catalog.services.phrases import phrase_add, phrase_set_active
 from onex.catalog.services.schools import levels_allowed_for_school_type, resolve_training_levels
 from onex.core.errors import RuleViolation

@@ -38,6 +38,7 @@ from onex.catalog.models import (
     Level,
     OrgFiling,
 )
+from onex.catalog.selectors.orgs import org_can_act
 from onex.catalog.services.certificates import certificate_level_set
 from onex.catalog.services.filings import (
     FilingInput,
@@ -46,7 +47,7 @@ from onex.catalog.services.filings import (
     filing_create,
     filing_submit,
 )
-from onex.catalog.services.orgs import agreement_sign, org_can_act
+from onex.catalog.services.orgs import agreement_sign
 from onex.core.actors import Actor
 from onex.core.models import Role, Unit, UnitKind
 from onex.pilots.models import School

@@ -17,7 +17,6 @@ from onex.catalog.models import (
     Org,
 )
 from onex.catalog.selectors import catalogue, orgs
-from onex.catalog.services.orgs import org_can_act
 from onex.core.limits import (
     SearchText,
 )
@@ -130,7 +129,7 @@ class OrgOut(Schema):
 
     @staticmethod
     def resolve_can_act(obj: Org) -> bool:
-        return org_can_act(obj)
+        return orgs.org_can_act(obj)
 
 
 # --- public catalogue ----------------------------------------------------------------------

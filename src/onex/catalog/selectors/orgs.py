@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from onex.catalog.models import (
     Org,
     OrgAgreement,
+    OrgStatus,
 )
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
@@ -34,6 +35,15 @@ def org_of(actor: Actor) -> Org | None:
 def acts_for(actor: Actor, org: Org) -> bool:
     """Whether the actor acts for this org (the platform itself acts for every org)."""
     return actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == org.unit_id)
+
+
+def org_can_act(org: Org) -> bool:
+    """True when the org is active and has an agreement in force with every clause (R18)."""
+    if org.status != OrgStatus.ACTIVE:
+        return False
+    return any(
+        agreement.is_complete for agreement in org.agreements.filter(terminated_on__isnull=True)
+    )
 
 
 def org_current_agreement(org: Org) -> OrgAgreement | None:

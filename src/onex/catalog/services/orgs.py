@@ -14,6 +14,7 @@ from onex.catalog.models import (
     OrgStatus,
     OrgType,
 )
+from onex.catalog.selectors.orgs import org_can_act
 from onex.catalog.services.access import require_ministry
 from onex.core.accounts import unit_create
 from onex.core.actors import Actor
@@ -96,15 +97,6 @@ def agreement_sign(
             new={"org": org.pk, "signed_on": signed_on, "counterparty": counterparty, **clauses},
         )
     return agreement
-
-
-def org_can_act(org: Org) -> bool:
-    """True when the org is active and has an agreement in force with every clause (R18)."""
-    if org.status != OrgStatus.ACTIVE:
-        return False
-    return any(
-        agreement.is_complete for agreement in org.agreements.filter(terminated_on__isnull=True)
-    )
 
 
 def require_org_agreement(org: Org) -> None:

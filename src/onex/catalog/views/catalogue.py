@@ -15,7 +15,6 @@ from onex.catalog.forms import (
 from onex.catalog.importers import can_import_catalog
 from onex.catalog.models import Certificate, Level
 from onex.catalog.selectors import catalogue, notices, orgs
-from onex.catalog.services.orgs import org_can_act
 from onex.core.actors import request_actor
 from onex.core.web import (
     page_of,
@@ -134,7 +133,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates": catalogue.certificate_list(search=catalogue.CatalogSearch(org=str(org.pk))),
         "notices": notices.org_notices(org=org)[:20],
         "agreement": orgs.org_current_agreement(org),
-        "can_act": org_can_act(org),
+        "can_act": orgs.org_can_act(org),
         "is_member": orgs.acts_for(actor, org),
     }
     return render(request, "catalog/org_detail.html", context)
