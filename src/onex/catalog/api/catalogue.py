@@ -11,15 +11,9 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from onex.catalog.models import (
-    Certificate,
-    CertificateLevel,
-    Org,
-)
+from onex.catalog.models import Certificate, CertificateLevel, Org
 from onex.catalog.selectors import catalogue, orgs
-from onex.core.limits import (
-    SearchText,
-)
+from onex.core.limits import SearchText
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut
 

@@ -10,10 +10,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from onex.catalog.models import (
-    OrgFiling,
-    OrgFilingEvent,
-)
+from onex.catalog.models import OrgFiling, OrgFilingEvent
 from onex.catalog.selectors import catalogue, filings, orgs
 from onex.catalog.services import filings as filing_services
 from onex.catalog.workflows import filing_moves

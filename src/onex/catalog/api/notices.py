@@ -9,16 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from onex.catalog.models import (
-    OrgNotice,
-)
+from onex.catalog.models import OrgNotice
 from onex.catalog.selectors import notices, orgs
 from onex.catalog.services import notices as notice_services
 from onex.catalog.services import phrases as phrase_services
 from onex.core.actors import request_actor
-from onex.core.limits import (
-    DocumentText,
-)
+from onex.core.limits import DocumentText
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut
 

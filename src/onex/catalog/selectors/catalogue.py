@@ -7,13 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from onex.catalog.models import (
-    Batch,
-    Certificate,
-    CertificateLevel,
-    Standard,
-    level_sort_key,
-)
+from onex.catalog.models import Batch, Certificate, CertificateLevel, Standard, level_sort_key
 from onex.core.params import id_param
 from onex.core.scoping import fetch
 

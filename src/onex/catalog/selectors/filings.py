@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from onex.catalog.models import (
-    FilingStatus,
-    OrgFiling,
-)
+from onex.catalog.models import FilingStatus, OrgFiling
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch

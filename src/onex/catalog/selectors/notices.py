@@ -6,12 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from onex.catalog.models import (
-    DEFAULT_UNAUTHORIZED_PHRASES,
-    Org,
-    OrgNotice,
-    UnauthorizedPhrase,
-)
+from onex.catalog.models import DEFAULT_UNAUTHORIZED_PHRASES, Org, OrgNotice, UnauthorizedPhrase
 from onex.core.scoping import fetch
 
 

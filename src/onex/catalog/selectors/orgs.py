@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from onex.catalog.models import (
-    Org,
-    OrgAgreement,
-    OrgStatus,
-)
+from onex.catalog.models import Org, OrgAgreement, OrgStatus
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch

@@ -7,9 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onex.catalog.models import (
-    Batch,
-)
+from onex.catalog.models import Batch
 from onex.catalog.services.access import require_ministry
 from onex.core.actors import Actor
 from onex.core.audit import audit_record

@@ -13,14 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onex.catalog.models import (
-    Certificate,
-    FilingStatus,
-    Gender,
-    Org,
-    OrgFiling,
-    OrgFilingEvent,
-)
+from onex.catalog.models import Certificate, FilingStatus, Gender, Org, OrgFiling, OrgFilingEvent
 from onex.catalog.services.access import require_org_member
 from onex.catalog.services.orgs import require_org_agreement
 from onex.catalog.services.uploads import validate_authorization_letter

@@ -8,12 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onex.catalog.models import (
-    Org,
-    OrgAgreement,
-    OrgStatus,
-    OrgType,
-)
+from onex.catalog.models import Org, OrgAgreement, OrgStatus, OrgType
 from onex.catalog.selectors.orgs import org_can_act
 from onex.catalog.services.access import require_ministry
 from onex.core.accounts import unit_create

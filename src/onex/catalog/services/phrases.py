@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onex.catalog.models import (
-    DEFAULT_UNAUTHORIZED_PHRASES,
-    UnauthorizedPhrase,
-)
+from onex.catalog.models import DEFAULT_UNAUTHORIZED_PHRASES, UnauthorizedPhrase
 from onex.catalog.services.access import require_ministry
 from onex.core.actors import Actor
 from onex.core.audit import audit_record

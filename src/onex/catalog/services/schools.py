@@ -6,9 +6,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from onex.catalog.models import (
-    LEVEL_ORDER,
-)
+from onex.catalog.models import LEVEL_ORDER
 from onex.core.errors import InvalidInput, RuleViolation
 
 # School type values of onex.pilots.models.SchoolType, spelled here because catalog sits upstream

@@ -9,18 +9,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from onex.catalog.forms import (
-    CatalogSearchForm,
-)
+from onex.catalog.forms import CatalogSearchForm
 from onex.catalog.importers import can_import_catalog
 from onex.catalog.models import Certificate, Level
 from onex.catalog.selectors import catalogue, notices, orgs
 from onex.core.actors import request_actor
-from onex.core.web import (
-    page_of,
-    page_or_fragment,
-    stored_file_response,
-)
+from onex.core.web import page_of, page_or_fragment, stored_file_response
 from onex.core.xlsx import export_response
 
 

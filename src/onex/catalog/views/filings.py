@@ -13,10 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onex.catalog.forms import (
-    FilingForm,
-    ReturnForm,
-)
+from onex.catalog.forms import FilingForm, ReturnForm
 from onex.catalog.models import FilingStatus, OrgFiling
 from onex.catalog.selectors import filings, orgs
 from onex.catalog.services import filings as filing_services

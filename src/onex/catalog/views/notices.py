@@ -8,19 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from onex.catalog.forms import (
-    NoticeForm,
-    PhraseForm,
-)
+from onex.catalog.forms import NoticeForm, PhraseForm
 from onex.catalog.selectors import notices, orgs
 from onex.catalog.services import notices as notice_services
 from onex.catalog.services import phrases as phrase_services
 from onex.core.actors import request_actor
 from onex.core.models import UnitKind
-from onex.core.web import (
-    attempt,
-    page_of,
-)
+from onex.core.web import attempt, page_of
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
