@@ -15,17 +15,16 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onex.catalog.models import Batch, Certificate, Gender, Level, OrgFiling
-from onex.catalog.services import (
+from onex.catalog.services.batches import batch_create
+from onex.catalog.services.certificates import certificate_create, certificate_level_set
+from onex.catalog.services.filings import (
     FilingInput,
     StaffMember,
-    agreement_sign,
-    batch_create,
-    certificate_create,
-    certificate_level_set,
     filing_accept,
     filing_create,
     filing_submit,
 )
+from onex.catalog.services.orgs import agreement_sign
 from onex.core.actors import Actor
 from tests.personas import Personas, division
 
@@ -105,19 +104,26 @@ def sign_agreement(p: Personas) -> None:
     )
 
 
+def draft_filing(
+    p: Personas, certificate: Certificate, province: str = "440000", **overrides: Any
+) -> OrgFiling:
+    """The demo org's draft filing in ``province``, with the letter (form fields overridable)."""
+    return filing_create(
+        actor=p.org.actor,
+        org=p.org_obj,
+        province=division(province),
+        certificate=certificate,
+        data=filing_input(**overrides),
+        letter=letter(),
+    )
+
+
 def accept_filing(
     p: Personas, certificate: Certificate, province: str = "440000", reviewer: Actor | None = None
 ) -> OrgFiling:
     """The demo org's filing in ``province``, submitted and accepted (by default by that
     province's persona: Guangdong or Hubei)."""
-    filing = filing_create(
-        actor=p.org.actor,
-        org=p.org_obj,
-        province=division(province),
-        certificate=certificate,
-        data=filing_input(),
-        letter=letter(),
-    )
+    filing = draft_filing(p, certificate, province)
     filing_submit(actor=p.org.actor, filing=filing)
     if reviewer is None:
         reviewer = (p.gd if province == "440000" else p.hb).actor

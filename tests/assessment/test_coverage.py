@@ -80,7 +80,7 @@ def test_r11_unconfirmed_pilots_do_not_count(world: World) -> None:
 
 
 def test_r11_site_for_another_certificate_does_not_cover(world: World) -> None:
-    from onex.catalog.services import certificate_create
+    from onex.catalog.services.certificates import certificate_create
 
     p = world.p
     other = certificate_create(

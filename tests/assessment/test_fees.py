@@ -12,7 +12,7 @@ from django.utils import timezone
 from onex.assessment import fees
 from onex.assessment.models import FeeNegotiation, FeeStandard, FeeVersion, FeeVersionStatus
 from onex.catalog.models import Level
-from onex.catalog.services import certificate_level_set
+from onex.catalog.services.certificates import certificate_level_set
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.geo.models import Division
 from tests.assessment.site_world import World, build_world, pdf

@@ -5,9 +5,9 @@ from typing import Any
 from django.test import Client
 
 from onex.catalog.models import FilingStatus, OrgFiling
-from onex.catalog.services import filing_submit
-from tests.catalog.conftest import Catalog
+from onex.catalog.services.filings import filing_submit
 from tests.factories import ID_NUMBER, PDF, letter
+from tests.factories_catalog import Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.personas import Persona
 
 API = "/api/v1/catalog"

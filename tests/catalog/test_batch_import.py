@@ -16,7 +16,8 @@ from django.test import Client
 from onex.catalog.demo import demo_credit_code
 from onex.catalog.importers import SPEC_NAME
 from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org, OrgType
-from onex.catalog.services import batch_create, certificate_create
+from onex.catalog.services.batches import batch_create
+from onex.catalog.services.certificates import certificate_create
 from onex.core.errors import Forbidden
 from onex.core.import_services import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus, Role, UnitKind

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from onex.catalog.models import FilingStatus, OrgFiling
-from onex.catalog.services import filing_accept, filing_submit
+from onex.catalog.services.filings import filing_accept, filing_return, filing_submit
 from onex.catalog.workflows import FILING
 from onex.core.workflows import registered
-from tests.catalog.conftest import Catalog
+from tests.factories_catalog import Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.workflow_support import assert_same_moves
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,14 @@ def test_the_filing_workflow_is_registered() -> None:
     states = set(FilingStatus.values)
     for move in FILING.moves:
         assert set(move.sources) <= states and set(move.possible_targets()) <= states
+
+
+def test_r38_returned_offers_the_org_its_moves_again(catalog: Catalog) -> None:
+    catalog.sign_agreement()
+    filing = filing_submit(actor=catalog.p.org.actor, filing=catalog.draft())
+    filing = filing_return(actor=catalog.p.gd.actor, filing=filing, reason="缺少考核计划附件")
+
+    seen = _same(filing, catalog)
+
+    assert seen["org"] == {"update", "letter", "submit"}
+    assert all(not moves for name, moves in seen.items() if name != "org")

@@ -5,19 +5,18 @@ import json
 import pytest
 
 from onex.catalog.models import FilingStatus, OrgFiling
-from onex.catalog.services import (
-    MAX_UPLOAD_BYTES,
+from onex.catalog.services.filings import (
     filing_accept,
     filing_attach_letter,
     filing_create,
     filing_return,
     filing_submit,
-    validate_authorization_letter,
 )
+from onex.catalog.services.uploads import MAX_UPLOAD_BYTES, validate_authorization_letter
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onex.core.models import AuditEvent
-from tests.catalog.conftest import JPEG, PNG, Catalog
 from tests.factories import ID_NUMBER, PDF, filing_input, letter
+from tests.factories_catalog import JPEG, PNG, Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.personas import division
 
 

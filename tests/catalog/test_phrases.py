@@ -7,8 +7,9 @@ import json
 import pytest
 from django.test import Client
 
-from onex.catalog import services
 from onex.catalog.models import UnauthorizedPhrase
+from onex.catalog.services.notices import notice_publish
+from onex.catalog.services.phrases import phrase_add
 from onex.core.errors import Forbidden, RuleViolation
 from tests.personas import Persona, Personas
 
@@ -27,7 +28,7 @@ def test_r19_a_phrase_added_by_the_ministry_refuses_notices_carrying_it(
     assert response.status_code == 302
 
     with pytest.raises(RuleViolation) as refused:
-        services.notice_publish(
+        notice_publish(
             actor=personas.org.actor, org=personas.org_obj, title="招生", body="本证书由部委推荐"
         )
     assert refused.value.rule_id == "R19" and "部委推荐" in str(refused.value.message)
@@ -36,7 +37,7 @@ def test_r19_a_phrase_added_by_the_ministry_refuses_notices_carrying_it(
 
 
 def test_r19_a_switched_off_phrase_no_longer_refuses(personas: Personas) -> None:
-    row = services.phrase_add(actor=personas.ministry.actor, phrase="部委推荐")
+    row = phrase_add(actor=personas.ministry.actor, phrase="部委推荐")
     response = _client(personas.ministry).post(
         f"/api/v1/catalog/phrases/{row.pk}/active",
         json.dumps({"is_active": False}),
@@ -44,7 +45,7 @@ def test_r19_a_switched_off_phrase_no_longer_refuses(personas: Personas) -> None
     )
     assert response.status_code == 200 and response.json()["is_active"] is False
 
-    notice = services.notice_publish(
+    notice = notice_publish(
         actor=personas.org.actor, org=personas.org_obj, title="招生", body="本证书由部委推荐"
     )
     assert notice.pk
@@ -68,7 +69,7 @@ def test_only_ministry_admins_edit_the_phrase_list(personas: Personas) -> None:
         )
         assert response.status_code == 403
     with pytest.raises(Forbidden):
-        services.phrase_add(actor=personas.gd.actor, phrase="指定")
+        phrase_add(actor=personas.gd.actor, phrase="指定")
     assert not UnauthorizedPhrase.objects.exists()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from onex.catalog.models import OrgStatus
-from onex.catalog.services import org_can_act, require_org_agreement
+from onex.catalog.selectors.orgs import org_can_act
+from onex.catalog.services.orgs import require_org_agreement
 from onex.core.errors import RuleViolation
 from tests.personas import Personas
 

@@ -9,25 +9,18 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from onex.catalog.models import CertificateLevel, FilingStatus, Level, UnauthorizedPhrase
-from onex.catalog.queries import active_unauthorized_phrases, batch_certificates
-from onex.catalog.services import (
-    agreement_sign,
-    batch_create,
-    certificate_create,
-    certificate_level_set,
-    filing_accept,
-    filing_submit,
-    levels_allowed_for_school_type,
-    notice_publish,
-    org_can_act,
-    phrase_add,
-    phrase_set_active,
-    require_org_agreement,
-    require_org_filing,
-    resolve_training_levels,
-)
+from onex.catalog.selectors.catalogue import batch_certificates
+from onex.catalog.selectors.notices import active_unauthorized_phrases
+from onex.catalog.selectors.orgs import org_can_act
+from onex.catalog.services.batches import batch_create
+from onex.catalog.services.certificates import certificate_create, certificate_level_set
+from onex.catalog.services.filings import filing_accept, filing_submit, require_org_filing
+from onex.catalog.services.notices import notice_publish
+from onex.catalog.services.orgs import agreement_sign, require_org_agreement
+from onex.catalog.services.phrases import phrase_add, phrase_set_active
+from onex.catalog.services.schools import levels_allowed_for_school_type, resolve_training_levels
 from onex.core.errors import RuleViolation
-from tests.catalog.conftest import SECOND_BATCH, Catalog
+from tests.factories_catalog import SECOND_BATCH, Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.personas import Personas, division, make_org
 
 # --- R13 -----------------------------------------------------------------------------------
@@ -121,7 +114,9 @@ def test_r18_only_the_ministry_records_agreements(catalog: Catalog) -> None:
 # --- R19 -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("phrase", ["教育部指导", "职成司指导", "指定", "教育部认证", "教育部授权"])
+@pytest.mark.parametrize(
+    "phrase", ["教育部指导", "职成司指导", "教育部认证", "教育部授权", "教育部推荐", "指定教材"]
+)
 def test_r19_notice_with_unauthorized_phrase_is_refused_and_names_it(
     personas: Personas, phrase: str
 ) -> None:
@@ -159,16 +154,16 @@ def test_r19_clean_notice_is_published(personas: Personas) -> None:
 
 
 def test_r19_admins_edit_the_phrase_list(personas: Personas) -> None:
-    assert "指定" in active_unauthorized_phrases()
+    assert "指定…教材" in active_unauthorized_phrases()
     phrase_add(actor=personas.ministry.actor, phrase="官方唯一")
-    assert {"官方唯一", "指定"} <= set(active_unauthorized_phrases())
+    assert {"官方唯一", "指定…教材"} <= set(active_unauthorized_phrases())
     phrase_set_active(
         actor=personas.ministry.actor,
-        phrase=UnauthorizedPhrase.objects.get(phrase="指定"),
+        phrase=UnauthorizedPhrase.objects.get(phrase="指定…教材"),
         is_active=False,
     )
-    assert "指定" not in active_unauthorized_phrases()
-    notice_publish(actor=personas.org.actor, org=personas.org_obj, title="指定考点", body="x")
+    assert "指定…教材" not in active_unauthorized_phrases()
+    notice_publish(actor=personas.org.actor, org=personas.org_obj, title="指定教材", body="x")
     with pytest.raises(RuleViolation):
         notice_publish(actor=personas.org.actor, org=personas.org_obj, title="官方唯一", body="x")
 

@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.test import Client
 
-from onex.catalog.services import filing_submit, standard_publish
+from onex.catalog.services.certificates import standard_publish
+from onex.catalog.services.filings import filing_submit
 from onex.core.actors import Actor
-from tests.catalog.conftest import Catalog
 from tests.downloads import assert_private_download
 from tests.factories import PDF, letter
+from tests.factories_catalog import Catalog, catalog_fixture  # noqa: F401 (fixture)
 
 
 def test_authorization_letter_is_404_for_anonymous_and_other_provinces(catalog: Catalog) -> None:
@@ -37,13 +38,13 @@ def test_standard_pdf_is_linked_to_its_view_and_not_to_media(catalog: Catalog) -
     code = catalog.certificate.code
     url = f"/catalog/certificates/{code}/standards/{standard.pk}/pdf/"
     page = Client().get(f"/catalog/certificates/{code}/").content.decode()
-    assert url in page and standard.pdf.name not in page
+    assert url in page and str(standard.pdf.name) not in page
     api = Client().get(f"/api/v1/catalog/certificates/{code}").json()
     assert api["standard"]["pdf_url"] == url
     # The catalogue is public, so is its standard; any other certificate's path is a 404.
     response = Client().get(url)
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
     assert (
         Client().get(f"/catalog/certificates/X9-99/standards/{standard.pk}/pdf/").status_code == 404
     )

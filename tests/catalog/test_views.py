@@ -5,9 +5,10 @@ import datetime as dt
 from django.test import Client
 
 from onex.catalog.models import FilingStatus, OrgFiling, Standard
-from onex.catalog.services import filing_submit, standard_publish
-from tests.catalog.conftest import Catalog
+from onex.catalog.services.certificates import standard_publish
+from onex.catalog.services.filings import filing_submit
 from tests.factories import ID_NUMBER, letter
+from tests.factories_catalog import Catalog, catalog_fixture  # noqa: F401 (fixture)
 from tests.personas import Persona, division
 
 

@@ -5,13 +5,9 @@ import datetime as dt
 import pytest
 
 from onex.catalog.models import Certificate, FilingStatus, OrgFiling
-from onex.catalog.services import (
-    agreement_sign,
-    filing_accept,
-    filing_create,
-    filing_submit,
-    org_can_act,
-)
+from onex.catalog.selectors.orgs import org_can_act
+from onex.catalog.services.filings import filing_accept, filing_create, filing_submit
+from onex.catalog.services.orgs import agreement_sign
 from onex.certificates import demo
 from onex.certificates.models import CertificateStatus, IssuedCertificate
 from onex.core.actors import Actor

@@ -355,7 +355,7 @@ def test_api_every_persona_reads_the_catalogue(client: Client, personas: Persona
         one = client.get(f"{API}/R25").json()
         assert one["title"] == "试点院校类型范围"
         assert one["status"] == "enforced"
-        assert one["enforced_by"] == ["onex.catalog.services.require_eligible_school_type"]
+        assert one["enforced_by"] == ["onex.catalog.services.schools.require_eligible_school_type"]
         assert {s["document"] for s in one["source_documents"]} == {"001", "003", "004"}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from onex.catalog.services import ELIGIBLE_SCHOOL_TYPES, require_eligible_school_type
+from onex.catalog.services.schools import ELIGIBLE_SCHOOL_TYPES, require_eligible_school_type
 from onex.core.errors import RuleViolation
 from onex.pilots import services
 from onex.pilots.models import School, SchoolType
@@ -65,4 +65,4 @@ def test_r25_is_raised_in_one_place_only() -> None:
                     and node.args[0].value == "R25"
                 ):
                     places.append(f"{path.relative_to(SRC)}:{func.name}")
-    assert places == ["catalog/services.py:require_eligible_school_type"]
+    assert places == ["catalog/services/schools.py:require_eligible_school_type"]

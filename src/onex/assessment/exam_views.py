@@ -34,6 +34,7 @@ from onex.assessment.models import (
     RegistrationStatus,
 )
 from onex.catalog.models import Certificate, Level
+from onex.catalog.selectors.orgs import org_of
 from onex.core.actors import Actor, request_actor
 from onex.core.forms import DateInput
 from onex.core.limits import REASON_MAX
@@ -204,7 +205,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        org = exams.actor_org(actor)
+        org = org_of(actor)
         self.fields["certificate"].queryset = Certificate.objects.filter(  # type: ignore[attr-defined]
             org=org
         ).order_by("code")

@@ -45,8 +45,10 @@ from onex.assessment.models import (
     TicketSequence,
 )
 from onex.assessment.workflows import PLAN
-from onex.catalog.models import LEVEL_ORDER, Certificate, Level, Org
-from onex.catalog.services import require_org_agreement, require_org_filing
+from onex.catalog.models import LEVEL_ORDER, Certificate, Level
+from onex.catalog.selectors.orgs import org_of
+from onex.catalog.services.filings import require_org_filing
+from onex.catalog.services.orgs import require_org_agreement
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, RuleViolation
@@ -117,12 +119,6 @@ def _money(value: Decimal) -> str:
 
 
 # --- org helpers ---------------------------------------------------------------------------------
-
-
-def actor_org(actor: Actor) -> Org | None:
-    if actor.unit is None or actor.kind != UnitKind.ORG:
-        return None
-    return Org.objects.filter(unit=actor.unit).first()
 
 
 def actor_school(actor: Actor) -> School | None:
@@ -423,7 +419,7 @@ def plan_create(
         actor.is_system or actor.kind == UnitKind.ORG, _("只有培训评价组织可以制定考核计划。")
     )
     actor.require_write()
-    org = certificate.org if actor.is_system else actor_org(actor)
+    org = certificate.org if actor.is_system else org_of(actor)
     actor.require(
         org is not None and certificate.org_id == org.pk, _("只能为本组织的证书制定考核计划。")
     )

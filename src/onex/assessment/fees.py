@@ -27,7 +27,9 @@ from onex.assessment.models import (
     FeeVersionStatus,
 )
 from onex.catalog.models import Certificate, CertificateLevel, Level, Org
-from onex.catalog.services import require_org_agreement, require_org_filing, sniff_upload
+from onex.catalog.services.filings import require_org_filing
+from onex.catalog.services.orgs import require_org_agreement
+from onex.catalog.services.uploads import sniff_upload
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, RuleViolation

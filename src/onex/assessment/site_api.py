@@ -28,7 +28,8 @@ from onex.assessment.models import (
     SiteCondition,
 )
 from onex.catalog.models import Certificate, Org
-from onex.catalog.queries import certificate_get, org_get
+from onex.catalog.selectors.catalogue import certificate_get
+from onex.catalog.selectors.orgs import org_get
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
 from onex.core.limits import CodeText, NameText, ReasonText, SearchText, model_max_length

@@ -38,16 +38,16 @@ from onex.catalog.models import (
     Level,
     OrgFiling,
 )
-from onex.catalog.services import (
+from onex.catalog.selectors.orgs import org_can_act
+from onex.catalog.services.certificates import certificate_level_set
+from onex.catalog.services.filings import (
     FilingInput,
     StaffMember,
-    agreement_sign,
-    certificate_level_set,
     filing_accept,
     filing_create,
     filing_submit,
-    org_can_act,
 )
+from onex.catalog.services.orgs import agreement_sign
 from onex.core.actors import Actor
 from onex.core.models import Role, Unit, UnitKind
 from onex.pilots.models import School

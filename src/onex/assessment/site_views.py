@@ -33,7 +33,8 @@ from onex.assessment.models import (
     SiteApplicationStatus,
 )
 from onex.catalog.models import Certificate, Level, Org
-from onex.catalog.queries import certificate_get
+from onex.catalog.selectors.catalogue import certificate_get
+from onex.catalog.selectors.orgs import org_of
 from onex.core.actors import request_actor
 from onex.core.errors import DomainError
 from onex.core.forms import DateInput
@@ -945,7 +946,7 @@ def fee_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def fee_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    org = sites.org_for_actor(actor)
+    org = org_of(actor)
     if org is None:
         raise Http404
     form = FeeForm(request.POST or None, org=org)

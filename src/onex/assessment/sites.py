@@ -39,11 +39,9 @@ from onex.assessment.models import (
     SiteStatus,
 )
 from onex.catalog.models import LEVEL_ORDER, Certificate, CertificateLevel, Level, Org
-from onex.catalog.services import (
-    require_org_agreement,
-    require_org_filing,
-    sniff_upload,
-)
+from onex.catalog.services.filings import require_org_filing
+from onex.catalog.services.orgs import require_org_agreement
+from onex.catalog.services.uploads import sniff_upload
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -84,12 +82,6 @@ def school_for_actor(actor: Actor) -> School | None:
     if actor.kind != UnitKind.SCHOOL or actor.unit is None:
         return None
     return School.objects.filter(unit=actor.unit).select_related("province", "city").first()
-
-
-def org_for_actor(actor: Actor) -> Org | None:
-    if actor.kind != UnitKind.ORG or actor.unit is None:
-        return None
-    return Org.objects.filter(unit=actor.unit).first()
 
 
 # --- small parsers -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Certificate, Gender, Org, OrgFiling
-from onex.catalog.services import FilingInput, StaffMember
+from onex.catalog.services.filings import FilingInput, StaffMember
 from onex.core.errors import DomainError
 from onex.core.forms import DateInput
 from onex.core.limits import DOCUMENT_MAX, REASON_MAX

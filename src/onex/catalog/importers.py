@@ -20,8 +20,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onex.catalog import services
 from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org, OrgType
+from onex.catalog.services.batches import batch_create, batch_update
+from onex.catalog.services.certificates import (
+    certificate_create,
+    certificate_level_set,
+    certificate_update,
+)
+from onex.catalog.services.orgs import org_create
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, InvalidInput
 from onex.core.imports import (
@@ -374,7 +380,7 @@ class CatalogBatchSpec(ImportSpec):
             certificate = existing.get(values["code"])
             if certificate is None:
                 with self._rejecting(row, "code"):
-                    certificate = services.certificate_create(
+                    certificate = certificate_create(
                         actor=actor,
                         code=values["code"],
                         name=values["name"],
@@ -396,7 +402,7 @@ class CatalogBatchSpec(ImportSpec):
                 if current in ceilings and ceilings[current] == amount:
                     continue
                 with self._rejecting(row, key):
-                    services.certificate_level_set(
+                    certificate_level_set(
                         actor=actor, certificate=certificate, level=level, cost_ceiling=amount
                     )
                 counts["levels_set"] += 1
@@ -419,9 +425,9 @@ class CatalogBatchSpec(ImportSpec):
             batch = existing.get(number)
             with self._rejecting(row, "batch"):
                 if batch is None:
-                    batch = services.batch_create(actor=actor, number=number, published_on=day)
+                    batch = batch_create(actor=actor, number=number, published_on=day)
                     counts["batches_created"] += 1
-                elif services.batch_update(actor=actor, batch=batch, published_on=day):
+                elif batch_update(actor=actor, batch=batch, published_on=day):
                     counts["batches_updated"] += 1
             batches[number] = batch
         return batches
@@ -437,7 +443,7 @@ class CatalogBatchSpec(ImportSpec):
             if code in orgs:
                 continue
             with self._rejecting(row, "org_name"):
-                orgs[code] = services.org_create(
+                orgs[code] = org_create(
                     actor=actor,
                     name=row.values["org_name"],
                     credit_code=code,
@@ -470,7 +476,7 @@ class CatalogBatchSpec(ImportSpec):
         if not changes:
             return False
         with self._rejecting(row, "name"):
-            services.certificate_update(actor=actor, certificate=certificate, changes=changes)
+            certificate_update(actor=actor, certificate=certificate, changes=changes)
         return True
 
     def _header(self, key: str) -> str:

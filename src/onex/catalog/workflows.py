@@ -2,7 +2,7 @@
 
 The org drafts, completes and submits its filing (form 附件3); the province of the filing
 accepts it or returns it with a reason. ``onex.core.workflows.perform`` runs every move;
-``catalog.services`` adds the rule checks (R18 agreement, R38 complete form).
+``catalog.services.filings`` adds the rule checks (R18 agreement, R38 complete form).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import FilingStatus, OrgFiling, OrgFilingEvent
-from onex.catalog.queries import filing_scope
+from onex.catalog.selectors.filings import filing_scope
+from onex.catalog.selectors.orgs import acts_for
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.workflows import Move, Workflow, register
@@ -32,7 +33,7 @@ def filing_jurisdiction(actor: Actor) -> QuerySet[OrgFiling]:
 
 
 def is_org_member(actor: Actor, filing: OrgFiling) -> bool:
-    return actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == filing.org.unit_id)
+    return acts_for(actor, filing.org)
 
 
 def is_filing_province(actor: Actor, filing: OrgFiling) -> bool:
@@ -98,3 +99,8 @@ FILING = register(
         ),
     )
 )
+
+
+def filing_moves(*, actor: Actor, filing: OrgFiling) -> list[str]:
+    """The actions the actor may take now: the page's buttons and the API's ``moves``."""
+    return FILING.allowed_actions(filing, actor)

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from onex.catalog.models import Certificate
+from onex.catalog.selectors.orgs import org_of
 from onex.certificates import selectors, services, sharing
 from onex.certificates.models import CredentialShareLink, IssuedCertificate, IssueJob, StatusChange
 from onex.core.actors import Actor, request_actor
@@ -340,10 +341,8 @@ def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJ
     summary="Render certificate PDFs in one background job",
 )
 def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
-    from onex.catalog.queries import org_for_actor
-
     actor = request_actor(request)
-    org = org_for_actor(actor)
+    org = org_of(actor)
     if org is None or actor.kind != UnitKind.ORG:
         raise Forbidden(_("只有培训评价组织可以批量生成证书 PDF。"))
     job = services.pdf_job_submit(actor=actor, org=org, certificate_ids=payload.certificate_ids)

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onex.catalog.models import Level, Org
-from onex.catalog.queries import org_for_actor
+from onex.catalog.selectors.orgs import org_of
 from onex.certificates.models import (
     CertificateStatus,
     IssuedCertificate,
@@ -172,7 +172,7 @@ def issue_job_get(*, actor: Actor, pk: int | str) -> IssueJob:
 
 def closed_plans_for_issue(*, actor: Actor) -> list[tuple[object, int, int]]:
     """The actor org's closed plans with (plan, passed, already issued), newest first."""
-    org = org_for_actor(actor)
+    org = org_of(actor)
     if org is None:
         return []
     try:

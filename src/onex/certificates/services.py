@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onex.catalog.models import Certificate, Level, Org
-from onex.catalog.queries import org_for_actor
-from onex.catalog.services import require_org_agreement, require_org_filing
+from onex.catalog.selectors.orgs import org_of
+from onex.catalog.services.filings import require_org_filing
+from onex.catalog.services.orgs import require_org_agreement
 from onex.certificates.models import (
     CertificateStatus,
     IssuedCertificate,
@@ -120,7 +121,7 @@ def _issuing_org(actor: Actor, org: Org) -> None:
     actor.require_kind(UnitKind.ORG)
     if actor.is_system:
         return
-    own = org_for_actor(actor)
+    own = org_of(actor)
     actor.require(own is not None and own.pk == org.pk, _("只有该证书的培训评价组织可以颁发证书。"))
 
 

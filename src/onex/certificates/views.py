@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onex.catalog.queries import org_for_actor
+from onex.catalog.selectors.orgs import org_of
 from onex.certificates import selectors, services
 from onex.certificates.models import IssuedCertificate, IssueJob
 from onex.certificates.pdf import certificate_pdf_for_download, number_from_token
@@ -258,7 +258,7 @@ class IssueForm(forms.Form):
 
 
 def _require_org(actor: Actor) -> None:
-    if actor.kind != UnitKind.ORG or org_for_actor(actor) is None:
+    if actor.kind != UnitKind.ORG or org_of(actor) is None:
         raise PermissionDenied(_("只有培训评价组织可以颁发证书。"))
 
 
@@ -301,7 +301,7 @@ def issue(request: HttpRequest) -> HttpResponse:
 def pdf_batch(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     _require_org(actor)
-    org = org_for_actor(actor)
+    org = org_of(actor)
     assert org is not None
     try:
         job = services.pdf_job_submit(actor=actor, org=org)

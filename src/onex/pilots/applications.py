@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onex.catalog.models import LEVEL_ORDER, Certificate, Level
-from onex.catalog.services import resolve_training_levels, sniff_upload
+from onex.catalog.services.schools import resolve_training_levels
+from onex.catalog.services.uploads import sniff_upload
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onex.catalog.services import require_eligible_school_type
+from onex.catalog.services.schools import require_eligible_school_type
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, RuleViolation
 from onex.core.imports import (

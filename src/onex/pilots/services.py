@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onex.catalog.services import require_eligible_school_type, school_type_is_eligible
+from onex.catalog.services.schools import require_eligible_school_type, school_type_is_eligible
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from onex.catalog.services import seed_catalog_defaults
+from onex.catalog.services.phrases import seed_catalog_defaults
 from onex.core.actors import Actor
 
 

@@ -1,23 +1,17 @@
+"""Builders for the catalogue's tests: the logistics certificate of batch 2 with its
+specialties and ceilings, the org's filings drafted through the services, and the second batch
+in its published order."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from onex.catalog.models import Batch, Certificate, OrgFiling
-from onex.catalog.services import filing_create
-from onex.core.actors import Actor
-from tests.factories import (
-    filing_input,
-    letter,
-    logistics_certificate,
-    sign_agreement,
-    use_tmp_media,
-)
-from tests.personas import Personas, division
+from tests.factories import draft_filing, logistics_certificate, sign_agreement
+from tests.personas import Personas
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
@@ -37,14 +31,10 @@ SECOND_BATCH = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
-
-
 @dataclass
 class Catalog:
+    """The personas with the demo org's certificate C2-01 (two specialties, two ceilings)."""
+
     p: Personas
     batch: Batch
     certificate: Certificate
@@ -53,23 +43,12 @@ class Catalog:
         sign_agreement(self.p)
 
     def draft(self, province: str = "440000", **overrides: Any) -> OrgFiling:
-        return filing_create(
-            actor=self.p.org.actor,
-            org=self.p.org_obj,
-            province=division(province),
-            certificate=self.certificate,
-            data=filing_input(**overrides),
-            letter=letter(),
-        )
+        return draft_filing(self.p, self.certificate, province, **overrides)
 
 
-@pytest.fixture
-def catalog(personas: Personas) -> Catalog:
+@pytest.fixture(name="catalog")
+def catalog_fixture(personas: Personas) -> Catalog:
     batch, certificate = logistics_certificate(
         personas, specialties=["物流管理", "现代物流管理"], ceilings=["300", "400.50"]
     )
     return Catalog(p=personas, batch=batch, certificate=certificate)
-
-
-def system() -> Actor:
-    return Actor.system()

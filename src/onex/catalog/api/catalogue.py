@@ -1,0 +1,168 @@
+"""The public catalogue API: certificates with levels, ceilings and standards, and orgs."""
+
+# No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from onex.catalog.models import Certificate, CertificateLevel, Org
+from onex.catalog.selectors import catalogue, orgs
+from onex.core.limits import SearchText
+from onex.core.params import Pagination
+from onex.core.schemas import ErrorOut
+
+router = Router()
+
+
+class LevelOut(Schema):
+    level: str
+    label: str
+    description: str
+    cost_ceiling: Decimal | None = Field(None, description="Ministry cost ceiling in yuan (R13)")
+
+    @staticmethod
+    def resolve_label(obj: CertificateLevel) -> str:
+        return str(obj.get_level_display())
+
+
+class CertificateOut(Schema):
+    code: str
+    name: str
+    org_id: int
+    org_name: str
+    batch: int
+    position: int | None
+    field: str
+    specialties: list[str]
+    levels: list[LevelOut]
+
+    @staticmethod
+    def resolve_org_name(obj: Certificate) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_specialties(obj: Certificate) -> list[str]:
+        return obj.specialty_names
+
+    @staticmethod
+    def resolve_batch(obj: Certificate) -> int:
+        return obj.batch.number
+
+    @staticmethod
+    def resolve_levels(obj: Certificate) -> list[CertificateLevel]:
+        return catalogue.certificate_levels(obj)
+
+
+class StandardOut(Schema):
+    version: str
+    published_on: dt.date
+    pdf_url: str | None
+    content: dict[str, Any] = Field(
+        ..., description="Per level: [{area, tasks: [{task, requirements: [str]}]}]"
+    )
+
+
+class CertificateDetailOut(CertificateOut):
+    description: str
+    batch_published_on: dt.date
+    textbook_updated_on: dt.date | None
+    case_library_updated_on: dt.date | None
+    question_bank_updated_on: dt.date | None
+    standard: StandardOut | None
+
+    @staticmethod
+    def resolve_batch_published_on(obj: Certificate) -> dt.date:
+        return obj.batch.published_on
+
+    @staticmethod
+    def resolve_standard(obj: Certificate) -> dict[str, Any] | None:
+        standard = catalogue.certificate_current_standard(obj)
+        if standard is None:
+            return None
+        return {
+            "version": standard.version,
+            "published_on": standard.published_on,
+            "pdf_url": (
+                reverse("catalog:standard_pdf", args=[obj.code, standard.pk])
+                if standard.pdf
+                else None
+            ),
+            "content": standard.content,
+        }
+
+
+class CertificateFilters(Schema):
+    q: SearchText | None = Field(None, description="Certificate name or code contains")
+    org: SearchText | None = Field(None, description="Org name contains, or org id")
+    batch: int | None = Field(None, description="Batch number")
+    specialty: SearchText | None = Field(None, description="A corresponding specialty contains")
+
+
+class OrgOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    org_type: str
+    org_type_label: str
+    status: str
+    can_act: bool = Field(..., description="Active with a complete agreement in force (R18)")
+
+    @staticmethod
+    def resolve_id(obj: Org) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_org_type_label(obj: Org) -> str:
+        return str(obj.get_org_type_display())
+
+    @staticmethod
+    def resolve_can_act(obj: Org) -> bool:
+        return orgs.org_can_act(obj)
+
+
+# --- public catalogue ----------------------------------------------------------------------
+
+
+@router.get(
+    "/certificates",
+    response=list[CertificateOut],
+    auth=None,
+    summary="Search the public certificate catalogue",
+)
+@paginate(Pagination)
+def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
+    return catalogue.certificate_list(
+        search=catalogue.CatalogSearch(
+            q=filters.q or "",
+            org=filters.org or "",
+            batch=filters.batch,
+            specialty=filters.specialty or "",
+        )
+    )
+
+
+@router.get(
+    "/certificates/{code}",
+    response={200: CertificateDetailOut, 404: ErrorOut},
+    auth=None,
+    summary="One certificate with levels, ceilings and its current standard",
+)
+def certificate_detail(request: HttpRequest, code: str) -> Certificate:
+    return catalogue.certificate_get(code=code)
+
+
+@router.get("/orgs", response=list[OrgOut], auth=None, summary="Training-evaluation orgs")
+@paginate(Pagination)
+def org_list(request: HttpRequest, q: SearchText = "") -> Any:
+    return orgs.org_list(q=q)
+
+
+@router.get("/orgs/{org_id}", response={200: OrgOut, 404: ErrorOut}, auth=None)
+def org_detail(request: HttpRequest, org_id: int) -> Org:
+    return orgs.org_get(pk=org_id)

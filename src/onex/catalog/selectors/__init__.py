@@ -1,0 +1,1 @@
+"""Every read of the catalogue, a module per sub-area."""

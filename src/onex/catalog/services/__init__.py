@@ -1,0 +1,1 @@
+"""Every write of the catalogue, a module per sub-area."""
