@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from onex.assessment import sites
 from onex.assessment.models import SiteApplication, SiteCondition
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Batch, Certificate, Level
 from onex.core.actors import Actor
 from onex.pilots.models import School
@@ -35,7 +35,7 @@ class World:
         accept_filing(self.p, self.certificate, province, reviewer or self.p.gd.actor)
 
     def publish_conditions(self, rooms: int = 2, seats: int = 30) -> SiteCondition:
-        return sites.condition_publish(
+        return site_services.condition_publish(
             actor=self.p.org.actor,
             certificate=self.certificate,
             rooms=rooms,
@@ -51,11 +51,11 @@ class World:
     ) -> SiteApplication:
         school = school or self.p.gd_school_obj
         persona = self.p.gd_school if school == self.p.gd_school_obj else self.p.hb_school
-        return sites.site_application_submit(
+        return site_services.site_application_submit(
             actor=persona.actor,
             school=school,
             certificate=self.certificate,
-            data=sites.SiteInput(
+            data=site_services.SiteInput(
                 levels=[Level.JUNIOR, Level.INTERMEDIATE],
                 address="广州市番禺区市良路 1342 号 实训楼 3 层",
                 seats=seats,

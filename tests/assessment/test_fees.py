@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from onex.assessment import fees
 from onex.assessment.models import FeeNegotiation, FeeStandard, FeeVersion, FeeVersionStatus
+from onex.assessment.selectors import fees as fee_selectors
+from onex.assessment.services import fees as fee_services
 from onex.catalog.models import Level
 from onex.catalog.services import certificate_level_set
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -30,7 +31,7 @@ def gd() -> Division:
 
 
 def propose(world: World, amount: str, level: str = Level.JUNIOR) -> FeeVersion:
-    return fees.fee_propose(
+    return fee_services.fee_propose(
         actor=world.p.org.actor,
         province=division("440000"),
         certificate=world.certificate,
@@ -41,7 +42,7 @@ def propose(world: World, amount: str, level: str = Level.JUNIOR) -> FeeVersion:
 
 
 def approved(world: World, amount: str, level: str = Level.JUNIOR) -> FeeVersion:
-    return fees.fee_approve(actor=world.p.gd.actor, version=propose(world, amount, level))
+    return fee_services.fee_approve(actor=world.p.gd.actor, version=propose(world, amount, level))
 
 
 # --- R13 -----------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def test_r13_ceiling_lowered_before_approval_blocks_the_approval(world: World) -
         cost_ceiling="250",
     )
     with pytest.raises(RuleViolation) as exc:
-        fees.fee_approve(actor=world.p.gd.actor, version=version)
+        fee_services.fee_approve(actor=world.p.gd.actor, version=version)
     assert exc.value.rule == "R13"
     version.refresh_from_db()
     assert version.status == FeeVersionStatus.PENDING
@@ -90,7 +91,7 @@ def test_bad_amount_is_refused_at_the_field(world: World, amount: str) -> None:
 
 def test_fee_needs_the_orgs_filing_in_the_province(world: World) -> None:
     with pytest.raises(RuleViolation) as exc:
-        fees.fee_propose(
+        fee_services.fee_propose(
             actor=world.p.org.actor,
             province=division("420000"),
             certificate=world.certificate,
@@ -105,15 +106,18 @@ def test_fee_needs_the_orgs_filing_in_the_province(world: World) -> None:
 
 def test_r30_proposal_applies_only_after_province_approval(world: World, gd: Division) -> None:
     version = propose(world, "260")
-    assert fees.approved_fee(province=gd, certificate=world.certificate, level=Level.JUNIOR) is None
-    fees.fee_approve(
+    assert (
+        fee_selectors.approved_fee(province=gd, certificate=world.certificate, level=Level.JUNIOR)
+        is None
+    )
+    fee_services.fee_approve(
         actor=world.p.gd.actor,
         version=version,
-        review=fees.FeeReview(
+        review=fee_services.FeeReview(
             kind="expert", reviewer="广东省职业教育专家组", conclusion="测算合理", attachment=pdf()
         ),
     )
-    assert fees.approved_fee(
+    assert fee_selectors.approved_fee(
         province=gd, certificate=world.certificate, level=Level.JUNIOR
     ) == Decimal("260.00")
     version.refresh_from_db()
@@ -126,10 +130,10 @@ def test_r30_increase_waits_for_approval_and_old_fee_stays_in_force(
     approved(world, "200")
     increase = propose(world, "250")
     # The old approved fee is still the one schools pay.
-    assert fees.approved_fee(
+    assert fee_selectors.approved_fee(
         province=gd, certificate=world.certificate, level=Level.JUNIOR
     ) == Decimal("200.00")
-    due = fees.fee_due(
+    due = fee_selectors.fee_due(
         province=gd,
         certificate=world.certificate,
         level=Level.JUNIOR,
@@ -137,8 +141,8 @@ def test_r30_increase_waits_for_approval_and_old_fee_stays_in_force(
         poor_household=False,
     )
     assert due.amount == Decimal("200.00")
-    fees.fee_approve(actor=world.p.gd.actor, version=increase)
-    assert fees.approved_fee(
+    fee_services.fee_approve(actor=world.p.gd.actor, version=increase)
+    assert fee_selectors.approved_fee(
         province=gd, certificate=world.certificate, level=Level.JUNIOR
     ) == Decimal("250.00")
     standard = FeeStandard.objects.get()
@@ -155,9 +159,9 @@ def test_r30_returned_increase_leaves_the_old_fee(world: World, gd: Division) ->
     approved(world, "200")
     increase = propose(world, "290")
     with pytest.raises(InvalidInput):
-        fees.fee_return(actor=world.p.gd.actor, version=increase, reason="")
-    fees.fee_return(actor=world.p.gd.actor, version=increase, reason="涨幅依据不足")
-    assert fees.approved_fee(
+        fee_services.fee_return(actor=world.p.gd.actor, version=increase, reason="")
+    fee_services.fee_return(actor=world.p.gd.actor, version=increase, reason="涨幅依据不足")
+    assert fee_selectors.approved_fee(
         province=gd, certificate=world.certificate, level=Level.JUNIOR
     ) == Decimal("200.00")
 
@@ -167,17 +171,19 @@ def test_r30_approval_with_a_future_date_keeps_the_old_fee_until_then(
 ) -> None:
     approved(world, "200")
     later = timezone.localdate() + dt.timedelta(days=30)
-    fees.fee_approve(actor=world.p.gd.actor, version=propose(world, "220"), effective_from=later)
+    fee_services.fee_approve(
+        actor=world.p.gd.actor, version=propose(world, "220"), effective_from=later
+    )
     kwargs: dict[str, Any] = {"province": gd, "certificate": world.certificate}
-    assert fees.approved_fee(**kwargs, level=Level.JUNIOR) == Decimal("200.00")
-    assert fees.approved_fee(**kwargs, level=Level.JUNIOR, on=later) == Decimal("220.00")
+    assert fee_selectors.approved_fee(**kwargs, level=Level.JUNIOR) == Decimal("200.00")
+    assert fee_selectors.approved_fee(**kwargs, level=Level.JUNIOR, on=later) == Decimal("220.00")
 
 
 def test_r30_only_one_proposal_waits_at_a_time(world: World) -> None:
     version = propose(world, "200")
     with pytest.raises(Conflict):
         propose(world, "210")
-    fees.fee_withdraw(actor=world.p.org.actor, version=version)
+    fee_services.fee_withdraw(actor=world.p.org.actor, version=version)
     assert propose(world, "210").number == 2
 
 
@@ -185,10 +191,10 @@ def test_r30_only_the_province_of_the_fee_approves(world: World) -> None:
     version = propose(world, "200")
     for persona in (world.p.gd_viewer, world.p.org, world.p.ministry, world.p.gz_city):
         with pytest.raises(Forbidden):
-            fees.fee_approve(actor=persona.actor, version=version)
+            fee_services.fee_approve(actor=persona.actor, version=version)
     # Hubei cannot even see Guangdong's fee.
     with pytest.raises(NotFound):
-        fees.fee_version_get(actor=world.p.hb.actor, pk=version.pk)
+        fee_selectors.fee_version_get(actor=world.p.hb.actor, pk=version.pk)
 
 
 def test_fee_scoping(world: World) -> None:
@@ -204,13 +210,13 @@ def test_fee_scoping(world: World) -> None:
         (p.hb_school, False),
         (p.learner, False),
     ]:
-        assert fees.fee_standard_list(actor=persona.actor).exists() is sees, persona.user
+        assert fee_selectors.fee_standard_list(actor=persona.actor).exists() is sees, persona.user
 
 
 def test_fee_proposal_only_by_the_certificates_org(world: World) -> None:
     for persona in (world.p.gd, world.p.gd_school, world.p.ministry):
         with pytest.raises(Forbidden):
-            fees.fee_propose(
+            fee_services.fee_propose(
                 actor=persona.actor,
                 province=division("440000"),
                 certificate=world.certificate,
@@ -224,7 +230,7 @@ def test_fee_proposal_only_by_the_certificates_org(world: World) -> None:
 
 def test_r45_joint_negotiation_records_fee_and_parties(world: World) -> None:
     p = world.p
-    negotiation = fees.negotiation_record(
+    negotiation = fee_services.negotiation_record(
         actor=p.gd_school.actor,
         certificate=world.certificate,
         level=Level.JUNIOR,
@@ -234,16 +240,16 @@ def test_r45_joint_negotiation_records_fee_and_parties(world: World) -> None:
     )
     assert set(negotiation.schools.all()) == {p.gd_school_obj, p.sz_school_obj}
     assert negotiation.ceiling == Decimal("300.00")
-    assert list(fees.negotiation_list(actor=p.gd.actor)) == [negotiation]
-    assert list(fees.negotiation_list(actor=p.org.actor)) == [negotiation]
-    assert not fees.negotiation_list(actor=p.hb.actor).exists()
-    assert not fees.negotiation_list(actor=p.hb_school.actor).exists()
+    assert list(fee_selectors.negotiation_list(actor=p.gd.actor)) == [negotiation]
+    assert list(fee_selectors.negotiation_list(actor=p.org.actor)) == [negotiation]
+    assert not fee_selectors.negotiation_list(actor=p.hb.actor).exists()
+    assert not fee_selectors.negotiation_list(actor=p.hb_school.actor).exists()
 
 
 def test_r45_joint_fee_above_the_ceiling_is_refused(world: World) -> None:
     p = world.p
     with pytest.raises(RuleViolation) as exc:
-        fees.negotiation_record(
+        fee_services.negotiation_record(
             actor=p.org.actor,
             certificate=world.certificate,
             level=Level.JUNIOR,
@@ -265,14 +271,14 @@ def test_r45_needs_several_schools_of_one_province_and_a_party_to_record(world: 
         "negotiated_on": dt.date(2020, 6, 1),
     }
     with pytest.raises(InvalidInput):
-        fees.negotiation_record(actor=p.org.actor, schools=[p.gd_school_obj], **base)
+        fee_services.negotiation_record(actor=p.org.actor, schools=[p.gd_school_obj], **base)
     with pytest.raises(InvalidInput):
-        fees.negotiation_record(
+        fee_services.negotiation_record(
             actor=p.org.actor, schools=[p.gd_school_obj, p.hb_school_obj], **base
         )
     # A school that is not a party cannot record it.
     with pytest.raises(Forbidden):
-        fees.negotiation_record(
+        fee_services.negotiation_record(
             actor=p.hb_school.actor, schools=[p.gd_school_obj, p.sz_school_obj], **base
         )
 
@@ -283,19 +289,19 @@ def test_r45_needs_several_schools_of_one_province_and_a_party_to_record(world: 
 def test_r40_poor_household_learners_pay_nothing(world: World, gd: Division) -> None:
     approved(world, "200")
     for payer_kind in ("pilot_student", "public"):
-        due = fees.fee_due(
+        due = fee_selectors.fee_due(
             province=gd,
             certificate=world.certificate,
             level=Level.JUNIOR,
             payer_kind=payer_kind,  # type: ignore[arg-type]
             poor_household=True,
         )
-        assert due == fees.FeeDue(amount=Decimal("0.00"), payer="none", rule="R40")
+        assert due == fee_selectors.FeeDue(amount=Decimal("0.00"), payer="none", rule="R40")
 
 
 def test_r40_pilot_students_fee_is_charged_to_the_school(world: World, gd: Division) -> None:
     approved(world, "200")
-    due = fees.fee_due(
+    due = fee_selectors.fee_due(
         province=gd,
         certificate=world.certificate,
         level=Level.JUNIOR,
@@ -303,7 +309,7 @@ def test_r40_pilot_students_fee_is_charged_to_the_school(world: World, gd: Divis
         poor_household=False,
     )
     assert due.payer == "school" and due.amount == Decimal("200.00")
-    public = fees.fee_due(
+    public = fee_selectors.fee_due(
         province=gd,
         certificate=world.certificate,
         level=Level.JUNIOR,
@@ -316,7 +322,7 @@ def test_r40_pilot_students_fee_is_charged_to_the_school(world: World, gd: Divis
 def test_r40_school_pays_its_lower_joint_fee(world: World, gd: Division) -> None:
     approved(world, "200")
     p = world.p
-    fees.negotiation_record(
+    fee_services.negotiation_record(
         actor=p.org.actor,
         certificate=world.certificate,
         level=Level.JUNIOR,
@@ -324,7 +330,7 @@ def test_r40_school_pays_its_lower_joint_fee(world: World, gd: Division) -> None
         agreed_fee="170",
         negotiated_on=dt.date(2020, 6, 1),
     )
-    due = fees.fee_due(
+    due = fee_selectors.fee_due(
         province=gd,
         certificate=world.certificate,
         level=Level.JUNIOR,
@@ -332,13 +338,13 @@ def test_r40_school_pays_its_lower_joint_fee(world: World, gd: Division) -> None
         poor_household=False,
         school=p.gd_school_obj,
     )
-    assert due == fees.FeeDue(amount=Decimal("170.00"), payer="school", rule="R45")
+    assert due == fee_selectors.FeeDue(amount=Decimal("170.00"), payer="school", rule="R45")
 
 
 def test_fee_due_without_an_approved_fee_is_refused(world: World, gd: Division) -> None:
     propose(world, "200")  # pending only
     with pytest.raises(RuleViolation) as exc:
-        fees.fee_due(
+        fee_selectors.fee_due(
             province=gd,
             certificate=world.certificate,
             level=Level.JUNIOR,

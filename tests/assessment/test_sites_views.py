@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from onex.assessment import fees, sites
 from onex.assessment.models import FeeStandard, SiteApplication, SiteApplicationStatus
+from onex.assessment.selectors import sites as site_selectors
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Level
 from tests.assessment.site_world import World, build_world, pdf
 from tests.personas import Persona, Personas, division
@@ -20,9 +22,9 @@ BASE = "/assessment"
 def world(personas: Personas) -> World:
     w = build_world(personas)
     p = personas
-    fees.fee_approve(
+    fee_services.fee_approve(
         actor=p.gd.actor,
-        version=fees.fee_propose(
+        version=fee_services.fee_propose(
             actor=p.org.actor,
             province=division("440000"),
             certificate=w.certificate,
@@ -30,14 +32,14 @@ def world(personas: Personas) -> World:
             amount="200",
         ),
     )
-    fees.fee_propose(
+    fee_services.fee_propose(
         actor=p.org.actor,
         province=division("440000"),
         certificate=w.certificate,
         level=Level.JUNIOR,
         amount="240",
     )
-    fees.negotiation_record(
+    fee_services.negotiation_record(
         actor=p.org.actor,
         certificate=w.certificate,
         level=Level.JUNIOR,
@@ -45,7 +47,7 @@ def world(personas: Personas) -> World:
         agreed_fee="180",
         negotiated_on=dt.date(2020, 6, 1),
     )
-    sites.complaint_submit(
+    site_services.complaint_submit(
         actor=p.gd_school.actor,
         school=p.gd_school_obj,
         org=p.org_obj,
@@ -175,7 +177,7 @@ def test_fee_pages(world: World) -> None:
 
 def test_complaint_pages_are_scoped(world: World) -> None:
     p = world.p
-    complaint = sites.complaint_list(actor=p.gd.actor).get()
+    complaint = site_selectors.complaint_list(actor=p.gd.actor).get()
     assert login(p.gd).get(f"{BASE}/brand-complaints/{complaint.pk}/").status_code == 200
     assert login(p.org).get(f"{BASE}/brand-complaints/{complaint.pk}/").status_code == 404
     attachment = complaint.attachments.get()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from onex.assessment import fees, sites
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Level
 from tests.assessment.site_world import World, build_world, pdf
 from tests.downloads import assert_private_download, client_of
@@ -20,7 +21,7 @@ def world(personas: Personas) -> World:
 
 def test_complaint_attachment_is_404_for_anonymous_and_other_provinces(world: World) -> None:
     p = world.p
-    complaint = sites.complaint_submit(
+    complaint = site_services.complaint_submit(
         actor=p.gd_school.actor,
         school=p.gd_school_obj,
         org=p.org_obj,
@@ -37,17 +38,17 @@ def test_complaint_attachment_is_404_for_anonymous_and_other_provinces(world: Wo
 
 def test_fee_review_attachment_downloads_from_the_fee_page_only_in_scope(world: World) -> None:
     p = world.p
-    version = fees.fee_propose(
+    version = fee_services.fee_propose(
         actor=p.org.actor,
         province=division("440000"),
         certificate=world.certificate,
         level=Level.JUNIOR,
         amount="200",
     )
-    fees.fee_approve(
+    fee_services.fee_approve(
         actor=p.gd.actor,
         version=version,
-        review=fees.FeeReview(
+        review=fee_services.FeeReview(
             kind="expert", reviewer="广东省职业教育专家组", conclusion="测算合理", attachment=pdf()
         ),
     )

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onex.assessment import fees, sites
 from onex.assessment.models import (
     BrandComplaint,
     ComplaintStatus,
@@ -32,6 +31,10 @@ from onex.assessment.models import (
     SiteApplication,
     SiteApplicationStatus,
 )
+from onex.assessment.selectors import fees as fee_selectors
+from onex.assessment.selectors import sites as site_selectors
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
@@ -124,9 +127,9 @@ class SiteApplicationForm(forms.Form):
         max_length=REASON_MAX, label=gettext_lazy("说明"), required=False, widget=forms.Textarea
     )
 
-    def site_input(self) -> sites.SiteInput:
+    def site_input(self) -> site_services.SiteInput:
         d = self.cleaned_data
-        return sites.SiteInput(
+        return site_services.SiteInput(
             levels=d["levels"],
             address=d["address"],
             seats=d["seats"],
@@ -266,7 +269,7 @@ def _form_page(
 
 def plan_public_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    plans = sites.plan_list(q=q)
+    plans = site_selectors.plan_list(q=q)
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核方案"),
@@ -312,9 +315,9 @@ def plan_public(request: HttpRequest, code: str) -> HttpResponse:
     actor = request_actor(request)
     context = {
         "certificate": certificate,
-        "plan": sites.plan_for(certificate),
-        "condition": sites.condition_for(certificate),
-        "sites": sites.site_list(certificate=certificate)[:100],
+        "plan": site_selectors.plan_for(certificate),
+        "condition": site_selectors.condition_for(certificate),
+        "sites": site_selectors.site_list(certificate=certificate)[:100],
         "is_org": actor.kind == UnitKind.ORG and actor.unit_id == certificate.org.unit_id,
     }
     return render(request, "assessment/plan_public.html", context)
@@ -331,7 +334,7 @@ def _own_certificate(request: HttpRequest, code: str) -> Certificate:
 @login_required
 def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_certificate(request, code)
-    plan = sites.plan_for(certificate)
+    plan = site_selectors.plan_for(certificate)
     initial = (
         {
             name: getattr(plan, name)
@@ -352,10 +355,10 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            sites.plan_publish(
+            site_services.plan_publish(
                 actor=request_actor(request),
                 certificate=certificate,
-                data=sites.PlanInput(**form.cleaned_data),
+                data=site_services.PlanInput(**form.cleaned_data),
             )
         except DomainError as exc:
             add_form_error(form, exc)
@@ -374,7 +377,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def condition_edit(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_certificate(request, code)
-    condition = sites.condition_for(certificate)
+    condition = site_selectors.condition_for(certificate)
     initial = (
         {
             "rooms": condition.rooms,
@@ -388,7 +391,7 @@ def condition_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = ConditionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            sites.condition_publish(
+            site_services.condition_publish(
                 actor=request_actor(request),
                 certificate=certificate,
                 rooms=form.cleaned_data["rooms"],
@@ -418,7 +421,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     province = Division.objects.filter(
         code=request.GET.get("province", ""), level=DivisionLevel.PROVINCE
     ).first()
-    qs = sites.site_list(q=q, province=province)
+    qs = site_selectors.site_list(q=q, province=province)
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核站点"),
@@ -443,14 +446,14 @@ def site_list(request: HttpRequest) -> HttpResponse:
                     s.rooms,
                     "；".join(
                         f"{c.name}（{'、'.join(levels)}）"
-                        for c, levels in sites.site_certificate_lines(s)
+                        for c, levels in site_selectors.site_certificate_lines(s)
                     ),
                 ]
                 for s in qs
             ),
         )
     page = page_of(request, qs)
-    rows = [(s, sites.site_certificate_lines(s)) for s in page.object_list]
+    rows = [(s, site_selectors.site_certificate_lines(s)) for s in page.object_list]
     return render(
         request,
         page_or_fragment(request, "assessment/site_list.html", "assessment/site_table.html"),
@@ -468,7 +471,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()[:100]
-    qs = sites.site_application_list(actor=actor, status=status, q=q)
+    qs = site_selectors.site_application_list(actor=actor, status=status, q=q)
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核站点申请"),
@@ -498,7 +501,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page_of(request, qs),
         "status": status,
         "statuses": SiteApplicationStatus.choices,
-        "to_review": sites.site_applications_to_review(actor=actor).count(),
+        "to_review": site_selectors.site_applications_to_review(actor=actor).count(),
         "can_apply": actor.kind == UnitKind.SCHOOL and actor.can_write,
     }
     return render(
@@ -515,13 +518,13 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    school = sites.school_for_actor(actor)
+    school = site_selectors.school_for_actor(actor)
     if school is None:
         raise Http404
     form = SiteApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application = sites.site_application_submit(
+            application = site_services.site_application_submit(
                 actor=actor,
                 school=school,
                 certificate=form.cleaned_data["certificate"],
@@ -544,7 +547,7 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
+    application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
     if not (actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id):
         raise Http404
     form = SiteApplicationForm(
@@ -561,7 +564,7 @@ def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["certificate"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            sites.site_application_resubmit(
+            site_services.site_application_resubmit(
                 actor=actor, application=application, data=form.site_input()
             )
         except DomainError as exc:
@@ -589,7 +592,7 @@ _SITE_ACTIONS = {
 @login_required
 def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
+    application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
     labels = dict(SiteApplicationStatus.choices)
     timeline = [
         {
@@ -609,7 +612,7 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "levels": [Level(lv).label for lv in application.levels],
         "timeline": timeline,
-        "condition": sites.condition_for(application.certificate),
+        "condition": site_selectors.condition_for(application.certificate),
         "org_review": is_org
         and actor.can_write
         and application.status == SiteApplicationStatus.SUBMITTED,
@@ -628,17 +631,19 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
+    application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
     try:
         if action == "org-approve":
-            sites.site_application_org_approve(actor=actor, application=application)
+            site_services.site_application_org_approve(actor=actor, application=application)
             messages.success(request, _("已同意，等待省级教育行政部门审核。"))
         elif action == "approve":
-            done = sites.site_application_province_approve(actor=actor, application=application)
+            done = site_services.site_application_province_approve(
+                actor=actor, application=application
+            )
             code = done.site.code if done.site else ""
             messages.success(request, _("已审核通过，站点编码 %(code)s。") % {"code": code})
         elif action == "return":
-            sites.site_application_return(
+            site_services.site_application_return(
                 actor=actor, application=application, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("申请已退回。"))
@@ -660,7 +665,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     ).first()
     certificate = Certificate.objects.filter(code=request.GET.get("certificate", "")).first()
     gaps_only = request.GET.get("gaps") == "1"
-    report = sites.coverage_report(
+    report = site_selectors.coverage_report(
         actor=actor, province=province, certificate=certificate, gaps_only=gaps_only
     )
     if request.GET.get("format") == "xlsx":
@@ -722,7 +727,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     status = request.GET.get("status", "")
-    qs = sites.complaint_list(actor=actor, status=status, q=request.GET.get("q", "")[:100])
+    qs = site_selectors.complaint_list(actor=actor, status=status, q=request.GET.get("q", "")[:100])
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("指定品牌问题反映"),
@@ -765,14 +770,14 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    school = sites.school_for_actor(actor)
+    school = site_selectors.school_for_actor(actor)
     if school is None:
         raise Http404
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:
-            complaint = sites.complaint_submit(
+            complaint = site_services.complaint_submit(
                 actor=actor,
                 school=school,
                 org=form.cleaned_data["org"],
@@ -801,7 +806,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    complaint: BrandComplaint = sites.complaint_get(actor=actor, pk=pk)
+    complaint: BrandComplaint = site_selectors.complaint_get(actor=actor, pk=pk)
     can_handle = (
         complaint.status == ComplaintStatus.OPEN
         and actor.can_write
@@ -813,7 +818,9 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = HandleForm(request.POST or None)
     if request.method == "POST" and can_handle and form.is_valid():
         try:
-            sites.complaint_handle(actor=actor, complaint=complaint, note=form.cleaned_data["note"])
+            site_services.complaint_handle(
+                actor=actor, complaint=complaint, note=form.cleaned_data["note"]
+            )
         except DomainError as exc:
             add_form_error(form, exc)
         else:
@@ -847,7 +854,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in_download
 def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """Serve an attachment only to actors who may see the complaint (not via MEDIA)."""
-    complaint: BrandComplaint = sites.complaint_get(actor=request_actor(request), pk=pk)
+    complaint: BrandComplaint = site_selectors.complaint_get(actor=request_actor(request), pk=pk)
     row = complaint.attachments.filter(pk=attachment).first()
     if row is None:
         raise Http404
@@ -857,7 +864,7 @@ def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> File
 @signed_in_download
 def fee_review_attachment(request: HttpRequest, pk: int, version: int) -> FileResponse:
     """The expert or third-party review file of a fee version, to actors who see the standard."""
-    row: FeeVersion = fees.fee_version_get(actor=request_actor(request), pk=version)
+    row: FeeVersion = fee_selectors.fee_version_get(actor=request_actor(request), pk=version)
     if row.standard_id != pk:
         raise Http404
     return stored_file_response(row.review_attachment, name=f"fee-review-{row.pk}")
@@ -873,11 +880,13 @@ def brand_words(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if "toggle" in request.POST:
-                word = sites.brand_word_get(pk=int(request.POST["toggle"]))
-                sites.brand_word_set_active(actor=actor, word=word, is_active=not word.is_active)
+                word = site_selectors.brand_word_get(pk=int(request.POST["toggle"]))
+                site_services.brand_word_set_active(
+                    actor=actor, word=word, is_active=not word.is_active
+                )
                 return redirect("assessment:brand_words")
             if form.is_valid():
-                sites.brand_word_add(
+                site_services.brand_word_add(
                     actor=actor,
                     word=form.cleaned_data["word"],
                     is_pattern=form.cleaned_data["is_pattern"],
@@ -890,7 +899,7 @@ def brand_words(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessment/site_brand_words.html",
-        {"words": sites.brand_word_list(), "form": form, "can_edit": can_edit},
+        {"words": site_selectors.brand_word_list(), "form": form, "can_edit": can_edit},
     )
 
 
@@ -902,9 +911,9 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     q = request.GET.get("q", "").strip()[:100]
     pending_only = request.GET.get("pending") == "1"
-    qs = fees.fee_standard_list(actor=actor, q=q, pending_only=pending_only)
+    qs = fee_selectors.fee_standard_list(actor=actor, q=q, pending_only=pending_only)
     if request.GET.get("format") == "xlsx":
-        rows = fees.fee_rows(list(qs))
+        rows = fee_selectors.fee_rows(list(qs))
         return export_response(
             filename=_("考核费用标准"),
             headers=[
@@ -930,9 +939,9 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     page = page_of(request, qs)
     context = {
         "page_obj": page,
-        "rows": fees.fee_rows(list(page.object_list)),
+        "rows": fee_selectors.fee_rows(list(page.object_list)),
         "pending_only": pending_only,
-        "to_review": fees.fee_versions_to_review(actor=actor).count(),
+        "to_review": fee_selectors.fee_versions_to_review(actor=actor).count(),
         "can_propose": actor.kind == UnitKind.ORG and actor.can_write,
     }
     return render(
@@ -945,13 +954,13 @@ def fee_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def fee_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    org = sites.org_for_actor(actor)
+    org = site_selectors.org_for_actor(actor)
     if org is None:
         raise Http404
     form = FeeForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
         try:
-            version = fees.fee_propose(
+            version = fee_services.fee_propose(
                 actor=actor,
                 province=form.cleaned_data["province"],
                 certificate=form.cleaned_data["certificate"],
@@ -985,7 +994,7 @@ _FEE_ACTIONS = {
 @login_required
 def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    standard: FeeStandard = fees.fee_standard_get(actor=actor, pk=pk)
+    standard: FeeStandard = fee_selectors.fee_standard_get(actor=actor, pk=pk)
     labels = dict(FeeVersionStatus.choices)
     timeline = []
     for e in standard.events.select_related("unit", "user"):
@@ -1002,15 +1011,17 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "status_label": labels.get(e.to_status, e.to_status),
             }
         )
-    pending = fees.pending_version(standard)
+    pending = fee_selectors.pending_version(standard)
     is_province = actor.kind == UnitKind.PROVINCE and actor.province_id == standard.province_id
     is_org = actor.kind == UnitKind.ORG and actor.unit_id == standard.org.unit_id
     context = {
         "standard": standard,
-        "current": fees.current_version(standard),
+        "current": fee_selectors.current_version(standard),
         "pending": pending,
         "versions": list(standard.versions.order_by("-number")),
-        "ceiling": fees.ceiling_for(certificate=standard.certificate, level=standard.level),
+        "ceiling": fee_selectors.ceiling_for(
+            certificate=standard.certificate, level=standard.level
+        ),
         "timeline": timeline,
         "can_review": pending is not None and is_province and actor.can_write,
         "can_withdraw": pending is not None and is_org and actor.can_write,
@@ -1024,7 +1035,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    row: FeeVersion = fees.fee_version_get(actor=actor, pk=version)
+    row: FeeVersion = fee_selectors.fee_version_get(actor=actor, pk=version)
     if row.standard_id != pk:
         raise Http404
     try:
@@ -1034,11 +1045,11 @@ def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> Http
                 messages.error(request, _("请检查核定信息。"))
                 return redirect("assessment:fee_detail", pk=pk)
             d = form.cleaned_data
-            fees.fee_approve(
+            fee_services.fee_approve(
                 actor=actor,
                 version=row,
                 effective_from=d["effective_from"],
-                review=fees.FeeReview(
+                review=fee_services.FeeReview(
                     kind=d["review_kind"] or "",
                     reviewer=d["reviewer"],
                     conclusion=d["review_conclusion"],
@@ -1047,10 +1058,10 @@ def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> Http
             )
             messages.success(request, _("费用标准已核定。"))
         elif action == "return":
-            fees.fee_return(actor=actor, version=row, reason=request.POST.get("reason", ""))
+            fee_services.fee_return(actor=actor, version=row, reason=request.POST.get("reason", ""))
             messages.success(request, _("已退回，原核定标准继续执行。"))
         elif action == "withdraw":
-            fees.fee_withdraw(actor=actor, version=row)
+            fee_services.fee_withdraw(actor=actor, version=row)
             messages.success(request, _("已撤回。"))
         else:
             raise Http404
@@ -1062,7 +1073,7 @@ def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> Http
 @login_required
 def negotiation_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    qs = fees.negotiation_list(actor=actor, q=request.GET.get("q", "")[:100])
+    qs = fee_selectors.negotiation_list(actor=actor, q=request.GET.get("q", "")[:100])
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("联合议价"),
@@ -1112,13 +1123,13 @@ def negotiation_new(request: HttpRequest) -> HttpResponse:
     else:
         raise Http404
     initial = {}
-    school = sites.school_for_actor(actor)
+    school = site_selectors.school_for_actor(actor)
     if school is not None:
         initial["school_codes"] = school.code
     form = NegotiationForm(request.POST or None, certificates=certificates, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            fees.negotiation_record(
+            fee_services.negotiation_record(
                 actor=actor,
                 certificate=form.cleaned_data["certificate"],
                 level=form.cleaned_data["level"],
