@@ -7,10 +7,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from onex.assessment.models import FeeNegotiation, FeeStandard, FeeVersion, FeeVersionStatus
+from onex.assessment.models import (
+    FeeNegotiation,
+    FeeStandard,
+    FeeVersion,
+    FeeVersionStatus,
+    NegotiationStatus,
+)
 from onex.assessment.selectors import fees as fee_selectors
+from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.catalog.models import Level
 from onex.catalog.services import certificate_level_set
@@ -65,6 +74,85 @@ def test_r13_level_without_published_ceiling_is_refused(world: World) -> None:
     with pytest.raises(RuleViolation) as exc:
         propose(world, "100", Level.SENIOR)
     assert exc.value.rule == "R13"
+
+
+def _lower_ceiling(world: World, amount: str) -> None:
+    certificate_level_set(
+        actor=world.p.ministry.actor,
+        certificate=world.certificate,
+        level=Level.JUNIOR,
+        cost_ceiling=amount,
+    )
+
+
+def test_r13_lowered_ceiling_flags_the_approved_fee_above_it(world: World) -> None:
+    standard = approved(world, "280").standard
+    p = world.p
+    assert not fee_selectors.standard_above_ceiling(standard)
+    assert not fee_selectors.fee_standard_list(actor=p.gd.actor, above_ceiling_only=True).exists()
+    _lower_ceiling(world, "250")
+    assert fee_selectors.standard_above_ceiling(standard)
+    for persona in (p.gd, p.org):
+        flagged = fee_selectors.fee_standard_list(actor=persona.actor, above_ceiling_only=True)
+        assert list(flagged) == [standard]
+    [row] = fee_selectors.fee_rows([standard])
+    assert row.above_ceiling and row.ceiling == Decimal("250.00")
+
+
+def test_r13_fee_above_a_lowered_ceiling_stops_applying_to_registrations(
+    world: World, gd: Division
+) -> None:
+    approved(world, "280")
+    _lower_ceiling(world, "250")
+    for payer_kind in ("pilot_student", "public"):
+        with pytest.raises(RuleViolation) as exc:
+            fee_selectors.fee_due(
+                province=gd,
+                certificate=world.certificate,
+                level=Level.JUNIOR,
+                payer_kind=payer_kind,  # type: ignore[arg-type]
+                poor_household=False,
+            )
+        assert exc.value.rule == "R13"
+        assert "280.00" in str(exc.value.message) and "250.00" in str(exc.value.message)
+    # Re-approving a fee within the new ceiling puts registrations back on.
+    fee_services.fee_approve(actor=world.p.gd.actor, version=propose(world, "240"))
+    due = fee_selectors.fee_due(
+        province=gd,
+        certificate=world.certificate,
+        level=Level.JUNIOR,
+        payer_kind="public",
+        poor_household=False,
+    )
+    assert due.amount == Decimal("240.00")
+
+
+def test_r13_owners_are_told_of_a_fee_above_a_lowered_ceiling(world: World) -> None:
+    approved(world, "280")
+    p = world.p
+    title = "高于现行成本上限的考核费用标准"
+
+    def titles(persona_actor: Any) -> list[str]:
+        return [str(t.title) for t in site_selectors.site_and_fee_todos(actor=persona_actor)]
+
+    assert title not in titles(p.gd.actor)
+    _lower_ceiling(world, "250")
+    assert title in titles(p.gd.actor) and title in titles(p.org.actor)
+    assert title not in titles(p.hb.actor) and title not in titles(p.gd_school.actor)
+
+
+def test_r13_above_ceiling_flag_in_api_list_and_detail_page(world: World, client: Client) -> None:
+    standard = approved(world, "280").standard
+    _lower_ceiling(world, "250")
+    client.force_login(world.p.gd.user)
+    body = client.get(f"/api/v1/assessment/fees/{standard.pk}").json()
+    assert body["above_ceiling"] is True
+    flagged = client.get("/api/v1/assessment/fees?above_ceiling=true").json()["items"]
+    assert [row["id"] for row in flagged] == [standard.pk]
+    page = client.get(reverse("assessment:fee_detail", args=[standard.pk])).content.decode()
+    assert 'data-flag="above_ceiling"' in page
+    listing = client.get(reverse("assessment:fee_list") + "?above_ceiling=1").content.decode()
+    assert 'data-flag="above_ceiling"' in listing
 
 
 def test_r13_ceiling_lowered_before_approval_blocks_the_approval(world: World) -> None:
@@ -283,6 +371,84 @@ def test_r45_needs_several_schools_of_one_province_and_a_party_to_record(world: 
         )
 
 
+def _school_records_joint_fee(world: World, amount: str = "1") -> FeeNegotiation:
+    p = world.p
+    return fee_services.negotiation_record(
+        actor=p.gd_school.actor,
+        certificate=world.certificate,
+        level=Level.JUNIOR,
+        schools=[p.gd_school_obj, p.sz_school_obj],
+        agreed_fee=amount,
+        negotiated_on=dt.date(2020, 6, 1),
+    )
+
+
+def _pilot_fee(world: World, gd: Division) -> fee_selectors.FeeDue:
+    return fee_selectors.fee_due(
+        province=gd,
+        certificate=world.certificate,
+        level=Level.JUNIOR,
+        payer_kind="pilot_student",
+        poor_household=False,
+        school=world.p.gd_school_obj,
+    )
+
+
+def test_r45_a_school_alone_cannot_lower_what_its_students_pay(world: World, gd: Division) -> None:
+    approved(world, "200")
+    negotiation = _school_records_joint_fee(world)
+    assert negotiation.status == NegotiationStatus.PROPOSED
+    # Recorded by one school, not yet agreed by the org: students still pay the approved fee.
+    assert _pilot_fee(world, gd).amount == Decimal("200.00")
+    # Neither the recording school, nor the other party, nor the province may agree for the org.
+    p = world.p
+    for persona in (p.gd_school, p.gd):
+        with pytest.raises(Forbidden):
+            fee_services.negotiation_agree(actor=persona.actor, negotiation=negotiation)
+    assert _pilot_fee(world, gd).amount == Decimal("200.00")
+
+
+def test_r45_joint_fee_applies_once_the_org_agrees(world: World, gd: Division) -> None:
+    approved(world, "200")
+    negotiation = _school_records_joint_fee(world, "150")
+    agreed = fee_services.negotiation_agree(actor=world.p.org.actor, negotiation=negotiation)
+    assert agreed.status == NegotiationStatus.AGREED and agreed.decided_at is not None
+    assert _pilot_fee(world, gd) == fee_selectors.FeeDue(
+        amount=Decimal("150.00"), payer="school", rule="R45"
+    )
+    assert list(agreed.events.values_list("action", flat=True)) == ["record", "agree"]
+    with pytest.raises(Conflict):
+        fee_services.negotiation_agree(actor=world.p.org.actor, negotiation=negotiation)
+
+
+def test_r45_declined_joint_fee_never_applies(world: World, gd: Division) -> None:
+    approved(world, "200")
+    negotiation = _school_records_joint_fee(world, "150")
+    with pytest.raises(InvalidInput):
+        fee_services.negotiation_decline(
+            actor=world.p.org.actor, negotiation=negotiation, reason=""
+        )
+    fee_services.negotiation_decline(
+        actor=world.p.org.actor, negotiation=negotiation, reason="未达成一致"
+    )
+    assert _pilot_fee(world, gd).amount == Decimal("200.00")
+    with pytest.raises(Conflict):
+        fee_services.negotiation_agree(actor=world.p.org.actor, negotiation=negotiation)
+
+
+def test_r45_one_school_listed_twice_is_still_one_school(world: World) -> None:
+    p = world.p
+    with pytest.raises(InvalidInput):
+        fee_services.negotiation_record(
+            actor=p.gd_school.actor,
+            certificate=world.certificate,
+            level=Level.JUNIOR,
+            schools=[p.gd_school_obj, p.gd_school_obj],
+            agreed_fee="1",
+            negotiated_on=dt.date(2020, 6, 1),
+        )
+
+
 # --- R40 -----------------------------------------------------------------------------------
 
 
@@ -322,7 +488,7 @@ def test_r40_pilot_students_fee_is_charged_to_the_school(world: World, gd: Divis
 def test_r40_school_pays_its_lower_joint_fee(world: World, gd: Division) -> None:
     approved(world, "200")
     p = world.p
-    fee_services.negotiation_record(
+    negotiation = fee_services.negotiation_record(
         actor=p.org.actor,
         certificate=world.certificate,
         level=Level.JUNIOR,
@@ -330,6 +496,7 @@ def test_r40_school_pays_its_lower_joint_fee(world: World, gd: Division) -> None
         agreed_fee="170",
         negotiated_on=dt.date(2020, 6, 1),
     )
+    fee_services.negotiation_agree(actor=p.org.actor, negotiation=negotiation)
     due = fee_selectors.fee_due(
         province=gd,
         certificate=world.certificate,

@@ -65,6 +65,7 @@ registry.todos.register(
         url_names=(
             "assessment:site_application_list",
             "assessment:fee_list",
+            "assessment:negotiation_list",
             "assessment:complaint_list",
         ),
     )

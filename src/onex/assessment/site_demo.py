@@ -347,7 +347,7 @@ def _negotiation(
     parties = [schools[n] for n in names if n in schools]
     if len(parties) < 2 or FeeNegotiation.objects.filter(certificate=certificate).exists():
         return
-    fee_services.negotiation_record(
+    negotiation = fee_services.negotiation_record(
         actor=_acting(parties[0].unit),
         certificate=certificate,
         level=level,
@@ -356,6 +356,8 @@ def _negotiation(
         negotiated_on=timezone.localdate() - dt.timedelta(days=20),
         notes="三校按考生规模联合协商，共享考核场地。",
     )
+    # R45: the fee applies only once the org agrees to it.
+    fee_services.negotiation_agree(actor=_acting(certificate.org.unit), negotiation=negotiation)
     created["assessment.negotiations"] += 1
 
 

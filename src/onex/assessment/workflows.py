@@ -10,7 +10,15 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from onex.assessment.models import ExamPlan, PlanEvent, PlanStatus
+from onex.assessment.models import (
+    ExamPlan,
+    FeeNegotiation,
+    NegotiationEvent,
+    NegotiationStatus,
+    PlanEvent,
+    PlanStatus,
+)
+from onex.assessment.selectors.fees import negotiation_scope
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.workflows import Move, Workflow, register
@@ -92,6 +100,49 @@ PLAN = register(
                 _("结束"),
                 rule="R36",
                 denied=_ORG_ONLY,
+            ),
+        ),
+    )
+)
+
+
+# --- sites and fees ---------------------------------------------------------------------------
+
+
+def is_negotiation_org(actor: Actor, negotiation: FeeNegotiation) -> bool:
+    """Only the certificate's own org agrees to (or declines) a jointly negotiated fee."""
+    return actor.kind == UnitKind.ORG and actor.unit_id == negotiation.org.unit_id
+
+
+N = NegotiationStatus
+
+NEGOTIATION = register(
+    Workflow(
+        name="assessment.negotiation",
+        model=FeeNegotiation,
+        scope=lambda actor: negotiation_scope(actor),
+        event_model=NegotiationEvent,
+        event_fk="negotiation",
+        related=("org", "certificate", "province"),
+        moves=(
+            Move(
+                (N.PROPOSED,),
+                "agree",
+                N.AGREED,
+                is_negotiation_org,
+                _("确认联合议价"),
+                rule="R45",
+                denied=_("只有该证书的培训评价组织可以确认联合议价。"),
+            ),
+            Move(
+                (N.PROPOSED,),
+                "decline",
+                N.DECLINED,
+                is_negotiation_org,
+                _("不同意"),
+                rule="R45",
+                reason_required=True,
+                denied=_("只有该证书的培训评价组织可以确认联合议价。"),
             ),
         ),
     )

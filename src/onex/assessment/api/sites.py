@@ -30,6 +30,7 @@ from onex.assessment.selectors import fees as fee_selectors
 from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
+from onex.assessment.workflows import NEGOTIATION
 from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
 from onex.core.actors import Actor, request_actor
@@ -387,6 +388,11 @@ class FeeStandardOut(Schema):
     certificate_name: str
     level: str
     approved_fee: Decimal | None = Field(None, description="Fee in force today (R30)")
+    above_ceiling: bool = Field(
+        ...,
+        description="The fee in force exceeds the level's current ceiling: it no longer applies "
+        "to new registrations until re-approved (R13)",
+    )
     versions: list[FeeVersionOut]
 
     @staticmethod
@@ -412,6 +418,10 @@ class FeeStandardOut(Schema):
     @staticmethod
     def resolve_certificate_name(obj: FeeStandard) -> str:
         return obj.certificate.name
+
+    @staticmethod
+    def resolve_above_ceiling(obj: FeeStandard) -> bool:
+        return fee_selectors.standard_above_ceiling(obj)
 
     @staticmethod
     def resolve_approved_fee(obj: FeeStandard) -> Decimal | None:
@@ -458,10 +468,16 @@ class NegotiationOut(Schema):
     negotiated_on: dt.date
     schools: list[str]
     notes: str
+    status: str = Field(..., description="proposed / agreed / declined: only agreed applies (R45)")
+    moves: list[str] = Field(..., description="Moves you may take now (R45: the org agrees)")
 
     @staticmethod
     def resolve_id(obj: FeeNegotiation) -> int:
         return obj.pk
+
+    @staticmethod
+    def resolve_moves(obj: FeeNegotiation, context: dict[str, Any]) -> list[str]:
+        return NEGOTIATION.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_org_name(obj: FeeNegotiation) -> str:
@@ -736,9 +752,14 @@ def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn)
 
 @router.get("/fees", response=list[FeeStandardOut], summary="Fee standards in your scope")
 @paginate(Pagination)
-def fee_list(request: HttpRequest, q: SearchText = "", province: CodeText = "") -> Any:
+def fee_list(
+    request: HttpRequest, q: SearchText = "", province: CodeText = "", above_ceiling: bool = False
+) -> Any:
     return fee_selectors.fee_standard_list(
-        actor=request_actor(request), q=q, province=_province(province)
+        actor=request_actor(request),
+        q=q,
+        province=_province(province),
+        above_ceiling_only=above_ceiling,
     ).prefetch_related("versions")
 
 
@@ -826,6 +847,31 @@ def negotiation_record(request: HttpRequest, payload: NegotiationIn) -> Status[F
         notes=payload.notes,
     )
     return Status(201, negotiation)
+
+
+@router.get("/fee-negotiations/{pk}", response={200: NegotiationOut, 404: ErrorOut})
+def negotiation_detail(request: HttpRequest, pk: int) -> FeeNegotiation:
+    return fee_selectors.negotiation_get(actor=request_actor(request), pk=pk)
+
+
+@router.post(
+    "/fee-negotiations/{pk}/agree",
+    response={200: NegotiationOut, **_ERRORS},
+    summary="The org agrees to a joint fee; only then do the parties pay it (R45)",
+)
+def negotiation_agree(request: HttpRequest, pk: int) -> FeeNegotiation:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    return fee_services.negotiation_agree(actor=actor, negotiation=negotiation)
+
+
+@router.post("/fee-negotiations/{pk}/decline", response={200: NegotiationOut, **_ERRORS})
+def negotiation_decline(request: HttpRequest, pk: int, payload: ReasonIn) -> FeeNegotiation:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    return fee_services.negotiation_decline(
+        actor=actor, negotiation=negotiation, reason=payload.reason
+    )
 
 
 class FeeDueQuery(Schema):

@@ -37,6 +37,8 @@ __all__ = [
     "FeeStandard",
     "FeeVersion",
     "FeeVersionStatus",
+    "NegotiationEvent",
+    "NegotiationStatus",
     "Site",
     "SiteApplication",
     "SiteApplicationEvent",
@@ -534,8 +536,18 @@ class FeeEvent(StatusTimelineEvent):
         return f"{self.standard_id} {self.action}"
 
 
+class NegotiationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待组织确认")
+    AGREED = "agreed", _("已确认")
+    DECLINED = "declined", _("组织未同意")
+
+
 class FeeNegotiation(models.Model):
-    """Schools negotiated a fee jointly with an org (R45); the parties and the agreed fee."""
+    """Schools negotiated a fee jointly with an org (R45); the parties and the agreed fee.
+
+    Recording it is not enough: the fee applies only once the org agrees explicitly (a declared
+    move), so one school cannot set its own price by naming a partner.
+    """
 
     org = models.ForeignKey(
         "catalog.Org", verbose_name=_("培训评价组织"), on_delete=models.PROTECT, related_name="+"
@@ -555,6 +567,14 @@ class FeeNegotiation(models.Model):
     recorded_by = models.ForeignKey(
         "core.Unit", verbose_name=_("录入单位"), on_delete=models.PROTECT, related_name="+"
     )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=NegotiationStatus.choices,
+        default=NegotiationStatus.PROPOSED,
+        db_index=True,
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
@@ -573,3 +593,18 @@ class FeeNegotiation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.certificate} {self.agreed_fee}"
+
+
+class NegotiationEvent(StatusTimelineEvent):
+    """The joint negotiation's timeline: recorded, agreed or declined by the org."""
+
+    negotiation = models.ForeignKey(
+        FeeNegotiation, verbose_name=_("联合议价"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StatusTimelineEvent.Meta):
+        verbose_name = _("联合议价记录")
+        verbose_name_plural = _("联合议价记录")
+
+    def __str__(self) -> str:
+        return f"{self.negotiation_id} {self.action}"

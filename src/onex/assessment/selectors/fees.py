@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from onex.assessment.models import (
     FeeStandard,
     FeeVersion,
     FeeVersionStatus,
+    NegotiationStatus,
 )
 from onex.catalog.models import Certificate, CertificateLevel, Level
 from onex.core.actors import Actor
@@ -102,20 +103,49 @@ def _fee_scope(actor: Actor) -> Q:
     return actor.region_q(province="province", city=None, extra=extra)
 
 
+def _with_ceiling_check(qs: QuerySet[FeeStandard]) -> QuerySet[FeeStandard]:
+    """Annotate the fee in force today, the level's current ceiling and whether it exceeds it.
+
+    Catalog owns the ceiling and may not know about fees, so the comparison is made here, on
+    every read: lowering a ceiling flags the fees above it at once, with no job to run (R13).
+    """
+    in_force = FeeVersion.objects.filter(
+        standard=OuterRef("pk"),
+        status__in=[FeeVersionStatus.APPROVED, FeeVersionStatus.SUPERSEDED],
+        effective_from__lte=timezone.localdate(),
+    ).order_by("-effective_from", "-number")
+    ceiling = CertificateLevel.objects.filter(
+        certificate=OuterRef("certificate"), level=OuterRef("level")
+    )
+    return qs.annotate(
+        amount_in_force=Subquery(in_force.values("amount")[:1]),
+        ceiling_now=Subquery(ceiling.values("cost_ceiling")[:1]),
+    ).annotate(
+        above_ceiling=ExpressionWrapper(
+            Q(amount_in_force__gt=F("ceiling_now")), output_field=BooleanField()
+        )
+    )
+
+
 def fee_standard_list(
     *,
     actor: Actor,
     q: str = "",
     province: Division | None = None,
     pending_only: bool = False,
+    above_ceiling_only: bool = False,
 ) -> QuerySet[FeeStandard]:
-    qs = FeeStandard.objects.filter(_fee_scope(actor)).select_related(
-        "org", "province", "certificate"
+    qs = _with_ceiling_check(
+        FeeStandard.objects.filter(_fee_scope(actor)).select_related(
+            "org", "province", "certificate"
+        )
     )
     if province is not None:
         qs = qs.filter(province=province)
     if pending_only:
         qs = qs.filter(versions__status=FeeVersionStatus.PENDING)
+    if above_ceiling_only:
+        qs = qs.filter(above_ceiling=True)
     if q.strip():
         term = q.strip()
         qs = qs.filter(
@@ -147,6 +177,12 @@ class FeeRow:
     standard: FeeStandard
     current: FeeVersion | None
     pending: FeeVersion | None
+    ceiling: Decimal | None = None
+
+    @property
+    def above_ceiling(self) -> bool:
+        """The fee in force exceeds the level's current ceiling: it no longer applies (R13)."""
+        return exceeds_ceiling(self.current.amount if self.current else None, self.ceiling)
 
 
 def fee_rows(standards: Sequence[FeeStandard], *, on: dt.date | None = None) -> list[FeeRow]:
@@ -167,7 +203,35 @@ def fee_rows(standards: Sequence[FeeStandard], *, on: dt.date | None = None) -> 
             and v.standard_id not in current
         ):
             current[v.standard_id] = v
-    return [FeeRow(s, current.get(s.pk), pending.get(s.pk)) for s in standards]
+    ceilings = {
+        (row.certificate_id, row.level): row.cost_ceiling
+        for row in CertificateLevel.objects.filter(
+            certificate_id__in={s.certificate_id for s in standards}
+        )
+    }
+    return [
+        FeeRow(s, current.get(s.pk), pending.get(s.pk), ceilings.get((s.certificate_id, s.level)))
+        for s in standards
+    ]
+
+
+def exceeds_ceiling(amount: Decimal | None, ceiling: Decimal | None) -> bool:
+    return amount is not None and ceiling is not None and amount > ceiling
+
+
+def standard_above_ceiling(standard: FeeStandard) -> bool:
+    """Whether the fee in force today exceeds the level's current ceiling (R13)."""
+    current = current_version(standard)
+    ceiling = ceiling_for(certificate=standard.certificate, level=standard.level)
+    return exceeds_ceiling(current.amount if current else None, ceiling)
+
+
+def fee_standards_above_ceiling(*, actor: Actor) -> QuerySet[FeeStandard]:
+    """The owners' to-do: approved fees left above a lowered ceiling (R13), for the org whose
+    fee it is and the province that approved it."""
+    if actor.kind not in (UnitKind.ORG, UnitKind.PROVINCE):
+        return FeeStandard.objects.none()
+    return fee_standard_list(actor=actor, above_ceiling_only=True)
 
 
 def fee_versions_to_review(*, actor: Actor) -> QuerySet[FeeVersion]:
@@ -202,7 +266,12 @@ def approved_fee(
     return version.amount if version else None
 
 
-def negotiation_list(*, actor: Actor, q: str = "") -> QuerySet[FeeNegotiation]:
+def negotiation_scope(actor: Actor) -> QuerySet[FeeNegotiation]:
+    """The negotiations the actor may see: the org's, the parties', their province's.
+
+    No ``distinct()`` here (a school matches through the party table): the workflow locks rows
+    through this scope, and PostgreSQL refuses ``FOR UPDATE`` with ``DISTINCT``.
+    """
     extra: list[tuple[str, Q]] = []
     if actor.unit is not None:
         extra = [
@@ -210,30 +279,57 @@ def negotiation_list(*, actor: Actor, q: str = "") -> QuerySet[FeeNegotiation]:
             (UnitKind.SCHOOL, Q(schools__unit=actor.unit)),
             (UnitKind.CITY, Q(province_id=actor.province_id)),
         ]
+    visible = FeeNegotiation.objects.filter(
+        actor.region_q(province="province", city=None, extra=extra)
+    )
+    return FeeNegotiation.objects.filter(pk__in=visible.values("pk"))
+
+
+def negotiation_list(*, actor: Actor, q: str = "", status: str = "") -> QuerySet[FeeNegotiation]:
     qs = (
-        FeeNegotiation.objects.filter(actor.region_q(province="province", city=None, extra=extra))
+        negotiation_scope(actor)
         .select_related("org", "province", "certificate", "recorded_by")
         .prefetch_related("schools")
-        .distinct()
     )
+    if status in NegotiationStatus.values:
+        qs = qs.filter(status=status)
     if q.strip():
         term = q.strip()
-        qs = qs.filter(
+        matching = FeeNegotiation.objects.filter(
             Q(certificate__name__icontains=term)
             | Q(org__name__icontains=term)
             | Q(schools__name__icontains=term)
-        ).distinct()
+        )
+        qs = qs.filter(pk__in=matching.values("pk"))
     return qs.order_by("-negotiated_on", "-pk")
+
+
+def negotiation_get(*, actor: Actor, pk: int) -> FeeNegotiation:
+    return fetch(negotiation_list(actor=actor), pk=pk)
+
+
+def negotiations_to_agree(*, actor: Actor) -> QuerySet[FeeNegotiation]:
+    """The org's to-do: joint negotiations waiting for its explicit agreement (R45)."""
+    if actor.kind != UnitKind.ORG:
+        return FeeNegotiation.objects.none()
+    return negotiation_list(actor=actor, status=NegotiationStatus.PROPOSED)
 
 
 def negotiated_fee(
     *, school: School, certificate: Certificate, level: str, on: dt.date | None = None
 ) -> Decimal | None:
-    """The latest fee the school negotiated jointly for this certificate level, if any (R45)."""
+    """The latest fee the school negotiated jointly for this certificate level, if any (R45).
+
+    Only a negotiation the org has agreed to counts: until then it changes nothing students pay.
+    """
     on = on or timezone.localdate()
     row = (
         FeeNegotiation.objects.filter(
-            schools=school, certificate=certificate, level=level, negotiated_on__lte=on
+            schools=school,
+            certificate=certificate,
+            level=level,
+            negotiated_on__lte=on,
+            status=NegotiationStatus.AGREED,
         )
         .order_by("-negotiated_on", "-pk")
         .only("agreed_fee")
@@ -269,7 +365,8 @@ def fee_due(
     - A pilot student never pays: the school pays the approved fee (R14, R46), or the fee it
       negotiated jointly when that is lower (R45; pass ``school``).
     - A member of the public pays the approved fee (R35).
-    Raises RuleViolation R30 when the province has approved no fee for the level yet.
+    Raises RuleViolation R30 when the province has approved no fee for the level yet, and R13
+    when the fee in force is above the level's current ceiling (lowered since the approval).
     """
     if payer_kind not in ("pilot_student", "public"):
         raise InvalidInput(_("未知的缴费人类型。"), field="payer_kind")
@@ -282,6 +379,25 @@ def fee_due(
             _("%(p)s尚未核定证书“%(c)s”%(level)s的考核费用标准，暂不能报名缴费。")
             % {"p": province.name, "c": certificate.name, "level": Level(level).label},
             field="level",
+        )
+    # R13: a fee left above a lowered ceiling no longer applies to new registrations.
+    ceiling = ceiling_for(certificate=certificate, level=level)
+    if exceeds_ceiling(amount, ceiling):
+        raise RuleViolation(
+            "R13",
+            _(
+                "%(p)s核定的证书“%(c)s”%(level)s考核费用 %(amount)s 元高于现行成本上限 "
+                "%(ceiling)s 元，已停止适用，请等待重新核定后再报名。"
+            )
+            % {
+                "p": province.name,
+                "c": certificate.name,
+                "level": Level(level).label,
+                "amount": _yuan(amount),
+                "ceiling": _yuan(ceiling or Decimal(0)),
+            },
+            field="level",
+            details={"amount": _yuan(amount), "ceiling": _yuan(ceiling or Decimal(0))},
         )
     if payer_kind == "pilot_student":
         if school is not None:

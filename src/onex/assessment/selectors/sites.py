@@ -27,7 +27,11 @@ from onex.assessment.models import (
     SiteCondition,
     SiteStatus,
 )
-from onex.assessment.selectors.fees import fee_versions_to_review
+from onex.assessment.selectors.fees import (
+    fee_standards_above_ceiling,
+    fee_versions_to_review,
+    negotiations_to_agree,
+)
 from onex.catalog.models import Certificate, Org
 from onex.core.actors import Actor
 from onex.core.errors import NotFound
@@ -400,6 +404,25 @@ def site_and_fee_todos(*, actor: Actor) -> list[SiteTodo]:
     if applications:
         todos.append(
             SiteTodo(_("待审核的考核站点申请"), applications, "assessment:site_application_list")
+        )
+    above = fee_standards_above_ceiling(actor=actor).count()
+    if above:
+        # R13: a lowered ceiling left approved fees above it; the org re-proposes, the province
+        # re-approves.
+        todos.append(
+            SiteTodo(
+                _("高于现行成本上限的考核费用标准"),
+                above,
+                "assessment:fee_list",
+                "above_ceiling=1",
+            )
+        )
+    to_agree = negotiations_to_agree(actor=actor).count()
+    if to_agree:
+        todos.append(
+            SiteTodo(
+                _("待确认的联合议价"), to_agree, "assessment:negotiation_list", "status=proposed"
+            )
         )
     if actor.kind == UnitKind.PROVINCE:
         pending = fee_versions_to_review(actor=actor).count()

@@ -24,18 +24,21 @@ from onex.assessment.models import (
     FeeStandard,
     FeeVersion,
     FeeVersionStatus,
+    NegotiationEvent,
 )
 from onex.assessment.selectors.fees import (
     check_within_ceiling,
     current_version,
     pending_version,
 )
+from onex.assessment.workflows import NEGOTIATION
 from onex.catalog.models import Certificate, Org
 from onex.catalog.services import require_org_agreement, require_org_filing, sniff_upload
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput
 from onex.core.models import UnitKind
+from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
 
@@ -318,8 +321,9 @@ def negotiation_record(
 ) -> FeeNegotiation:
     """Record a fee several schools negotiated jointly with the org (R45).
 
-    Recorded by the org or by one of the schools; all parties are in one province; the agreed
-    fee may not exceed the ceiling.
+    Recorded by the org or by one of the schools; at least two schools, all in one province; the
+    agreed fee may not exceed the ceiling. The record waits for the org's explicit agreement
+    (``negotiation_agree``): until then students are charged the approved fee.
     """
     org = certificate.org
     parties = list(dict.fromkeys(schools))
@@ -355,6 +359,13 @@ def negotiation_record(
             recorded_by=actor.unit if actor.unit is not None else org.unit,
         )
         negotiation.schools.set(parties)
+        NegotiationEvent.record(
+            actor=actor,
+            negotiation=negotiation,
+            action="record",
+            from_status="",
+            to_status=negotiation.status,
+        )
         audit_record(
             actor=actor,
             action="assessment.fee.negotiate",
@@ -380,3 +391,41 @@ def fee_version_view(version: FeeVersion) -> dict[str, Any]:
         "status": version.status,
         "effective_from": version.effective_from,
     }
+
+
+def negotiation_agree(*, actor: Actor, negotiation: FeeNegotiation) -> FeeNegotiation:
+    """The org agrees to the jointly negotiated fee; from now on the parties pay it (R45)."""
+
+    def check(locked: FeeNegotiation) -> None:
+        require_org_agreement(locked.org)  # R18
+        # The ceiling may have been lowered since the negotiation was recorded (R13).
+        check_within_ceiling(
+            rule="R45",
+            certificate=locked.certificate,
+            level=locked.level,
+            amount=locked.agreed_fee,
+            field="agreed_fee",
+        )
+
+    return perform(
+        NEGOTIATION,
+        actor=actor,
+        obj=negotiation,
+        action="agree",
+        check=check,
+        changes=lambda _locked: {"decided_at": timezone.now()},
+    )
+
+
+def negotiation_decline(
+    *, actor: Actor, negotiation: FeeNegotiation, reason: str
+) -> FeeNegotiation:
+    """The org does not agree; the negotiation never applies."""
+    return perform(
+        NEGOTIATION,
+        actor=actor,
+        obj=negotiation,
+        action="decline",
+        reason=reason,
+        changes=lambda _locked: {"decided_at": timezone.now()},
+    )

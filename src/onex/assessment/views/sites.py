@@ -28,6 +28,7 @@ from onex.assessment.models import (
     FeeStandard,
     FeeVersion,
     FeeVersionStatus,
+    NegotiationStatus,
     SiteApplication,
     SiteApplicationStatus,
 )
@@ -35,6 +36,7 @@ from onex.assessment.selectors import fees as fee_selectors
 from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
+from onex.assessment.workflows import NEGOTIATION
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
@@ -45,6 +47,7 @@ from onex.core.models import UnitKind
 from onex.core.web import (
     actor_label,
     add_form_error,
+    attempt,
     flash_error,
     page_of,
     page_or_fragment,
@@ -911,7 +914,10 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     q = request.GET.get("q", "").strip()[:100]
     pending_only = request.GET.get("pending") == "1"
-    qs = fee_selectors.fee_standard_list(actor=actor, q=q, pending_only=pending_only)
+    above_ceiling_only = request.GET.get("above_ceiling") == "1"
+    qs = fee_selectors.fee_standard_list(
+        actor=actor, q=q, pending_only=pending_only, above_ceiling_only=above_ceiling_only
+    )
     if request.GET.get("format") == "xlsx":
         rows = fee_selectors.fee_rows(list(qs))
         return export_response(
@@ -941,6 +947,7 @@ def fee_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "rows": fee_selectors.fee_rows(list(page.object_list)),
         "pending_only": pending_only,
+        "above_ceiling_only": above_ceiling_only,
         "to_review": fee_selectors.fee_versions_to_review(actor=actor).count(),
         "can_propose": actor.kind == UnitKind.ORG and actor.can_write,
     }
@@ -1073,7 +1080,9 @@ def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> Http
 @login_required
 def negotiation_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    qs = fee_selectors.negotiation_list(actor=actor, q=request.GET.get("q", "")[:100])
+    qs = fee_selectors.negotiation_list(
+        actor=actor, q=request.GET.get("q", "")[:100], status=request.GET.get("status", "")[:16]
+    )
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("联合议价"),
@@ -1156,6 +1165,65 @@ def negotiation_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+_NEGOTIATION_ACTIONS = {
+    "record": gettext_lazy("录入联合议价"),
+    "agree": gettext_lazy("组织确认"),
+    "decline": gettext_lazy("组织未同意"),
+}
+
+
+@login_required
+def negotiation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    labels = dict(NegotiationStatus.choices)
+    timeline = [
+        {
+            "at": e.at,
+            "action": _NEGOTIATION_ACTIONS.get(e.action, e.action),
+            "actor": actor_label(e.unit, e.user),
+            "reason": e.reason,
+            "status": e.to_status,
+            "status_label": labels.get(e.to_status, e.to_status),
+        }
+        for e in negotiation.events.select_related("unit", "user")
+    ]
+    context = {
+        "negotiation": negotiation,
+        "moves": NEGOTIATION.allowed_actions(negotiation, actor),
+        "timeline": timeline,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "assessment/fee_negotiation_detail.html", context)
+
+
+@login_required
+@require_POST
+def negotiation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    if action == "agree":
+        done = attempt(
+            lambda: fee_services.negotiation_agree(actor=actor, negotiation=negotiation),
+            request=request,
+        )
+        if done.ok:
+            messages.success(request, _("已确认联合议价，参与院校按协商费用缴费。"))
+    elif action == "decline":
+        reason = request.POST.get("reason", "")
+        done = attempt(
+            lambda: fee_services.negotiation_decline(
+                actor=actor, negotiation=negotiation, reason=reason
+            ),
+            request=request,
+        )
+        if done.ok:
+            messages.success(request, _("已记录不同意。"))
+    else:
+        raise Http404
+    return redirect("assessment:negotiation_detail", pk=pk)
+
+
 urlpatterns: list[URLPattern] = [
     path("plans/", plan_public_list, name="plan_public_list"),
     path("plans/<str:code>/", plan_public, name="plan_public"),
@@ -1191,5 +1259,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("fees/<int:pk>/versions/<int:version>/<slug:action>/", fee_action, name="fee_action"),
     path("fee-negotiations/", negotiation_list, name="negotiation_list"),
+    path("fee-negotiations/<int:pk>/", negotiation_detail, name="negotiation_detail"),
+    path("fee-negotiations/<int:pk>/<slug:action>/", negotiation_action, name="negotiation_action"),
     path("fee-negotiations/new/", negotiation_new, name="negotiation_new"),
 ]
