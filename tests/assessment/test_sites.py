@@ -343,11 +343,14 @@ def test_site_application_scoping_and_refusals(world: World) -> None:
         with pytest.raises(Forbidden):
             site_services.site_application_org_approve(actor=persona.actor, application=application)
     site_services.site_application_org_approve(actor=p.org.actor, application=application)
-    for persona in (p.gd_viewer, p.org, p.gz_city, p.hb):
+    for persona in (p.gd_viewer, p.org, p.gz_city):
         with pytest.raises(Forbidden):
             site_services.site_application_province_approve(
                 actor=persona.actor, application=application
             )
+    # Another province does not see the application at all: 404, not 403.
+    with pytest.raises(NotFound):
+        site_services.site_application_province_approve(actor=p.hb.actor, application=application)
 
 
 def test_school_applies_only_for_itself(world: World) -> None:

@@ -7,6 +7,8 @@ every move; ``assessment.exams`` adds the rule checks (agreement, filing, dates,
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +19,12 @@ from onex.assessment.models import (
     NegotiationStatus,
     PlanEvent,
     PlanStatus,
+    SiteApplication,
+    SiteApplicationEvent,
+    SiteApplicationStatus,
 )
 from onex.assessment.selectors.fees import negotiation_scope
+from onex.assessment.selectors.sites import site_application_list
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.workflows import Move, Workflow, register
@@ -143,6 +149,105 @@ NEGOTIATION = register(
                 rule="R45",
                 reason_required=True,
                 denied=_("只有该证书的培训评价组织可以确认联合议价。"),
+            ),
+        ),
+    )
+)
+
+
+def is_application_school(actor: Actor, application: SiteApplication) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id
+    )
+
+
+def is_application_org(actor: Actor, application: SiteApplication) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.ORG and actor.unit_id == application.org.unit_id
+    )
+
+
+def is_application_province(actor: Actor, application: SiteApplication) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.PROVINCE and actor.province_id == application.province_id
+    )
+
+
+def site_application_audit_view(application: SiteApplication) -> dict[str, Any]:
+    return {
+        "school": application.school_id,
+        "certificate": application.certificate_id,
+        "levels": list(application.levels),
+        "address": application.address,
+        "seats": application.seats,
+        "rooms": application.rooms,
+        "status": application.status,
+        "return_reason": application.return_reason,
+        "site": application.site.code if application.site_id and application.site else None,
+    }
+
+
+A = SiteApplicationStatus
+_APP_SCHOOL_ONLY = _("只有该学校的用户可以执行此操作。")
+_APP_ORG_ONLY = _("只有该证书的培训评价组织可以执行此操作。")
+_APP_PROVINCE_ONLY = _("只有所在省份的教育行政部门可以执行此操作。")
+
+SITE_APPLICATION = register(
+    Workflow(
+        name="assessment.site_application",
+        model=SiteApplication,
+        scope=lambda actor: site_application_list(actor=actor),
+        event_model=SiteApplicationEvent,
+        event_fk="application",
+        audit_view=site_application_audit_view,
+        related=("org", "certificate", "school", "province", "site"),
+        moves=(
+            Move(
+                (A.RETURNED,),
+                "resubmit",
+                A.SUBMITTED,
+                is_application_school,
+                _("修改并重新提交"),
+                rule="R10",
+                denied=_APP_SCHOOL_ONLY,
+            ),
+            Move(
+                (A.SUBMITTED,),
+                "org_approve",
+                A.ORG_APPROVED,
+                is_application_org,
+                _("同意设为考核站点"),
+                rule="R10",
+                denied=_APP_ORG_ONLY,
+            ),
+            Move(
+                (A.SUBMITTED,),
+                "return",
+                A.RETURNED,
+                is_application_org,
+                _("退回"),
+                rule="R10",
+                reason_required=True,
+                denied=_APP_ORG_ONLY,
+            ),
+            Move(
+                (A.ORG_APPROVED,),
+                "return",
+                A.RETURNED,
+                is_application_province,
+                _("退回"),
+                rule="R10",
+                reason_required=True,
+                denied=_APP_PROVINCE_ONLY,
+            ),
+            Move(
+                (A.ORG_APPROVED,),
+                "approve",
+                A.APPROVED,
+                is_application_province,
+                _("审核通过并备案"),
+                rule="R10",
+                denied=_APP_PROVINCE_ONLY,
             ),
         ),
     )

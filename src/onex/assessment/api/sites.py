@@ -30,7 +30,7 @@ from onex.assessment.selectors import fees as fee_selectors
 from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
-from onex.assessment.workflows import NEGOTIATION
+from onex.assessment.workflows import NEGOTIATION, SITE_APPLICATION
 from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
 from onex.core.actors import Actor, request_actor
@@ -218,11 +218,16 @@ class SiteApplicationOut(Schema):
     seats: int
     rooms: int
     status: str
+    moves: list[str] = Field(..., description="Moves you may take now (R10)")
     status_label: str
     return_reason: str
     site_code: str | None
     submitted_at: dt.datetime | None
     events: list[TimelineEventOut]
+
+    @staticmethod
+    def resolve_moves(obj: SiteApplication, context: dict[str, Any]) -> list[str]:
+        return SITE_APPLICATION.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_id(obj: SiteApplication) -> int:

@@ -40,6 +40,7 @@ from onex.assessment.selectors.sites import (
     condition_for,
     find_brand_terms,
 )
+from onex.assessment.workflows import SITE_APPLICATION, site_application_audit_view
 from onex.catalog.models import LEVEL_ORDER, Certificate, CertificateLevel, Level, Org
 from onex.catalog.services import (
     require_org_agreement,
@@ -50,6 +51,7 @@ from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, RuleViolation
 from onex.core.models import UnitKind
+from onex.core.workflows import perform
 from onex.geo.models import Division
 from onex.pilots.models import School
 
@@ -457,31 +459,6 @@ class SiteInput:
     notes: str = ""
 
 
-def _application_view(application: SiteApplication) -> dict[str, Any]:
-    return {
-        "school": application.school_id,
-        "certificate": application.certificate_id,
-        "levels": application.levels,
-        "address": application.address,
-        "seats": application.seats,
-        "rooms": application.rooms,
-        "status": application.status,
-    }
-
-
-def _site_event(
-    application: SiteApplication, actor: Actor, action: str, from_status: str, reason: str = ""
-) -> None:
-    SiteApplicationEvent.record(
-        actor=actor,
-        application=application,
-        action=action,
-        from_status=from_status,
-        to_status=application.status,
-        reason=reason,
-    )
-
-
 def _check_site_input(certificate: Certificate, data: SiteInput) -> dict[str, Any]:
     address = data.address.strip()
     if not address:
@@ -550,103 +527,63 @@ def site_application_submit(
             submitted_at=timezone.now(),
             **values,
         )
-        _site_event(application, actor, "submit", "")
+        SiteApplicationEvent.record(
+            actor=actor,
+            application=application,
+            action="submit",
+            from_status="",
+            to_status=application.status,
+        )
         audit_record(
             actor=actor,
             action="assessment.site_application.submit",
             target=application,
-            new=_application_view(application),
+            new=site_application_audit_view(application),
         )
     return application
-
-
-def _locked_application(application: SiteApplication) -> SiteApplication:
-    return (
-        SiteApplication.objects.select_for_update()
-        .select_related("org", "certificate", "school", "province")
-        .get(pk=application.pk)
-    )
 
 
 def site_application_resubmit(
     *, actor: Actor, application: SiteApplication, data: SiteInput
 ) -> SiteApplication:
     """The school corrects a returned application and submits it again to the org."""
-    _require_school_member(actor, application.school)
-    values = _check_site_input(application.certificate, data)
-    with transaction.atomic():
-        locked = _locked_application(application)
-        if locked.status != SiteApplicationStatus.RETURNED:
-            raise Conflict(_("只有已退回的申请可以重新提交。"))
-        old = _application_view(locked)
-        for name, value in values.items():
-            setattr(locked, name, value)
-        locked.status = SiteApplicationStatus.SUBMITTED
-        locked.return_reason = ""
-        locked.submitted_at = timezone.now()
-        locked.save()
-        _site_event(locked, actor, "resubmit", SiteApplicationStatus.RETURNED)
-        audit_record(
-            actor=actor,
-            action="assessment.site_application.resubmit",
-            target=locked,
-            old=old,
-            new=_application_view(locked),
-        )
-    return locked
+    return perform(
+        SITE_APPLICATION,
+        actor=actor,
+        obj=application,
+        action="resubmit",
+        changes=lambda locked: {
+            **_check_site_input(locked.certificate, data),
+            "return_reason": "",
+            "submitted_at": timezone.now(),
+        },
+    )
 
 
 def site_application_org_approve(*, actor: Actor, application: SiteApplication) -> SiteApplication:
     """The org agrees to the school as a site; the province decides next (R10)."""
-    _require_org_member(actor, application.org)
-    with transaction.atomic():
-        locked = _locked_application(application)
-        if locked.status != SiteApplicationStatus.SUBMITTED:
-            raise Conflict(_("只有待组织审核的申请可以通过。"))
-        require_org_agreement(locked.org)
-        locked.status = SiteApplicationStatus.ORG_APPROVED
-        locked.save(update_fields=["status"])
-        _site_event(locked, actor, "org_approve", SiteApplicationStatus.SUBMITTED)
-        audit_record(
-            actor=actor,
-            action="assessment.site_application.org_approve",
-            target=locked,
-            old={"status": SiteApplicationStatus.SUBMITTED},
-            new={"status": locked.status},
-        )
-    return locked
+    return perform(
+        SITE_APPLICATION,
+        actor=actor,
+        obj=application,
+        action="org_approve",
+        check=lambda locked: require_org_agreement(locked.org),
+    )
 
 
 def site_application_return(
     *, actor: Actor, application: SiteApplication, reason: str
 ) -> SiteApplication:
     """The org (at its step) or the province (at its step) returns the application."""
-    reason = reason.strip()
-    with transaction.atomic():
-        locked = _locked_application(application)
-        # Who may return depends on whose step it is now, so decide on the locked row.
-        if locked.status == SiteApplicationStatus.SUBMITTED:
-            _require_org_member(actor, locked.org)
-        elif locked.status == SiteApplicationStatus.ORG_APPROVED:
-            _require_province_of(actor, locked.province_id)
-        else:
-            raise Conflict(_("该申请当前状态不能退回。"))
-        if not reason:
-            raise InvalidInput(_("退回时必须填写原因。"), field="reason")
-        old_status = locked.status
-        locked.status = SiteApplicationStatus.RETURNED
-        locked.return_reason = reason
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "return_reason", "decided_at"])
-        _site_event(locked, actor, "return", old_status, reason)
-        audit_record(
-            actor=actor,
-            action="assessment.site_application.return",
-            target=locked,
-            old={"status": old_status},
-            new={"status": locked.status, "reason": reason},
-        )
-    return locked
+    reason = (reason or "").strip()
+    return perform(
+        SITE_APPLICATION,
+        actor=actor,
+        obj=application,
+        action="return",
+        reason=reason,
+        changes={"return_reason": reason, "decided_at": timezone.now()},
+    )
 
 
 def _next_site_code(province: Division) -> str:
@@ -661,61 +598,51 @@ def _next_site_code(province: Division) -> str:
     return f"{prefix}{serial:04d}"
 
 
+def _check_province_approval(application: SiteApplication) -> None:
+    require_org_agreement(application.org)
+    require_org_filing(application.org, application.province, application.certificate)  # R38
+
+
+def _register_site(application: SiteApplication) -> dict[str, Any]:
+    """Create or update the school's one site and add the application's levels to it."""
+    Division.objects.select_for_update().get(pk=application.province_id)
+    now = timezone.now()
+    site = Site.objects.select_for_update().filter(school_id=application.school_id).first()
+    if site is None:
+        site = Site(
+            school_id=application.school_id,
+            province_id=application.province_id,
+            city_id=application.city_id,
+            code=_next_site_code(application.province),
+            registered_at=now,
+        )
+    site.address = application.address
+    site.seats = application.seats
+    site.rooms = application.rooms
+    site.status = SiteStatus.ACTIVE
+    site.save()
+    for level in application.levels:
+        SiteCertificate.objects.get_or_create(
+            site=site,
+            certificate_id=application.certificate_id,
+            level=level,
+            defaults={"application": application},
+        )
+    return {"site": site, "decided_at": now}
+
+
 def site_application_province_approve(
     *, actor: Actor, application: SiteApplication
 ) -> SiteApplication:
     """The province approves: the site is registered with a code (R10; R38 filing required)."""
-    _require_province_of(actor, application.province_id)
-    with transaction.atomic():
-        locked = _locked_application(application)
-        if locked.status != SiteApplicationStatus.ORG_APPROVED:
-            raise Conflict(_("只有培训评价组织已同意的申请可以由省级审核通过。"))
-        require_org_agreement(locked.org)
-        require_org_filing(locked.org, locked.province, locked.certificate)  # R38
-        Division.objects.select_for_update().get(pk=locked.province_id)
-        now = timezone.now()
-        site = Site.objects.select_for_update().filter(school_id=locked.school_id).first()
-        old_site = (
-            {"code": site.code, "address": site.address, "seats": site.seats} if site else None
-        )
-        if site is None:
-            site = Site(
-                school_id=locked.school_id,
-                province_id=locked.province_id,
-                city_id=locked.city_id,
-                code=_next_site_code(locked.province),
-                registered_at=now,
-            )
-        site.address = locked.address
-        site.seats = locked.seats
-        site.rooms = locked.rooms
-        site.status = SiteStatus.ACTIVE
-        site.save()
-        for level in locked.levels:
-            SiteCertificate.objects.get_or_create(
-                site=site,
-                certificate_id=locked.certificate_id,
-                level=level,
-                defaults={"application": locked},
-            )
-        locked.status = SiteApplicationStatus.APPROVED
-        locked.site = site
-        locked.decided_at = now
-        locked.save(update_fields=["status", "site", "decided_at"])
-        _site_event(locked, actor, "approve", SiteApplicationStatus.ORG_APPROVED, site.code)
-        audit_record(
-            actor=actor,
-            action="assessment.site_application.approve",
-            target=locked,
-            old={"status": SiteApplicationStatus.ORG_APPROVED, "site": old_site},
-            new={
-                "status": locked.status,
-                "site": site.code,
-                "certificate": locked.certificate_id,
-                "levels": locked.levels,
-            },
-        )
-    return locked
+    return perform(
+        SITE_APPLICATION,
+        actor=actor,
+        obj=application,
+        action="approve",
+        check=_check_province_approval,
+        changes=_register_site,
+    )
 
 
 # --- registered sites (public once registered: R10 "on the platform") ------------------------

@@ -6,6 +6,7 @@ are shown at the field with the rule ID (forms) or as a message (transitions).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +37,7 @@ from onex.assessment.selectors import fees as fee_selectors
 from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
-from onex.assessment.workflows import NEGOTIATION
+from onex.assessment.workflows import NEGOTIATION, SITE_APPLICATION, is_application_school
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
@@ -551,7 +552,7 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
 def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
-    if not (actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id):
+    if not is_application_school(actor, application):
         raise Http404
     form = SiteApplicationForm(
         request.POST or None,
@@ -608,23 +609,12 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for e in application.events.select_related("unit", "user")
     ]
-    is_org = actor.kind == UnitKind.ORG and actor.unit_id == application.org.unit_id
-    is_province = actor.kind == UnitKind.PROVINCE and actor.province_id == application.province_id
-    is_school = actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id
     context = {
         "application": application,
         "levels": [Level(lv).label for lv in application.levels],
         "timeline": timeline,
         "condition": site_selectors.condition_for(application.certificate),
-        "org_review": is_org
-        and actor.can_write
-        and application.status == SiteApplicationStatus.SUBMITTED,
-        "province_review": is_province
-        and actor.can_write
-        and application.status == SiteApplicationStatus.ORG_APPROVED,
-        "can_edit": is_school
-        and actor.can_write
-        and application.status == SiteApplicationStatus.RETURNED,
+        "moves": SITE_APPLICATION.allowed_actions(application, actor),
         "return_form": ReasonForm(),
     }
     return render(request, "assessment/site_application_detail.html", context)
@@ -635,25 +625,34 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
     application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
-    try:
-        if action == "org-approve":
-            site_services.site_application_org_approve(actor=actor, application=application)
-            messages.success(request, _("已同意，等待省级教育行政部门审核。"))
-        elif action == "approve":
-            done = site_services.site_application_province_approve(
+    reason = request.POST.get("reason", "")
+    calls: dict[str, tuple[Callable[[], SiteApplication], str]] = {
+        "org-approve": (
+            lambda: site_services.site_application_org_approve(
                 actor=actor, application=application
-            )
-            code = done.site.code if done.site else ""
-            messages.success(request, _("已审核通过，站点编码 %(code)s。") % {"code": code})
-        elif action == "return":
-            site_services.site_application_return(
-                actor=actor, application=application, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("申请已退回。"))
-        else:
-            raise Http404
-    except DomainError as exc:
-        flash_error(request, exc)
+            ),
+            _("已同意，等待省级教育行政部门审核。"),
+        ),
+        "approve": (
+            lambda: site_services.site_application_province_approve(
+                actor=actor, application=application
+            ),
+            _("已审核通过，站点编码 %(code)s。"),
+        ),
+        "return": (
+            lambda: site_services.site_application_return(
+                actor=actor, application=application, reason=reason
+            ),
+            _("申请已退回。"),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    call, success = calls[action]
+    done = attempt(call, request=request)
+    if done.ok:
+        site = done.value.site
+        messages.success(request, success % {"code": site.code if site else ""})
     return redirect("assessment:site_application_detail", pk=pk)
 
 
