@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from onex.assessment.models import (
     ExamPlan,
+    FeeEvent,
     FeeNegotiation,
+    FeeVersion,
+    FeeVersionStatus,
     NegotiationEvent,
     NegotiationStatus,
     PlanEvent,
@@ -23,7 +26,7 @@ from onex.assessment.models import (
     SiteApplicationEvent,
     SiteApplicationStatus,
 )
-from onex.assessment.selectors.fees import negotiation_scope
+from onex.assessment.selectors.fees import fee_version_scope, negotiation_scope
 from onex.assessment.selectors.sites import site_application_list
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
@@ -248,6 +251,77 @@ SITE_APPLICATION = register(
                 _("审核通过并备案"),
                 rule="R10",
                 denied=_APP_PROVINCE_ONLY,
+            ),
+        ),
+    )
+)
+
+
+def is_fee_org(actor: Actor, version: FeeVersion) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.ORG and actor.unit_id == version.standard.org.unit_id
+    )
+
+
+def is_fee_province(actor: Actor, version: FeeVersion) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.PROVINCE and actor.province_id == version.standard.province_id
+    )
+
+
+def fee_version_audit_view(version: FeeVersion) -> dict[str, Any]:
+    return {
+        "version": version.number,
+        "amount": version.amount,
+        "effective_from": version.effective_from,
+        "review_kind": version.review_kind,
+        "reviewer": version.reviewer,
+        "return_reason": version.return_reason,
+    }
+
+
+V = FeeVersionStatus
+_FEE_PROVINCE_ONLY = _("只有所在省份的教育行政部门可以核定费用标准。")
+
+#: A proposal (or re-proposal after a lowered ceiling) waits for the province: approved, it
+#: replaces the version in force (R13, R30); returned or withdrawn, the old fee stays.
+FEE_VERSION = register(
+    Workflow(
+        name="assessment.fee",
+        model=FeeVersion,
+        scope=lambda actor: fee_version_scope(actor),
+        event_model=FeeEvent,
+        event_fk="version",
+        audit_view=fee_version_audit_view,
+        related=("standard", "standard__org", "standard__certificate", "standard__province"),
+        moves=(
+            Move(
+                (V.PENDING,),
+                "approve",
+                V.APPROVED,
+                is_fee_province,
+                _("核定通过"),
+                rule="R30",
+                denied=_FEE_PROVINCE_ONLY,
+            ),
+            Move(
+                (V.PENDING,),
+                "return",
+                V.RETURNED,
+                is_fee_province,
+                _("退回"),
+                rule="R30",
+                reason_required=True,
+                denied=_FEE_PROVINCE_ONLY,
+            ),
+            Move(
+                (V.PENDING,),
+                "withdraw",
+                V.WITHDRAWN,
+                is_fee_org,
+                _("撤回"),
+                rule="R30",
+                denied=_("只有该证书的培训评价组织可以撤回费用标准。"),
             ),
         ),
     )

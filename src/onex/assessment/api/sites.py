@@ -30,7 +30,7 @@ from onex.assessment.selectors import fees as fee_selectors
 from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
-from onex.assessment.workflows import NEGOTIATION, SITE_APPLICATION
+from onex.assessment.workflows import FEE_VERSION, NEGOTIATION, SITE_APPLICATION
 from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
 from onex.core.actors import Actor, request_actor
@@ -374,6 +374,12 @@ class FeeVersionOut(Schema):
     review_kind: str
     reviewer: str
     review_conclusion: str
+
+    moves: list[str] = Field(..., description="Moves you may take now (R30)")
+
+    @staticmethod
+    def resolve_moves(obj: FeeVersion, context: dict[str, Any]) -> list[str]:
+        return FEE_VERSION.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_id(obj: FeeVersion) -> int:
@@ -811,6 +817,11 @@ def fee_approve(request: HttpRequest, pk: int, payload: FeeApproveIn) -> FeeVers
             conclusion=payload.review_conclusion,
         ),
     )
+
+
+@router.get("/fee-versions/{pk}", response={200: FeeVersionOut, 404: ErrorOut})
+def fee_version_detail(request: HttpRequest, pk: int) -> FeeVersion:
+    return fee_selectors.fee_version_get(actor=request_actor(request), pk=pk)
 
 
 @router.post("/fee-versions/{pk}/return", response={200: FeeVersionOut, **_ERRORS})

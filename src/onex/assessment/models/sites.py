@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
 from onex.core.models.timeline import StatusTimelineEvent
+
+if TYPE_CHECKING:
+    from onex.core.actors import Actor
 
 __all__ = [
     "AssessmentPlan",
@@ -531,6 +535,16 @@ class FeeEvent(StatusTimelineEvent):
     class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("费用标准记录")
         verbose_name_plural = _("费用标准记录")
+
+    @classmethod
+    def record(cls, *, actor: Actor, action: str, reason: str = "", **fields: Any) -> Self:
+        """A step of one version: the standard and the version's amount come from the version,
+        so ``perform`` (which names only the version) records complete rows."""
+        version = fields.get("version")
+        if isinstance(version, FeeVersion):
+            fields.setdefault("standard_id", version.standard_id)
+            fields.setdefault("new_amount", version.amount)
+        return super().record(actor=actor, action=action, reason=reason, **fields)
 
     def __str__(self) -> str:
         return f"{self.standard_id} {self.action}"

@@ -160,10 +160,15 @@ def fee_standard_get(*, actor: Actor, pk: int) -> FeeStandard:
     return fetch(fee_standard_list(actor=actor), pk=pk)
 
 
+def fee_version_scope(actor: Actor) -> QuerySet[FeeVersion]:
+    """Versions of the fee standards the actor may see (the fee workflow locks through it)."""
+    visible = FeeStandard.objects.filter(_fee_scope(actor)).values("pk")
+    return FeeVersion.objects.filter(standard__in=visible)
+
+
 def fee_version_get(*, actor: Actor, pk: int) -> FeeVersion:
-    visible = fee_standard_list(actor=actor)
     return fetch(
-        FeeVersion.objects.filter(standard__in=visible).select_related(
+        fee_version_scope(actor).select_related(
             "standard", "standard__province", "standard__certificate", "standard__org"
         ),
         pk=pk,

@@ -31,7 +31,7 @@ from onex.assessment.selectors.fees import (
     current_version,
     pending_version,
 )
-from onex.assessment.workflows import NEGOTIATION
+from onex.assessment.workflows import FEE_VERSION, NEGOTIATION
 from onex.catalog.models import Certificate, Org
 from onex.catalog.services import require_org_agreement, require_org_filing, sniff_upload
 from onex.core.actors import Actor
@@ -84,28 +84,6 @@ def _require_province_of(actor: Actor, province_id: int) -> None:
 # --- R13, R30: proposals and approval ------------------------------------------------------
 
 
-def _event(
-    version: FeeVersion,
-    actor: Actor,
-    action: str,
-    from_status: str,
-    *,
-    old_amount: Decimal | None = None,
-    reason: str = "",
-) -> None:
-    FeeEvent.record(
-        actor=actor,
-        standard_id=version.standard_id,
-        version=version,
-        action=action,
-        from_status=from_status,
-        to_status=version.status,
-        old_amount=old_amount,
-        new_amount=version.amount,
-        reason=reason,
-    )
-
-
 def fee_propose(
     *,
     actor: Actor,
@@ -146,7 +124,16 @@ def fee_propose(
             proposed_at=timezone.now(),
         )
         action = "propose" if in_force is None else "adjust"
-        _event(version, actor, action, "", old_amount=in_force.amount if in_force else None)
+        FeeEvent.record(
+            actor=actor,
+            standard_id=standard.pk,
+            version=version,
+            action=action,
+            from_status="",
+            to_status=version.status,
+            old_amount=in_force.amount if in_force else None,
+            new_amount=version.amount,
+        )
         audit_record(
             actor=actor,
             action=f"assessment.fee.{action}",
@@ -162,14 +149,6 @@ def fee_propose(
             },
         )
     return version
-
-
-def _locked_version(version: FeeVersion) -> FeeVersion:
-    return (
-        FeeVersion.objects.select_for_update()
-        .select_related("standard", "standard__certificate", "standard__province")
-        .get(pk=version.pk)
-    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +169,6 @@ def fee_approve(
     review: FeeReview | None = None,
 ) -> FeeVersion:
     """The province approves a proposal; it replaces the version in force from its date (R30)."""
-    _require_province_of(actor, version.standard.province_id)
     review = review or FeeReview()
     if review.kind not in FeeReviewKind.values:
         raise InvalidInput(_("未知的评审方式。"), field="review_kind")
@@ -202,108 +180,82 @@ def fee_approve(
     effective = effective_from or today
     if effective < today:
         raise InvalidInput(_("执行日期不能早于今天。"), field="effective_from")
-    with transaction.atomic():
-        locked = _locked_version(version)
-        if locked.status != FeeVersionStatus.PENDING:
-            raise Conflict(_("只有待审核的费用标准可以核定。"))
-        standard = locked.standard
+    superseded: list[FeeVersion] = []
+
+    def check(locked: FeeVersion) -> None:
         # The ceiling may have been lowered since the proposal.
         check_within_ceiling(
             rule="R13",
-            certificate=standard.certificate,
-            level=standard.level,
+            certificate=locked.standard.certificate,
+            level=locked.standard.level,
             amount=locked.amount,
         )
+
+    def changes(locked: FeeVersion) -> dict[str, Any]:
+        # The version in force steps aside first: one approved version per standard.
         previous = (
             FeeVersion.objects.select_for_update()
-            .filter(standard=standard, status=FeeVersionStatus.APPROVED)
+            .filter(standard_id=locked.standard_id, status=FeeVersionStatus.APPROVED)
             .first()
         )
         if previous is not None:
             previous.status = FeeVersionStatus.SUPERSEDED
             previous.save(update_fields=["status"])
-        locked.status = FeeVersionStatus.APPROVED
-        locked.decided_at = timezone.now()
-        locked.effective_from = effective
-        locked.review_kind = review.kind
-        locked.reviewer = review.reviewer.strip()[:200]
-        locked.review_conclusion = review.conclusion.strip()
+            superseded.append(previous)
         if review.attachment is not None:
             locked.review_attachment.save(
                 review.attachment.name or "review", review.attachment, save=False
             )
-        locked.save()
-        _event(
-            locked,
-            actor,
-            "approve",
-            FeeVersionStatus.PENDING,
-            old_amount=previous.amount if previous else None,
-            reason=locked.review_conclusion,
-        )
-        audit_record(
+        return {
+            "decided_at": timezone.now(),
+            "effective_from": effective,
+            "review_kind": review.kind,
+            "reviewer": review.reviewer.strip()[:200],
+            "review_conclusion": review.conclusion.strip(),
+        }
+
+    def replaced(locked: FeeVersion) -> None:
+        # The timeline shows the amount this approval replaces (R30 history); perform writes the
+        # event after ``changes``, so the amount is filled in once it exists.
+        old = superseded[0].amount if superseded else None
+        FeeEvent.objects.filter(version=locked, action="approve").update(old_amount=old)
+
+    with transaction.atomic():
+        approved = perform(
+            FEE_VERSION,
             actor=actor,
-            action="assessment.fee.approve",
-            target=locked,
-            old={"amount": previous.amount if previous else None, "status": "pending"},
-            new={
-                "amount": locked.amount,
-                "status": locked.status,
-                "effective_from": effective,
-                "review_kind": review.kind,
-                "reviewer": locked.reviewer,
-            },
+            obj=version,
+            action="approve",
+            reason=review.conclusion.strip(),
+            check=check,
+            changes=changes,
         )
-    return locked
+        replaced(approved)
+    return approved
 
 
 def fee_return(*, actor: Actor, version: FeeVersion, reason: str) -> FeeVersion:
     """The province returns a proposal; the fee in force is unchanged."""
-    _require_province_of(actor, version.standard.province_id)
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput(_("退回时必须填写原因。"), field="reason")
-    with transaction.atomic():
-        locked = _locked_version(version)
-        if locked.status != FeeVersionStatus.PENDING:
-            raise Conflict(_("只有待审核的费用标准可以退回。"))
-        locked.status = FeeVersionStatus.RETURNED
-        locked.return_reason = reason
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "return_reason", "decided_at"])
-        _event(locked, actor, "return", FeeVersionStatus.PENDING, reason=reason)
-        audit_record(
-            actor=actor,
-            action="assessment.fee.return",
-            target=locked,
-            old={"status": FeeVersionStatus.PENDING},
-            new={"status": locked.status, "reason": reason},
-        )
-    return locked
+    reason = (reason or "").strip()
+    return perform(
+        FEE_VERSION,
+        actor=actor,
+        obj=version,
+        action="return",
+        reason=reason,
+        changes={"return_reason": reason, "decided_at": timezone.now()},
+    )
 
 
 def fee_withdraw(*, actor: Actor, version: FeeVersion) -> FeeVersion:
     """The org withdraws its pending proposal."""
-    _require_org_member(actor, version.standard.org)
-    with transaction.atomic():
-        locked = _locked_version(version)
-        if locked.status != FeeVersionStatus.PENDING:
-            raise Conflict(_("只有待审核的费用标准可以撤回。"))
-        locked.status = FeeVersionStatus.WITHDRAWN
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_at"])
-        _event(locked, actor, "withdraw", FeeVersionStatus.PENDING)
-        audit_record(
-            actor=actor,
-            action="assessment.fee.withdraw",
-            target=locked,
-            old={"status": FeeVersionStatus.PENDING},
-            new={"status": locked.status},
-        )
-    return locked
-
-
-# --- selectors -----------------------------------------------------------------------------
+    return perform(
+        FEE_VERSION,
+        actor=actor,
+        obj=version,
+        action="withdraw",
+        changes={"decided_at": timezone.now()},
+    )
 
 
 # --- R45: joint negotiation ----------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -37,7 +38,12 @@ from onex.assessment.selectors import fees as fee_selectors
 from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
-from onex.assessment.workflows import NEGOTIATION, SITE_APPLICATION, is_application_school
+from onex.assessment.workflows import (
+    FEE_VERSION,
+    NEGOTIATION,
+    SITE_APPLICATION,
+    is_application_school,
+)
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.queries import certificate_get
 from onex.core.actors import request_actor
@@ -49,7 +55,6 @@ from onex.core.web import (
     actor_label,
     add_form_error,
     attempt,
-    flash_error,
     page_of,
     page_or_fragment,
     signed_in_download,
@@ -1018,8 +1023,6 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     pending = fee_selectors.pending_version(standard)
-    is_province = actor.kind == UnitKind.PROVINCE and actor.province_id == standard.province_id
-    is_org = actor.kind == UnitKind.ORG and actor.unit_id == standard.org.unit_id
     context = {
         "standard": standard,
         "current": fee_selectors.current_version(standard),
@@ -1029,8 +1032,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             certificate=standard.certificate, level=standard.level
         ),
         "timeline": timeline,
-        "can_review": pending is not None and is_province and actor.can_write,
-        "can_withdraw": pending is not None and is_org and actor.can_write,
+        "moves": FEE_VERSION.allowed_actions(pending, actor) if pending is not None else [],
         "approve_form": FeeApproveForm(),
         "return_form": ReasonForm(),
     }
@@ -1044,35 +1046,37 @@ def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> Http
     row: FeeVersion = fee_selectors.fee_version_get(actor=actor, pk=version)
     if row.standard_id != pk:
         raise Http404
-    try:
-        if action == "approve":
-            form = FeeApproveForm(request.POST, request.FILES)
-            if not form.is_valid():
-                messages.error(request, _("请检查核定信息。"))
-                return redirect("assessment:fee_detail", pk=pk)
-            d = form.cleaned_data
-            fee_services.fee_approve(
-                actor=actor,
-                version=row,
-                effective_from=d["effective_from"],
-                review=fee_services.FeeReview(
-                    kind=d["review_kind"] or "",
-                    reviewer=d["reviewer"],
-                    conclusion=d["review_conclusion"],
-                    attachment=d.get("review_attachment"),
-                ),
-            )
-            messages.success(request, _("费用标准已核定。"))
-        elif action == "return":
-            fee_services.fee_return(actor=actor, version=row, reason=request.POST.get("reason", ""))
-            messages.success(request, _("已退回，原核定标准继续执行。"))
-        elif action == "withdraw":
-            fee_services.fee_withdraw(actor=actor, version=row)
-            messages.success(request, _("已撤回。"))
-        else:
-            raise Http404
-    except DomainError as exc:
-        flash_error(request, exc)
+    if action == "approve":
+        form = FeeApproveForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("请检查核定信息。"))
+            return redirect("assessment:fee_detail", pk=pk)
+        d = form.cleaned_data
+        review = fee_services.FeeReview(
+            kind=d["review_kind"] or "",
+            reviewer=d["reviewer"],
+            conclusion=d["review_conclusion"],
+            attachment=d.get("review_attachment"),
+        )
+        call: Callable[[], FeeVersion] = partial(
+            fee_services.fee_approve,
+            actor=actor,
+            version=row,
+            effective_from=d["effective_from"],
+            review=review,
+        )
+        success = _("费用标准已核定。")
+    elif action == "return":
+        reason = request.POST.get("reason", "")
+        call = partial(fee_services.fee_return, actor=actor, version=row, reason=reason)
+        success = _("已退回，原核定标准继续执行。")
+    elif action == "withdraw":
+        call = partial(fee_services.fee_withdraw, actor=actor, version=row)
+        success = _("已撤回。")
+    else:
+        raise Http404
+    if attempt(call, request=request).ok:
+        messages.success(request, success)
     return redirect("assessment:fee_detail", pk=pk)
 
 
