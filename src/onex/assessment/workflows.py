@@ -13,6 +13,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from onex.assessment.models import (
+    BrandComplaint,
+    ComplaintEvent,
+    ComplaintStatus,
     ExamPlan,
     FeeEvent,
     FeeNegotiation,
@@ -27,7 +30,7 @@ from onex.assessment.models import (
     SiteApplicationStatus,
 )
 from onex.assessment.selectors.fees import fee_version_scope, negotiation_scope
-from onex.assessment.selectors.sites import site_application_list
+from onex.assessment.selectors.sites import complaint_list, site_application_list
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.workflows import Move, Workflow, register
@@ -322,6 +325,43 @@ FEE_VERSION = register(
                 _("撤回"),
                 rule="R30",
                 denied=_("只有该证书的培训评价组织可以撤回费用标准。"),
+            ),
+        ),
+    )
+)
+
+
+def is_complaint_authority(actor: Actor, complaint: BrandComplaint) -> bool:
+    """The school's province or the Ministry handles a brand complaint (R12); never the org."""
+    return (
+        actor.is_system
+        or actor.kind == UnitKind.MINISTRY
+        or (actor.kind == UnitKind.PROVINCE and actor.province_id == complaint.province_id)
+    )
+
+
+def complaint_audit_view(complaint: BrandComplaint) -> dict[str, Any]:
+    return {"status": complaint.status, "note": complaint.handled_note}
+
+
+COMPLAINT = register(
+    Workflow(
+        name="assessment.complaint",
+        model=BrandComplaint,
+        scope=lambda actor: complaint_list(actor=actor),
+        event_model=ComplaintEvent,
+        event_fk="complaint",
+        audit_view=complaint_audit_view,
+        moves=(
+            Move(
+                (ComplaintStatus.OPEN,),
+                "handle",
+                ComplaintStatus.HANDLED,
+                is_complaint_authority,
+                _("记录处理意见"),
+                rule="R12",
+                reason_required=True,
+                denied=_("只有学校所在省份的教育行政部门或教育部可以处理。"),
             ),
         ),
     )

@@ -30,7 +30,7 @@ from onex.assessment.selectors import fees as fee_selectors
 from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
-from onex.assessment.workflows import FEE_VERSION, NEGOTIATION, SITE_APPLICATION
+from onex.assessment.workflows import COMPLAINT, FEE_VERSION, NEGOTIATION, SITE_APPLICATION
 from onex.catalog.models import Certificate, Org
 from onex.catalog.queries import certificate_get, org_get
 from onex.core.actors import Actor, request_actor
@@ -305,6 +305,12 @@ class ComplaintOut(Schema):
     handled_at: dt.datetime | None
     created_at: dt.datetime
     attachments: int
+
+    moves: list[str] = Field(..., description="Moves you may take now (R12)")
+
+    @staticmethod
+    def resolve_moves(obj: BrandComplaint, context: dict[str, Any]) -> list[str]:
+        return COMPLAINT.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_id(obj: BrandComplaint) -> int:
@@ -727,6 +733,11 @@ def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[Brand
         text=payload.text,
     )
     return Status(201, complaint)
+
+
+@router.get("/brand-complaints/{pk}", response={200: ComplaintOut, 404: ErrorOut})
+def complaint_detail(request: HttpRequest, pk: int) -> BrandComplaint:
+    return site_selectors.complaint_get(actor=request_actor(request), pk=pk)
 
 
 @router.post("/brand-complaints/{pk}/handle", response={200: ComplaintOut, **_ERRORS})

@@ -33,6 +33,7 @@ __all__ = [
     "BrandComplaint",
     "BrandComplaintAttachment",
     "BrandWord",
+    "ComplaintEvent",
     "ComplaintStatus",
     "ExamFormat",
     "FeeEvent",
@@ -242,6 +243,21 @@ class BrandComplaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} → {self.org}"
+
+
+class ComplaintEvent(StatusTimelineEvent):
+    """The complaint's timeline: submitted by the school, handled by the province or Ministry."""
+
+    complaint = models.ForeignKey(
+        BrandComplaint, verbose_name=_("反映"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StatusTimelineEvent.Meta):
+        verbose_name = _("品牌问题反映记录")
+        verbose_name_plural = _("品牌问题反映记录")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.action}"
 
 
 class BrandComplaintAttachment(models.Model):

@@ -24,7 +24,7 @@ from onex.assessment.models import (
     BrandComplaint,
     BrandComplaintAttachment,
     BrandWord,
-    ComplaintStatus,
+    ComplaintEvent,
     ExamFormat,
     Site,
     SiteApplication,
@@ -40,7 +40,7 @@ from onex.assessment.selectors.sites import (
     condition_for,
     find_brand_terms,
 )
-from onex.assessment.workflows import SITE_APPLICATION, site_application_audit_view
+from onex.assessment.workflows import COMPLAINT, SITE_APPLICATION, site_application_audit_view
 from onex.catalog.models import LEVEL_ORDER, Certificate, CertificateLevel, Level, Org
 from onex.catalog.services import (
     require_org_agreement,
@@ -398,6 +398,13 @@ def complaint_submit(
             text=text,
             created_by=actor.user,
         )
+        ComplaintEvent.record(
+            actor=actor,
+            complaint=complaint,
+            action="submit",
+            from_status="",
+            to_status=complaint.status,
+        )
         for upload in attachments:
             row = BrandComplaintAttachment(complaint=complaint, size=upload.size or 0)
             row.file.save(upload.name or "attachment", upload, save=False)
@@ -418,33 +425,17 @@ def complaint_submit(
 
 def complaint_handle(*, actor: Actor, complaint: BrandComplaint, note: str) -> BrandComplaint:
     """The school's province (or the Ministry) records how the complaint was handled."""
-    actor.require(
-        actor.is_system
-        or actor.kind == UnitKind.MINISTRY
-        or (actor.kind == UnitKind.PROVINCE and actor.province_id == complaint.province_id),
-        _("只有学校所在省份的教育行政部门或教育部可以处理。"),
-    )
-    actor.require_write()
-    note = note.strip()
+    note = (note or "").strip()
     if not note:
         raise InvalidInput(_("请填写处理意见。"), field="note")
-    with transaction.atomic():
-        locked = BrandComplaint.objects.select_for_update().get(pk=complaint.pk)
-        if locked.status != ComplaintStatus.OPEN:
-            raise Conflict(_("该反映已处理。"))
-        locked.status = ComplaintStatus.HANDLED
-        locked.handled_note = note
-        locked.handled_by = actor.unit
-        locked.handled_at = timezone.now()
-        locked.save(update_fields=["status", "handled_note", "handled_by", "handled_at"])
-        audit_record(
-            actor=actor,
-            action="assessment.complaint.handle",
-            target=locked,
-            old={"status": ComplaintStatus.OPEN},
-            new={"status": locked.status, "note": note},
-        )
-    return locked
+    return perform(
+        COMPLAINT,
+        actor=actor,
+        obj=complaint,
+        action="handle",
+        reason=note,
+        changes={"handled_note": note, "handled_by": actor.unit, "handled_at": timezone.now()},
+    )
 
 
 # --- R10: site applications ----------------------------------------------------------------

@@ -39,6 +39,7 @@ from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
 from onex.assessment.workflows import (
+    COMPLAINT,
     FEE_VERSION,
     NEGOTIATION,
     SITE_APPLICATION,
@@ -814,23 +815,15 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     complaint: BrandComplaint = site_selectors.complaint_get(actor=actor, pk=pk)
-    can_handle = (
-        complaint.status == ComplaintStatus.OPEN
-        and actor.can_write
-        and (
-            actor.kind == UnitKind.MINISTRY
-            or (actor.kind == UnitKind.PROVINCE and actor.province_id == complaint.province_id)
-        )
-    )
+    can_handle = "handle" in COMPLAINT.allowed_actions(complaint, actor)
     form = HandleForm(request.POST or None)
     if request.method == "POST" and can_handle and form.is_valid():
-        try:
-            site_services.complaint_handle(
-                actor=actor, complaint=complaint, note=form.cleaned_data["note"]
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+        note = form.cleaned_data["note"]
+        handled = attempt(
+            partial(site_services.complaint_handle, actor=actor, complaint=complaint, note=note),
+            form=form,
+        )
+        if handled.ok:
             messages.success(request, _("已记录处理意见。"))
             return redirect("assessment:complaint_detail", pk=pk)
     timeline = [
