@@ -35,7 +35,6 @@ from onex.catalog.models import (
     Certificate,
     CertificateLevel,
     FilingStatus,
-    Gender,
     Level,
     OrgFiling,
 )
@@ -51,6 +50,7 @@ from onex.catalog.services import (
 )
 from onex.core.actors import Actor
 from onex.core.models import Role, Unit, UnitKind
+from onex.core.personal import Gender
 from onex.pilots.models import School
 
 # Certificate code → illustrative ceilings (初级, 中级, 高级) in yuan.

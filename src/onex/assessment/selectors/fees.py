@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +104,7 @@ def _fee_scope(actor: Actor) -> Q:
 
 
 def _with_ceiling_check(qs: QuerySet[FeeStandard]) -> QuerySet[FeeStandard]:
-    """Annotate the fee in force today, the level's current ceiling and whether it exceeds it.
+    """Annotate the fee in force today and the level's current ceiling.
 
     Catalog owns the ceiling and may not know about fees, so the comparison is made here, on
     every read: lowering a ceiling flags the fees above it at once, with no job to run (R13).
@@ -120,10 +120,6 @@ def _with_ceiling_check(qs: QuerySet[FeeStandard]) -> QuerySet[FeeStandard]:
     return qs.annotate(
         amount_in_force=Subquery(in_force.values("amount")[:1]),
         ceiling_now=Subquery(ceiling.values("cost_ceiling")[:1]),
-    ).annotate(
-        above_ceiling=ExpressionWrapper(
-            Q(amount_in_force__gt=F("ceiling_now")), output_field=BooleanField()
-        )
     )
 
 
@@ -145,7 +141,7 @@ def fee_standard_list(
     if pending_only:
         qs = qs.filter(versions__status=FeeVersionStatus.PENDING)
     if above_ceiling_only:
-        qs = qs.filter(above_ceiling=True)
+        qs = qs.filter(Q(amount_in_force__gt=F("ceiling_now")))
     if q.strip():
         term = q.strip()
         qs = qs.filter(

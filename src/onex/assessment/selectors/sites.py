@@ -38,8 +38,9 @@ from onex.core.errors import NotFound
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots.applications import CONFIRMED_STATUSES, application_scope
+from onex.pilots.applications import application_scope
 from onex.pilots.models import School
+from onex.pilots.models.applications import CONFIRMED_STATUSES
 
 # --- permissions ---------------------------------------------------------------------------
 

@@ -158,7 +158,7 @@ class FeeReview:
     kind: str = ""
     reviewer: str = ""
     conclusion: str = ""
-    attachment: File | None = None
+    attachment: File[Any] | None = None
 
 
 def fee_approve(

@@ -376,7 +376,7 @@ def complaint_submit(
     org: Org,
     text: str,
     certificate: Certificate | None = None,
-    attachments: Sequence[File] = (),
+    attachments: Sequence[File[Any]] = (),
 ) -> BrandComplaint:
     """A school reports an org for bundling designated-brand purchases (R12)."""
     _require_school_member(actor, school)

@@ -52,9 +52,9 @@ from onex.core.errors import DomainError
 from onex.core.forms import DateInput
 from onex.core.limits import DOCUMENT_MAX, REASON_MAX
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.web import (
     actor_label,
-    add_form_error,
     attempt,
     page_of,
     page_or_fragment,
@@ -66,7 +66,7 @@ from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
 
 
-def _province_field() -> forms.ModelChoiceField:
+def _province_field() -> forms.ModelChoiceField[Division]:
     return forms.ModelChoiceField(
         label=gettext_lazy("省份"),
         queryset=Division.objects.filter(level=DivisionLevel.PROVINCE).order_by("code"),
@@ -225,13 +225,16 @@ class NegotiationForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = certificates
 
-    def schools(self) -> list[School]:
+    def clean_school_codes(self) -> list[School]:
         codes = [c.strip() for c in self.cleaned_data["school_codes"].split() if c.strip()]
         found = list(School.objects.filter(code__in=codes))
         if len(found) != len(set(codes)):
             missing = sorted(set(codes) - {s.code for s in found})
             raise forms.ValidationError(_("未找到学校：%(codes)s") % {"codes": "、".join(missing)})
         return found
+
+    def error_field(self, exc: DomainError) -> str | None:
+        return "school_codes" if exc.field == "schools" else exc.field
 
 
 class ComplaintForm(forms.Form):
@@ -249,6 +252,10 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=gettext_lazy("PDF、JPG 或 PNG，不超过 5 MB"),
     )
+
+    def error_field(self, exc: DomainError) -> str | None:
+        # The service takes several attachments; this form offers one.
+        return "attachment" if exc.field == "attachments" else exc.field
 
 
 class HandleForm(forms.Form):
@@ -364,15 +371,15 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            site_services.plan_publish(
+        done = attempt(
+            lambda: site_services.plan_publish(
                 actor=request_actor(request),
                 certificate=certificate,
                 data=site_services.PlanInput(**form.cleaned_data),
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
             messages.success(request, _("考核方案已发布。"))
             return redirect("assessment:plan_public", code=certificate.code)
     return _form_page(
@@ -400,18 +407,18 @@ def condition_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     form = ConditionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            site_services.condition_publish(
+        done = attempt(
+            lambda: site_services.condition_publish(
                 actor=request_actor(request),
                 certificate=certificate,
                 rooms=form.cleaned_data["rooms"],
                 seats=form.cleaned_data["seats"],
                 equipment=form.equipment_items(),
                 notes=form.cleaned_data["notes"],
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
             messages.success(request, _("考核站点条件已发布。"))
             return redirect("assessment:plan_public", code=certificate.code)
     return _form_page(
@@ -533,16 +540,17 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = SiteApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            application = site_services.site_application_submit(
+        done = attempt(
+            lambda: site_services.site_application_submit(
                 actor=actor,
                 school=school,
                 certificate=form.cleaned_data["certificate"],
                 data=form.site_input(),
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
+            application = done.value
             messages.success(request, _("站点申请已提交，等待培训评价组织审核。"))
             return redirect("assessment:site_application_detail", pk=application.pk)
     return _form_page(
@@ -573,13 +581,13 @@ def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form.fields["certificate"].disabled = True
     if request.method == "POST" and form.is_valid():
-        try:
-            site_services.site_application_resubmit(
+        done = attempt(
+            lambda: site_services.site_application_resubmit(
                 actor=actor, application=application, data=form.site_input()
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
             messages.success(request, _("申请已重新提交。"))
             return redirect("assessment:site_application_detail", pk=pk)
     return _form_page(
@@ -784,20 +792,19 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("attachment")
-        try:
-            complaint = site_services.complaint_submit(
+        done = attempt(
+            lambda: site_services.complaint_submit(
                 actor=actor,
                 school=school,
                 org=form.cleaned_data["org"],
                 certificate=form.cleaned_data["certificate"],
                 text=form.cleaned_data["text"],
                 attachments=[upload] if upload else [],
-            )
-        except DomainError as exc:
-            if exc.field == "attachments":
-                exc.field = "attachment"
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
+            complaint = done.value
             messages.success(request, _("已提交，省级教育行政部门和教育部可见。"))
             return redirect("assessment:complaint_detail", pk=complaint.pk)
     return _form_page(
@@ -878,24 +885,30 @@ def brand_words(request: HttpRequest) -> HttpResponse:
     can_edit = actor.kind == UnitKind.MINISTRY and actor.is_admin
     form = BrandWordForm(request.POST or None)
     if request.method == "POST":
-        try:
-            if "toggle" in request.POST:
-                word = site_selectors.brand_word_get(pk=int(request.POST["toggle"]))
-                site_services.brand_word_set_active(
+        if "toggle" in request.POST:
+            pk = id_param(request.POST["toggle"])
+            if pk is None:
+                raise Http404
+            word = site_selectors.brand_word_get(pk=pk)
+            attempt(
+                lambda: site_services.brand_word_set_active(
                     actor=actor, word=word, is_active=not word.is_active
-                )
-                return redirect("assessment:brand_words")
-            if form.is_valid():
-                site_services.brand_word_add(
+                ),
+                request=request,
+            )
+            return redirect("assessment:brand_words")
+        if form.is_valid():
+            added = attempt(
+                lambda: site_services.brand_word_add(
                     actor=actor,
                     word=form.cleaned_data["word"],
                     is_pattern=form.cleaned_data["is_pattern"],
-                )
+                ),
+                form=form,
+            )
+            if added.ok:
                 messages.success(request, _("已添加。"))
                 return redirect("assessment:brand_words")
-        except (DomainError, ValueError) as exc:
-            if isinstance(exc, DomainError):
-                add_form_error(form, exc)
     return render(
         request,
         "assessment/site_brand_words.html",
@@ -963,18 +976,19 @@ def fee_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = FeeForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
-        try:
-            version = fee_services.fee_propose(
+        done = attempt(
+            lambda: fee_services.fee_propose(
                 actor=actor,
                 province=form.cleaned_data["province"],
                 certificate=form.cleaned_data["certificate"],
                 level=form.cleaned_data["level"],
                 amount=form.cleaned_data["amount"],
                 basis=form.cleaned_data["basis"],
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
+            version = done.value
             messages.success(request, _("费用标准已提交省级教育行政部门核定。"))
             return redirect("assessment:fee_detail", pk=version.standard_id)
     return _form_page(
@@ -1026,6 +1040,7 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "timeline": timeline,
         "moves": FEE_VERSION.allowed_actions(pending, actor) if pending is not None else [],
+        "above_ceiling": fee_selectors.standard_above_ceiling(standard),
         "approve_form": FeeApproveForm(),
         "return_form": ReasonForm(),
     }
@@ -1133,25 +1148,22 @@ def negotiation_new(request: HttpRequest) -> HttpResponse:
         initial["school_codes"] = school.code
     form = NegotiationForm(request.POST or None, certificates=certificates, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            fee_services.negotiation_record(
+        d = form.cleaned_data
+        done = attempt(
+            lambda: fee_services.negotiation_record(
                 actor=actor,
-                certificate=form.cleaned_data["certificate"],
-                level=form.cleaned_data["level"],
-                schools=form.schools(),
-                agreed_fee=form.cleaned_data["agreed_fee"],
-                negotiated_on=form.cleaned_data["negotiated_on"],
-                notes=form.cleaned_data["notes"],
-            )
-        except forms.ValidationError as exc:
-            form.add_error("school_codes", exc)
-        except DomainError as exc:
-            if exc.field == "schools":
-                exc.field = "school_codes"
-            add_form_error(form, exc)
-        else:
-            messages.success(request, _("联合议价结果已记录。"))
-            return redirect("assessment:negotiation_list")
+                certificate=d["certificate"],
+                level=d["level"],
+                schools=d["school_codes"],
+                agreed_fee=d["agreed_fee"],
+                negotiated_on=d["negotiated_on"],
+                notes=d["notes"],
+            ),
+            form=form,
+        )
+        if done.ok:
+            messages.success(request, _("联合议价结果已记录，等待培训评价组织确认后生效。"))
+            return redirect("assessment:negotiation_detail", pk=done.value.pk)
     return _form_page(
         request,
         form,
