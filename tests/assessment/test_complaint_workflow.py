@@ -8,7 +8,7 @@ from django.urls import reverse
 from onex.assessment.models import BrandComplaint
 from onex.assessment.services import sites as site_services
 from onex.assessment.workflows import COMPLAINT
-from tests.assessment.site_world import build_world
+from tests.factories_assessment_sites import build_world
 from tests.personas import Personas
 from tests.workflow_support import assert_same_moves
 

@@ -10,13 +10,11 @@ from onex.assessment.services import sites as site_services
 from onex.catalog.models import Level
 from onex.core.errors import Forbidden, NotFound
 from onex.pilots.models import School, Specialty
-from tests.assessment.site_world import World, build_world
-from tests.personas import Personas, division, make_school
-
-
-@pytest.fixture
-def world(personas: Personas) -> World:
-    return build_world(personas)
+from tests.factories_assessment_sites import (
+    World,
+    world_fixture,  # noqa: F401 (fixture)
+)
+from tests.personas import division, make_school
 
 
 def confirm_pilot(world: World, school: School, status: str = "confirmed") -> None:

@@ -10,7 +10,7 @@ from onex.assessment.services import fees as fee_services
 from onex.assessment.workflows import FEE_VERSION
 from onex.catalog.models import Level
 from onex.catalog.services import certificate_level_set
-from tests.assessment.site_world import build_world
+from tests.factories_assessment_sites import build_world
 from tests.personas import Personas, division
 from tests.workflow_support import assert_same_moves
 

@@ -25,13 +25,12 @@ from onex.catalog.models import Level
 from onex.catalog.services import certificate_level_set
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.geo.models import Division
-from tests.assessment.site_world import World, build_world, pdf
-from tests.personas import Personas, division
-
-
-@pytest.fixture
-def world(personas: Personas) -> World:
-    return build_world(personas)
+from tests.factories import letter
+from tests.factories_assessment_sites import (
+    World,
+    world_fixture,  # noqa: F401 (fixture)
+)
+from tests.personas import division
 
 
 @pytest.fixture
@@ -202,7 +201,10 @@ def test_r30_proposal_applies_only_after_province_approval(world: World, gd: Div
         actor=world.p.gd.actor,
         version=version,
         review=fee_services.FeeReview(
-            kind="expert", reviewer="广东省职业教育专家组", conclusion="测算合理", attachment=pdf()
+            kind="expert",
+            reviewer="广东省职业教育专家组",
+            conclusion="测算合理",
+            attachment=letter("材料.pdf"),
         ),
     )
     assert fee_selectors.approved_fee(

@@ -11,7 +11,7 @@ from onex.assessment.models import FeeNegotiation
 from onex.assessment.services import fees as fee_services
 from onex.assessment.workflows import NEGOTIATION
 from onex.catalog.models import Level
-from tests.assessment.site_world import build_world
+from tests.factories_assessment_sites import build_world
 from tests.personas import Personas
 from tests.workflow_support import assert_same_moves
 

@@ -25,13 +25,13 @@ from onex.catalog.models import Level
 from onex.core.audit import audit_verify_chain
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent
-from tests.assessment.site_world import World, build_world, pdf
+from tests.factories import letter
+from tests.factories_assessment_sites import (
+    World,
+    build_world,
+    world_fixture,  # noqa: F401 (fixture)
+)
 from tests.personas import Personas, make_org, make_user
-
-
-@pytest.fixture
-def world(personas: Personas) -> World:
-    return build_world(personas)
 
 
 def plan_input(**overrides: Any) -> site_services.PlanInput:
@@ -172,7 +172,7 @@ def test_r12_school_reports_brand_bundling_and_province_handles_it(world: World)
         org=p.org_obj,
         certificate=world.certificate,
         text="评价组织要求考核站点采购其指定品牌的实训设备。",
-        attachments=[pdf()],
+        attachments=[letter("材料.pdf")],
     )
     assert complaint.attachments.count() == 1
     assert list(site_selectors.complaint_list(actor=p.gd.actor)) == [complaint]

@@ -12,7 +12,8 @@ from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
 from onex.catalog.models import Level
-from tests.assessment.site_world import World, build_world, pdf
+from tests.factories import letter
+from tests.factories_assessment_sites import World, build_world
 from tests.personas import Persona, Personas, division
 
 BASE = "/assessment"
@@ -52,7 +53,7 @@ def world(personas: Personas) -> World:
         school=p.gd_school_obj,
         org=p.org_obj,
         text="要求采购指定品牌设备",
-        attachments=[pdf()],
+        attachments=[letter("材料.pdf")],
     )
     return w
 

@@ -1,25 +1,21 @@
-"""Helpers for the sites and fees tests: a certificate with ceilings, an org that may act in
-Guangdong, published site conditions. Plain functions (not fixtures) so this module does not
-collide with the exams tests' conftest.
+"""Builders for the assessment sites and fees tests: a certificate with ceilings, an org that
+may act in Guangdong, published site conditions. Test modules import the ``world`` fixture
+(``world_fixture``) from here: one definition, no per-module copies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+import pytest
 
 from onex.assessment.models import SiteApplication, SiteCondition
 from onex.assessment.services import sites as site_services
 from onex.catalog.models import Batch, Certificate, Level
 from onex.core.actors import Actor
 from onex.pilots.models import School
-from tests.factories import PDF, accept_filing, logistics_certificate, sign_agreement
+from tests.factories import accept_filing, logistics_certificate, sign_agreement
 from tests.personas import Personas
-
-
-def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 @dataclass
@@ -73,3 +69,9 @@ def build_world(p: Personas, *, ready: bool = True) -> World:
         world.accept_filing()
         world.publish_conditions()
     return world
+
+
+@pytest.fixture(name="world")
+def world_fixture(personas: Personas) -> World:
+    """A ready world: agreement signed, Guangdong filing accepted, conditions published."""
+    return build_world(personas)
