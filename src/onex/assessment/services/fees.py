@@ -73,14 +73,6 @@ def _require_org_member(actor: Actor, org: Org) -> None:
     actor.require_write()
 
 
-def _require_province_of(actor: Actor, province_id: int) -> None:
-    actor.require(
-        actor.is_system or (actor.kind == UnitKind.PROVINCE and actor.province_id == province_id),
-        _("只有所在省份的教育行政部门可以核定费用标准。"),
-    )
-    actor.require_write()
-
-
 # --- R13, R30: proposals and approval ------------------------------------------------------
 
 

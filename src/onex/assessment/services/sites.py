@@ -74,14 +74,6 @@ def _require_school_member(actor: Actor, school: School) -> None:
     actor.require_write()
 
 
-def _require_province_of(actor: Actor, province_id: int) -> None:
-    actor.require(
-        actor.is_system or (actor.kind == UnitKind.PROVINCE and actor.province_id == province_id),
-        _("只有所在省份的教育行政部门可以执行此操作。"),
-    )
-    actor.require_write()
-
-
 # --- small parsers -------------------------------------------------------------------------
 
 
