@@ -5,17 +5,16 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
-from onex.assessment import sites
+from onex.assessment.selectors import sites as site_selectors
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Level
 from onex.core.errors import Forbidden, NotFound
 from onex.pilots.models import School, Specialty
-from tests.assessment.site_world import World, build_world
-from tests.personas import Personas, division, make_school
-
-
-@pytest.fixture
-def world(personas: Personas) -> World:
-    return build_world(personas)
+from tests.factories_assessment_sites import (
+    World,
+    world_fixture,  # noqa: F401 (fixture)
+)
+from tests.personas import division, make_school
 
 
 def confirm_pilot(world: World, school: School, status: str = "confirmed") -> None:
@@ -39,17 +38,17 @@ def register_site(world: World, school: School) -> None:
     from tests.personas import make_user
 
     persona = make_user(f"site-{school.code}", school.unit)
-    application = sites.site_application_submit(
+    application = site_services.site_application_submit(
         actor=persona.actor,
         school=school,
         certificate=world.certificate,
-        data=sites.SiteInput(levels=[Level.JUNIOR], address="校内", seats=30, rooms=2),
+        data=site_services.SiteInput(levels=[Level.JUNIOR], address="校内", seats=30, rooms=2),
     )
-    sites.site_application_org_approve(actor=world.p.org.actor, application=application)
-    sites.site_application_province_approve(actor=world.p.gd.actor, application=application)
+    site_services.site_application_org_approve(actor=world.p.org.actor, application=application)
+    site_services.site_application_province_approve(actor=world.p.gd.actor, application=application)
 
 
-def gap_cities(report: sites.CoverageReport) -> list[str]:
+def gap_cities(report: site_selectors.CoverageReport) -> list[str]:
     return [row.city.code for row in report.gaps]
 
 
@@ -57,10 +56,10 @@ def test_r11_city_with_pilots_but_no_site_is_a_gap(world: World) -> None:
     p = world.p
     confirm_pilot(world, p.gd_school_obj)  # Guangzhou
     confirm_pilot(world, p.sz_school_obj)  # Shenzhen
-    report = sites.coverage_report(actor=p.gd.actor)
+    report = site_selectors.coverage_report(actor=p.gd.actor)
     assert gap_cities(report) == ["440100", "440300"]
     register_site(world, p.gd_school_obj)
-    report = sites.coverage_report(actor=p.gd.actor)
+    report = site_selectors.coverage_report(actor=p.gd.actor)
     assert gap_cities(report) == ["440300"]
     covered = next(r for r in report.rows if r.city.code == "440100")
     assert covered.sites == 1 and covered.pilot_schools == 1
@@ -71,12 +70,12 @@ def test_r11_site_in_another_city_does_not_cover(world: World) -> None:
     foshan = make_school("佛山职业技术学院", "4144060001", "440000", "440600")
     confirm_pilot(world, p.sz_school_obj)
     register_site(world, foshan)  # a site, but in Foshan, where no pilot school is
-    assert gap_cities(sites.coverage_report(actor=p.gd.actor)) == ["440300"]
+    assert gap_cities(site_selectors.coverage_report(actor=p.gd.actor)) == ["440300"]
 
 
 def test_r11_unconfirmed_pilots_do_not_count(world: World) -> None:
     confirm_pilot(world, world.p.gd_school_obj, status="submitted")
-    assert sites.coverage_report(actor=world.p.gd.actor).rows == []
+    assert site_selectors.coverage_report(actor=world.p.gd.actor).rows == []
 
 
 def test_r11_site_for_another_certificate_does_not_cover(world: World) -> None:
@@ -92,23 +91,25 @@ def test_r11_site_for_another_certificate_does_not_cover(world: World) -> None:
         position=2,
     )
     confirm_pilot(world, p.gd_school_obj)
-    report = sites.coverage_report(actor=p.gd.actor, certificate=other)
+    report = site_selectors.coverage_report(actor=p.gd.actor, certificate=other)
     assert report.rows == []
     register_site(world, p.gd_school_obj)
-    assert sites.coverage_report(actor=p.gd.actor, certificate=world.certificate).gaps == []
+    assert (
+        site_selectors.coverage_report(actor=p.gd.actor, certificate=world.certificate).gaps == []
+    )
 
 
 def test_r11_national_view_covers_every_province_and_province_only_its_own(world: World) -> None:
     p = world.p
     confirm_pilot(world, p.gd_school_obj)
     confirm_pilot(world, p.hb_school_obj)
-    national = sites.coverage_report(actor=p.ministry.actor)
+    national = site_selectors.coverage_report(actor=p.ministry.actor)
     assert gap_cities(national) == ["420100", "440100"]
     assert national.gaps_by_province() == [("广东省", 1, 1), ("湖北省", 1, 1)]
-    assert gap_cities(sites.coverage_report(actor=p.hb.actor)) == ["420100"]
-    assert gap_cities(sites.coverage_report(actor=p.gz_city.actor)) == ["440100"]
+    assert gap_cities(site_selectors.coverage_report(actor=p.hb.actor)) == ["420100"]
+    assert gap_cities(site_selectors.coverage_report(actor=p.gz_city.actor)) == ["440100"]
     with pytest.raises(NotFound):
-        sites.coverage_report(actor=p.hb.actor, province=division("440000"))
+        site_selectors.coverage_report(actor=p.hb.actor, province=division("440000"))
     for persona in (p.gd_school, p.learner):
         with pytest.raises(Forbidden):
-            sites.coverage_report(actor=persona.actor)
+            site_selectors.coverage_report(actor=persona.actor)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 
 from onex.assessment.models import Site
-from tests.assessment.site_world import World, build_world
-from tests.personas import Persona, Personas
+from tests.factories_assessment_sites import (
+    World,
+    world_fixture,  # noqa: F401 (fixture)
+)
+from tests.personas import Persona
 
 API = "/api/v1/assessment"
-
-
-@pytest.fixture
-def world(personas: Personas) -> World:
-    return build_world(personas)
 
 
 def login(persona: Persona) -> Client:

@@ -7,7 +7,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from onex.assessment import sites
 from onex.assessment.models import (
     AssessmentPlan,
     BrandComplaint,
@@ -17,6 +16,7 @@ from onex.assessment.models import (
     Site,
     SiteApplication,
 )
+from onex.assessment.selectors import sites as site_selectors
 from onex.core.actors import Actor
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,8 @@ def test_demo_sites_and_fees_show_every_state_and_run_twice() -> None:
         "420000",
     }
     gaps = {
-        (r.city.name, r.certificate.code) for r in sites.coverage_report(actor=Actor.system()).gaps
+        (r.city.name, r.certificate.code)
+        for r in site_selectors.coverage_report(actor=Actor.system()).gaps
     }
     assert ("深圳市", "2-10") in gaps and ("襄阳市", "1-04") in gaps
     assert FeeVersion.objects.filter(status=FeeVersionStatus.PENDING).count() == 1

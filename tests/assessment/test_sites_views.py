@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from onex.assessment import fees, sites
 from onex.assessment.models import FeeStandard, SiteApplication, SiteApplicationStatus
+from onex.assessment.selectors import sites as site_selectors
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Level
-from tests.assessment.site_world import World, build_world, pdf
+from tests.factories import letter
+from tests.factories_assessment_sites import World, build_world
 from tests.personas import Persona, Personas, division
 
 BASE = "/assessment"
@@ -20,9 +23,9 @@ BASE = "/assessment"
 def world(personas: Personas) -> World:
     w = build_world(personas)
     p = personas
-    fees.fee_approve(
+    fee_services.fee_approve(
         actor=p.gd.actor,
-        version=fees.fee_propose(
+        version=fee_services.fee_propose(
             actor=p.org.actor,
             province=division("440000"),
             certificate=w.certificate,
@@ -30,14 +33,14 @@ def world(personas: Personas) -> World:
             amount="200",
         ),
     )
-    fees.fee_propose(
+    fee_services.fee_propose(
         actor=p.org.actor,
         province=division("440000"),
         certificate=w.certificate,
         level=Level.JUNIOR,
         amount="240",
     )
-    fees.negotiation_record(
+    fee_services.negotiation_record(
         actor=p.org.actor,
         certificate=w.certificate,
         level=Level.JUNIOR,
@@ -45,12 +48,12 @@ def world(personas: Personas) -> World:
         agreed_fee="180",
         negotiated_on=dt.date(2020, 6, 1),
     )
-    sites.complaint_submit(
+    site_services.complaint_submit(
         actor=p.gd_school.actor,
         school=p.gd_school_obj,
         org=p.org_obj,
         text="要求采购指定品牌设备",
-        attachments=[pdf()],
+        attachments=[letter("材料.pdf")],
     )
     return w
 
@@ -175,7 +178,7 @@ def test_fee_pages(world: World) -> None:
 
 def test_complaint_pages_are_scoped(world: World) -> None:
     p = world.p
-    complaint = sites.complaint_list(actor=p.gd.actor).get()
+    complaint = site_selectors.complaint_list(actor=p.gd.actor).get()
     assert login(p.gd).get(f"{BASE}/brand-complaints/{complaint.pk}/").status_code == 200
     assert login(p.org).get(f"{BASE}/brand-complaints/{complaint.pk}/").status_code == 404
     attachment = complaint.attachments.get()

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import pytest
-
-from onex.assessment import fees, sites
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Level
-from tests.assessment.site_world import World, build_world, pdf
 from tests.downloads import assert_private_download, client_of
-from tests.personas import Personas, division
+from tests.factories import letter
+from tests.factories_assessment_sites import (
+    World,
+    world_fixture,  # noqa: F401 (fixture)
+)
+from tests.personas import division
 
 BASE = "/assessment"
 
 
-@pytest.fixture
-def world(personas: Personas) -> World:
-    return build_world(personas)
-
-
 def test_complaint_attachment_is_404_for_anonymous_and_other_provinces(world: World) -> None:
     p = world.p
-    complaint = sites.complaint_submit(
+    complaint = site_services.complaint_submit(
         actor=p.gd_school.actor,
         school=p.gd_school_obj,
         org=p.org_obj,
         text="要求采购指定品牌设备",
-        attachments=[pdf()],
+        attachments=[letter("材料.pdf")],
     )
     attachment = complaint.attachments.get()
     assert_private_download(
@@ -37,18 +35,21 @@ def test_complaint_attachment_is_404_for_anonymous_and_other_provinces(world: Wo
 
 def test_fee_review_attachment_downloads_from_the_fee_page_only_in_scope(world: World) -> None:
     p = world.p
-    version = fees.fee_propose(
+    version = fee_services.fee_propose(
         actor=p.org.actor,
         province=division("440000"),
         certificate=world.certificate,
         level=Level.JUNIOR,
         amount="200",
     )
-    fees.fee_approve(
+    fee_services.fee_approve(
         actor=p.gd.actor,
         version=version,
-        review=fees.FeeReview(
-            kind="expert", reviewer="广东省职业教育专家组", conclusion="测算合理", attachment=pdf()
+        review=fee_services.FeeReview(
+            kind="expert",
+            reviewer="广东省职业教育专家组",
+            conclusion="测算合理",
+            attachment=letter("材料.pdf"),
         ),
     )
     url = f"{BASE}/fees/{version.standard_id}/versions/{version.pk}/review-attachment/"

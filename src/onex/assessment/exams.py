@@ -391,7 +391,7 @@ def _check_score_rule(value: Decimal | None, field_name: str) -> Decimal | None:
 
 
 def _registered_sites(*, certificate: Certificate, level: str, province: Division) -> Any:
-    from onex.assessment import sites as sites_service
+    from onex.assessment.selectors import sites as sites_service
 
     return sites_service.registered_sites(certificate=certificate, level=level, province=province)
 
@@ -726,7 +726,7 @@ class Fee:
 
 def _fee(plan: ExamPlan, candidate: Candidate) -> Fee:
     """R35/R40: the approved fee; a school pays for its students, poor households pay nothing."""
-    from onex.assessment.fees import fee_due
+    from onex.assessment.selectors.fees import fee_due
 
     due = fee_due(
         province=plan.province,

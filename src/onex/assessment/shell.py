@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from onex.assessment import exam_demo, site_demo
 from onex.assessment.exams import exam_todos
-from onex.assessment.sites import site_and_fee_todos
+from onex.assessment.selectors.sites import site_and_fee_todos
 from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
@@ -65,6 +65,7 @@ registry.todos.register(
         url_names=(
             "assessment:site_application_list",
             "assessment:fee_list",
+            "assessment:negotiation_list",
             "assessment:complaint_list",
         ),
     )

@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from onex.assessment import fees, sites
 from onex.assessment.models import (
     AssessmentPlan,
     BrandComplaint,
@@ -30,11 +29,12 @@ from onex.assessment.models import (
     SiteApplication,
     SiteCondition,
 )
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import (
     Certificate,
     CertificateLevel,
     FilingStatus,
-    Gender,
     Level,
     OrgFiling,
 )
@@ -50,6 +50,7 @@ from onex.catalog.services.filings import (
 from onex.catalog.services.orgs import agreement_sign
 from onex.core.actors import Actor
 from onex.core.models import Role, Unit, UnitKind
+from onex.core.personal import Gender
 from onex.pilots.models import School
 
 # Certificate code → illustrative ceilings (初级, 中级, 高级) in yuan.
@@ -190,10 +191,10 @@ def _plans_and_conditions(certificates: dict[str, Certificate], created: Counter
         org = _acting(certificate.org.unit)
         if not AssessmentPlan.objects.filter(certificate=certificate).exists():
             theory = Decimal(30 + 10 * (index % 3))
-            sites.plan_publish(
+            site_services.plan_publish(
                 actor=org,
                 certificate=certificate,
-                data=sites.PlanInput(
+                data=site_services.PlanInput(
                     exam_format=(ExamFormat.MIXED, ExamFormat.ONLINE, ExamFormat.OFFLINE)[
                         index % 3
                     ],
@@ -208,7 +209,7 @@ def _plans_and_conditions(certificates: dict[str, Certificate], created: Counter
             )
             created["assessment.plans"] += 1
         if not SiteCondition.objects.filter(certificate=certificate).exists():
-            sites.condition_publish(
+            site_services.condition_publish(
                 actor=org,
                 certificate=certificate,
                 rooms=2,
@@ -250,11 +251,11 @@ def _sites(
             continue
         org = _acting(certificate.org.unit)
         province = _acting(provinces[school.province.code])
-        application = sites.site_application_submit(
+        application = site_services.site_application_submit(
             actor=_acting(school.unit),
             school=school,
             certificate=certificate,
-            data=sites.SiteInput(
+            data=site_services.SiteInput(
                 levels=levels,
                 address=f"{school.city.name}{school.name}实训楼",
                 seats=40,
@@ -265,15 +266,15 @@ def _sites(
         if state == "submitted":
             continue
         if state == "returned":
-            sites.site_application_return(
+            site_services.site_application_return(
                 actor=org,
                 application=application,
                 reason="请补充考场平面图和监控设备清单后重新提交。",
             )
             continue
-        application = sites.site_application_org_approve(actor=org, application=application)
+        application = site_services.site_application_org_approve(actor=org, application=application)
         if state == "registered":
-            sites.site_application_province_approve(actor=province, application=application)
+            site_services.site_application_province_approve(actor=province, application=application)
 
 
 def _fees(
@@ -295,7 +296,7 @@ def _fees(
                     continue
                 # Approved a little under the ceiling; Hubei's with an expert review.
                 amount = (Decimal(ceiling) * Decimal("0.8")).quantize(Decimal("1"))
-                version = fees.fee_propose(
+                version = fee_services.fee_propose(
                     actor=_acting(certificate.org.unit),
                     province=unit.province,
                     certificate=certificate,
@@ -304,7 +305,7 @@ def _fees(
                     basis="场地与设备折旧、耗材、考评员劳务、平台运维。",
                 )
                 review = (
-                    fees.FeeReview(
+                    fee_services.FeeReview(
                         kind="expert",
                         reviewer="湖北省职业教育专家组",
                         conclusion="测算依据充分，同意。",
@@ -312,7 +313,7 @@ def _fees(
                     if province_code == "420000"
                     else None
                 )
-                fees.fee_approve(
+                fee_services.fee_approve(
                     actor=_acting(unit), version=version, effective_from=today, review=review
                 )
                 created["assessment.fees"] += 1
@@ -327,7 +328,7 @@ def _fees(
         and not standard.versions.filter(status=FeeVersionStatus.PENDING).exists()
         and standard.versions.count() == 1
     ):
-        fees.fee_propose(
+        fee_services.fee_propose(
             actor=_acting(standard.org.unit),
             province=standard.province,
             certificate=standard.certificate,
@@ -346,7 +347,7 @@ def _negotiation(
     parties = [schools[n] for n in names if n in schools]
     if len(parties) < 2 or FeeNegotiation.objects.filter(certificate=certificate).exists():
         return
-    fees.negotiation_record(
+    negotiation = fee_services.negotiation_record(
         actor=_acting(parties[0].unit),
         certificate=certificate,
         level=level,
@@ -355,6 +356,8 @@ def _negotiation(
         negotiated_on=timezone.localdate() - dt.timedelta(days=20),
         notes="三校按考生规模联合协商，共享考核场地。",
     )
+    # R45: the fee applies only once the org agrees to it.
+    fee_services.negotiation_agree(actor=_acting(certificate.org.unit), negotiation=negotiation)
     created["assessment.negotiations"] += 1
 
 
@@ -366,7 +369,7 @@ def _complaint(schools: dict[str, School], created: Counter[str]) -> None:
         return
     if BrandComplaint.objects.filter(school=school, org=certificate.org).exists():
         return
-    sites.complaint_submit(
+    site_services.complaint_submit(
         actor=_acting(school.unit),
         school=school,
         org=certificate.org,

@@ -7,10 +7,30 @@ every move; ``assessment.exams`` adds the rule checks (agreement, filing, dates,
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from onex.assessment.models import ExamPlan, PlanEvent, PlanStatus
+from onex.assessment.models import (
+    BrandComplaint,
+    ComplaintEvent,
+    ComplaintStatus,
+    ExamPlan,
+    FeeEvent,
+    FeeNegotiation,
+    FeeVersion,
+    FeeVersionStatus,
+    NegotiationEvent,
+    NegotiationStatus,
+    PlanEvent,
+    PlanStatus,
+    SiteApplication,
+    SiteApplicationEvent,
+    SiteApplicationStatus,
+)
+from onex.assessment.selectors.fees import fee_version_scope, negotiation_scope
+from onex.assessment.selectors.sites import complaint_list, site_application_list
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.workflows import Move, Workflow, register
@@ -92,6 +112,256 @@ PLAN = register(
                 _("结束"),
                 rule="R36",
                 denied=_ORG_ONLY,
+            ),
+        ),
+    )
+)
+
+
+# --- sites and fees ---------------------------------------------------------------------------
+
+
+def is_negotiation_org(actor: Actor, negotiation: FeeNegotiation) -> bool:
+    """Only the certificate's own org agrees to (or declines) a jointly negotiated fee."""
+    return actor.kind == UnitKind.ORG and actor.unit_id == negotiation.org.unit_id
+
+
+N = NegotiationStatus
+
+NEGOTIATION = register(
+    Workflow(
+        name="assessment.negotiation",
+        model=FeeNegotiation,
+        scope=lambda actor: negotiation_scope(actor),
+        event_model=NegotiationEvent,
+        event_fk="negotiation",
+        related=("org", "certificate", "province"),
+        moves=(
+            Move(
+                (N.PROPOSED,),
+                "agree",
+                N.AGREED,
+                is_negotiation_org,
+                _("确认联合议价"),
+                rule="R45",
+                denied=_("只有该证书的培训评价组织可以确认联合议价。"),
+            ),
+            Move(
+                (N.PROPOSED,),
+                "decline",
+                N.DECLINED,
+                is_negotiation_org,
+                _("不同意"),
+                rule="R45",
+                reason_required=True,
+                denied=_("只有该证书的培训评价组织可以确认联合议价。"),
+            ),
+        ),
+    )
+)
+
+
+def is_application_school(actor: Actor, application: SiteApplication) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id
+    )
+
+
+def is_application_org(actor: Actor, application: SiteApplication) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.ORG and actor.unit_id == application.org.unit_id
+    )
+
+
+def is_application_province(actor: Actor, application: SiteApplication) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.PROVINCE and actor.province_id == application.province_id
+    )
+
+
+def site_application_audit_view(application: SiteApplication) -> dict[str, Any]:
+    return {
+        "school": application.school_id,
+        "certificate": application.certificate_id,
+        "levels": list(application.levels),
+        "address": application.address,
+        "seats": application.seats,
+        "rooms": application.rooms,
+        "status": application.status,
+        "return_reason": application.return_reason,
+        "site": application.site.code if application.site_id and application.site else None,
+    }
+
+
+A = SiteApplicationStatus
+_APP_SCHOOL_ONLY = _("只有该学校的用户可以执行此操作。")
+_APP_ORG_ONLY = _("只有该证书的培训评价组织可以执行此操作。")
+_APP_PROVINCE_ONLY = _("只有所在省份的教育行政部门可以执行此操作。")
+
+SITE_APPLICATION = register(
+    Workflow(
+        name="assessment.site_application",
+        model=SiteApplication,
+        scope=lambda actor: site_application_list(actor=actor),
+        event_model=SiteApplicationEvent,
+        event_fk="application",
+        audit_view=site_application_audit_view,
+        related=("org", "certificate", "school", "province", "site"),
+        moves=(
+            Move(
+                (A.RETURNED,),
+                "resubmit",
+                A.SUBMITTED,
+                is_application_school,
+                _("修改并重新提交"),
+                rule="R10",
+                denied=_APP_SCHOOL_ONLY,
+            ),
+            Move(
+                (A.SUBMITTED,),
+                "org_approve",
+                A.ORG_APPROVED,
+                is_application_org,
+                _("同意设为考核站点"),
+                rule="R10",
+                denied=_APP_ORG_ONLY,
+            ),
+            Move(
+                (A.SUBMITTED,),
+                "return",
+                A.RETURNED,
+                is_application_org,
+                _("退回"),
+                rule="R10",
+                reason_required=True,
+                denied=_APP_ORG_ONLY,
+            ),
+            Move(
+                (A.ORG_APPROVED,),
+                "return",
+                A.RETURNED,
+                is_application_province,
+                _("退回"),
+                rule="R10",
+                reason_required=True,
+                denied=_APP_PROVINCE_ONLY,
+            ),
+            Move(
+                (A.ORG_APPROVED,),
+                "approve",
+                A.APPROVED,
+                is_application_province,
+                _("审核通过并备案"),
+                rule="R10",
+                denied=_APP_PROVINCE_ONLY,
+            ),
+        ),
+    )
+)
+
+
+def is_fee_org(actor: Actor, version: FeeVersion) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.ORG and actor.unit_id == version.standard.org.unit_id
+    )
+
+
+def is_fee_province(actor: Actor, version: FeeVersion) -> bool:
+    return actor.is_system or (
+        actor.kind == UnitKind.PROVINCE and actor.province_id == version.standard.province_id
+    )
+
+
+def fee_version_audit_view(version: FeeVersion) -> dict[str, Any]:
+    return {
+        "version": version.number,
+        "amount": version.amount,
+        "effective_from": version.effective_from,
+        "review_kind": version.review_kind,
+        "reviewer": version.reviewer,
+        "return_reason": version.return_reason,
+    }
+
+
+V = FeeVersionStatus
+_FEE_PROVINCE_ONLY = _("只有所在省份的教育行政部门可以核定费用标准。")
+
+#: A proposal (or re-proposal after a lowered ceiling) waits for the province: approved, it
+#: replaces the version in force (R13, R30); returned or withdrawn, the old fee stays.
+FEE_VERSION = register(
+    Workflow(
+        name="assessment.fee",
+        model=FeeVersion,
+        scope=lambda actor: fee_version_scope(actor),
+        event_model=FeeEvent,
+        event_fk="version",
+        audit_view=fee_version_audit_view,
+        related=("standard", "standard__org", "standard__certificate", "standard__province"),
+        moves=(
+            Move(
+                (V.PENDING,),
+                "approve",
+                V.APPROVED,
+                is_fee_province,
+                _("核定通过"),
+                rule="R30",
+                denied=_FEE_PROVINCE_ONLY,
+            ),
+            Move(
+                (V.PENDING,),
+                "return",
+                V.RETURNED,
+                is_fee_province,
+                _("退回"),
+                rule="R30",
+                reason_required=True,
+                denied=_FEE_PROVINCE_ONLY,
+            ),
+            Move(
+                (V.PENDING,),
+                "withdraw",
+                V.WITHDRAWN,
+                is_fee_org,
+                _("撤回"),
+                rule="R30",
+                denied=_("只有该证书的培训评价组织可以撤回费用标准。"),
+            ),
+        ),
+    )
+)
+
+
+def is_complaint_authority(actor: Actor, complaint: BrandComplaint) -> bool:
+    """The school's province or the Ministry handles a brand complaint (R12); never the org."""
+    return (
+        actor.is_system
+        or actor.kind == UnitKind.MINISTRY
+        or (actor.kind == UnitKind.PROVINCE and actor.province_id == complaint.province_id)
+    )
+
+
+def complaint_audit_view(complaint: BrandComplaint) -> dict[str, Any]:
+    return {"status": complaint.status, "note": complaint.handled_note}
+
+
+COMPLAINT = register(
+    Workflow(
+        name="assessment.complaint",
+        model=BrandComplaint,
+        scope=lambda actor: complaint_list(actor=actor),
+        event_model=ComplaintEvent,
+        event_fk="complaint",
+        audit_view=complaint_audit_view,
+        moves=(
+            Move(
+                (ComplaintStatus.OPEN,),
+                "handle",
+                ComplaintStatus.HANDLED,
+                is_complaint_authority,
+                _("记录处理意见"),
+                rule="R12",
+                reason_required=True,
+                denied=_("只有学校所在省份的教育行政部门或教育部可以处理。"),
             ),
         ),
     )

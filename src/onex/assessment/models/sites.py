@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -24,11 +25,15 @@ from django.utils.translation import gettext_lazy as _
 from onex.catalog.models import Level
 from onex.core.models.timeline import StatusTimelineEvent
 
+if TYPE_CHECKING:
+    from onex.core.actors import Actor
+
 __all__ = [
     "AssessmentPlan",
     "BrandComplaint",
     "BrandComplaintAttachment",
     "BrandWord",
+    "ComplaintEvent",
     "ComplaintStatus",
     "ExamFormat",
     "FeeEvent",
@@ -37,6 +42,8 @@ __all__ = [
     "FeeStandard",
     "FeeVersion",
     "FeeVersionStatus",
+    "NegotiationEvent",
+    "NegotiationStatus",
     "Site",
     "SiteApplication",
     "SiteApplicationEvent",
@@ -236,6 +243,21 @@ class BrandComplaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} → {self.org}"
+
+
+class ComplaintEvent(StatusTimelineEvent):
+    """The complaint's timeline: submitted by the school, handled by the province or Ministry."""
+
+    complaint = models.ForeignKey(
+        BrandComplaint, verbose_name=_("反映"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StatusTimelineEvent.Meta):
+        verbose_name = _("品牌问题反映记录")
+        verbose_name_plural = _("品牌问题反映记录")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.action}"
 
 
 class BrandComplaintAttachment(models.Model):
@@ -530,12 +552,32 @@ class FeeEvent(StatusTimelineEvent):
         verbose_name = _("费用标准记录")
         verbose_name_plural = _("费用标准记录")
 
+    @classmethod
+    def record(cls, *, actor: Actor, action: str, reason: str = "", **fields: Any) -> Self:
+        """A step of one version: the standard and the version's amount come from the version,
+        so ``perform`` (which names only the version) records complete rows."""
+        version = fields.get("version")
+        if isinstance(version, FeeVersion):
+            fields.setdefault("standard_id", version.standard_id)
+            fields.setdefault("new_amount", version.amount)
+        return super().record(actor=actor, action=action, reason=reason, **fields)
+
     def __str__(self) -> str:
         return f"{self.standard_id} {self.action}"
 
 
+class NegotiationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待组织确认")
+    AGREED = "agreed", _("已确认")
+    DECLINED = "declined", _("组织未同意")
+
+
 class FeeNegotiation(models.Model):
-    """Schools negotiated a fee jointly with an org (R45); the parties and the agreed fee."""
+    """Schools negotiated a fee jointly with an org (R45); the parties and the agreed fee.
+
+    Recording it is not enough: the fee applies only once the org agrees explicitly (a declared
+    move), so one school cannot set its own price by naming a partner.
+    """
 
     org = models.ForeignKey(
         "catalog.Org", verbose_name=_("培训评价组织"), on_delete=models.PROTECT, related_name="+"
@@ -555,6 +597,14 @@ class FeeNegotiation(models.Model):
     recorded_by = models.ForeignKey(
         "core.Unit", verbose_name=_("录入单位"), on_delete=models.PROTECT, related_name="+"
     )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=NegotiationStatus.choices,
+        default=NegotiationStatus.PROPOSED,
+        db_index=True,
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
@@ -573,3 +623,18 @@ class FeeNegotiation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.certificate} {self.agreed_fee}"
+
+
+class NegotiationEvent(StatusTimelineEvent):
+    """The joint negotiation's timeline: recorded, agreed or declined by the org."""
+
+    negotiation = models.ForeignKey(
+        FeeNegotiation, verbose_name=_("联合议价"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StatusTimelineEvent.Meta):
+        verbose_name = _("联合议价记录")
+        verbose_name_plural = _("联合议价记录")
+
+    def __str__(self) -> str:
+        return f"{self.negotiation_id} {self.action}"

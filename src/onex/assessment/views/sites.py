@@ -6,7 +6,9 @@ are shown at the field with the rule ID (forms) or as a message (transitions).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -20,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onex.assessment import fees, sites
 from onex.assessment.models import (
     BrandComplaint,
     ComplaintStatus,
@@ -29,8 +30,20 @@ from onex.assessment.models import (
     FeeStandard,
     FeeVersion,
     FeeVersionStatus,
+    NegotiationStatus,
     SiteApplication,
     SiteApplicationStatus,
+)
+from onex.assessment.selectors import fees as fee_selectors
+from onex.assessment.selectors import sites as site_selectors
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
+from onex.assessment.workflows import (
+    COMPLAINT,
+    FEE_VERSION,
+    NEGOTIATION,
+    SITE_APPLICATION,
+    is_application_school,
 )
 from onex.catalog.models import Certificate, Level, Org
 from onex.catalog.selectors.catalogue import certificate_get
@@ -40,10 +53,10 @@ from onex.core.errors import DomainError
 from onex.core.forms import DateInput
 from onex.core.limits import DOCUMENT_MAX, REASON_MAX
 from onex.core.models import UnitKind
+from onex.core.params import id_param
 from onex.core.web import (
     actor_label,
-    add_form_error,
-    flash_error,
+    attempt,
     page_of,
     page_or_fragment,
     signed_in_download,
@@ -54,7 +67,7 @@ from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
 
 
-def _province_field() -> forms.ModelChoiceField:
+def _province_field() -> forms.ModelChoiceField[Division]:
     return forms.ModelChoiceField(
         label=gettext_lazy("省份"),
         queryset=Division.objects.filter(level=DivisionLevel.PROVINCE).order_by("code"),
@@ -125,9 +138,9 @@ class SiteApplicationForm(forms.Form):
         max_length=REASON_MAX, label=gettext_lazy("说明"), required=False, widget=forms.Textarea
     )
 
-    def site_input(self) -> sites.SiteInput:
+    def site_input(self) -> site_services.SiteInput:
         d = self.cleaned_data
-        return sites.SiteInput(
+        return site_services.SiteInput(
             levels=d["levels"],
             address=d["address"],
             seats=d["seats"],
@@ -213,13 +226,16 @@ class NegotiationForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = certificates
 
-    def schools(self) -> list[School]:
+    def clean_school_codes(self) -> list[School]:
         codes = [c.strip() for c in self.cleaned_data["school_codes"].split() if c.strip()]
         found = list(School.objects.filter(code__in=codes))
         if len(found) != len(set(codes)):
             missing = sorted(set(codes) - {s.code for s in found})
             raise forms.ValidationError(_("未找到学校：%(codes)s") % {"codes": "、".join(missing)})
         return found
+
+    def error_field(self, exc: DomainError) -> str | None:
+        return "school_codes" if exc.field == "schools" else exc.field
 
 
 class ComplaintForm(forms.Form):
@@ -237,6 +253,10 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=gettext_lazy("PDF、JPG 或 PNG，不超过 5 MB"),
     )
+
+    def error_field(self, exc: DomainError) -> str | None:
+        # The service takes several attachments; this form offers one.
+        return "attachment" if exc.field == "attachments" else exc.field
 
 
 class HandleForm(forms.Form):
@@ -267,7 +287,7 @@ def _form_page(
 
 def plan_public_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    plans = sites.plan_list(q=q)
+    plans = site_selectors.plan_list(q=q)
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核方案"),
@@ -313,9 +333,9 @@ def plan_public(request: HttpRequest, code: str) -> HttpResponse:
     actor = request_actor(request)
     context = {
         "certificate": certificate,
-        "plan": sites.plan_for(certificate),
-        "condition": sites.condition_for(certificate),
-        "sites": sites.site_list(certificate=certificate)[:100],
+        "plan": site_selectors.plan_for(certificate),
+        "condition": site_selectors.condition_for(certificate),
+        "sites": site_selectors.site_list(certificate=certificate)[:100],
         "is_org": actor.kind == UnitKind.ORG and actor.unit_id == certificate.org.unit_id,
     }
     return render(request, "assessment/plan_public.html", context)
@@ -332,7 +352,7 @@ def _own_certificate(request: HttpRequest, code: str) -> Certificate:
 @login_required
 def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_certificate(request, code)
-    plan = sites.plan_for(certificate)
+    plan = site_selectors.plan_for(certificate)
     initial = (
         {
             name: getattr(plan, name)
@@ -352,15 +372,15 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            sites.plan_publish(
+        done = attempt(
+            lambda: site_services.plan_publish(
                 actor=request_actor(request),
                 certificate=certificate,
-                data=sites.PlanInput(**form.cleaned_data),
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+                data=site_services.PlanInput(**form.cleaned_data),
+            ),
+            form=form,
+        )
+        if done.ok:
             messages.success(request, _("考核方案已发布。"))
             return redirect("assessment:plan_public", code=certificate.code)
     return _form_page(
@@ -375,7 +395,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def condition_edit(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _own_certificate(request, code)
-    condition = sites.condition_for(certificate)
+    condition = site_selectors.condition_for(certificate)
     initial = (
         {
             "rooms": condition.rooms,
@@ -388,18 +408,18 @@ def condition_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     form = ConditionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            sites.condition_publish(
+        done = attempt(
+            lambda: site_services.condition_publish(
                 actor=request_actor(request),
                 certificate=certificate,
                 rooms=form.cleaned_data["rooms"],
                 seats=form.cleaned_data["seats"],
                 equipment=form.equipment_items(),
                 notes=form.cleaned_data["notes"],
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
             messages.success(request, _("考核站点条件已发布。"))
             return redirect("assessment:plan_public", code=certificate.code)
     return _form_page(
@@ -419,7 +439,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     province = Division.objects.filter(
         code=request.GET.get("province", ""), level=DivisionLevel.PROVINCE
     ).first()
-    qs = sites.site_list(q=q, province=province)
+    qs = site_selectors.site_list(q=q, province=province)
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核站点"),
@@ -444,14 +464,14 @@ def site_list(request: HttpRequest) -> HttpResponse:
                     s.rooms,
                     "；".join(
                         f"{c.name}（{'、'.join(levels)}）"
-                        for c, levels in sites.site_certificate_lines(s)
+                        for c, levels in site_selectors.site_certificate_lines(s)
                     ),
                 ]
                 for s in qs
             ),
         )
     page = page_of(request, qs)
-    rows = [(s, sites.site_certificate_lines(s)) for s in page.object_list]
+    rows = [(s, site_selectors.site_certificate_lines(s)) for s in page.object_list]
     return render(
         request,
         page_or_fragment(request, "assessment/site_list.html", "assessment/site_table.html"),
@@ -469,7 +489,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()[:100]
-    qs = sites.site_application_list(actor=actor, status=status, q=q)
+    qs = site_selectors.site_application_list(actor=actor, status=status, q=q)
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("考核站点申请"),
@@ -499,7 +519,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page_of(request, qs),
         "status": status,
         "statuses": SiteApplicationStatus.choices,
-        "to_review": sites.site_applications_to_review(actor=actor).count(),
+        "to_review": site_selectors.site_applications_to_review(actor=actor).count(),
         "can_apply": actor.kind == UnitKind.SCHOOL and actor.can_write,
     }
     return render(
@@ -516,21 +536,22 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    school = sites.school_for_actor(actor)
+    school = site_selectors.school_for_actor(actor)
     if school is None:
         raise Http404
     form = SiteApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            application = sites.site_application_submit(
+        done = attempt(
+            lambda: site_services.site_application_submit(
                 actor=actor,
                 school=school,
                 certificate=form.cleaned_data["certificate"],
                 data=form.site_input(),
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
+            application = done.value
             messages.success(request, _("站点申请已提交，等待培训评价组织审核。"))
             return redirect("assessment:site_application_detail", pk=application.pk)
     return _form_page(
@@ -545,8 +566,8 @@ def site_application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
-    if not (actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id):
+    application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
+    if not is_application_school(actor, application):
         raise Http404
     form = SiteApplicationForm(
         request.POST or None,
@@ -561,13 +582,13 @@ def site_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form.fields["certificate"].disabled = True
     if request.method == "POST" and form.is_valid():
-        try:
-            sites.site_application_resubmit(
+        done = attempt(
+            lambda: site_services.site_application_resubmit(
                 actor=actor, application=application, data=form.site_input()
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
             messages.success(request, _("申请已重新提交。"))
             return redirect("assessment:site_application_detail", pk=pk)
     return _form_page(
@@ -590,7 +611,7 @@ _SITE_ACTIONS = {
 @login_required
 def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
+    application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
     labels = dict(SiteApplicationStatus.choices)
     timeline = [
         {
@@ -603,23 +624,12 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for e in application.events.select_related("unit", "user")
     ]
-    is_org = actor.kind == UnitKind.ORG and actor.unit_id == application.org.unit_id
-    is_province = actor.kind == UnitKind.PROVINCE and actor.province_id == application.province_id
-    is_school = actor.kind == UnitKind.SCHOOL and actor.unit_id == application.school.unit_id
     context = {
         "application": application,
         "levels": [Level(lv).label for lv in application.levels],
         "timeline": timeline,
-        "condition": sites.condition_for(application.certificate),
-        "org_review": is_org
-        and actor.can_write
-        and application.status == SiteApplicationStatus.SUBMITTED,
-        "province_review": is_province
-        and actor.can_write
-        and application.status == SiteApplicationStatus.ORG_APPROVED,
-        "can_edit": is_school
-        and actor.can_write
-        and application.status == SiteApplicationStatus.RETURNED,
+        "condition": site_selectors.condition_for(application.certificate),
+        "moves": SITE_APPLICATION.allowed_actions(application, actor),
         "return_form": ReasonForm(),
     }
     return render(request, "assessment/site_application_detail.html", context)
@@ -629,24 +639,35 @@ def site_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    application: SiteApplication = sites.site_application_get(actor=actor, pk=pk)
-    try:
-        if action == "org-approve":
-            sites.site_application_org_approve(actor=actor, application=application)
-            messages.success(request, _("已同意，等待省级教育行政部门审核。"))
-        elif action == "approve":
-            done = sites.site_application_province_approve(actor=actor, application=application)
-            code = done.site.code if done.site else ""
-            messages.success(request, _("已审核通过，站点编码 %(code)s。") % {"code": code})
-        elif action == "return":
-            sites.site_application_return(
-                actor=actor, application=application, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("申请已退回。"))
-        else:
-            raise Http404
-    except DomainError as exc:
-        flash_error(request, exc)
+    application: SiteApplication = site_selectors.site_application_get(actor=actor, pk=pk)
+    reason = request.POST.get("reason", "")
+    calls: dict[str, tuple[Callable[[], SiteApplication], str]] = {
+        "org-approve": (
+            lambda: site_services.site_application_org_approve(
+                actor=actor, application=application
+            ),
+            _("已同意，等待省级教育行政部门审核。"),
+        ),
+        "approve": (
+            lambda: site_services.site_application_province_approve(
+                actor=actor, application=application
+            ),
+            _("已审核通过，站点编码 %(code)s。"),
+        ),
+        "return": (
+            lambda: site_services.site_application_return(
+                actor=actor, application=application, reason=reason
+            ),
+            _("申请已退回。"),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    call, success = calls[action]
+    done = attempt(call, request=request)
+    if done.ok:
+        site = done.value.site
+        messages.success(request, success % {"code": site.code if site else ""})
     return redirect("assessment:site_application_detail", pk=pk)
 
 
@@ -661,7 +682,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     ).first()
     certificate = Certificate.objects.filter(code=request.GET.get("certificate", "")).first()
     gaps_only = request.GET.get("gaps") == "1"
-    report = sites.coverage_report(
+    report = site_selectors.coverage_report(
         actor=actor, province=province, certificate=certificate, gaps_only=gaps_only
     )
     if request.GET.get("format") == "xlsx":
@@ -723,7 +744,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     status = request.GET.get("status", "")
-    qs = sites.complaint_list(actor=actor, status=status, q=request.GET.get("q", "")[:100])
+    qs = site_selectors.complaint_list(actor=actor, status=status, q=request.GET.get("q", "")[:100])
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("指定品牌问题反映"),
@@ -766,26 +787,25 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    school = sites.school_for_actor(actor)
+    school = site_selectors.school_for_actor(actor)
     if school is None:
         raise Http404
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("attachment")
-        try:
-            complaint = sites.complaint_submit(
+        done = attempt(
+            lambda: site_services.complaint_submit(
                 actor=actor,
                 school=school,
                 org=form.cleaned_data["org"],
                 certificate=form.cleaned_data["certificate"],
                 text=form.cleaned_data["text"],
                 attachments=[upload] if upload else [],
-            )
-        except DomainError as exc:
-            if exc.field == "attachments":
-                exc.field = "attachment"
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
+            complaint = done.value
             messages.success(request, _("已提交，省级教育行政部门和教育部可见。"))
             return redirect("assessment:complaint_detail", pk=complaint.pk)
     return _form_page(
@@ -802,22 +822,16 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    complaint: BrandComplaint = sites.complaint_get(actor=actor, pk=pk)
-    can_handle = (
-        complaint.status == ComplaintStatus.OPEN
-        and actor.can_write
-        and (
-            actor.kind == UnitKind.MINISTRY
-            or (actor.kind == UnitKind.PROVINCE and actor.province_id == complaint.province_id)
-        )
-    )
+    complaint: BrandComplaint = site_selectors.complaint_get(actor=actor, pk=pk)
+    can_handle = "handle" in COMPLAINT.allowed_actions(complaint, actor)
     form = HandleForm(request.POST or None)
     if request.method == "POST" and can_handle and form.is_valid():
-        try:
-            sites.complaint_handle(actor=actor, complaint=complaint, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+        note = form.cleaned_data["note"]
+        handled = attempt(
+            partial(site_services.complaint_handle, actor=actor, complaint=complaint, note=note),
+            form=form,
+        )
+        if handled.ok:
             messages.success(request, _("已记录处理意见。"))
             return redirect("assessment:complaint_detail", pk=pk)
     timeline = [
@@ -848,7 +862,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in_download
 def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     """Serve an attachment only to actors who may see the complaint (not via MEDIA)."""
-    complaint: BrandComplaint = sites.complaint_get(actor=request_actor(request), pk=pk)
+    complaint: BrandComplaint = site_selectors.complaint_get(actor=request_actor(request), pk=pk)
     row = complaint.attachments.filter(pk=attachment).first()
     if row is None:
         raise Http404
@@ -858,7 +872,7 @@ def complaint_attachment(request: HttpRequest, pk: int, attachment: int) -> File
 @signed_in_download
 def fee_review_attachment(request: HttpRequest, pk: int, version: int) -> FileResponse:
     """The expert or third-party review file of a fee version, to actors who see the standard."""
-    row: FeeVersion = fees.fee_version_get(actor=request_actor(request), pk=version)
+    row: FeeVersion = fee_selectors.fee_version_get(actor=request_actor(request), pk=version)
     if row.standard_id != pk:
         raise Http404
     return stored_file_response(row.review_attachment, name=f"fee-review-{row.pk}")
@@ -872,26 +886,34 @@ def brand_words(request: HttpRequest) -> HttpResponse:
     can_edit = actor.kind == UnitKind.MINISTRY and actor.is_admin
     form = BrandWordForm(request.POST or None)
     if request.method == "POST":
-        try:
-            if "toggle" in request.POST:
-                word = sites.brand_word_get(pk=int(request.POST["toggle"]))
-                sites.brand_word_set_active(actor=actor, word=word, is_active=not word.is_active)
-                return redirect("assessment:brand_words")
-            if form.is_valid():
-                sites.brand_word_add(
+        if "toggle" in request.POST:
+            pk = id_param(request.POST["toggle"])
+            if pk is None:
+                raise Http404
+            word = site_selectors.brand_word_get(pk=pk)
+            attempt(
+                lambda: site_services.brand_word_set_active(
+                    actor=actor, word=word, is_active=not word.is_active
+                ),
+                request=request,
+            )
+            return redirect("assessment:brand_words")
+        if form.is_valid():
+            added = attempt(
+                lambda: site_services.brand_word_add(
                     actor=actor,
                     word=form.cleaned_data["word"],
                     is_pattern=form.cleaned_data["is_pattern"],
-                )
+                ),
+                form=form,
+            )
+            if added.ok:
                 messages.success(request, _("已添加。"))
                 return redirect("assessment:brand_words")
-        except (DomainError, ValueError) as exc:
-            if isinstance(exc, DomainError):
-                add_form_error(form, exc)
     return render(
         request,
         "assessment/site_brand_words.html",
-        {"words": sites.brand_word_list(), "form": form, "can_edit": can_edit},
+        {"words": site_selectors.brand_word_list(), "form": form, "can_edit": can_edit},
     )
 
 
@@ -903,9 +925,12 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     q = request.GET.get("q", "").strip()[:100]
     pending_only = request.GET.get("pending") == "1"
-    qs = fees.fee_standard_list(actor=actor, q=q, pending_only=pending_only)
+    above_ceiling_only = request.GET.get("above_ceiling") == "1"
+    qs = fee_selectors.fee_standard_list(
+        actor=actor, q=q, pending_only=pending_only, above_ceiling_only=above_ceiling_only
+    )
     if request.GET.get("format") == "xlsx":
-        rows = fees.fee_rows(list(qs))
+        rows = fee_selectors.fee_rows(list(qs))
         return export_response(
             filename=_("考核费用标准"),
             headers=[
@@ -931,9 +956,10 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     page = page_of(request, qs)
     context = {
         "page_obj": page,
-        "rows": fees.fee_rows(list(page.object_list)),
+        "rows": fee_selectors.fee_rows(list(page.object_list)),
         "pending_only": pending_only,
-        "to_review": fees.fee_versions_to_review(actor=actor).count(),
+        "above_ceiling_only": above_ceiling_only,
+        "to_review": fee_selectors.fee_versions_to_review(actor=actor).count(),
         "can_propose": actor.kind == UnitKind.ORG and actor.can_write,
     }
     return render(
@@ -951,18 +977,19 @@ def fee_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = FeeForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
-        try:
-            version = fees.fee_propose(
+        done = attempt(
+            lambda: fee_services.fee_propose(
                 actor=actor,
                 province=form.cleaned_data["province"],
                 certificate=form.cleaned_data["certificate"],
                 level=form.cleaned_data["level"],
                 amount=form.cleaned_data["amount"],
                 basis=form.cleaned_data["basis"],
-            )
-        except DomainError as exc:
-            add_form_error(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if done.ok:
+            version = done.value
             messages.success(request, _("费用标准已提交省级教育行政部门核定。"))
             return redirect("assessment:fee_detail", pk=version.standard_id)
     return _form_page(
@@ -986,7 +1013,7 @@ _FEE_ACTIONS = {
 @login_required
 def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    standard: FeeStandard = fees.fee_standard_get(actor=actor, pk=pk)
+    standard: FeeStandard = fee_selectors.fee_standard_get(actor=actor, pk=pk)
     labels = dict(FeeVersionStatus.choices)
     timeline = []
     for e in standard.events.select_related("unit", "user"):
@@ -1003,18 +1030,18 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "status_label": labels.get(e.to_status, e.to_status),
             }
         )
-    pending = fees.pending_version(standard)
-    is_province = actor.kind == UnitKind.PROVINCE and actor.province_id == standard.province_id
-    is_org = actor.kind == UnitKind.ORG and actor.unit_id == standard.org.unit_id
+    pending = fee_selectors.pending_version(standard)
     context = {
         "standard": standard,
-        "current": fees.current_version(standard),
+        "current": fee_selectors.current_version(standard),
         "pending": pending,
         "versions": list(standard.versions.order_by("-number")),
-        "ceiling": fees.ceiling_for(certificate=standard.certificate, level=standard.level),
+        "ceiling": fee_selectors.ceiling_for(
+            certificate=standard.certificate, level=standard.level
+        ),
         "timeline": timeline,
-        "can_review": pending is not None and is_province and actor.can_write,
-        "can_withdraw": pending is not None and is_org and actor.can_write,
+        "moves": FEE_VERSION.allowed_actions(pending, actor) if pending is not None else [],
+        "above_ceiling": fee_selectors.standard_above_ceiling(standard),
         "approve_form": FeeApproveForm(),
         "return_form": ReasonForm(),
     }
@@ -1025,45 +1052,49 @@ def fee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fee_action(request: HttpRequest, pk: int, version: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    row: FeeVersion = fees.fee_version_get(actor=actor, pk=version)
+    row: FeeVersion = fee_selectors.fee_version_get(actor=actor, pk=version)
     if row.standard_id != pk:
         raise Http404
-    try:
-        if action == "approve":
-            form = FeeApproveForm(request.POST, request.FILES)
-            if not form.is_valid():
-                messages.error(request, _("请检查核定信息。"))
-                return redirect("assessment:fee_detail", pk=pk)
-            d = form.cleaned_data
-            fees.fee_approve(
-                actor=actor,
-                version=row,
-                effective_from=d["effective_from"],
-                review=fees.FeeReview(
-                    kind=d["review_kind"] or "",
-                    reviewer=d["reviewer"],
-                    conclusion=d["review_conclusion"],
-                    attachment=d.get("review_attachment"),
-                ),
-            )
-            messages.success(request, _("费用标准已核定。"))
-        elif action == "return":
-            fees.fee_return(actor=actor, version=row, reason=request.POST.get("reason", ""))
-            messages.success(request, _("已退回，原核定标准继续执行。"))
-        elif action == "withdraw":
-            fees.fee_withdraw(actor=actor, version=row)
-            messages.success(request, _("已撤回。"))
-        else:
-            raise Http404
-    except DomainError as exc:
-        flash_error(request, exc)
+    if action == "approve":
+        form = FeeApproveForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("请检查核定信息。"))
+            return redirect("assessment:fee_detail", pk=pk)
+        d = form.cleaned_data
+        review = fee_services.FeeReview(
+            kind=d["review_kind"] or "",
+            reviewer=d["reviewer"],
+            conclusion=d["review_conclusion"],
+            attachment=d.get("review_attachment"),
+        )
+        call: Callable[[], FeeVersion] = partial(
+            fee_services.fee_approve,
+            actor=actor,
+            version=row,
+            effective_from=d["effective_from"],
+            review=review,
+        )
+        success = _("费用标准已核定。")
+    elif action == "return":
+        reason = request.POST.get("reason", "")
+        call = partial(fee_services.fee_return, actor=actor, version=row, reason=reason)
+        success = _("已退回，原核定标准继续执行。")
+    elif action == "withdraw":
+        call = partial(fee_services.fee_withdraw, actor=actor, version=row)
+        success = _("已撤回。")
+    else:
+        raise Http404
+    if attempt(call, request=request).ok:
+        messages.success(request, success)
     return redirect("assessment:fee_detail", pk=pk)
 
 
 @login_required
 def negotiation_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    qs = fees.negotiation_list(actor=actor, q=request.GET.get("q", "")[:100])
+    qs = fee_selectors.negotiation_list(
+        actor=actor, q=request.GET.get("q", "")[:100], status=request.GET.get("status", "")[:16]
+    )
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("联合议价"),
@@ -1113,30 +1144,27 @@ def negotiation_new(request: HttpRequest) -> HttpResponse:
     else:
         raise Http404
     initial = {}
-    school = sites.school_for_actor(actor)
+    school = site_selectors.school_for_actor(actor)
     if school is not None:
         initial["school_codes"] = school.code
     form = NegotiationForm(request.POST or None, certificates=certificates, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            fees.negotiation_record(
+        d = form.cleaned_data
+        done = attempt(
+            lambda: fee_services.negotiation_record(
                 actor=actor,
-                certificate=form.cleaned_data["certificate"],
-                level=form.cleaned_data["level"],
-                schools=form.schools(),
-                agreed_fee=form.cleaned_data["agreed_fee"],
-                negotiated_on=form.cleaned_data["negotiated_on"],
-                notes=form.cleaned_data["notes"],
-            )
-        except forms.ValidationError as exc:
-            form.add_error("school_codes", exc)
-        except DomainError as exc:
-            if exc.field == "schools":
-                exc.field = "school_codes"
-            add_form_error(form, exc)
-        else:
-            messages.success(request, _("联合议价结果已记录。"))
-            return redirect("assessment:negotiation_list")
+                certificate=d["certificate"],
+                level=d["level"],
+                schools=d["school_codes"],
+                agreed_fee=d["agreed_fee"],
+                negotiated_on=d["negotiated_on"],
+                notes=d["notes"],
+            ),
+            form=form,
+        )
+        if done.ok:
+            messages.success(request, _("联合议价结果已记录，等待培训评价组织确认后生效。"))
+            return redirect("assessment:negotiation_detail", pk=done.value.pk)
     return _form_page(
         request,
         form,
@@ -1144,6 +1172,65 @@ def negotiation_new(request: HttpRequest) -> HttpResponse:
         back=reverse("assessment:negotiation_list"),
         note=_("试点院校可联合与培训评价组织协商费用，协商费用不得超过公布的成本上限（R45）。"),
     )
+
+
+_NEGOTIATION_ACTIONS = {
+    "record": gettext_lazy("录入联合议价"),
+    "agree": gettext_lazy("组织确认"),
+    "decline": gettext_lazy("组织未同意"),
+}
+
+
+@login_required
+def negotiation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    labels = dict(NegotiationStatus.choices)
+    timeline = [
+        {
+            "at": e.at,
+            "action": _NEGOTIATION_ACTIONS.get(e.action, e.action),
+            "actor": actor_label(e.unit, e.user),
+            "reason": e.reason,
+            "status": e.to_status,
+            "status_label": labels.get(e.to_status, e.to_status),
+        }
+        for e in negotiation.events.select_related("unit", "user")
+    ]
+    context = {
+        "negotiation": negotiation,
+        "moves": NEGOTIATION.allowed_actions(negotiation, actor),
+        "timeline": timeline,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "assessment/fee_negotiation_detail.html", context)
+
+
+@login_required
+@require_POST
+def negotiation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    if action == "agree":
+        done = attempt(
+            lambda: fee_services.negotiation_agree(actor=actor, negotiation=negotiation),
+            request=request,
+        )
+        if done.ok:
+            messages.success(request, _("已确认联合议价，参与院校按协商费用缴费。"))
+    elif action == "decline":
+        reason = request.POST.get("reason", "")
+        done = attempt(
+            lambda: fee_services.negotiation_decline(
+                actor=actor, negotiation=negotiation, reason=reason
+            ),
+            request=request,
+        )
+        if done.ok:
+            messages.success(request, _("已记录不同意。"))
+    else:
+        raise Http404
+    return redirect("assessment:negotiation_detail", pk=pk)
 
 
 urlpatterns: list[URLPattern] = [
@@ -1181,5 +1268,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("fees/<int:pk>/versions/<int:version>/<slug:action>/", fee_action, name="fee_action"),
     path("fee-negotiations/", negotiation_list, name="negotiation_list"),
+    path("fee-negotiations/<int:pk>/", negotiation_detail, name="negotiation_detail"),
+    path("fee-negotiations/<int:pk>/<slug:action>/", negotiation_action, name="negotiation_action"),
     path("fee-negotiations/new/", negotiation_new, name="negotiation_new"),
 ]

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from onex.assessment import fees, sites
 from onex.assessment.models import (
     AssessmentPlan,
     BrandComplaint,
@@ -27,6 +26,11 @@ from onex.assessment.models import (
     SiteApplication,
     SiteCondition,
 )
+from onex.assessment.selectors import fees as fee_selectors
+from onex.assessment.selectors import sites as site_selectors
+from onex.assessment.services import fees as fee_services
+from onex.assessment.services import sites as site_services
+from onex.assessment.workflows import COMPLAINT, FEE_VERSION, NEGOTIATION, SITE_APPLICATION
 from onex.catalog.models import Certificate, Org
 from onex.catalog.selectors.catalogue import certificate_get
 from onex.catalog.selectors.orgs import org_get
@@ -46,7 +50,7 @@ def _province(code: str | None) -> Division | None:
 
 
 def _school(actor: Actor) -> School:
-    school = sites.school_for_actor(actor)
+    school = site_selectors.school_for_actor(actor)
     if school is None:
         raise Forbidden(_("只有试点院校可以执行此操作。"))
     return school
@@ -215,11 +219,16 @@ class SiteApplicationOut(Schema):
     seats: int
     rooms: int
     status: str
+    moves: list[str] = Field(..., description="Moves you may take now (R10)")
     status_label: str
     return_reason: str
     site_code: str | None
     submitted_at: dt.datetime | None
     events: list[TimelineEventOut]
+
+    @staticmethod
+    def resolve_moves(obj: SiteApplication, context: dict[str, Any]) -> list[str]:
+        return SITE_APPLICATION.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_id(obj: SiteApplication) -> int:
@@ -298,6 +307,12 @@ class ComplaintOut(Schema):
     created_at: dt.datetime
     attachments: int
 
+    moves: list[str] = Field(..., description="Moves you may take now (R12)")
+
+    @staticmethod
+    def resolve_moves(obj: BrandComplaint, context: dict[str, Any]) -> list[str]:
+        return COMPLAINT.allowed_actions(obj, request_actor(context["request"]))
+
     @staticmethod
     def resolve_id(obj: BrandComplaint) -> int:
         return obj.pk
@@ -367,6 +382,12 @@ class FeeVersionOut(Schema):
     reviewer: str
     review_conclusion: str
 
+    moves: list[str] = Field(..., description="Moves you may take now (R30)")
+
+    @staticmethod
+    def resolve_moves(obj: FeeVersion, context: dict[str, Any]) -> list[str]:
+        return FEE_VERSION.allowed_actions(obj, request_actor(context["request"]))
+
     @staticmethod
     def resolve_id(obj: FeeVersion) -> int:
         return obj.pk
@@ -385,6 +406,11 @@ class FeeStandardOut(Schema):
     certificate_name: str
     level: str
     approved_fee: Decimal | None = Field(None, description="Fee in force today (R30)")
+    above_ceiling: bool = Field(
+        ...,
+        description="The fee in force exceeds the level's current ceiling: it no longer applies "
+        "to new registrations until re-approved (R13)",
+    )
     versions: list[FeeVersionOut]
 
     @staticmethod
@@ -412,8 +438,12 @@ class FeeStandardOut(Schema):
         return obj.certificate.name
 
     @staticmethod
+    def resolve_above_ceiling(obj: FeeStandard) -> bool:
+        return fee_selectors.standard_above_ceiling(obj)
+
+    @staticmethod
     def resolve_approved_fee(obj: FeeStandard) -> Decimal | None:
-        current = fees.current_version(obj)
+        current = fee_selectors.current_version(obj)
         return current.amount if current else None
 
     @staticmethod
@@ -456,10 +486,16 @@ class NegotiationOut(Schema):
     negotiated_on: dt.date
     schools: list[str]
     notes: str
+    status: str = Field(..., description="proposed / agreed / declined: only agreed applies (R45)")
+    moves: list[str] = Field(..., description="Moves you may take now (R45: the org agrees)")
 
     @staticmethod
     def resolve_id(obj: FeeNegotiation) -> int:
         return obj.pk
+
+    @staticmethod
+    def resolve_moves(obj: FeeNegotiation, context: dict[str, Any]) -> list[str]:
+        return NEGOTIATION.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_org_name(obj: FeeNegotiation) -> str:
@@ -490,7 +526,7 @@ class FeeDueOut(Schema):
 @router.get("/assessment-plans", response=list[PlanOut], auth=None, summary="Published plans")
 @paginate(Pagination)
 def plan_list(request: HttpRequest, q: SearchText = "") -> Any:
-    return sites.plan_list(q=q)
+    return site_selectors.plan_list(q=q)
 
 
 @router.get(
@@ -501,7 +537,10 @@ def plan_list(request: HttpRequest, q: SearchText = "") -> Any:
 )
 def plan_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     certificate = certificate_get(code=code)
-    return {"plan": sites.plan_for(certificate), "conditions": sites.condition_for(certificate)}
+    return {
+        "plan": site_selectors.plan_for(certificate),
+        "conditions": site_selectors.condition_for(certificate),
+    }
 
 
 @router.put(
@@ -510,10 +549,10 @@ def plan_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="The certificate's org publishes its assessment plan (R09; R18)",
 )
 def plan_publish(request: HttpRequest, code: str, payload: PlanIn) -> AssessmentPlan:
-    return sites.plan_publish(
+    return site_services.plan_publish(
         actor=request_actor(request),
         certificate=certificate_get(code=code),
-        data=sites.PlanInput(**payload.dict()),
+        data=site_services.PlanInput(**payload.dict()),
     )
 
 
@@ -523,7 +562,7 @@ def plan_publish(request: HttpRequest, code: str, payload: PlanIn) -> Assessment
     summary="Publish site conditions by function; brands and models are refused (R12)",
 )
 def condition_publish(request: HttpRequest, code: str, payload: ConditionIn) -> SiteCondition:
-    return sites.condition_publish(
+    return site_services.condition_publish(
         actor=request_actor(request),
         certificate=certificate_get(code=code),
         rooms=payload.rooms,
@@ -541,13 +580,15 @@ def condition_publish(request: HttpRequest, code: str, payload: ConditionIn) -> 
 def site_list(
     request: HttpRequest, q: SearchText = "", province: CodeText = "", certificate: CodeText = ""
 ) -> Any:
-    return sites.site_list(q=q, province=_province(province), certificate=_certificate(certificate))
+    return site_selectors.site_list(
+        q=q, province=_province(province), certificate=_certificate(certificate)
+    )
 
 
 @router.get("/site-applications", response=list[SiteApplicationOut])
 @paginate(Pagination)
 def site_application_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") -> Any:
-    return sites.site_application_list(
+    return site_selectors.site_application_list(
         actor=request_actor(request), status=status, q=q
     ).prefetch_related("events__unit")
 
@@ -563,11 +604,11 @@ def site_application_submit(
     actor = request_actor(request)
     school = _school(actor)
     certificate = certificate_get(code=payload.certificate)
-    application = sites.site_application_submit(
+    application = site_services.site_application_submit(
         actor=actor,
         school=school,
         certificate=certificate,
-        data=sites.SiteInput(
+        data=site_services.SiteInput(
             levels=payload.levels,
             address=payload.address,
             seats=payload.seats,
@@ -580,7 +621,7 @@ def site_application_submit(
 
 @router.get("/site-applications/{pk}", response={200: SiteApplicationOut, 404: ErrorOut})
 def site_application_detail(request: HttpRequest, pk: int) -> SiteApplication:
-    return sites.site_application_get(actor=request_actor(request), pk=pk)
+    return site_selectors.site_application_get(actor=request_actor(request), pk=pk)
 
 
 @router.post("/site-applications/{pk}/resubmit", response={200: SiteApplicationOut, **_ERRORS})
@@ -588,9 +629,9 @@ def site_application_resubmit(
     request: HttpRequest, pk: int, payload: SiteResubmitIn
 ) -> SiteApplication:
     actor = request_actor(request)
-    application = sites.site_application_get(actor=actor, pk=pk)
-    return sites.site_application_resubmit(
-        actor=actor, application=application, data=sites.SiteInput(**payload.dict())
+    application = site_selectors.site_application_get(actor=actor, pk=pk)
+    return site_services.site_application_resubmit(
+        actor=actor, application=application, data=site_services.SiteInput(**payload.dict())
     )
 
 
@@ -601,8 +642,8 @@ def site_application_resubmit(
 )
 def site_application_org_approve(request: HttpRequest, pk: int) -> SiteApplication:
     actor = request_actor(request)
-    application = sites.site_application_get(actor=actor, pk=pk)
-    return sites.site_application_org_approve(actor=actor, application=application)
+    application = site_selectors.site_application_get(actor=actor, pk=pk)
+    return site_services.site_application_org_approve(actor=actor, application=application)
 
 
 @router.post(
@@ -612,8 +653,8 @@ def site_application_org_approve(request: HttpRequest, pk: int) -> SiteApplicati
 )
 def site_application_approve(request: HttpRequest, pk: int) -> SiteApplication:
     actor = request_actor(request)
-    application = sites.site_application_get(actor=actor, pk=pk)
-    return sites.site_application_province_approve(actor=actor, application=application)
+    application = site_selectors.site_application_get(actor=actor, pk=pk)
+    return site_services.site_application_province_approve(actor=actor, application=application)
 
 
 @router.post(
@@ -623,8 +664,8 @@ def site_application_approve(request: HttpRequest, pk: int) -> SiteApplication:
 )
 def site_application_return(request: HttpRequest, pk: int, payload: ReasonIn) -> SiteApplication:
     actor = request_actor(request)
-    application = sites.site_application_get(actor=actor, pk=pk)
-    return sites.site_application_return(
+    application = site_selectors.site_application_get(actor=actor, pk=pk)
+    return site_services.site_application_return(
         actor=actor, application=application, reason=payload.reason
     )
 
@@ -643,7 +684,7 @@ def coverage(
     certificate: CodeText = "",
     gaps_only: bool = False,
 ) -> list[dict[str, Any]]:
-    report = sites.coverage_report(
+    report = site_selectors.coverage_report(
         actor=request_actor(request),
         province=_province(province),
         certificate=_certificate(certificate),
@@ -671,9 +712,9 @@ def coverage(
 @router.get("/brand-complaints", response=list[ComplaintOut])
 @paginate(Pagination)
 def complaint_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") -> Any:
-    return sites.complaint_list(actor=request_actor(request), status=status, q=q).prefetch_related(
-        "attachments"
-    )
+    return site_selectors.complaint_list(
+        actor=request_actor(request), status=status, q=q
+    ).prefetch_related("attachments")
 
 
 @router.post(
@@ -685,7 +726,7 @@ def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[Brand
     actor = request_actor(request)
     school = _school(actor)
     org: Org = org_get(pk=payload.org_id)
-    complaint = sites.complaint_submit(
+    complaint = site_services.complaint_submit(
         actor=actor,
         school=school,
         org=org,
@@ -695,21 +736,26 @@ def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[Brand
     return Status(201, complaint)
 
 
+@router.get("/brand-complaints/{pk}", response={200: ComplaintOut, 404: ErrorOut})
+def complaint_detail(request: HttpRequest, pk: int) -> BrandComplaint:
+    return site_selectors.complaint_get(actor=request_actor(request), pk=pk)
+
+
 @router.post("/brand-complaints/{pk}/handle", response={200: ComplaintOut, **_ERRORS})
 def complaint_handle(request: HttpRequest, pk: int, payload: HandleIn) -> BrandComplaint:
     actor = request_actor(request)
-    complaint = sites.complaint_get(actor=actor, pk=pk)
-    return sites.complaint_handle(actor=actor, complaint=complaint, note=payload.note)
+    complaint = site_selectors.complaint_get(actor=actor, pk=pk)
+    return site_services.complaint_handle(actor=actor, complaint=complaint, note=payload.note)
 
 
 @router.get("/brand-words", response=list[BrandWordOut], summary="R12 brand words in force")
 def brand_word_list(request: HttpRequest) -> list[BrandWord]:
-    return sites.brand_word_list()
+    return site_selectors.brand_word_list()
 
 
 @router.post("/brand-words", response={201: BrandWordOut, **_ERRORS})
 def brand_word_add(request: HttpRequest, payload: BrandWordIn) -> Status[BrandWord]:
-    word = sites.brand_word_add(
+    word = site_services.brand_word_add(
         actor=request_actor(request), word=payload.word, is_pattern=payload.is_pattern
     )
     return Status(201, word)
@@ -717,8 +763,10 @@ def brand_word_add(request: HttpRequest, payload: BrandWordIn) -> Status[BrandWo
 
 @router.post("/brand-words/{pk}/active", response={200: BrandWordOut, **_ERRORS})
 def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn) -> BrandWord:
-    return sites.brand_word_set_active(
-        actor=request_actor(request), word=sites.brand_word_get(pk=pk), is_active=payload.is_active
+    return site_services.brand_word_set_active(
+        actor=request_actor(request),
+        word=site_selectors.brand_word_get(pk=pk),
+        is_active=payload.is_active,
     )
 
 
@@ -727,15 +775,20 @@ def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn)
 
 @router.get("/fees", response=list[FeeStandardOut], summary="Fee standards in your scope")
 @paginate(Pagination)
-def fee_list(request: HttpRequest, q: SearchText = "", province: CodeText = "") -> Any:
-    return fees.fee_standard_list(
-        actor=request_actor(request), q=q, province=_province(province)
+def fee_list(
+    request: HttpRequest, q: SearchText = "", province: CodeText = "", above_ceiling: bool = False
+) -> Any:
+    return fee_selectors.fee_standard_list(
+        actor=request_actor(request),
+        q=q,
+        province=_province(province),
+        above_ceiling_only=above_ceiling,
     ).prefetch_related("versions")
 
 
 @router.get("/fees/{pk}", response={200: FeeStandardOut, 404: ErrorOut})
 def fee_detail(request: HttpRequest, pk: int) -> FeeStandard:
-    return fees.fee_standard_get(actor=request_actor(request), pk=pk)
+    return fee_selectors.fee_standard_get(actor=request_actor(request), pk=pk)
 
 
 @router.post(
@@ -747,7 +800,7 @@ def fee_propose(request: HttpRequest, payload: FeeProposeIn) -> Status[FeeVersio
     province = _province(payload.province)
     if province is None:
         raise InvalidInput(_("请选择省份。"), field="province")
-    version = fees.fee_propose(
+    version = fee_services.fee_propose(
         actor=request_actor(request),
         province=province,
         certificate=certificate_get(code=payload.certificate),
@@ -765,12 +818,12 @@ def fee_propose(request: HttpRequest, payload: FeeProposeIn) -> Status[FeeVersio
 )
 def fee_approve(request: HttpRequest, pk: int, payload: FeeApproveIn) -> FeeVersion:
     actor = request_actor(request)
-    version = fees.fee_version_get(actor=actor, pk=pk)
-    return fees.fee_approve(
+    version = fee_selectors.fee_version_get(actor=actor, pk=pk)
+    return fee_services.fee_approve(
         actor=actor,
         version=version,
         effective_from=payload.effective_from,
-        review=fees.FeeReview(
+        review=fee_services.FeeReview(
             kind=payload.review_kind,
             reviewer=payload.reviewer,
             conclusion=payload.review_conclusion,
@@ -778,24 +831,29 @@ def fee_approve(request: HttpRequest, pk: int, payload: FeeApproveIn) -> FeeVers
     )
 
 
+@router.get("/fee-versions/{pk}", response={200: FeeVersionOut, 404: ErrorOut})
+def fee_version_detail(request: HttpRequest, pk: int) -> FeeVersion:
+    return fee_selectors.fee_version_get(actor=request_actor(request), pk=pk)
+
+
 @router.post("/fee-versions/{pk}/return", response={200: FeeVersionOut, **_ERRORS})
 def fee_return(request: HttpRequest, pk: int, payload: ReasonIn) -> FeeVersion:
     actor = request_actor(request)
-    version = fees.fee_version_get(actor=actor, pk=pk)
-    return fees.fee_return(actor=actor, version=version, reason=payload.reason)
+    version = fee_selectors.fee_version_get(actor=actor, pk=pk)
+    return fee_services.fee_return(actor=actor, version=version, reason=payload.reason)
 
 
 @router.post("/fee-versions/{pk}/withdraw", response={200: FeeVersionOut, **_ERRORS})
 def fee_withdraw(request: HttpRequest, pk: int) -> FeeVersion:
     actor = request_actor(request)
-    version = fees.fee_version_get(actor=actor, pk=pk)
-    return fees.fee_withdraw(actor=actor, version=version)
+    version = fee_selectors.fee_version_get(actor=actor, pk=pk)
+    return fee_services.fee_withdraw(actor=actor, version=version)
 
 
 @router.get("/fee-negotiations", response=list[NegotiationOut])
 @paginate(Pagination)
 def negotiation_list(request: HttpRequest, q: SearchText = "") -> Any:
-    return fees.negotiation_list(actor=request_actor(request), q=q)
+    return fee_selectors.negotiation_list(actor=request_actor(request), q=q)
 
 
 @router.post(
@@ -807,7 +865,7 @@ def negotiation_record(request: HttpRequest, payload: NegotiationIn) -> Status[F
     schools = list(School.objects.filter(code__in=payload.school_codes))
     if len(schools) != len(set(payload.school_codes)):
         raise InvalidInput(_("有学校代码不存在。"), field="school_codes")
-    negotiation = fees.negotiation_record(
+    negotiation = fee_services.negotiation_record(
         actor=request_actor(request),
         certificate=certificate_get(code=payload.certificate),
         level=payload.level,
@@ -817,6 +875,31 @@ def negotiation_record(request: HttpRequest, payload: NegotiationIn) -> Status[F
         notes=payload.notes,
     )
     return Status(201, negotiation)
+
+
+@router.get("/fee-negotiations/{pk}", response={200: NegotiationOut, 404: ErrorOut})
+def negotiation_detail(request: HttpRequest, pk: int) -> FeeNegotiation:
+    return fee_selectors.negotiation_get(actor=request_actor(request), pk=pk)
+
+
+@router.post(
+    "/fee-negotiations/{pk}/agree",
+    response={200: NegotiationOut, **_ERRORS},
+    summary="The org agrees to a joint fee; only then do the parties pay it (R45)",
+)
+def negotiation_agree(request: HttpRequest, pk: int) -> FeeNegotiation:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    return fee_services.negotiation_agree(actor=actor, negotiation=negotiation)
+
+
+@router.post("/fee-negotiations/{pk}/decline", response={200: NegotiationOut, **_ERRORS})
+def negotiation_decline(request: HttpRequest, pk: int, payload: ReasonIn) -> FeeNegotiation:
+    actor = request_actor(request)
+    negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
+    return fee_services.negotiation_decline(
+        actor=actor, negotiation=negotiation, reason=payload.reason
+    )
 
 
 class FeeDueQuery(Schema):
@@ -832,11 +915,11 @@ class FeeDueQuery(Schema):
     response={200: FeeDueOut, 404: ErrorOut, 422: ErrorOut},
     summary="What a registration costs and who pays (R40: poor households pay nothing)",
 )
-def fee_due(request: HttpRequest, query: Query[FeeDueQuery]) -> fees.FeeDue:
+def fee_due(request: HttpRequest, query: Query[FeeDueQuery]) -> fee_selectors.FeeDue:
     province = _province(query.province)
     if province is None:
         raise NotFound(_("未知的省份代码。"))
-    return fees.fee_due(
+    return fee_selectors.fee_due(
         province=province,
         certificate=certificate_get(code=query.certificate),
         level=query.level,

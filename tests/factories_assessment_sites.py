@@ -1,25 +1,21 @@
-"""Helpers for the sites and fees tests: a certificate with ceilings, an org that may act in
-Guangdong, published site conditions. Plain functions (not fixtures) so this module does not
-collide with the exams tests' conftest.
+"""Builders for the assessment sites and fees tests: a certificate with ceilings, an org that
+may act in Guangdong, published site conditions. Test modules import the ``world`` fixture
+(``world_fixture``) from here: one definition, no per-module copies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+import pytest
 
-from onex.assessment import sites
 from onex.assessment.models import SiteApplication, SiteCondition
+from onex.assessment.services import sites as site_services
 from onex.catalog.models import Batch, Certificate, Level
 from onex.core.actors import Actor
 from onex.pilots.models import School
-from tests.factories import PDF, accept_filing, logistics_certificate, sign_agreement
+from tests.factories import accept_filing, logistics_certificate, sign_agreement
 from tests.personas import Personas
-
-
-def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 @dataclass
@@ -35,7 +31,7 @@ class World:
         accept_filing(self.p, self.certificate, province, reviewer or self.p.gd.actor)
 
     def publish_conditions(self, rooms: int = 2, seats: int = 30) -> SiteCondition:
-        return sites.condition_publish(
+        return site_services.condition_publish(
             actor=self.p.org.actor,
             certificate=self.certificate,
             rooms=rooms,
@@ -51,11 +47,11 @@ class World:
     ) -> SiteApplication:
         school = school or self.p.gd_school_obj
         persona = self.p.gd_school if school == self.p.gd_school_obj else self.p.hb_school
-        return sites.site_application_submit(
+        return site_services.site_application_submit(
             actor=persona.actor,
             school=school,
             certificate=self.certificate,
-            data=sites.SiteInput(
+            data=site_services.SiteInput(
                 levels=[Level.JUNIOR, Level.INTERMEDIATE],
                 address="广州市番禺区市良路 1342 号 实训楼 3 层",
                 seats=seats,
@@ -73,3 +69,9 @@ def build_world(p: Personas, *, ready: bool = True) -> World:
         world.accept_filing()
         world.publish_conditions()
     return world
+
+
+@pytest.fixture(name="world")
+def world_fixture(personas: Personas) -> World:
+    """A ready world: agreement signed, Guangdong filing accepted, conditions published."""
+    return build_world(personas)
