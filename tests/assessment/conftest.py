@@ -19,8 +19,10 @@ from django.db.models import F
 from django.utils import timezone
 from stdnum.cn import ric
 
-from onex.assessment import exams
 from onex.assessment.models import Candidate, ExamPlan, PlanStatus, Registration
+from onex.assessment.services import exams as exam_services
+from onex.assessment.services import results as result_services
+from onex.assessment.services import students as student_services
 from onex.catalog.models import Certificate, Gender, Level
 from onex.core.actors import Actor
 from onex.pilots.models import School, Specialty
@@ -109,7 +111,7 @@ class Exams:
             actor = (
                 self.p.gd_school.actor if school == self.p.gd_school_obj else self.p.hb_school.actor
             )
-        candidate, _status = exams.student_upsert(
+        candidate, _status = student_services.student_upsert(
             actor=actor,
             school=school,
             name=name or f"学生{self.serial:03d}",
@@ -137,9 +139,9 @@ class Exams:
             "registration_closes": today + dt.timedelta(days=10),
         }
         values.update(overrides)
-        plan = exams.plan_create(actor=self.p.org.actor, **values)
+        plan = exam_services.plan_create(actor=self.p.org.actor, **values)
         if open_:
-            plan = exams.plan_open_registration(actor=self.p.org.actor, plan=plan)
+            plan = exam_services.plan_open_registration(actor=self.p.org.actor, plan=plan)
         return plan
 
     def age(self, plan: ExamPlan, days: int) -> ExamPlan:
@@ -159,19 +161,19 @@ class Exams:
         return plan
 
     def register(self, plan: ExamPlan, *students: Candidate) -> list[Registration]:
-        return exams.registration_register_students(
+        return exam_services.registration_register_students(
             actor=self.p.gd_school.actor, plan=plan, candidates=list(students)
         )
 
     def to_scoring(self, plan: ExamPlan) -> ExamPlan:
         org = self.p.org.actor
         plan = self.age(plan, 21)  # registration closed, exam day passed
-        plan = exams.plan_close_registration(actor=org, plan=plan)
-        plan = exams.plan_mark_held(actor=org, plan=plan)
-        return exams.plan_start_scoring(actor=org, plan=plan)
+        plan = exam_services.plan_close_registration(actor=org, plan=plan)
+        plan = exam_services.plan_mark_held(actor=org, plan=plan)
+        return exam_services.plan_start_scoring(actor=org, plan=plan)
 
     def score(self, registration: Registration, theory: str, practical: str) -> str:
-        return exams.result_record(
+        return result_services.result_record(
             actor=self.p.org.actor,
             registration=registration,
             theory=Decimal(theory),
@@ -185,7 +187,7 @@ class Exams:
         plan = self.to_scoring(plan)
         for i, reg in enumerate(regs):
             self.score(reg, "80" if i == 0 else "50", "75")
-        plan = exams.plan_publish_results(actor=self.p.org.actor, plan=plan)
+        plan = exam_services.plan_publish_results(actor=self.p.org.actor, plan=plan)
         for reg in regs:
             reg.refresh_from_db()
         assert plan.status == PlanStatus.SCORE_PUBLICITY

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from onex.assessment import exams
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import exams as exam_services
+from onex.assessment.services import students as student_services
 from onex.core.actors import Actor
 from onex.core.errors import Forbidden
 from tests.assessment.conftest import Exams, make_id
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _hb_student(ex: Exams) -> None:
-    exams.student_upsert(
+    student_services.student_upsert(
         actor=Actor.system(),
         school=ex.p.hb_school_obj,
         name="湖北学生",
@@ -32,7 +34,7 @@ def test_r14_student_with_an_exam_taken_leaves_the_report(ex: Exams) -> None:
     ex.register(pending_plan, registered_only)
     taken_plan = ex.to_scoring(taken_plan)  # exam held for 甲 only
     year = taken_plan.exam_date.year
-    report = exams.r14_report(actor=ex.p.gd_school.actor, year=year)
+    report = exam_selectors.r14_report(actor=ex.p.gd_school.actor, year=year)
     assert {c.name for c in report.students} == {registered_only.name, none.name}
     assert report.total == 2
     [school_row] = report.by_school
@@ -44,10 +46,10 @@ def test_r14_withdrawn_registration_does_not_count_as_exam(ex: Exams) -> None:
     student = ex.student()
     plan = ex.plan()
     [reg] = ex.register(plan, student)
-    exams.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
+    exam_services.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
     ex.register(plan, ex.student())
     plan = ex.to_scoring(plan)
-    report = exams.r14_report(actor=ex.p.gd_school.actor, year=plan.exam_date.year)
+    report = exam_selectors.r14_report(actor=ex.p.gd_school.actor, year=plan.exam_date.year)
     assert student in set(report.students)
 
 
@@ -56,26 +58,26 @@ def test_r14_exam_of_another_year_does_not_count(ex: Exams) -> None:
     plan = ex.plan()
     ex.register(plan, student)
     ex.to_scoring(plan)
-    report = exams.r14_report(actor=ex.p.gd.actor, year=plan.exam_date.year + 1)
+    report = exam_selectors.r14_report(actor=ex.p.gd.actor, year=plan.exam_date.year + 1)
     assert student in set(report.students)
 
 
 def test_r14_report_is_scoped_and_grouped(ex: Exams) -> None:
     ex.student()
     _hb_student(ex)
-    province = exams.r14_report(actor=ex.p.gd.actor)
+    province = exam_selectors.r14_report(actor=ex.p.gd.actor)
     assert [r.label for r in province.by_province] == ["广东省"]
     assert [r.label for r in province.by_city] == ["广州市"]
-    national = exams.r14_report(actor=ex.p.ministry.actor)
+    national = exam_selectors.r14_report(actor=ex.p.ministry.actor)
     assert {r.label for r in national.by_province} == {"广东省", "湖北省"}
     assert national.total == 2
-    city = exams.r14_report(actor=ex.p.gz_city.actor)
+    city = exam_selectors.r14_report(actor=ex.p.gz_city.actor)
     assert city.total == 1
 
 
 def test_r14_members_of_the_public_are_not_pilot_students(ex: Exams) -> None:
     plan = ex.plan()
-    exams.registration_register_self(
+    exam_services.registration_register_self(
         actor=ex.p.learner.actor,
         plan=plan,
         name="张三",
@@ -83,11 +85,11 @@ def test_r14_members_of_the_public_are_not_pilot_students(ex: Exams) -> None:
         id_number=make_id(900),
         gender="male",
     )
-    report = exams.r14_report(actor=ex.p.ministry.actor)
+    report = exam_selectors.r14_report(actor=ex.p.ministry.actor)
     assert report.total == 0
 
 
 def test_r14_report_is_refused_to_orgs_and_learners(ex: Exams) -> None:
     for persona in (ex.p.org, ex.p.learner):
         with pytest.raises(Forbidden):
-            exams.r14_report(actor=persona.actor)
+            exam_selectors.r14_report(actor=persona.actor)

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onex.assessment import exams
 from onex.assessment.models import ExamPlan, PlanStatus, Registration
+from onex.assessment.services import exams as exam_services
 from onex.certificates.models import IssuedCertificate, IssueJob, IssueJobStatus
 from onex.certificates.services import certificate_issue, issue_job_submit
 from onex.core.actors import Actor
@@ -23,7 +23,7 @@ from tests.personas import make_org, make_user
 def closed_plan(ex: Exams, n: int = 3) -> tuple[ExamPlan, list[Registration]]:
     plan, regs = ex.published(n)
     plan = ex.age(plan, 30)  # the publicity period is over
-    plan = exams.plan_close(actor=ex.p.org.actor, plan=plan)
+    plan = exam_services.plan_close(actor=ex.p.org.actor, plan=plan)
     assert plan.status == PlanStatus.CLOSED
     return plan, regs
 

@@ -31,8 +31,10 @@ from django.db.models import F
 from django.utils import timezone
 from stdnum.cn import ric
 
-from onex.assessment import exams
 from onex.assessment.models import Candidate, ExamPlan, PlanStatus, Registration
+from onex.assessment.services import exams as exam_services
+from onex.assessment.services import results as result_services
+from onex.assessment.services import students as student_services
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor
 from onex.core.errors import DomainError
@@ -91,7 +93,7 @@ def _students(
         serial = i + 1
         number = _id_number(serial)
         specialty = confirmed if i < 26 or other is None else other
-        student, outcome = exams.student_upsert(
+        student, outcome = student_services.student_upsert(
             actor=actor,
             school=school,
             name=name,
@@ -139,9 +141,11 @@ def _build_plan(
 ) -> None:
     today = timezone.localdate()
     sites = list(
-        exams._registered_sites(certificate=certificate, level=Level.JUNIOR, province=province)
+        exam_services._registered_sites(
+            certificate=certificate, level=Level.JUNIOR, province=province
+        )
     )
-    plan = exams.plan_create(
+    plan = exam_services.plan_create(
         actor=org,
         certificate=certificate,
         level=Level.JUNIOR,
@@ -159,15 +163,15 @@ def _build_plan(
     created["assessment.exam_plans"] += 1
     if state == PlanStatus.DRAFT:
         return
-    plan = exams.plan_open_registration(actor=org, plan=plan)
+    plan = exam_services.plan_open_registration(actor=org, plan=plan)
     regs: list[Registration] = []
     if students:
-        regs += exams.registration_register_students(
+        regs += exam_services.registration_register_students(
             actor=_acting(school.unit), plan=plan, candidates=students
         )
     if learner is not None:
         regs.append(
-            exams.registration_register_self(
+            exam_services.registration_register_self(
                 actor=learner,
                 plan=plan,
                 name=LEARNER_NAME,
@@ -180,32 +184,32 @@ def _build_plan(
     created["assessment.registrations"] += len(regs)
     if state == PlanStatus.REGISTRATION_OPEN:
         if len(regs) > 1:  # R46: one student changed their mind
-            exams.registration_withdraw(
+            exam_services.registration_withdraw(
                 actor=_acting(school.unit), registration=regs[0], reason="学生自愿放弃本次考核"
             )
         return
     plan = _age(plan, 40)  # window ended 26 days ago, exam 10 days ago
-    plan = exams.plan_close_registration(actor=org, plan=plan)
+    plan = exam_services.plan_close_registration(actor=org, plan=plan)
     if state == PlanStatus.REGISTRATION_CLOSED:
         # Registration closed, exam still ahead: move the exam date forward again.
         ExamPlan.objects.filter(pk=plan.pk).update(exam_date=today + dt.timedelta(days=7))
         return
-    plan = exams.plan_mark_held(actor=org, plan=plan)
+    plan = exam_services.plan_mark_held(actor=org, plan=plan)
     if state == PlanStatus.EXAM_HELD:
         return
-    plan = exams.plan_start_scoring(actor=org, plan=plan)
+    plan = exam_services.plan_start_scoring(actor=org, plan=plan)
     if state == PlanStatus.SCORE_REGISTRATION:
         return
     for i, reg in enumerate(regs):
         theory, practical = SCORES[i % len(SCORES)]
-        exams.result_record(
+        result_services.result_record(
             actor=org, registration=reg, theory=Decimal(theory), practical=Decimal(practical)
         )
-    plan = exams.plan_publish_results(actor=org, plan=plan)
+    plan = exam_services.plan_publish_results(actor=org, plan=plan)
     if state == PlanStatus.SCORE_PUBLICITY:
         failed = next((r for r in regs if r.school_id and not _passed(r)), None)
         if failed is not None:
-            exams.objection_lodge(
+            result_services.objection_lodge(
                 actor=_acting(school.unit),
                 registration=failed,
                 reason="考生认为实操成绩登记有误，申请复核。",
@@ -213,7 +217,7 @@ def _build_plan(
             created["assessment.objections"] += 1
         return
     plan = _age(plan, 10)
-    exams.plan_close(actor=org, plan=plan)
+    exam_services.plan_close(actor=org, plan=plan)
 
 
 def _passed(reg: Registration) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import URLPattern
 
-from onex.assessment import exam_views, site_views
+from onex.assessment import site_views
+from onex.assessment.views import exams as exam_views
 
 app_name = "assessment"
 urlpatterns: list[URLPattern] = []

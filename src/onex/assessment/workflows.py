@@ -2,7 +2,7 @@
 
 The plan's own org drives it: open registration, close it, mark the exam held, register scores,
 publish them for the publicity period and close the plan. ``onex.core.workflows.perform`` runs
-every move; ``assessment.exams`` adds the rule checks (agreement, filing, dates, objections).
+every move; ``assessment.services.exams`` adds the rule checks (agreement, filing, dates, objections).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from onex.assessment.models import ExamPlan, PlanEvent, PlanStatus
+from onex.assessment.selectors.exams import plan_scope
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.workflows import Move, Workflow, register
@@ -19,9 +20,6 @@ S = PlanStatus
 
 
 def _scope(actor: Actor) -> QuerySet[ExamPlan]:
-    # Imported here: the services module imports this table, and the scope is its selector.
-    from onex.assessment.exams import plan_scope
-
     return plan_scope(actor=actor)
 
 

@@ -1,6 +1,6 @@
 """Pages of students, exam plans, registrations, results and the R14 report.
 
-Views parse input, call a service or selector from ``onex.assessment.exams`` and render; one
+Views parse input, call a service or selector from ``assessment.services`` / ``assessment.selectors`` and render; one
 view serves the page and its htmx fragment (the table). Refusals show as messages with the rule
 ID; objects outside the jurisdiction are 404, visible-but-not-allowed 403.
 """
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onex.assessment import exams, tickets
+from onex.assessment import tickets
 from onex.assessment.models import (
     ExamPlan,
     FeeStatus,
@@ -33,6 +33,10 @@ from onex.assessment.models import (
     Registration,
     RegistrationStatus,
 )
+from onex.assessment.selectors import exam_moves as exam_moves
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import exams as exam_services
+from onex.assessment.services import results as result_services
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
 from onex.core.forms import DateInput
@@ -64,7 +68,9 @@ def student_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:100]
     grade = request.GET.get("grade", "").strip()[:16]
-    students = exams.candidate_list(actor=actor, q=q or None, grade=grade or None, pilot_only=True)
+    students = exam_selectors.candidate_list(
+        actor=actor, q=q or None, grade=grade or None, pilot_only=True
+    )
     if request.GET.get("format") == "xlsx":
         rows = (
             (
@@ -112,7 +118,7 @@ def exam_plan_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PlanStatus.values:
         status = ""
-    plans = exams.plan_list(actor=actor, q=q or None, status=status or None)
+    plans = exam_selectors.plan_list(actor=actor, q=q or None, status=status or None)
     if request.GET.get("format") == "xlsx":
         rows = (
             (
@@ -204,7 +210,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        org = exams.actor_org(actor)
+        org = exam_selectors.actor_org(actor)
         self.fields["certificate"].queryset = Certificate.objects.filter(  # type: ignore[attr-defined]
             org=org
         ).order_by("code")
@@ -228,7 +234,7 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         created = attempt(
-            lambda: exams.plan_create(actor=actor, **data), form=form, show_forbidden=False
+            lambda: exam_services.plan_create(actor=actor, **data), form=form, show_forbidden=False
         )
         if created.ok:
             messages.success(request, _("已创建考核计划（草稿）。"))
@@ -238,12 +244,12 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
 
 PLAN_ACTIONS: dict[str, tuple[Callable[..., ExamPlan], Any]] = {
     # URL slug → (service, success message); the slug is the move's action with hyphens.
-    "open": (exams.plan_open_registration, gettext_lazy("已开放报名。")),
-    "close-registration": (exams.plan_close_registration, gettext_lazy("已截止报名。")),
-    "held": (exams.plan_mark_held, gettext_lazy("已标记为考试完成。")),
-    "start-scoring": (exams.plan_start_scoring, gettext_lazy("已进入成绩登记。")),
-    "publish": (exams.plan_publish_results, gettext_lazy("成绩已公示。")),
-    "close": (exams.plan_close, gettext_lazy("考核计划已结束，合格考生可颁发证书。")),
+    "open": (exam_services.plan_open_registration, gettext_lazy("已开放报名。")),
+    "close-registration": (exam_services.plan_close_registration, gettext_lazy("已截止报名。")),
+    "held": (exam_services.plan_mark_held, gettext_lazy("已标记为考试完成。")),
+    "start-scoring": (exam_services.plan_start_scoring, gettext_lazy("已进入成绩登记。")),
+    "publish": (exam_services.plan_publish_results, gettext_lazy("成绩已公示。")),
+    "close": (exam_services.plan_close, gettext_lazy("考核计划已结束，合格考生可颁发证书。")),
 }
 
 # What the button says; which buttons show is the declared table's answer (``plan_moves``).
@@ -273,9 +279,9 @@ class SelfRegistrationForm(forms.Form):
 @login_required
 def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan: ExamPlan = exams.plan_get(actor=actor, pk=pk)
+    plan: ExamPlan = exam_selectors.plan_get(actor=actor, pk=pk)
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
-    registrations = exams.registration_list(
+    registrations = exam_selectors.registration_list(
         actor=actor, plan=plan, q=request.GET.get("q", "").strip()[:100] or None
     )
     if request.GET.get("format") == "xlsx":
@@ -286,7 +292,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and self_form.is_valid():
             form = self_form
             registered = attempt(
-                lambda: exams.registration_register_self(
+                lambda: exam_services.registration_register_self(
                     actor=actor, plan=plan, **form.cleaned_data
                 ),
                 form=self_form,
@@ -300,19 +306,19 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("assessment:registration_detail", pk=reg.pk)
     registerable = None
     if actor.kind == UnitKind.SCHOOL and plan.status == PlanStatus.REGISTRATION_OPEN:
-        registerable = exams.registerable_students(actor=actor, plan=plan).select_related(
+        registerable = exam_selectors.registerable_students(actor=actor, plan=plan).select_related(
             "specialty"
         )[:500]
     context = {
         "plan": plan,
-        "timeline": exams.plan_timeline(plan),
-        "publicity": exams.publicity_entry(plan),
+        "timeline": exam_moves.plan_timeline(plan),
+        "publicity": exam_selectors.publicity_entry(plan),
         "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
         "page_obj": page_of(request, registrations),
         "sites": list(plan.sites.all()),
         "moves": [
             (action, action.replace("_", "-"), BUTTON_LABELS.get(action, action))
-            for action in exams.plan_moves(actor=actor, plan=plan)
+            for action in exam_moves.plan_moves(actor=actor, plan=plan)
         ],
         "is_owner": is_owner,
         "is_org": is_owner,
@@ -375,7 +381,7 @@ def _result_cells(r: Registration, sees_all: bool) -> tuple[Any, Any, str]:
 @require_POST
 def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=pk)
+    plan = exam_selectors.plan_get(actor=actor, pk=pk)
     if action not in PLAN_ACTIONS:
         raise Http404
     service, success = PLAN_ACTIONS[action]
@@ -388,15 +394,17 @@ def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=pk)
+    plan = exam_selectors.plan_get(actor=actor, pk=pk)
     ids = [i for i in map(id_param, request.POST.getlist("candidates")) if i is not None]
-    scope = exams.candidate_scope(actor=actor)
+    scope = exam_selectors.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
     if len(students) != len(set(ids)):
         raise Http404
     _run(
         request,
-        lambda: exams.registration_register_students(actor=actor, plan=plan, candidates=students),
+        lambda: exam_services.registration_register_students(
+            actor=actor, plan=plan, candidates=students
+        ),
         _("已为 %(n)d 名学生报名。") % {"n": len(students)},
     )
     return redirect("assessment:exam_plan_detail", pk=pk)
@@ -412,7 +420,9 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in RegistrationStatus.values else ""
     passed = request.GET.get("passed", "")
-    regs = exams.registration_list(actor=actor, q=q or None, status=status or None, passed=passed)
+    regs = exam_selectors.registration_list(
+        actor=actor, q=q or None, status=status or None, passed=passed
+    )
     if request.GET.get("format") == "xlsx":
         return _export_registrations(regs, actor=actor)
     context = {
@@ -468,7 +478,7 @@ def _is_party(actor: Actor, reg: Registration) -> bool:
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = exams.registration_get(actor=actor, pk=pk)
+    reg: Registration = exam_selectors.registration_get(actor=actor, pk=pk)
     plan = reg.plan
     party = _is_party(actor, reg) and actor.can_write
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id and actor.can_write
@@ -480,7 +490,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "reg": reg,
         "plan": plan,
-        "timeline": exams.registration_timeline(reg),
+        "timeline": exam_moves.registration_timeline(reg),
         "objections": objections,
         "open_objection": open_objection,
         "objection_form": objection_form,
@@ -504,18 +514,20 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    reg = exams.registration_get(actor=actor, pk=pk)
+    reg = exam_selectors.registration_get(actor=actor, pk=pk)
     if action == "withdraw":
         reason = request.POST.get("reason", "")[:500]
         _run(
             request,
-            lambda: exams.registration_withdraw(actor=actor, registration=reg, reason=reason),
+            lambda: exam_services.registration_withdraw(
+                actor=actor, registration=reg, reason=reason
+            ),
             _("已撤销报名。"),
         )
     elif action == "pay":
         _run(
             request,
-            lambda: exams.registration_pay(actor=actor, registration=reg),
+            lambda: exam_services.registration_pay(actor=actor, registration=reg),
             _("已登记缴费。"),
         )
     elif action == "objection":
@@ -523,7 +535,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         if form.is_valid():
             _run(
                 request,
-                lambda: exams.objection_lodge(
+                lambda: result_services.objection_lodge(
                     actor=actor, registration=reg, reason=form.cleaned_data["reason"]
                 ),
                 _("异议已提交，请等待培训评价组织答复。"),
@@ -539,7 +551,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             data = answer_form.cleaned_data
             _run(
                 request,
-                lambda: exams.objection_answer(
+                lambda: result_services.objection_answer(
                     actor=actor,
                     objection=objection,
                     answer=data["answer"],
@@ -558,7 +570,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = exams.registration_get(actor=actor, pk=pk)
+    reg: Registration = exam_selectors.registration_get(actor=actor, pk=pk)
     if reg.status != RegistrationStatus.REGISTERED:
         raise Http404
     try:
@@ -578,7 +590,7 @@ def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 def r14_report(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     year = year_param(request.GET.get("year"))
-    report = exams.r14_report(actor=actor, year=year)
+    report = exam_selectors.r14_report(actor=actor, year=year)
     if request.GET.get("format") == "xlsx":
         rows = (
             (

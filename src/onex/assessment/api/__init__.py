@@ -1,6 +1,6 @@
 from ninja import Router
 
-from onex.assessment.exam_api import router as exam_router
+from onex.assessment.api.exams import router as exam_router
 from onex.assessment.site_api import router as site_router
 
 router = Router(tags=["assessment"])
