@@ -212,7 +212,7 @@ class R14RowOut(Schema):
 
 
 class R14Out(Schema):
-    year: int
+    year: int | None
     total: int
     by_province: list[R14RowOut]
     by_city: list[R14RowOut]

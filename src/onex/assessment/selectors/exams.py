@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -35,6 +36,7 @@ from onex.core.personal import (
 from onex.core.policy import ProfileEntry, policy_entry, policy_value
 from onex.core.scoping import fetch
 from onex.pilots.applications import confirmed_pilot_exists
+from onex.pilots.models.applications import CONFIRMED_STATUSES, PilotApplication
 from onex.pilots.models import School, Specialty
 
 SCORE_MAX = Decimal("100")
@@ -323,7 +325,7 @@ class R14Row:
 
 @dataclass
 class R14Report:
-    year: int
+    year: int | None  # an optional narrowing to the exams of one calendar year
     students: QuerySet[Candidate]  # the pilot students with no exam taken
     total: int = 0
     by_province: list[R14Row] = field(default_factory=list)
@@ -331,25 +333,48 @@ class R14Report:
     by_school: list[R14Row] = field(default_factory=list)
 
 
-def pilot_year(on: dt.date | None = None) -> int:
-    """The pilot year is the calendar year: the notices plan and settle exams per year."""
-    return (on or _today()).year
+def _pilot_applications(*, school: Any, specialty: Any) -> QuerySet[PilotApplication]:
+    # A pilot is the province's confirmation (or publication) of a school's specialty for a
+    # certificate: its students are the pilot students R14 speaks of, nobody else at the school.
+    return PilotApplication.objects.filter(
+        school=school, specialty=specialty, status__in=CONFIRMED_STATUSES
+    )
+
+
+def _pilot_period_covers(exam_date: Any) -> Q:
+    """The pilot period runs from the confirmation (or, failing that, publication) on."""
+    return (
+        Q(decided_at__date__lte=exam_date)
+        | Q(decided_at__isnull=True, published_on__lte=exam_date)
+        | Q(decided_at__isnull=True, published_on__isnull=True)
+    )
 
 
 def r14_report(*, actor: Actor, year: int | None = None) -> R14Report:
-    """R14: pilot students (of a school) with no exam taken in ``year``, scoped to the actor."""
+    """R14: students of confirmed pilot specialties with no exam taken in their pilot period.
+
+    An exam counts when it is for a certificate the student's specialty is a pilot of and took
+    place within that pilot's period; ``year`` narrows it to the exams of one calendar year.
+    """
     actor.require(
         actor.is_national or actor.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.SCHOOL),
         _("您无权查看此报表。"),
     )
-    year = year or pilot_year()
+    in_pilot = _pilot_applications(
+        school=OuterRef("candidate__school"), specialty=OuterRef("candidate__specialty")
+    ).filter(_pilot_period_covers(OuterRef("plan__exam_date")), certificate=OuterRef("plan__certificate"))
     took = Registration.objects.filter(
+        Exists(in_pilot),
         candidate=OuterRef("pk"),
         status=RegistrationStatus.REGISTERED,
         plan__status__in=EXAM_TAKEN_STATUSES,
-        plan__exam_date__year=year,
     )
-    students = candidate_scope(actor=actor).filter(school__isnull=False)
+    pilots = _pilot_applications(school=OuterRef("school"), specialty=OuterRef("specialty"))
+    if year is not None:
+        took = took.filter(plan__exam_date__year=year)
+        # A pilot confirmed after that year had no period in it.
+        pilots = pilots.filter(_pilot_period_covers(dt.date(year, 12, 31)))
+    students = candidate_scope(actor=actor).filter(Exists(pilots), school__isnull=False)
     students = students.annotate(took_exam=Exists(took))
     without = (
         students.filter(took_exam=False)
@@ -447,7 +472,7 @@ def exam_todos(*, actor: Actor) -> list[ExamTodo]:
         )
     if actor.is_national or actor.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.SCHOOL):
         add(
-            _("本年度尚未参加证书考核的试点学生（R14）"),
+            _("试点期内尚未参加证书考核的试点学生（R14）"),
             r14_report(actor=actor).total,
             "assessment:r14_report",
         )

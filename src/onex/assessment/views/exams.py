@@ -606,7 +606,11 @@ def r14_report(request: HttpRequest) -> HttpResponse:
         )
         headers = [_("省份"), _("城市"), _("学校"), _("姓名"), _("证件号码"), _("专业"), _("年级")]
         return export_response(
-            filename=_("未参加考核的试点学生_%(y)s") % {"y": report.year},
+            filename=(
+                _("未参加考核的试点学生_%(y)s") % {"y": report.year}
+                if report.year
+                else _("未参加考核的试点学生")
+            ),
             headers=headers,
             rows=rows,
             sheet=_("未参加考核"),
