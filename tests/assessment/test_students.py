@@ -10,6 +10,7 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from onex.assessment.importers import StudentSpec
 from onex.assessment.models import Candidate
 from onex.assessment.selectors import exams as exam_selectors
 from onex.assessment.services import students as student_services
@@ -17,6 +18,7 @@ from onex.core.actors import Actor
 from onex.core.errors import Forbidden, NotFound
 from onex.core.imports import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus
+from onex.core.personal import IdType, validate_id_number
 from tests.assessment.conftest import Exams, make_id
 from tests.personas import Persona
 
@@ -205,3 +207,12 @@ def test_import_templates_download(client: Any, ex: Exams) -> None:
     assert response.status_code == 200
     client.force_login(ex.p.org.user)
     assert client.get(reverse("import_template", args=["exam_results"])).status_code == 200
+
+
+def test_student_template_sample_row_passes_its_own_checks(ex: Exams) -> None:
+    """Issue 26: the template's example row (its sample ID number) imports without an error."""
+    spec = StudentSpec()
+    actor = ex.p.gd_school.actor
+    values = {c.key: c.parse(str(c.example)) for c in spec.columns if c.example}
+    spec.validate_row(values, actor=actor, context=spec.prepare(actor=actor))
+    assert validate_id_number(IdType.RESIDENT, values["id_number"]) == values["id_number"]

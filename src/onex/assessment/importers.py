@@ -72,7 +72,7 @@ class StudentSpec(ImportSpec):
             gettext_lazy("证件号码"),
             parse=IdNumberParser(max_length=32),
             text=True,
-            example="11010520010101001X",
+            example="110105200501010012",  # a valid check digit: the sample passes its own check
             width=22,
         ),
         Column(
@@ -84,7 +84,7 @@ class StudentSpec(ImportSpec):
         Column(
             "specialty", gettext_lazy("专业"), parse=TextParser(max_length=100), example="物流管理"
         ),
-        Column("grade", gettext_lazy("年级"), parse=TextParser(max_length=16), example="2019级"),
+        Column("grade", gettext_lazy("年级"), parse=TextParser(max_length=16), example="2025级"),
         Column(
             "poor_household",
             gettext_lazy("是否建档立卡"),
@@ -210,7 +210,7 @@ class ExamResultSpec(ImportSpec):
             gettext_lazy("证件号码"),
             parse=IdNumberParser(max_length=32),
             text=True,
-            example="11010520010101001X",
+            example="110105200501010012",  # a valid check digit: the sample passes its own check
             width=22,
         ),
         Column("theory", gettext_lazy("理论成绩"), parse=_SCORE, example="78.5"),

@@ -2,7 +2,8 @@
 
 The plan's own org drives it: open registration, close it, mark the exam held, register scores,
 publish them for the publicity period and close the plan. ``onex.core.workflows.perform`` runs
-every move; ``assessment.services.exams`` adds the rule checks (agreement, filing, dates, objections).
+every move; ``assessment.services.exams`` adds the rule checks (agreement, filing, dates,
+objections).
 """
 
 from __future__ import annotations

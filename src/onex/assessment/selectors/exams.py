@@ -36,8 +36,8 @@ from onex.core.personal import (
 from onex.core.policy import ProfileEntry, policy_entry, policy_value
 from onex.core.scoping import fetch
 from onex.pilots.applications import confirmed_pilot_exists
-from onex.pilots.models.applications import CONFIRMED_STATUSES, PilotApplication
 from onex.pilots.models import School, Specialty
+from onex.pilots.models.applications import CONFIRMED_STATUSES, PilotApplication
 
 SCORE_MAX = Decimal("100")
 
@@ -342,10 +342,11 @@ def _pilot_applications(*, school: Any, specialty: Any) -> QuerySet[PilotApplica
 
 
 def _pilot_period_covers(exam_date: Any) -> Q:
-    """The pilot period runs from the confirmation (or, failing that, publication) on."""
+    """The pilot period runs from the confirmation or the publication, whichever is on record
+    first; an application with neither date (entered before dates were kept) has no start."""
     return (
         Q(decided_at__date__lte=exam_date)
-        | Q(decided_at__isnull=True, published_on__lte=exam_date)
+        | Q(published_on__lte=exam_date)
         | Q(decided_at__isnull=True, published_on__isnull=True)
     )
 
@@ -362,7 +363,9 @@ def r14_report(*, actor: Actor, year: int | None = None) -> R14Report:
     )
     in_pilot = _pilot_applications(
         school=OuterRef("candidate__school"), specialty=OuterRef("candidate__specialty")
-    ).filter(_pilot_period_covers(OuterRef("plan__exam_date")), certificate=OuterRef("plan__certificate"))
+    ).filter(
+        _pilot_period_covers(OuterRef("plan__exam_date")), certificate=OuterRef("plan__certificate")
+    )
     took = Registration.objects.filter(
         Exists(in_pilot),
         candidate=OuterRef("pk"),

@@ -1,8 +1,9 @@
 """Pages of students, exam plans, registrations, results and the R14 report.
 
-Views parse input, call a service or selector from ``assessment.services`` / ``assessment.selectors`` and render; one
-view serves the page and its htmx fragment (the table). Refusals show as messages with the rule
-ID; objects outside the jurisdiction are 404, visible-but-not-allowed 403.
+Views parse input, call a service (``assessment.services``) or a selector
+(``assessment.selectors``) and render; one view serves the page and its htmx fragment (the
+table). Refusals show as messages with the rule ID; objects outside the jurisdiction are 404,
+visible-but-not-allowed 403.
 """
 
 from __future__ import annotations
