@@ -101,10 +101,13 @@ def test_r35_member_of_the_public_registers_and_pays_the_approved_fee(ex: Exams)
     assert reg.candidate.learner_unit == ex.p.learner.unit
     assert reg.fee_payer == FeePayer.LEARNER and reg.fee_amount == FEE
     assert reg.fee_status == FeeStatus.UNPAID
-    reg = exam_services.registration_pay(actor=ex.p.learner.actor, registration=reg)
+    # Issue 25: the learner does not record its own payment; the org collecting the fee does.
+    with pytest.raises(Forbidden):
+        exam_services.registration_pay(actor=ex.p.learner.actor, registration=reg)
+    reg = exam_services.registration_pay(actor=ex.p.org.actor, registration=reg)
     assert reg.fee_status == FeeStatus.PAID and reg.paid_at is not None
     with pytest.raises(Conflict):
-        exam_services.registration_pay(actor=ex.p.learner.actor, registration=reg)
+        exam_services.registration_pay(actor=ex.p.org.actor, registration=reg)
 
 
 def test_r35_public_registration_validates_the_id_number(ex: Exams) -> None:

@@ -199,7 +199,10 @@ def test_objection_lodged_during_publicity_and_answered_with_a_correction(ex: Ex
     plan = exam_services.plan_close(actor=ex.p.org.actor, plan=plan)
     assert {r.pk for r in exam_selectors.passed_candidates(plan=plan)} == {regs[0].pk, regs[1].pk}
     actions = list(failed.events.values_list("action", flat=True))
-    assert actions[-3:] == ["objection", "result", "answer"]
+    assert actions[-2:] == ["objection", "result"]
+    # The answer is the objection's own move, on its timeline.
+    objection = failed.objections.get()
+    assert list(objection.events.values_list("action", flat=True)) == ["lodge", "answer"]
 
 
 def test_objection_outside_publicity_is_refused(ex: Exams) -> None:

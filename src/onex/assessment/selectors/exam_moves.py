@@ -8,16 +8,27 @@ from django.utils.translation import gettext as _
 
 from onex.assessment.models import (
     ExamPlan,
+    Objection,
+    ObjectionEvent,
     PlanStatus,
     Registration,
 )
-from onex.assessment.workflows import PLAN
+from onex.assessment.workflows import OBJECTION, PLAN, REGISTRATION
 from onex.core.actors import Actor
 
 
 def plan_moves(*, actor: Actor, plan: ExamPlan) -> list[str]:
     """The actions the actor may take now: the page's buttons and the API's ``moves``."""
     return PLAN.allowed_actions(plan, actor)
+
+
+def registration_moves(*, actor: Actor, registration: Registration) -> list[str]:
+    """What the actor may do with a registration now (a learner never sees the org's moves)."""
+    return REGISTRATION.allowed_actions(registration, actor)
+
+
+def objection_moves(*, actor: Actor, objection: Objection) -> list[str]:
+    return OBJECTION.allowed_actions(objection, actor)
 
 
 def plan_timeline(plan: ExamPlan) -> list[dict[str, Any]]:
@@ -48,6 +59,14 @@ def registration_timeline(registration: Registration) -> list[dict[str, Any]]:
         "objection": _("提出异议"),
         "answer": _("答复异议"),
     }
+    # Answers are the objections' own timeline; the candidate reads them here with the rest.
+    answers = ObjectionEvent.objects.filter(
+        objection__registration=registration, action="answer"
+    ).select_related("unit", "user")
+    events = sorted(
+        [*registration.events.select_related("unit", "user"), *answers],
+        key=lambda e: (e.at, e.pk),
+    )
     return [
         {
             "at": e.at,
@@ -55,5 +74,5 @@ def registration_timeline(registration: Registration) -> list[dict[str, Any]]:
             "actor": f"{e.unit or ''} {e.user or ''}".strip(),
             "reason": e.reason,
         }
-        for e in registration.events.select_related("unit", "user")
+        for e in events
     ]

@@ -54,7 +54,7 @@ from onex.assessment.services.students import (
     learner_candidate,
 )
 from onex.assessment.sites import registered_sites
-from onex.assessment.workflows import PLAN
+from onex.assessment.workflows import PLAN, REGISTRATION
 from onex.catalog.models import Certificate, Level
 from onex.catalog.services import require_org_agreement, require_org_filing
 from onex.core.actors import Actor
@@ -69,15 +69,6 @@ from onex.pilots.models import School
 
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
-
-
-def _require_plan_owner(actor: Actor, plan: ExamPlan) -> None:
-    """Only the plan's own org (or the platform) drives a plan; viewers never write."""
-    actor.require(
-        actor.is_system or (actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id),
-        _("只有本计划的培训评价组织可以执行此操作。"),
-    )
-    actor.require_write()
 
 
 def _check_score_rule(value: Decimal | None, field_name: str) -> Decimal | None:
@@ -201,30 +192,6 @@ def plan_create(
                 "sites": [s.pk for s in site_list],
             },
         )
-    return plan
-
-
-def _locked_plan(plan: ExamPlan) -> ExamPlan:
-    return (
-        ExamPlan.objects.select_for_update(of=("self",))
-        .select_related("org", "certificate", "province")
-        .get(pk=plan.pk)
-    )
-
-
-def _require_status(plan: ExamPlan, *allowed: str) -> None:
-    if plan.status not in allowed:
-        raise Conflict(
-            _("考核计划当前状态为“%(status)s”，不能执行此操作。")
-            % {"status": plan.get_status_display()}
-        )
-
-
-def _owned_plan(actor: Actor, plan: ExamPlan, status: str) -> ExamPlan:
-    """The plan locked for update, once its org's ``actor`` is checked and it is in ``status``."""
-    plan = _locked_plan(plan)
-    _require_plan_owner(actor, plan)
-    _require_status(plan, status)
     return plan
 
 
@@ -362,8 +329,16 @@ def _next_ticket(plan: ExamPlan) -> str:
     return f"{prefix}{seq.last:05d}"
 
 
+def _seats_locked(plan: ExamPlan) -> ExamPlan:
+    # The plan row is the lock that serializes registrations for its seats (capacity).
+    return ExamPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+
+
 def _registration_open(plan: ExamPlan) -> None:
-    _require_status(plan, PlanStatus.REGISTRATION_OPEN)
+    if plan.status != PlanStatus.REGISTRATION_OPEN:
+        raise Conflict(
+            _("考核计划当前状态为“%(status)s”，不能报名。") % {"status": plan.get_status_display()}
+        )
     today = _today()
     if today < plan.registration_opens:
         raise Conflict(_("报名将于 %(date)s 开始。") % {"date": plan.registration_opens})
@@ -382,43 +357,53 @@ def _check_capacity(plan: ExamPlan, adding: int) -> None:
         )
 
 
+def _fee_fields(plan: ExamPlan, candidate: Candidate) -> dict[str, Any]:
+    fee = _fee(plan, candidate)
+    return {
+        "fee_amount": fee.amount,
+        "fee_payer": fee.payer,
+        "fee_status": fee.status,
+        "fee_rule": fee.rule,
+    }
+
+
 def _register_one(
     *, actor: Actor, plan: ExamPlan, candidate: Candidate, school: School | None
 ) -> Registration:
     """Inside the caller's transaction, with the plan row locked."""
-    fee = _fee(plan, candidate)
-    existing = (
-        Registration.objects.select_for_update(of=("self",))
-        .filter(plan=plan, candidate=candidate)
-        .first()
-    )
+    existing = Registration.objects.filter(plan=plan, candidate=candidate).first()
     if existing is not None:
         if existing.status == RegistrationStatus.REGISTERED:
             raise Conflict(
                 _("“%(name)s”已报名本计划。") % {"name": candidate.name}, field="candidates"
             )
-        registration = existing  # re-registering after a withdrawal keeps the ticket number
-        registration.status = RegistrationStatus.REGISTERED
-        registration.withdrawn_at = None
-    else:
-        registration = Registration(
-            plan=plan,
-            candidate=candidate,
-            school=school,
-            province=plan.province,
-            ticket_number=_next_ticket(plan),
+        # Re-registering after a withdrawal keeps the ticket number: the declared move.
+        return perform(
+            REGISTRATION,
+            actor=actor,
+            obj=existing,
+            action="register",
+            changes=lambda _locked: {"withdrawn_at": None, **_fee_fields(plan, candidate)},
         )
-    registration.fee_amount = fee.amount
-    registration.fee_payer = fee.payer
-    registration.fee_status = fee.status
-    registration.fee_rule = fee.rule
+    registration = Registration(
+        plan=plan,
+        candidate=candidate,
+        school=school,
+        province=plan.province,
+        ticket_number=_next_ticket(plan),
+        **_fee_fields(plan, candidate),
+    )
     registration.save()
-    RegistrationEvent.record(actor=actor, registration=registration, action="register")
+    RegistrationEvent.record(
+        actor=actor,
+        registration=registration,
+        action="register",
+        to_status=registration.status,
+    )
     audit_record(
         actor=actor,
         action="assessment.registration_create",
         target=registration,
-        old={"status": RegistrationStatus.WITHDRAWN} if existing else None,
         new={
             "plan": plan.pk,
             "candidate": candidate.pk,
@@ -475,7 +460,7 @@ def registration_register_students(
         if pk not in students:
             fetch(candidate_scope(actor=actor).filter(school=school), pk=pk)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = _seats_locked(plan)
         _registration_open(plan)
         for pk in ids:
             r44_check(plan=plan, candidate=students[pk])
@@ -519,85 +504,56 @@ def registration_register_self(
         poor_household=poor_household,
     )
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = _seats_locked(plan)
         _registration_open(plan)
         _check_capacity(plan, 1)
         return _register_one(actor=actor, plan=plan, candidate=candidate, school=None)
 
 
-def _require_registration_party(actor: Actor, registration: Registration) -> None:
-    """The registering school or the candidate's own learner account."""
-    ok = (
-        actor.is_system
-        or (
-            actor.kind == UnitKind.SCHOOL
-            and registration.school is not None
-            and registration.school.unit_id == actor.unit_id
+def registration_register_again(*, actor: Actor, registration: Registration) -> Registration:
+    """R46: the party takes a withdrawn registration up again while registration is open."""
+    registration = registration_get(actor=actor, pk=registration.pk)
+    with transaction.atomic():
+        plan = _seats_locked(registration.plan)
+        _registration_open(plan)
+        _check_capacity(plan, 1)
+        return perform(
+            REGISTRATION,
+            actor=actor,
+            obj=registration,
+            action="register",
+            changes=lambda locked: {
+                "withdrawn_at": None,
+                **_fee_fields(plan, locked.candidate),
+            },
         )
-        or (
-            actor.kind == UnitKind.LEARNER
-            and registration.candidate.learner_unit_id == actor.unit_id
-        )
-    )
-    actor.require(ok, _("只有考生本人或报名学校可以执行此操作。"))
-    actor.require_write()
 
 
 def registration_withdraw(
     *, actor: Actor, registration: Registration, reason: str = ""
 ) -> Registration:
     """R46: registration is voluntary; withdrawing is allowed until registration closes."""
-    registration = registration_get(actor=actor, pk=registration.pk)
-    _require_registration_party(actor, registration)
-    with transaction.atomic():
-        plan = _locked_plan(registration.plan)
-        registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
-        if registration.status != RegistrationStatus.REGISTERED:
-            raise Conflict(_("该报名已撤销。"))
-        if plan.status != PlanStatus.REGISTRATION_OPEN or _today() > plan.registration_closes:
-            raise Conflict(
-                _("报名已于 %(date)s 截止，不能再撤销报名。") % {"date": plan.registration_closes}
-            )
-        registration.status = RegistrationStatus.WITHDRAWN
-        registration.withdrawn_at = timezone.now()
-        registration.save(update_fields=["status", "withdrawn_at"])
-        RegistrationEvent.record(
-            actor=actor, registration=registration, action="withdraw", reason=reason or ""
-        )
-        audit_record(
-            actor=actor,
-            action="assessment.registration_withdraw",
-            target=registration,
-            old={"status": RegistrationStatus.REGISTERED},
-            new={"status": RegistrationStatus.WITHDRAWN, "reason": reason or ""},
-        )
-    return registration
+    return perform(
+        REGISTRATION,
+        actor=actor,
+        obj=registration,
+        action="withdraw",
+        reason=reason,
+        changes=lambda _locked: {"withdrawn_at": timezone.now()},
+    )
 
 
 def registration_pay(*, actor: Actor, registration: Registration) -> Registration:
-    """Record the fee as paid (the payment itself happens off the platform)."""
-    registration = registration_get(actor=actor, pk=registration.pk)
-    _require_registration_party(actor, registration)
-    with transaction.atomic():
-        registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
-        if registration.fee_status != FeeStatus.UNPAID:
-            raise Conflict(_("该报名无需缴费或已缴费。"))
-        if registration.status != RegistrationStatus.REGISTERED:
-            raise Conflict(_("该报名已撤销。"))
-        registration.fee_status = FeeStatus.PAID
-        registration.paid_at = timezone.now()
-        registration.save(update_fields=["fee_status", "paid_at"])
-        RegistrationEvent.record(
-            actor=actor,
-            registration=registration,
-            action="pay",
-            reason=_money(registration.fee_amount),
-        )
-        audit_record(
-            actor=actor,
-            action="assessment.registration_pay",
-            target=registration,
-            old={"fee_status": FeeStatus.UNPAID},
-            new={"fee_status": FeeStatus.PAID, "amount": registration.fee_amount},
-        )
-    return registration
+    """The org that collects the fee records it as paid (the payment happens off the platform).
+
+    Neither the learner nor the school records its own payment: the payer is not the one who
+    can tell that the money arrived.
+    """
+    return perform(
+        REGISTRATION,
+        actor=actor,
+        obj=registration,
+        action="pay",
+        reason=_money(registration.fee_amount),
+        changes=lambda _locked: {"fee_status": FeeStatus.PAID, "paid_at": timezone.now()},
+    )

@@ -1,37 +1,25 @@
-"""Results and objections: scores during score registration, objections during the publicity."""
+"""Results and objections: scores during score registration, objections during the publicity.
+
+Each is a declared move (``assessment.workflows``): the org enters a result (``result``), the
+party objects (the registration's ``objection``), the org answers (the objection's ``answer``),
+optionally correcting the scores.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onex.assessment.models import (
-    Objection,
-    ObjectionStatus,
-    PlanStatus,
-    Registration,
-    RegistrationEvent,
-    RegistrationStatus,
-)
-from onex.assessment.selectors.exams import (
-    SCORE_MAX,
-    _today,
-    compute_pass,
-    objection_get,
-    registration_get,
-)
-from onex.assessment.services.exams import (
-    _locked_plan,
-    _owned_plan,
-    _require_registration_party,
-    _require_status,
-)
+from onex.assessment.models import Objection, ObjectionEvent, Registration
+from onex.assessment.selectors.exams import SCORE_MAX, compute_pass, registration_get
+from onex.assessment.workflows import OBJECTION, REGISTRATION
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.errors import Conflict, InvalidInput
+from onex.core.errors import InvalidInput
+from onex.core.workflows import clean_reason, perform
 
 
 def check_score(value: Decimal, field_name: str) -> Decimal:
@@ -41,38 +29,20 @@ def check_score(value: Decimal, field_name: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def _set_result(
-    *,
-    actor: Actor,
-    registration: Registration,
-    theory: Decimal,
-    practical: Decimal,
-    action: str,
-    reason: str = "",
-) -> str:
-    """Write scores on a locked registration; ``unchanged`` when they are the same."""
-    theory = check_score(theory, "theory_score")
-    practical = check_score(practical, "practical_score")
-    passed = compute_pass(registration.plan, theory, practical)
-    old = {
+def _scores(registration: Registration, theory: Decimal, practical: Decimal) -> dict[str, Any]:
+    return {
+        "theory_score": theory,
+        "practical_score": practical,
+        "passed": compute_pass(registration.plan, theory, practical),
+    }
+
+
+def _current(registration: Registration) -> dict[str, Any]:
+    return {
         "theory_score": registration.theory_score,
         "practical_score": registration.practical_score,
         "passed": registration.passed,
     }
-    new = {"theory_score": theory, "practical_score": practical, "passed": passed}
-    if old == new:
-        return "unchanged"
-    created = registration.passed is None
-    registration.theory_score = theory
-    registration.practical_score = practical
-    registration.passed = passed
-    registration.result_recorded_at = timezone.now()
-    registration.save(
-        update_fields=["theory_score", "practical_score", "passed", "result_recorded_at"]
-    )
-    RegistrationEvent.record(actor=actor, registration=registration, action="result", reason=reason)
-    audit_record(actor=actor, action=f"assessment.{action}", target=registration, old=old, new=new)
-    return "created" if created else "updated"
 
 
 def result_record(
@@ -83,56 +53,58 @@ def result_record(
     practical: Decimal,
     import_job: int | None = None,
 ) -> str:
-    """One candidate's scores, by the plan's org during score registration (成绩登记中)."""
+    """One candidate's scores, by the plan's org during score registration (成绩登记中).
+
+    Returns ``created``/``updated``, or ``unchanged`` when the scores are those on record (a
+    re-imported file writes nothing).
+    """
+    theory = check_score(theory, "theory_score")
+    practical = check_score(practical, "practical_score")
     registration = registration_get(actor=actor, pk=registration.pk)
-    with transaction.atomic():
-        _owned_plan(actor, registration.plan, PlanStatus.SCORE_REGISTRATION)  # lock and check
-        registration = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("plan")
-            .get(pk=registration.pk)
-        )
-        if registration.status != RegistrationStatus.REGISTERED:
-            raise Conflict(_("该报名已撤销，不能登记成绩。"))
-        return _set_result(
-            actor=actor,
-            registration=registration,
-            theory=theory,
-            practical=practical,
-            action="result_import" if import_job else "result_record",
-            reason=(_("导入任务 %(id)s") % {"id": import_job}) if import_job else "",
-        )
+    if _current(registration) == _scores(registration, theory, practical):
+        return "unchanged"
+    created = registration.passed is None
+    perform(
+        REGISTRATION,
+        actor=actor,
+        obj=registration,
+        action="result",
+        reason=(_("导入任务 %(id)s") % {"id": import_job}) if import_job else "",
+        changes=lambda locked: {
+            **_scores(locked, theory, practical),
+            "result_recorded_at": timezone.now(),
+        },
+    )
+    return "created" if created else "updated"
 
 
 def objection_lodge(*, actor: Actor, registration: Registration, reason: str) -> Objection:
     """During the publicity the candidate (or its school) objects to a result."""
-    registration = registration_get(actor=actor, pk=registration.pk)
-    _require_registration_party(actor, registration)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写异议内容。"), field="reason")
-    with transaction.atomic():
-        plan = _locked_plan(registration.plan)
-        _require_status(plan, PlanStatus.SCORE_PUBLICITY)
-        if plan.publicity_ends_on is not None and _today() > plan.publicity_ends_on:
-            raise Conflict(_("成绩公示期已于 %(end)s 结束。") % {"end": plan.publicity_ends_on})
-        if registration.status != RegistrationStatus.REGISTERED or registration.passed is None:
-            raise Conflict(_("该报名没有可提出异议的成绩。"))
-        if registration.objections.filter(status=ObjectionStatus.OPEN).exists():
-            raise Conflict(_("已有一条待答复的异议。"))
+    reason = clean_reason(reason, required=True)
+    lodged: list[Objection] = []
+
+    def create(locked: Registration) -> dict[str, Any]:
         objection = Objection.objects.create(
-            registration=registration, reason=reason, created_by=actor.user
+            registration=locked, reason=reason, created_by=actor.user
         )
-        RegistrationEvent.record(
-            actor=actor, registration=registration, action="objection", reason=reason
+        ObjectionEvent.record(
+            actor=actor, objection=objection, action="lodge", to_status=objection.status
         )
-        audit_record(
-            actor=actor,
-            action="assessment.objection_lodge",
-            target=objection,
-            new={"registration": registration.pk, "reason": reason},
-        )
-    return objection
+        lodged.append(objection)
+        return {"objection": objection.pk}
+
+    perform(
+        REGISTRATION,
+        actor=actor,
+        obj=registration,
+        action="objection",
+        reason=reason,
+        related=create,
+    )
+    return lodged[0]
 
 
 def objection_answer(
@@ -144,49 +116,59 @@ def objection_answer(
     practical: Decimal | None = None,
 ) -> Objection:
     """The org answers; it may correct the scores (the verdict is recomputed)."""
-    objection = objection_get(actor=actor, pk=objection.pk)
     answer = (answer or "").strip()
     if not answer:
         raise InvalidInput(_("请填写答复内容。"), field="answer")
     if (theory is None) != (practical is None):
         raise InvalidInput(_("更正成绩时请同时填写理论成绩和实操成绩。"), field="theory_score")
-    with transaction.atomic():
-        _owned_plan(actor, objection.registration.plan, PlanStatus.SCORE_PUBLICITY)  # lock, check
-        objection = Objection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
-        if objection.status != ObjectionStatus.OPEN:
-            raise Conflict(_("该异议已答复。"))
-        registration = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("plan")
-            .get(pk=objection.registration_id)
+    if theory is not None and practical is not None:
+        theory = check_score(theory, "theory_score")
+        practical = check_score(practical, "practical_score")
+
+    def correct(locked: Objection) -> dict[str, Any]:
+        registration = Registration.objects.select_for_update(of=("self",)).get(
+            pk=locked.registration_id
         )
-        changed = False
-        if theory is not None and practical is not None:
-            changed = (
-                _set_result(
-                    actor=actor,
-                    registration=registration,
-                    theory=theory,
-                    practical=practical,
-                    action="result_correct",
-                    reason=_("异议答复更正"),
-                )
-                != "unchanged"
-            )
-        objection.status = ObjectionStatus.ANSWERED
-        objection.answer = answer
-        objection.score_changed = changed
-        objection.answered_by = actor.user
-        objection.answered_at = timezone.now()
-        objection.save()
-        RegistrationEvent.record(
-            actor=actor, registration=registration, action="answer", reason=answer
+        if theory is None or practical is None:
+            return {"score_changed": False}
+        old = _current(registration)
+        new = _scores(registration, theory, practical)
+        if old == new:
+            return {"score_changed": False}
+        for name, value in new.items():
+            setattr(registration, name, value)
+        registration.result_recorded_at = timezone.now()
+        registration.save(update_fields=[*new, "result_recorded_at"])
+        # The correction belongs on the registration's timeline and audit too.
+        REGISTRATION.event_model.record(
+            actor=actor,
+            registration=registration,
+            action="result",
+            reason=_("异议答复更正"),
+            from_status=registration.status,
+            to_status=registration.status,
         )
         audit_record(
             actor=actor,
-            action="assessment.objection_answer",
-            target=objection,
-            old={"status": ObjectionStatus.OPEN},
-            new={"status": ObjectionStatus.ANSWERED, "answer": answer, "score_changed": changed},
+            action="assessment.result_correct",
+            target=registration,
+            old=old,
+            new=new,
         )
-    return objection
+        Objection.objects.filter(pk=locked.pk).update(score_changed=True)
+        locked.score_changed = True
+        return {"score_changed": True}
+
+    return perform(
+        OBJECTION,
+        actor=actor,
+        obj=objection,
+        action="answer",
+        reason=answer,
+        changes=lambda _locked: {
+            "answer": answer,
+            "answered_by": actor.user,
+            "answered_at": timezone.now(),
+        },
+        related=correct,
+    )
