@@ -144,6 +144,14 @@ class RegistrationOut(Schema):
     theory_score: Decimal | None
     practical_score: Decimal | None
     passed: bool | None
+    moves: list[str] = Field(
+        ..., description="Actions you may take now (the registration page offers the same)"
+    )
+
+    @staticmethod
+    def resolve_moves(obj: Registration, context: dict[str, Any]) -> list[str]:
+        actor = request_actor(context["request"])
+        return exam_moves.registration_moves(actor=actor, registration=obj)
 
     @staticmethod
     def resolve_candidate_name(obj: Registration) -> str:
@@ -194,6 +202,12 @@ class ObjectionOut(Schema):
     status: str
     answer: str
     score_changed: bool
+    moves: list[str] = Field(..., description="Actions you may take now on this objection")
+
+    @staticmethod
+    def resolve_moves(obj: Objection, context: dict[str, Any]) -> list[str]:
+        actor = request_actor(context["request"])
+        return exam_moves.objection_moves(actor=actor, objection=obj)
 
     @staticmethod
     def resolve_ticket_number(obj: Objection) -> str:
@@ -391,9 +405,20 @@ def withdraw(request: HttpRequest, registration_id: int, payload: ReasonIn) -> R
 
 
 @router.post(
+    "/registrations/{registration_id}/register",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Take a withdrawn registration up again while registration is open (R46)",
+)
+def register_again(request: HttpRequest, registration_id: int) -> Registration:
+    actor = request_actor(request)
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    return exam_services.registration_register_again(actor=actor, registration=registration)
+
+
+@router.post(
     "/registrations/{registration_id}/pay",
     response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Record the fee as paid",
+    summary="Record the fee as paid (the org that collects it)",
 )
 def pay(request: HttpRequest, registration_id: int) -> Registration:
     actor = request_actor(request)
@@ -436,6 +461,11 @@ def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) 
 @paginate(Pagination)
 def objection_list(request: HttpRequest, status: CodeText | None = None) -> Any:
     return exam_selectors.objection_list(actor=request_actor(request), status=status)
+
+
+@router.get("/objections/{objection_id}", response={200: ObjectionOut, 404: ErrorOut})
+def objection_detail(request: HttpRequest, objection_id: int) -> Objection:
+    return exam_selectors.objection_get(actor=request_actor(request), pk=objection_id)
 
 
 @router.post(

@@ -28,7 +28,6 @@ from django.views.decorators.http import require_POST
 from onex.assessment import tickets
 from onex.assessment.models import (
     ExamPlan,
-    FeeStatus,
     ObjectionStatus,
     PlanStatus,
     Registration,
@@ -450,6 +449,15 @@ class ObjectionForm(forms.Form):
     )
 
 
+class ResultForm(forms.Form):
+    theory = forms.DecimalField(
+        label=gettext_lazy("理论成绩"), min_value=Decimal(0), max_value=Decimal(100)
+    )
+    practical = forms.DecimalField(
+        label=gettext_lazy("实操成绩"), min_value=Decimal(0), max_value=Decimal(100)
+    )
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         max_length=REASON_MAX, label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3})
@@ -468,38 +476,32 @@ class AnswerForm(forms.Form):
     )
 
 
-def _is_party(actor: Actor, reg: Registration) -> bool:
-    return (
-        actor.kind == UnitKind.SCHOOL
-        and reg.school is not None
-        and reg.school.unit_id == actor.unit_id
-    ) or (actor.kind == UnitKind.LEARNER and reg.candidate.learner_unit_id == actor.unit_id)
-
-
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     reg: Registration = exam_selectors.registration_get(actor=actor, pk=pk)
     plan = reg.plan
-    party = _is_party(actor, reg) and actor.can_write
-    is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id and actor.can_write
     objections = list(reg.objections.all())
     open_objection = next((o for o in objections if o.status == ObjectionStatus.OPEN), None)
-    in_publicity = plan.status == PlanStatus.SCORE_PUBLICITY
-    objection_form = ObjectionForm() if party and in_publicity and open_objection is None else None
-    answer_form = AnswerForm() if is_owner and in_publicity and open_objection is not None else None
+    # The buttons are the declared moves this actor may take now: a learner never sees the
+    # org's (recording a payment or a result), the org never the candidate's.
+    moves = exam_moves.registration_moves(actor=actor, registration=reg)
+    answer_moves = (
+        exam_moves.objection_moves(actor=actor, objection=open_objection)
+        if open_objection is not None
+        else []
+    )
+    is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
     context = {
+        "result_form": ResultForm() if "result" in moves else None,
         "reg": reg,
         "plan": plan,
         "timeline": exam_moves.registration_timeline(reg),
         "objections": objections,
         "open_objection": open_objection,
-        "objection_form": objection_form,
-        "answer_form": answer_form,
-        "can_withdraw": party
-        and reg.status == RegistrationStatus.REGISTERED
-        and plan.status == PlanStatus.REGISTRATION_OPEN,
-        "can_pay": party and reg.fee_status == FeeStatus.UNPAID and actor.kind == UnitKind.LEARNER,
+        "moves": moves,
+        "objection_form": ObjectionForm() if "objection" in moves else None,
+        "answer_form": AnswerForm() if "answer" in answer_moves else None,
         # Scores are shown to candidates and schools from the publicity on; the org always.
         "show_result": reg.passed is not None
         and (
@@ -525,12 +527,34 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             ),
             _("已撤销报名。"),
         )
+    elif action == "register":
+        _run(
+            request,
+            lambda: exam_services.registration_register_again(actor=actor, registration=reg),
+            _("已恢复报名。"),
+        )
     elif action == "pay":
         _run(
             request,
             lambda: exam_services.registration_pay(actor=actor, registration=reg),
             _("已登记缴费。"),
         )
+    elif action == "result":
+        form = ResultForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            _run(
+                request,
+                lambda: result_services.result_record(
+                    actor=actor,
+                    registration=reg,
+                    theory=data["theory"],
+                    practical=data["practical"],
+                ),
+                _("已登记成绩。"),
+            )
+        else:
+            messages.error(request, _("请检查成绩。"))
     elif action == "objection":
         form = ObjectionForm(request.POST)
         if form.is_valid():
