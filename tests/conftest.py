@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.factories import use_tmp_media
 from tests.personas import Personas
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
+    use_tmp_media(settings, tmp_path)
+    yield
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from onex.assessment.models import ExamPlan, PlanStatus
 from onex.assessment.selectors import exam_moves as exam_moves
 from onex.assessment.workflows import PLAN
 from onex.core.workflows import registered
-from tests.assessment.conftest import Exams
+from tests.factories_assessment import Exams
 from tests.workflow_support import assert_same_moves
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from onex.assessment.services import exams as exam_services
 from onex.catalog.models import Level, OrgAgreement
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent
-from tests.assessment.conftest import Exams
+from tests.factories_assessment import Exams
 from tests.personas import division, make_org, make_user
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from onex.assessment.services import students as student_services
 from onex.core.actors import Actor
 from onex.core.errors import Forbidden
 from onex.pilots.models.applications import PilotApplication
-from tests.assessment.conftest import Exams, confirm_pilot, make_id
+from tests.factories_assessment import Exams, confirm_pilot, make_id
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from onex.catalog import models as catalog_models
 from onex.core import policy
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent, Role
-from tests.assessment.conftest import FEE, Exams, make_id
+from tests.factories_assessment import FEE, Exams, approve_fee, make_id
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,6 @@ def test_r44_student_of_unconfirmed_school_cannot_be_registered(ex: Exams) -> No
     from tests.factories import accept_filing
 
     accept_filing(ex.p, ex.certificate, "420000", ex.p.hb.actor)
-    from tests.assessment.conftest import approve_fee
     from tests.personas import division
 
     approve_fee(ex.certificate, "420000")

@@ -21,7 +21,7 @@ from onex.assessment.services import results as result_services
 from onex.assessment.workflows import OBJECTION, REGISTRATION
 from onex.core.errors import Forbidden
 from onex.core.workflows import registered
-from tests.assessment.conftest import Exams, make_id
+from tests.factories_assessment import Exams, make_id
 from tests.workflow_support import assert_same_moves
 
 pytestmark = pytest.mark.django_db

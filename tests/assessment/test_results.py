@@ -19,7 +19,7 @@ from onex.assessment.services import results as result_services
 from onex.core.errors import Conflict, Forbidden, NotFound
 from onex.core.imports import import_submit
 from onex.core.models import ImportJob, ImportStatus
-from tests.assessment.conftest import Exams, make_id
+from tests.factories_assessment import Exams, make_id
 from tests.personas import Persona, make_org, make_user
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from onex.core.errors import Forbidden, NotFound
 from onex.core.imports import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus
 from onex.core.personal import IdType, validate_id_number
-from tests.assessment.conftest import Exams, make_id
+from tests.factories_assessment import Exams, make_id
 from tests.personas import Persona
 
 pytestmark = pytest.mark.django_db

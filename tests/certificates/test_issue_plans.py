@@ -15,8 +15,8 @@ from onex.certificates.models import IssuedCertificate, IssueJob, IssueJobStatus
 from onex.certificates.services import certificate_issue, issue_job_submit
 from onex.core.actors import Actor
 from onex.core.errors import Conflict, Forbidden
-from tests.assessment.conftest import Exams
 from tests.certificates.conftest import client_for
+from tests.factories_assessment import Exams, make_id
 from tests.personas import make_org, make_user
 
 
@@ -144,8 +144,6 @@ def test_r36_public_result_query_by_admission_ticket(ex: Exams) -> None:
     issued = certificate_issue(
         actor=Actor.system(), registration=regs[0], issued_on=timezone.localdate()
     )
-    from tests.assessment.conftest import make_id
-
     id_number = make_id(1)
     body = {
         "name": regs[0].candidate.name,
