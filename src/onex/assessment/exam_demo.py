@@ -69,7 +69,7 @@ PLANS: tuple[tuple[str, str, int, bool], ...] = (
 )
 # How many days each past plan is moved back, so the sittings follow one another in title order.
 # Every past exam stays within the demo pilot's period (published 20 days ago, R14).
-AGE_DAYS = {
+AGE_DAYS: dict[str, int] = {
     PlanStatus.CLOSED: 42,
     PlanStatus.SCORE_PUBLICITY: 40,
     PlanStatus.SCORE_REGISTRATION: 38,

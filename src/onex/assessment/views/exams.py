@@ -540,9 +540,9 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             _("已登记缴费。"),
         )
     elif action == "result":
-        form = ResultForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
+        result_form = ResultForm(request.POST)
+        if result_form.is_valid():
+            data = result_form.cleaned_data
             _run(
                 request,
                 lambda: result_services.result_record(
