@@ -141,7 +141,9 @@ def plan_list(
     if province:
         qs = qs.filter(province__code=province)
     return qs.annotate(
-        registered=Count("registrations", filter=Q(registrations__status="registered"))
+        registered=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+        )
     ).order_by("-exam_date", "-pk")
 
 
