@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from onex.assessment import exams
 from onex.assessment.models import ExamPlan, PlanStatus
+from onex.assessment.selectors import exam_moves as exam_moves
 from onex.assessment.workflows import PLAN
 from onex.core.workflows import registered
-from tests.assessment.conftest import Exams
+from tests.factories_assessment import Exams
 from tests.workflow_support import assert_same_moves
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,9 @@ def test_open_plan_offers_its_org_to_close_registration_only(ex: Exams) -> None:
 
 def test_plan_moves_follow_the_state_machine(ex: Exams) -> None:
     plan = ex.plan()
-    assert exams.plan_moves(actor=ex.p.org.actor, plan=plan) == ["close_registration"]
+    assert exam_moves.plan_moves(actor=ex.p.org.actor, plan=plan) == ["close_registration"]
     plan.status = PlanStatus.EXAM_HELD
-    assert exams.plan_moves(actor=ex.p.org.actor, plan=plan) == ["start_scoring"]
+    assert exam_moves.plan_moves(actor=ex.p.org.actor, plan=plan) == ["start_scoring"]
 
 
 def test_the_plan_workflow_is_registered() -> None:

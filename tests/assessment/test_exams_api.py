@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from onex.assessment.models import PlanStatus, Registration
 from onex.core.models import Role
-from tests.assessment.conftest import Exams, make_id
+from tests.factories_assessment import Exams, make_id
 from tests.personas import Persona, make_org, make_user
 
 pytestmark = pytest.mark.django_db

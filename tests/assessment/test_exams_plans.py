@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from onex.assessment import exams
 from onex.assessment.models import AssessmentPlan, ExamPlan, PlanEvent, PlanStatus
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import exams as exam_services
 from onex.catalog.models import Level, OrgAgreement
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent
-from tests.assessment.conftest import Exams
+from tests.factories_assessment import Exams
 from tests.personas import division, make_org, make_user
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_org_cannot_plan_another_orgs_certificate(ex: Exams) -> None:
     other = make_org("另一家评价组织", "91110000MA00000017")
     persona = make_user("other-org", other.unit)
     with pytest.raises(Forbidden):
-        exams.plan_create(
+        exam_services.plan_create(
             actor=persona.actor,
             certificate=ex.certificate,
             level=Level.JUNIOR,
@@ -113,7 +114,7 @@ def test_full_state_machine_to_closed(ex: Exams) -> None:
     org = ex.p.org.actor
     assert plan.publicity_ends_on == plan.publicity_starts_on + dt.timedelta(days=5)  # type: ignore[operator]
     plan = ex.age(plan, 6)
-    plan = exams.plan_close(actor=org, plan=plan)
+    plan = exam_services.plan_close(actor=org, plan=plan)
     assert plan.status == PlanStatus.CLOSED
     actions = list(PlanEvent.objects.filter(plan=plan).values_list("action", flat=True))
     assert actions == [
@@ -125,17 +126,17 @@ def test_full_state_machine_to_closed(ex: Exams) -> None:
         "publish",
         "close",
     ]
-    assert [r.pk for r in exams.passed_candidates(plan=plan)] == [regs[0].pk]
+    assert [r.pk for r in exam_selectors.passed_candidates(plan=plan)] == [regs[0].pk]
 
 
 def test_publicity_cannot_close_early(ex: Exams) -> None:
     plan, _regs = ex.published()
     with pytest.raises(RuleViolation) as info:
-        exams.plan_close(actor=ex.p.org.actor, plan=plan)
+        exam_services.plan_close(actor=ex.p.org.actor, plan=plan)
     assert info.value.rule_id == "R36"
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SCORE_PUBLICITY
-    assert not exams.passed_candidates(plan=plan).exists()
+    assert not exam_selectors.passed_candidates(plan=plan).exists()
 
 
 def test_publicity_days_come_from_the_province_profile(ex: Exams) -> None:
@@ -155,18 +156,18 @@ def test_publicity_days_come_from_the_province_profile(ex: Exams) -> None:
 def test_registration_cannot_close_before_the_deadline_unless_full(ex: Exams) -> None:
     plan = ex.plan(capacity=1)
     with pytest.raises(Conflict):
-        exams.plan_close_registration(actor=ex.p.org.actor, plan=plan)
+        exam_services.plan_close_registration(actor=ex.p.org.actor, plan=plan)
     ex.register(plan, ex.student())
-    plan = exams.plan_close_registration(actor=ex.p.org.actor, plan=plan)
+    plan = exam_services.plan_close_registration(actor=ex.p.org.actor, plan=plan)
     assert plan.status == PlanStatus.REGISTRATION_CLOSED
 
 
 def test_exam_cannot_be_marked_held_before_exam_day(ex: Exams) -> None:
     plan = ex.plan(capacity=1)
     ex.register(plan, ex.student())
-    plan = exams.plan_close_registration(actor=ex.p.org.actor, plan=plan)
+    plan = exam_services.plan_close_registration(actor=ex.p.org.actor, plan=plan)
     with pytest.raises(Conflict):
-        exams.plan_mark_held(actor=ex.p.org.actor, plan=plan)
+        exam_services.plan_mark_held(actor=ex.p.org.actor, plan=plan)
 
 
 def test_results_cannot_be_published_with_missing_scores(ex: Exams) -> None:
@@ -175,13 +176,13 @@ def test_results_cannot_be_published_with_missing_scores(ex: Exams) -> None:
     plan = ex.to_scoring(plan)
     ex.score(regs[0], "70", "70")
     with pytest.raises(Conflict):
-        exams.plan_publish_results(actor=ex.p.org.actor, plan=plan)
+        exam_services.plan_publish_results(actor=ex.p.org.actor, plan=plan)
 
 
 def test_skipping_a_state_is_a_conflict(ex: Exams) -> None:
     plan = ex.plan(open_=False)
     with pytest.raises(Conflict):
-        exams.plan_start_scoring(actor=ex.p.org.actor, plan=plan)
+        exam_services.plan_start_scoring(actor=ex.p.org.actor, plan=plan)
 
 
 def test_other_org_gets_404_on_plan(ex: Exams) -> None:
@@ -189,32 +190,32 @@ def test_other_org_gets_404_on_plan(ex: Exams) -> None:
     other = make_org("另一家评价组织", "91110000MA00000017")
     persona = make_user("other-org", other.unit)
     with pytest.raises(NotFound):
-        exams.plan_get(actor=persona.actor, pk=plan.pk)
+        exam_selectors.plan_get(actor=persona.actor, pk=plan.pk)
 
 
 def test_province_sees_plan_but_cannot_drive_it(ex: Exams) -> None:
     plan = ex.plan(open_=False)
-    assert exams.plan_get(actor=ex.p.gd.actor, pk=plan.pk) == plan
+    assert exam_selectors.plan_get(actor=ex.p.gd.actor, pk=plan.pk) == plan
     with pytest.raises(Forbidden):
-        exams.plan_open_registration(actor=ex.p.gd.actor, plan=plan)
+        exam_services.plan_open_registration(actor=ex.p.gd.actor, plan=plan)
 
 
 def test_hubei_does_not_see_guangdong_plan(ex: Exams) -> None:
     plan = ex.plan()
     with pytest.raises(NotFound):
-        exams.plan_get(actor=ex.p.hb.actor, pk=plan.pk)
+        exam_selectors.plan_get(actor=ex.p.hb.actor, pk=plan.pk)
     with pytest.raises(NotFound):
-        exams.plan_get(actor=ex.p.hb_school.actor, pk=plan.pk)
+        exam_selectors.plan_get(actor=ex.p.hb_school.actor, pk=plan.pk)
 
 
 def test_schools_do_not_see_draft_plans(ex: Exams) -> None:
     plan = ex.plan(open_=False)
     with pytest.raises(NotFound):
-        exams.plan_get(actor=ex.p.gd_school.actor, pk=plan.pk)
+        exam_selectors.plan_get(actor=ex.p.gd_school.actor, pk=plan.pk)
 
 
 def test_org_viewer_cannot_open_registration(ex: Exams) -> None:
     plan = ex.plan(open_=False)
     viewer = make_user("org-viewer", ex.p.org_obj.unit, "viewer")
     with pytest.raises(Forbidden):
-        exams.plan_open_registration(actor=viewer.actor, plan=plan)
+        exam_services.plan_open_registration(actor=viewer.actor, plan=plan)

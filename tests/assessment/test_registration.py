@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from onex.assessment import exams
 from onex.assessment.models import (
     Candidate,
     ExamPlan,
@@ -20,11 +19,13 @@ from onex.assessment.models import (
     Registration,
     RegistrationStatus,
 )
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import exams as exam_services
 from onex.catalog import models as catalog_models
 from onex.core import policy
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent, Role
-from tests.assessment.conftest import FEE, Exams, make_id
+from tests.factories_assessment import FEE, Exams, approve_fee, make_id
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
@@ -49,14 +50,13 @@ def test_r44_student_of_unconfirmed_school_cannot_be_registered(ex: Exams) -> No
     from tests.factories import accept_filing
 
     accept_filing(ex.p, ex.certificate, "420000", ex.p.hb.actor)
-    from tests.assessment.conftest import approve_fee
     from tests.personas import division
 
     approve_fee(ex.certificate, "420000")
     plan = ex.plan(province=division("420000"))
     student = ex.student(school=ex.p.hb_school_obj)
     with pytest.raises(RuleViolation) as info:
-        exams.registration_register_students(
+        exam_services.registration_register_students(
             actor=ex.p.hb_school.actor, plan=plan, candidates=[student]
         )
     assert info.value.rule_id == "R44"
@@ -87,7 +87,7 @@ def test_r44_confirmation_at_another_level_does_not_count(ex: Exams) -> None:
 
 def test_r35_member_of_the_public_registers_and_pays_the_approved_fee(ex: Exams) -> None:
     plan = ex.plan()
-    reg = exams.registration_register_self(
+    reg = exam_services.registration_register_self(
         actor=ex.p.learner.actor,
         plan=plan,
         name="张三",
@@ -100,17 +100,20 @@ def test_r35_member_of_the_public_registers_and_pays_the_approved_fee(ex: Exams)
     assert reg.candidate.learner_unit == ex.p.learner.unit
     assert reg.fee_payer == FeePayer.LEARNER and reg.fee_amount == FEE
     assert reg.fee_status == FeeStatus.UNPAID
-    reg = exams.registration_pay(actor=ex.p.learner.actor, registration=reg)
+    # Issue 25: the learner does not record its own payment; the org collecting the fee does.
+    with pytest.raises(Forbidden):
+        exam_services.registration_pay(actor=ex.p.learner.actor, registration=reg)
+    reg = exam_services.registration_pay(actor=ex.p.org.actor, registration=reg)
     assert reg.fee_status == FeeStatus.PAID and reg.paid_at is not None
     with pytest.raises(Conflict):
-        exams.registration_pay(actor=ex.p.learner.actor, registration=reg)
+        exam_services.registration_pay(actor=ex.p.org.actor, registration=reg)
 
 
 def test_r35_public_registration_validates_the_id_number(ex: Exams) -> None:
     plan = ex.plan()
     bad = make_id(901)[:-1] + ("0" if make_id(901)[-1] != "0" else "1")
     with pytest.raises(InvalidInput) as info:
-        exams.registration_register_self(
+        exam_services.registration_register_self(
             actor=ex.p.learner.actor,
             plan=plan,
             name="张三",
@@ -126,7 +129,7 @@ def test_r35_public_registration_validates_the_id_number(ex: Exams) -> None:
 def test_r35_public_registration_checks_gender_against_id(ex: Exams) -> None:
     plan = ex.plan()
     with pytest.raises(InvalidInput) as info:
-        exams.registration_register_self(
+        exam_services.registration_register_self(
             actor=ex.p.learner.actor,
             plan=plan,
             name="张三",
@@ -143,7 +146,7 @@ def test_r35_without_approved_fee_public_cannot_register(ex: Exams) -> None:
     FeeVersion.objects.all().delete()
     plan = ex.plan()
     with pytest.raises(RuleViolation) as info:
-        exams.registration_register_self(
+        exam_services.registration_register_self(
             actor=ex.p.learner.actor,
             plan=plan,
             name="张三",
@@ -171,7 +174,7 @@ def test_pilot_students_fee_is_never_charged_to_the_student(ex: Exams) -> None:
 def test_schools_cannot_use_self_registration(ex: Exams) -> None:
     plan = ex.plan()
     with pytest.raises(Forbidden):
-        exams.registration_register_self(
+        exam_services.registration_register_self(
             actor=ex.p.gd_school.actor,
             plan=plan,
             name="张三",
@@ -187,7 +190,7 @@ def test_schools_cannot_use_self_registration(ex: Exams) -> None:
 def test_r46_student_may_withdraw_until_registration_closes(ex: Exams) -> None:
     plan = ex.plan()
     [reg] = ex.register(plan, ex.student())
-    reg = exams.registration_withdraw(
+    reg = exam_services.registration_withdraw(
         actor=ex.p.gd_school.actor, registration=reg, reason="学生本人不愿参加"
     )
     assert reg.status == RegistrationStatus.WITHDRAWN
@@ -199,9 +202,9 @@ def test_r46_student_may_withdraw_until_registration_closes(ex: Exams) -> None:
 def test_r46_withdrawal_is_refused_after_registration_closed(ex: Exams) -> None:
     plan = ex.plan(capacity=1)
     [reg] = ex.register(plan, ex.student())
-    exams.plan_close_registration(actor=ex.p.org.actor, plan=plan)
+    exam_services.plan_close_registration(actor=ex.p.org.actor, plan=plan)
     with pytest.raises(Conflict):
-        exams.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
+        exam_services.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.REGISTERED
 
@@ -211,7 +214,7 @@ def test_r46_withdrawal_is_refused_after_the_window_even_if_not_closed(ex: Exams
     [reg] = ex.register(plan, ex.student())
     ex.age(plan, 11)
     with pytest.raises(Conflict):
-        exams.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
+        exam_services.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
 
 
 def test_r46_no_setting_makes_a_certificate_a_graduation_requirement() -> None:
@@ -228,7 +231,7 @@ def test_r46_no_setting_makes_a_certificate_a_graduation_requirement() -> None:
 
 def test_r46_learner_withdraws_own_public_registration(ex: Exams) -> None:
     plan = ex.plan()
-    reg = exams.registration_register_self(
+    reg = exam_services.registration_register_self(
         actor=ex.p.learner.actor,
         plan=plan,
         name="张三",
@@ -236,7 +239,7 @@ def test_r46_learner_withdraws_own_public_registration(ex: Exams) -> None:
         id_number=make_id(905),
         gender="male",
     )
-    reg = exams.registration_withdraw(actor=ex.p.learner.actor, registration=reg)
+    reg = exam_services.registration_withdraw(actor=ex.p.learner.actor, registration=reg)
     assert reg.status == RegistrationStatus.WITHDRAWN
 
 
@@ -254,7 +257,7 @@ def test_school_viewer_cannot_register(ex: Exams) -> None:
     plan = ex.plan()
     viewer = make_user("school-viewer", ex.p.gd_school_obj.unit, Role.VIEWER)
     with pytest.raises(Forbidden):
-        exams.registration_register_students(
+        exam_services.registration_register_students(
             actor=viewer.actor, plan=plan, candidates=[ex.student()]
         )
 
@@ -263,24 +266,24 @@ def test_other_school_gets_404_on_registration(ex: Exams) -> None:
     plan = ex.plan()
     [reg] = ex.register(plan, ex.student())
     with pytest.raises(NotFound):
-        exams.registration_get(actor=ex.p.hb_school.actor, pk=reg.pk)
+        exam_selectors.registration_get(actor=ex.p.hb_school.actor, pk=reg.pk)
     with pytest.raises(NotFound):
-        exams.registration_withdraw(actor=ex.p.hb_school.actor, registration=reg)
+        exam_services.registration_withdraw(actor=ex.p.hb_school.actor, registration=reg)
 
 
 def test_province_sees_registration_but_cannot_withdraw_it(ex: Exams) -> None:
     plan = ex.plan()
     [reg] = ex.register(plan, ex.student())
-    assert exams.registration_get(actor=ex.p.gd.actor, pk=reg.pk) == reg
+    assert exam_selectors.registration_get(actor=ex.p.gd.actor, pk=reg.pk) == reg
     with pytest.raises(Forbidden):
-        exams.registration_withdraw(actor=ex.p.gd.actor, registration=reg)
+        exam_services.registration_withdraw(actor=ex.p.gd.actor, registration=reg)
 
 
 def test_registration_before_opening_or_in_draft_is_refused(ex: Exams) -> None:
     draft = ex.plan(open_=False)
     with pytest.raises(NotFound):  # schools do not see drafts
         ex.register(draft, ex.student())
-    exams.plan_open_registration(actor=ex.p.org.actor, plan=draft)
+    exam_services.plan_open_registration(actor=ex.p.org.actor, plan=draft)
     ExamPlan.objects.filter(pk=draft.pk).update(
         registration_opens=draft.registration_opens + dt.timedelta(days=1)
     )
@@ -311,7 +314,7 @@ def test_capacity_is_never_exceeded(ex: Exams) -> None:
 def test_withdrawn_seat_is_free_again(ex: Exams) -> None:
     plan = ex.plan(capacity=1)
     [reg] = ex.register(plan, ex.student())
-    exams.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
+    exam_services.registration_withdraw(actor=ex.p.gd_school.actor, registration=reg)
     ex.register(plan, ex.student())
 
 
@@ -357,7 +360,9 @@ def test_concurrent_registrations_never_exceed_capacity_on_postgresql(ex: Exams)
     def register(candidate: Candidate) -> None:
         try:
             barrier.wait()
-            exams.registration_register_students(actor=actor, plan=plan, candidates=[candidate])
+            exam_services.registration_register_students(
+                actor=actor, plan=plan, candidates=[candidate]
+            )
             result = "ok"
         except Conflict:
             result = "full"

@@ -6,8 +6,8 @@ import pytest
 
 from onex.assessment import tickets
 from onex.core import pdf as core_pdf
-from tests.assessment.conftest import Exams, make_id
 from tests.conftest import IN_CI
+from tests.factories_assessment import Exams, make_id
 
 pytestmark = pytest.mark.django_db
 

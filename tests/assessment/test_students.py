@@ -10,13 +10,16 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from onex.assessment import exams
+from onex.assessment.importers import StudentSpec
 from onex.assessment.models import Candidate
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import students as student_services
 from onex.core.actors import Actor
 from onex.core.errors import Forbidden, NotFound
 from onex.core.import_services import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus
-from tests.assessment.conftest import Exams, make_id
+from onex.core.personal import IdType, validate_id_number
+from tests.factories_assessment import Exams, make_id
 from tests.personas import Persona
 
 pytestmark = pytest.mark.django_db
@@ -151,14 +154,14 @@ def test_only_school_writers_may_import_students(
 def test_school_sees_only_its_students(ex: Exams) -> None:
     mine = ex.student()
     theirs = ex.student(school=ex.p.hb_school_obj)
-    assert list(exams.candidate_list(actor=ex.p.gd_school.actor)) == [mine]
+    assert list(exam_selectors.candidate_list(actor=ex.p.gd_school.actor)) == [mine]
     with pytest.raises(NotFound):
-        exams.candidate_get(actor=ex.p.gd_school.actor, pk=theirs.pk)
+        exam_selectors.candidate_get(actor=ex.p.gd_school.actor, pk=theirs.pk)
 
 
 def test_province_and_city_see_their_schools_students(ex: Exams) -> None:
     gz = ex.student()
-    sz = exams.student_upsert(
+    sz = student_services.student_upsert(
         actor=Actor.system(),
         school=ex.p.sz_school_obj,
         name="深圳学生",
@@ -168,15 +171,15 @@ def test_province_and_city_see_their_schools_students(ex: Exams) -> None:
         specialty=None,
     )[0]
     hb = ex.student(school=ex.p.hb_school_obj)
-    assert set(exams.candidate_list(actor=ex.p.gd.actor)) == {gz, sz}
-    assert set(exams.candidate_list(actor=ex.p.gz_city.actor)) == {gz}
-    assert set(exams.candidate_list(actor=ex.p.ministry.actor)) == {gz, sz, hb}
-    assert not exams.candidate_list(actor=ex.p.org.actor).exists()
+    assert set(exam_selectors.candidate_list(actor=ex.p.gd.actor)) == {gz, sz}
+    assert set(exam_selectors.candidate_list(actor=ex.p.gz_city.actor)) == {gz}
+    assert set(exam_selectors.candidate_list(actor=ex.p.ministry.actor)) == {gz, sz, hb}
+    assert not exam_selectors.candidate_list(actor=ex.p.org.actor).exists()
 
 
 def test_school_updating_another_schools_student_is_refused(ex: Exams) -> None:
     with pytest.raises(Forbidden):
-        exams.student_upsert(
+        student_services.student_upsert(
             actor=ex.p.gd_school.actor,
             school=ex.p.hb_school_obj,
             name="x",
@@ -189,11 +192,11 @@ def test_school_updating_another_schools_student_is_refused(ex: Exams) -> None:
 
 def test_reveal_id_is_audited_and_limited_to_the_school(ex: Exams) -> None:
     student = ex.student()
-    number = exams.candidate_reveal_id(actor=ex.p.gd_school.actor, candidate=student)
+    number = student_services.candidate_reveal_id(actor=ex.p.gd_school.actor, candidate=student)
     assert number == make_id(1)
     assert AuditEvent.objects.filter(action="personal.view", target_id=str(student.pk)).exists()
     with pytest.raises(Forbidden):
-        exams.candidate_reveal_id(actor=ex.p.gd.actor, candidate=student)
+        student_services.candidate_reveal_id(actor=ex.p.gd.actor, candidate=student)
 
 
 def test_import_templates_download(client: Any, ex: Exams) -> None:
@@ -204,3 +207,12 @@ def test_import_templates_download(client: Any, ex: Exams) -> None:
     assert response.status_code == 200
     client.force_login(ex.p.org.user)
     assert client.get(reverse("import_template", args=["exam_results"])).status_code == 200
+
+
+def test_student_template_sample_row_passes_its_own_checks(ex: Exams) -> None:
+    """Issue 26: the template's example row (its sample ID number) imports without an error."""
+    spec = StudentSpec()
+    actor = ex.p.gd_school.actor
+    values = {c.key: c.parse(str(c.example)) for c in spec.columns if c.example}
+    spec.validate_row(values, actor=actor, context=spec.prepare(actor=actor))
+    assert validate_id_number(IdType.RESIDENT, values["id_number"]) == values["id_number"]

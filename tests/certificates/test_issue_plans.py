@@ -9,21 +9,21 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onex.assessment import exams
 from onex.assessment.models import ExamPlan, PlanStatus, Registration
+from onex.assessment.services import exams as exam_services
 from onex.certificates.models import IssuedCertificate, IssueJob, IssueJobStatus
 from onex.certificates.services import certificate_issue, issue_job_submit
 from onex.core.actors import Actor
 from onex.core.errors import Conflict, Forbidden
-from tests.assessment.conftest import Exams
 from tests.certificates.conftest import client_for
+from tests.factories_assessment import Exams, make_id
 from tests.personas import make_org, make_user
 
 
 def closed_plan(ex: Exams, n: int = 3) -> tuple[ExamPlan, list[Registration]]:
     plan, regs = ex.published(n)
     plan = ex.age(plan, 30)  # the publicity period is over
-    plan = exams.plan_close(actor=ex.p.org.actor, plan=plan)
+    plan = exam_services.plan_close(actor=ex.p.org.actor, plan=plan)
     assert plan.status == PlanStatus.CLOSED
     return plan, regs
 
@@ -144,8 +144,6 @@ def test_r36_public_result_query_by_admission_ticket(ex: Exams) -> None:
     issued = certificate_issue(
         actor=Actor.system(), registration=regs[0], issued_on=timezone.localdate()
     )
-    from tests.assessment.conftest import make_id
-
     id_number = make_id(1)
     body = {
         "name": regs[0].candidate.name,

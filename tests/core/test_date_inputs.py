@@ -46,7 +46,7 @@ def _date_fields() -> list[tuple[str, forms.Field]]:
 
 def test_the_walk_finds_the_known_date_fields() -> None:
     names = {name for name, _ in _date_fields()}
-    assert "onex.assessment.exam_views.PlanForm.exam_date" in names
+    assert "onex.assessment.views.exams.PlanForm.exam_date" in names
     assert "onex.core.views.calendar.CalculatorForm.start" in names
     assert len(names) >= 10
 

@@ -12,7 +12,7 @@ issues certificates to the passed candidates of the closed plan.
 - The demo learner (李明) is linked to a member-of-the-public candidate with a result in
   publicity and a registration in the open plan. One objection awaits the org's answer.
 
-ID numbers are generated with valid check digits (stdnum) on birth dates in 2000–2003 and the
+ID numbers are generated with valid check digits (stdnum) on birth dates in 2005–2008 and the
 sequence block 9xx; they are demo values, not real people's numbers.
 
 Idempotent: plans are looked up by title and built in a savepoint each (a refusal rolls the
@@ -31,8 +31,10 @@ from django.db.models import F
 from django.utils import timezone
 from stdnum.cn import ric
 
-from onex.assessment import exams
 from onex.assessment.models import Candidate, ExamPlan, PlanStatus, Registration
+from onex.assessment.services import exams as exam_services
+from onex.assessment.services import results as result_services
+from onex.assessment.services import students as student_services
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor
 from onex.core.errors import DomainError
@@ -53,24 +55,42 @@ NAMES = (
     "梁宇", "宋佳", "郑凯", "谢雨", "韩梅", "唐亮", "冯雪", "董鹏", "萧然", "程诚",
 )  # fmt: skip
 
-# (title, final state, how many students of the confirmed specialty, public learner?)
+# (title, final state, how many students of the confirmed specialty, public learner?), oldest
+# first. Titles number the sittings instead of naming a season: the dates follow the day the demo
+# is loaded, so a season in the title would contradict them part of the year.
 PLANS: tuple[tuple[str, str, int, bool], ...] = (
-    ("物流管理（初级）秋季考核（草稿）", PlanStatus.DRAFT, 0, False),
-    ("物流管理（初级）冬季考核", PlanStatus.REGISTRATION_OPEN, 4, True),
-    ("物流管理（初级）第三期考核", PlanStatus.REGISTRATION_CLOSED, 3, False),
-    ("物流管理（初级）第二期考核", PlanStatus.EXAM_HELD, 3, False),
-    ("物流管理（初级）第一期考核", PlanStatus.SCORE_REGISTRATION, 3, False),
-    ("物流管理（初级）春季考核", PlanStatus.SCORE_PUBLICITY, 5, True),
-    ("物流管理（初级）上半年考核", PlanStatus.CLOSED, 6, False),
+    ("物流管理（初级）第一期考核", PlanStatus.CLOSED, 6, False),
+    ("物流管理（初级）第二期考核", PlanStatus.SCORE_PUBLICITY, 5, True),
+    ("物流管理（初级）第三期考核", PlanStatus.SCORE_REGISTRATION, 3, False),
+    ("物流管理（初级）第四期考核", PlanStatus.EXAM_HELD, 3, False),
+    ("物流管理（初级）第五期考核", PlanStatus.REGISTRATION_CLOSED, 3, False),
+    ("物流管理（初级）第六期考核", PlanStatus.REGISTRATION_OPEN, 4, True),
+    ("物流管理（初级）第七期考核（草稿）", PlanStatus.DRAFT, 0, False),
 )
+# How many days each past plan is moved back, so the sittings follow one another in title order.
+# Every past exam stays within the demo pilot's period (published 20 days ago, R14).
+AGE_DAYS: dict[str, int] = {
+    PlanStatus.CLOSED: 42,
+    PlanStatus.SCORE_PUBLICITY: 40,
+    PlanStatus.SCORE_REGISTRATION: 38,
+    PlanStatus.EXAM_HELD: 36,
+    PlanStatus.REGISTRATION_CLOSED: 40,
+}
+DRAFT_EXAM_IN_DAYS = 60  # the draft is the last sitting, after the open one
 # Scores by position in a plan: a pass/fail mix (pass rule 60/60 unless the org's plan says).
 SCORES = (("86", "90"), ("72.5", "65"), ("58", "80"), ("91", "55"), ("64", "61"), ("45", "50"))
 
 
 def _id_number(serial: int) -> str:
-    born = dt.date(2000, 1, 1) + dt.timedelta(days=37 * serial)
+    born = dt.date(2005, 1, 1) + dt.timedelta(days=37 * serial)
     body = f"440113{born:%Y%m%d}9{serial % 100:02d}"
     return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+
+
+def _grade(i: int) -> str:
+    # Students still at school: enrolled one or two years before the current school year.
+    year = timezone.localdate().year
+    return f"{year - 1 - i % 2}级"
 
 
 def _acting(unit: Unit) -> Actor:
@@ -91,7 +111,7 @@ def _students(
         serial = i + 1
         number = _id_number(serial)
         specialty = confirmed if i < 26 or other is None else other
-        student, outcome = exams.student_upsert(
+        student, outcome = student_services.student_upsert(
             actor=actor,
             school=school,
             name=name,
@@ -99,7 +119,7 @@ def _students(
             id_number=number,
             gender="male" if int(number[16]) % 2 else "female",
             specialty=specialty,
-            grade="2019级" if i % 2 else "2020级",
+            grade=_grade(i),
             poor_household=(i % 9 == 4),
         )
         if outcome == "created":
@@ -139,15 +159,18 @@ def _build_plan(
 ) -> None:
     today = timezone.localdate()
     sites = list(
-        exams._registered_sites(certificate=certificate, level=Level.JUNIOR, province=province)
+        exam_services._registered_sites(
+            certificate=certificate, level=Level.JUNIOR, province=province
+        )
     )
-    plan = exams.plan_create(
+    plan = exam_services.plan_create(
         actor=org,
         certificate=certificate,
         level=Level.JUNIOR,
         province=province,
         title=title,
-        exam_date=today + dt.timedelta(days=30),
+        exam_date=today
+        + dt.timedelta(days=DRAFT_EXAM_IN_DAYS if state == PlanStatus.DRAFT else 30),
         start_time=dt.time(9, 0),
         end_time=dt.time(11, 30),
         capacity=40,
@@ -159,15 +182,15 @@ def _build_plan(
     created["assessment.exam_plans"] += 1
     if state == PlanStatus.DRAFT:
         return
-    plan = exams.plan_open_registration(actor=org, plan=plan)
+    plan = exam_services.plan_open_registration(actor=org, plan=plan)
     regs: list[Registration] = []
     if students:
-        regs += exams.registration_register_students(
+        regs += exam_services.registration_register_students(
             actor=_acting(school.unit), plan=plan, candidates=students
         )
     if learner is not None:
         regs.append(
-            exams.registration_register_self(
+            exam_services.registration_register_self(
                 actor=learner,
                 plan=plan,
                 name=LEARNER_NAME,
@@ -180,40 +203,41 @@ def _build_plan(
     created["assessment.registrations"] += len(regs)
     if state == PlanStatus.REGISTRATION_OPEN:
         if len(regs) > 1:  # R46: one student changed their mind
-            exams.registration_withdraw(
+            exam_services.registration_withdraw(
                 actor=_acting(school.unit), registration=regs[0], reason="学生自愿放弃本次考核"
             )
         return
-    plan = _age(plan, 40)  # window ended 26 days ago, exam 10 days ago
-    plan = exams.plan_close_registration(actor=org, plan=plan)
+    plan = _age(plan, AGE_DAYS[state])  # window ended, exam day passed
+    plan = exam_services.plan_close_registration(actor=org, plan=plan)
     if state == PlanStatus.REGISTRATION_CLOSED:
         # Registration closed, exam still ahead: move the exam date forward again.
         ExamPlan.objects.filter(pk=plan.pk).update(exam_date=today + dt.timedelta(days=7))
         return
-    plan = exams.plan_mark_held(actor=org, plan=plan)
+    plan = exam_services.plan_mark_held(actor=org, plan=plan)
     if state == PlanStatus.EXAM_HELD:
         return
-    plan = exams.plan_start_scoring(actor=org, plan=plan)
+    plan = exam_services.plan_start_scoring(actor=org, plan=plan)
     if state == PlanStatus.SCORE_REGISTRATION:
         return
     for i, reg in enumerate(regs):
         theory, practical = SCORES[i % len(SCORES)]
-        exams.result_record(
+        result_services.result_record(
             actor=org, registration=reg, theory=Decimal(theory), practical=Decimal(practical)
         )
-    plan = exams.plan_publish_results(actor=org, plan=plan)
+    plan = exam_services.plan_publish_results(actor=org, plan=plan)
     if state == PlanStatus.SCORE_PUBLICITY:
         failed = next((r for r in regs if r.school_id and not _passed(r)), None)
         if failed is not None:
-            exams.objection_lodge(
+            result_services.objection_lodge(
                 actor=_acting(school.unit),
                 registration=failed,
                 reason="考生认为实操成绩登记有误，申请复核。",
             )
             created["assessment.objections"] += 1
         return
-    plan = _age(plan, 10)
-    exams.plan_close(actor=org, plan=plan)
+    assert plan.publicity_ends_on is not None
+    plan = _age(plan, (plan.publicity_ends_on - today).days + 1)  # the publicity is over
+    exam_services.plan_close(actor=org, plan=plan)
 
 
 def _passed(reg: Registration) -> bool:
@@ -248,7 +272,9 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     learner = Actor(user=None, unit=learner_unit, role=Role.STAFF) if learner_unit else None
     org = _acting(certificate.org.unit)
     cursor = 0
-    for title, state, n, public in PLANS:
+    # Students are handed out from the newest sitting back, so the closed plan's (certified)
+    # students never share a name with the certificates demo's hand-entered holders.
+    for title, state, n, public in reversed(PLANS):
         students, cursor = main[cursor : cursor + n], cursor + n
         if ExamPlan.objects.filter(title=title, org=certificate.org).exists():
             continue

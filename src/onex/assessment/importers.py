@@ -12,8 +12,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onex.assessment import exams
 from onex.assessment.models import ExamPlan, PlanStatus, Registration, RegistrationStatus
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import results as result_services
+from onex.assessment.services import students as student_services
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, InvalidInput
 from onex.core.imports import (
@@ -70,7 +72,7 @@ class StudentSpec(ImportSpec):
             gettext_lazy("证件号码"),
             parse=IdNumberParser(max_length=32),
             text=True,
-            example="11010520010101001X",
+            example="110105200501010012",  # a valid check digit: the sample passes its own check
             width=22,
         ),
         Column(
@@ -82,7 +84,7 @@ class StudentSpec(ImportSpec):
         Column(
             "specialty", gettext_lazy("专业"), parse=TextParser(max_length=100), example="物流管理"
         ),
-        Column("grade", gettext_lazy("年级"), parse=TextParser(max_length=16), example="2019级"),
+        Column("grade", gettext_lazy("年级"), parse=TextParser(max_length=16), example="2025级"),
         Column(
             "poor_household",
             gettext_lazy("是否建档立卡"),
@@ -107,7 +109,7 @@ class StudentSpec(ImportSpec):
         return actor.kind == UnitKind.SCHOOL and actor.can_write
 
     def prepare(self, *, actor: Actor) -> dict[str, Any]:
-        school = exams.actor_school(actor)
+        school = exam_selectors.actor_school(actor)
         specialties: dict[str, Specialty] = {}
         if school is not None:
             for specialty in Specialty.objects.filter(school=school):
@@ -122,7 +124,7 @@ class StudentSpec(ImportSpec):
         except InvalidInput as exc:
             raise _id_error(exc) from None
         try:
-            exams.check_gender(
+            student_services.check_gender(
                 id_type=values["id_type"], id_number=values["id_number"], gender=values["gender"]
             )
         except InvalidInput as exc:
@@ -141,14 +143,14 @@ class StudentSpec(ImportSpec):
             raise RowErrors(errors)
 
     def apply(self, rows: list[ParsedRow], *, actor: Actor, job: ImportJob) -> dict[str, Any]:
-        school: School | None = exams.actor_school(actor)
+        school: School | None = exam_selectors.actor_school(actor)
         if school is None:
             raise ImportRejected([RowError(None, "", _("只有试点院校可以导入学生名单。"))])
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for row in rows:
             v = row.values
             try:
-                _student, outcome = exams.student_upsert(
+                _student, outcome = student_services.student_upsert(
                     actor=actor,
                     school=school,
                     name=v["name"],
@@ -172,7 +174,7 @@ class ScoreParser(DecimalParser):
 
     def __call__(self, value: Any) -> Decimal:
         score = super().__call__(value)
-        if score > exams.SCORE_MAX:
+        if score > exam_selectors.SCORE_MAX:
             raise CellError(_("成绩应在 0 到 100 之间"))
         return score
 
@@ -208,7 +210,7 @@ class ExamResultSpec(ImportSpec):
             gettext_lazy("证件号码"),
             parse=IdNumberParser(max_length=32),
             text=True,
-            example="11010520010101001X",
+            example="110105200501010012",  # a valid check digit: the sample passes its own check
             width=22,
         ),
         Column("theory", gettext_lazy("理论成绩"), parse=_SCORE, example="78.5"),
@@ -221,7 +223,7 @@ class ExamResultSpec(ImportSpec):
 
     def prepare(self, *, actor: Actor) -> dict[str, Registration]:
         regs = (
-            exams.registration_scope(actor=actor)
+            exam_selectors.registration_scope(actor=actor)
             .filter(plan__org__unit=actor.unit_id)
             .select_related("candidate", "plan")
         )
@@ -271,7 +273,7 @@ class ExamResultSpec(ImportSpec):
         for row in rows:
             v = row.values
             try:
-                outcome = exams.result_record(
+                outcome = result_services.result_record(
                     actor=actor,
                     registration=v["registration"],
                     theory=v["theory"],

@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext_lazy
 
 from onex.assessment import exam_demo, site_demo
-from onex.assessment.exams import exam_todos
+from onex.assessment.selectors.exams import exam_todos
 from onex.assessment.selectors.sites import site_and_fee_todos
 from onex.core import registry
 from onex.core.actors import Actor

@@ -1,6 +1,6 @@
 from django.urls import URLPattern
 
-from onex.assessment import exam_views
+from onex.assessment.views import exams as exam_views
 from onex.assessment.views import sites as site_views
 
 app_name = "assessment"

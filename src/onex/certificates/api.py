@@ -311,7 +311,7 @@ def certificate_enter(request: HttpRequest, payload: EnterIn) -> Status[IssuedCe
     summary="Issue the certificate of one passed registration of a closed plan",
 )
 def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCertificate]:
-    from onex.assessment.exams import registration_get
+    from onex.assessment.selectors.exams import registration_get
 
     actor = request_actor(request)
     registration = registration_get(actor=actor, pk=payload.registration_id)
@@ -327,7 +327,7 @@ def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCe
     summary="Issue to every passed candidate of a closed plan in one background job",
 )
 def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJob]:
-    from onex.assessment.exams import plan_get
+    from onex.assessment.selectors.exams import plan_get
 
     actor = request_actor(request)
     plan = plan_get(actor=actor, pk=payload.plan_id)

@@ -75,8 +75,8 @@ def _org_actor(unit: Unit) -> Actor:
 
 def _issue_closed_plans(created: Counter[str], log: Callable[[str], None]) -> None:
     try:
-        from onex.assessment.exams import passed_candidates
         from onex.assessment.models import ExamPlan
+        from onex.assessment.selectors.exams import passed_candidates
     except ImportError:
         return
     for plan in ExamPlan.objects.filter(status="closed").select_related("org"):

@@ -176,7 +176,7 @@ def closed_plans_for_issue(*, actor: Actor) -> list[tuple[object, int, int]]:
     if org is None:
         return []
     try:
-        from onex.assessment.exams import passed_candidates, plan_scope
+        from onex.assessment.selectors.exams import passed_candidates, plan_scope
     except ImportError:
         return []
     plans = list(plan_scope(actor=actor).filter(org=org, status="closed").order_by("-exam_date"))
@@ -296,7 +296,7 @@ def public_exam_result(*, name: str, id_number: str, admission_ticket: str) -> P
     """One exam's published result by name + ID number + 准考证号, as the national platform
     offers; the assessment app decides what is published. Mismatch: the same "not found"."""
     try:
-        from onex.assessment.exams import result_for_public_query
+        from onex.assessment.selectors.exams import result_for_public_query
     except ImportError:
         raise public_not_found() from None
     registration = result_for_public_query(

@@ -581,7 +581,7 @@ def _claim(job_id: int) -> IssueJob | None:
 
 
 def _passed_registrations(plan: ExamPlan) -> Any:
-    from onex.assessment.exams import passed_candidates
+    from onex.assessment.selectors.exams import passed_candidates
 
     return passed_candidates(plan=plan)
 

@@ -268,7 +268,7 @@ def issue(request: HttpRequest) -> HttpResponse:
     _require_org(actor)
     form = IssueForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        from onex.assessment.exams import plan_get
+        from onex.assessment.selectors.exams import plan_get
 
         try:
             plan = plan_get(actor=actor, pk=form.cleaned_data["plan"])

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
-from onex.core.models.timeline import StatusTimelineEvent, TimelineEvent
+from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.personal import Gender, PersonalIdMixin
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "FeePayer",
     "FeeStatus",
     "Objection",
+    "ObjectionEvent",
     "ObjectionStatus",
     "PlanEvent",
     "PlanStatus",
@@ -311,15 +312,15 @@ class Registration(models.Model):
         return self.passed is not None
 
 
-class RegistrationEvent(TimelineEvent):
-    """A registration's timeline (registered, withdrawn, result, objection…)."""
+class RegistrationEvent(StatusTimelineEvent):
+    """A registration's timeline (registered, withdrawn, paid, result, objection…)."""
 
     registration = models.ForeignKey(
         Registration, verbose_name=_("报名"), on_delete=models.CASCADE, related_name="events"
     )
     reason = models.TextField(_("说明"), blank=True, default="")
 
-    class Meta(TimelineEvent.Meta):
+    class Meta(StatusTimelineEvent.Meta):
         verbose_name = _("报名记录")
         verbose_name_plural = _("报名记录")
 
@@ -374,3 +375,18 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id}: {self.get_status_display()}"
+
+
+class ObjectionEvent(StatusTimelineEvent):
+    """An objection's timeline: lodged, answered."""
+
+    objection = models.ForeignKey(
+        Objection, verbose_name=_("成绩异议"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(StatusTimelineEvent.Meta):
+        verbose_name = _("成绩异议记录")
+        verbose_name_plural = _("成绩异议记录")
+
+    def __str__(self) -> str:
+        return f"{self.objection_id} {self.action}"

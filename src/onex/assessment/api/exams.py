@@ -15,8 +15,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from onex.assessment import exams, tickets
+from onex.assessment import tickets
 from onex.assessment.models import Candidate, ExamPlan, Objection, Registration
+from onex.assessment.selectors import exam_moves as exam_moves
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import exams as exam_services
+from onex.assessment.services import results as result_services
 from onex.catalog.models import Certificate
 from onex.core.actors import request_actor
 from onex.core.errors import InvalidInput
@@ -90,7 +94,7 @@ class PlanOut(Schema):
 
     @staticmethod
     def resolve_moves(obj: ExamPlan, context: dict[str, Any]) -> list[str]:
-        return exams.plan_moves(actor=request_actor(context["request"]), plan=obj)
+        return exam_moves.plan_moves(actor=request_actor(context["request"]), plan=obj)
 
     @staticmethod
     def resolve_org(obj: ExamPlan) -> str:
@@ -140,6 +144,14 @@ class RegistrationOut(Schema):
     theory_score: Decimal | None
     practical_score: Decimal | None
     passed: bool | None
+    moves: list[str] = Field(
+        ..., description="Actions you may take now (the registration page offers the same)"
+    )
+
+    @staticmethod
+    def resolve_moves(obj: Registration, context: dict[str, Any]) -> list[str]:
+        actor = request_actor(context["request"])
+        return exam_moves.registration_moves(actor=actor, registration=obj)
 
     @staticmethod
     def resolve_candidate_name(obj: Registration) -> str:
@@ -190,6 +202,12 @@ class ObjectionOut(Schema):
     status: str
     answer: str
     score_changed: bool
+    moves: list[str] = Field(..., description="Actions you may take now on this objection")
+
+    @staticmethod
+    def resolve_moves(obj: Objection, context: dict[str, Any]) -> list[str]:
+        actor = request_actor(context["request"])
+        return exam_moves.objection_moves(actor=actor, objection=obj)
 
     @staticmethod
     def resolve_ticket_number(obj: Objection) -> str:
@@ -208,7 +226,7 @@ class R14RowOut(Schema):
 
 
 class R14Out(Schema):
-    year: int
+    year: int | None
     total: int
     by_province: list[R14RowOut]
     by_city: list[R14RowOut]
@@ -223,12 +241,12 @@ class R14Out(Schema):
 def student_list(
     request: HttpRequest, q: SearchText | None = None, grade: SearchText | None = None
 ) -> Any:
-    return exams.candidate_list(actor=request_actor(request), q=q, grade=grade)
+    return exam_selectors.candidate_list(actor=request_actor(request), q=q, grade=grade)
 
 
 @router.get("/students/{student_id}", response={200: StudentOut, 404: ErrorOut})
 def student_detail(request: HttpRequest, student_id: int) -> Candidate:
-    return exams.candidate_get(actor=request_actor(request), pk=student_id)
+    return exam_selectors.candidate_get(actor=request_actor(request), pk=student_id)
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -239,12 +257,12 @@ def student_detail(request: HttpRequest, student_id: int) -> Candidate:
 def plan_list(
     request: HttpRequest, q: SearchText | None = None, status: CodeText | None = None
 ) -> Any:
-    return exams.plan_list(actor=request_actor(request), q=q, status=status)
+    return exam_selectors.plan_list(actor=request_actor(request), q=q, status=status)
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, 404: ErrorOut})
 def plan_detail(request: HttpRequest, plan_id: int) -> ExamPlan:
-    return exams.plan_get(actor=request_actor(request), pk=plan_id)
+    return exam_selectors.plan_get(actor=request_actor(request), pk=plan_id)
 
 
 @router.post(
@@ -262,7 +280,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[ExamPlan]:
     sites = list(Site.objects.filter(pk__in=payload.site_ids))
     if len(sites) != len(set(payload.site_ids)):
         raise InvalidInput(_("考核站点不存在。"), field="sites")
-    plan = exams.plan_create(
+    plan = exam_services.plan_create(
         actor=request_actor(request),
         certificate=certificate,
         level=payload.level,
@@ -279,16 +297,16 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[ExamPlan]:
         practical_pass=payload.practical_pass,
         note=payload.note,
     )
-    return Status(201, exams.plan_get(actor=request_actor(request), pk=plan.pk))
+    return Status(201, exam_selectors.plan_get(actor=request_actor(request), pk=plan.pk))
 
 
 PLAN_ACTIONS = {
-    "open": exams.plan_open_registration,
-    "close-registration": exams.plan_close_registration,
-    "held": exams.plan_mark_held,
-    "start-scoring": exams.plan_start_scoring,
-    "publish": exams.plan_publish_results,
-    "close": exams.plan_close,
+    "open": exam_services.plan_open_registration,
+    "close-registration": exam_services.plan_close_registration,
+    "held": exam_services.plan_mark_held,
+    "start-scoring": exam_services.plan_start_scoring,
+    "publish": exam_services.plan_publish_results,
+    "close": exam_services.plan_close,
 }
 
 
@@ -300,11 +318,11 @@ PLAN_ACTIONS = {
 def plan_transition(request: HttpRequest, plan_id: int, action: str) -> ExamPlan:
     service = PLAN_ACTIONS.get(action)
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=plan_id)
+    plan = exam_selectors.plan_get(actor=actor, pk=plan_id)
     if service is None:
         raise InvalidInput(_("未知的操作。"), field="action")
     service(actor=actor, plan=plan)
-    return exams.plan_get(actor=actor, pk=plan_id)
+    return exam_selectors.plan_get(actor=actor, pk=plan_id)
 
 
 # --- registrations -------------------------------------------------------------------------------
@@ -319,13 +337,13 @@ def registration_list(
     status: CodeText | None = None,
 ) -> Any:
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=plan_id) if plan_id else None
-    return exams.registration_list(actor=actor, plan=plan, q=q, status=status)
+    plan = exam_selectors.plan_get(actor=actor, pk=plan_id) if plan_id else None
+    return exam_selectors.registration_list(actor=actor, plan=plan, q=q, status=status)
 
 
 @router.get("/registrations/{registration_id}", response={200: RegistrationOut, 404: ErrorOut})
 def registration_detail(request: HttpRequest, registration_id: int) -> Registration:
-    return exams.registration_get(actor=request_actor(request), pk=registration_id)
+    return exam_selectors.registration_get(actor=request_actor(request), pk=registration_id)
 
 
 @router.post(
@@ -343,12 +361,12 @@ def register_students(
     request: HttpRequest, plan_id: int, payload: StudentsIn
 ) -> Status[list[Registration]]:
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=plan_id)
-    scope = exams.candidate_scope(actor=actor)
+    plan = exam_selectors.plan_get(actor=actor, pk=plan_id)
+    scope = exam_selectors.candidate_scope(actor=actor)
     students = [fetch(scope, pk=pk) for pk in payload.candidate_ids]
     return Status(
         201,
-        exams.registration_register_students(actor=actor, plan=plan, candidates=students),
+        exam_services.registration_register_students(actor=actor, plan=plan, candidates=students),
     )
 
 
@@ -359,8 +377,8 @@ def register_students(
 )
 def register_self(request: HttpRequest, plan_id: int, payload: SelfIn) -> Status[Registration]:
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=plan_id)
-    registration = exams.registration_register_self(
+    plan = exam_selectors.plan_get(actor=actor, pk=plan_id)
+    registration = exam_services.registration_register_self(
         actor=actor,
         plan=plan,
         name=payload.name,
@@ -380,21 +398,32 @@ def register_self(request: HttpRequest, plan_id: int, payload: SelfIn) -> Status
 )
 def withdraw(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Registration:
     actor = request_actor(request)
-    registration = exams.registration_get(actor=actor, pk=registration_id)
-    return exams.registration_withdraw(
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    return exam_services.registration_withdraw(
         actor=actor, registration=registration, reason=payload.reason
     )
 
 
 @router.post(
+    "/registrations/{registration_id}/register",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Take a withdrawn registration up again while registration is open (R46)",
+)
+def register_again(request: HttpRequest, registration_id: int) -> Registration:
+    actor = request_actor(request)
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    return exam_services.registration_register_again(actor=actor, registration=registration)
+
+
+@router.post(
     "/registrations/{registration_id}/pay",
     response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Record the fee as paid",
+    summary="Record the fee as paid (the org that collects it)",
 )
 def pay(request: HttpRequest, registration_id: int) -> Registration:
     actor = request_actor(request)
-    registration = exams.registration_get(actor=actor, pk=registration_id)
-    return exams.registration_pay(actor=actor, registration=registration)
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    return exam_services.registration_pay(actor=actor, registration=registration)
 
 
 @router.get(
@@ -403,7 +432,7 @@ def pay(request: HttpRequest, registration_id: int) -> Registration:
     summary="The admission ticket PDF",
 )
 def ticket(request: HttpRequest, registration_id: int) -> HttpResponse:
-    registration = exams.registration_get(actor=request_actor(request), pk=registration_id)
+    registration = exam_selectors.registration_get(actor=request_actor(request), pk=registration_id)
     response = HttpResponse(
         tickets.admission_ticket_pdf(registration), content_type="application/pdf"
     )
@@ -418,8 +447,8 @@ def ticket(request: HttpRequest, registration_id: int) -> HttpResponse:
 )
 def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) -> dict[str, str]:
     actor = request_actor(request)
-    registration = exams.registration_get(actor=actor, pk=registration_id)
-    outcome = exams.result_record(
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    outcome = result_services.result_record(
         actor=actor, registration=registration, theory=payload.theory, practical=payload.practical
     )
     return {"outcome": outcome}
@@ -431,7 +460,12 @@ def record_result(request: HttpRequest, registration_id: int, payload: ScoreIn) 
 @router.get("/objections", response=list[ObjectionOut], summary="Objections you see")
 @paginate(Pagination)
 def objection_list(request: HttpRequest, status: CodeText | None = None) -> Any:
-    return exams.objection_list(actor=request_actor(request), status=status)
+    return exam_selectors.objection_list(actor=request_actor(request), status=status)
+
+
+@router.get("/objections/{objection_id}", response={200: ObjectionOut, 404: ErrorOut})
+def objection_detail(request: HttpRequest, objection_id: int) -> Objection:
+    return exam_selectors.objection_get(actor=request_actor(request), pk=objection_id)
 
 
 @router.post(
@@ -441,9 +475,12 @@ def objection_list(request: HttpRequest, status: CodeText | None = None) -> Any:
 )
 def lodge(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Status[Objection]:
     actor = request_actor(request)
-    registration = exams.registration_get(actor=actor, pk=registration_id)
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
     return Status(
-        201, exams.objection_lodge(actor=actor, registration=registration, reason=payload.reason)
+        201,
+        result_services.objection_lodge(
+            actor=actor, registration=registration, reason=payload.reason
+        ),
     )
 
 
@@ -454,8 +491,8 @@ def lodge(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Stat
 )
 def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Objection:
     actor = request_actor(request)
-    objection = exams.objection_get(actor=actor, pk=objection_id)
-    return exams.objection_answer(
+    objection = exam_selectors.objection_get(actor=actor, pk=objection_id)
+    return result_services.objection_answer(
         actor=actor,
         objection=objection,
         answer=payload.answer,
@@ -469,7 +506,7 @@ def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Object
 
 @router.get("/r14", response={200: R14Out, 403: ErrorOut}, summary="R14: students with no exam")
 def r14(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
-    report = exams.r14_report(actor=request_actor(request), year=year)
+    report = exam_selectors.r14_report(actor=request_actor(request), year=year)
     return {
         "year": report.year,
         "total": report.total,

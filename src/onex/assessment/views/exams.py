@@ -1,8 +1,9 @@
 """Pages of students, exam plans, registrations, results and the R14 report.
 
-Views parse input, call a service or selector from ``onex.assessment.exams`` and render; one
-view serves the page and its htmx fragment (the table). Refusals show as messages with the rule
-ID; objects outside the jurisdiction are 404, visible-but-not-allowed 403.
+Views parse input, call a service (``assessment.services``) or a selector
+(``assessment.selectors``) and render; one view serves the page and its htmx fragment (the
+table). Refusals show as messages with the rule ID; objects outside the jurisdiction are 404,
+visible-but-not-allowed 403.
 """
 
 from __future__ import annotations
@@ -24,15 +25,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onex.assessment import exams, tickets
+from onex.assessment import tickets
 from onex.assessment.models import (
     ExamPlan,
-    FeeStatus,
     ObjectionStatus,
     PlanStatus,
     Registration,
     RegistrationStatus,
 )
+from onex.assessment.selectors import exam_moves as exam_moves
+from onex.assessment.selectors import exams as exam_selectors
+from onex.assessment.services import exams as exam_services
+from onex.assessment.services import results as result_services
 from onex.catalog.models import Certificate, Level
 from onex.catalog.selectors.orgs import org_of
 from onex.core.actors import Actor, request_actor
@@ -65,7 +69,9 @@ def student_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:100]
     grade = request.GET.get("grade", "").strip()[:16]
-    students = exams.candidate_list(actor=actor, q=q or None, grade=grade or None, pilot_only=True)
+    students = exam_selectors.candidate_list(
+        actor=actor, q=q or None, grade=grade or None, pilot_only=True
+    )
     if request.GET.get("format") == "xlsx":
         rows = (
             (
@@ -113,7 +119,7 @@ def exam_plan_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PlanStatus.values:
         status = ""
-    plans = exams.plan_list(actor=actor, q=q or None, status=status or None)
+    plans = exam_selectors.plan_list(actor=actor, q=q or None, status=status or None)
     if request.GET.get("format") == "xlsx":
         rows = (
             (
@@ -229,7 +235,7 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         created = attempt(
-            lambda: exams.plan_create(actor=actor, **data), form=form, show_forbidden=False
+            lambda: exam_services.plan_create(actor=actor, **data), form=form, show_forbidden=False
         )
         if created.ok:
             messages.success(request, _("已创建考核计划（草稿）。"))
@@ -239,12 +245,12 @@ def exam_plan_create(request: HttpRequest) -> HttpResponse:
 
 PLAN_ACTIONS: dict[str, tuple[Callable[..., ExamPlan], Any]] = {
     # URL slug → (service, success message); the slug is the move's action with hyphens.
-    "open": (exams.plan_open_registration, gettext_lazy("已开放报名。")),
-    "close-registration": (exams.plan_close_registration, gettext_lazy("已截止报名。")),
-    "held": (exams.plan_mark_held, gettext_lazy("已标记为考试完成。")),
-    "start-scoring": (exams.plan_start_scoring, gettext_lazy("已进入成绩登记。")),
-    "publish": (exams.plan_publish_results, gettext_lazy("成绩已公示。")),
-    "close": (exams.plan_close, gettext_lazy("考核计划已结束，合格考生可颁发证书。")),
+    "open": (exam_services.plan_open_registration, gettext_lazy("已开放报名。")),
+    "close-registration": (exam_services.plan_close_registration, gettext_lazy("已截止报名。")),
+    "held": (exam_services.plan_mark_held, gettext_lazy("已标记为考试完成。")),
+    "start-scoring": (exam_services.plan_start_scoring, gettext_lazy("已进入成绩登记。")),
+    "publish": (exam_services.plan_publish_results, gettext_lazy("成绩已公示。")),
+    "close": (exam_services.plan_close, gettext_lazy("考核计划已结束，合格考生可颁发证书。")),
 }
 
 # What the button says; which buttons show is the declared table's answer (``plan_moves``).
@@ -274,9 +280,9 @@ class SelfRegistrationForm(forms.Form):
 @login_required
 def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    plan: ExamPlan = exams.plan_get(actor=actor, pk=pk)
+    plan: ExamPlan = exam_selectors.plan_get(actor=actor, pk=pk)
     is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
-    registrations = exams.registration_list(
+    registrations = exam_selectors.registration_list(
         actor=actor, plan=plan, q=request.GET.get("q", "").strip()[:100] or None
     )
     if request.GET.get("format") == "xlsx":
@@ -287,7 +293,7 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and self_form.is_valid():
             form = self_form
             registered = attempt(
-                lambda: exams.registration_register_self(
+                lambda: exam_services.registration_register_self(
                     actor=actor, plan=plan, **form.cleaned_data
                 ),
                 form=self_form,
@@ -301,19 +307,19 @@ def exam_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("assessment:registration_detail", pk=reg.pk)
     registerable = None
     if actor.kind == UnitKind.SCHOOL and plan.status == PlanStatus.REGISTRATION_OPEN:
-        registerable = exams.registerable_students(actor=actor, plan=plan).select_related(
+        registerable = exam_selectors.registerable_students(actor=actor, plan=plan).select_related(
             "specialty"
         )[:500]
     context = {
         "plan": plan,
-        "timeline": exams.plan_timeline(plan),
-        "publicity": exams.publicity_entry(plan),
+        "timeline": exam_moves.plan_timeline(plan),
+        "publicity": exam_selectors.publicity_entry(plan),
         "registered": plan.registrations.filter(status=RegistrationStatus.REGISTERED).count(),
         "page_obj": page_of(request, registrations),
         "sites": list(plan.sites.all()),
         "moves": [
             (action, action.replace("_", "-"), BUTTON_LABELS.get(action, action))
-            for action in exams.plan_moves(actor=actor, plan=plan)
+            for action in exam_moves.plan_moves(actor=actor, plan=plan)
         ],
         "is_owner": is_owner,
         "is_org": is_owner,
@@ -376,7 +382,7 @@ def _result_cells(r: Registration, sees_all: bool) -> tuple[Any, Any, str]:
 @require_POST
 def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=pk)
+    plan = exam_selectors.plan_get(actor=actor, pk=pk)
     if action not in PLAN_ACTIONS:
         raise Http404
     service, success = PLAN_ACTIONS[action]
@@ -389,15 +395,17 @@ def exam_plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def exam_plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A school registers the ticked students (all or none)."""
     actor = request_actor(request)
-    plan = exams.plan_get(actor=actor, pk=pk)
+    plan = exam_selectors.plan_get(actor=actor, pk=pk)
     ids = [i for i in map(id_param, request.POST.getlist("candidates")) if i is not None]
-    scope = exams.candidate_scope(actor=actor)
+    scope = exam_selectors.candidate_scope(actor=actor)
     students = list(scope.filter(pk__in=ids))
     if len(students) != len(set(ids)):
         raise Http404
     _run(
         request,
-        lambda: exams.registration_register_students(actor=actor, plan=plan, candidates=students),
+        lambda: exam_services.registration_register_students(
+            actor=actor, plan=plan, candidates=students
+        ),
         _("已为 %(n)d 名学生报名。") % {"n": len(students)},
     )
     return redirect("assessment:exam_plan_detail", pk=pk)
@@ -413,7 +421,9 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in RegistrationStatus.values else ""
     passed = request.GET.get("passed", "")
-    regs = exams.registration_list(actor=actor, q=q or None, status=status or None, passed=passed)
+    regs = exam_selectors.registration_list(
+        actor=actor, q=q or None, status=status or None, passed=passed
+    )
     if request.GET.get("format") == "xlsx":
         return _export_registrations(regs, actor=actor)
     context = {
@@ -440,6 +450,15 @@ class ObjectionForm(forms.Form):
     )
 
 
+class ResultForm(forms.Form):
+    theory = forms.DecimalField(
+        label=gettext_lazy("理论成绩"), min_value=Decimal(0), max_value=Decimal(100)
+    )
+    practical = forms.DecimalField(
+        label=gettext_lazy("实操成绩"), min_value=Decimal(0), max_value=Decimal(100)
+    )
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         max_length=REASON_MAX, label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3})
@@ -458,38 +477,32 @@ class AnswerForm(forms.Form):
     )
 
 
-def _is_party(actor: Actor, reg: Registration) -> bool:
-    return (
-        actor.kind == UnitKind.SCHOOL
-        and reg.school is not None
-        and reg.school.unit_id == actor.unit_id
-    ) or (actor.kind == UnitKind.LEARNER and reg.candidate.learner_unit_id == actor.unit_id)
-
-
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = exams.registration_get(actor=actor, pk=pk)
+    reg: Registration = exam_selectors.registration_get(actor=actor, pk=pk)
     plan = reg.plan
-    party = _is_party(actor, reg) and actor.can_write
-    is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id and actor.can_write
     objections = list(reg.objections.all())
     open_objection = next((o for o in objections if o.status == ObjectionStatus.OPEN), None)
-    in_publicity = plan.status == PlanStatus.SCORE_PUBLICITY
-    objection_form = ObjectionForm() if party and in_publicity and open_objection is None else None
-    answer_form = AnswerForm() if is_owner and in_publicity and open_objection is not None else None
+    # The buttons are the declared moves this actor may take now: a learner never sees the
+    # org's (recording a payment or a result), the org never the candidate's.
+    moves = exam_moves.registration_moves(actor=actor, registration=reg)
+    answer_moves = (
+        exam_moves.objection_moves(actor=actor, objection=open_objection)
+        if open_objection is not None
+        else []
+    )
+    is_owner = actor.kind == UnitKind.ORG and actor.unit_id == plan.org.unit_id
     context = {
+        "result_form": ResultForm() if "result" in moves else None,
         "reg": reg,
         "plan": plan,
-        "timeline": exams.registration_timeline(reg),
+        "timeline": exam_moves.registration_timeline(reg),
         "objections": objections,
         "open_objection": open_objection,
-        "objection_form": objection_form,
-        "answer_form": answer_form,
-        "can_withdraw": party
-        and reg.status == RegistrationStatus.REGISTERED
-        and plan.status == PlanStatus.REGISTRATION_OPEN,
-        "can_pay": party and reg.fee_status == FeeStatus.UNPAID and actor.kind == UnitKind.LEARNER,
+        "moves": moves,
+        "objection_form": ObjectionForm() if "objection" in moves else None,
+        "answer_form": AnswerForm() if "answer" in answer_moves else None,
         # Scores are shown to candidates and schools from the publicity on; the org always.
         "show_result": reg.passed is not None
         and (
@@ -505,26 +518,50 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request_actor(request)
-    reg = exams.registration_get(actor=actor, pk=pk)
+    reg = exam_selectors.registration_get(actor=actor, pk=pk)
     if action == "withdraw":
         reason = request.POST.get("reason", "")[:500]
         _run(
             request,
-            lambda: exams.registration_withdraw(actor=actor, registration=reg, reason=reason),
+            lambda: exam_services.registration_withdraw(
+                actor=actor, registration=reg, reason=reason
+            ),
             _("已撤销报名。"),
+        )
+    elif action == "register":
+        _run(
+            request,
+            lambda: exam_services.registration_register_again(actor=actor, registration=reg),
+            _("已恢复报名。"),
         )
     elif action == "pay":
         _run(
             request,
-            lambda: exams.registration_pay(actor=actor, registration=reg),
+            lambda: exam_services.registration_pay(actor=actor, registration=reg),
             _("已登记缴费。"),
         )
+    elif action == "result":
+        result_form = ResultForm(request.POST)
+        if result_form.is_valid():
+            data = result_form.cleaned_data
+            _run(
+                request,
+                lambda: result_services.result_record(
+                    actor=actor,
+                    registration=reg,
+                    theory=data["theory"],
+                    practical=data["practical"],
+                ),
+                _("已登记成绩。"),
+            )
+        else:
+            messages.error(request, _("请检查成绩。"))
     elif action == "objection":
         form = ObjectionForm(request.POST)
         if form.is_valid():
             _run(
                 request,
-                lambda: exams.objection_lodge(
+                lambda: result_services.objection_lodge(
                     actor=actor, registration=reg, reason=form.cleaned_data["reason"]
                 ),
                 _("异议已提交，请等待培训评价组织答复。"),
@@ -540,7 +577,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             data = answer_form.cleaned_data
             _run(
                 request,
-                lambda: exams.objection_answer(
+                lambda: result_services.objection_answer(
                     actor=actor,
                     objection=objection,
                     answer=data["answer"],
@@ -559,7 +596,7 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    reg: Registration = exams.registration_get(actor=actor, pk=pk)
+    reg: Registration = exam_selectors.registration_get(actor=actor, pk=pk)
     if reg.status != RegistrationStatus.REGISTERED:
         raise Http404
     try:
@@ -579,7 +616,7 @@ def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 def r14_report(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     year = year_param(request.GET.get("year"))
-    report = exams.r14_report(actor=actor, year=year)
+    report = exam_selectors.r14_report(actor=actor, year=year)
     if request.GET.get("format") == "xlsx":
         rows = (
             (
@@ -595,7 +632,11 @@ def r14_report(request: HttpRequest) -> HttpResponse:
         )
         headers = [_("省份"), _("城市"), _("学校"), _("姓名"), _("证件号码"), _("专业"), _("年级")]
         return export_response(
-            filename=_("未参加考核的试点学生_%(y)s") % {"y": report.year},
+            filename=(
+                _("未参加考核的试点学生_%(y)s") % {"y": report.year}
+                if report.year
+                else _("未参加考核的试点学生")
+            ),
             headers=headers,
             rows=rows,
             sheet=_("未参加考核"),
