@@ -13,7 +13,7 @@ from stdnum.cn import ric
 
 from onex.catalog.models import Batch, Certificate, Level, Org
 from onex.certificates.models import IssuedCertificate
-from onex.certificates.services import certificate_enter
+from onex.certificates.services.issue import certificate_enter
 from onex.core.actors import Actor
 from onex.core.models import Role, UnitKind
 from tests.assessment.conftest import ex  # noqa: F401  (fixture: closed exam plans)

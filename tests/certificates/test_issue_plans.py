@@ -12,7 +12,8 @@ from django.utils import timezone
 from onex.assessment import exams
 from onex.assessment.models import ExamPlan, PlanStatus, Registration
 from onex.certificates.models import IssuedCertificate, IssueJob, IssueJobStatus
-from onex.certificates.services import certificate_issue, issue_job_submit
+from onex.certificates.services.issue import certificate_issue
+from onex.certificates.services.jobs import issue_job_submit
 from onex.core.actors import Actor
 from onex.core.errors import Conflict, Forbidden
 from tests.assessment.conftest import Exams

@@ -6,7 +6,7 @@ import pytest
 from stdnum.iso7064 import mod_37_36
 
 from onex.certificates.models import NumberSeries
-from onex.certificates.numbering import (
+from onex.certificates.services.numbering import (
     NUMBER_LENGTH,
     compose,
     normalize_number,

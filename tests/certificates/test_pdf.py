@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from onex.certificates.models import IssueJob, IssueJobStatus
-from onex.certificates.pdf import certificate_pdf_bytes, number_from_token
-from onex.certificates.services import pdf_job_submit
+from onex.certificates.services.jobs import pdf_job_submit
+from onex.certificates.services.pdf import certificate_pdf_bytes, number_from_token
 from onex.core.pdf import cjk_font
 from tests.certificates.conftest import ID_A, World, client_for, second_learner
 from tests.conftest import IN_CI, require_tool
@@ -62,7 +62,7 @@ def test_pdf_qr_code_links_to_a_signed_verification_url(world: World) -> None:
     issued = world.enter()
     content = certificate_pdf_bytes(issued)
     # The QR payload is not extractable without a decoder; check the URL we encode instead.
-    from onex.certificates.pdf import verification_url
+    from onex.certificates.services.pdf import verification_url
 
     url = verification_url(issued.number)
     token = url.rstrip("/").rsplit("/", 1)[-1]

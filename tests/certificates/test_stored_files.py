@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import clear_url_caches
 
-from onex.certificates.pdf import certificate_pdf_store
+from onex.certificates.services.pdf import certificate_pdf_store
 from onex.core.pdf import cjk_font
 from tests.certificates.conftest import World, second_learner
 from tests.downloads import assert_private_download, client_of

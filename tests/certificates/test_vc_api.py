@@ -8,8 +8,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from onex.certificates import contexts, credentials, sharing
-from onex.certificates.services import certificate_revoke
+from onex.certificates import contexts
+from onex.certificates.services import credentials, sharing
+from onex.certificates.services.status import certificate_revoke
 from tests.certificates.conftest import World
 
 

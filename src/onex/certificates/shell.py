@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onex.certificates import demo
-from onex.certificates.selectors import (
+from onex.certificates.selectors.certificates import (
     certificate_scope,
     closed_plans_for_issue,
     entry_compliance,

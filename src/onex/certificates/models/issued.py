@@ -170,6 +170,13 @@ class IssuedCertificate(PersonalIdMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def platform_examined(self) -> bool:
+        """R44: only a certificate issued from an exam held on the platform counts as examined
+        here; ``POST /certificates/enter`` records certificates without one. Credit-bank and
+        compliance code rely on this, never on the certificate's other fields."""
+        return self.registration_id is not None
+
 
 class StatusChange(StatusTimelineEvent):
     """A certificate's timeline: issue, suspension, revocation, reinstatement."""

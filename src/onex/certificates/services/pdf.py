@@ -23,7 +23,7 @@ from django.utils.translation import override
 from fpdf import FPDF
 
 from onex.certificates.models import IssuedCertificate
-from onex.certificates.numbering import validate_number
+from onex.certificates.services.numbering import validate_number
 from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record

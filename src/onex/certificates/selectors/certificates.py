@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from onex.assessment.exams import passed_candidates, plan_scope, result_for_public_query
+from onex.assessment.models import PlanStatus
 from onex.catalog.models import Level, Org
 from onex.catalog.queries import org_for_actor
 from onex.certificates.models import (
@@ -22,7 +24,7 @@ from onex.certificates.models import (
     IssueJob,
     StatusChange,
 )
-from onex.certificates.numbering import normalize_number, validate_number
+from onex.certificates.services.numbering import normalize_number, validate_number
 from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, NotFound
@@ -175,11 +177,9 @@ def closed_plans_for_issue(*, actor: Actor) -> list[tuple[object, int, int]]:
     org = org_for_actor(actor)
     if org is None:
         return []
-    try:
-        from onex.assessment.exams import passed_candidates, plan_scope
-    except ImportError:
-        return []
-    plans = list(plan_scope(actor=actor).filter(org=org, status="closed").order_by("-exam_date"))
+    plans = list(
+        plan_scope(actor=actor).filter(org=org, status=PlanStatus.CLOSED).order_by("-exam_date")
+    )
     result: list[tuple[object, int, int]] = []
     for plan in plans:
         passed = passed_candidates(plan=plan)
@@ -295,10 +295,6 @@ class PublicExamResult:
 def public_exam_result(*, name: str, id_number: str, admission_ticket: str) -> PublicExamResult:
     """One exam's published result by name + ID number + 准考证号, as the national platform
     offers; the assessment app decides what is published. Mismatch: the same "not found"."""
-    try:
-        from onex.assessment.exams import result_for_public_query
-    except ImportError:
-        raise public_not_found() from None
     registration = result_for_public_query(
         name=(name or "").strip(), id_number=id_number or "", admission_ticket=admission_ticket
     )

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from onex.certificates import credentials, selectors, sharing
 from onex.certificates.models import IssuedCertificate
-from onex.certificates.selectors import PublicCertificate, RateLimited
+from onex.certificates.selectors import certificates as selectors
+from onex.certificates.selectors import sharing as holders
+from onex.certificates.selectors.certificates import PublicCertificate, RateLimited
+from onex.certificates.services import credentials, sharing
 from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.errors import DomainError, Forbidden, NotFound
 from onex.core.web import is_htmx
@@ -80,7 +82,7 @@ def _links_response(
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "certificate": certificate,
-        "links": sharing.share_links(actor=actor, certificate=certificate),
+        "links": holders.share_links(actor=actor, certificate=certificate),
         "form": form or ShareLinkForm(),
         "new": new,
         "now": timezone.now(),
@@ -102,7 +104,7 @@ def _links_response(
 def credential_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The holder's page: download, identity check code, share links."""
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
     return _links_response(request, actor, certificate)
 
 
@@ -111,7 +113,7 @@ def credential_page(request: HttpRequest, pk: int) -> HttpResponse:
 @_domain_errors_as_http
 def credential_download(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
     document = sharing.credential_download(actor=actor, certificate=certificate)
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2),
@@ -127,7 +129,7 @@ def credential_download(request: HttpRequest, pk: int) -> HttpResponse:
 @_domain_errors_as_http
 def share_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
         return _links_response(request, actor, certificate, form=form, status=422)
@@ -152,8 +154,8 @@ def share_create(request: HttpRequest, pk: int) -> HttpResponse:
 @_domain_errors_as_http
 def share_revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
-    link = sharing.share_link_get(actor=actor, certificate=certificate, pk=link_id)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
+    link = holders.share_link_get(actor=actor, certificate=certificate, pk=link_id)
     sharing.share_link_revoke(actor=actor, link=link)
     if is_htmx(request):
         return _links_response(request, actor, certificate)
@@ -184,7 +186,7 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
             proof_ok=check.verified,
             revoked=check.revoked,
             suspended=check.suspended,
-            credential_url=sharing.shared_credential_url(token),
+            credential_url=holders.shared_credential_url(token),
         )
     response = render(request, "certificates/verify_shared.html", context, status=status)
     # The token is in this page's URL: keep it out of other sites' Referer and of caches.
