@@ -24,6 +24,7 @@ from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.personal import PersonalIdMixin
 
 __all__ = [
+    "PLATFORM_EXAMINED",
     "CertificateStatus",
     "IssueJob",
     "IssueJobKind",
@@ -32,6 +33,11 @@ __all__ = [
     "NumberSeries",
     "StatusChange",
 ]
+
+
+#: R44: the certificates issued from an exam held on the platform; credit-bank code and any count
+#: that means "examined here" filter with this, never on other fields.
+PLATFORM_EXAMINED = Q(registration__isnull=False)
 
 
 class CertificateStatus(models.TextChoices):

@@ -207,6 +207,8 @@ class PublicCertificate:
     status: str
     status_label: str
     status_reason: str
+    # R44: entered without an exam on the platform (``POST /certificates/enter``).
+    platform_examined: bool = True
 
     @classmethod
     def of(cls, c: IssuedCertificate) -> PublicCertificate:
@@ -223,6 +225,7 @@ class PublicCertificate:
             status_label=str(c.get_status_display()),
             # A valid certificate shows no reason (a reinstatement's reason stays internal).
             status_reason=c.status_reason if c.status != CertificateStatus.VALID else "",
+            platform_examined=c.platform_examined,
         )
 
 

@@ -76,6 +76,7 @@ def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpRespon
         _("逾期录入"),
         _("状态"),
         _("状态原因"),
+        _("经本平台考核"),
     ]
     rows = (
         (
@@ -92,6 +93,7 @@ def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpRespon
             c.late_entry,
             c.get_status_display(),
             c.status_reason,
+            c.platform_examined,
         )
         for c in certificates.iterator(chunk_size=2000)
     )
