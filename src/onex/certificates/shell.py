@@ -74,7 +74,19 @@ registry.todos.register(
 # --- menu ---------------------------------------------------------------------------------------
 
 for entry in (
-    MenuEntry(gettext_lazy("已颁发证书"), "certificates:list", 240),
+    MenuEntry(
+        gettext_lazy("已颁发证书"),
+        "certificates:list",
+        240,
+        kinds=frozenset(set(UnitKind.values) - {UnitKind.LEARNER}),
+    ),
+    MenuEntry(
+        gettext_lazy("我的证书"),
+        "certificates:list",
+        240,
+        kinds=frozenset({UnitKind.LEARNER}),
+        key="certificates:mine",
+    ),
     MenuEntry(
         gettext_lazy("颁发证书"),
         "certificates:issue",

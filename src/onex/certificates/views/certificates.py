@@ -29,7 +29,7 @@ from onex.certificates.selectors import certificates as selectors
 from onex.certificates.selectors.sharing import is_holder
 from onex.certificates.services.issue import R15_KEY
 from onex.certificates.services.jobs import issue_job_submit, pdf_job_submit
-from onex.certificates.services.pdf import certificate_pdf_for_download
+from onex.certificates.services.pdf import certificate_pdf_for_download, verification_url
 from onex.certificates.services.status import REASON_MAX, certificate_move
 from onex.certificates.workflows import CERTIFICATE_STATUS
 from onex.core.actors import Actor, request_actor
@@ -103,6 +103,8 @@ def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpRespon
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
+    if actor.kind == UnitKind.LEARNER:
+        return _my_certificates(request, actor)
     filters = _filters(request)
     certificates = _certificates(actor, filters)
     if request.GET.get("format") == "xlsx":
@@ -118,6 +120,16 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     }
     template = "certificates/table.html" if is_htmx(request) else "certificates/list.html"
     return render(request, template, context)
+
+
+def _my_certificates(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A learner's own page: their certificates with verify, PDF and credential links; the staff
+    list's filters, exports and deadline buttons are not theirs."""
+    items = [
+        {"certificate": c, "verify_url": verification_url(c.number)}
+        for c in selectors.certificate_scope(actor=actor).order_by("-issued_on", "-pk")
+    ]
+    return render(request, "certificates/mine.html", {"items": items})
 
 
 @login_required
