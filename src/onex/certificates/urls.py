@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("issue/", views.issue, name="issue"),
     path("pdf-batch/", views.pdf_batch, name="pdf_batch"),
     path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/result.zip", views.job_result, name="job_result"),
     path("<int:pk>/", views.certificate_detail, name="detail"),
     path("<int:pk>/pdf/", views.certificate_pdf, name="pdf"),
     path("<int:pk>/credential/", vc_views.credential_page, name="credential"),

@@ -260,6 +260,8 @@ class IssueJob(models.Model):
     done = models.PositiveIntegerField(_("已处理"), default=0)
     succeeded = models.PositiveIntegerField(_("成功"), default=0)
     skipped = models.PositiveIntegerField(_("跳过"), default=0)
+    # A PDF job's PDFs in one zip, downloaded from the job page (scoped like the job).
+    result = models.FileField(_("结果文件"), upload_to="certificates/jobs/", blank=True)
     # [{"ref": str, "message": str}], capped; names and masked numbers only.
     errors = models.JSONField(_("错误"), default=list, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

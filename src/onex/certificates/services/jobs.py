@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
+import zipfile
 from collections.abc import Iterable
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +39,7 @@ from onex.core.models import Role
 logger = logging.getLogger(__name__)
 
 JOB_ERRORS_CAP = 500
+ZIP_SPOOL_BYTES = 16 * 1024 * 1024
 
 
 # --- batch jobs -------------------------------------------------------------------------------
@@ -182,6 +186,18 @@ def issue_job_run(*, job_id: int) -> IssueJob | None:
     return job
 
 
+def _store_zip(job: IssueJob, certificates: list[IssuedCertificate]) -> None:
+    # Spooled: a large batch goes to disk rather than memory while the zip is written.
+    with tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES) as buffer:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for certificate in certificates:
+                with certificate.pdf.open("rb") as handle:
+                    archive.writestr(f"{certificate.number}.pdf", handle.read())
+        buffer.seek(0)
+        job.result.save(f"certificate-pdfs-{job.pk}.zip", File(buffer), save=False)
+    job.save(update_fields=["result"])
+
+
 def _pdf_job_run(job: IssueJob) -> IssueJob:
     selection = job.certificate_ids
     qs = IssuedCertificate.objects.filter(org=job.org).select_related(
@@ -193,9 +209,10 @@ def _pdf_job_run(job: IssueJob) -> IssueJob:
         items = list(qs.order_by("pk"))
         job.total = len(items)
         job.save(update_fields=["total"])
+        rendered: list[IssuedCertificate] = []
         for item in items:
             try:
-                certificate_pdf_store(certificate=item)
+                rendered.append(certificate_pdf_store(certificate=item))
                 job.succeeded += 1
             except DomainError as exc:
                 job.skipped += 1
@@ -204,6 +221,8 @@ def _pdf_job_run(job: IssueJob) -> IssueJob:
             IssueJob.objects.filter(pk=job.pk).update(
                 done=job.done, succeeded=job.succeeded, skipped=job.skipped
             )
+        if rendered:
+            _store_zip(job, rendered)
         job.status = IssueJobStatus.DONE
     except Exception:
         logger.exception("certificate PDF job %s crashed", job.pk)

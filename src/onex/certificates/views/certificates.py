@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,6 +297,18 @@ def pdf_batch(request: HttpRequest) -> HttpResponse:
     assert org is not None
     job = pdf_job_submit(actor=actor, org=org)
     return redirect("certificates:job", pk=job.pk)
+
+
+@signed_in_download
+def job_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF job's zip, for whoever may see the job (404 for everyone else)."""
+    item = selectors.issue_job_get(actor=request_actor(request), pk=pk)
+    if not item.result:
+        raise Http404
+    response = FileResponse(item.result.open("rb"), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(f"certificate-pdfs-{item.pk}.zip")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
