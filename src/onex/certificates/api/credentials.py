@@ -28,7 +28,6 @@ from onex.certificates import contexts
 from onex.certificates.selectors import certificates as selectors
 from onex.certificates.services import credentials, sharing
 from onex.core.actors import client_ip
-from onex.core.errors import NotFound
 
 router = Router(tags=["verifiable credentials"], auth=None)
 
@@ -66,10 +65,7 @@ def shared_credential(request: HttpRequest, token: str) -> HttpResponse:
         selectors.public_rate_check(ip=ip)
     except selectors.RateLimited as exc:
         return rate_limited_response(exc)
-    try:
-        _certificate, document = sharing.shared_credential(token=token, ip=ip)
-    except NotFound:
-        raise Http404 from None
+    _certificate, document = sharing.shared_credential(token=token, ip=ip)
     response = _ld_response(document, max_age=0)
     # A revoked link must stop working at once: no shared cache may keep the holder's document.
     response["Cache-Control"] = "private, no-store"

@@ -6,14 +6,11 @@ link opens. See docs/adr/0003-credential-privacy.md for who gets a credential an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -25,8 +22,8 @@ from onex.certificates.selectors import sharing as holders
 from onex.certificates.selectors.certificates import PublicCertificate, RateLimited
 from onex.certificates.services import credentials, sharing
 from onex.core.actors import Actor, client_ip, request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
-from onex.core.web import is_htmx
+from onex.core.errors import NotFound
+from onex.core.web import attempt, is_htmx
 from onex.core.xlsx import content_disposition
 
 
@@ -41,19 +38,6 @@ def did_json(request: HttpRequest) -> HttpResponse:
 
 
 # --- the holder's credential --------------------------------------------------------------------
-
-
-def _domain_errors_as_http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-
-    return wrapped
 
 
 class ShareLinkForm(forms.Form):
@@ -100,7 +84,6 @@ def _links_response(
 
 
 @login_required
-@_domain_errors_as_http
 def credential_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The holder's page: download, identity check code, share links."""
     actor = request_actor(request)
@@ -110,7 +93,6 @@ def credential_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-@_domain_errors_as_http
 def credential_download(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     certificate = holders.holder_certificate_get(actor=actor, pk=pk)
@@ -126,32 +108,29 @@ def credential_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_domain_errors_as_http
 def share_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     certificate = holders.holder_certificate_get(actor=actor, pk=pk)
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
         return _links_response(request, actor, certificate, form=form, status=422)
-    try:
-        new = sharing.share_link_create(
-            actor=actor,
-            certificate=certificate,
-            days=form.cleaned_data["days"],
-            label=form.cleaned_data["label"],
-        )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    data = form.cleaned_data
+    outcome = attempt(
+        lambda: sharing.share_link_create(
+            actor=actor, certificate=certificate, days=data["days"], label=data["label"]
+        ),
+        form=form,
+        show_forbidden=False,
+    )
+    if not outcome.ok:
         return _links_response(request, actor, certificate, form=form, status=422)
+    new = outcome.value
     # The link is rendered in this one response and never again (only its hash is stored).
     return _links_response(request, actor, certificate, new=new)
 
 
 @login_required
 @require_POST
-@_domain_errors_as_http
 def share_revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     actor = request_actor(request)
     certificate = holders.holder_certificate_get(actor=actor, pk=pk)
