@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.factories import use_tmp_media
 from tests.personas import Personas
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -13,6 +16,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 @pytest.fixture
 def personas(db: None) -> Personas:
     return Personas()
+
+
+@pytest.fixture
+def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploads go to the test's temporary folder."""
+    use_tmp_media(settings, tmp_path)
 
 
 def require_tool(name: str, why: str) -> str:

@@ -9,7 +9,7 @@ from onex.certificates.models import IssuedCertificate
 from onex.certificates.services.status import certificate_revoke, certificate_suspend
 from onex.certificates.workflows import CERTIFICATE_STATUS
 from onex.core.errors import Conflict, Forbidden
-from tests.certificates.conftest import World
+from tests.factories_certificates import World
 from tests.personas import Personas
 from tests.workflow_support import assert_same_moves
 

@@ -13,7 +13,7 @@ from stdnum.cn import ric
 from onex.catalog.models import Level
 from onex.certificates.models import IssuedCertificate, NumberSeries
 from onex.certificates.services.issue import certificate_enter
-from tests.certificates.conftest import World
+from tests.factories_certificates import World
 from tests.personas import division
 
 

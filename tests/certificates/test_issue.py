@@ -12,7 +12,7 @@ from onex.core.calendar import add_working_days
 from onex.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent, PolicyScope
 from onex.core.policy import policy_value_set
-from tests.certificates.conftest import ID_A, World
+from tests.factories_certificates import ID_A, World
 from tests.personas import division
 
 NATIONAL_DAY_ISSUE = dt.date(2019, 9, 30)

@@ -17,7 +17,7 @@ from onex.certificates.services.jobs import issue_job_submit
 from onex.core.actors import Actor
 from onex.core.errors import Conflict, Forbidden
 from tests.assessment.conftest import Exams
-from tests.certificates.conftest import client_for
+from tests.factories_certificates import client_for
 from tests.personas import make_org, make_user
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.certificates.conftest import World, client_for, second_learner
+from tests.factories_certificates import World, client_for, second_learner
 
 pytestmark = pytest.mark.django_db
 

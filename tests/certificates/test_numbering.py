@@ -14,7 +14,7 @@ from onex.certificates.services.numbering import (
     validate_number,
 )
 from onex.core.errors import InvalidInput
-from tests.certificates.conftest import ID_B, World
+from tests.factories_certificates import ID_B, World
 
 
 def test_number_encodes_year_certificate_level_province_serial_and_check() -> None:

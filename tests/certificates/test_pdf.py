@@ -19,8 +19,8 @@ from onex.certificates.services.pdf import (
     verification_url,
 )
 from onex.core.pdf import cjk_font
-from tests.certificates.conftest import ID_A, World, client_for, second_learner
 from tests.conftest import IN_CI, require_tool
+from tests.factories_certificates import ID_A, World, client_for, second_learner
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from onex.certificates.services.pdf import number_from_token, verification_token
 from onex.certificates.services.status import certificate_revoke
-from tests.certificates.conftest import ID_A, ID_B, World
+from tests.factories_certificates import ID_A, ID_B, World
 
 VERIFY = "/api/v1/public/certificates/verify"
 QUERY = "/api/v1/public/certificates/query"

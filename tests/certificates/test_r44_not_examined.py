@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from onex.certificates.models import PLATFORM_EXAMINED, IssuedCertificate
 from onex.certificates.services.issue import certificate_issue
 from tests.assessment.conftest import Exams
-from tests.certificates.conftest import World, client_for
 from tests.certificates.test_issue_plans import closed_plan
+from tests.factories_certificates import World, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from onex.certificates.services.status import (
 )
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onex.core.models import AuditEvent
-from tests.certificates.conftest import World
+from tests.factories_certificates import World
 
 
 def test_org_suspends_and_verification_shows_it_at_once(world: World) -> None:

@@ -13,9 +13,9 @@ from django.urls import clear_url_caches
 
 from onex.certificates.services.pdf import certificate_pdf_store
 from onex.core.pdf import cjk_font
-from tests.certificates.conftest import World, second_learner
 from tests.downloads import assert_private_download, client_of
 from tests.factories import use_tmp_media
+from tests.factories_certificates import World, second_learner
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.test import Client
 from onex.certificates import contexts
 from onex.certificates.services import credentials, sharing
 from onex.certificates.services.status import certificate_revoke
-from tests.certificates.conftest import World
+from tests.factories_certificates import World
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,7 +23,7 @@ from onex.certificates.services.status import (
 )
 from onex.core import crypto
 from onex.core.models import AuditEvent
-from tests.certificates.conftest import ID_A, ID_B, World
+from tests.factories_certificates import ID_A, ID_B, World
 
 
 def sample_data(**changes: Any) -> credentials.CredentialSubjectData:

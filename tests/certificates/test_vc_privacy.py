@@ -25,7 +25,7 @@ from onex.certificates.models import CredentialShareLink, IssuedCertificate, Sta
 from onex.certificates.services import credentials, sharing
 from onex.certificates.services.pdf import verification_url
 from onex.core.models import AuditEvent
-from tests.certificates.conftest import ID_A, World, client_for, second_learner
+from tests.factories_certificates import ID_A, World, client_for, second_learner
 
 HOLDER = "王小明"
 # ID_A's birth year. The search below covers it only (366 days × 100 region digits): an attacker
