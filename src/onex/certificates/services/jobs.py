@@ -57,7 +57,7 @@ def _job_actor(job: IssueJob) -> Actor:
     )
 
 
-@db_task()
+@db_task()  # type: ignore[untyped-decorator]  # huey ships no types
 def run_issue_job(job_id: int) -> None:
     # Batch issue and batch PDF jobs share the runner; the body is a plain, testable service.
     # Declared here rather than in tasks.py so submitting a job needs no import back.

@@ -126,7 +126,7 @@ def _render(c: IssuedCertificate) -> bytes:
         (_("证书编号"), c.number),
     ]
     if not c.platform_examined:
-        fields.append((_("考核记录"), NOT_EXAMINED_TEXT))
+        fields.append((_("考核记录"), str(NOT_EXAMINED_TEXT)))
     pdf.set_text_color(20, 20, 20)
     y = 82.0
     for label, value in fields:

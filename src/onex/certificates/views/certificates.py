@@ -300,7 +300,7 @@ def pdf_batch(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in_download
-def job_result(request: HttpRequest, pk: int) -> HttpResponse:
+def job_result(request: HttpRequest, pk: int) -> FileResponse:
     """The PDF job's zip, for whoever may see the job (404 for everyone else)."""
     item = selectors.issue_job_get(actor=request_actor(request), pk=pk)
     if not item.result:
