@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +13,15 @@ from tests.personas import Personas
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
-
-
 @pytest.fixture
 def personas(db: None) -> Personas:
     return Personas()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploads go to the test's temporary folder, never the developer's var/media."""
+    use_tmp_media(settings, tmp_path)
 
 
 def require_tool(name: str, why: str) -> str:

@@ -21,9 +21,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from onex.assessment.api import router as assessment_router
 from onex.catalog.api import router as catalog_router
+from onex.certificates.api import credentials_router as vc_router
+from onex.certificates.api import public_router
 from onex.certificates.api import router as certificates_router
-from onex.certificates.public_api import router as public_router
-from onex.certificates.vc_api import router as vc_router
 from onex.core.api.audit import router as audit_router
 from onex.core.api.auth import api_auth
 from onex.core.api.auth import router as auth_router

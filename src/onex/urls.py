@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from onex.api import api
-from onex.certificates import vc_views
 from onex.certificates.urls import verify_urlpatterns
+from onex.certificates.views import credentials as vc_views
 from onex.core.views.not_found import debug_catch_all
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -12,8 +12,8 @@ from stdnum.cn import ric
 
 from onex.catalog.models import Level
 from onex.certificates.models import IssuedCertificate, NumberSeries
-from onex.certificates.services import certificate_enter
-from tests.certificates.conftest import World
+from onex.certificates.services.issue import certificate_enter
+from tests.factories_certificates import World
 from tests.personas import division
 
 

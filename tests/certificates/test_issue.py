@@ -6,13 +6,13 @@ import pytest
 
 from onex.catalog.models import OrgAgreement
 from onex.certificates.models import CertificateStatus, IssuedCertificate, StatusChange
-from onex.certificates.services import entry_timeliness
+from onex.certificates.services.issue import entry_timeliness
 from onex.core.actors import Actor
 from onex.core.calendar import add_working_days
 from onex.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent, PolicyScope
 from onex.core.policy import policy_value_set
-from tests.certificates.conftest import ID_A, World
+from tests.factories_certificates import ID_A, World
 from tests.personas import division
 
 NATIONAL_DAY_ISSUE = dt.date(2019, 9, 30)
@@ -142,7 +142,7 @@ def test_unknown_level_of_the_certificate_is_refused(world: World) -> None:
 
 
 def test_fetching_outside_jurisdiction_is_not_found(world: World) -> None:
-    from onex.certificates.selectors import certificate_get
+    from onex.certificates.selectors.certificates import certificate_get
 
     issued = world.enter()
     with pytest.raises(NotFound):

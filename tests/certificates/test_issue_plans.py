@@ -12,11 +12,12 @@ from django.utils import timezone
 from onex.assessment.models import ExamPlan, PlanStatus, Registration
 from onex.assessment.services import exams as exam_services
 from onex.certificates.models import IssuedCertificate, IssueJob, IssueJobStatus
-from onex.certificates.services import certificate_issue, issue_job_submit
+from onex.certificates.services.issue import certificate_issue
+from onex.certificates.services.jobs import issue_job_submit
 from onex.core.actors import Actor
 from onex.core.errors import Conflict, Forbidden
-from tests.certificates.conftest import client_for
 from tests.factories_assessment import Exams, make_id
+from tests.factories_certificates import client_for
 from tests.personas import make_org, make_user
 
 

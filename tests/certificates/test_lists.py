@@ -8,8 +8,8 @@ import io
 from openpyxl import load_workbook
 
 from onex.certificates.models import CertificateStatus
-from onex.certificates.services import certificate_revoke
-from tests.certificates.conftest import ID_A, ID_B, World, client_for, second_learner
+from onex.certificates.services.status import certificate_revoke
+from tests.factories_certificates import ID_A, ID_B, World, client_for, second_learner
 
 API = "/api/v1/certificates"
 

@@ -6,7 +6,7 @@ import pytest
 from stdnum.iso7064 import mod_37_36
 
 from onex.certificates.models import NumberSeries
-from onex.certificates.numbering import (
+from onex.certificates.services.numbering import (
     NUMBER_LENGTH,
     compose,
     normalize_number,
@@ -14,7 +14,7 @@ from onex.certificates.numbering import (
     validate_number,
 )
 from onex.core.errors import InvalidInput
-from tests.certificates.conftest import ID_B, World
+from tests.factories_certificates import ID_B, World
 
 
 def test_number_encodes_year_certificate_level_province_serial_and_check() -> None:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from onex.certificates.models import IssueJob, IssueJobStatus
-from onex.certificates.pdf import certificate_pdf_bytes, number_from_token
-from onex.certificates.services import pdf_job_submit
+from onex.certificates.services.jobs import pdf_job_submit
+from onex.certificates.services.pdf import (
+    certificate_pdf_bytes,
+    number_from_token,
+    verification_url,
+)
 from onex.core.pdf import cjk_font
-from tests.certificates.conftest import ID_A, World, client_for, second_learner
 from tests.conftest import IN_CI, require_tool
+from tests.factories_certificates import ID_A, World, client_for, second_learner
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +70,6 @@ def test_pdf_qr_code_links_to_a_signed_verification_url(world: World) -> None:
     issued = world.enter()
     content = certificate_pdf_bytes(issued)
     # The QR payload is not extractable without a decoder; check the URL we encode instead.
-    from onex.certificates.pdf import verification_url
-
     url = verification_url(issued.number)
     token = url.rstrip("/").rsplit("/", 1)[-1]
     assert number_from_token(token) == issued.number
@@ -99,3 +105,26 @@ def test_batch_pdf_job_renders_every_certificate_without_a_pdf(
     page = client_for(world.p.org).get(f"/certificates/jobs/{job.pk}/")
     assert page.status_code == 200
     assert client_for(world.other_org_user).get(f"/certificates/jobs/{job.pk}/").status_code == 404
+
+
+def test_batch_pdf_job_offers_its_pdfs_as_a_zip_to_the_job_owner_only(
+    world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    first = world.enter()
+    second = world.enter(level="junior")
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        job = pdf_job_submit(actor=world.p.org.actor, org=world.p.org_obj)
+    url = reverse("certificates:job_result", args=[job.pk])
+
+    page = client_for(world.p.org).get(reverse("certificates:job", args=[job.pk]))
+    response = client_for(world.p.org).get(url)
+
+    assert url in page.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    assert sorted(archive.namelist()) == sorted(f"{c.number}.pdf" for c in (first, second))
+    assert archive.read(f"{first.number}.pdf").startswith(b"%PDF")
+    for outsider in (world.other_org_user, world.p.gd, world.p.learner):
+        assert client_for(outsider).get(url).status_code == 404
+    assert Client().get(url).status_code == 404

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from onex.certificates.pdf import number_from_token, verification_token
-from onex.certificates.services import certificate_revoke
-from tests.certificates.conftest import ID_A, ID_B, World
+from onex.certificates.services.pdf import number_from_token, verification_token
+from onex.certificates.services.status import certificate_revoke
+from tests.factories_certificates import ID_A, ID_B, World
 
 VERIFY = "/api/v1/public/certificates/verify"
 QUERY = "/api/v1/public/certificates/query"
@@ -53,7 +53,7 @@ def test_r36_every_mismatch_gives_the_same_not_found(world: World) -> None:
     wrong_name = client.get(VERIFY, {"number": issued.number, "name": "王大明"})
     others_number = client.get(VERIFY, {"number": other.number, "name": "王小明"})
     unknown = issued.number[:12] + "000099"
-    from onex.certificates.numbering import check_character
+    from onex.certificates.services.numbering import check_character
 
     unknown_number = client.get(
         VERIFY, {"number": unknown + check_character(unknown), "name": "王小明"}

@@ -3,15 +3,16 @@ from __future__ import annotations
 import pytest
 
 from onex.certificates.models import CertificateStatus, StatusChange
-from onex.certificates.selectors import certificate_get, public_verify
-from onex.certificates.services import (
+from onex.certificates.selectors.certificates import certificate_get, public_verify
+from onex.certificates.services import status as status_services
+from onex.certificates.services.status import (
     certificate_reinstate,
     certificate_revoke,
     certificate_suspend,
 )
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onex.core.models import AuditEvent
-from tests.certificates.conftest import World
+from tests.factories_certificates import World
 
 
 def test_org_suspends_and_verification_shows_it_at_once(world: World) -> None:
@@ -104,20 +105,11 @@ def test_viewers_cannot_change_status(world: World) -> None:
     assert issued.status == CertificateStatus.VALID
 
 
-def test_status_change_calls_the_credentials_hook_on_commit(
+def test_status_change_updates_the_credentials_status_list_on_commit(
     world: World, django_capture_on_commit_callbacks: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sys
-    import types
-
-    import onex.certificates
-
-    # A stand-in module: the hook's contract, independent of the credentials implementation.
     seen: list[str] = []
-    fake = types.ModuleType("onex.certificates.credentials")
-    fake.on_status_change = lambda c: seen.append(c.status)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "onex.certificates.credentials", fake)
-    monkeypatch.setattr(onex.certificates, "credentials", fake, raising=False)
+    monkeypatch.setattr(status_services, "on_status_change", lambda c: seen.append(c.status))
     issued = world.enter()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         certificate_revoke(actor=world.p.org.actor, certificate=issued, reason="撤销")

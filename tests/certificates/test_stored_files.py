@@ -11,17 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import clear_url_caches
 
-from onex.certificates.pdf import certificate_pdf_store
+from onex.certificates.services.pdf import certificate_pdf_store
 from onex.core.pdf import cjk_font
-from tests.certificates.conftest import World, second_learner
 from tests.downloads import assert_private_download, client_of
-from tests.factories import use_tmp_media
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    use_tmp_media(settings, tmp_path)
-    yield
+from tests.factories_certificates import World, second_learner
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from onex.certificates import contexts, credentials, sharing
-from onex.certificates.services import certificate_revoke
-from tests.certificates.conftest import World
+from onex.certificates import contexts
+from onex.certificates.services import credentials, sharing
+from onex.certificates.services.status import certificate_revoke
+from tests.factories_certificates import World
 
 
 @pytest.mark.django_db(transaction=True)

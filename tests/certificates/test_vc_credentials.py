@@ -13,16 +13,17 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 
-from onex.certificates import contexts, credentials
+from onex.certificates import contexts
 from onex.certificates.models import CredentialRecord, StatusList, StatusPurpose
-from onex.certificates.services import (
+from onex.certificates.services import credentials
+from onex.certificates.services.status import (
     certificate_reinstate,
     certificate_revoke,
     certificate_suspend,
 )
 from onex.core import crypto
 from onex.core.models import AuditEvent
-from tests.certificates.conftest import ID_A, ID_B, World
+from tests.factories_certificates import ID_A, ID_B, World
 
 
 def sample_data(**changes: Any) -> credentials.CredentialSubjectData:

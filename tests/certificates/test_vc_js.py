@@ -19,11 +19,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 
-from onex.certificates import contexts, credentials
+from onex.certificates import contexts
 from onex.certificates.models import StatusList
-from onex.certificates.services import certificate_revoke, certificate_suspend
-from tests.certificates.conftest import ID_B, World
+from onex.certificates.services import credentials
+from onex.certificates.services.status import certificate_revoke, certificate_suspend
 from tests.conftest import IN_CI, require_tool
+from tests.factories_certificates import ID_B, World
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("vc_verify") / "verify.mjs"

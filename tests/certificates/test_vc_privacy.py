@@ -21,11 +21,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onex.certificates import credentials, sharing
 from onex.certificates.models import CredentialShareLink, IssuedCertificate, StatusList
-from onex.certificates.pdf import verification_url
+from onex.certificates.services import credentials, sharing
+from onex.certificates.services.pdf import verification_url
 from onex.core.models import AuditEvent
-from tests.certificates.conftest import ID_A, World, client_for, second_learner
+from tests.factories_certificates import ID_A, World, client_for, second_learner
 
 HOLDER = "王小明"
 # ID_A's birth year. The search below covers it only (366 days × 100 region digits): an attacker
@@ -393,7 +393,7 @@ def test_holder_creates_a_share_link_on_the_page_and_sees_it_once(world: World) 
 def test_shared_page_reports_a_revoked_certificate(world: World) -> None:
     from django.db import transaction
 
-    from onex.certificates.services import certificate_revoke
+    from onex.certificates.services.status import certificate_revoke
 
     certificate = world.enter(holder_unit=world.p.learner.unit)
     created = _create(world, certificate)

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 
 from stdnum.cn import ric
 
+from onex.assessment.models import ExamPlan, PlanStatus
+from onex.assessment.selectors.exams import passed_candidates
 from onex.catalog.models import Certificate, Level
 from onex.certificates.models import CertificateStatus, IssuedCertificate
-from onex.certificates.services import (
-    certificate_enter,
-    certificate_issue,
-    certificate_revoke,
-    certificate_suspend,
-)
+from onex.certificates.services.issue import certificate_enter, certificate_issue
+from onex.certificates.services.status import certificate_revoke, certificate_suspend
 from onex.core.actors import Actor
 from onex.core.errors import DomainError
 from onex.core.models import Role, Unit, UnitKind
@@ -74,12 +72,7 @@ def _org_actor(unit: Unit) -> Actor:
 
 
 def _issue_closed_plans(created: Counter[str], log: Callable[[str], None]) -> None:
-    try:
-        from onex.assessment.models import ExamPlan
-        from onex.assessment.selectors.exams import passed_candidates
-    except ImportError:
-        return
-    for plan in ExamPlan.objects.filter(status="closed").select_related("org"):
+    for plan in ExamPlan.objects.filter(status=PlanStatus.CLOSED).select_related("org"):
         for registration in passed_candidates(plan=plan).filter(issued_certificate__isnull=True):
             try:
                 certificate_issue(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onex.certificates import demo
-from onex.certificates.selectors import (
+from onex.certificates.selectors.certificates import (
     certificate_scope,
     closed_plans_for_issue,
     entry_compliance,
@@ -99,7 +99,19 @@ registry.cards.register(
 # --- menu ---------------------------------------------------------------------------------------
 
 for entry in (
-    MenuEntry(gettext_lazy("已颁发证书"), "certificates:list", 240),
+    MenuEntry(
+        gettext_lazy("已颁发证书"),
+        "certificates:list",
+        240,
+        kinds=frozenset(set(UnitKind.values) - {UnitKind.LEARNER}),
+    ),
+    MenuEntry(
+        gettext_lazy("我的证书"),
+        "certificates:list",
+        240,
+        kinds=frozenset({UnitKind.LEARNER}),
+        key="certificates:mine",
+    ),
     MenuEntry(
         gettext_lazy("颁发证书"),
         "certificates:issue",

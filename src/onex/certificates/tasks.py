@@ -1,13 +1,10 @@
-"""Huey tasks of the certificates app (autodiscovered by huey.contrib.djhuey)."""
+"""Huey tasks of the certificates app (autodiscovered by huey.contrib.djhuey).
+
+The task is declared next to the service that enqueues it, so submitting needs no import back.
+"""
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from onex.certificates.services.jobs import run_issue_job
 
-from onex.certificates.services import issue_job_run
-
-
-@db_task()
-def run_issue_job(job_id: int) -> None:
-    # Batch issue and batch PDF jobs share the runner; the body is a plain, testable service.
-    issue_job_run(job_id=job_id)
+__all__ = ["run_issue_job"]

@@ -24,6 +24,7 @@ from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.personal import PersonalIdMixin
 
 __all__ = [
+    "PLATFORM_EXAMINED",
     "CertificateStatus",
     "IssueJob",
     "IssueJobKind",
@@ -32,6 +33,11 @@ __all__ = [
     "NumberSeries",
     "StatusChange",
 ]
+
+
+#: R44: the certificates issued from an exam held on the platform; credit-bank code and any count
+#: that means "examined here" filter with this, never on other fields.
+PLATFORM_EXAMINED = Q(registration__isnull=False)
 
 
 class CertificateStatus(models.TextChoices):
@@ -170,6 +176,13 @@ class IssuedCertificate(PersonalIdMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def platform_examined(self) -> bool:
+        """R44: only a certificate issued from an exam held on the platform counts as examined
+        here; ``POST /certificates/enter`` records certificates without one. Credit-bank and
+        compliance code rely on this, never on the certificate's other fields."""
+        return self.registration_id is not None
+
 
 class StatusChange(StatusTimelineEvent):
     """A certificate's timeline: issue, suspension, revocation, reinstatement."""
@@ -247,6 +260,8 @@ class IssueJob(models.Model):
     done = models.PositiveIntegerField(_("已处理"), default=0)
     succeeded = models.PositiveIntegerField(_("成功"), default=0)
     skipped = models.PositiveIntegerField(_("跳过"), default=0)
+    # A PDF job's PDFs in one zip, downloaded from the job page (scoped like the job).
+    result = models.FileField(_("结果文件"), upload_to="certificates/jobs/", blank=True)
     # [{"ref": str, "message": str}], capped; names and masked numbers only.
     errors = models.JSONField(_("错误"), default=list, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

@@ -19,11 +19,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import override
 from fpdf import FPDF
 
 from onex.certificates.models import IssuedCertificate
-from onex.certificates.numbering import validate_number
+from onex.certificates.services.numbering import validate_number
 from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -31,6 +32,10 @@ from onex.core.errors import DomainError
 from onex.core.pdf import CJK_FAMILY, cjk_pdf
 
 _TOKEN_DOMAIN = b"onex/certificate-verify/v1:"
+
+
+# R44: the same words on the PDF, the verification page and the staff pages.
+NOT_EXAMINED_TEXT = _lazy("未经本平台考核（依据发证组织提供的信息录入）")
 
 
 # --- signed verification token ----------------------------------------------------------------
@@ -120,6 +125,8 @@ def _render(c: IssuedCertificate) -> bytes:
         (_("发证日期"), c.issued_on.strftime("%Y年%m月%d日")),
         (_("证书编号"), c.number),
     ]
+    if not c.platform_examined:
+        fields.append((_("考核记录"), str(NOT_EXAMINED_TEXT)))
     pdf.set_text_color(20, 20, 20)
     y = 82.0
     for label, value in fields:

@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from onex.assessment.models import PlanStatus
+from onex.assessment.selectors.exams import passed_candidates, plan_scope, result_for_public_query
 from onex.catalog.models import Level, Org
 from onex.catalog.selectors.orgs import org_of
 from onex.certificates.models import (
@@ -22,7 +24,7 @@ from onex.certificates.models import (
     IssueJob,
     StatusChange,
 )
-from onex.certificates.numbering import normalize_number, validate_number
+from onex.certificates.services.numbering import normalize_number, validate_number
 from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, NotFound
@@ -175,11 +177,9 @@ def closed_plans_for_issue(*, actor: Actor) -> list[tuple[object, int, int]]:
     org = org_of(actor)
     if org is None:
         return []
-    try:
-        from onex.assessment.selectors.exams import passed_candidates, plan_scope
-    except ImportError:
-        return []
-    plans = list(plan_scope(actor=actor).filter(org=org, status="closed").order_by("-exam_date"))
+    plans = list(
+        plan_scope(actor=actor).filter(org=org, status=PlanStatus.CLOSED).order_by("-exam_date")
+    )
     result: list[tuple[object, int, int]] = []
     for plan in plans:
         passed = passed_candidates(plan=plan)
@@ -207,6 +207,8 @@ class PublicCertificate:
     status: str
     status_label: str
     status_reason: str
+    # R44: entered without an exam on the platform (``POST /certificates/enter``).
+    platform_examined: bool = True
 
     @classmethod
     def of(cls, c: IssuedCertificate) -> PublicCertificate:
@@ -223,6 +225,7 @@ class PublicCertificate:
             status_label=str(c.get_status_display()),
             # A valid certificate shows no reason (a reinstatement's reason stays internal).
             status_reason=c.status_reason if c.status != CertificateStatus.VALID else "",
+            platform_examined=c.platform_examined,
         )
 
 
@@ -295,10 +298,6 @@ class PublicExamResult:
 def public_exam_result(*, name: str, id_number: str, admission_ticket: str) -> PublicExamResult:
     """One exam's published result by name + ID number + 准考证号, as the national platform
     offers; the assessment app decides what is published. Mismatch: the same "not found"."""
-    try:
-        from onex.assessment.selectors.exams import result_for_public_query
-    except ImportError:
-        raise public_not_found() from None
     registration = result_for_public_query(
         name=(name or "").strip(), id_number=id_number or "", admission_ticket=admission_ticket
     )

@@ -20,8 +20,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from onex.certificates import selectors
-from onex.certificates.selectors import PublicCertificate, RateLimited
+from onex.certificates.selectors import certificates as selectors
+from onex.certificates.selectors.certificates import PublicCertificate, RateLimited
 from onex.core.actors import client_ip
 from onex.core.schemas import ErrorOut
 

@@ -11,7 +11,7 @@ What a credential is:
   (docs/adr/0003-credential-privacy.md: the ID number has only ~2 million candidates once its
   masked form is known, so a published salt made the hash a public ID number);
 - served only to the logged-in holder and to whoever holds a share link the holder created
-  (:mod:`onex.certificates.sharing`); nothing public carries more than the verification page;
+  (``certificates.services.sharing``); nothing public carries more than the verification page;
 - issued by the platform's DID: ``did:key`` of the current signing key (``ONEX_VC_ISSUER_DID
   = "key"``, the default: any verifier resolves it offline) or ``did:web`` of the host of
   ``ONEX_PUBLIC_URL`` (``"web"``: one stable identifier whose DID document, served at
@@ -56,7 +56,9 @@ from onex.certificates.models.credentials import (
     StatusList,
     StatusPurpose,
 )
+from onex.certificates.models.issued import CertificateStatus
 from onex.core import crypto
+from onex.core.actors import Actor
 from onex.core.personal import normalize
 
 if TYPE_CHECKING:
@@ -549,8 +551,6 @@ def _ensure_identity(certificate: IssuedCertificate, record: CredentialRecord) -
     """``record`` with its secret salt and identity hash, computed once per certificate."""
     if record.identity_hash:
         return record
-    from onex.core.actors import Actor
-
     # Outside the transaction: the decrypt is audited once, by the platform itself.
     number = certificate.reveal_id_number(actor=Actor.system())
     salt = new_salt()
@@ -591,7 +591,7 @@ def credential_for(certificate: IssuedCertificate) -> dict[str, Any]:
     """The signed credential of ``certificate``: the stored one while its content is current.
 
     It is the holder's document: callers serve it only to the holder and to share links
-    (:mod:`onex.certificates.sharing`), never on a public, unauthenticated path.
+    (:mod:`onex.certificates.services.sharing`), never on a public, unauthenticated path.
     """
     record = holder_record(certificate)
     unsigned = build_credential(subject_data(certificate, record))
@@ -610,8 +610,6 @@ def on_status_change(certificate: IssuedCertificate) -> None:
     Called by the certificates services on commit after a suspension, revocation or
     reinstatement; idempotent, so calling it twice (or for an unchanged status) is harmless.
     """
-    from onex.certificates.models.issued import CertificateStatus
-
     record = _ensure_record(certificate)
     status = type(certificate).objects.values_list("status", flat=True).get(pk=certificate.pk)
     wanted = {

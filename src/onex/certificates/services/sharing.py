@@ -21,39 +21,17 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
-from django.urls import reverse
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onex.certificates import credentials, selectors
 from onex.certificates.models import CredentialShareLink, IssuedCertificate
+from onex.certificates.selectors.sharing import require_holder, share_url, shared_credential_url
+from onex.certificates.services import credentials
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound
-from onex.core.models import UnitKind
-from onex.core.scoping import fetch
-
-__all__ = [
-    "SHARE_DEFAULT_DAYS",
-    "SHARE_MAX_ACTIVE",
-    "SHARE_MAX_DAYS",
-    "NewShareLink",
-    "credential_download",
-    "holder_certificate_by_number",
-    "holder_certificate_get",
-    "holder_identity_code",
-    "is_holder",
-    "share_link_create",
-    "share_link_get",
-    "share_link_revoke",
-    "share_links",
-    "share_url",
-    "shared_credential",
-    "shared_credential_url",
-]
 
 SHARE_DEFAULT_DAYS = 30
 SHARE_MAX_DAYS = 90
@@ -62,36 +40,9 @@ SHARE_MAX_ACTIVE = 20
 LABEL_MAX = 64
 
 
-def is_holder(actor: Actor, certificate: IssuedCertificate) -> bool:
-    return (
-        actor.kind == UnitKind.LEARNER
-        and certificate.holder_unit_id is not None
-        and certificate.holder_unit_id == actor.unit_id
-    )
-
-
-def _require_holder(actor: Actor, certificate: IssuedCertificate) -> None:
-    # Officials and the issuing org see the certificate (so 403, not 404) but not the
-    # credential: it is the holder's to hand out.
-    actor.require(is_holder(actor, certificate), _("只有持证人本人可以获取和分享可验证凭证。"))
-
-
-def holder_certificate_get(*, actor: Actor, pk: int | str) -> IssuedCertificate:
-    """The actor's own certificate: NotFound outside its scope, Forbidden if not the holder."""
-    certificate = selectors.certificate_get(actor=actor, pk=pk)
-    _require_holder(actor, certificate)
-    return certificate
-
-
-def holder_certificate_by_number(*, actor: Actor, number: str) -> IssuedCertificate:
-    certificate = selectors.certificate_get_by_number(actor=actor, number=number)
-    _require_holder(actor, certificate)
-    return certificate
-
-
 def credential_download(*, actor: Actor, certificate: IssuedCertificate) -> dict[str, Any]:
     """The signed credential for its holder (audited)."""
-    _require_holder(actor, certificate)
+    require_holder(actor, certificate)
     document = credentials.credential_for(certificate)
     audit_record(actor=actor, action="certificates.credential_download", target=certificate)
     return document
@@ -99,7 +50,7 @@ def credential_download(*, actor: Actor, certificate: IssuedCertificate) -> dict
 
 def holder_identity_code(*, actor: Actor, certificate: IssuedCertificate) -> str:
     """The secret salt of the identity hash, which the holder gives to a verifier in person."""
-    _require_holder(actor, certificate)
+    require_holder(actor, certificate)
     return credentials.identity_salt(credentials.holder_record(certificate))
 
 
@@ -110,18 +61,6 @@ def _token_hash(token: str) -> str:
     # A digest, not a keyed hash: a 256-bit token cannot be guessed, so the key would add
     # nothing but a rotation problem.
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def shared_credential_url(token: str) -> str:
-    """The JSON-LD document behind a share link."""
-    path = reverse("api:vc_shared_credential", kwargs={"token": token})
-    return str(settings.ONEX_PUBLIC_URL).rstrip("/") + path
-
-
-def share_url(token: str) -> str:
-    """The page a share link opens: what the credential says, its status, a download."""
-    path = reverse("verify:shared", kwargs={"token": token})
-    return str(settings.ONEX_PUBLIC_URL).rstrip("/") + path
 
 
 @dataclass(frozen=True)
@@ -139,19 +78,6 @@ class NewShareLink:
         return shared_credential_url(self.token)
 
 
-def share_links(*, actor: Actor, certificate: IssuedCertificate) -> QuerySet[CredentialShareLink]:
-    _require_holder(actor, certificate)
-    return CredentialShareLink.objects.filter(certificate=certificate).order_by(
-        "-created_at", "-pk"
-    )
-
-
-def share_link_get(
-    *, actor: Actor, certificate: IssuedCertificate, pk: int | str
-) -> CredentialShareLink:
-    return fetch(share_links(actor=actor, certificate=certificate), pk=pk)
-
-
 def share_link_create(
     *,
     actor: Actor,
@@ -159,7 +85,7 @@ def share_link_create(
     days: int = SHARE_DEFAULT_DAYS,
     label: str = "",
 ) -> NewShareLink:
-    _require_holder(actor, certificate)
+    require_holder(actor, certificate)
     actor.require_write()
     if not 1 <= days <= SHARE_MAX_DAYS:
         raise InvalidInput(
@@ -203,7 +129,7 @@ def share_link_create(
 
 def share_link_revoke(*, actor: Actor, link: CredentialShareLink) -> CredentialShareLink:
     """Revoke at once (idempotent: revoking a revoked link changes nothing)."""
-    _require_holder(actor, link.certificate)
+    require_holder(actor, link.certificate)
     actor.require_write()
     with transaction.atomic():
         locked = CredentialShareLink.objects.select_for_update().get(pk=link.pk)

@@ -15,25 +15,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from onex.assessment.selectors.exams import plan_get
 from onex.catalog.selectors.orgs import org_of
-from onex.certificates import selectors, services
 from onex.certificates.models import IssuedCertificate, IssueJob
-from onex.certificates.pdf import certificate_pdf_for_download, number_from_token
-from onex.certificates.selectors import PublicCertificate, RateLimited
-from onex.certificates.sharing import is_holder
-from onex.core.actors import Actor, client_ip, request_actor
-from onex.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from onex.certificates.selectors import certificates as selectors
+from onex.certificates.selectors.sharing import is_holder
+from onex.certificates.services.issue import R15_KEY
+from onex.certificates.services.jobs import issue_job_submit, pdf_job_submit
+from onex.certificates.services.pdf import certificate_pdf_for_download, verification_url
+from onex.certificates.services.status import REASON_MAX, certificate_move
+from onex.certificates.workflows import CERTIFICATE_STATUS
+from onex.core.actors import Actor, request_actor
 from onex.core.forms import DateInput
 from onex.core.models import UnitKind
 from onex.core.policy import policy_value
-from onex.core.web import error_text, flash_error, is_htmx, page_of, signed_in_download
+from onex.core.web import attempt, is_htmx, page_of, signed_in_download
 from onex.core.xlsx import content_disposition, export_response
 
 FILTER_KEYS = ("q", "status", "level", "certificate", "province", "late")
@@ -73,6 +76,7 @@ def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpRespon
         _("逾期录入"),
         _("状态"),
         _("状态原因"),
+        _("经本平台考核"),
     ]
     rows = (
         (
@@ -89,6 +93,7 @@ def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpRespon
             c.late_entry,
             c.get_status_display(),
             c.status_reason,
+            c.platform_examined,
         )
         for c in certificates.iterator(chunk_size=2000)
     )
@@ -98,6 +103,8 @@ def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpRespon
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
+    if actor.kind == UnitKind.LEARNER:
+        return _my_certificates(request, actor)
     filters = _filters(request)
     certificates = _certificates(actor, filters)
     if request.GET.get("format") == "xlsx":
@@ -115,6 +122,16 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _my_certificates(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A learner's own page: their certificates with verify, PDF and credential links; the staff
+    list's filters, exports and deadline buttons are not theirs."""
+    items = [
+        {"certificate": c, "verify_url": verification_url(c.number)}
+        for c in selectors.certificate_scope(actor=actor).order_by("-issued_on", "-pk")
+    ]
+    return render(request, "certificates/mine.html", {"items": items})
+
+
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
     """R15: how many entries were late, and which (officials see their jurisdiction's)."""
@@ -127,19 +144,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
         {
             "compliance": selectors.entry_compliance(actor=actor),
             "page_obj": page,
-            "limit": policy_value(services.R15_KEY),
+            "limit": policy_value(R15_KEY),
         },
     )
 
 
 # --- detail, status changes, PDF --------------------------------------------------------------
-
-
-def _get(actor: Actor, pk: int) -> IssuedCertificate:
-    try:
-        return selectors.certificate_get(actor=actor, pk=pk)
-    except NotFound:
-        raise Http404 from None
 
 
 def _timeline(certificate: IssuedCertificate) -> list[dict[str, Any]]:
@@ -171,34 +181,27 @@ class ReasonForm(forms.Form):
     )
     reason = forms.CharField(
         label=gettext_lazy("原因"),
-        max_length=services.REASON_MAX,
+        max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("必填；将显示在公开验证结果中。"),
     )
 
 
-_CHANGES = {
-    "suspend": services.certificate_suspend,
-    "revoke": services.certificate_revoke,
-    "reinstate": services.certificate_reinstate,
-}
-
-
 @login_required
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    certificate = _get(actor, pk)
+    certificate = selectors.certificate_get(actor=actor, pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            _CHANGES[form.cleaned_data["action"]](
-                actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-        except DomainError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, error_text(exc))
-        else:
+        data = form.cleaned_data
+        outcome = attempt(
+            lambda: certificate_move(
+                actor=actor, certificate=certificate, action=data["action"], reason=data["reason"]
+            ),
+            form=form,
+            show_forbidden=False,
+        )
+        if outcome.ok:
             messages.success(request, _("证书状态已更新。"))
             return redirect("certificates:detail", pk=certificate.pk)
     return render(
@@ -208,7 +211,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "certificate": certificate,
             "timeline": _timeline(certificate),
             "form": form,
-            "can_change": services.can_change_status(actor, certificate),
+            "moves": CERTIFICATE_STATUS.allowed_moves(certificate, actor),
             "can_download": can_download(actor, certificate),
             "is_holder": is_holder(actor, certificate),
         },
@@ -241,12 +244,7 @@ def pdf_response(actor: Actor, pk: int) -> HttpResponse:
 
 @signed_in_download
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        return pdf_response(request_actor(request), pk)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
+    return pdf_response(request_actor(request), pk)
 
 
 # --- batch issue and PDF jobs (orgs) ----------------------------------------------------------
@@ -268,21 +266,15 @@ def issue(request: HttpRequest) -> HttpResponse:
     _require_org(actor)
     form = IssueForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        from onex.assessment.selectors.exams import plan_get
-
-        try:
-            plan = plan_get(actor=actor, pk=form.cleaned_data["plan"])
-            job = services.issue_job_submit(
-                actor=actor, plan=plan, issued_on=form.cleaned_data["issued_on"]
-            )
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-        except DomainError as exc:
-            flash_error(request, exc)
-        else:
-            return redirect("certificates:job", pk=job.pk)
+        plan = plan_get(actor=actor, pk=form.cleaned_data["plan"])
+        issued_on = form.cleaned_data["issued_on"]
+        outcome = attempt(
+            lambda: issue_job_submit(actor=actor, plan=plan, issued_on=issued_on),
+            request=request,
+            show_forbidden=False,
+        )
+        if outcome.ok:
+            return redirect("certificates:job", pk=outcome.value.pk)
     jobs = selectors.issue_job_scope(actor=actor)[:10]
     return render(
         request,
@@ -303,122 +295,24 @@ def pdf_batch(request: HttpRequest) -> HttpResponse:
     _require_org(actor)
     org = org_of(actor)
     assert org is not None
-    try:
-        job = services.pdf_job_submit(actor=actor, org=org)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from None
+    job = pdf_job_submit(actor=actor, org=org)
     return redirect("certificates:job", pk=job.pk)
+
+
+@signed_in_download
+def job_result(request: HttpRequest, pk: int) -> FileResponse:
+    """The PDF job's zip, for whoever may see the job (404 for everyone else)."""
+    item = selectors.issue_job_get(actor=request_actor(request), pk=pk)
+    if not item.result:
+        raise Http404
+    response = FileResponse(item.result.open("rb"), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(f"certificate-pdfs-{item.pk}.zip")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        item: IssueJob = selectors.issue_job_get(actor=request_actor(request), pk=pk)
-    except NotFound:
-        raise Http404 from None
+    item: IssueJob = selectors.issue_job_get(actor=request_actor(request), pk=pk)
     template = "certificates/job_status.html" if is_htmx(request) else "certificates/job.html"
     return render(request, template, {"job": item})
-
-
-# --- public query and verification (no login) -------------------------------------------------
-
-
-class VerifyForm(forms.Form):
-    number = forms.CharField(label=gettext_lazy("证书编号"), max_length=64)
-    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64)
-
-
-class QueryForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64)
-    id_number = forms.CharField(
-        label=gettext_lazy("证件号码"),
-        max_length=64,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    admission_ticket = forms.CharField(
-        label=gettext_lazy("准考证号"),
-        max_length=64,
-        required=False,
-        help_text=gettext_lazy("填写准考证号时查询该次考核成绩；不填则查询本人全部证书。"),
-    )
-
-
-def verify_page(request: HttpRequest) -> HttpResponse:
-    """Three POST forms (no ID number ever in a URL): verify, query certificates, exam result."""
-    which = request.POST.get("form", "") if request.method == "POST" else ""
-    verify_form = VerifyForm(request.POST if which == "verify" else None, prefix="v")
-    query_form = QueryForm(request.POST if which == "query" else None, prefix="q")
-    context: dict[str, Any] = {
-        "verify_form": verify_form,
-        "query_form": query_form,
-        "which": which,
-    }
-    status = 200
-    if request.method == "POST":
-        try:
-            selectors.public_rate_check(ip=client_ip(request))
-            if which == "verify" and verify_form.is_valid():
-                context["results"] = [
-                    selectors.public_verify(
-                        number=verify_form.cleaned_data["number"],
-                        name=verify_form.cleaned_data["name"],
-                    )
-                ]
-            elif which == "query" and query_form.is_valid():
-                data = query_form.cleaned_data
-                if data["admission_ticket"]:
-                    context["exam_result"] = selectors.public_exam_result(
-                        name=data["name"],
-                        id_number=data["id_number"],
-                        admission_ticket=data["admission_ticket"],
-                    )
-                else:
-                    context["results"] = selectors.public_query(
-                        name=data["name"], id_number=data["id_number"]
-                    )
-            else:
-                status = 422
-        except RateLimited as exc:
-            context["error"] = str(exc.message)
-            status = 429
-        except (NotFound, InvalidInput) as exc:
-            context["error"] = str(exc.message)
-            status = 404 if isinstance(exc, NotFound) else 422
-        # The ID number is never sent back into the page: the form is rendered empty.
-        if which == "query":
-            context["query_form"] = QueryForm(
-                initial={
-                    "name": query_form.data.get("q-name", ""),
-                    "admission_ticket": query_form.data.get("q-admission_ticket", ""),
-                },
-                prefix="q",
-            )
-    response = render(request, "certificates/verify.html", context, status=status)
-    if status == 429:
-        response["Retry-After"] = "60"
-    return response
-
-
-def verify_token(request: HttpRequest, token: str) -> HttpResponse:
-    """The QR code's target: the signature is checked before anything is looked up."""
-    number = number_from_token(token)
-    result: PublicCertificate | None = None
-    error = ""
-    status = 200
-    try:
-        selectors.public_rate_check(ip=client_ip(request))
-        if number is None:
-            error = _("二维码链接无效或已被篡改，无法验证。请手工输入证书编号和姓名查询。")
-            status = 404
-        else:
-            result = selectors.public_verify_number(number=number)
-    except RateLimited as exc:
-        error, status = str(exc.message), 429
-    except NotFound as exc:
-        error, status = str(exc.message), 404
-    return render(
-        request,
-        "certificates/verify_token.html",
-        {"result": result, "error": error, "checked_at": timezone.now()},
-        status=status,
-    )

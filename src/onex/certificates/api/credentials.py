@@ -1,7 +1,7 @@
 """Public, login-free endpoints of the verifiable credentials (mounted at /api/v1/public).
 
 - ``GET /credentials/shared/{token}``: the signed Open Badges 3.0 credential behind a share
-  link its holder created (:mod:`onex.certificates.sharing`); unknown, expired and revoked
+  link its holder created (:mod:`onex.certificates.services.sharing`); unknown, expired and revoked
   links get the same 404;
 - ``GET /status/{list_id}``: a signed Bitstring Status List credential (``revocation-1`` …);
 - ``GET /contexts/{name}``: the JSON-LD contexts the credentials use, as bundled.
@@ -24,9 +24,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
-from onex.certificates import contexts, credentials, selectors, sharing
+from onex.certificates import contexts
+from onex.certificates.selectors import certificates as selectors
+from onex.certificates.services import credentials, sharing
 from onex.core.actors import client_ip
-from onex.core.errors import NotFound
 
 router = Router(tags=["verifiable credentials"], auth=None)
 
@@ -64,10 +65,7 @@ def shared_credential(request: HttpRequest, token: str) -> HttpResponse:
         selectors.public_rate_check(ip=ip)
     except selectors.RateLimited as exc:
         return rate_limited_response(exc)
-    try:
-        _certificate, document = sharing.shared_credential(token=token, ip=ip)
-    except NotFound:
-        raise Http404 from None
+    _certificate, document = sharing.shared_credential(token=token, ip=ip)
     response = _ld_response(document, max_age=0)
     # A revoked link must stop working at once: no shared cache may keep the holder's document.
     response["Cache-Control"] = "private, no-store"

@@ -16,10 +16,20 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from onex.assessment.selectors.exams import plan_get, registration_get
 from onex.catalog.models import Certificate
 from onex.catalog.selectors.orgs import org_of
-from onex.certificates import selectors, services, sharing
 from onex.certificates.models import CredentialShareLink, IssuedCertificate, IssueJob, StatusChange
+from onex.certificates.selectors import certificates as selectors
+from onex.certificates.selectors import sharing as holders
+from onex.certificates.services import sharing
+from onex.certificates.services.issue import certificate_enter as enter_service
+from onex.certificates.services.issue import certificate_issue as issue_service
+from onex.certificates.services.jobs import issue_job_submit as issue_job_service
+from onex.certificates.services.jobs import pdf_job_submit as pdf_job_service
+from onex.certificates.services.status import certificate_move
+from onex.certificates.views.certificates import export_certificates, pdf_response
+from onex.certificates.workflows import CERTIFICATE_STATUS
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.limits import (
@@ -56,6 +66,9 @@ class CertificateOut(Schema):
     status: str
     status_label: str
     status_reason: str
+    platform_examined: bool = Field(
+        ..., description="False when entered without an exam on the platform (R44)"
+    )
 
     @staticmethod
     def resolve_id(obj: IssuedCertificate) -> int:
@@ -106,6 +119,11 @@ class EventOut(StatusStepOut):
 
 class CertificateDetailOut(CertificateOut):
     timeline: list[EventOut]
+    moves: list[str] = Field(..., description="Status moves you may take now")
+
+    @staticmethod
+    def resolve_moves(obj: IssuedCertificate, context: dict[str, Any]) -> list[str]:
+        return CERTIFICATE_STATUS.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_timeline(obj: IssuedCertificate) -> list[StatusChange]:
@@ -205,8 +223,6 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -
     openapi_extra={"responses": {200: {"content": {"application/vnd.ms-excel": {}}}}},
 )
 def certificate_export(request: HttpRequest, filters: Query[CertificateFilters]) -> HttpResponse:
-    from onex.certificates.views import export_certificates
-
     return export_certificates(_filtered(request_actor(request), filters))
 
 
@@ -235,10 +251,14 @@ def certificate_detail(request: HttpRequest, certificate_id: int) -> IssuedCerti
     return selectors.certificate_get(actor=request_actor(request), pk=certificate_id)
 
 
-def _status_change(request: HttpRequest, certificate_id: int, payload: ReasonIn, fn: Any) -> Any:
+def _status_change(
+    request: HttpRequest, certificate_id: int, payload: ReasonIn, action: str
+) -> Any:
     actor = request_actor(request)
     certificate = selectors.certificate_get(actor=actor, pk=certificate_id)
-    return fn(actor=actor, certificate=certificate, reason=payload.reason)
+    return certificate_move(
+        actor=actor, certificate=certificate, action=action, reason=payload.reason
+    )
 
 
 _CHANGE_RESPONSES = {
@@ -254,12 +274,12 @@ _CHANGE_RESPONSES = {
     "/{int:certificate_id}/suspend", response=_CHANGE_RESPONSES, summary="Suspend (org or Ministry)"
 )
 def certificate_suspend(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
-    return _status_change(request, certificate_id, payload, services.certificate_suspend)
+    return _status_change(request, certificate_id, payload, "suspend")
 
 
 @router.post("/{int:certificate_id}/revoke", response=_CHANGE_RESPONSES, summary="Revoke (final)")
 def certificate_revoke(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
-    return _status_change(request, certificate_id, payload, services.certificate_revoke)
+    return _status_change(request, certificate_id, payload, "revoke")
 
 
 @router.post(
@@ -268,7 +288,7 @@ def certificate_revoke(request: HttpRequest, certificate_id: int, payload: Reaso
     summary="Reinstate a suspended certificate",
 )
 def certificate_reinstate(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
-    return _status_change(request, certificate_id, payload, services.certificate_reinstate)
+    return _status_change(request, certificate_id, payload, "reinstate")
 
 
 @router.get(
@@ -277,8 +297,6 @@ def certificate_reinstate(request: HttpRequest, certificate_id: int, payload: Re
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    from onex.certificates.views import pdf_response
-
     return pdf_response(request_actor(request), certificate_id)
 
 
@@ -292,7 +310,7 @@ def certificate_enter(request: HttpRequest, payload: EnterIn) -> Status[IssuedCe
     if certificate is None:
         raise InvalidInput(_("未知的证书代码。"), field="certificate")
     province = province_by_code(payload.province.strip())
-    issued = services.certificate_enter(
+    issued = enter_service(
         actor=request_actor(request),
         certificate=certificate,
         level=payload.level,
@@ -311,13 +329,9 @@ def certificate_enter(request: HttpRequest, payload: EnterIn) -> Status[IssuedCe
     summary="Issue the certificate of one passed registration of a closed plan",
 )
 def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCertificate]:
-    from onex.assessment.selectors.exams import registration_get
-
     actor = request_actor(request)
     registration = registration_get(actor=actor, pk=payload.registration_id)
-    issued = services.certificate_issue(
-        actor=actor, registration=registration, issued_on=payload.issued_on
-    )
+    issued = issue_service(actor=actor, registration=registration, issued_on=payload.issued_on)
     return Status(201, issued)
 
 
@@ -327,11 +341,9 @@ def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCe
     summary="Issue to every passed candidate of a closed plan in one background job",
 )
 def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJob]:
-    from onex.assessment.selectors.exams import plan_get
-
     actor = request_actor(request)
     plan = plan_get(actor=actor, pk=payload.plan_id)
-    job = services.issue_job_submit(actor=actor, plan=plan, issued_on=payload.issued_on)
+    job = issue_job_service(actor=actor, plan=plan, issued_on=payload.issued_on)
     return Status(202, job)
 
 
@@ -345,7 +357,7 @@ def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
     org = org_of(actor)
     if org is None or actor.kind != UnitKind.ORG:
         raise Forbidden(_("只有培训评价组织可以批量生成证书 PDF。"))
-    job = services.pdf_job_submit(actor=actor, org=org, certificate_ids=payload.certificate_ids)
+    job = pdf_job_service(actor=actor, org=org, certificate_ids=payload.certificate_ids)
     return Status(202, job)
 
 
@@ -414,7 +426,7 @@ LD_JSON = "application/ld+json"
 )
 def holder_credential(request: HttpRequest, number: str) -> HttpResponse:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_by_number(actor=actor, number=number)
+    certificate = holders.holder_certificate_by_number(actor=actor, number=number)
     document = sharing.credential_download(actor=actor, certificate=certificate)
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, separators=(",", ":")),
@@ -431,7 +443,7 @@ def holder_credential(request: HttpRequest, number: str) -> HttpResponse:
 )
 def holder_identity_code(request: HttpRequest, certificate_id: int) -> dict[str, str]:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
+    certificate = holders.holder_certificate_get(actor=actor, pk=certificate_id)
     return {
         "identity_check_code": sharing.holder_identity_code(actor=actor, certificate=certificate)
     }
@@ -444,8 +456,8 @@ def holder_identity_code(request: HttpRequest, certificate_id: int) -> dict[str,
 )
 def share_link_list(request: HttpRequest, certificate_id: int) -> Any:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
-    return list(sharing.share_links(actor=actor, certificate=certificate))
+    certificate = holders.holder_certificate_get(actor=actor, pk=certificate_id)
+    return list(holders.share_links(actor=actor, certificate=certificate))
 
 
 @router.post(
@@ -455,7 +467,7 @@ def share_link_list(request: HttpRequest, certificate_id: int) -> Any:
 )
 def share_link_create(request: HttpRequest, certificate_id: int, payload: ShareLinkIn) -> Any:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
+    certificate = holders.holder_certificate_get(actor=actor, pk=certificate_id)
     new = sharing.share_link_create(
         actor=actor, certificate=certificate, days=payload.days, label=payload.label
     )
@@ -469,6 +481,6 @@ def share_link_create(request: HttpRequest, certificate_id: int, payload: ShareL
 )
 def share_link_revoke(request: HttpRequest, certificate_id: int, link_id: int) -> Any:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=certificate_id)
-    link = sharing.share_link_get(actor=actor, certificate=certificate, pk=link_id)
+    certificate = holders.holder_certificate_get(actor=actor, pk=certificate_id)
+    link = holders.share_link_get(actor=actor, certificate=certificate, pk=link_id)
     return sharing.share_link_revoke(actor=actor, link=link)

@@ -6,25 +6,24 @@ link opens. See docs/adr/0003-credential-privacy.md for who gets a credential an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from onex.certificates import credentials, selectors, sharing
 from onex.certificates.models import IssuedCertificate
-from onex.certificates.selectors import PublicCertificate, RateLimited
+from onex.certificates.selectors import certificates as selectors
+from onex.certificates.selectors import sharing as holders
+from onex.certificates.selectors.certificates import PublicCertificate, RateLimited
+from onex.certificates.services import credentials, sharing
 from onex.core.actors import Actor, client_ip, request_actor
-from onex.core.errors import DomainError, Forbidden, NotFound
-from onex.core.web import is_htmx
+from onex.core.errors import NotFound
+from onex.core.web import attempt, is_htmx
 from onex.core.xlsx import content_disposition
 
 
@@ -39,19 +38,6 @@ def did_json(request: HttpRequest) -> HttpResponse:
 
 
 # --- the holder's credential --------------------------------------------------------------------
-
-
-def _domain_errors_as_http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from None
-
-    return wrapped
 
 
 class ShareLinkForm(forms.Form):
@@ -80,7 +66,7 @@ def _links_response(
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "certificate": certificate,
-        "links": sharing.share_links(actor=actor, certificate=certificate),
+        "links": holders.share_links(actor=actor, certificate=certificate),
         "form": form or ShareLinkForm(),
         "new": new,
         "now": timezone.now(),
@@ -98,20 +84,18 @@ def _links_response(
 
 
 @login_required
-@_domain_errors_as_http
 def credential_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The holder's page: download, identity check code, share links."""
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
     return _links_response(request, actor, certificate)
 
 
 @login_required
 @require_safe
-@_domain_errors_as_http
 def credential_download(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
     document = sharing.credential_download(actor=actor, certificate=certificate)
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2),
@@ -124,36 +108,33 @@ def credential_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_domain_errors_as_http
 def share_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
         return _links_response(request, actor, certificate, form=form, status=422)
-    try:
-        new = sharing.share_link_create(
-            actor=actor,
-            certificate=certificate,
-            days=form.cleaned_data["days"],
-            label=form.cleaned_data["label"],
-        )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    data = form.cleaned_data
+    outcome = attempt(
+        lambda: sharing.share_link_create(
+            actor=actor, certificate=certificate, days=data["days"], label=data["label"]
+        ),
+        form=form,
+        show_forbidden=False,
+    )
+    if not outcome.ok:
         return _links_response(request, actor, certificate, form=form, status=422)
+    new = outcome.value
     # The link is rendered in this one response and never again (only its hash is stored).
     return _links_response(request, actor, certificate, new=new)
 
 
 @login_required
 @require_POST
-@_domain_errors_as_http
 def share_revoke(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     actor = request_actor(request)
-    certificate = sharing.holder_certificate_get(actor=actor, pk=pk)
-    link = sharing.share_link_get(actor=actor, certificate=certificate, pk=link_id)
+    certificate = holders.holder_certificate_get(actor=actor, pk=pk)
+    link = holders.share_link_get(actor=actor, certificate=certificate, pk=link_id)
     sharing.share_link_revoke(actor=actor, link=link)
     if is_htmx(request):
         return _links_response(request, actor, certificate)
@@ -184,7 +165,7 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
             proof_ok=check.verified,
             revoked=check.revoked,
             suspended=check.suspended,
-            credential_url=sharing.shared_credential_url(token),
+            credential_url=holders.shared_credential_url(token),
         )
     response = render(request, "certificates/verify_shared.html", context, status=status)
     # The token is in this page's URL: keep it out of other sites' Referer and of caches.

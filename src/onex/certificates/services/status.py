@@ -1,0 +1,61 @@
+"""Status changes of issued certificates: suspend, reinstate, revoke (declared in
+``certificates.workflows``).
+
+Once a change commits, the credentials' status list is updated and re-signed, so a verifier
+holding the credential sees the new status.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onex.certificates.models import IssuedCertificate
+from onex.certificates.services.credentials import on_status_change
+from onex.certificates.workflows import CERTIFICATE_STATUS
+from onex.core.actors import Actor
+from onex.core.errors import InvalidInput
+from onex.core.workflows import perform
+
+# Shown on the public verification page: kept shorter than the workflows' generic bound.
+REASON_MAX = 500
+
+
+def _check_reason(reason: str) -> None:
+    if len(reason.strip()) > REASON_MAX:
+        raise InvalidInput(_("原因不能超过 %(n)s 个字符。") % {"n": REASON_MAX}, field="reason")
+
+
+def certificate_move(
+    *, actor: Actor, certificate: IssuedCertificate, action: str, reason: str
+) -> IssuedCertificate:
+    """Take the status move ``action`` (suspend, reinstate, revoke) on ``certificate``."""
+    _check_reason(reason)
+    return perform(
+        CERTIFICATE_STATUS,
+        actor=actor,
+        obj=certificate,
+        action=action,
+        reason=reason,
+        changes={"status_reason": reason.strip(), "status_changed_at": timezone.now()},
+        after_commit=on_status_change,
+    )
+
+
+def certificate_suspend(
+    *, actor: Actor, certificate: IssuedCertificate, reason: str
+) -> IssuedCertificate:
+    return certificate_move(actor=actor, certificate=certificate, action="suspend", reason=reason)
+
+
+def certificate_revoke(
+    *, actor: Actor, certificate: IssuedCertificate, reason: str
+) -> IssuedCertificate:
+    """Revocation is final: a revoked certificate is never reinstated."""
+    return certificate_move(actor=actor, certificate=certificate, action="revoke", reason=reason)
+
+
+def certificate_reinstate(
+    *, actor: Actor, certificate: IssuedCertificate, reason: str
+) -> IssuedCertificate:
+    return certificate_move(actor=actor, certificate=certificate, action="reinstate", reason=reason)
