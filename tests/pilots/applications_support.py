@@ -20,8 +20,9 @@ from onex.catalog.models import Batch, Certificate
 from onex.core.actors import Actor
 from onex.core.management.commands.seed_policy_profiles import seed_policy_profiles
 from onex.core.models import Role, UnitKind
-from onex.pilots import applications as apps
 from onex.pilots.models import PilotApplication, School, Specialty, SpecialtyEnrolment
+from onex.pilots.selectors import conditions
+from onex.pilots.services import applications as application_services
 from tests.personas import Persona, Personas, make_school, make_unit, make_user
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -63,7 +64,7 @@ def certificate(
 
 
 def recent_years(count: int = 3) -> list[int]:
-    return apps.enrolment_years(on=timezone.localdate(), count=count)
+    return conditions.enrolment_years(on=timezone.localdate(), count=count)
 
 
 def specialty(
@@ -83,7 +84,7 @@ def specialty(
     return found
 
 
-GOOD = apps.ApplicationInput(
+GOOD = application_services.ApplicationInput(
     full_time_teachers=12,
     team_size=10,
     dual_qualified_teachers=6,
@@ -99,7 +100,7 @@ GOOD = apps.ApplicationInput(
 )
 
 
-def good(**changes: Any) -> apps.ApplicationInput:
+def good(**changes: Any) -> application_services.ApplicationInput:
     return replace(GOOD, **changes)
 
 
@@ -107,11 +108,11 @@ def draft(
     persona: Persona,
     school: School,
     personas: Personas,
-    data: apps.ApplicationInput | None = None,
+    data: application_services.ApplicationInput | None = None,
     cert: Certificate | None = None,
     spec: Specialty | None = None,
 ) -> PilotApplication:
-    return apps.application_create(
+    return application_services.application_create(
         actor=persona.actor,
         school=school,
         certificate=cert or certificate(personas),
@@ -159,8 +160,10 @@ def confirmed(
 ) -> PilotApplication:
     """A draft taken through submission and the province's confirmation."""
     application = draft(persona, school, personas, **kwargs)
-    application = apps.application_submit(actor=persona.actor, application=application)
-    return apps.application_confirm(actor=province.actor, application=application)
+    application = application_services.application_submit(
+        actor=persona.actor, application=application
+    )
+    return application_services.application_confirm(actor=province.actor, application=application)
 
 
 def system() -> Actor:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from onex.core.actors import Actor
-from onex.pilots import selectors, services
 from onex.pilots.models import School, SchoolWorkingBody
+from onex.pilots.selectors import coordination as coordination_selectors
+from onex.pilots.services import coordination as coordination_services
 
 WORKING_BODY: dict[str, str] = {
     "body_name": "1+X证书制度试点工作领导小组",
@@ -26,7 +27,9 @@ WORKING_BODY: dict[str, str] = {
 
 
 def file_working_body(actor: Actor, school: School, **overrides: str) -> SchoolWorkingBody:
-    return services.working_body_file(actor=actor, school=school, **{**WORKING_BODY, **overrides})
+    return coordination_services.working_body_file(
+        actor=actor, school=school, **{**WORKING_BODY, **overrides}
+    )
 
 
 PublishFn = Callable[[School, dt.date], None]
@@ -40,7 +43,7 @@ def publish(monkeypatch: pytest.MonkeyPatch) -> PublishFn:
     def fake(schools: Any) -> dict[int, dt.date]:
         return {s.pk: dates[s.pk] for s in schools if s.pk in dates}
 
-    monkeypatch.setattr(selectors, "first_published_dates", fake)
+    monkeypatch.setattr(coordination_selectors, "first_published_dates", fake)
 
     def mark(school: School, day: dt.date) -> None:
         dates[school.pk] = day

@@ -63,6 +63,7 @@ from onex.core.scoping import fetch
 from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School, Specialty
+from onex.pilots.selectors.applications import confirmed_pilot_exists
 
 __all__ = [
     "PlanStatus",
@@ -711,7 +712,6 @@ def registration_get(*, actor: Actor, pk: int | str) -> Registration:
 def _confirmed_pilot_exists(
     *, school: School, certificate: Certificate, level: str, specialty: Specialty | None
 ) -> bool:
-    from onex.pilots.applications import confirmed_pilot_exists
 
     return bool(
         confirmed_pilot_exists(

@@ -50,8 +50,9 @@ from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots.applications import CONFIRMED_STATUSES, application_scope
 from onex.pilots.models import School
+from onex.pilots.models.applications import CONFIRMED_STATUSES
+from onex.pilots.selectors.applications import application_scope
 
 # --- permissions ---------------------------------------------------------------------------
 

@@ -31,10 +31,11 @@ from onex.core.registry import (
     year_end,
 )
 from onex.geo.models import Division
-from onex.pilots import application_demo, demo
-from onex.pilots.applications import application_todos
+from onex.pilots import demo
 from onex.pilots.models import SchoolType
-from onex.pilots.selectors import school_list, working_body_todos
+from onex.pilots.selectors.applications import application_todos
+from onex.pilots.selectors.coordination import working_body_todos
+from onex.pilots.selectors.schools import school_list
 
 PROVINCE = frozenset({UnitKind.PROVINCE})
 CITY = frozenset({UnitKind.CITY})
@@ -360,6 +361,6 @@ for setting in (
 for step in (
     DemoStep("pilots.schools", 30, demo.load_schools),
     DemoStep("pilots.working_bodies", 50, counted(demo.load_demo)),
-    DemoStep("pilots.applications", 70, counted(application_demo.load_demo)),
+    DemoStep("pilots.applications", 70, counted(demo.load_application_demo)),
 ):
     registry.demo_steps.register(step)

@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from onex.pilots.services import working_body_remind_due
+from onex.pilots.services.coordination import working_body_remind_due
 
 logger = logging.getLogger(__name__)
 
