@@ -64,6 +64,7 @@ from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School, Specialty
 from onex.pilots.selectors.applications import confirmed_pilot_exists
+from onex.pilots.selectors.schools import school_of
 
 __all__ = [
     "PlanStatus",
@@ -124,12 +125,6 @@ def actor_org(actor: Actor) -> Org | None:
     if actor.unit is None or actor.kind != UnitKind.ORG:
         return None
     return Org.objects.filter(unit=actor.unit).first()
-
-
-def actor_school(actor: Actor) -> School | None:
-    if actor.unit is None or actor.kind != UnitKind.SCHOOL:
-        return None
-    return School.objects.filter(unit=actor.unit).select_related("province", "city").first()
 
 
 def _require_plan_owner(actor: Actor, plan: ExamPlan) -> None:
@@ -865,7 +860,7 @@ def registration_register_students(
     *, actor: Actor, plan: ExamPlan, candidates: Iterable[Candidate]
 ) -> list[Registration]:
     """A school registers some of its students, all or none (R44, capacity)."""
-    school = actor_school(actor)
+    school = school_of(actor)
     actor.require(
         actor.kind == UnitKind.SCHOOL and school is not None, _("只有试点院校可以为学生报名。")
     )
@@ -1011,7 +1006,7 @@ def registration_pay(*, actor: Actor, registration: Registration) -> Registratio
 
 def registerable_students(*, actor: Actor, plan: ExamPlan) -> QuerySet[Candidate]:
     """The school's students not registered in ``plan`` (R44 is checked when registering)."""
-    school = actor_school(actor)
+    school = school_of(actor)
     if school is None:
         return Candidate.objects.none()
     taken = Registration.objects.filter(

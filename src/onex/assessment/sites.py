@@ -81,12 +81,6 @@ def _require_province_of(actor: Actor, province_id: int) -> None:
     actor.require_write()
 
 
-def school_for_actor(actor: Actor) -> School | None:
-    if actor.kind != UnitKind.SCHOOL or actor.unit is None:
-        return None
-    return School.objects.filter(unit=actor.unit).select_related("province", "city").first()
-
-
 def org_for_actor(actor: Actor) -> Org | None:
     if actor.kind != UnitKind.ORG or actor.unit is None:
         return None

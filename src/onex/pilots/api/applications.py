@@ -29,10 +29,11 @@ from onex.core.limits import (
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, province_by_code
 from onex.geo.models import Division
-from onex.pilots.models import ApplicationAttachment, PilotApplication, Specialty, SummarySubmission
+from onex.pilots.models import ApplicationAttachment, PilotApplication, SummarySubmission
 from onex.pilots.selectors import applications as application_selectors
 from onex.pilots.selectors import conditions
 from onex.pilots.selectors import schools as school_selectors
+from onex.pilots.selectors import specialties as specialty_selectors
 from onex.pilots.selectors import summary as summary_selectors
 from onex.pilots.selectors import timeline as timeline_selectors
 from onex.pilots.services import applications as application_services
@@ -246,12 +247,15 @@ class ApplicationIn(Schema):
 
 class ApplicationCreateIn(ApplicationIn):
     certificate: CodeText = Field(..., description="Certificate code")
-    specialty_id: int = Field(..., description="One of the school's specialties")
+    specialty_id: int | None = Field(None, description="One of the school's specialties")
+    specialty_code: CodeText | None = Field(
+        None, description="Or the specialty's code at the school (instead of specialty_id)"
+    )
 
     def as_input(self) -> application_services.ApplicationInput:
         data = self.dict()
-        data.pop("certificate")
-        data.pop("specialty_id")
+        for name in ("certificate", "specialty_id", "specialty_code"):
+            data.pop(name)
         return application_services.ApplicationInput(**data)
 
 
@@ -354,9 +358,9 @@ def application_create(
     certificate = Certificate.objects.filter(code=payload.certificate).first()
     if certificate is None:
         raise InvalidInput(_("未知的证书代码。"), field="certificate")
-    specialty = Specialty.objects.filter(school=school, pk=payload.specialty_id).first()
-    if specialty is None:
-        raise InvalidInput(_("请选择本校开设的专业。"), field="specialty")
+    specialty = specialty_selectors.school_specialty(
+        school=school, pk=payload.specialty_id, code=payload.specialty_code
+    )
     application = application_services.application_create(
         actor=actor,
         school=school,

@@ -142,6 +142,7 @@ class EnrolmentItem(Schema):
 
 
 class SpecialtyOut(Schema):
+    id: int = Field(..., description="What an application's specialty_id names (R26)")
     code: str
     name: str
     enrolments: list[EnrolmentItem]

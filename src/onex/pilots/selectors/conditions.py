@@ -133,6 +133,38 @@ def _consecutive_years(enrolments: Mapping[str, Any], years: Sequence[int]) -> i
     return run
 
 
+def _specialty_key(name: str) -> str:
+    # Names are compared as written in the catalogue, ignoring spaces and full-width brackets.
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def related_specialty_verdict(application: PilotApplication) -> Verdict:
+    """R26: the applied specialty must be one the certificate names as related (面向专业).
+
+    A certificate that lists no related specialty cannot be matched; the verdict says so and
+    does not refuse, so the province judges the pair by reading the application.
+    """
+    related = application.certificate.specialty_names
+    name = application.specialty.name
+    listed = bool(related)
+    passed = not listed or _specialty_key(name) in {_specialty_key(n) for n in related}
+    return Verdict(
+        key="r26.related_specialty",
+        rule="R26",
+        label=_("申报专业与证书面向专业相关"),
+        actual=_("%(name)s（%(code)s）") % {"name": name, "code": application.specialty.code},
+        required=(
+            _("证书面向专业之一：%(names)s") % {"names": "、".join(related)}
+            if listed
+            else _("证书未列出面向专业，无法比对，由省级教育行政部门审核")
+        ),
+        passed=passed,
+        applies=listed,
+        source=_("证书目录"),
+        field="specialty",
+    )
+
+
 def evaluate_conditions(
     application: PilotApplication, *, on: dt.date | None = None
 ) -> list[Verdict]:
@@ -224,6 +256,7 @@ def evaluate_conditions(
             field="facility_description",
         )
     )
+    verdicts.append(related_specialty_verdict(application))
     min_teachers = entry_int(profile["r43.min_full_time_teachers"])
     verdicts.append(
         Verdict(
