@@ -5,6 +5,11 @@ import shutil
 
 import pytest
 
+from tests.factories_pilots import (  # noqa: F401 (shared pilots fixtures)
+    profiles_fixture,
+    publish_fixture,
+    shanxi_fixture,
+)
 from tests.personas import Personas
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

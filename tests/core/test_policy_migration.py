@@ -19,8 +19,11 @@ from onex.core.models import PolicyScope, PolicyValue
 from onex.core.policy import SHIPPED_FROM, SHIPPED_OVERRIDES, policy_entry, policy_value
 from onex.geo.models import Division
 from onex.pilots.services import applications as application_services
+from tests.factories_pilots import (
+    draft,
+    good,
+)
 from tests.personas import Personas
-from tests.pilots.applications_support import draft, good, media_in_tmp_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from onex.core.workflows import Move, Workflow, perform, registered
 from onex.pilots.models import ApplicationEvent, ApplicationStatus, PilotApplication
 from onex.pilots.services import applications as application_services
 from onex.pilots.workflows import APPLICATION, is_province
+from tests.factories_pilots import draft
 from tests.personas import Personas
-from tests.pilots.applications_support import draft, profiles_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

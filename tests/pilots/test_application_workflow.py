@@ -9,15 +9,12 @@ from onex.core.workflows import registered
 from onex.pilots.models import ApplicationStatus, PilotApplication
 from onex.pilots.services import applications as application_services
 from onex.pilots.workflows import APPLICATION
-from tests.personas import Personas
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     Shanxi,
     confirmed,
     draft,
-    media_in_tmp_fixture,
-    profiles_fixture,
-    shanxi_fixture,
 )
+from tests.personas import Personas
 from tests.workflow_support import assert_same_moves
 
 pytestmark = pytest.mark.django_db

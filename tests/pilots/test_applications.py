@@ -22,20 +22,17 @@ from onex.pilots.selectors import applications as application_selectors
 from onex.pilots.selectors import conditions
 from onex.pilots.selectors import timeline as timeline_selectors
 from onex.pilots.services import applications as application_services
-from tests.personas import Personas, division, make_school, make_user
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     Shanxi,
     certificate,
     confirmed,
     draft,
     good,
-    media_in_tmp_fixture,
-    profiles_fixture,
     recent_years,
-    shanxi_fixture,
     specialty,
     upload,
 )
+from tests.personas import Personas, division, make_school, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -572,6 +569,9 @@ def test_r32_school_and_ministry_cannot_confirm(personas: Personas) -> None:
 
 def test_r32_province_cannot_edit_school_application(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(Forbidden):
         application_services.application_update(

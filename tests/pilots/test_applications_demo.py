@@ -20,7 +20,6 @@ from onex.pilots.models import (
 from onex.pilots.selectors import applications as application_selectors
 from onex.pilots.selectors import conditions
 from onex.pilots.selectors import summary as summary_selectors
-from tests.pilots.applications_support import media_in_tmp_fixture  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

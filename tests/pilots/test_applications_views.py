@@ -11,20 +11,18 @@ from django.urls import reverse
 from onex.core.dashboard import dashboard_for
 from onex.pilots.models import ApplicationStatus, PilotApplication, SummarySubmission
 from onex.pilots.services import applications as application_services
-from tests.personas import Persona, Personas, make_school, make_user
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     PNG,
     Shanxi,
     certificate,
     confirmed,
     draft,
     good,
-    media_in_tmp_fixture,
-    profiles_fixture,
     recent_years,
-    shanxi_fixture,
     specialty,
+    submitted,
 )
+from tests.personas import Persona, Personas, make_school, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -152,10 +150,10 @@ def test_viewer_sees_no_decision_buttons(client: Client, personas: Personas) -> 
 
 
 def test_list_filters_and_exports(client: Client, personas: Personas) -> None:
-    draft(personas.gd_school, personas.gd_school_obj, personas)
+    submitted(personas, personas.gd_school, personas.gd_school_obj)
     login(client, personas.gd)
 
-    page = client.get(reverse("pilots:application_list"), {"status": "draft"})
+    page = client.get(reverse("pilots:application_list"), {"status": "submitted"})
     assert "广州番禺职业技术学院" in page.content.decode()
     empty = client.get(reverse("pilots:application_list"), {"status": "published"})
     assert "没有符合条件的试点申请" in empty.content.decode()

@@ -11,8 +11,8 @@ from onex.core.models import AuditEvent
 from onex.pilots.models import ProvinceCoordination, SchoolWorkingBody
 from onex.pilots.selectors import coordination as coordination_selectors
 from onex.pilots.services import coordination as coordination_services
+from tests.factories_pilots import WORKING_BODY, file_working_body
 from tests.personas import Personas, division
-from tests.pilots.school_helpers import WORKING_BODY, file_working_body
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,12 @@ from onex.core.errors import Forbidden
 from onex.core.models import PolicyScope
 from onex.core.policy import policy_value_set
 from onex.pilots.selectors import summary as summary_selectors
-from tests.personas import Personas, division
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     certificate,
     confirmed,
     draft,
-    media_in_tmp_fixture,
-    specialty,
 )
+from tests.personas import Personas, division
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from onex.pilots.models import School
 from onex.pilots.models.applications import ApplicationStatus, PilotApplication
 from onex.pilots.selectors import applications as application_selectors
 from onex.pilots.selectors import coordination as coordination_selectors
+from tests.factories_pilots import certificate, specialty
 from tests.personas import Personas, make_school
-from tests.pilots.applications_support import certificate, specialty
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,12 @@ from django.test import Client
 from onex.core.errors import RuleViolation
 from onex.pilots.selectors import conditions
 from onex.pilots.services import applications as application_services
-from tests.personas import Personas
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     certificate,
     draft,
-    media_in_tmp_fixture,
     specialty,
 )
+from tests.personas import Personas
 from tests.pilots.test_applications_api import API, body, login
 
 pytestmark = pytest.mark.django_db

@@ -21,10 +21,9 @@ from onex.pilots.models import (
     SpecialtyEnrolment,
 )
 from onex.pilots.selectors import coordination as coordination_selectors
-from tests.pilots.school_helpers import PublishFn, publish
+from tests.factories_pilots import PublishFn
 
 pytestmark = pytest.mark.django_db
-__all__ = ["publish"]
 
 MODELS = (ProvinceCoordination, Specialty, SpecialtyEnrolment, SchoolWorkingBody, AuditEvent)
 

@@ -7,13 +7,12 @@ import pytest
 from onex.pilots.services import applications as application_services
 from onex.pilots.services import summary as summary_services
 from tests.downloads import assert_private_download
-from tests.personas import Personas
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     PDF,
     draft,
-    media_in_tmp_fixture,
     upload,
 )
+from tests.personas import Personas
 from tests.pilots.test_summary import gd_pilots, scan
 
 pytestmark = pytest.mark.django_db

@@ -24,18 +24,15 @@ from onex.pilots.models import SummaryRow, SummarySource, SummarySubmission
 from onex.pilots.selectors import summary as summary_selectors
 from onex.pilots.services import applications as application_services
 from onex.pilots.services import summary as summary_services
-from tests.personas import Personas, division, make_user
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     PNG,
     certificate,
     confirmed,
     draft,
     good,
-    media_in_tmp_fixture,
-    profiles_fixture,
     specialty,
-    upload,
 )
+from tests.personas import Personas, division, make_user
 
 pytestmark = pytest.mark.django_db
 

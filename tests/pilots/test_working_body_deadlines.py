@@ -18,11 +18,10 @@ from onex.pilots.models import SchoolReminder, SchoolWorkingBody
 from onex.pilots.selectors import coordination as coordination_selectors
 from onex.pilots.selectors.coordination import FilingState, add_months
 from onex.pilots.services import coordination as coordination_services
+from tests.factories_pilots import PublishFn, file_working_body
 from tests.personas import Personas, division
-from tests.pilots.school_helpers import PublishFn, file_working_body, publish
 
 pytestmark = pytest.mark.django_db
-__all__ = ["publish"]  # the fixture, imported for this module
 
 TODAY = dt.date(2020, 4, 5)
 

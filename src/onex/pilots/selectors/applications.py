@@ -78,14 +78,22 @@ def confirmed_pilot_exists(
 
 def application_scope(*, actor: Actor) -> QuerySet[PilotApplication]:
     """Applications the actor may see: national all, a province or city its own region, a school
-    its own, an org those for its certificates; learners none."""
+    its own, an org those for its certificates; learners none.
+
+    A draft (never submitted) is the school's own work in progress: only its school sees it, in
+    lists, pages, the API and exports alike. A returned application has been submitted once and
+    stays in the reviewers' view.
+    """
     q = actor.region_q(
         province="province",
         city="city",
         unit="school__unit",
         extra=[(UnitKind.ORG, Q(certificate__org__unit=actor.unit_id))],
     )
-    return PilotApplication.objects.filter(q)
+    qs = PilotApplication.objects.filter(q)
+    if actor.kind != UnitKind.SCHOOL:
+        qs = qs.exclude(status=ApplicationStatus.DRAFT)
+    return qs
 
 
 def with_related(qs: QuerySet[PilotApplication]) -> QuerySet[PilotApplication]:
