@@ -83,3 +83,18 @@ def test_demo_guangdong_summary_and_concentration(demo: None) -> None:
         actor=Actor.system(), province=submission.province
     )
     assert [r.field for r in result.flagged] == ["财经商贸"]
+
+
+def test_demo_timelines_are_in_date_order(demo: None) -> None:
+    """No demo application is published before it was submitted (issue item 26)."""
+    for application in PilotApplication.objects.all():
+        events = list(application.events.order_by("pk"))
+        times = [e.at for e in events]
+        assert times == sorted(times), application
+        assert application.created_at <= times[0] + dt.timedelta(seconds=1), application
+        if application.submitted_at is not None:
+            assert application.created_at <= application.submitted_at, application
+        if application.published_on is not None:
+            assert application.submitted_at is not None
+            assert application.submitted_at.date() <= application.published_on, application
+            assert all(timezone.localdate(t) <= application.published_on for t in times)

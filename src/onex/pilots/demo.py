@@ -36,6 +36,7 @@ from onex.core.policy import seed_policy_profiles
 from onex.core.registry import DemoReport
 from onex.geo.models import Division
 from onex.pilots.models import (
+    ApplicationEvent,
     PilotApplication,
     School,
     SchoolType,
@@ -574,11 +575,38 @@ def _take_steps(application: PilotApplication, plan: Plan, units: dict[str, Unit
         return
     application = application_services.application_confirm(actor=province, application=application)
     if plan.state == "published":
+        published_on = timezone.localdate() - dt.timedelta(days=plan.published_days_ago)
         application_services.application_publish(
-            actor=province,
-            application=application,
-            published_on=timezone.localdate() - dt.timedelta(days=plan.published_days_ago),
+            actor=province, application=application, published_on=published_on
         )
+        _backdate(application, published_on)
+
+
+# Days between two steps of a published demo application's chain.
+STEP_DAYS = 5
+
+
+def _backdate(application: PilotApplication, published_on: dt.date) -> None:
+    """Move a published application's history before its publication date.
+
+    The steps run today, but the pilot was published weeks ago: left as they are, the timeline
+    would show it published before it was submitted. Each step is moved back so the chain ends
+    on the publication day, one step every few days, and the dates on the application follow.
+    """
+    events = list(application.events.order_by("pk"))
+    end = dt.datetime.combine(published_on, dt.time(10), tzinfo=timezone.get_current_timezone())
+    moved: dict[str, dt.datetime] = {}
+    for back, event in enumerate(reversed(events)):
+        at = end - dt.timedelta(days=STEP_DAYS * back)
+        ApplicationEvent.objects.filter(pk=event.pk).update(at=at)
+        moved.setdefault(event.action, at)
+    first = end - dt.timedelta(days=STEP_DAYS * (len(events) - 1))
+    PilotApplication.objects.filter(pk=application.pk).update(
+        created_at=first,
+        submitted_at=moved.get("submit"),
+        city_reviewed_at=moved.get("city_pass"),
+        decided_at=moved.get("confirm"),
+    )
 
 
 def load_application_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
