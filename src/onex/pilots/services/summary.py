@@ -32,7 +32,7 @@ from onex.pilots.selectors.conditions import RATIO_PLACES
 from onex.pilots.selectors.summary import summary_deadline, summary_headers, summary_table_rows
 
 
-def summary_submit(*, actor: Actor, scan: File, note: str = "") -> SummarySubmission:
+def summary_submit(*, actor: Actor, scan: File[Any], note: str = "") -> SummarySubmission:
     """A province sends its summary table: the generated xlsx as it stands now and the stamped
     scan (PDF or image). After the profile's deadline the submission is accepted but flagged."""
     actor.require(actor.kind == UnitKind.PROVINCE, _("只有省级教育行政部门可以报送汇总表。"))
