@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from onex.core.errors import DomainError
 from onex.core.limits import DOCUMENT_MAX
 from onex.core.models import UnitKind
 from onex.core.params import id_param
+from onex.core.policy import policy_value
 from onex.core.web import attempt, is_htmx, page_of, signed_in_download, stored_file_response
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
@@ -213,10 +215,6 @@ class ApplicationForm(forms.Form):
 
 
 def _years(school: School) -> list[str]:
-    from django.utils import timezone
-
-    from onex.core.policy import policy_value
-
     count = int(policy_value("r26.consecutive_enrolment_years", province=school.province) or 3)
     return [str(y) for y in conditions.enrolment_years(on=timezone.localdate(), count=count)]
 
