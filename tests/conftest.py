@@ -8,6 +8,11 @@ from typing import Any
 import pytest
 
 from tests.factories import use_tmp_media
+from tests.factories_pilots import (  # noqa: F401 (shared pilots fixtures)
+    profiles_fixture,
+    publish_fixture,
+    shanxi_fixture,
+)
 from tests.personas import Personas
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

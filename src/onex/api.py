@@ -32,8 +32,8 @@ from onex.core.api.reference import router as reference_router
 from onex.core.api.rules import router as rules_router
 from onex.core.errors import DomainError
 from onex.geo.api import router as geo_router
+from onex.pilots.api import applications_router as pilot_applications_router
 from onex.pilots.api import router as pilots_router
-from onex.pilots.application_api import router as pilot_applications_router
 
 api = NinjaAPI(
     title="onex API",

@@ -18,9 +18,12 @@ from onex.core.errors import RuleViolation
 from onex.core.models import PolicyScope, PolicyValue
 from onex.core.policy import SHIPPED_FROM, SHIPPED_OVERRIDES, policy_entry, policy_value
 from onex.geo.models import Division
-from onex.pilots import applications as apps
+from onex.pilots.services import applications as application_services
+from tests.factories_pilots import (
+    draft,
+    good,
+)
 from tests.personas import Personas
-from tests.pilots.applications_support import draft, good, media_in_tmp_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +54,9 @@ def test_r43_migrated_overrides_judge_a_hubei_school(personas: Personas) -> None
     application = draft(personas.hb_school, personas.hb_school_obj, personas, nine)
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.hb_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.hb_school.actor, application=application
+        )
 
     assert exc.value.rule_id == "R43"
     assert "10 人" in str(exc.value.message)

@@ -16,18 +16,20 @@ from django.utils.translation import gettext_lazy
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent
 from onex.core.workflows import Move, Workflow, perform, registered
-from onex.pilots import applications as apps
 from onex.pilots.models import ApplicationEvent, ApplicationStatus, PilotApplication
+from onex.pilots.services import applications as application_services
 from onex.pilots.workflows import APPLICATION, is_province
+from tests.factories_pilots import draft
 from tests.personas import Personas
-from tests.pilots.applications_support import draft, profiles_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
 
 def _submitted(personas: Personas) -> PilotApplication:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    return apps.application_submit(actor=personas.gd_school.actor, application=application)
+    return application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
 
 def _status(application: PilotApplication) -> str:
@@ -52,7 +54,9 @@ def test_who_may_is_checked_before_the_state(personas: Personas) -> None:
     # A school never publishes: "not yours" (403) wins over "not now" (a draft, 409).
     with pytest.raises(Forbidden):
         perform(APPLICATION, actor=personas.gd_school.actor, obj=application, action="publish")
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
     # The province's viewer may see the application but not decide it.
     with pytest.raises(Forbidden):
         perform(APPLICATION, actor=personas.gd_viewer.actor, obj=application, action="confirm")
@@ -73,7 +77,7 @@ def test_a_move_not_declared_from_the_current_state_is_a_conflict(personas: Pers
 def test_the_state_is_read_under_the_lock_not_from_the_callers_copy(personas: Personas) -> None:
     application = _submitted(personas)
     stale = PilotApplication.objects.get(pk=application.pk)
-    apps.application_confirm(actor=personas.gd.actor, application=application)
+    application_services.application_confirm(actor=personas.gd.actor, application=application)
 
     # The stale copy still says "submitted"; the locked row says "confirmed".
     with pytest.raises(Conflict):

@@ -6,18 +6,15 @@ import pytest
 from django.urls import reverse
 
 from onex.core.workflows import registered
-from onex.pilots import applications as apps
 from onex.pilots.models import ApplicationStatus, PilotApplication
+from onex.pilots.services import applications as application_services
 from onex.pilots.workflows import APPLICATION
-from tests.personas import Personas
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     Shanxi,
     confirmed,
     draft,
-    media_in_tmp_fixture,
-    profiles_fixture,
-    shanxi_fixture,
 )
+from tests.personas import Personas
 from tests.workflow_support import assert_same_moves
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +41,9 @@ def test_r32_draft_offers_the_school_its_moves_and_nobody_else(personas: Persona
 
 def test_r32_submitted_offers_the_province_its_decisions(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     seen = _same(application, personas)
 
@@ -65,7 +64,7 @@ def test_r32_confirmed_offers_publication(personas: Personas) -> None:
 
 def test_r32_published_offers_nothing(personas: Personas) -> None:
     application = confirmed(personas, personas.gd_school, personas.gd_school_obj, personas.gd)
-    apps.application_publish(actor=personas.gd.actor, application=application)
+    application_services.application_publish(actor=personas.gd.actor, application=application)
 
     seen = _same(application, personas)
 
@@ -74,7 +73,9 @@ def test_r32_published_offers_nothing(personas: Personas) -> None:
 
 def test_r32_city_first_review_offered_to_the_city_only(personas: Personas, shanxi: Shanxi) -> None:
     application = draft(shanxi.school, shanxi.school_obj, personas)
-    application = apps.application_submit(actor=shanxi.school.actor, application=application)
+    application = application_services.application_submit(
+        actor=shanxi.school.actor, application=application
+    )
     assert application.status == ApplicationStatus.CITY_REVIEW
 
     assert APPLICATION.allowed_actions(application, shanxi.city.actor) == [

@@ -12,35 +12,35 @@ from onex.core.actors import Actor
 from onex.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent, PolicyScope, Role
 from onex.core.policy import policy_value_set
-from onex.pilots import applications as apps
 from onex.pilots.models import (
     ApplicationStatus,
     PilotApplication,
     SchoolType,
     SpecialtyEnrolment,
 )
-from tests.personas import Personas, division, make_school, make_user
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from onex.pilots.selectors import applications as application_selectors
+from onex.pilots.selectors import conditions
+from onex.pilots.selectors import timeline as timeline_selectors
+from onex.pilots.services import applications as application_services
+from tests.factories_pilots import (
     Shanxi,
     certificate,
     confirmed,
     draft,
     good,
-    media_in_tmp_fixture,
-    profiles_fixture,
     recent_years,
-    shanxi_fixture,
     specialty,
     upload,
 )
+from tests.personas import Personas, division, make_school, make_user
 
 pytestmark = pytest.mark.django_db
 
 FORTY_PERCENT = good(team_size=10, dual_qualified_teachers=4)
 
 
-def verdicts(application: PilotApplication) -> dict[str, apps.Verdict]:
-    return {v.key: v for v in apps.evaluate_conditions(application)}
+def verdicts(application: PilotApplication) -> dict[str, conditions.Verdict]:
+    return {v.key: v for v in conditions.evaluate_conditions(application)}
 
 
 # --- R26: national conditions ----------------------------------------------------------------
@@ -52,7 +52,9 @@ def test_r26_guangdong_refuses_40_percent_dual_qualified(
     application = draft(personas.gd_school, personas.gd_school_obj, personas, FORTY_PERCENT)
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.gd_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.gd_school.actor, application=application
+        )
 
     assert exc.value.rule_id == "R26"
     assert exc.value.field == "dual_qualified_teachers"
@@ -79,7 +81,9 @@ def test_r26_industry_experts_below_20_percent_refused(personas: Personas) -> No
     )
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.gd_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.gd_school.actor, application=application
+        )
 
     assert exc.value.rule_id == "R26"
     assert exc.value.field == "industry_experts"
@@ -93,7 +97,9 @@ def test_r26_enrolment_gap_in_last_three_years_refused(personas: Personas) -> No
     assert application.enrolments[str(years[1])] == 0  # prefilled from SpecialtyEnrolment
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.gd_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.gd_school.actor, application=application
+        )
 
     assert exc.value.rule_id == "R26"
     assert exc.value.field == "enrolments"
@@ -116,7 +122,9 @@ def test_r26_facilities_required(personas: Personas) -> None:
     )
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.gd_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.gd_school.actor, application=application
+        )
 
     assert exc.value.rule_id == "R26"
     assert exc.value.field == "facility_description"
@@ -151,7 +159,9 @@ def test_r26_threshold_follows_a_province_override(personas: Personas) -> None:
 def test_r43_hubei_accepts_40_percent_dual_qualified(personas: Personas, profiles: None) -> None:
     application = draft(personas.hb_school, personas.hb_school_obj, personas, FORTY_PERCENT)
 
-    submitted = apps.application_submit(actor=personas.hb_school.actor, application=application)
+    submitted = application_services.application_submit(
+        actor=personas.hb_school.actor, application=application
+    )
 
     assert submitted.status == ApplicationStatus.SUBMITTED
     verdict = verdicts(submitted)["r26.dual_qualified_ratio_min"]
@@ -164,14 +174,16 @@ def test_r43_hubei_requires_ten_full_time_teachers(personas: Personas, profiles:
     hubei = draft(personas.hb_school, personas.hb_school_obj, personas, nine)
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.hb_school.actor, application=hubei)
+        application_services.application_submit(actor=personas.hb_school.actor, application=hubei)
 
     assert exc.value.rule_id == "R43"
     assert exc.value.field == "full_time_teachers"
     assert "9 人" in str(exc.value.message) and "10 人" in str(exc.value.message)
     # The same nine teachers are enough where the national profile applies.
     guangdong = draft(personas.gd_school, personas.gd_school_obj, personas, nine)
-    assert apps.application_submit(actor=personas.gd_school.actor, application=guangdong)
+    assert application_services.application_submit(
+        actor=personas.gd_school.actor, application=guangdong
+    )
 
 
 def test_r43_hubei_requires_training_rooms(personas: Personas, profiles: None) -> None:
@@ -180,7 +192,9 @@ def test_r43_hubei_requires_training_rooms(personas: Personas, profiles: None) -
     )
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.hb_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.hb_school.actor, application=application
+        )
 
     assert exc.value.rule_id == "R43"
     assert exc.value.field == "has_training_rooms"
@@ -192,7 +206,9 @@ def test_r43_hubei_requires_internship_sites(personas: Personas, profiles: None)
     )
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_submit(actor=personas.hb_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.hb_school.actor, application=application
+        )
 
     assert exc.value.rule_id == "R43"
     assert exc.value.field == "has_internship_sites"
@@ -208,12 +224,14 @@ def test_r43_conditions_not_applied_in_guangdong(personas: Personas, profiles: N
 
     found = verdicts(application)
 
-    assert all(found[k].passed and not found[k].applies for k in apps.CONDITION_KEYS[4:])
+    assert all(found[k].passed and not found[k].applies for k in conditions.CONDITION_KEYS[4:])
 
 
 def test_r43_province_confirmation_judges_again(personas: Personas, profiles: None) -> None:
     application = draft(personas.hb_school, personas.hb_school_obj, personas)
-    application = apps.application_submit(actor=personas.hb_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.hb_school.actor, application=application
+    )
     # Hubei raises its teacher minimum after the school submitted.
     policy_value_set(
         actor=Actor.system(),
@@ -225,7 +243,7 @@ def test_r43_province_confirmation_judges_again(personas: Personas, profiles: No
     )
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_confirm(actor=personas.hb.actor, application=application)
+        application_services.application_confirm(actor=personas.hb.actor, application=application)
 
     assert exc.value.rule_id == "R43"
 
@@ -270,7 +288,9 @@ def test_incomplete_application_cannot_be_submitted(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas, good(work_plan=""))
 
     with pytest.raises(InvalidInput) as exc:
-        apps.application_submit(actor=personas.gd_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.gd_school.actor, application=application
+        )
 
     assert "试点工作方案" in str(exc.value.message)
 
@@ -295,13 +315,13 @@ def test_attachment_type_is_checked_by_content(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
 
     with pytest.raises(InvalidInput):
-        apps.application_attach(
+        application_services.application_attach(
             actor=personas.gd_school.actor,
             application=application,
             title="租赁协议",
             upload=upload("协议.pdf", b"MZ not a pdf"),
         )
-    attachment = apps.application_attach(
+    attachment = application_services.application_attach(
         actor=personas.gd_school.actor,
         application=application,
         title="租赁协议",
@@ -318,7 +338,9 @@ def test_attachment_type_is_checked_by_content(personas: Personas) -> None:
 def test_r32_guangdong_application_goes_straight_to_the_province(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
 
-    submitted = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    submitted = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     assert submitted.status == ApplicationStatus.SUBMITTED
     assert not submitted.city_review_required
@@ -328,17 +350,27 @@ def test_r32_shanxi_application_passes_city_first_review_then_province(
     personas: Personas, shanxi: Shanxi
 ) -> None:
     application = draft(shanxi.school, shanxi.school_obj, personas)
-    application = apps.application_submit(actor=shanxi.school.actor, application=application)
+    application = application_services.application_submit(
+        actor=shanxi.school.actor, application=application
+    )
     assert application.status == ApplicationStatus.CITY_REVIEW
 
     # The province cannot decide before the city's first review.
     with pytest.raises(Conflict):
-        apps.application_confirm(actor=shanxi.province.actor, application=application)
+        application_services.application_confirm(
+            actor=shanxi.province.actor, application=application
+        )
 
-    application = apps.application_city_pass(actor=shanxi.city.actor, application=application)
+    application = application_services.application_city_pass(
+        actor=shanxi.city.actor, application=application
+    )
     assert application.status == ApplicationStatus.SUBMITTED
-    application = apps.application_confirm(actor=shanxi.province.actor, application=application)
-    application = apps.application_publish(actor=shanxi.province.actor, application=application)
+    application = application_services.application_confirm(
+        actor=shanxi.province.actor, application=application
+    )
+    application = application_services.application_publish(
+        actor=shanxi.province.actor, application=application
+    )
 
     assert application.status == ApplicationStatus.PUBLISHED
     assert application.published_on == timezone.localdate()
@@ -349,7 +381,7 @@ def test_r32_shanxi_application_passes_city_first_review_then_province(
         "confirm",
         "publish",
     ]
-    assert list(apps.public_pilot_list(province="140000")) == [application]
+    assert list(application_selectors.public_pilot_list(province="140000")) == [application]
     audited = set(
         AuditEvent.objects.filter(target_id=str(application.pk)).values_list("action", flat=True)
     )
@@ -366,10 +398,14 @@ def test_r32_city_refused_when_province_does_not_require_first_review(
     personas: Personas,
 ) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(RuleViolation) as exc:
-        apps.application_city_pass(actor=personas.gz_city.actor, application=application)
+        application_services.application_city_pass(
+            actor=personas.gz_city.actor, application=application
+        )
 
     assert exc.value.rule_id == "R32"
     application.refresh_from_db()
@@ -378,23 +414,31 @@ def test_r32_city_refused_when_province_does_not_require_first_review(
 
 def test_r32_another_city_gets_404(personas: Personas, shanxi: Shanxi) -> None:
     application = draft(shanxi.school, shanxi.school_obj, personas)
-    application = apps.application_submit(actor=shanxi.school.actor, application=application)
+    application = application_services.application_submit(
+        actor=shanxi.school.actor, application=application
+    )
 
     with pytest.raises(NotFound):
-        apps.application_city_pass(actor=shanxi.other_city.actor, application=application)
+        application_services.application_city_pass(
+            actor=shanxi.other_city.actor, application=application
+        )
     with pytest.raises(NotFound):
-        apps.application_get(actor=shanxi.other_city.actor, pk=application.pk)
+        application_selectors.application_get(actor=shanxi.other_city.actor, pk=application.pk)
 
 
 def test_r32_city_return_sends_back_to_school_with_reason(
     personas: Personas, shanxi: Shanxi
 ) -> None:
     application = draft(shanxi.school, shanxi.school_obj, personas)
-    application = apps.application_submit(actor=shanxi.school.actor, application=application)
+    application = application_services.application_submit(
+        actor=shanxi.school.actor, application=application
+    )
 
     with pytest.raises(InvalidInput):
-        apps.application_city_return(actor=shanxi.city.actor, application=application, reason=" ")
-    application = apps.application_city_return(
+        application_services.application_city_return(
+            actor=shanxi.city.actor, application=application, reason=" "
+        )
+    application = application_services.application_city_return(
         actor=shanxi.city.actor, application=application, reason="实训室面积证明不清晰"
     )
 
@@ -405,20 +449,24 @@ def test_r32_city_return_sends_back_to_school_with_reason(
 def test_r32_returned_application_is_edited_and_resubmitted(personas: Personas) -> None:
     school = personas.gd_school
     application = draft(school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=school.actor, application=application)
-    application = apps.application_return(
+    application = application_services.application_submit(
+        actor=school.actor, application=application
+    )
+    application = application_services.application_return(
         actor=personas.gd.actor, application=application, reason="请补充校企合作协议"
     )
     assert application.status == ApplicationStatus.RETURNED
 
-    application = apps.application_update(
+    application = application_services.application_update(
         actor=school.actor, application=application, data=good(planned_students=80)
     )
-    application = apps.application_submit(actor=school.actor, application=application)
+    application = application_services.application_submit(
+        actor=school.actor, application=application
+    )
 
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.planned_students == 80
-    timeline = apps.application_timeline(application)
+    timeline = timeline_selectors.application_timeline(application)
     assert [t["action"] for t in timeline] == [
         "创建申请",
         "提交申请",
@@ -432,36 +480,44 @@ def test_r32_returned_application_is_edited_and_resubmitted(personas: Personas) 
 
 def test_r32_submitted_application_cannot_be_edited(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(Conflict):
-        apps.application_update(
+        application_services.application_update(
             actor=personas.gd_school.actor, application=application, data=good()
         )
 
 
 def test_r32_rejected_application_is_final(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
-    application = apps.application_reject(
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
+    application = application_services.application_reject(
         actor=personas.gd.actor, application=application, reason="证书与专业不对应"
     )
 
     assert application.status == ApplicationStatus.REJECTED
     with pytest.raises(Conflict):
-        apps.application_submit(actor=personas.gd_school.actor, application=application)
+        application_services.application_submit(
+            actor=personas.gd_school.actor, application=application
+        )
     # A new application for the same certificate and specialty may follow.
     assert draft(personas.gd_school, personas.gd_school_obj, personas)
 
 
 def test_r32_another_province_gets_404(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(NotFound):
-        apps.application_confirm(actor=personas.hb.actor, application=application)
+        application_services.application_confirm(actor=personas.hb.actor, application=application)
     with pytest.raises(NotFound):
-        apps.application_get(actor=personas.hb.actor, pk=application.pk)
+        application_selectors.application_get(actor=personas.hb.actor, pk=application.pk)
 
 
 def test_r32_school_editing_another_schools_application_gets_404(personas: Personas) -> None:
@@ -469,19 +525,25 @@ def test_r32_school_editing_another_schools_application_gets_404(personas: Perso
     sz = make_user("sz-school", personas.sz_school_obj.unit)
 
     with pytest.raises(NotFound):
-        apps.application_update(actor=sz.actor, application=application, data=good())
+        application_services.application_update(
+            actor=sz.actor, application=application, data=good()
+        )
     with pytest.raises(NotFound):
-        apps.application_submit(actor=sz.actor, application=application)
+        application_services.application_submit(actor=sz.actor, application=application)
     with pytest.raises(NotFound):
         draft(sz, personas.gd_school_obj, personas)
 
 
 def test_r32_viewer_gets_403(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(Forbidden):
-        apps.application_confirm(actor=personas.gd_viewer.actor, application=application)
+        application_services.application_confirm(
+            actor=personas.gd_viewer.actor, application=application
+        )
     school_viewer = make_user("gd-school-viewer", personas.gd_school_obj.unit, Role.VIEWER)
     with pytest.raises(Forbidden):
         draft(school_viewer, personas.gd_school_obj, personas, cert=certificate(personas, "2-01"))
@@ -489,30 +551,43 @@ def test_r32_viewer_gets_403(personas: Personas) -> None:
 
 def test_r32_school_and_ministry_cannot_confirm(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(Forbidden):
-        apps.application_confirm(actor=personas.gd_school.actor, application=application)
+        application_services.application_confirm(
+            actor=personas.gd_school.actor, application=application
+        )
     with pytest.raises(Forbidden):
-        apps.application_confirm(actor=personas.ministry.actor, application=application)
+        application_services.application_confirm(
+            actor=personas.ministry.actor, application=application
+        )
     with pytest.raises(Forbidden):
-        apps.application_city_pass(actor=personas.gd.actor, application=application)
+        application_services.application_city_pass(actor=personas.gd.actor, application=application)
 
 
 def test_r32_province_cannot_edit_school_application(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(Forbidden):
-        apps.application_update(actor=personas.gd.actor, application=application, data=good())
+        application_services.application_update(
+            actor=personas.gd.actor, application=application, data=good()
+        )
 
 
 def test_r32_only_confirmed_applications_are_published(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
 
     with pytest.raises(Conflict):
-        apps.application_publish(actor=personas.gd.actor, application=application)
-    assert not apps.public_pilot_list().exists()
+        application_services.application_publish(actor=personas.gd.actor, application=application)
+    assert not application_selectors.public_pilot_list().exists()
 
 
 # --- functions other apps call ---------------------------------------------------------------
@@ -520,41 +595,45 @@ def test_r32_only_confirmed_applications_are_published(personas: Personas) -> No
 
 def test_first_published_on_is_the_earliest_publication(personas: Personas) -> None:
     school = personas.gd_school_obj
-    assert apps.first_published_on(school) is None
+    assert application_selectors.first_published_on(school) is None
     first = confirmed(personas, personas.gd_school, school, personas.gd)
-    apps.application_publish(
+    application_services.application_publish(
         actor=personas.gd.actor, application=first, published_on=dt.date(2020, 3, 1)
     )
     second = confirmed(
         personas, personas.gd_school, school, personas.gd, cert=certificate(personas, "2-01")
     )
-    apps.application_publish(actor=personas.gd.actor, application=second)
+    application_services.application_publish(actor=personas.gd.actor, application=second)
 
-    assert apps.first_published_on(school) == dt.date(2020, 3, 1)
+    assert application_selectors.first_published_on(school) == dt.date(2020, 3, 1)
 
 
 def test_confirmed_pilot_exists_by_level_and_specialty(personas: Personas) -> None:
     school = personas.gd_school_obj
     cert = certificate(personas)
     application = draft(personas.gd_school, school, personas, good(levels=[Level.JUNIOR]))
-    assert not apps.confirmed_pilot_exists(school=school, certificate=cert)
-    application = apps.application_submit(actor=personas.gd_school.actor, application=application)
-    apps.application_confirm(actor=personas.gd.actor, application=application)
+    assert not application_selectors.confirmed_pilot_exists(school=school, certificate=cert)
+    application = application_services.application_submit(
+        actor=personas.gd_school.actor, application=application
+    )
+    application_services.application_confirm(actor=personas.gd.actor, application=application)
 
-    assert apps.confirmed_pilot_exists(school=school, certificate=cert)
-    assert apps.confirmed_pilot_exists(
+    assert application_selectors.confirmed_pilot_exists(school=school, certificate=cert)
+    assert application_selectors.confirmed_pilot_exists(
         school=school, certificate=cert, level=Level.JUNIOR, specialty=application.specialty
     )
     other = specialty(school, code="530301", name="财务管理")
-    assert not apps.confirmed_pilot_exists(school=school, certificate=cert, specialty=other)
-    assert not apps.confirmed_pilot_exists(
+    assert not application_selectors.confirmed_pilot_exists(
+        school=school, certificate=cert, specialty=other
+    )
+    assert not application_selectors.confirmed_pilot_exists(
         school=personas.sz_school_obj, certificate=cert, level=Level.JUNIOR
     )
 
 
 def test_enrolment_counts_the_autumn_intake() -> None:
-    assert apps.enrolment_years(on=dt.date(2019, 9, 20), count=3) == [2017, 2018, 2019]
-    assert apps.enrolment_years(on=dt.date(2020, 3, 1), count=3) == [2017, 2018, 2019]
+    assert conditions.enrolment_years(on=dt.date(2019, 9, 20), count=3) == [2017, 2018, 2019]
+    assert conditions.enrolment_years(on=dt.date(2020, 3, 1), count=3) == [2017, 2018, 2019]
 
 
 def test_enrolment_records_do_not_change_a_submitted_application(personas: Personas) -> None:
@@ -563,4 +642,4 @@ def test_enrolment_records_do_not_change_a_submitted_application(personas: Perso
     SpecialtyEnrolment.objects.filter(specialty=spec).delete()
 
     application.refresh_from_db()
-    assert apps.evaluate_conditions(application)[2].passed
+    assert conditions.evaluate_conditions(application)[2].passed

@@ -9,16 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from onex.pilots.models import PilotApplication
-from tests.personas import Persona, Personas
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     PNG,
     certificate,
     confirmed,
     draft,
-    media_in_tmp_fixture,
-    profiles_fixture,
     specialty,
+    submitted,
 )
+from tests.personas import Persona, Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +107,7 @@ def test_r32_other_province_gets_404_over_api(client: Client, personas: Personas
 
 
 def test_r32_viewer_gets_403_over_api(client: Client, personas: Personas) -> None:
-    application = draft(personas.gd_school, personas.gd_school_obj, personas)
+    application = submitted(personas, personas.gd_school, personas.gd_school_obj)
     login(client, personas.gd_viewer)
 
     assert client.get(f"{API}/{application.pk}").status_code == 200
@@ -125,8 +124,8 @@ def test_province_cannot_create_an_application(client: Client, personas: Persona
 
 
 def test_list_is_scoped(client: Client, personas: Personas, profiles: None) -> None:
-    draft(personas.gd_school, personas.gd_school_obj, personas)
-    draft(personas.hb_school, personas.hb_school_obj, personas)
+    submitted(personas, personas.gd_school, personas.gd_school_obj)
+    submitted(personas, personas.hb_school, personas.hb_school_obj)
     login(client, personas.hb)
 
     items = client.get(API).json()["items"]

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from onex.core.actors import Actor
-from onex.pilots import applications as apps
 from onex.pilots.models import (
     ApplicationEvent,
     ApplicationStatus,
@@ -18,7 +17,9 @@ from onex.pilots.models import (
     School,
     SummarySubmission,
 )
-from tests.pilots.applications_support import media_in_tmp_fixture  # noqa: F401 (fixture)
+from onex.pilots.selectors import applications as application_selectors
+from onex.pilots.selectors import conditions
+from onex.pilots.selectors import summary as summary_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -65,16 +66,35 @@ def test_demo_hubei_forty_percent_passes_against_hubei_profile(demo: None) -> No
     assert application.status == ApplicationStatus.PUBLISHED
     assert application.dual_qualified_teachers * 10 == application.team_size * 4
     failing = PilotApplication.objects.get(school__name="武汉船舶职业技术学院")
-    assert any(v.rule == "R43" and not v.passed for v in apps.evaluate_conditions(failing))
+    assert any(v.rule == "R43" and not v.passed for v in conditions.evaluate_conditions(failing))
 
 
 def test_demo_r33_school_published_three_months_ago(demo: None) -> None:
     school = School.objects.get(name="顺德职业技术学院")
-    assert apps.first_published_on(school) == timezone.localdate() - dt.timedelta(days=90)
+    assert application_selectors.first_published_on(school) == timezone.localdate() - dt.timedelta(
+        days=90
+    )
 
 
 def test_demo_guangdong_summary_and_concentration(demo: None) -> None:
     submission = SummarySubmission.objects.get(province__code="440000")
     assert submission.row_count == 4 and submission.scan
-    result = apps.pilot_distribution(actor=Actor.system(), province=submission.province)
+    result = summary_selectors.pilot_distribution(
+        actor=Actor.system(), province=submission.province
+    )
     assert [r.field for r in result.flagged] == ["财经商贸"]
+
+
+def test_demo_timelines_are_in_date_order(demo: None) -> None:
+    """No demo application is published before it was submitted (issue item 26)."""
+    for application in PilotApplication.objects.all():
+        events = list(application.events.order_by("pk"))
+        times = [e.at for e in events]
+        assert times == sorted(times), application
+        assert application.created_at <= times[0] + dt.timedelta(seconds=1), application
+        if application.submitted_at is not None:
+            assert application.created_at <= application.submitted_at, application
+        if application.published_on is not None:
+            assert application.submitted_at is not None
+            assert application.submitted_at.date() <= application.published_on, application
+            assert all(timezone.localdate(t) <= application.published_on for t in times)

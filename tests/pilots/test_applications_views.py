@@ -9,22 +9,20 @@ from django.test import Client
 from django.urls import reverse
 
 from onex.core.dashboard import dashboard_for
-from onex.pilots import applications as apps
 from onex.pilots.models import ApplicationStatus, PilotApplication, SummarySubmission
-from tests.personas import Persona, Personas, make_school, make_user
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from onex.pilots.services import applications as application_services
+from tests.factories_pilots import (
     PNG,
     Shanxi,
     certificate,
     confirmed,
     draft,
     good,
-    media_in_tmp_fixture,
-    profiles_fixture,
     recent_years,
-    shanxi_fixture,
     specialty,
+    submitted,
 )
+from tests.personas import Persona, Personas, make_school, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +108,7 @@ def test_submit_refusal_is_shown_with_rule_and_nothing_changes(
 
 def test_province_returns_with_reason_on_the_page(client: Client, personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application_services.application_submit(actor=personas.gd_school.actor, application=application)
     login(client, personas.gd)
 
     response = client.post(
@@ -138,7 +136,7 @@ def test_other_province_gets_404_on_detail_and_steps(client: Client, personas: P
 
 def test_viewer_sees_no_decision_buttons(client: Client, personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application_services.application_submit(actor=personas.gd_school.actor, application=application)
     login(client, personas.gd_viewer)
 
     text = client.get(reverse("pilots:application_detail", args=[application.pk])).content.decode()
@@ -152,10 +150,10 @@ def test_viewer_sees_no_decision_buttons(client: Client, personas: Personas) -> 
 
 
 def test_list_filters_and_exports(client: Client, personas: Personas) -> None:
-    draft(personas.gd_school, personas.gd_school_obj, personas)
+    submitted(personas, personas.gd_school, personas.gd_school_obj)
     login(client, personas.gd)
 
-    page = client.get(reverse("pilots:application_list"), {"status": "draft"})
+    page = client.get(reverse("pilots:application_list"), {"status": "submitted"})
     assert "广州番禺职业技术学院" in page.content.decode()
     empty = client.get(reverse("pilots:application_list"), {"status": "published"})
     assert "没有符合条件的试点申请" in empty.content.decode()
@@ -167,7 +165,7 @@ def test_list_filters_and_exports(client: Client, personas: Personas) -> None:
 
 def test_public_list_needs_no_login_and_hides_contacts(client: Client, personas: Personas) -> None:
     application = confirmed(personas, personas.gd_school, personas.gd_school_obj, personas.gd)
-    apps.application_publish(actor=personas.gd.actor, application=application)
+    application_services.application_publish(actor=personas.gd.actor, application=application)
 
     response = client.get(reverse("pilots:public_list"), {"province": "440000"})
 
@@ -222,18 +220,20 @@ def test_dashboard_lists_reviews_and_returned_applications(
     client: Client, personas: Personas
 ) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    apps.application_submit(actor=personas.gd_school.actor, application=application)
+    application_services.application_submit(actor=personas.gd_school.actor, application=application)
     login(client, personas.gd)
     assert "待省级确认的试点申请" in client.get(reverse("dashboard")).content.decode()
 
-    apps.application_return(actor=personas.gd.actor, application=application, reason="补充材料")
+    application_services.application_return(
+        actor=personas.gd.actor, application=application, reason="补充材料"
+    )
     login(client, personas.gd_school)
     assert "已退回待修改的试点申请" in client.get(reverse("dashboard")).content.decode()
 
 
 def test_city_dashboard_lists_first_reviews(personas: Personas, shanxi: Shanxi) -> None:
     application = draft(shanxi.school, shanxi.school_obj, personas)
-    apps.application_submit(actor=shanxi.school.actor, application=application)
+    application_services.application_submit(actor=shanxi.school.actor, application=application)
 
     titles = {t.title: t.count for t in dashboard_for(actor=shanxi.city.actor).todos}
     assert titles["待市级初审的试点申请"] == 1

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from onex.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import AuditEvent
-from onex.pilots import selectors, services
 from onex.pilots.models import ProvinceCoordination, SchoolWorkingBody
+from onex.pilots.selectors import coordination as coordination_selectors
+from onex.pilots.services import coordination as coordination_services
+from tests.factories_pilots import WORKING_BODY, file_working_body
 from tests.personas import Personas, division
-from tests.pilots.school_helpers import WORKING_BODY, file_working_body
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ GD_BODY = {
 
 
 def set_gd(persona_actor: object, **overrides: str) -> ProvinceCoordination:
-    return services.coordination_set(
+    return coordination_services.coordination_set(
         actor=persona_actor,  # type: ignore[arg-type]
         province=division("440000"),
         **{**GD_BODY, **overrides},
@@ -101,7 +102,7 @@ def test_other_province_gets_404_viewer_and_ministry_403(personas: Personas) -> 
 
 def test_who_sees_which_coordination_bodies(personas: Personas) -> None:
     set_gd(personas.gd.actor)
-    services.coordination_set(
+    coordination_services.coordination_set(
         actor=personas.hb.actor,
         province=division("420000"),
         body_name="湖北省教育科学研究院",
@@ -111,7 +112,11 @@ def test_who_sees_which_coordination_bodies(personas: Personas) -> None:
 
     def seen(persona: object) -> set[str]:
         actor = persona.actor  # type: ignore[attr-defined]
-        return {r.province.code for r in selectors.coordination_list(actor=actor) if r.coordination}
+        return {
+            r.province.code
+            for r in coordination_selectors.coordination_list(actor=actor)
+            if r.coordination
+        }
 
     assert seen(personas.ministry) == {"440000", "420000"}
     assert seen(personas.org) == {"440000", "420000"}  # orgs contact every province
@@ -120,7 +125,7 @@ def test_who_sees_which_coordination_bodies(personas: Personas) -> None:
     assert seen(personas.hb_school) == {"420000"}
     assert seen(personas.learner) == set()
     # National lists show provinces that have named nobody yet.
-    rows = selectors.coordination_list(actor=personas.ministry.actor)
+    rows = coordination_selectors.coordination_list(actor=personas.ministry.actor)
     assert len(rows) >= 31 and any(r.coordination is None for r in rows)
 
 
@@ -180,8 +185,8 @@ def test_school_files_its_working_body_and_history_is_kept(personas: Personas) -
     second = file_working_body(
         personas.gd_school.actor, school, contact_name="赵老师", note="联系人调整"
     )
-    assert selectors.working_body_current(school=school) == second
-    assert selectors.working_body_history(school=school) == [second, first]
+    assert coordination_selectors.working_body_current(school=school) == second
+    assert coordination_selectors.working_body_history(school=school) == [second, first]
     event = AuditEvent.objects.filter(action="pilots.working_body_file").order_by("-seq").first()
     assert event is not None
     assert event.old["contact_name"] == "李老师" and event.new["contact_name"] == "赵老师"

@@ -10,15 +10,13 @@ import pytest
 from onex.core.errors import Forbidden
 from onex.core.models import PolicyScope
 from onex.core.policy import policy_value_set
-from onex.pilots import applications as apps
-from tests.personas import Personas, division
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from onex.pilots.selectors import summary as summary_selectors
+from tests.factories_pilots import (
     certificate,
     confirmed,
     draft,
-    media_in_tmp_fixture,
-    specialty,
 )
+from tests.personas import Personas, division
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +43,7 @@ def gd_pilots(personas: Personas) -> None:
 def test_r28_field_above_the_share_is_flagged(personas: Personas) -> None:
     gd_pilots(personas)
 
-    result = apps.pilot_distribution(actor=personas.gd.actor)
+    result = summary_selectors.pilot_distribution(actor=personas.gd.actor)
 
     assert result.total == 4
     assert result.threshold == Decimal("0.30")
@@ -68,7 +66,7 @@ def test_r28_threshold_comes_from_the_province_profile(personas: Personas) -> No
         effective_from=dt.date(2020, 1, 1),
     )
 
-    result = apps.pilot_distribution(actor=personas.gd.actor)
+    result = summary_selectors.pilot_distribution(actor=personas.gd.actor)
 
     assert not result.flagged
     assert result.threshold_source == "省级设置"
@@ -85,21 +83,23 @@ def test_r28_share_exactly_at_threshold_is_not_flagged(personas: Personas) -> No
         effective_from=dt.date(2020, 1, 1),
     )
 
-    assert not apps.pilot_distribution(actor=personas.gd.actor).flagged
+    assert not summary_selectors.pilot_distribution(actor=personas.gd.actor).flagged
 
 
 def test_r28_province_sees_only_its_own_pilots(personas: Personas) -> None:
     gd_pilots(personas)
 
-    assert apps.pilot_distribution(actor=personas.hb.actor).total == 0
-    national = apps.pilot_distribution(actor=personas.ministry.actor, province=division("440000"))
+    assert summary_selectors.pilot_distribution(actor=personas.hb.actor).total == 0
+    national = summary_selectors.pilot_distribution(
+        actor=personas.ministry.actor, province=division("440000")
+    )
     assert national.total == 4
 
 
 def test_r28_chart_data_matches_table(personas: Personas) -> None:
     gd_pilots(personas)
 
-    chart = apps.pilot_distribution(actor=personas.gd.actor).chart()
+    chart = summary_selectors.pilot_distribution(actor=personas.gd.actor).chart()
 
     assert chart["categories"] == ["财经商贸", "装备制造"]
     assert chart["values"] == [3, 1]
@@ -107,4 +107,4 @@ def test_r28_chart_data_matches_table(personas: Personas) -> None:
 
 def test_r28_school_cannot_see_distribution(personas: Personas) -> None:
     with pytest.raises(Forbidden):
-        apps.pilot_distribution(actor=personas.gd_school.actor)
+        summary_selectors.pilot_distribution(actor=personas.gd_school.actor)

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onex.core.dashboard import dashboard_for
-from onex.pilots import applications as apps
-from onex.pilots import selectors
 from onex.pilots.models import School
 from onex.pilots.models.applications import ApplicationStatus, PilotApplication
+from onex.pilots.selectors import applications as application_selectors
+from onex.pilots.selectors import coordination as coordination_selectors
+from tests.factories_pilots import certificate, specialty
 from tests.personas import Personas, make_school
-from tests.pilots.applications_support import certificate, specialty
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +59,14 @@ def test_first_published_on_map_is_the_earliest_publication_of_each_school(
     put_on_list(personas, sz, None, status=ApplicationStatus.CONFIRMED)  # not on a list yet
 
     with CaptureQueriesContext(connection) as queries:
-        found = apps.first_published_on_map([gd, sz, hb])
+        found = application_selectors.first_published_on_map([gd, sz, hb])
 
     assert found == {gd.pk: dt.date(2020, 3, 1), hb.pk: dt.date(2020, 4, 1)}
     assert len(queries) == 1
-    assert apps.first_published_on_map([hb.pk]) == {hb.pk: dt.date(2020, 4, 1)}
-    assert apps.first_published_on_map([]) == {}
+    assert application_selectors.first_published_on_map([hb.pk]) == {hb.pk: dt.date(2020, 4, 1)}
+    assert application_selectors.first_published_on_map([]) == {}
     # The single-school function other apps call gives the same answers.
-    assert [apps.first_published_on(s) for s in (gd, sz, hb)] == [
+    assert [application_selectors.first_published_on(s) for s in (gd, sz, hb)] == [
         dt.date(2020, 3, 1),
         None,
         dt.date(2020, 4, 1),
@@ -82,13 +82,13 @@ def test_r33_overdue_list_of_a_province_runs_a_constant_number_of_queries(
     actor = personas.gd.actor
 
     with CaptureQueriesContext(connection) as few:
-        rows = selectors.overdue_working_body_filings(actor=actor, on=today)
+        rows = coordination_selectors.overdue_working_body_filings(actor=actor, on=today)
     assert len(rows) == 2
 
     for school in more_guangdong_schools(8, start=1):
         put_on_list(personas, school, day)
     with CaptureQueriesContext(connection) as many:
-        rows = selectors.overdue_working_body_filings(actor=actor, on=today)
+        rows = coordination_selectors.overdue_working_body_filings(actor=actor, on=today)
 
     assert len(rows) == 10
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]

@@ -9,8 +9,8 @@ import pytest
 
 from onex.catalog.services.schools import ELIGIBLE_SCHOOL_TYPES, require_eligible_school_type
 from onex.core.errors import RuleViolation
-from onex.pilots import services
 from onex.pilots.models import School, SchoolType
+from onex.pilots.services import schools as school_services
 from tests.personas import Personas
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "onex"
@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "onex"
 def test_r25_school_update_to_a_technical_school_is_refused(db: None, personas: Personas) -> None:
     school = personas.gd_school_obj
     with pytest.raises(RuleViolation) as info:
-        services.school_update(
+        school_services.school_update(
             actor=personas.gd.actor, school=school, school_type=SchoolType.TECHNICAL
         )
     assert info.value.rule == "R25"
@@ -32,7 +32,7 @@ def test_r25_school_update_to_another_eligible_type_is_accepted(
     db: None, personas: Personas
 ) -> None:
     school = personas.gd_school_obj
-    assert services.school_update(
+    assert school_services.school_update(
         actor=personas.gd.actor, school=school, school_type=SchoolType.APPLIED_UNDERGRADUATE
     )
     assert School.objects.get(pk=school.pk).school_type == SchoolType.APPLIED_UNDERGRADUATE
@@ -41,7 +41,7 @@ def test_r25_school_update_to_another_eligible_type_is_accepted(
 def test_r25_every_school_type_is_classified() -> None:
     # catalog spells pilots' type values (it may not import pilots); a new type must be placed.
     assert set(SchoolType.values) - {SchoolType.TECHNICAL} == ELIGIBLE_SCHOOL_TYPES
-    assert services.ELIGIBLE_SCHOOL_TYPES == ELIGIBLE_SCHOOL_TYPES
+    assert school_services.ELIGIBLE_SCHOOL_TYPES == ELIGIBLE_SCHOOL_TYPES
     for school_type in ELIGIBLE_SCHOOL_TYPES:
         require_eligible_school_type(school_type)
     with pytest.raises(RuleViolation) as info:

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from onex.core.actors import Actor
 from onex.core.models import AuditEvent, User
-from onex.pilots import selectors
 from onex.pilots.demo import OVERDUE_SCHOOL
 from onex.pilots.models import (
     ProvinceCoordination,
@@ -21,10 +20,10 @@ from onex.pilots.models import (
     Specialty,
     SpecialtyEnrolment,
 )
-from tests.pilots.school_helpers import PublishFn, publish
+from onex.pilots.selectors import coordination as coordination_selectors
+from tests.factories_pilots import PublishFn
 
 pytestmark = pytest.mark.django_db
-__all__ = ["publish"]
 
 MODELS = (ProvinceCoordination, Specialty, SpecialtyEnrolment, SchoolWorkingBody, AuditEvent)
 
@@ -68,7 +67,7 @@ def test_demo_overdue_school_shows_once_published(
     publish(overdue, dt.date(2019, 12, 20))
     publish(School.objects.get(name="广州番禺职业技术学院"), dt.date(2019, 12, 20))
     gd = User.objects.get(username="demo-gd")
-    rows = selectors.overdue_working_body_filings(actor=Actor.for_user(gd))
+    rows = coordination_selectors.overdue_working_body_filings(actor=Actor.for_user(gd))
     assert [r.school.name for r in rows] == [OVERDUE_SCHOOL]
     client.force_login(gd)
     page = client.get(reverse("pilots:working_body_list")).content.decode()

@@ -10,8 +10,9 @@ from onex.core.actors import Actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.core.models import Role, Unit, UnitKind
 from onex.geo.models import Division
-from onex.pilots import selectors, services
 from onex.pilots.models import School, SchoolType
+from onex.pilots.selectors import schools as school_selectors
+from onex.pilots.services import schools as school_services
 from tests.personas import Persona, Personas, make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def login(client: Client, persona: Persona) -> Client:
 
 
 def names(actor: Actor) -> set[str]:
-    return set(selectors.school_list(actor=actor).values_list("name", flat=True))
+    return set(school_selectors.school_list(actor=actor).values_list("name", flat=True))
 
 
 # --- scoping -------------------------------------------------------------------------------------
@@ -78,13 +79,13 @@ def test_city_sees_only_its_city(personas: Personas) -> None:
 
 def test_city_gets_404_on_other_city_of_its_province(personas: Personas) -> None:
     with pytest.raises(NotFound):
-        selectors.school_get(actor=personas.gz_city.actor, pk=personas.sz_school_obj.pk)
+        school_selectors.school_get(actor=personas.gz_city.actor, pk=personas.sz_school_obj.pk)
 
 
 def test_school_sees_only_itself(personas: Personas) -> None:
     assert names(personas.gd_school.actor) == {"广州番禺职业技术学院"}
     with pytest.raises(NotFound):
-        selectors.school_get(actor=personas.gd_school.actor, pk=personas.sz_school_obj.pk)
+        school_selectors.school_get(actor=personas.gd_school.actor, pk=personas.sz_school_obj.pk)
 
 
 def test_org_and_learner_see_no_schools(personas: Personas) -> None:
@@ -105,11 +106,15 @@ def test_ministry_sees_all(client: Client, personas: Personas) -> None:
 
 def test_filters_by_city_type_and_search(client: Client, personas: Personas) -> None:
     actor = personas.ministry.actor
-    assert {s.name for s in selectors.school_list(actor=actor, city="440300")} == {
+    assert {s.name for s in school_selectors.school_list(actor=actor, city="440300")} == {
         "深圳职业技术学院"
     }
-    assert not selectors.school_list(actor=actor, school_type=SchoolType.SECONDARY_VOCATIONAL)
-    assert {s.name for s in selectors.school_list(actor=actor, q="武汉")} == {"武汉职业技术学院"}
+    assert not school_selectors.school_list(
+        actor=actor, school_type=SchoolType.SECONDARY_VOCATIONAL
+    )
+    assert {s.name for s in school_selectors.school_list(actor=actor, q="武汉")} == {
+        "武汉职业技术学院"
+    }
     login(client, personas.ministry)
     body = client.get(API, {"province": "420000"}).json()
     assert [item["name"] for item in body["items"]] == ["武汉职业技术学院"]
@@ -155,7 +160,7 @@ def register(actor: Actor, **overrides: object) -> School:
         "city": Division.objects.get(code="440100"),
     }
     fields.update(overrides)
-    return services.school_register(actor=actor, **fields)  # type: ignore[arg-type]
+    return school_services.school_register(actor=actor, **fields)  # type: ignore[arg-type]
 
 
 def test_province_admin_registers_a_school_with_its_unit(personas: Personas) -> None:
@@ -163,7 +168,7 @@ def test_province_admin_registers_a_school_with_its_unit(personas: Personas) -> 
     assert school.province.code == "440000"
     assert school.unit.kind == UnitKind.SCHOOL
     assert school.unit.city_id == school.city_id
-    assert school in selectors.school_list(actor=personas.gz_city.actor)
+    assert school in school_selectors.school_list(actor=personas.gz_city.actor)
 
 
 def test_ministry_admin_registers_anywhere(personas: Personas) -> None:

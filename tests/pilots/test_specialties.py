@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import AuditEvent
-from onex.pilots import selectors, services
 from onex.pilots.models import Specialty, SpecialtyEnrolment
+from onex.pilots.selectors import specialties as specialty_selectors
+from onex.pilots.services import specialties as specialty_services
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ LAST_THREE = {THIS_YEAR - 2: 110, THIS_YEAR - 1: 120, THIS_YEAR: 130}
 
 def test_school_sets_a_specialty_and_later_years_keep_earlier_ones(personas: Personas) -> None:
     school = personas.gd_school_obj
-    _specialty, changed = services.specialty_set(
+    _specialty, changed = specialty_services.specialty_set(
         actor=personas.gd_school.actor,
         school=school,
         code="530802",
@@ -29,7 +30,7 @@ def test_school_sets_a_specialty_and_later_years_keep_earlier_ones(personas: Per
         enrolments=LAST_THREE,
     )
     assert changed
-    _same, changed = services.specialty_set(
+    _same, changed = specialty_services.specialty_set(
         actor=personas.gd_school.actor,
         school=school,
         code="530802",
@@ -38,19 +39,25 @@ def test_school_sets_a_specialty_and_later_years_keep_earlier_ones(personas: Per
     )
     assert not changed
     assert AuditEvent.objects.filter(action="specialty.set").count() == 1
-    (listed,) = selectors.specialty_list(school=school)
+    (listed,) = specialty_selectors.specialty_list(school=school)
     assert {e.year: e.students for e in listed.enrolments.all()} == LAST_THREE
-    assert selectors.enrolment_years([listed])[:3] == [THIS_YEAR, THIS_YEAR - 1, THIS_YEAR - 2]
+    assert specialty_selectors.enrolment_years([listed])[:3] == [
+        THIS_YEAR,
+        THIS_YEAR - 1,
+        THIS_YEAR - 2,
+    ]
 
 
 def test_province_may_maintain_its_schools_specialties_others_may_not(
     personas: Personas,
 ) -> None:
     school = personas.gd_school_obj
-    services.specialty_set(actor=personas.gd.actor, school=school, code="530701", name="电子商务")
+    specialty_services.specialty_set(
+        actor=personas.gd.actor, school=school, code="530701", name="电子商务"
+    )
     for persona in (personas.gd_viewer, personas.gz_city, personas.hb, personas.hb_school):
         with pytest.raises(Forbidden):
-            services.specialty_set(
+            specialty_services.specialty_set(
                 actor=persona.actor, school=school, code="530702", name="跨境电子商务"
             )
     assert Specialty.objects.filter(school=school).count() == 1
@@ -69,7 +76,9 @@ def test_bad_specialty_input_is_refused_and_nothing_written(personas: Personas) 
     ]
     for kwargs, field in cases:
         with pytest.raises(InvalidInput) as info:
-            services.specialty_set(actor=personas.gd_school.actor, school=school, **kwargs)  # type: ignore[arg-type]
+            specialty_services.specialty_set(
+                actor=personas.gd_school.actor, school=school, **kwargs
+            )  # type: ignore[arg-type]
         assert info.value.field == field
     assert not Specialty.objects.exists() and not SpecialtyEnrolment.objects.exists()
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from onex.pilots import applications as apps
+from onex.pilots.services import applications as application_services
+from onex.pilots.services import summary as summary_services
 from tests.downloads import assert_private_download
-from tests.personas import Personas
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from tests.factories_pilots import (
     PDF,
     draft,
-    media_in_tmp_fixture,
     upload,
 )
+from tests.personas import Personas
 from tests.pilots.test_summary import gd_pilots, scan
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_application_attachment_is_404_for_anonymous_and_outsiders(personas: Personas) -> None:
     application = draft(personas.gd_school, personas.gd_school_obj, personas)
-    attachment = apps.application_attach(
+    attachment = application_services.application_attach(
         actor=personas.gd_school.actor, application=application, title="租赁协议", upload=upload()
     )
     assert_private_download(
@@ -35,7 +35,7 @@ def test_summary_snapshot_and_scan_are_404_for_anonymous_and_other_provinces(
     personas: Personas,
 ) -> None:
     gd_pilots(personas)
-    submission = apps.summary_submit(actor=personas.gd.actor, scan=scan())
+    submission = summary_services.summary_submit(actor=personas.gd.actor, scan=scan())
     for which in ("snapshot", "scan"):
         assert_private_download(
             f"/pilots/summary/{submission.pk}/{which}/",

@@ -19,21 +19,21 @@ from onex.core.import_runs import import_files_purge
 from onex.core.import_services import import_submit
 from onex.core.models import AuditEvent, ImportJob, ImportStatus, PolicyScope, Role
 from onex.core.policy import policy_value_set
-from onex.pilots import application_importers  # noqa: F401 (registers the spec)
-from onex.pilots import applications as apps
+from onex.core.xlsx import export_response
+from onex.pilots import importers  # noqa: F401 (registers the spec)
 from onex.pilots.models import SummaryRow, SummarySource, SummarySubmission
-from tests.personas import Personas, division, make_user
-from tests.pilots.applications_support import (  # noqa: F401 (fixtures)
+from onex.pilots.selectors import summary as summary_selectors
+from onex.pilots.services import applications as application_services
+from onex.pilots.services import summary as summary_services
+from tests.factories_pilots import (
     PNG,
     certificate,
     confirmed,
     draft,
     good,
-    media_in_tmp_fixture,
-    profiles_fixture,
     specialty,
-    upload,
 )
+from tests.personas import Personas, division, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -82,13 +82,13 @@ def gd_pilots(personas: Personas) -> None:
         personas,
         cert=certificate(personas, "2-03", "工业机器人操作与运维", "装备制造"),
     )
-    apps.application_submit(actor=personas.gd_school.actor, application=waiting)
+    application_services.application_submit(actor=personas.gd_school.actor, application=waiting)
 
 
 def test_r27_province_exports_the_thirteen_columns(personas: Personas) -> None:
     gd_pilots(personas)
 
-    response = apps.summary_export(actor=personas.gd.actor)
+    response = summary_selectors.summary_export(actor=personas.gd.actor)
 
     rows = sheet_values(response.content)
     assert rows[0] == HEADERS
@@ -103,13 +103,13 @@ def test_r27_province_exports_the_thirteen_columns(personas: Personas) -> None:
 
 def test_r27_other_province_table_is_404_for_a_province(personas: Personas) -> None:
     with pytest.raises(NotFound):
-        apps.summary_table_rows(actor=personas.hb.actor, province=division("440000"))
+        summary_selectors.summary_table_rows(actor=personas.hb.actor, province=division("440000"))
 
 
 def test_r27_school_and_city_cannot_see_summary(personas: Personas) -> None:
     for persona in (personas.gd_school, personas.gz_city, personas.org):
         with pytest.raises(Forbidden):
-            apps.summary_table_rows(actor=persona.actor)
+            summary_selectors.summary_table_rows(actor=persona.actor)
 
 
 def scan(name: str = "盖章扫描件.png", content: bytes = PNG) -> SimpleUploadedFile:
@@ -119,7 +119,9 @@ def scan(name: str = "盖章扫描件.png", content: bytes = PNG) -> SimpleUploa
 def test_r27_province_submits_snapshot_and_stamped_scan(personas: Personas) -> None:
     gd_pilots(personas)
 
-    submission = apps.summary_submit(actor=personas.gd.actor, scan=scan(), note="第二批")
+    submission = summary_services.summary_submit(
+        actor=personas.gd.actor, scan=scan(), note="第二批"
+    )
 
     assert submission.row_count == 2
     assert submission.source == SummarySource.GENERATED
@@ -147,7 +149,7 @@ def test_r27_submission_after_profile_deadline_is_flagged_late(personas: Persona
         effective_from=dt.date(2019, 1, 1),
     )
 
-    submission = apps.summary_submit(actor=personas.gd.actor, scan=scan())
+    submission = summary_services.summary_submit(actor=personas.gd.actor, scan=scan())
 
     assert submission.deadline == yesterday
     assert submission.is_late
@@ -163,7 +165,7 @@ def test_r27_submission_before_deadline_is_on_time(personas: Personas) -> None:
         effective_from=dt.date(2019, 1, 1),
     )
 
-    assert not apps.summary_submit(actor=personas.gd.actor, scan=scan()).is_late
+    assert not summary_services.summary_submit(actor=personas.gd.actor, scan=scan()).is_late
 
 
 def test_r27_summary_page_marks_the_default_deadline_as_platform_default(
@@ -186,7 +188,9 @@ def test_r27_scan_must_be_pdf_or_image_and_nothing_is_saved(personas: Personas) 
     gd_pilots(personas)
 
     with pytest.raises(InvalidInput) as exc:
-        apps.summary_submit(actor=personas.gd.actor, scan=scan("扫描件.png", b"not an image"))
+        summary_services.summary_submit(
+            actor=personas.gd.actor, scan=scan("扫描件.png", b"not an image")
+        )
 
     assert exc.value.field == "scan"
     assert not SummarySubmission.objects.exists()
@@ -194,16 +198,16 @@ def test_r27_scan_must_be_pdf_or_image_and_nothing_is_saved(personas: Personas) 
 
 def test_r27_empty_table_cannot_be_submitted(personas: Personas) -> None:
     with pytest.raises(InvalidInput):
-        apps.summary_submit(actor=personas.gd.actor, scan=scan())
+        summary_services.summary_submit(actor=personas.gd.actor, scan=scan())
 
 
 def test_r27_viewer_and_school_cannot_submit(personas: Personas) -> None:
     gd_pilots(personas)
 
     with pytest.raises(Forbidden):
-        apps.summary_submit(actor=personas.gd_viewer.actor, scan=scan())
+        summary_services.summary_submit(actor=personas.gd_viewer.actor, scan=scan())
     with pytest.raises(Forbidden):
-        apps.summary_submit(actor=personas.gd_school.actor, scan=scan())
+        summary_services.summary_submit(actor=personas.gd_school.actor, scan=scan())
     assert not SummarySubmission.objects.exists()
 
 
@@ -212,24 +216,24 @@ def test_r27_aggregator_sees_every_province_and_provinces_their_own(
 ) -> None:
     gd_pilots(personas)
     confirmed(personas, personas.hb_school, personas.hb_school_obj, personas.hb)
-    gd = apps.summary_submit(actor=personas.gd.actor, scan=scan())
-    hb = apps.summary_submit(actor=personas.hb.actor, scan=scan())
+    gd = summary_services.summary_submit(actor=personas.gd.actor, scan=scan())
+    hb = summary_services.summary_submit(actor=personas.hb.actor, scan=scan())
 
-    assert set(apps.summary_submissions(actor=personas.aggregator.actor)) == {gd, hb}
-    assert list(apps.summary_submissions(actor=personas.gd.actor)) == [gd]
-    assert not apps.summary_submissions(actor=personas.gd_school.actor).exists()
+    assert set(summary_selectors.summary_submissions(actor=personas.aggregator.actor)) == {gd, hb}
+    assert list(summary_selectors.summary_submissions(actor=personas.gd.actor)) == [gd]
+    assert not summary_selectors.summary_submissions(actor=personas.gd_school.actor).exists()
     with pytest.raises(NotFound):
-        apps.summary_submission_get(actor=personas.gd.actor, pk=hb.pk)
+        summary_selectors.summary_submission_get(actor=personas.gd.actor, pk=hb.pk)
 
-    national = apps.national_summary_rows(actor=personas.aggregator.actor)
+    national = summary_selectors.national_summary_rows(actor=personas.aggregator.actor)
     assert [row[0] for row in national] == ["湖北省", "广东省", "广东省"]  # by province code
     with pytest.raises(Forbidden):
-        apps.national_summary_rows(actor=personas.gd.actor)
+        summary_selectors.national_summary_rows(actor=personas.gd.actor)
 
 
 def test_r27_national_table_uses_each_provinces_latest_submission(personas: Personas) -> None:
     gd_pilots(personas)
-    apps.summary_submit(actor=personas.gd.actor, scan=scan())
+    summary_services.summary_submit(actor=personas.gd.actor, scan=scan())
     confirmed(
         personas,
         personas.gd_school,
@@ -237,9 +241,9 @@ def test_r27_national_table_uses_each_provinces_latest_submission(personas: Pers
         personas.gd,
         cert=certificate(personas, "2-09", "失智老年人照护", "医药卫生"),
     )
-    apps.summary_submit(actor=personas.gd.actor, scan=scan())
+    summary_services.summary_submit(actor=personas.gd.actor, scan=scan())
 
-    assert len(apps.national_summary_rows(actor=personas.aggregator.actor)) == 3
+    assert len(summary_selectors.national_summary_rows(actor=personas.aggregator.actor)) == 3
 
 
 @pytest.fixture
@@ -261,14 +265,14 @@ def test_r27_export_import_export_gives_identical_values(
     personas: Personas, run_import: Callable[..., ImportJob]
 ) -> None:
     gd_pilots(personas)
-    exported: HttpResponse = apps.summary_export(actor=personas.gd.actor)
+    exported: HttpResponse = summary_selectors.summary_export(actor=personas.gd.actor)
 
     job = run_import(personas.aggregator.actor, exported.content)
 
     assert job.status == ImportStatus.SUCCEEDED, job.errors
     submission = SummarySubmission.objects.get(source=SummarySource.IMPORTED)
     assert submission.province == division("440000")
-    again = apps.national_summary_export(actor=personas.aggregator.actor)
+    again = summary_selectors.national_summary_export(actor=personas.aggregator.actor)
     assert sheet_values(again.content) == sheet_values(exported.content)
     # The snapshot is the submission's own readable copy, not the job's sealed, purged file.
     ImportJob.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
@@ -281,7 +285,7 @@ def test_r27_import_reports_bad_rows_and_writes_nothing(
     personas: Personas, run_import: Callable[..., ImportJob]
 ) -> None:
     gd_pilots(personas)
-    good_rows = sheet_values(apps.summary_export(actor=personas.gd.actor).content)
+    good_rows = sheet_values(summary_selectors.summary_export(actor=personas.gd.actor).content)
     bad = [list(r) for r in good_rows]
     bad[1][0] = "广东"  # not a province's full name
     bad[2][8] = "120%"
@@ -295,7 +299,7 @@ def test_r27_import_reports_bad_rows_and_writes_nothing(
 
 
 def test_r27_only_national_writers_import_tables(personas: Personas) -> None:
-    content = apps.summary_export(actor=personas.gd.actor).content
+    content = summary_selectors.summary_export(actor=personas.gd.actor).content
     viewer = make_user("aggregator-viewer", personas.aggregator.unit, Role.VIEWER)
 
     for actor in (personas.gd.actor, viewer.actor):
@@ -308,5 +312,5 @@ def test_r27_only_national_writers_import_tables(personas: Personas) -> None:
 
 
 def export_bytes(rows: list[list[Any]]) -> bytes:
-    response = apps.export_response(filename="t", headers=rows[0], rows=rows[1:])
+    response = export_response(filename="t", headers=rows[0], rows=rows[1:])
     return bytes(response.content)

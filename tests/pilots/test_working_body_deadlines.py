@@ -14,14 +14,14 @@ from onex.core.dashboard import dashboard_for
 from onex.core.errors import Conflict, Forbidden
 from onex.core.models import AuditEvent, PolicyScope
 from onex.core.policy import policy_value_set
-from onex.pilots import selectors, services
 from onex.pilots.models import SchoolReminder, SchoolWorkingBody
-from onex.pilots.selectors import FilingState, add_months
+from onex.pilots.selectors import coordination as coordination_selectors
+from onex.pilots.selectors.coordination import FilingState, add_months
+from onex.pilots.services import coordination as coordination_services
+from tests.factories_pilots import PublishFn, file_working_body
 from tests.personas import Personas, division
-from tests.pilots.school_helpers import PublishFn, file_working_body, publish
 
 pytestmark = pytest.mark.django_db
-__all__ = ["publish"]  # the fixture, imported for this module
 
 TODAY = dt.date(2020, 4, 5)
 
@@ -36,7 +36,7 @@ def test_r33_published_school_without_filing_after_a_month_is_overdue(
     personas: Personas, publish: PublishFn
 ) -> None:
     publish(personas.gd_school_obj, dt.date(2020, 3, 1))
-    rows = selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY)
+    rows = coordination_selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY)
     assert [r.school for r in rows] == [personas.gd_school_obj]
     row = rows[0]
     assert row.published_on == dt.date(2020, 3, 1)
@@ -50,12 +50,14 @@ def test_r33_filing_within_the_month_is_on_time(personas: Personas, publish: Pub
     filing = file_working_body(personas.gd_school.actor, personas.gd_school_obj)
     on_time = dt.datetime(2020, 3, 20, 10, tzinfo=dt.timezone.utc)
     SchoolWorkingBody.objects.filter(pk=filing.pk).update(filed_at=on_time)
-    assert selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY) == []
-    (row,) = selectors.working_body_obligations(actor=personas.gd.actor, on=TODAY)
+    assert (
+        coordination_selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY) == []
+    )
+    (row,) = coordination_selectors.working_body_obligations(actor=personas.gd.actor, on=TODAY)
     assert row.status == FilingState.FILED and not row.is_open
     late = dt.datetime(2020, 4, 3, 10, tzinfo=dt.timezone.utc)
     SchoolWorkingBody.objects.filter(pk=filing.pk).update(filed_at=late)
-    (row,) = selectors.working_body_obligations(actor=personas.gd.actor, on=TODAY)
+    (row,) = coordination_selectors.working_body_obligations(actor=personas.gd.actor, on=TODAY)
     assert row.status == FilingState.LATE and row.days_overdue == 0
 
 
@@ -74,7 +76,9 @@ def test_r33_the_period_comes_from_the_province_profile(
     )
     rows = {
         r.school.code: r
-        for r in selectors.working_body_obligations(actor=personas.ministry.actor, on=TODAY)
+        for r in coordination_selectors.working_body_obligations(
+            actor=personas.ministry.actor, on=TODAY
+        )
     }
     assert rows[personas.hb_school_obj.code].deadline == dt.date(2020, 5, 1)
     assert rows[personas.hb_school_obj.code].status == FilingState.PENDING
@@ -83,15 +87,22 @@ def test_r33_the_period_comes_from_the_province_profile(
 
 def test_r33_due_soon_within_the_profile_window(personas: Personas, publish: PublishFn) -> None:
     publish(personas.gd_school_obj, dt.date(2020, 3, 1))
-    (row,) = selectors.working_body_obligations(actor=personas.gd.actor, on=dt.date(2020, 3, 26))
+    (row,) = coordination_selectors.working_body_obligations(
+        actor=personas.gd.actor, on=dt.date(2020, 3, 26)
+    )
     assert row.status == FilingState.DUE_SOON and row.days_left == 6
-    (row,) = selectors.working_body_obligations(actor=personas.gd.actor, on=dt.date(2020, 3, 20))
+    (row,) = coordination_selectors.working_body_obligations(
+        actor=personas.gd.actor, on=dt.date(2020, 3, 20)
+    )
     assert row.status == FilingState.PENDING
 
 
 def test_unpublished_schools_have_no_r33_obligation(personas: Personas, publish: PublishFn) -> None:
-    assert selectors.working_body_obligations(actor=personas.ministry.actor, on=TODAY) == []
-    assert selectors.working_body_obligation(school=personas.gd_school_obj) is None
+    assert (
+        coordination_selectors.working_body_obligations(actor=personas.ministry.actor, on=TODAY)
+        == []
+    )
+    assert coordination_selectors.working_body_obligation(school=personas.gd_school_obj) is None
 
 
 def test_overdue_list_is_scoped(personas: Personas, publish: PublishFn) -> None:
@@ -101,7 +112,8 @@ def test_overdue_list_is_scoped(personas: Personas, publish: PublishFn) -> None:
     def codes(persona: object) -> set[str]:
         actor = persona.actor  # type: ignore[attr-defined]
         return {
-            r.school.code for r in selectors.overdue_working_body_filings(actor=actor, on=TODAY)
+            r.school.code
+            for r in coordination_selectors.overdue_working_body_filings(actor=actor, on=TODAY)
         }
 
     assert codes(personas.ministry) == {"4144012345", "4144030001", "4142012345"}
@@ -120,8 +132,8 @@ def test_the_adapter_reads_the_applications_module_once_for_all_schools(
         calls.append(len(schools))
         return {s.pk: dt.date(2020, 1, 2) for s in schools if s.code == "4144012345"}  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(selectors, "first_published_on_map", bulk)
-    rows = selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY)
+    monkeypatch.setattr(coordination_selectors, "first_published_on_map", bulk)
+    rows = coordination_selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY)
     assert [r.school.code for r in rows] == ["4144012345"]
     assert calls == [2]  # Guangdong's two schools, in one call
 
@@ -131,7 +143,7 @@ def test_the_adapter_reads_the_applications_module_once_for_all_schools(
 
 def test_province_reminds_an_overdue_school(personas: Personas, publish: PublishFn) -> None:
     publish(personas.gd_school_obj, dt.date(2020, 3, 1))
-    reminder = services.working_body_remind(
+    reminder = coordination_services.working_body_remind(
         actor=personas.gd.actor, school=personas.gd_school_obj, on=TODAY
     )
     assert reminder.rule == "R33" and reminder.deadline == dt.date(2020, 4, 1)
@@ -140,7 +152,7 @@ def test_province_reminds_an_overdue_school(personas: Personas, publish: Publish
     assert AuditEvent.objects.filter(
         action="pilots.working_body_remind", target_id=str(reminder.pk)
     ).exists()
-    (row,) = selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY)
+    (row,) = coordination_selectors.overdue_working_body_filings(actor=personas.gd.actor, on=TODAY)
     assert row.reminder_count == 1 and row.last_reminded_at is not None
 
 
@@ -148,11 +160,13 @@ def test_remind_is_refused_when_filed_or_not_published(
     personas: Personas, publish: PublishFn
 ) -> None:
     with pytest.raises(Conflict):
-        services.working_body_remind(actor=personas.gd.actor, school=personas.gd_school_obj)
+        coordination_services.working_body_remind(
+            actor=personas.gd.actor, school=personas.gd_school_obj
+        )
     publish(personas.gd_school_obj, dt.date(2020, 3, 1))
     file_working_body(personas.gd_school.actor, personas.gd_school_obj)
     with pytest.raises(Conflict):
-        services.working_body_remind(
+        coordination_services.working_body_remind(
             actor=personas.gd.actor, school=personas.gd_school_obj, on=TODAY
         )
     assert not SchoolReminder.objects.exists()
@@ -162,10 +176,12 @@ def test_who_may_remind(personas: Personas, publish: PublishFn) -> None:
     publish(personas.gd_school_obj, dt.date(2020, 3, 1))
     for persona in (personas.gd_viewer, personas.gd_school, personas.hb, personas.org):
         with pytest.raises(Forbidden):
-            services.working_body_remind(
+            coordination_services.working_body_remind(
                 actor=persona.actor, school=personas.gd_school_obj, on=TODAY
             )
-    services.working_body_remind(actor=personas.gz_city.actor, school=personas.gd_school_obj)
+    coordination_services.working_body_remind(
+        actor=personas.gz_city.actor, school=personas.gd_school_obj
+    )
     assert SchoolReminder.objects.count() == 1
 
 
@@ -175,9 +191,9 @@ def test_daily_task_reminds_once_a_day(personas: Personas, publish: PublishFn) -
     publish(personas.sz_school_obj, dt.date(2020, 3, 1))
     file_working_body(Actor.system(), personas.sz_school_obj)  # filed: not reminded
     today = timezone.localdate()
-    assert services.working_body_remind_due(on=TODAY) == 2
+    assert coordination_services.working_body_remind_due(on=TODAY) == 2
     # Sent "today" by the clock; the same run again the same day sends nothing more.
-    assert services.working_body_remind_due(on=today) == 0
+    assert coordination_services.working_body_remind_due(on=today) == 0
     assert SchoolReminder.objects.filter(sent_by__isnull=True).count() == 2
     assert set(SchoolReminder.objects.values_list("school__code", flat=True)) == {
         "4144012345",
@@ -197,7 +213,9 @@ def test_school_dashboard_shows_the_filing_to_do_and_reminder(
     personas: Personas, publish: PublishFn
 ) -> None:
     publish(personas.gd_school_obj, dt.date(2020, 3, 1))
-    services.working_body_remind(actor=personas.gd.actor, school=personas.gd_school_obj)
+    coordination_services.working_body_remind(
+        actor=personas.gd.actor, school=personas.gd_school_obj
+    )
     board = dashboard_for(actor=personas.gd_school.actor)
     todo = next(t for t in board.todos if "工作机构" in t.title)
     assert todo.tone == "danger" and todo.deadline == dt.date(2020, 4, 1)

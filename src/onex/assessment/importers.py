@@ -36,6 +36,7 @@ from onex.core.imports import (
 from onex.core.models import ImportJob, UnitKind
 from onex.core.personal import Gender, IdType, id_hash_candidates, normalize, validate_id_number
 from onex.pilots.models import School, Specialty
+from onex.pilots.selectors.schools import school_of
 
 
 class IdNumberParser(TextParser):
@@ -109,7 +110,7 @@ class StudentSpec(ImportSpec):
         return actor.kind == UnitKind.SCHOOL and actor.can_write
 
     def prepare(self, *, actor: Actor) -> dict[str, Any]:
-        school = exam_selectors.actor_school(actor)
+        school = school_of(actor)
         specialties: dict[str, Specialty] = {}
         if school is not None:
             for specialty in Specialty.objects.filter(school=school):
@@ -143,7 +144,7 @@ class StudentSpec(ImportSpec):
             raise RowErrors(errors)
 
     def apply(self, rows: list[ParsedRow], *, actor: Actor, job: ImportJob) -> dict[str, Any]:
-        school: School | None = exam_selectors.actor_school(actor)
+        school: School | None = school_of(actor)
         if school is None:
             raise ImportRejected([RowError(None, "", _("只有试点院校可以导入学生名单。"))])
         counts = {"created": 0, "updated": 0, "unchanged": 0}

@@ -7,7 +7,7 @@ from onex.pilots.models import ProvinceCoordination, School, SchoolReminder, Sch
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at runtime
     """Read-only: registration goes through pilots.services (R25 check, unit, audit)."""
 
     list_display = ("name", "code", "school_type", "province", "city")
@@ -25,7 +25,7 @@ class SchoolAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at runtime
     """Writes go through pilots.services (rule checks, history, audit)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -20,17 +20,36 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from onex.catalog.models import Certificate
+from onex.core.accounts import unit_create, user_create
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import RuleViolation
-from onex.core.models import AuditEvent
+from onex.core.models import AuditEvent, Role, Unit, UnitKind, User
+from onex.core.policy import seed_policy_profiles
 from onex.core.registry import DemoReport
 from onex.geo.models import Division
-from onex.pilots import services
-from onex.pilots.models import School, SchoolType, SchoolWorkingBody
+from onex.pilots.models import (
+    ApplicationEvent,
+    PilotApplication,
+    School,
+    SchoolType,
+    SchoolWorkingBody,
+    Specialty,
+    SummarySubmission,
+)
+from onex.pilots.selectors import conditions
+from onex.pilots.services import applications as application_services
+from onex.pilots.services import coordination as coordination_services
+from onex.pilots.services import schools as school_services
+from onex.pilots.services import specialties as specialty_services
+from onex.pilots.services import summary as summary_services
 
 OVERDUE_SCHOOL = "顺德职业技术学院"
 ENROLMENT_YEARS = (2017, 2018, 2019, 2020)
@@ -161,7 +180,7 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
         existing = getattr(province, "pilot_coordination", None)
         if existing is not None:
             continue
-        services.coordination_set(
+        coordination_services.coordination_set(
             actor=actor,
             province=province,
             body_name=body,
@@ -178,7 +197,7 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     filed_at = timezone.make_aware(dt.datetime.combine(FILED_ON, dt.time(10, 0)))
     for school in schools:
         for code, name in _specialties(school):
-            _specialty, changed = services.specialty_set(
+            _specialty, changed = specialty_services.specialty_set(
                 actor=actor,
                 school=school,
                 code=code,
@@ -188,12 +207,14 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
             created["specialties"] += int(changed)
         if school.pk in filed or school.name == OVERDUE_SCHOOL:
             continue
-        filing = services.working_body_file(actor=actor, school=school, **_working_body(school))
+        filing = coordination_services.working_body_file(
+            actor=actor, school=school, **_working_body(school)
+        )
         # Demo history: back-date to when schools filed, so statuses read as filed on time.
         SchoolWorkingBody.objects.filter(pk=filing.pk).update(filed_at=filed_at)
         created["working_bodies"] += 1
         if school.name == HISTORY_SCHOOL:
-            change = services.working_body_file(
+            change = coordination_services.working_body_file(
                 actor=actor,
                 school=school,
                 **{**_working_body(school), "contact_name": "林老师"},
@@ -284,7 +305,7 @@ def _schools(report: DemoReport) -> None:
             code = demo_school_code(province, school_type, serial)
             if School.objects.filter(code=code).exists():
                 continue
-            services.school_register(
+            school_services.school_register(
                 actor=Actor.system(),
                 name=name,
                 code=code,
@@ -299,7 +320,7 @@ def _technical_school(report: DemoReport) -> None:
     name, school_type, city = TECHNICAL_SCHOOL
     code = demo_school_code(city[:2] + "0000", school_type, 99)
     try:
-        services.school_register(
+        school_services.school_register(
             actor=Actor.system(),
             name=name,
             code=code,
@@ -335,3 +356,308 @@ def _technical_school(report: DemoReport) -> None:
 def load_schools(report: DemoReport, log: Callable[[str], None]) -> None:
     _schools(report)
     _technical_school(report)
+
+
+# --- application demo ------------------------------------------------------------
+
+DEMO_PASSWORD = "onex-demo-pass"  # noqa: S105 - the README's published demo password
+CITY_ACCOUNT = ("demo-sx-city", "太原市教育局", "140000", "140100", "太原市教育局经办人")
+
+# A 1×1 PNG: the stamped scan of the demo summary table.
+SCAN_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+BASE = application_services.ApplicationInput(
+    full_time_teachers=14,
+    team_size=12,
+    dual_qualified_teachers=7,
+    industry_experts=3,
+    facility_kind="own",
+    facility_description="校内实训中心，配有证书要求的实训设备；与合作企业共建校外实训基地。",
+    has_training_rooms=True,
+    has_internship_sites=True,
+    work_plan="将证书标准融入专业人才培养方案，组建“双师型”培训团队，每学期开展一期培训与考核。",
+    planned_students=80,
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    school: str
+    certificate: str  # catalogue code
+    state: str  # draft | city_review | submitted | returned | rejected | confirmed | published
+    contact: tuple[str, str]
+    changes: dict[str, Any]
+    reason: str = ""
+    published_days_ago: int = 0
+
+
+PLANS: tuple[Plan, ...] = (
+    # Guangdong (national profile)
+    Plan("广州番禺职业技术学院", "1-03", "published", ("李晓红", "020-34740001"), {}, "", 20),
+    Plan(
+        "顺德职业技术学院",
+        "2-06",
+        "published",
+        ("梁志明", "0757-22320001"),
+        {"planned_students": 60},
+        "",
+        90,
+    ),
+    Plan(
+        "深圳职业技术学院",
+        "2-10",
+        "published",
+        ("陈海峰", "0755-26730001"),
+        {"team_size": 20, "dual_qualified_teachers": 13, "industry_experts": 5},
+        "",
+        60,
+    ),
+    Plan("广东轻工职业技术学院", "2-01", "confirmed", ("黄丽", "020-89230001"), {}),
+    Plan("广东机电职业技术学院", "2-03", "submitted", ("吴刚", "020-32190001"), {}),
+    Plan(
+        "广州铁路职业技术学院",
+        "2-08",
+        "returned",
+        ("周静", "020-61830001"),
+        {"facility_kind": "rented"},
+        "租用实训场地的协议未上传，请补充租赁协议及设备清单后重新提交。",
+    ),
+    Plan(
+        "广州市轻工职业学校",
+        "2-07",
+        "rejected",
+        ("何敏", "020-81230001"),
+        {},
+        "申报专业与母婴护理证书不对应，本批次不予确认。",
+    ),
+    Plan(
+        "中山职业技术学院",
+        "2-02",
+        "draft",
+        ("林涛", "0760-88230001"),
+        {"team_size": 10, "dual_qualified_teachers": 4},  # 40%: fails R26 here
+    ),
+    # Shanxi (city first review required)
+    Plan("山西职业技术学院", "2-06", "published", ("王建国", "0351-65010001"), {}, "", 45),
+    Plan("太原市财政金融学校", "2-02", "submitted", ("赵丽", "0351-40410001"), {}),
+    Plan("山西工程职业学院", "2-04", "city_review", ("刘洋", "0351-63920001"), {}),
+    Plan("大同煤炭职业技术学院", "2-05", "draft", ("孙强", "0352-71530001"), {}),
+    # Hubei (Hubei's profile: dual-qualified ≥30%, ≥10 full-time teachers, rooms and sites)
+    Plan(
+        "武汉职业技术学院",
+        "2-01",
+        "published",
+        ("张萍", "027-87760001"),
+        {"team_size": 10, "dual_qualified_teachers": 4, "industry_experts": 2},  # 40%
+        "",
+        30,
+    ),
+    Plan(
+        "武汉船舶职业技术学院",
+        "2-05",
+        "draft",
+        ("郑伟", "027-84650001"),
+        {"full_time_teachers": 9},  # below Hubei's ten
+    ),
+    Plan("湖北职业技术学院", "2-09", "submitted", ("邓芳", "0712-23450001"), {}),
+    Plan("襄阳职业技术学院", "1-04", "confirmed", ("胡斌", "0710-36510001"), {}),
+)
+
+SUMMARY_PROVINCE = "440000"
+
+
+def _acting(unit: Unit) -> Actor:
+    return Actor(user=None, unit=unit, role=Role.ADMIN)
+
+
+def _city_bureau(created: Counter[str]) -> Unit:
+    username, name, province, city, description = CITY_ACCOUNT
+    unit = Unit.objects.filter(kind=UnitKind.CITY, city__code=city).first()
+    if unit is None:
+        unit = unit_create(
+            actor=Actor.system(),
+            kind=UnitKind.CITY,
+            name=name,
+            province=Division.objects.get(code=province),
+            city=Division.objects.get(code=city),
+        )
+        created["units"] += 1
+    if not User.objects.filter(username=username).exists():
+        user_create(
+            actor=Actor.system(),
+            username=username,
+            password=DEMO_PASSWORD,
+            unit=unit,
+            role=Role.STAFF,
+            display_name=description,
+        )
+        created["users"] += 1
+    return unit
+
+
+# certificate code → the specialty names (of the schools demo) that train for it.
+CERTIFICATE_SPECIALTIES: dict[str, tuple[str, ...]] = {
+    "1-01": ("工程造价",),
+    "1-02": ("软件技术", "计算机应用", "计算机科学与技术"),
+    "1-03": ("物流管理", "物流服务与管理"),
+    "1-04": ("老年服务与管理", "护理"),
+    "1-05": ("汽车检测与维修技术", "汽车运用与维修"),
+    "1-06": ("汽车检测与维修技术", "汽车运用与维修"),
+    "2-01": ("电子商务",),
+    "2-02": ("电子商务",),
+    "2-03": ("工业机器人技术",),
+    "2-04": ("工业机器人技术",),
+    "2-05": ("焊接技术与自动化",),
+    "2-06": ("会计",),
+    "2-07": ("护理",),
+    "2-08": ("物联网应用技术",),
+    "2-09": ("老年服务与管理", "护理"),
+    "2-10": ("云计算技术与应用",),
+}
+
+
+def _specialty(school: School, certificate: Certificate) -> Specialty:
+    """The school's specialty matching the certificate, with enrolment for the R26 years.
+
+    A school that runs no matching specialty gets the first one its type offers in the schools
+    demo, so every demo application pairs a certificate with a specialty that trains for it.
+    """
+    names = CERTIFICATE_SPECIALTIES.get(certificate.code, ())
+    specialty = (
+        Specialty.objects.filter(school=school, name__in=names).order_by("code").first()
+        or Specialty.objects.filter(school=school).order_by("code").first()
+    )
+    # 焊接技术与自动化 (560110) is not among the schools demo's rotation; welding pilots add it.
+    offered = [*SPECIALTIES_BY_TYPE.get(school.school_type, []), ("560110", "焊接技术与自动化")]
+    matching = [(code, name) for code, name in offered if name in names]
+    if matching and (specialty is None or specialty.name not in names):
+        code, name = matching[0]
+    elif specialty is not None:
+        code, name = specialty.code, specialty.name
+    else:
+        code, name = ("530302", "大数据与会计")
+    years = conditions.enrolment_years(on=timezone.localdate(), count=3)
+    enrolments = {year: 45 + 5 * i for i, year in enumerate(years)}
+    specialty, _changed = specialty_services.specialty_set(
+        actor=Actor.system(), school=school, code=code, name=name, enrolments=enrolments
+    )
+    return specialty
+
+
+def _take_steps(application: PilotApplication, plan: Plan, units: dict[str, Unit]) -> None:
+    school = _acting(application.school.unit)
+    province = _acting(units[application.province.code])
+    if plan.state == "draft":
+        return
+    application = application_services.application_submit(actor=school, application=application)
+    if application.status == "city_review":
+        if plan.state == "city_review":
+            return
+        application = application_services.application_city_pass(
+            actor=_acting(units[application.city.code]),
+            application=application,
+            note="材料齐全，同意报省级确认。",
+        )
+    if plan.state == "submitted":
+        return
+    if plan.state == "returned":
+        application_services.application_return(
+            actor=province, application=application, reason=plan.reason
+        )
+        return
+    if plan.state == "rejected":
+        application_services.application_reject(
+            actor=province, application=application, reason=plan.reason
+        )
+        return
+    application = application_services.application_confirm(actor=province, application=application)
+    if plan.state == "published":
+        published_on = timezone.localdate() - dt.timedelta(days=plan.published_days_ago)
+        application_services.application_publish(
+            actor=province, application=application, published_on=published_on
+        )
+        _backdate(application, published_on)
+
+
+# Days between two steps of a published demo application's chain.
+STEP_DAYS = 5
+
+
+def _backdate(application: PilotApplication, published_on: dt.date) -> None:
+    """Move a published application's history before its publication date.
+
+    The steps run today, but the pilot was published weeks ago: left as they are, the timeline
+    would show it published before it was submitted. Each step is moved back so the chain ends
+    on the publication day, one step every few days, and the dates on the application follow.
+    """
+    events = list(application.events.order_by("pk"))
+    end = dt.datetime.combine(published_on, dt.time(10), tzinfo=timezone.get_current_timezone())
+    moved: dict[str, dt.datetime] = {}
+    for back, event in enumerate(reversed(events)):
+        at = end - dt.timedelta(days=STEP_DAYS * back)
+        ApplicationEvent.objects.filter(pk=event.pk).update(at=at)
+        moved.setdefault(event.action, at)
+    first = end - dt.timedelta(days=STEP_DAYS * (len(events) - 1))
+    PilotApplication.objects.filter(pk=application.pk).update(
+        created_at=first,
+        submitted_at=moved.get("submit"),
+        city_reviewed_at=moved.get("city_pass"),
+        decided_at=moved.get("confirm"),
+    )
+
+
+def load_application_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
+    """Create the missing demo applications and summary table; returns what was created."""
+    created: Counter[str] = Counter()
+    # The chain reads Hubei's and Shanxi's overrides; make sure they exist (idempotent).
+    seed_policy_profiles()
+    city = _city_bureau(created)
+    units: dict[str, Unit] = {
+        u.province.code: u
+        for u in Unit.objects.filter(kind=UnitKind.PROVINCE).select_related("province")
+        if u.province is not None
+    }
+    units[city.city.code if city.city else ""] = city
+    schools = {s.name: s for s in School.objects.select_related("province", "city", "unit")}
+    certificates = {c.code: c for c in Certificate.objects.select_related("batch")}
+    for plan in PLANS:
+        school = schools.get(plan.school)
+        certificate = certificates.get(plan.certificate)
+        if school is None or certificate is None or school.province.code not in units:
+            stdout(f"applications demo: skipped {plan.school} {plan.certificate}")
+            continue
+        specialty = _specialty(school, certificate)
+        if PilotApplication.objects.filter(
+            school=school, certificate=certificate, specialty=specialty
+        ).exists():
+            continue
+        data = replace(
+            BASE, contact_name=plan.contact[0], contact_phone=plan.contact[1], **plan.changes
+        )
+        application = application_services.application_create(
+            actor=_acting(school.unit),
+            school=school,
+            certificate=certificate,
+            specialty=specialty,
+            data=data,
+        )
+        _take_steps(application, plan, units)
+        created["applications"] += 1
+
+    province_unit = units.get(SUMMARY_PROVINCE)
+    if (
+        province_unit is not None
+        and not SummarySubmission.objects.filter(province__code=SUMMARY_PROVINCE).exists()
+    ):
+        summary_services.summary_submit(
+            actor=_acting(province_unit),
+            scan=ContentFile(SCAN_PNG, name="盖章扫描件.png"),
+            note="第二批试点院校情况汇总表（盖章版）",
+        )
+        created["summary_submissions"] += 1
+    if created:
+        stdout("applications demo: " + ", ".join(f"{k} {n}" for k, n in sorted(created.items())))
+    return dict(created)

@@ -32,10 +32,11 @@ from onex.core.registry import (
     year_end,
 )
 from onex.geo.models import Division
-from onex.pilots import application_demo, demo
-from onex.pilots.applications import application_todos
+from onex.pilots import demo
 from onex.pilots.models import SchoolType
-from onex.pilots.selectors import school_list, working_body_todos
+from onex.pilots.selectors.applications import application_todos
+from onex.pilots.selectors.coordination import working_body_todos
+from onex.pilots.selectors.schools import school_list
 
 PROVINCE = frozenset({UnitKind.PROVINCE})
 CITY = frozenset({UnitKind.CITY})
@@ -335,13 +336,13 @@ for setting in (
 for step in (
     DemoStep("pilots.schools", 30, demo.load_schools),
     DemoStep("pilots.working_bodies", 50, counted(demo.load_demo)),
-    DemoStep("pilots.applications", 70, counted(application_demo.load_demo)),
+    DemoStep("pilots.applications", 70, counted(demo.load_application_demo)),
 ):
     registry.demo_steps.register(step)
 
 # The Taiyuan city reviewer the application step creates (R32 city first review), in the
 # banner after the Guangzhou city account.
-username, unit, _province, _city, description = application_demo.CITY_ACCOUNT
+username, unit, _province, _city, description = demo.CITY_ACCOUNT
 registry.demo_accounts.register(
     DemoAccount(username, Role.STAFF, unit, description, UnitKind.CITY, order=70)
 )

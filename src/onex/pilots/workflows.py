@@ -24,14 +24,12 @@ from onex.pilots.models.applications import (
     ApplicationStatus,
     PilotApplication,
 )
+from onex.pilots.selectors.applications import application_scope
 
 S = ApplicationStatus
 
 
 def _scope(actor: Actor) -> QuerySet[PilotApplication]:
-    # Imported here: the services module imports this table, and the scope is its selector.
-    from onex.pilots.applications import application_scope
-
     return application_scope(actor=actor)
 
 

@@ -41,6 +41,7 @@ from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, TimelineEventOut, province_by_code
 from onex.geo.models import Division
 from onex.pilots.models import School
+from onex.pilots.selectors.schools import school_of
 
 router = Router(tags=["assessment: sites and fees"])
 
@@ -50,7 +51,7 @@ def _province(code: str | None) -> Division | None:
 
 
 def _school(actor: Actor) -> School:
-    school = site_selectors.school_for_actor(actor)
+    school = school_of(actor)
     if school is None:
         raise Forbidden(_("只有试点院校可以执行此操作。"))
     return school

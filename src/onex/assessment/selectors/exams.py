@@ -38,6 +38,7 @@ from onex.core.scoping import fetch
 from onex.pilots.applications import confirmed_pilot_exists
 from onex.pilots.models import School, Specialty
 from onex.pilots.models.applications import CONFIRMED_STATUSES, PilotApplication
+from onex.pilots.selectors.schools import school_of
 
 SCORE_MAX = Decimal("100")
 
@@ -53,12 +54,6 @@ _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def actor_school(actor: Actor) -> School | None:
-    if actor.unit is None or actor.kind != UnitKind.SCHOOL:
-        return None
-    return School.objects.filter(unit=actor.unit).select_related("province", "city").first()
 
 
 def candidate_scope(*, actor: Actor) -> QuerySet[Candidate]:
@@ -215,7 +210,7 @@ def ticket_prefix(plan: ExamPlan) -> str:
 
 def registerable_students(*, actor: Actor, plan: ExamPlan) -> QuerySet[Candidate]:
     """The school's students not registered in ``plan`` (R44 is checked when registering)."""
-    school = actor_school(actor)
+    school = school_of(actor)
     if school is None:
         return Candidate.objects.none()
     taken = Registration.objects.filter(

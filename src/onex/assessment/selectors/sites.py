@@ -39,16 +39,9 @@ from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.applications import application_scope
-from onex.pilots.models import School
 from onex.pilots.models.applications import CONFIRMED_STATUSES
 
 # --- permissions ---------------------------------------------------------------------------
-
-
-def school_for_actor(actor: Actor) -> School | None:
-    if actor.kind != UnitKind.SCHOOL or actor.unit is None:
-        return None
-    return School.objects.filter(unit=actor.unit).select_related("province", "city").first()
 
 
 def plan_for(certificate: Certificate) -> AssessmentPlan | None:

@@ -41,7 +41,6 @@ from onex.assessment.selectors.exams import (
     SCORE_MAX,
     _confirmed_pilot_exists,
     _today,
-    actor_school,
     candidate_scope,
     plan_get,
     publicity_days,
@@ -66,6 +65,7 @@ from onex.core.scoping import fetch
 from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
+from onex.pilots.selectors.schools import school_of
 
 
 def _money(value: Decimal) -> str:
@@ -445,7 +445,7 @@ def registration_register_students(
     *, actor: Actor, plan: ExamPlan, candidates: Iterable[Candidate]
 ) -> list[Registration]:
     """A school registers some of its students, all or none (R44, capacity)."""
-    school = actor_school(actor)
+    school = school_of(actor)
     actor.require(
         actor.kind == UnitKind.SCHOOL and school is not None, _("只有试点院校可以为学生报名。")
     )

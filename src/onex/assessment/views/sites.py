@@ -65,6 +65,7 @@ from onex.core.web import (
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
+from onex.pilots.selectors.schools import school_of
 
 
 def _province_field() -> forms.ModelChoiceField[Division]:
@@ -536,7 +537,7 @@ def site_application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_application_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    school = site_selectors.school_for_actor(actor)
+    school = school_of(actor)
     if school is None:
         raise Http404
     form = SiteApplicationForm(request.POST or None)
@@ -787,7 +788,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    school = site_selectors.school_for_actor(actor)
+    school = school_of(actor)
     if school is None:
         raise Http404
     form = ComplaintForm(request.POST or None, request.FILES or None)
@@ -1144,7 +1145,7 @@ def negotiation_new(request: HttpRequest) -> HttpResponse:
     else:
         raise Http404
     initial = {}
-    school = site_selectors.school_for_actor(actor)
+    school = school_of(actor)
     if school is not None:
         initial["school_codes"] = school.code
     form = NegotiationForm(request.POST or None, certificates=certificates, initial=initial)

@@ -29,8 +29,15 @@ from onex.core.limits import (
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, province_by_code
 from onex.geo.models import Division
-from onex.pilots import applications as apps
-from onex.pilots.models import ApplicationAttachment, PilotApplication, Specialty, SummarySubmission
+from onex.pilots.models import ApplicationAttachment, PilotApplication, SummarySubmission
+from onex.pilots.selectors import applications as application_selectors
+from onex.pilots.selectors import conditions
+from onex.pilots.selectors import schools as school_selectors
+from onex.pilots.selectors import specialties as specialty_selectors
+from onex.pilots.selectors import summary as summary_selectors
+from onex.pilots.selectors import timeline as timeline_selectors
+from onex.pilots.services import applications as application_services
+from onex.pilots.services import summary as summary_services
 
 router = Router(tags=["pilot applications"])
 
@@ -131,11 +138,11 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_dual_qualified_ratio(obj: PilotApplication) -> str:
-        return apps.ratio_text(apps.dual_qualified_ratio(obj))
+        return conditions.ratio_text(conditions.dual_qualified_ratio(obj))
 
     @staticmethod
     def resolve_industry_expert_ratio(obj: PilotApplication) -> str:
-        return apps.ratio_text(apps.industry_expert_ratio(obj))
+        return conditions.ratio_text(conditions.industry_expert_ratio(obj))
 
 
 class ApplicationDetailOut(ApplicationOut):
@@ -147,16 +154,16 @@ class ApplicationDetailOut(ApplicationOut):
 
     @staticmethod
     def resolve_verdicts(obj: PilotApplication) -> list[dict[str, Any]]:
-        return [v.as_dict() for v in apps.evaluate_conditions(obj)]
+        return [v.as_dict() for v in conditions.evaluate_conditions(obj)]
 
     @staticmethod
     def resolve_timeline(obj: PilotApplication) -> list[dict[str, Any]]:
-        return apps.application_timeline(obj)
+        return timeline_selectors.application_timeline(obj)
 
     @staticmethod
     def resolve_moves(obj: PilotApplication, context: dict[str, Any]) -> list[str]:
         actor = request_actor(context["request"])
-        return apps.application_moves(actor=actor, application=obj)
+        return timeline_selectors.application_moves(actor=actor, application=obj)
 
 
 class PublicPilotOut(Schema):
@@ -234,19 +241,22 @@ class ApplicationIn(Schema):
     contact_name: PersonNameText = ""
     contact_phone: PhoneText = ""
 
-    def as_input(self) -> apps.ApplicationInput:
-        return apps.ApplicationInput(**self.dict())
+    def as_input(self) -> application_services.ApplicationInput:
+        return application_services.ApplicationInput(**self.dict())
 
 
 class ApplicationCreateIn(ApplicationIn):
     certificate: CodeText = Field(..., description="Certificate code")
-    specialty_id: int = Field(..., description="One of the school's specialties")
+    specialty_id: int | None = Field(None, description="One of the school's specialties")
+    specialty_code: CodeText | None = Field(
+        None, description="Or the specialty's code at the school (instead of specialty_id)"
+    )
 
-    def as_input(self) -> apps.ApplicationInput:
+    def as_input(self) -> application_services.ApplicationInput:
         data = self.dict()
-        data.pop("certificate")
-        data.pop("specialty_id")
-        return apps.ApplicationInput(**data)
+        for name in ("certificate", "specialty_id", "specialty_code"):
+            data.pop(name)
+        return application_services.ApplicationInput(**data)
 
 
 class ReasonIn(Schema):
@@ -316,7 +326,7 @@ _DETAIL = {200: ApplicationDetailOut, **_ERRORS}
 )
 @paginate(Pagination)
 def public_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
-    return apps.public_pilot_list(
+    return application_selectors.public_pilot_list(
         province=filters.province, certificate=filters.certificate, q=filters.q
     )
 
@@ -324,7 +334,7 @@ def public_list(request: HttpRequest, filters: Query[PublicFilters]) -> Any:
 @router.get("", response=list[ApplicationOut], summary="Applications in your jurisdiction")
 @paginate(Pagination)
 def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
-    return apps.application_list(
+    return application_selectors.application_list(
         actor=request_actor(request),
         q=filters.q,
         status=filters.status,
@@ -342,23 +352,23 @@ def application_create(
     request: HttpRequest, payload: ApplicationCreateIn
 ) -> Status[PilotApplication]:
     actor = request_actor(request)
-    school = apps.school_of(actor)
+    school = school_selectors.school_of(actor)
     if school is None:
         raise Forbidden(_("只有试点院校可以提交试点申请。"))
     certificate = Certificate.objects.filter(code=payload.certificate).first()
     if certificate is None:
         raise InvalidInput(_("未知的证书代码。"), field="certificate")
-    specialty = Specialty.objects.filter(school=school, pk=payload.specialty_id).first()
-    if specialty is None:
-        raise InvalidInput(_("请选择本校开设的专业。"), field="specialty")
-    application = apps.application_create(
+    specialty = specialty_selectors.school_specialty(
+        school=school, pk=payload.specialty_id, code=payload.specialty_code
+    )
+    application = application_services.application_create(
         actor=actor,
         school=school,
         certificate=certificate,
         specialty=specialty,
         data=payload.as_input(),
     )
-    return Status(201, apps.application_get(actor=actor, pk=application.pk))
+    return Status(201, application_selectors.application_get(actor=actor, pk=application.pk))
 
 
 @router.get(
@@ -367,7 +377,7 @@ def application_create(
     summary="One application with its condition verdicts (R26/R43) and timeline",
 )
 def application_detail(request: HttpRequest, application_id: int) -> PilotApplication:
-    return apps.application_get(actor=request_actor(request), pk=application_id)
+    return application_selectors.application_get(actor=request_actor(request), pk=application_id)
 
 
 @router.put(
@@ -377,9 +387,11 @@ def application_update(
     request: HttpRequest, application_id: int, payload: ApplicationIn
 ) -> PilotApplication:
     actor = request_actor(request)
-    application = apps.application_get(actor=actor, pk=application_id)
-    apps.application_update(actor=actor, application=application, data=payload.as_input())
-    return apps.application_get(actor=actor, pk=application_id)
+    application = application_selectors.application_get(actor=actor, pk=application_id)
+    application_services.application_update(
+        actor=actor, application=application, data=payload.as_input()
+    )
+    return application_selectors.application_get(actor=actor, pk=application_id)
 
 
 @router.post(
@@ -391,16 +403,20 @@ def application_attach(
     request: HttpRequest, application_id: int, title: AttachmentTitle, file: File[UploadedFile]
 ) -> PilotApplication:
     actor = request_actor(request)
-    application = apps.application_get(actor=actor, pk=application_id)
-    apps.application_attach(actor=actor, application=application, title=title, upload=file)
-    return apps.application_get(actor=actor, pk=application_id)
+    application = application_selectors.application_get(actor=actor, pk=application_id)
+    application_services.application_attach(
+        actor=actor, application=application, title=title, upload=file
+    )
+    return application_selectors.application_get(actor=actor, pk=application_id)
 
 
 def _step(request: HttpRequest, application_id: int, step: str, **kwargs: Any) -> PilotApplication:
     actor = request_actor(request)
-    application = apps.application_get(actor=actor, pk=application_id)
-    getattr(apps, f"application_{step}")(actor=actor, application=application, **kwargs)
-    return apps.application_get(actor=actor, pk=application_id)
+    application = application_selectors.application_get(actor=actor, pk=application_id)
+    getattr(application_services, f"application_{step}")(
+        actor=actor, application=application, **kwargs
+    )
+    return application_selectors.application_get(actor=actor, pk=application_id)
 
 
 @router.post(
@@ -464,7 +480,9 @@ def application_publish(
     summary="The province's 试点院校情况汇总表 as xlsx (R27); national actors pass ?province=",
 )
 def summary_table(request: HttpRequest, province: CodeText | None = None) -> HttpResponse:
-    return apps.summary_export(actor=request_actor(request), province=_province(province))
+    return summary_selectors.summary_export(
+        actor=request_actor(request), province=_province(province)
+    )
 
 
 @router.get(
@@ -473,7 +491,9 @@ def summary_table(request: HttpRequest, province: CodeText | None = None) -> Htt
     summary="The national table from each province's latest submission (xlsx, R27)",
 )
 def summary_national(request: HttpRequest, province: CodeText | None = None) -> HttpResponse:
-    return apps.national_summary_export(actor=request_actor(request), province=_province(province))
+    return summary_selectors.national_summary_export(
+        actor=request_actor(request), province=_province(province)
+    )
 
 
 @router.get(
@@ -482,7 +502,7 @@ def summary_national(request: HttpRequest, province: CodeText | None = None) -> 
     summary="Submitted summary tables (a province its own, national actors all)",
 )
 def summary_submissions(request: HttpRequest) -> Any:
-    return apps.summary_submissions(actor=request_actor(request))
+    return summary_selectors.summary_submissions(actor=request_actor(request))
 
 
 @router.post(
@@ -493,7 +513,9 @@ def summary_submissions(request: HttpRequest) -> Any:
 def summary_submit(
     request: HttpRequest, scan: File[UploadedFile], note: SubmissionNote = ""
 ) -> Status[SummarySubmission]:
-    return Status(201, apps.summary_submit(actor=request_actor(request), scan=scan, note=note))
+    return Status(
+        201, summary_services.summary_submit(actor=request_actor(request), scan=scan, note=note)
+    )
 
 
 @router.get(
@@ -502,7 +524,9 @@ def summary_submit(
     summary="Confirmed pilots by certificate field, concentration flagged (R28)",
 )
 def distribution(request: HttpRequest, province: CodeText | None = None) -> dict[str, Any]:
-    result = apps.pilot_distribution(actor=request_actor(request), province=_province(province))
+    result = summary_selectors.pilot_distribution(
+        actor=request_actor(request), province=_province(province)
+    )
     return {
         "province_code": result.province.code if result.province else None,
         "total": result.total,

@@ -29,8 +29,13 @@ from onex.core.models import UnitKind
 from onex.core.web import attempt, is_htmx, page_of
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots import selectors, services
 from onex.pilots.models import School, SchoolType
+from onex.pilots.selectors import coordination as coordination_selectors
+from onex.pilots.selectors import schools as school_selectors
+from onex.pilots.selectors import specialties as specialty_selectors
+from onex.pilots.services import coordination as coordination_services
+from onex.pilots.services import schools as school_services
+from onex.pilots.services import specialties as specialty_services
 
 FILTER_KEYS = ("q", "province", "city", "school_type")
 
@@ -40,7 +45,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 
 
 def _schools(request: HttpRequest, filters: dict[str, str]) -> QuerySet[School]:
-    return selectors.school_list(
+    return school_selectors.school_list(
         actor=request_actor(request),
         q=filters["q"] or None,
         province=filters["province"] or None,
@@ -60,7 +65,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "page_obj": page,
         "filters": filters,
-        "options": selectors.school_filter_options(actor=actor),
+        "options": school_selectors.school_filter_options(actor=actor),
         # Only national actors span provinces; others would see a one-item province filter.
         "show_province": actor.is_national,
         "can_register": _may_register(actor),
@@ -124,7 +129,7 @@ def school_register(request: HttpRequest) -> HttpResponse:
     form = SchoolRegisterForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         registered = attempt(
-            lambda: services.school_register(actor=actor, **form.cleaned_data),
+            lambda: school_services.school_register(actor=actor, **form.cleaned_data),
             form=form,
             show_forbidden=False,
         )
@@ -149,15 +154,15 @@ def _user_label(user: Any, unit: Any = None) -> str:
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    school = selectors.school_get(actor=actor, pk=pk)
-    specialties = selectors.specialty_list(school=school)
-    years = selectors.enrolment_years(specialties)
+    school = school_selectors.school_get(actor=actor, pk=pk)
+    specialties = specialty_selectors.specialty_list(school=school)
+    years = specialty_selectors.enrolment_years(specialties)
     table = [
         (s, [{e.year: e.students for e in s.enrolments.all()}.get(y) for y in years])
         for s in specialties
     ]
-    history = selectors.working_body_history(school=school)
-    obligation = selectors.working_body_obligation(school=school)
+    history = coordination_selectors.working_body_history(school=school)
+    obligation = coordination_selectors.working_body_obligation(school=school)
     timeline = [
         {
             "at": w.filed_at,
@@ -174,12 +179,12 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "working_body": history[0] if history else None,
         "timeline": timeline,
         "obligation": obligation,
-        "reminders": selectors.school_reminders(school=school),
-        "can_file": services.can_file_working_body(actor=actor, school=school),
-        "can_edit_specialties": services.can_edit_specialties(actor=actor, school=school),
+        "reminders": coordination_selectors.school_reminders(school=school),
+        "can_file": coordination_services.can_file_working_body(actor=actor, school=school),
+        "can_edit_specialties": specialty_services.can_edit_specialties(actor=actor, school=school),
         "can_remind": obligation is not None
         and obligation.is_open
-        and services.can_remind(actor=actor, school=school),
+        and coordination_services.can_remind(actor=actor, school=school),
     }
     return render(request, "pilots/school_detail.html", context)
 
@@ -200,7 +205,7 @@ class SpecialtyForm(forms.Form):
             self.fields[f"y{year}"] = forms.IntegerField(
                 label=_("%(year)s 年招生人数") % {"year": year},
                 min_value=0,
-                max_value=services.MAX_STUDENTS,
+                max_value=specialty_services.MAX_STUDENTS,
                 required=False,
             )
 
@@ -216,8 +221,8 @@ class SpecialtyForm(forms.Form):
 def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a specialty or correct one (the code picks it), with the last three years."""
     actor = request_actor(request)
-    school = selectors.school_get(actor=actor, pk=pk)
-    if not services.can_edit_specialties(actor=actor, school=school):
+    school = school_selectors.school_get(actor=actor, pk=pk)
+    if not specialty_services.can_edit_specialties(actor=actor, school=school):
         raise PermissionDenied
     this_year = timezone.localdate().year
     years = [this_year - 2, this_year - 1, this_year]
@@ -225,7 +230,7 @@ def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
         existing = next(
-            (s for s in selectors.specialty_list(school=school) if s.code == code), None
+            (s for s in specialty_selectors.specialty_list(school=school) if s.code == code), None
         )
         if existing is not None:
             initial = {"code": existing.code, "name": existing.name}
@@ -233,7 +238,7 @@ def specialty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SpecialtyForm(request.POST or None, years=years, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = attempt(
-            lambda: services.specialty_set(
+            lambda: specialty_services.specialty_set(
                 actor=actor,
                 school=school,
                 code=form.cleaned_data["code"],
@@ -289,15 +294,17 @@ class WorkingBodyForm(forms.Form):
 @login_required
 def working_body_file(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    school = selectors.school_get(actor=actor, pk=pk)
-    if not services.can_file_working_body(actor=actor, school=school):
+    school = school_selectors.school_get(actor=actor, pk=pk)
+    if not coordination_services.can_file_working_body(actor=actor, school=school):
         raise PermissionDenied
-    current = selectors.working_body_current(school=school)
-    initial = services.working_body_dict(current) if current is not None else {}
+    current = coordination_selectors.working_body_current(school=school)
+    initial = coordination_services.working_body_dict(current) if current is not None else {}
     form = WorkingBodyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         filed = attempt(
-            lambda: services.working_body_file(actor=actor, school=school, **form.cleaned_data),
+            lambda: coordination_services.working_body_file(
+                actor=actor, school=school, **form.cleaned_data
+            ),
             form=form,
         )
         if filed.ok:
@@ -307,7 +314,7 @@ def working_body_file(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "school": school,
         "is_change": current is not None,
-        "obligation": selectors.working_body_obligation(school=school),
+        "obligation": coordination_selectors.working_body_obligation(school=school),
     }
     return render(request, "pilots/working_body_form.html", context)
 
@@ -325,9 +332,9 @@ def working_body_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "open").strip()
-    if status not in (*selectors.FilingState.LABELS, "open", "all"):
+    if status not in (*coordination_selectors.FilingState.LABELS, "open", "all"):
         status = "open"
-    rows = selectors.working_body_obligations(actor=actor, q=q or None, status=status)
+    rows = coordination_selectors.working_body_obligations(actor=actor, q=q or None, status=status)
     if request.GET.get("format") == "xlsx":
         return _export_obligations(rows)
     page = page_of(request, rows)
@@ -337,7 +344,7 @@ def working_body_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": [
             ("open", _("未报备（逾期、即将到期、待报备）")),
-            *((k, str(v)) for k, v in selectors.FilingState.LABELS.items()),
+            *((k, str(v)) for k, v in coordination_selectors.FilingState.LABELS.items()),
             ("all", _("全部")),
         ],
         "can_remind": actor.can_write,
@@ -348,7 +355,7 @@ def working_body_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _export_obligations(rows: list[selectors.WorkingBodyObligation]) -> HttpResponse:
+def _export_obligations(rows: list[coordination_selectors.WorkingBodyObligation]) -> HttpResponse:
     headers = [
         _("学校名称"),
         _("学校标识码"),
@@ -383,9 +390,9 @@ def _export_obligations(rows: list[selectors.WorkingBodyObligation]) -> HttpResp
 @require_POST
 def working_body_remind(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    school = selectors.school_get(actor=actor, pk=pk)
+    school = school_selectors.school_get(actor=actor, pk=pk)
     reminded = attempt(
-        lambda: services.working_body_remind(
+        lambda: coordination_services.working_body_remind(
             actor=actor, school=school, message=request.POST.get("message", "")
         ),
         request=request,
@@ -425,21 +432,21 @@ class CoordinationForm(forms.Form):
 def coordination(request: HttpRequest) -> HttpResponse:
     """National and org users see every province's body; a province edits its own (R01)."""
     actor = request_actor(request)
-    rows = selectors.coordination_list(actor=actor)
+    rows = coordination_selectors.coordination_list(actor=actor)
     if request.GET.get("format") == "xlsx":
         return _export_coordination(rows)
     own = None
     form = None
     if actor.is_kind(UnitKind.PROVINCE) and actor.unit is not None and actor.unit.province:
         province = actor.unit.province
-        own = selectors.coordination_get(actor=actor, province=province)
-        if services.can_edit_coordination(actor=actor, province=province):
+        own = coordination_selectors.coordination_get(actor=actor, province=province)
+        if coordination_services.can_edit_coordination(actor=actor, province=province):
             initial = {f: getattr(own, f) for f in CoordinationForm.base_fields} if own else {}
             form = CoordinationForm(request.POST or None, initial=initial)
             if request.method == "POST" and form.is_valid():
                 coordination_form = form
                 saved = attempt(
-                    lambda: services.coordination_set(
+                    lambda: coordination_services.coordination_set(
                         actor=actor, province=province, **coordination_form.cleaned_data
                     ),
                     form=form,
@@ -458,7 +465,7 @@ def coordination(request: HttpRequest) -> HttpResponse:
     return render(request, "pilots/coordination.html", context)
 
 
-def _export_coordination(rows: list[selectors.CoordinationRow]) -> HttpResponse:
+def _export_coordination(rows: list[coordination_selectors.CoordinationRow]) -> HttpResponse:
     headers = [
         _("省份"),
         _("试点工作指导协调机构"),

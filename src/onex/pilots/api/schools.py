@@ -23,7 +23,6 @@ from onex.core.limits import (
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots import selectors, services
 from onex.pilots.models import (
     ProvinceCoordination,
     School,
@@ -31,6 +30,12 @@ from onex.pilots.models import (
     SchoolWorkingBody,
     Specialty,
 )
+from onex.pilots.selectors import coordination as coordination_selectors
+from onex.pilots.selectors import schools as school_selectors
+from onex.pilots.selectors import specialties as specialty_selectors
+from onex.pilots.services import coordination as coordination_services
+from onex.pilots.services import schools as school_services
+from onex.pilots.services import specialties as specialty_services
 
 router = Router(tags=["pilots"])
 
@@ -89,7 +94,7 @@ class SchoolIn(Schema):
 @router.get("/schools", response=list[SchoolOut], summary="List schools in your jurisdiction")
 @paginate(Pagination)
 def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> Any:
-    qs = selectors.school_list(
+    qs = school_selectors.school_list(
         actor=request_actor(request),
         q=filters.q,
         province=filters.province,
@@ -106,7 +111,7 @@ def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> Any:
     summary="One school (404 outside your jurisdiction)",
 )
 def school_detail(request: HttpRequest, school_id: int) -> School:
-    return selectors.school_get(actor=request_actor(request), pk=school_id)
+    return school_selectors.school_get(actor=request_actor(request), pk=school_id)
 
 
 @router.post(
@@ -118,7 +123,7 @@ def school_register(request: HttpRequest, payload: SchoolIn) -> Status[School]:
     city = Division.objects.filter(code=payload.city, level=DivisionLevel.CITY).first()
     if city is None:
         raise InvalidInput(_("未知的城市代码。"), field="city")
-    school = services.school_register(
+    school = school_services.school_register(
         actor=request_actor(request),
         name=payload.name,
         code=payload.code,
@@ -137,6 +142,7 @@ class EnrolmentItem(Schema):
 
 
 class SpecialtyOut(Schema):
+    id: int = Field(..., description="What an application's specialty_id names (R26)")
     code: str
     name: str
     enrolments: list[EnrolmentItem]
@@ -159,8 +165,8 @@ class SpecialtyIn(Schema):
     summary="A school's specialties with enrolment per year",
 )
 def specialty_list(request: HttpRequest, school_id: int) -> list[Specialty]:
-    school = selectors.school_get(actor=request_actor(request), pk=school_id)
-    return selectors.specialty_list(school=school)
+    school = school_selectors.school_get(actor=request_actor(request), pk=school_id)
+    return specialty_selectors.specialty_list(school=school)
 
 
 @router.put(
@@ -170,15 +176,17 @@ def specialty_list(request: HttpRequest, school_id: int) -> list[Specialty]:
 )
 def specialty_set(request: HttpRequest, school_id: int, code: str, payload: SpecialtyIn) -> Any:
     actor = request_actor(request)
-    school = selectors.school_get(actor=actor, pk=school_id)
-    specialty, _changed = services.specialty_set(
+    school = school_selectors.school_get(actor=actor, pk=school_id)
+    specialty, _changed = specialty_services.specialty_set(
         actor=actor,
         school=school,
         code=code,
         name=payload.name,
         enrolments={item.year: item.students for item in payload.enrolments},
     )
-    return next(s for s in selectors.specialty_list(school=school) if s.pk == specialty.pk)
+    return next(
+        s for s in specialty_selectors.specialty_list(school=school) if s.pk == specialty.pk
+    )
 
 
 # --- R01: coordination bodies -----------------------------------------------------------------
@@ -220,7 +228,9 @@ class CoordinationIn(Schema):
 )
 def coordination_list(request: HttpRequest) -> Any:
     return list(
-        selectors.coordination_scope(actor=request_actor(request)).order_by("province__code")
+        coordination_selectors.coordination_scope(actor=request_actor(request)).order_by(
+            "province__code"
+        )
     )
 
 
@@ -231,8 +241,8 @@ def coordination_list(request: HttpRequest) -> Any:
 )
 def coordination_detail(request: HttpRequest, province_code: str) -> Any:
     actor = request_actor(request)
-    province = selectors.coordination_province(actor=actor, code=province_code)
-    row = selectors.coordination_get(actor=actor, province=province)
+    province = coordination_selectors.coordination_province(actor=actor, code=province_code)
+    row = coordination_selectors.coordination_get(actor=actor, province=province)
     if row is None:
         raise NotFound(_("该省尚未明确试点工作协调机构。"))
     return row
@@ -245,8 +255,8 @@ def coordination_detail(request: HttpRequest, province_code: str) -> Any:
 )
 def coordination_set(request: HttpRequest, province_code: str, payload: CoordinationIn) -> Any:
     actor = request_actor(request)
-    province = selectors.coordination_province(actor=actor, code=province_code)
-    return services.coordination_set(actor=actor, province=province, **payload.dict())
+    province = coordination_selectors.coordination_province(actor=actor, code=province_code)
+    return coordination_services.coordination_set(actor=actor, province=province, **payload.dict())
 
 
 # --- R01/R33: working bodies and reminders -------------------------------------------------------
@@ -339,12 +349,12 @@ class ReminderOut(Schema):
     summary="A school's working body: current filing, history and R33 deadline",
 )
 def working_body_detail(request: HttpRequest, school_id: int) -> dict[str, Any]:
-    school = selectors.school_get(actor=request_actor(request), pk=school_id)
-    history = selectors.working_body_history(school=school)
+    school = school_selectors.school_get(actor=request_actor(request), pk=school_id)
+    history = coordination_selectors.working_body_history(school=school)
     return {
         "current": history[0] if history else None,
         "history": history,
-        "obligation": selectors.working_body_obligation(school=school),
+        "obligation": coordination_selectors.working_body_obligation(school=school),
     }
 
 
@@ -357,8 +367,10 @@ def working_body_file(
     request: HttpRequest, school_id: int, payload: WorkingBodyIn
 ) -> Status[SchoolWorkingBody]:
     actor = request_actor(request)
-    school = selectors.school_get(actor=actor, pk=school_id)
-    return Status(201, services.working_body_file(actor=actor, school=school, **payload.dict()))
+    school = school_selectors.school_get(actor=actor, pk=school_id)
+    return Status(
+        201, coordination_services.working_body_file(actor=actor, school=school, **payload.dict())
+    )
 
 
 @router.get(
@@ -380,7 +392,7 @@ def working_body_overdue(request: HttpRequest) -> list[dict[str, Any]]:
             "reminder_count": row.reminder_count,
             "last_reminded_at": row.last_reminded_at,
         }
-        for row in selectors.overdue_working_body_filings(actor=request_actor(request))
+        for row in coordination_selectors.overdue_working_body_filings(actor=request_actor(request))
     ]
 
 
@@ -393,6 +405,8 @@ def working_body_remind(
     request: HttpRequest, school_id: int, payload: ReminderIn
 ) -> Status[SchoolReminder]:
     actor = request_actor(request)
-    school = selectors.school_get(actor=actor, pk=school_id)
-    reminder = services.working_body_remind(actor=actor, school=school, message=payload.message)
+    school = school_selectors.school_get(actor=actor, pk=school_id)
+    reminder = coordination_services.working_body_remind(
+        actor=actor, school=school, message=payload.message
+    )
     return Status(201, reminder)

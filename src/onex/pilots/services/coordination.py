@@ -1,11 +1,10 @@
-"""Writes of schools, specialties, coordination bodies, working bodies and reminders: every
-transition here, checked against the rules (R01, R25, R33) and audited."""
+"""Writes of provincial coordination bodies (R01), school working-body filings (R33) and the
+reminders sent about them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,289 +13,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onex.catalog.services.schools import require_eligible_school_type, school_type_is_eligible
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from onex.core.models import Unit, UnitKind
+from onex.core.models import UnitKind
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import (
     ProvinceCoordination,
     ReminderKind,
     School,
     SchoolReminder,
-    SchoolType,
     SchoolWorkingBody,
-    Specialty,
-    SpecialtyEnrolment,
 )
-from onex.pilots.selectors import (
+from onex.pilots.selectors.coordination import (
     FilingState,
     WorkingBodyObligation,
     working_body_obligation,
     working_body_obligations,
 )
-
-# The Ministry's school identification code (学校标识码) has exactly ten digits.
-SCHOOL_CODE_RE = re.compile(r"^\d{10}$")
-
-# R25 is decided by catalog's require_eligible_school_type alone; this set only lists the
-# eligible choices for forms and templates.
-ELIGIBLE_SCHOOL_TYPES = frozenset(t for t in SchoolType.values if school_type_is_eligible(t))
-
-
-def can_register_school(*, actor: Actor, province: Division | None) -> bool:
-    """National admins register anywhere; a province's admin registers in its province."""
-    if actor.is_system:
-        return True
-    if not actor.can_write or not actor.is_admin:
-        return False
-    if actor.is_national:
-        return True
-    return (
-        actor.kind == UnitKind.PROVINCE
-        and province is not None
-        and actor.province_id == province.pk
-    )
-
-
-def school_register(
-    *,
-    actor: Actor,
-    name: str,
-    code: str,
-    school_type: str,
-    city: Division,
-) -> School:
-    """Create a school and the unit it acts as, in one transaction.
-
-    The unit is created here rather than through ``accounts.unit_create`` because that service
-    is reserved to national admins, while a province admin may register its own schools; both
-    rows must exist together or not at all.
-    """
-    province = city.parent if city.level == DivisionLevel.CITY else None
-    actor.require(can_register_school(actor=actor, province=province))
-    if province is None:
-        raise InvalidInput(_("请选择地级行政区（城市）。"), field="city")
-    name = (name or "").strip()
-    code = (code or "").strip()
-    if not name:
-        raise InvalidInput(_("请填写学校名称。"), field="name")
-    _check_school_type(school_type)
-    if not SCHOOL_CODE_RE.match(code):
-        raise InvalidInput(_("学校标识码应为 10 位数字。"), field="code")
-    with transaction.atomic():
-        if School.objects.select_for_update().filter(code=code).exists():
-            raise InvalidInput(_("该学校标识码已登记。"), field="code")
-        unit = Unit.objects.create(kind=UnitKind.SCHOOL, name=name, province=province, city=city)
-        audit_record(
-            actor=actor,
-            action="unit.create",
-            target=unit,
-            new={"kind": UnitKind.SCHOOL, "name": name},
-        )
-        school = School.objects.create(
-            unit=unit,
-            name=name,
-            code=code,
-            school_type=school_type,
-            province=province,
-            city=city,
-        )
-        audit_record(
-            actor=actor,
-            action="school.register",
-            target=school,
-            new={
-                "name": name,
-                "code": code,
-                "school_type": school_type,
-                "province": province.code,
-                "city": city.code,
-            },
-        )
-    return school
-
-
-# --- school data, specialties and enrolment -------------------------------------------------------
-
-
-def _school_dict(school: School) -> dict[str, Any]:
-    return {
-        "name": school.name,
-        "code": school.code,
-        "school_type": school.school_type,
-        "province": school.province.code,
-        "city": school.city.code,
-    }
-
-
-def _check_school_type(school_type: str) -> None:
-    if school_type not in SchoolType.values:
-        raise InvalidInput(_("未知的学校类型。"), field="school_type")
-    require_eligible_school_type(school_type)  # R25
-
-
-def school_update(
-    *,
-    actor: Actor,
-    school: School,
-    name: str | None = None,
-    school_type: str | None = None,
-    city: Division | None = None,
-) -> bool:
-    """Correct a school's name, type or city within its province; True if anything changed.
-
-    A move to another province is a new registration there, not an edit: the province that
-    admitted the school keeps its records.
-    """
-    actor.require(can_register_school(actor=actor, province=school.province))
-    with transaction.atomic():
-        school = (
-            School.objects.select_for_update().select_related("province", "city").get(pk=school.pk)
-        )
-        old = _school_dict(school)
-        if name is not None:
-            name = name.strip()
-            if not name:
-                raise InvalidInput(_("请填写学校名称。"), field="name")
-            school.name = name
-        if school_type is not None:
-            _check_school_type(school_type)
-            school.school_type = school_type
-        if city is not None:
-            if city.level != DivisionLevel.CITY or city.parent_id != school.province_id:
-                raise InvalidInput(_("城市必须是本校所在省份的地级行政区。"), field="city")
-            school.city = city
-        new = _school_dict(school)
-        if new == old:
-            return False
-        school.save()
-        Unit.objects.filter(pk=school.unit_id).update(name=school.name, city=school.city)
-        audit_record(actor=actor, action="school.update", target=school, old=old, new=new)
-    return True
-
-
-def can_edit_specialties(*, actor: Actor, school: School) -> bool:
-    """The school itself, its province's department and national admins maintain specialties."""
-    if actor.is_system:
-        return True
-    if not actor.can_write:
-        return False
-    if actor.is_national:
-        return actor.is_admin
-    if actor.kind == UnitKind.PROVINCE:
-        return actor.province_id == school.province_id
-    return actor.kind == UnitKind.SCHOOL and actor.unit_id == school.unit_id
-
-
-SPECIALTY_CODE_RE = re.compile(r"^\d{4,8}[A-Z]{0,2}$")
-MIN_ENROLMENT_YEAR = 1990
-MAX_STUDENTS = 100_000
-
-
-def clean_enrolments(enrolments: Mapping[int, int] | None) -> dict[int, int]:
-    """Validate {year: students}; refuses future years (a plan is not an enrolment)."""
-    result: dict[int, int] = {}
-    this_year = timezone.localdate().year
-    for raw_year, raw_students in (enrolments or {}).items():
-        try:
-            year, students = int(raw_year), int(raw_students)
-        except (TypeError, ValueError):
-            raise InvalidInput(_("招生年份和人数必须是整数。"), field="enrolments") from None
-        if not MIN_ENROLMENT_YEAR <= year <= this_year:
-            raise InvalidInput(
-                _("招生年份 %(year)s 无效，应在 %(min)s 年至 %(max)s 年之间。")
-                % {"year": year, "min": MIN_ENROLMENT_YEAR, "max": this_year},
-                field="enrolments",
-            )
-        if not 0 <= students <= MAX_STUDENTS:
-            raise InvalidInput(
-                _("%(year)s 年招生人数 %(n)s 无效，应在 0 至 %(max)s 之间。")
-                % {"year": year, "n": students, "max": MAX_STUDENTS},
-                field="enrolments",
-            )
-        result[year] = students
-    return result
-
-
-def specialty_set(
-    *,
-    actor: Actor,
-    school: School,
-    code: str,
-    name: str,
-    enrolments: Mapping[int, int] | None = None,
-) -> tuple[Specialty, bool]:
-    """Create or update a specialty and set its enrolment for the given years.
-
-    Years not mentioned are kept (a clerk enters the latest year without retyping the others).
-    Returns the specialty and whether anything changed; an unchanged call writes nothing.
-    """
-    actor.require(can_edit_specialties(actor=actor, school=school))
-    code = (code or "").strip().upper()
-    name = (name or "").strip()
-    if not SPECIALTY_CODE_RE.match(code):
-        raise InvalidInput(
-            _("专业代码“%(code)s”格式不正确，应为专业目录中的代码，如 530802。") % {"code": code},
-            field="code",
-        )
-    if not name or len(name) > 100:
-        raise InvalidInput(_("请填写专业名称（不超过 100 个字符）。"), field="name")
-    years = clean_enrolments(enrolments)
-    with transaction.atomic():
-        specialty = Specialty.objects.select_for_update().filter(school=school, code=code).first()
-        old: dict[str, Any] | None = None
-        if specialty is None:
-            specialty = Specialty.objects.create(school=school, code=code, name=name)
-            existing: dict[int, SpecialtyEnrolment] = {}
-        else:
-            existing = {e.year: e for e in specialty.enrolments.select_for_update()}
-            old = {
-                "name": specialty.name,
-                "enrolments": {y: e.students for y, e in sorted(existing.items())},
-            }
-            if specialty.name != name:
-                specialty.name = name
-                specialty.save(update_fields=["name"])
-        for year, students in years.items():
-            row = existing.get(year)
-            if row is None:
-                existing[year] = SpecialtyEnrolment.objects.create(
-                    specialty=specialty, year=year, students=students
-                )
-            elif row.students != students:
-                row.students = students
-                row.save(update_fields=["students"])
-        new = {
-            "name": specialty.name,
-            "enrolments": {y: e.students for y, e in sorted(existing.items())},
-        }
-        if new == old:
-            return specialty, False
-        audit_record(
-            actor=actor,
-            action="specialty.set",
-            target=specialty,
-            old=old,
-            new={"school": school.code, "code": code, **new},
-        )
-    return specialty, True
-
-
-def specialty_delete(*, actor: Actor, specialty: Specialty) -> None:
-    school = specialty.school
-    actor.require(can_edit_specialties(actor=actor, school=school))
-    with transaction.atomic():
-        old = {
-            "school": school.code,
-            "code": specialty.code,
-            "name": specialty.name,
-            "enrolments": {e.year: e.students for e in specialty.enrolments.all()},
-        }
-        audit_record(actor=actor, action="specialty.delete", target=specialty, old=old)
-        specialty.delete()
-
 
 # --- R01: coordination bodies and working bodies -----------------------------------------------
 

@@ -1,8 +1,8 @@
 """Pages of pilot applications (R26, R43, R32), the public list, the summary table (R27) and the
 distribution by field (R28).
 
-Views parse, call ``onex.pilots.applications`` and render; one view serves the page and its htmx
-fragment. Refusals of the services are shown at the field (forms) or as a message with the rule ID.
+Views parse, call the pilots selectors and services and render; one view serves the page and
+its htmx fragment. Refusals are shown at the field (forms) or as a message with the rule ID.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,10 +28,10 @@ from onex.core.errors import DomainError
 from onex.core.limits import DOCUMENT_MAX
 from onex.core.models import UnitKind
 from onex.core.params import id_param
+from onex.core.policy import policy_value
 from onex.core.web import attempt, is_htmx, page_of, signed_in_download, stored_file_response
 from onex.core.xlsx import export_response
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots import applications as apps
 from onex.pilots.models import (
     ApplicationStatus,
     FacilityKind,
@@ -38,6 +39,13 @@ from onex.pilots.models import (
     School,
     Specialty,
 )
+from onex.pilots.selectors import applications as application_selectors
+from onex.pilots.selectors import conditions
+from onex.pilots.selectors import schools as school_selectors
+from onex.pilots.selectors import summary as summary_selectors
+from onex.pilots.selectors import timeline as timeline_selectors
+from onex.pilots.services import applications as application_services
+from onex.pilots.services import summary as summary_services
 
 # --- list ---------------------------------------------------------------------------------------
 
@@ -50,7 +58,7 @@ def _list_filters(request: HttpRequest) -> dict[str, str]:
 def application_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     filters = _list_filters(request)
-    qs = apps.application_list(
+    qs = application_selectors.application_list(
         actor=actor,
         q=filters["q"] or None,
         status=filters["status"] or None,
@@ -98,9 +106,9 @@ def _export(qs: QuerySet[PilotApplication]) -> HttpResponse:
             a.school.code,
             a.certificate.name,
             a.specialty.name,
-            apps.levels_label(a.levels),
-            apps.ratio_text(apps.dual_qualified_ratio(a)),
-            apps.ratio_text(apps.industry_expert_ratio(a)),
+            conditions.levels_label(a.levels),
+            conditions.ratio_text(conditions.dual_qualified_ratio(a)),
+            conditions.ratio_text(conditions.industry_expert_ratio(a)),
             a.planned_students,
             a.get_status_display(),
             a.submitted_at,
@@ -177,9 +185,9 @@ class ApplicationForm(forms.Form):
                 label=_("%(year)s 年招生人数") % {"year": year}, min_value=0, required=False
             )
 
-    def to_input(self) -> apps.ApplicationInput:
+    def to_input(self) -> application_services.ApplicationInput:
         data = self.cleaned_data
-        return apps.ApplicationInput(
+        return application_services.ApplicationInput(
             levels=data["levels"],
             full_time_teachers=data["full_time_teachers"],
             team_size=data["team_size"],
@@ -207,18 +215,14 @@ class ApplicationForm(forms.Form):
 
 
 def _years(school: School) -> list[str]:
-    from django.utils import timezone
-
-    from onex.core.policy import policy_value
-
     count = int(policy_value("r26.consecutive_enrolment_years", province=school.province) or 3)
-    return [str(y) for y in apps.enrolment_years(on=timezone.localdate(), count=count)]
+    return [str(y) for y in conditions.enrolment_years(on=timezone.localdate(), count=count)]
 
 
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    school = apps.school_of(actor)
+    school = school_selectors.school_of(actor)
     if school is None or not actor.can_write:
         raise PermissionDenied
     years = _years(school)
@@ -228,12 +232,12 @@ def application_new(request: HttpRequest) -> HttpResponse:
         found = Specialty.objects.filter(school=school, pk=specialty_id).first()
         if found is not None:
             initial["specialty"] = found
-            prefill = apps.enrolment_prefill(specialty=found)
+            prefill = application_selectors.enrolment_prefill(specialty=found)
             initial.update({f"enrol_{y}": n for y, n in prefill.items()})
     form = ApplicationForm(request.POST or None, school=school, years=years, initial=initial)
     if request.method == "POST" and form.is_valid():
         created = attempt(
-            lambda: apps.application_create(
+            lambda: application_services.application_create(
                 actor=actor,
                 school=school,
                 certificate=form.cleaned_data["certificate"],
@@ -253,7 +257,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application = apps.application_get(actor=actor, pk=pk)
+    application = application_selectors.application_get(actor=actor, pk=pk)
     if actor.kind != UnitKind.SCHOOL or not actor.can_write:
         raise PermissionDenied
     years = sorted(set(_years(application.school)) | set(application.enrolments))
@@ -285,7 +289,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         updated = attempt(
-            lambda: apps.application_update(
+            lambda: application_services.application_update(
                 actor=actor, application=application, data=form.to_input()
             ),
             form=form,
@@ -321,23 +325,23 @@ class AttachmentForm(forms.Form):
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application = apps.application_get(actor=actor, pk=pk)
-    verdicts = apps.evaluate_conditions(application)
+    application = application_selectors.application_get(actor=actor, pk=pk)
+    verdicts = conditions.evaluate_conditions(application)
     context = {
         "application": application,
         "verdicts": verdicts,
         "all_passed": all(v.passed for v in verdicts),
-        "levels": apps.levels_label(application.levels),
-        "dual_ratio": apps.ratio_text(apps.dual_qualified_ratio(application)),
-        "expert_ratio": apps.ratio_text(apps.industry_expert_ratio(application)),
+        "levels": conditions.levels_label(application.levels),
+        "dual_ratio": conditions.ratio_text(conditions.dual_qualified_ratio(application)),
+        "expert_ratio": conditions.ratio_text(conditions.industry_expert_ratio(application)),
         "enrolments": sorted(application.enrolments.items()),
         "attachments": list(application.attachments.all()),
-        "timeline": apps.application_timeline(application),
-        "missing": apps.application_missing_fields(application),
+        "timeline": timeline_selectors.application_timeline(application),
+        "missing": application_selectors.application_missing_fields(application),
         "reason_form": ReasonForm(),
         "attachment_form": AttachmentForm(),
         # The declared table decides what the page offers; the services decide again.
-        "moves": apps.application_moves(actor=actor, application=application),
+        "moves": timeline_selectors.application_moves(actor=actor, application=application),
     }
     return render(request, "pilots/application_detail.html", context)
 
@@ -364,7 +368,7 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action not in _STEPS:
         raise Http404
     actor = request_actor(request)
-    application = apps.application_get(actor=actor, pk=pk)
+    application = application_selectors.application_get(actor=actor, pk=pk)
     service_name, needs_reason, done = _STEPS[action]
     kwargs: dict[str, Any] = {}
     if needs_reason:
@@ -373,7 +377,9 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
         kwargs["note"] = str(request.POST.get("reason", ""))
     # 403/409/422 refusals are shown on the detail page with the rule ID.
     stepped = attempt(
-        lambda: getattr(apps, service_name)(actor=actor, application=application, **kwargs),
+        lambda: getattr(application_services, service_name)(
+            actor=actor, application=application, **kwargs
+        ),
         request=request,
     )
     if stepped.ok:
@@ -385,13 +391,13 @@ def application_step(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @require_POST
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
-    application = apps.application_get(actor=actor, pk=pk)
+    application = application_selectors.application_get(actor=actor, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请填写附件说明并选择文件。"))
         return redirect("pilots:application_detail", pk=pk)
     attached = attempt(
-        lambda: apps.application_attach(
+        lambda: application_services.application_attach(
             actor=actor,
             application=application,
             title=form.cleaned_data["title"],
@@ -407,7 +413,7 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in_download
 def application_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """Serve an attachment only to actors who may see the application (never via MEDIA)."""
-    application = apps.application_get(actor=request_actor(request), pk=pk)
+    application = application_selectors.application_get(actor=request_actor(request), pk=pk)
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
@@ -419,7 +425,7 @@ def application_attachment(request: HttpRequest, pk: int, attachment_id: int) ->
 
 def public_list(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip()[:100] for k in ("q", "province", "certificate")}
-    qs = apps.public_pilot_list(
+    qs = application_selectors.public_pilot_list(
         province=filters["province"] or None,
         certificate=filters["certificate"] or None,
         q=filters["q"] or None,
@@ -432,7 +438,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
                 a.school.code,
                 a.certificate.name,
                 a.specialty.name,
-                apps.levels_label(a.levels),
+                conditions.levels_label(a.levels),
                 a.published_on,
             )
             for a in qs.iterator(chunk_size=2000)
@@ -448,7 +454,11 @@ def public_list(request: HttpRequest) -> HttpResponse:
         ]
         return export_response(filename=_("试点院校名单"), headers=headers, rows=rows)
     page = page_of(request, qs)
-    context = {"page_obj": page, "filters": filters, "options": apps.public_filter_options()}
+    context = {
+        "page_obj": page,
+        "filters": filters,
+        "options": application_selectors.public_filter_options(),
+    }
     template = (
         "pilots/application_public_table.html"
         if is_htmx(request)
@@ -485,7 +495,11 @@ def summary(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     export = request.GET.get("format")
     if export in ("xlsx", "national"):
-        service = apps.summary_export if export == "xlsx" else apps.national_summary_export
+        service = (
+            summary_selectors.summary_export
+            if export == "xlsx"
+            else summary_selectors.national_summary_export
+        )
         exported = attempt(
             lambda: service(actor=actor, province=_province_param(request)),
             request=request,
@@ -495,7 +509,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     form = SummarySubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         submitted = attempt(
-            lambda: apps.summary_submit(
+            lambda: summary_services.summary_submit(
                 actor=actor, scan=form.cleaned_data["scan"], note=form.cleaned_data["note"]
             ),
             form=form,
@@ -513,12 +527,12 @@ def summary(request: HttpRequest) -> HttpResponse:
         "is_province": province is not None,
         "can_submit": province is not None and actor.can_write,
         "province": province,
-        "deadline": apps.summary_deadline(province) if province else None,
-        "deadline_entry": apps.summary_deadline_entry(province) if province else None,
-        "rows": apps.summary_table_rows(actor=actor) if province else [],
-        "headers": apps.summary_headers(),
-        "submissions": list(apps.summary_submissions(actor=actor)[:200]),
-        "latest": apps.latest_submissions(actor=actor) if actor.is_national else [],
+        "deadline": summary_selectors.summary_deadline(province) if province else None,
+        "deadline_entry": summary_selectors.summary_deadline_entry(province) if province else None,
+        "rows": summary_selectors.summary_table_rows(actor=actor) if province else [],
+        "headers": summary_selectors.summary_headers(),
+        "submissions": list(summary_selectors.summary_submissions(actor=actor)[:200]),
+        "latest": summary_selectors.latest_submissions(actor=actor) if actor.is_national else [],
     }
     return render(request, "pilots/summary.html", context)
 
@@ -526,7 +540,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 @signed_in_download
 def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
     actor = request_actor(request)
-    submission = apps.summary_submission_get(actor=actor, pk=pk)
+    submission = summary_selectors.summary_submission_get(actor=actor, pk=pk)
     field = {"snapshot": submission.snapshot, "scan": submission.scan}.get(which)
     return stored_file_response(
         field, name=f"summary-{submission.province.code}-{submission.pk}-{which}"
@@ -539,7 +553,7 @@ def summary_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
 @login_required
 def distribution(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    result = apps.pilot_distribution(actor=actor, province=_province_param(request))
+    result = summary_selectors.pilot_distribution(actor=actor, province=_province_param(request))
     provinces = (
         Division.objects.filter(level=DivisionLevel.PROVINCE).order_by("code")
         if actor.is_national

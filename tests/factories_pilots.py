@@ -1,15 +1,12 @@
-"""Factories for the pilot application tests (applications, summary table, distribution).
-
-Test modules import the fixtures under their ``*_fixture`` names; pytest registers them by the
-explicit ``name=`` so test arguments do not shadow an imported name.
-"""
+"""Builders of the pilots test world: schools' specialties, applications taken along the R32
+chain, working-body filings (R33), and the pilots fixtures ``tests/conftest.py`` shares
+(``profiles``, ``shanxi``, ``publish``; registered by their explicit ``name=``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,25 +17,21 @@ from onex.catalog.models import Batch, Certificate
 from onex.core.actors import Actor
 from onex.core.management.commands.seed_policy_profiles import seed_policy_profiles
 from onex.core.models import Role, UnitKind
-from onex.pilots import applications as apps
-from onex.pilots.models import PilotApplication, School, Specialty, SpecialtyEnrolment
+from onex.pilots.models import (
+    PilotApplication,
+    School,
+    SchoolWorkingBody,
+    Specialty,
+    SpecialtyEnrolment,
+)
+from onex.pilots.selectors import conditions
+from onex.pilots.selectors import coordination as coordination_selectors
+from onex.pilots.services import applications as application_services
+from onex.pilots.services import coordination as coordination_services
 from tests.personas import Persona, Personas, make_school, make_unit, make_user
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-@pytest.fixture(autouse=True, name="media_in_tmp")
-def media_in_tmp_fixture(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield
 
 
 def upload(name: str = "租赁协议.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -63,7 +56,7 @@ def certificate(
 
 
 def recent_years(count: int = 3) -> list[int]:
-    return apps.enrolment_years(on=timezone.localdate(), count=count)
+    return conditions.enrolment_years(on=timezone.localdate(), count=count)
 
 
 def specialty(
@@ -83,7 +76,7 @@ def specialty(
     return found
 
 
-GOOD = apps.ApplicationInput(
+GOOD = application_services.ApplicationInput(
     full_time_teachers=12,
     team_size=10,
     dual_qualified_teachers=6,
@@ -99,7 +92,7 @@ GOOD = apps.ApplicationInput(
 )
 
 
-def good(**changes: Any) -> apps.ApplicationInput:
+def good(**changes: Any) -> application_services.ApplicationInput:
     return replace(GOOD, **changes)
 
 
@@ -107,11 +100,11 @@ def draft(
     persona: Persona,
     school: School,
     personas: Personas,
-    data: apps.ApplicationInput | None = None,
+    data: application_services.ApplicationInput | None = None,
     cert: Certificate | None = None,
     spec: Specialty | None = None,
 ) -> PilotApplication:
-    return apps.application_create(
+    return application_services.application_create(
         actor=persona.actor,
         school=school,
         certificate=cert or certificate(personas),
@@ -154,14 +147,63 @@ def shanxi_fixture(personas: Personas, profiles: None) -> Shanxi:
     return Shanxi(province, city, other_city, school_obj, make_user("sx-school", school_obj.unit))
 
 
+def submitted(
+    personas: Personas, persona: Persona, school: School, **kwargs: Any
+) -> PilotApplication:
+    """A draft the school has submitted (what reviewers may see)."""
+    application = draft(persona, school, personas, **kwargs)
+    return application_services.application_submit(actor=persona.actor, application=application)
+
+
 def confirmed(
     personas: Personas, persona: Persona, school: School, province: Persona, **kwargs: Any
 ) -> PilotApplication:
     """A draft taken through submission and the province's confirmation."""
     application = draft(persona, school, personas, **kwargs)
-    application = apps.application_submit(actor=persona.actor, application=application)
-    return apps.application_confirm(actor=province.actor, application=application)
+    application = application_services.application_submit(
+        actor=persona.actor, application=application
+    )
+    return application_services.application_confirm(actor=province.actor, application=application)
 
 
 def system() -> Actor:
     return Actor.system()
+
+
+# --- schools: working bodies (R33) --------------------------------------------------
+
+WORKING_BODY: dict[str, str] = {
+    "body_name": "1+X证书制度试点工作领导小组",
+    "leader_name": "王校长",
+    "leader_title": "党委副书记、校长",
+    "contact_name": "李老师",
+    "contact_title": "教务处副处长",
+    "contact_phone": "020-34832345",
+    "contact_mobile": "13800138000",
+    "contact_email": "1x@example.edu.cn",
+}
+
+
+def file_working_body(actor: Actor, school: School, **overrides: str) -> SchoolWorkingBody:
+    return coordination_services.working_body_file(
+        actor=actor, school=school, **{**WORKING_BODY, **overrides}
+    )
+
+
+PublishFn = Callable[[School, dt.date], None]
+
+
+@pytest.fixture(name="publish")
+def publish_fixture(monkeypatch: pytest.MonkeyPatch) -> PublishFn:
+    """Mark schools as published on a list on a date, whatever the applications module does."""
+    dates: dict[int, dt.date] = {}
+
+    def fake(schools: Any) -> dict[int, dt.date]:
+        return {s.pk: dates[s.pk] for s in schools if s.pk in dates}
+
+    monkeypatch.setattr(coordination_selectors, "first_published_dates", fake)
+
+    def mark(school: School, day: dt.date) -> None:
+        dates[school.pk] = day
+
+    return mark

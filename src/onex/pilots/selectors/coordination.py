@@ -1,14 +1,14 @@
-"""Reads of schools, specialties, coordination bodies and R33 filings, scoped to the actor."""
+"""Reads of coordination bodies (R01), working-body filings and their R33 deadlines."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -18,107 +18,18 @@ from django.utils.translation import gettext_lazy
 
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
-from onex.core.params import id_param
 from onex.core.policy import policy_value
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots.applications import first_published_on_map
 from onex.pilots.models import (
     ProvinceCoordination,
     ReminderKind,
     School,
     SchoolReminder,
-    SchoolType,
     SchoolWorkingBody,
-    Specialty,
-    SpecialtyEnrolment,
 )
-
-
-def _division_q(field: str, value: Division | str | int) -> Q:
-    # Filters arrive as a Division, a 6-digit GB/T 2260 code (pages, API) or a primary key.
-    if isinstance(value, Division):
-        return Q(**{field: value.pk})
-    text = str(value).strip()
-    if len(text) == 6 and text.isascii() and text.isdigit():
-        return Q(**{f"{field}__code": text})
-    # Anything else ("null", "abc", a number past the largest key) matches nothing.
-    return Q(**{f"{field}_id": id_param(text) or 0})
-
-
-def school_scope(*, actor: Actor) -> QuerySet[School]:
-    """Every school the actor may see: national all, a province its own, a city its city's,
-    a school itself; orgs and learners see none until they have a relation to schools."""
-    return School.objects.filter(
-        actor.region_q(province="province", city="city", unit="unit")
-    ).select_related("province", "city", "unit")
-
-
-def school_list(
-    *,
-    actor: Actor,
-    q: str | None = None,
-    province: Division | str | int | None = None,
-    city: Division | str | int | None = None,
-    school_type: str | None = None,
-) -> QuerySet[School]:
-    qs = school_scope(actor=actor)
-    if q:
-        q = q.strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
-    if province not in (None, ""):
-        assert province is not None
-        qs = qs.filter(_division_q("province", province))
-    if city not in (None, ""):
-        assert city is not None
-        qs = qs.filter(_division_q("city", city))
-    if school_type:
-        if school_type not in SchoolType.values:
-            return qs.none()
-        qs = qs.filter(school_type=school_type)
-    return qs.order_by("province__code", "city__code", "name", "pk")
-
-
-def school_get(*, actor: Actor, pk: int | str) -> School:
-    """One school, or NotFound when it does not exist or lies outside the jurisdiction."""
-    return fetch(school_scope(actor=actor), pk=pk)
-
-
-def school_filter_options(*, actor: Actor) -> dict[str, list[tuple[str, str]]]:
-    """Provinces and cities that occur among the actor's schools, for the list filters."""
-    scope = school_scope(actor=actor)
-    provinces = (
-        scope.order_by("province__code").values_list("province__code", "province__name").distinct()
-    )
-    cities = scope.order_by("city__code").values_list("city__code", "city__name").distinct()
-    return {
-        "provinces": [(code, name) for code, name in provinces],
-        "cities": [(code, name) for code, name in cities],
-        "types": [(value, str(label)) for value, label in SchoolType.choices],
-    }
-
-
-# --- specialties and enrolment -------------------------------------------------------------------
-
-
-def specialty_list(*, school: School) -> list[Specialty]:
-    """The school's specialties with their enrolment years prefetched (two queries)."""
-    return list(
-        Specialty.objects.filter(school=school)
-        .prefetch_related(
-            Prefetch("enrolments", queryset=SpecialtyEnrolment.objects.order_by("-year"))
-        )
-        .order_by("code")
-    )
-
-
-def enrolment_years(specialties: Iterable[Specialty], *, at_least: int = 3) -> list[int]:
-    """Years to show as columns, newest first: every year present, at least the last three."""
-    years = {e.year for s in specialties for e in s.enrolments.all()}
-    newest = max(years) if years else timezone.localdate().year
-    years.update(range(newest - at_least + 1, newest + 1))
-    return sorted(years, reverse=True)
-
+from onex.pilots.selectors.applications import first_published_on_map
+from onex.pilots.selectors.schools import school_list, school_scope
 
 # --- R01: provincial coordination bodies ---------------------------------------------------------
 

@@ -1,0 +1,159 @@
+"""Writes of schools: registration (R25) and profile edits, checked and audited."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onex.catalog.services import require_eligible_school_type, school_type_is_eligible
+from onex.core.actors import Actor
+from onex.core.audit import audit_record
+from onex.core.errors import InvalidInput
+from onex.core.models import Unit, UnitKind
+from onex.geo.models import Division, DivisionLevel
+from onex.pilots.models import (
+    School,
+    SchoolType,
+)
+
+# The Ministry's school identification code (学校标识码) has exactly ten digits.
+SCHOOL_CODE_RE = re.compile(r"^\d{10}$")
+
+# R25 is decided by catalog's require_eligible_school_type alone; this set only lists the
+# eligible choices for forms and templates.
+ELIGIBLE_SCHOOL_TYPES = frozenset(t for t in SchoolType.values if school_type_is_eligible(t))
+
+
+def can_register_school(*, actor: Actor, province: Division | None) -> bool:
+    """National admins register anywhere; a province's admin registers in its province."""
+    if actor.is_system:
+        return True
+    if not actor.can_write or not actor.is_admin:
+        return False
+    if actor.is_national:
+        return True
+    return (
+        actor.kind == UnitKind.PROVINCE
+        and province is not None
+        and actor.province_id == province.pk
+    )
+
+
+def school_register(
+    *,
+    actor: Actor,
+    name: str,
+    code: str,
+    school_type: str,
+    city: Division,
+) -> School:
+    """Create a school and the unit it acts as, in one transaction.
+
+    The unit is created here rather than through ``accounts.unit_create`` because that service
+    is reserved to national admins, while a province admin may register its own schools; both
+    rows must exist together or not at all.
+    """
+    province = city.parent if city.level == DivisionLevel.CITY else None
+    actor.require(can_register_school(actor=actor, province=province))
+    if province is None:
+        raise InvalidInput(_("请选择地级行政区（城市）。"), field="city")
+    name = (name or "").strip()
+    code = (code or "").strip()
+    if not name:
+        raise InvalidInput(_("请填写学校名称。"), field="name")
+    _check_school_type(school_type)
+    if not SCHOOL_CODE_RE.match(code):
+        raise InvalidInput(_("学校标识码应为 10 位数字。"), field="code")
+    with transaction.atomic():
+        if School.objects.select_for_update().filter(code=code).exists():
+            raise InvalidInput(_("该学校标识码已登记。"), field="code")
+        unit = Unit.objects.create(kind=UnitKind.SCHOOL, name=name, province=province, city=city)
+        audit_record(
+            actor=actor,
+            action="unit.create",
+            target=unit,
+            new={"kind": UnitKind.SCHOOL, "name": name},
+        )
+        school = School.objects.create(
+            unit=unit,
+            name=name,
+            code=code,
+            school_type=school_type,
+            province=province,
+            city=city,
+        )
+        audit_record(
+            actor=actor,
+            action="school.register",
+            target=school,
+            new={
+                "name": name,
+                "code": code,
+                "school_type": school_type,
+                "province": province.code,
+                "city": city.code,
+            },
+        )
+    return school
+
+
+# --- school data, specialties and enrolment -------------------------------------------------------
+
+
+def _school_dict(school: School) -> dict[str, Any]:
+    return {
+        "name": school.name,
+        "code": school.code,
+        "school_type": school.school_type,
+        "province": school.province.code,
+        "city": school.city.code,
+    }
+
+
+def _check_school_type(school_type: str) -> None:
+    if school_type not in SchoolType.values:
+        raise InvalidInput(_("未知的学校类型。"), field="school_type")
+    require_eligible_school_type(school_type)  # R25
+
+
+def school_update(
+    *,
+    actor: Actor,
+    school: School,
+    name: str | None = None,
+    school_type: str | None = None,
+    city: Division | None = None,
+) -> bool:
+    """Correct a school's name, type or city within its province; True if anything changed.
+
+    A move to another province is a new registration there, not an edit: the province that
+    admitted the school keeps its records.
+    """
+    actor.require(can_register_school(actor=actor, province=school.province))
+    with transaction.atomic():
+        school = (
+            School.objects.select_for_update().select_related("province", "city").get(pk=school.pk)
+        )
+        old = _school_dict(school)
+        if name is not None:
+            name = name.strip()
+            if not name:
+                raise InvalidInput(_("请填写学校名称。"), field="name")
+            school.name = name
+        if school_type is not None:
+            _check_school_type(school_type)
+            school.school_type = school_type
+        if city is not None:
+            if city.level != DivisionLevel.CITY or city.parent_id != school.province_id:
+                raise InvalidInput(_("城市必须是本校所在省份的地级行政区。"), field="city")
+            school.city = city
+        new = _school_dict(school)
+        if new == old:
+            return False
+        school.save()
+        Unit.objects.filter(pk=school.unit_id).update(name=school.name, city=school.city)
+        audit_record(actor=actor, action="school.update", target=school, old=old, new=new)
+    return True
