@@ -35,9 +35,9 @@ from onex.core.personal import (
 )
 from onex.core.policy import ProfileEntry, policy_entry, policy_value
 from onex.core.scoping import fetch
-from onex.pilots.applications import confirmed_pilot_exists
 from onex.pilots.models import School, Specialty
 from onex.pilots.models.applications import CONFIRMED_STATUSES, PilotApplication
+from onex.pilots.selectors.applications import confirmed_pilot_exists
 from onex.pilots.selectors.schools import school_of
 
 SCORE_MAX = Decimal("100")

@@ -38,8 +38,8 @@ from onex.core.errors import NotFound
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots.applications import application_scope
 from onex.pilots.models.applications import CONFIRMED_STATUSES
+from onex.pilots.selectors.applications import application_scope
 
 # --- permissions ---------------------------------------------------------------------------
 

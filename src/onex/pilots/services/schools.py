@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onex.catalog.services import require_eligible_school_type, school_type_is_eligible
+from onex.catalog.services.schools import require_eligible_school_type, school_type_is_eligible
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput
