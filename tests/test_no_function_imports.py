@@ -69,11 +69,6 @@ def test_settings_urls_and_api_import_nothing_inside_functions() -> None:
     assert not found, "move these imports to module level:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="catalog, pilots, assessment and certificates still import inside functions; "
-    "their Phase B helpers remove them, then the lead makes this strict",
-)
 def test_no_module_of_onex_imports_inside_functions() -> None:
     found = function_imports(SRC)
     assert not found, f"{len(found)} imports inside functions:\n" + "\n".join(found)

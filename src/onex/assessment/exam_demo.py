@@ -41,6 +41,7 @@ from onex.core.errors import DomainError
 from onex.core.models import Role, Unit, UnitKind
 from onex.geo.models import Division
 from onex.pilots.models import School, Specialty
+from onex.pilots.models.applications import CONFIRMED_STATUSES, PilotApplication
 
 CERTIFICATE_CODE = "1-03"  # 物流管理 of the demo org
 PROVINCE = "440000"
@@ -255,8 +256,6 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     if certificate is None or province is None or school is None:
         stdout("exams demo: catalogue, divisions or demo school missing; skipped")
         return dict(created)
-    from onex.pilots.models.applications import CONFIRMED_STATUSES, PilotApplication
-
     pilot = (
         PilotApplication.objects.filter(
             school=school, certificate=certificate, status__in=CONFIRMED_STATUSES

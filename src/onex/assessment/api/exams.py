@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from onex.assessment import tickets
-from onex.assessment.models import Candidate, ExamPlan, Objection, Registration
+from onex.assessment.models import Candidate, ExamPlan, Objection, Registration, Site
 from onex.assessment.selectors import exam_moves as exam_moves
 from onex.assessment.selectors import exams as exam_selectors
 from onex.assessment.services import exams as exam_services
@@ -275,8 +275,6 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[ExamPlan]:
     if certificate is None:
         raise InvalidInput(_("未知的证书代码。"), field="certificate_code")
     province = province_by_code(payload.province)
-    from onex.assessment.models import Site
-
     sites = list(Site.objects.filter(pk__in=payload.site_ids))
     if len(sites) != len(set(payload.site_ids)):
         raise InvalidInput(_("考核站点不存在。"), field="sites")
