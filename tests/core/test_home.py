@@ -14,6 +14,8 @@ from django.utils import timezone
 
 import onex.urls
 from onex.catalog.models import OrgNotice
+from onex.core import checks
+from onex.core.views.home import PUBLIC_LINKS, PublicLink
 from onex.core.views.not_found import debug_catch_all
 from tests.personas import Personas
 
@@ -126,3 +128,13 @@ def test_http404_under_debug_for_htmx_is_the_message_fragment(
     assert response.status_code == 404
     html = response.content.decode()
     assert "未找到该记录" in html and "<html" not in html
+
+
+def test_a_public_link_that_does_not_resolve_fails_the_system_check_with_e001(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = PublicLink("坏链接", "no_such_page", "")
+    monkeypatch.setattr(checks, "PUBLIC_LINKS", (*PUBLIC_LINKS, broken))
+    errors = checks.check_registered_urls()
+    assert [e.id for e in errors] == ["onex.E001"]
+    assert "no_such_page" in errors[0].msg

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
 from onex.core import registry
+from onex.core.views.home import PUBLIC_LINKS, PublicLink
 
 
 def url_name_exists(name: str) -> bool:
@@ -32,13 +33,14 @@ def url_name_exists(name: str) -> bool:
 
 def _menu_errors() -> list[CheckMessage]:
     errors: list[CheckMessage] = []
-    for entry in registry.menu.all():
+    links: list[registry.MenuEntry | PublicLink] = [*registry.menu.all(), *PUBLIC_LINKS]
+    for entry in links:
         try:
             reverse(entry.url_name)  # the menu links without arguments
         except NoReverseMatch:
             errors.append(
                 Error(
-                    f"Menu entry {entry.name!r} links to URL name {entry.url_name!r}, "
+                    f"Link {entry.label!s} links to URL name {entry.url_name!r}, "
                     "which does not resolve without arguments.",
                     hint="Fix the url_name in the app's shell.py or add the URL pattern.",
                     obj=entry,
