@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onex.assessment.models import (
+    ExemptionStatus,
     FeeNegotiation,
     FeeStandard,
     FeeVersion,
@@ -110,7 +111,6 @@ def test_r13_fee_above_a_lowered_ceiling_stops_applying_to_registrations(
                 certificate=world.certificate,
                 level=Level.JUNIOR,
                 payer_kind=payer_kind,  # type: ignore[arg-type]
-                poor_household=False,
             )
         assert exc.value.rule == "R13"
         assert "280.00" in str(exc.value.message) and "250.00" in str(exc.value.message)
@@ -121,7 +121,6 @@ def test_r13_fee_above_a_lowered_ceiling_stops_applying_to_registrations(
         certificate=world.certificate,
         level=Level.JUNIOR,
         payer_kind="public",
-        poor_household=False,
     )
     assert due.amount == Decimal("240.00")
 
@@ -228,7 +227,6 @@ def test_r30_increase_waits_for_approval_and_old_fee_stays_in_force(
         certificate=world.certificate,
         level=Level.JUNIOR,
         payer_kind="public",
-        poor_household=False,
     )
     assert due.amount == Decimal("200.00")
     fee_services.fee_approve(actor=world.p.gd.actor, version=increase)
@@ -391,7 +389,6 @@ def _pilot_fee(world: World, gd: Division) -> fee_selectors.FeeDue:
         certificate=world.certificate,
         level=Level.JUNIOR,
         payer_kind="pilot_student",
-        poor_household=False,
         school=world.p.gd_school_obj,
     )
 
@@ -454,7 +451,7 @@ def test_r45_one_school_listed_twice_is_still_one_school(world: World) -> None:
 # --- R40 -----------------------------------------------------------------------------------
 
 
-def test_r40_poor_household_learners_pay_nothing(world: World, gd: Division) -> None:
+def test_r40_only_a_confirmed_exemption_waives_the_fee(world: World, gd: Division) -> None:
     approved(world, "200")
     for payer_kind in ("pilot_student", "public"):
         due = fee_selectors.fee_due(
@@ -462,9 +459,18 @@ def test_r40_poor_household_learners_pay_nothing(world: World, gd: Division) -> 
             certificate=world.certificate,
             level=Level.JUNIOR,
             payer_kind=payer_kind,  # type: ignore[arg-type]
-            poor_household=True,
+            exemption=ExemptionStatus.CONFIRMED,
         )
         assert due == fee_selectors.FeeDue(amount=Decimal("0.00"), payer="none", rule="R40")
+        for waiting in (ExemptionStatus.CLAIMED, ExemptionStatus.REFUSED, ExemptionStatus.NONE):
+            due = fee_selectors.fee_due(
+                province=gd,
+                certificate=world.certificate,
+                level=Level.JUNIOR,
+                payer_kind=payer_kind,  # type: ignore[arg-type]
+                exemption=waiting,
+            )
+            assert due.amount == Decimal("200.00"), waiting
 
 
 def test_r40_pilot_students_fee_is_charged_to_the_school(world: World, gd: Division) -> None:
@@ -474,7 +480,6 @@ def test_r40_pilot_students_fee_is_charged_to_the_school(world: World, gd: Divis
         certificate=world.certificate,
         level=Level.JUNIOR,
         payer_kind="pilot_student",
-        poor_household=False,
     )
     assert due.payer == "school" and due.amount == Decimal("200.00")
     public = fee_selectors.fee_due(
@@ -482,7 +487,6 @@ def test_r40_pilot_students_fee_is_charged_to_the_school(world: World, gd: Divis
         certificate=world.certificate,
         level=Level.JUNIOR,
         payer_kind="public",
-        poor_household=False,
     )
     assert public.payer == "learner" and public.amount == Decimal("200.00")
 
@@ -504,7 +508,6 @@ def test_r40_school_pays_its_lower_joint_fee(world: World, gd: Division) -> None
         certificate=world.certificate,
         level=Level.JUNIOR,
         payer_kind="pilot_student",
-        poor_household=False,
         school=p.gd_school_obj,
     )
     assert due == fee_selectors.FeeDue(amount=Decimal("170.00"), payer="school", rule="R45")
@@ -518,6 +521,5 @@ def test_fee_due_without_an_approved_fee_is_refused(world: World, gd: Division) 
             certificate=world.certificate,
             level=Level.JUNIOR,
             payer_kind="public",
-            poor_household=False,
         )
     assert exc.value.rule == "R30"

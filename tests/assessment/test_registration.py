@@ -158,9 +158,13 @@ def test_r35_without_approved_fee_public_cannot_register(ex: Exams) -> None:
     assert not Registration.objects.exists()
 
 
-def test_r40_poor_household_student_pays_nothing(ex: Exams) -> None:
+def test_r40_poor_household_student_pays_nothing_once_the_school_confirms(ex: Exams) -> None:
     plan = ex.plan()
     [reg] = ex.register(plan, ex.student(poor=True))
+    assert reg.fee_status == FeeStatus.UNPAID  # the flag alone waives nothing
+    school = ex.p.gd_school.actor
+    exam_services.registration_exemption_claim(actor=school, registration=reg, basis="户籍档案 01")
+    reg = exam_services.registration_exemption_confirm(actor=school, registration=reg)
     assert reg.fee_amount == Decimal("0.00")
     assert reg.fee_payer == FeePayer.EXEMPT and reg.fee_status == FeeStatus.EXEMPT
 

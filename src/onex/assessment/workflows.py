@@ -22,6 +22,7 @@ from onex.assessment.models import (
     ComplaintEvent,
     ComplaintStatus,
     ExamPlan,
+    ExemptionStatus,
     FeeEvent,
     FeeNegotiation,
     FeeStatus,
@@ -178,6 +179,12 @@ def fee_unpaid(registration: Registration) -> None:
         raise Conflict(_("该报名无需缴费或已缴费。"))
 
 
+def fee_not_paid(registration: Registration) -> None:
+    # A fee already collected is refunded off the platform, not waived here.
+    if registration.fee_status == FeeStatus.PAID:
+        raise Conflict(_("该报名已缴费。"))
+
+
 def in_score_registration(registration: Registration) -> None:
     _plan_in(registration, S.SCORE_REGISTRATION)
 
@@ -254,6 +261,75 @@ REGISTRATION = register(
                 rule="R36",
                 denied=_PARTY_ONLY,
                 precheck=objectionable,
+            ),
+        ),
+    )
+)
+
+
+# --- poor-household fee exemptions (R40) ---------------------------------------------------------
+
+
+def is_exemption_reviewer(actor: Actor, registration: Registration) -> bool:
+    """Who confirms the basis: the registering school for its students (it holds their records),
+    the plan's org for a member of the public (it would collect the fee)."""
+    if registration.school is not None:
+        return actor.kind == UnitKind.SCHOOL and registration.school.unit_id == actor.unit_id
+    return is_plan_org(actor, registration.plan)
+
+
+def claimable(registration: Registration) -> None:
+    """A claim only where the candidate was declared a poor household and the fee is still open."""
+    if not registration.candidate.poor_household:
+        raise Conflict(_("考生未登记为建档立卡家庭。"))
+    if registration.status != R.REGISTERED:
+        raise Conflict(_("该报名已撤销。"))
+    if registration.fee_status != FeeStatus.UNPAID:
+        raise Conflict(_("该报名无需缴费或已缴费。"))
+
+
+E = ExemptionStatus
+_REVIEWER_ONLY = _("建档立卡免缴由报名学校（在校学生）或本计划的培训评价组织（社会成员）确认。")
+
+EXEMPTION = register(
+    Workflow(
+        name="assessment.exemption",
+        model=Registration,
+        scope=_registrations,
+        event_model=RegistrationEvent,
+        event_fk="registration",
+        status_field="exemption_status",
+        related=("plan", "plan__org", "plan__certificate", "plan__province", "candidate", "school"),
+        moves=(
+            Move(
+                (E.NONE,),
+                "exemption_claim",
+                E.CLAIMED,
+                is_registration_party,
+                _("申请建档立卡免缴"),
+                rule="R40",
+                denied=_PARTY_ONLY,
+                precheck=claimable,
+            ),
+            Move(
+                (E.CLAIMED,),
+                "exemption_confirm",
+                E.CONFIRMED,
+                is_exemption_reviewer,
+                _("确认免缴"),
+                rule="R40",
+                denied=_REVIEWER_ONLY,
+                precheck=fee_not_paid,
+            ),
+            Move(
+                (E.CLAIMED,),
+                "exemption_refuse",
+                E.REFUSED,
+                is_exemption_reviewer,
+                _("不予免缴"),
+                rule="R40",
+                reason_required=True,
+                denied=_REVIEWER_ONLY,
             ),
         ),
     )

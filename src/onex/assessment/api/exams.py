@@ -141,6 +141,10 @@ class RegistrationOut(Schema):
     fee_amount: Decimal
     fee_payer: str
     fee_status: str
+    exemption_status: str = Field(
+        ..., description="R40 poor-household exemption: none, claimed, confirmed or refused"
+    )
+    exemption_basis: str
     theory_score: Decimal | None
     practical_score: Decimal | None
     passed: bool | None
@@ -177,6 +181,15 @@ class SelfIn(Schema):
     gender: CodeText
     phone: PhoneText = ""
     poor_household: bool = False
+    exemption_basis: ReasonText = Field(
+        "",
+        description="R40: with poor_household, the basis of the exemption claim (household "
+        "record number or note); the plan's org confirms it before the fee is waived",
+    )
+
+
+class BasisIn(Schema):
+    basis: ReasonText
 
 
 class ReasonIn(Schema):
@@ -385,6 +398,7 @@ def register_self(request: HttpRequest, plan_id: int, payload: SelfIn) -> Status
         gender=payload.gender,
         phone=payload.phone,
         poor_household=payload.poor_household,
+        exemption_basis=payload.exemption_basis,
     )
     return Status(201, registration)
 
@@ -422,6 +436,47 @@ def pay(request: HttpRequest, registration_id: int) -> Registration:
     actor = request_actor(request)
     registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
     return exam_services.registration_pay(actor=actor, registration=registration)
+
+
+@router.post(
+    "/registrations/{registration_id}/exemption_claim",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Claim the poor-household fee exemption with its basis (R40; the party)",
+)
+def exemption_claim(request: HttpRequest, registration_id: int, payload: BasisIn) -> Registration:
+    actor = request_actor(request)
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    return exam_services.registration_exemption_claim(
+        actor=actor, registration=registration, basis=payload.basis
+    )
+
+
+@router.post(
+    "/registrations/{registration_id}/exemption_confirm",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Confirm the exemption: the registering school, or the plan's org for the public (R40)",
+)
+def exemption_confirm(
+    request: HttpRequest, registration_id: int, payload: ReasonIn
+) -> Registration:
+    actor = request_actor(request)
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    return exam_services.registration_exemption_confirm(
+        actor=actor, registration=registration, reason=payload.reason
+    )
+
+
+@router.post(
+    "/registrations/{registration_id}/exemption_refuse",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Refuse the exemption claim, saying why; the fee stays due (R40)",
+)
+def exemption_refuse(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Registration:
+    actor = request_actor(request)
+    registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
+    return exam_services.registration_exemption_refuse(
+        actor=actor, registration=registration, reason=payload.reason
+    )
 
 
 @router.get(

@@ -19,6 +19,7 @@ from onex.assessment.models import (
     AssessmentPlan,
     BrandComplaint,
     BrandWord,
+    ExemptionStatus,
     FeeNegotiation,
     FeeStandard,
     FeeVersion,
@@ -914,7 +915,10 @@ class FeeDueQuery(Schema):
 @router.get(
     "/fee-due",
     response={200: FeeDueOut, 404: ErrorOut, 422: ErrorOut},
-    summary="What a registration costs and who pays (R40: poor households pay nothing)",
+    summary=(
+        "What a registration costs and who pays (R40: a poor household whose exemption is "
+        "confirmed pays nothing; poor_household=true answers for a confirmed exemption)"
+    ),
 )
 def fee_due(request: HttpRequest, query: Query[FeeDueQuery]) -> fee_selectors.FeeDue:
     province = _province(query.province)
@@ -925,5 +929,5 @@ def fee_due(request: HttpRequest, query: Query[FeeDueQuery]) -> fee_selectors.Fe
         certificate=certificate_get(code=query.certificate),
         level=query.level,
         payer_kind=query.payer_kind,
-        poor_household=query.poor_household,
+        exemption=ExemptionStatus.CONFIRMED if query.poor_household else ExemptionStatus.NONE,
     )

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
+from onex.core.limits import REASON_MAX
 from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.personal import Gender, PersonalIdMixin
 
@@ -26,6 +27,7 @@ __all__ = [
     "EXAM_TAKEN_STATUSES",
     "Candidate",
     "ExamPlan",
+    "ExemptionStatus",
     "FeePayer",
     "FeeStatus",
     "Objection",
@@ -250,6 +252,15 @@ class FeeStatus(models.TextChoices):
     EXEMPT = "exempt", _("免缴")
 
 
+class ExemptionStatus(models.TextChoices):
+    """A poor-household (建档立卡) exemption claim (R40): only a confirmed one waives the fee."""
+
+    NONE = "none", _("未申请")
+    CLAIMED = "claimed", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REFUSED = "refused", _("未通过")
+
+
 class Registration(models.Model):
     plan = models.ForeignKey(
         ExamPlan, verbose_name=_("考核计划"), on_delete=models.PROTECT, related_name="registrations"
@@ -282,6 +293,15 @@ class Registration(models.Model):
     fee_status = models.CharField(_("缴费状态"), max_length=16, choices=FeeStatus.choices)
     fee_rule = models.CharField(_("费用依据"), max_length=16, blank=True, default="")
     paid_at = models.DateTimeField(_("缴费时间"), null=True, blank=True)
+    # R40: the claimant states the basis; the registering school (its students) or the plan's
+    # org (the public) confirms or refuses it. The candidate's own flag waives nothing.
+    exemption_status = models.CharField(
+        _("建档立卡免缴"),
+        max_length=16,
+        choices=ExemptionStatus.choices,
+        default=ExemptionStatus.NONE,
+    )
+    exemption_basis = models.CharField(_("免缴依据"), max_length=REASON_MAX, blank=True, default="")
     theory_score = models.DecimalField(
         _("理论成绩"), max_digits=5, decimal_places=2, null=True, blank=True
     )

@@ -13,7 +13,7 @@ from onex.assessment.models import (
     PlanStatus,
     Registration,
 )
-from onex.assessment.workflows import OBJECTION, PLAN, REGISTRATION
+from onex.assessment.workflows import EXEMPTION, OBJECTION, PLAN, REGISTRATION
 from onex.core.actors import Actor
 
 
@@ -23,8 +23,12 @@ def plan_moves(*, actor: Actor, plan: ExamPlan) -> list[str]:
 
 
 def registration_moves(*, actor: Actor, registration: Registration) -> list[str]:
-    """What the actor may do with a registration now (a learner never sees the org's moves)."""
-    return REGISTRATION.allowed_actions(registration, actor)
+    """What the actor may do with a registration now (a learner never sees the org's moves),
+    its fee exemption claim's moves included (R40)."""
+    return [
+        *REGISTRATION.allowed_actions(registration, actor),
+        *EXEMPTION.allowed_actions(registration, actor),
+    ]
 
 
 def objection_moves(*, actor: Actor, objection: Objection) -> list[str]:
@@ -58,6 +62,9 @@ def registration_timeline(registration: Registration) -> list[dict[str, Any]]:
         "result": _("成绩登记"),
         "objection": _("提出异议"),
         "answer": _("答复异议"),
+        "exemption_claim": _("申请建档立卡免缴"),
+        "exemption_confirm": _("确认免缴"),
+        "exemption_refuse": _("不予免缴"),
     }
     # Answers are the objections' own timeline; the candidate reads them here with the rest.
     answers = ObjectionEvent.objects.filter(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onex.assessment.models import (
+    ExemptionStatus,
     FeeNegotiation,
     FeeStandard,
     FeeVersion,
@@ -355,14 +356,15 @@ def fee_due(
     certificate: Certificate,
     level: str,
     payer_kind: PayerKind,
-    poor_household: bool,
+    exemption: str = ExemptionStatus.NONE,
     school: School | None = None,
     on: dt.date | None = None,
 ) -> FeeDue:
     """What one registration costs and who pays it.
 
     - A learner from a registered poor household (建档立卡) pays nothing, whoever would have
-      paid (R40).
+      paid (R40), once the exemption is confirmed (``exemption``): a claim waiting for the
+      school's or the org's confirmation, or refused, leaves the fee due.
     - A pilot student never pays: the school pays the approved fee (R14, R46), or the fee it
       negotiated jointly when that is lower (R45; pass ``school``).
     - A member of the public pays the approved fee (R35).
@@ -371,7 +373,7 @@ def fee_due(
     """
     if payer_kind not in ("pilot_student", "public"):
         raise InvalidInput(_("未知的缴费人类型。"), field="payer_kind")
-    if poor_household:
+    if exemption == ExemptionStatus.CONFIRMED:
         return FeeDue(amount=Decimal("0.00"), payer="none", rule="R40")
     amount = approved_fee(province=province, certificate=certificate, level=level, on=on)
     if amount is None:

@@ -26,6 +26,7 @@ from onex.assessment.models import (
     AssessmentPlan,
     Candidate,
     ExamPlan,
+    ExemptionStatus,
     FeePayer,
     FeeStatus,
     Objection,
@@ -52,7 +53,7 @@ from onex.assessment.selectors.sites import registered_sites
 from onex.assessment.services.students import (
     learner_candidate,
 )
-from onex.assessment.workflows import PLAN, REGISTRATION
+from onex.assessment.workflows import EXEMPTION, PLAN, REGISTRATION
 from onex.catalog.models import Certificate, Level
 from onex.catalog.selectors.orgs import org_of
 from onex.catalog.services.filings import require_org_filing
@@ -60,6 +61,7 @@ from onex.catalog.services.orgs import require_org_agreement
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, RuleViolation
+from onex.core.limits import REASON_MAX
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.core.workflows import perform
@@ -298,14 +300,15 @@ class Fee:
     rule: str
 
 
-def _fee(plan: ExamPlan, candidate: Candidate) -> Fee:
-    """R35/R40: the approved fee; a school pays for its students, poor households pay nothing."""
+def _fee(plan: ExamPlan, candidate: Candidate, exemption: str) -> Fee:
+    """R35/R40: the approved fee; a school pays for its students; a poor household whose
+    exemption was confirmed pays nothing."""
     due = fee_due(
         province=plan.province,
         certificate=plan.certificate,
         level=plan.level,
         payer_kind="pilot_student" if candidate.school_id else "public",
-        poor_household=candidate.poor_household,
+        exemption=exemption,
         school=candidate.school,
     )
     amount = Decimal(due.amount)
@@ -358,8 +361,10 @@ def _check_capacity(plan: ExamPlan, adding: int) -> None:
         )
 
 
-def _fee_fields(plan: ExamPlan, candidate: Candidate) -> dict[str, Any]:
-    fee = _fee(plan, candidate)
+def _fee_fields(
+    plan: ExamPlan, candidate: Candidate, exemption: str = ExemptionStatus.NONE
+) -> dict[str, Any]:
+    fee = _fee(plan, candidate, exemption)
     return {
         "fee_amount": fee.amount,
         "fee_payer": fee.payer,
@@ -384,7 +389,10 @@ def _register_one(
             actor=actor,
             obj=existing,
             action="register",
-            changes=lambda _locked: {"withdrawn_at": None, **_fee_fields(plan, candidate)},
+            changes=lambda locked: {
+                "withdrawn_at": None,
+                **_fee_fields(plan, candidate, locked.exemption_status),
+            },
         )
     registration = Registration(
         plan=plan,
@@ -492,8 +500,13 @@ def registration_register_self(
     gender: str,
     phone: str = "",
     poor_household: bool = False,
+    exemption_basis: str = "",
 ) -> Registration:
-    """A member of the public registers with a learner account and owes the approved fee (R35)."""
+    """A member of the public registers with a learner account and owes the approved fee (R35).
+
+    Ticking the poor-household box with a basis files an exemption claim (R40) that the plan's
+    org reviews; until it is confirmed the fee stays due.
+    """
     plan = plan_get(actor=actor, pk=plan.pk)
     candidate = learner_candidate(
         actor=actor,
@@ -508,7 +521,12 @@ def registration_register_self(
         plan = _seats_locked(plan)
         _registration_open(plan)
         _check_capacity(plan, 1)
-        return _register_one(actor=actor, plan=plan, candidate=candidate, school=None)
+        registration = _register_one(actor=actor, plan=plan, candidate=candidate, school=None)
+        if poor_household and exemption_basis.strip():
+            registration = registration_exemption_claim(
+                actor=actor, registration=registration, basis=exemption_basis
+            )
+        return registration
 
 
 def registration_register_again(*, actor: Actor, registration: Registration) -> Registration:
@@ -525,9 +543,67 @@ def registration_register_again(*, actor: Actor, registration: Registration) -> 
             action="register",
             changes=lambda locked: {
                 "withdrawn_at": None,
-                **_fee_fields(plan, locked.candidate),
+                **_fee_fields(plan, locked.candidate, locked.exemption_status),
             },
         )
+
+
+def _clean_basis(basis: str) -> str:
+    basis = (basis or "").strip()
+    if not basis:
+        raise InvalidInput(_("请填写免缴依据（如建档立卡户档案编号或说明）。"), field="basis")
+    if len(basis) > REASON_MAX:
+        raise InvalidInput(_("免缴依据不能超过 %(n)s 个字符。") % {"n": REASON_MAX}, field="basis")
+    return basis
+
+
+def registration_exemption_claim(
+    *, actor: Actor, registration: Registration, basis: str
+) -> Registration:
+    """R40: the party claims the poor-household exemption, stating its basis; the fee stays due
+    until the registering school (its students) or the plan's org (the public) confirms."""
+    basis = _clean_basis(basis)
+    return perform(
+        EXEMPTION,
+        actor=actor,
+        obj=registration,
+        action="exemption_claim",
+        changes={"exemption_basis": basis},
+    )
+
+
+def registration_exemption_confirm(
+    *, actor: Actor, registration: Registration, reason: str = ""
+) -> Registration:
+    """R40: the responsible office confirms the basis; only now is the fee waived."""
+    return perform(
+        EXEMPTION,
+        actor=actor,
+        obj=registration,
+        action="exemption_confirm",
+        reason=reason,
+        changes=lambda locked: _fee_fields(
+            locked.plan, locked.candidate, ExemptionStatus.CONFIRMED
+        ),
+    )
+
+
+def registration_exemption_refuse(
+    *, actor: Actor, registration: Registration, reason: str
+) -> Registration:
+    """R40: the responsible office refuses the claim, saying why; the fee stays due.
+
+    The fee is computed again: a registration waived under the old self-ticked flag (migrated
+    into a claim) owes the fee once refused.
+    """
+    return perform(
+        EXEMPTION,
+        actor=actor,
+        obj=registration,
+        action="exemption_refuse",
+        reason=reason,
+        changes=lambda locked: _fee_fields(locked.plan, locked.candidate, ExemptionStatus.REFUSED),
+    )
 
 
 def registration_withdraw(

@@ -275,6 +275,12 @@ class SelfRegistrationForm(forms.Form):
     gender = forms.ChoiceField(label=gettext_lazy("性别"), choices=Gender.choices)
     phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=32, required=False)
     poor_household = forms.BooleanField(label=gettext_lazy("建档立卡家庭"), required=False)
+    exemption_basis = forms.CharField(
+        label=gettext_lazy("免缴依据（建档立卡户档案编号或说明）"),
+        max_length=REASON_MAX,
+        required=False,
+        help_text=gettext_lazy("由培训评价组织审核确认后才免缴考核费用（R40）。"),
+    )
 
 
 @login_required
@@ -568,6 +574,30 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             )
         else:
             messages.error(request, _("请填写异议内容。"))
+    elif action == "exemption_claim":
+        basis = request.POST.get("basis", "")[:REASON_MAX]
+        _run(
+            request,
+            lambda: exam_services.registration_exemption_claim(
+                actor=actor, registration=reg, basis=basis
+            ),
+            _("已提交免缴申请，请等待确认。"),
+        )
+    elif action == "exemption_confirm":
+        _run(
+            request,
+            lambda: exam_services.registration_exemption_confirm(actor=actor, registration=reg),
+            _("已确认免缴考核费用。"),
+        )
+    elif action == "exemption_refuse":
+        reason = request.POST.get("reason", "")[:REASON_MAX]
+        _run(
+            request,
+            lambda: exam_services.registration_exemption_refuse(
+                actor=actor, registration=reg, reason=reason
+            ),
+            _("已不予免缴。"),
+        )
     elif action == "answer":
         answer_form = AnswerForm(request.POST)
         objection = reg.objections.filter(status=ObjectionStatus.OPEN).first()
