@@ -1,0 +1,1 @@
+"""Every write of training, a module per sub-area."""

@@ -1,0 +1,1 @@
+"""Training pages; one view serves the page and its htmx fragment."""

@@ -1,0 +1,39 @@
+"""Helpers shared by training's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+
+from onex.core.web import actor_label
+
+FILTER_MAX = 100
+
+
+def filters(request: HttpRequest, *keys: str) -> dict[str, str]:
+    return {key: request.GET.get(key, "").strip()[:FILTER_MAX] for key in keys}
+
+
+def timeline(obj: Model, labels: dict[str, str], actions: dict[str, str]) -> list[dict[str, Any]]:
+    events = obj.events.select_related("unit", "user")  # type: ignore[attr-defined]
+    return [
+        {
+            "at": e.at,
+            "action": actions.get(e.action, e.action),
+            "actor": actor_label(e.unit, e.user),
+            "reason": e.reason,
+            "status": e.to_status,
+            "status_label": labels.get(e.to_status, e.to_status),
+        }
+        for e in events
+    ]
+
+
+def bool_param(value: str) -> bool | None:
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("0", "false", "no"):
+        return False
+    return None
