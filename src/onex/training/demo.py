@@ -65,9 +65,9 @@ def _unit_actor(unit: Unit) -> Actor:
 def load_demo(*, stdout: Log) -> dict[str, int]:
     created: Counter[str] = Counter()
     created.update(_publishers())
-    certificate = Certificate.objects.select_related("org", "org__unit").filter(
-        code=CERTIFICATE_CODE
-    ).first()
+    certificate = (
+        Certificate.objects.select_related("org", "org__unit").filter(code=CERTIFICATE_CODE).first()
+    )
     province = Division.objects.filter(code=PROVINCE).first()
     school = School.objects.select_related("unit").filter(name=SCHOOL).first()
     if certificate is None or province is None or school is None:
@@ -252,7 +252,10 @@ def _programmes(
             ("孙立", "顺丰速运有限公司", True),
         ):
             programmes.trainer_add(
-                actor=actor, programme=refused, name=name, employer=employer,
+                actor=actor,
+                programme=refused,
+                name=name,
+                employer=employer,
                 from_industry=industry,
             )
         programmes.fee_item_add(actor=actor, programme=refused, name="培训费", amount="1200")
@@ -273,7 +276,10 @@ def _programmes(
             ("李娜", "广州番禺职业技术学院", False),
         ):
             programmes.trainer_add(
-                actor=actor, programme=published, name=name, employer=employer,
+                actor=actor,
+                programme=published,
+                name=name,
+                employer=employer,
                 from_industry=industry,
             )
         programmes.fee_item_add(actor=actor, programme=published, name="培训费", amount="1200")

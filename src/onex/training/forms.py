@@ -78,9 +78,7 @@ class TrainerForm(forms.Form):
 
 class FeeItemForm(forms.Form):
     name = forms.CharField(label=_("收费项目"), max_length=100)
-    amount = forms.DecimalField(
-        label=_("金额（元）"), max_digits=10, decimal_places=2, min_value=0
-    )
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=10, decimal_places=2, min_value=0)
 
 
 class EnrolForm(forms.Form):

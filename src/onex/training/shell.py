@@ -121,9 +121,7 @@ def org_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
 
 
 registry.todos.register(
-    TodoProvider(
-        "training.activities", province_todos, 120, PROVINCES, ("training:activity_list",)
-    )
+    TodoProvider("training.activities", province_todos, 120, PROVINCES, ("training:activity_list",))
 )
 registry.todos.register(
     TodoProvider(

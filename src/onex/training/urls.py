@@ -32,12 +32,8 @@ urlpatterns: list[URLPattern] = [
     path("programmes/<int:pk>/enrol/", programmes.programme_enrol, name="programme_enrol"),
     path("enrolments/<int:pk>/", programmes.enrolment_detail, name="enrolment_detail"),
     path("enrolments/<int:pk>/attend/", programmes.enrolment_attend, name="enrolment_attend"),
-    path(
-        "enrolments/<int:pk>/complete/", programmes.enrolment_complete, name="enrolment_complete"
-    ),
-    path(
-        "enrolments/<int:pk>/withdraw/", programmes.enrolment_withdraw, name="enrolment_withdraw"
-    ),
+    path("enrolments/<int:pk>/complete/", programmes.enrolment_complete, name="enrolment_complete"),
+    path("enrolments/<int:pk>/withdraw/", programmes.enrolment_withdraw, name="enrolment_withdraw"),
     path("teachers/", staff.teacher_list, name="teacher_list"),
     path("workload/", staff.workload, name="workload"),
     path("pay/", staff.pay_list, name="pay_list"),

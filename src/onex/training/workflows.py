@@ -106,16 +106,50 @@ PROGRAMME = register(
         event_fk="programme",
         related=("org", "province", "certificate"),
         moves=(
-            Move((P.DRAFT,), "roster", None, programme_org, _("编辑培训团队"), rule="R05",
-                 denied=_ORG_ONLY),
-            Move((P.DRAFT,), "fee", None, programme_org, _("编辑收费标准"), rule="R04",
-                 denied=_ORG_ONLY),
-            Move((P.DRAFT,), "publish", P.PUBLISHED, programme_org, _("公示项目与收费标准"),
-                 rule="R05", denied=_ORG_ONLY),
-            Move((P.PUBLISHED,), "open", P.OPEN, programme_org, _("开放报名"), rule="R04",
-                 denied=_ORG_ONLY),
-            Move((P.PUBLISHED, P.OPEN), "close", P.CLOSED, programme_org, _("结束项目"),
-                 denied=_ORG_ONLY),
+            Move(
+                (P.DRAFT,),
+                "roster",
+                None,
+                programme_org,
+                _("编辑培训团队"),
+                rule="R05",
+                denied=_ORG_ONLY,
+            ),
+            Move(
+                (P.DRAFT,),
+                "fee",
+                None,
+                programme_org,
+                _("编辑收费标准"),
+                rule="R04",
+                denied=_ORG_ONLY,
+            ),
+            Move(
+                (P.DRAFT,),
+                "publish",
+                P.PUBLISHED,
+                programme_org,
+                _("公示项目与收费标准"),
+                rule="R05",
+                denied=_ORG_ONLY,
+            ),
+            Move(
+                (P.PUBLISHED,),
+                "open",
+                P.OPEN,
+                programme_org,
+                _("开放报名"),
+                rule="R04",
+                denied=_ORG_ONLY,
+            ),
+            Move(
+                (P.PUBLISHED, P.OPEN),
+                "close",
+                P.CLOSED,
+                programme_org,
+                _("结束项目"),
+                denied=_ORG_ONLY,
+            ),
         ),
     )
 )
@@ -143,10 +177,23 @@ ENROLMENT = register(
         related=("programme", "programme__org", "teacher", "school"),
         moves=(
             Move((E.ENROLLED,), "attend", None, enrolment_org, _("记录出勤"), denied=_ORG_ONLY),
-            Move((E.ENROLLED,), "complete", E.COMPLETED, enrolment_org, _("确认结业"),
-                 denied=_ORG_ONLY),
-            Move((E.ENROLLED,), "withdraw", E.WITHDRAWN, enrolment_school, _("退出培训"),
-                 rule="R04", denied=_SCHOOL_ONLY),
+            Move(
+                (E.ENROLLED,),
+                "complete",
+                E.COMPLETED,
+                enrolment_org,
+                _("确认结业"),
+                denied=_ORG_ONLY,
+            ),
+            Move(
+                (E.ENROLLED,),
+                "withdraw",
+                E.WITHDRAWN,
+                enrolment_school,
+                _("退出培训"),
+                rule="R04",
+                denied=_SCHOOL_ONLY,
+            ),
         ),
     )
 )
@@ -156,9 +203,10 @@ ENROLMENT = register(
 
 
 def _school_member(actor: Actor, alliance: Alliance) -> bool:
-    return actor.kind == UnitKind.SCHOOL and alliance.members.filter(
-        school__unit_id=actor.unit_id
-    ).exists()
+    unit_id = actor.unit_id
+    if actor.kind != UnitKind.SCHOOL or unit_id is None:
+        return False
+    return alliance.members.filter(school__unit_id=unit_id).exists()
 
 
 def alliance_outsider_school(actor: Actor, alliance: Alliance) -> bool:
@@ -188,14 +236,41 @@ ALLIANCE = register(
         event_fk="alliance",
         related=("founder", "certificate"),
         moves=(
-            Move((L.ACTIVE,), "join", None, alliance_outsider_school, _("加入联合体"),
-                 rule="R07", denied=_("只有尚未加入的学校可以加入。")),
-            Move((L.ACTIVE,), "leave", None, alliance_member_not_founder, _("退出联合体"),
-                 denied=_("牵头学校不能退出，只能解散联合体。")),
-            Move((L.ACTIVE,), "share", None, alliance_member, _("互聘教师"), rule="R07",
-                 denied=_MEMBERS_ONLY),
-            Move((L.ACTIVE,), "dissolve", L.DISSOLVED, alliance_founder, _("解散联合体"),
-                 reason_required=True, denied=_("只有牵头学校可以解散联合体。")),
+            Move(
+                (L.ACTIVE,),
+                "join",
+                None,
+                alliance_outsider_school,
+                _("加入联合体"),
+                rule="R07",
+                denied=_("只有尚未加入的学校可以加入。"),
+            ),
+            Move(
+                (L.ACTIVE,),
+                "leave",
+                None,
+                alliance_member_not_founder,
+                _("退出联合体"),
+                denied=_("牵头学校不能退出，只能解散联合体。"),
+            ),
+            Move(
+                (L.ACTIVE,),
+                "share",
+                None,
+                alliance_member,
+                _("互聘教师"),
+                rule="R07",
+                denied=_MEMBERS_ONLY,
+            ),
+            Move(
+                (L.ACTIVE,),
+                "dissolve",
+                L.DISSOLVED,
+                alliance_founder,
+                _("解散联合体"),
+                reason_required=True,
+                denied=_("只有牵头学校可以解散联合体。"),
+            ),
         ),
     )
 )
@@ -218,12 +293,25 @@ RESOURCE = register(
         event_fk="resource",
         related=("org", "certificate", "publisher"),
         moves=(
-            Move((R.LISTED,), "refresh", None, resource_org, _("登记更新"), rule="R08",
-                 denied=_ORG_ONLY),
-            Move((R.LISTED,), "withdraw", R.WITHDRAWN, resource_org, _("下架"),
-                 denied=_ORG_ONLY),
-            Move((R.WITHDRAWN,), "relist", R.LISTED, resource_org, _("重新发布"), rule="R08",
-                 denied=_ORG_ONLY),
+            Move(
+                (R.LISTED,),
+                "refresh",
+                None,
+                resource_org,
+                _("登记更新"),
+                rule="R08",
+                denied=_ORG_ONLY,
+            ),
+            Move((R.LISTED,), "withdraw", R.WITHDRAWN, resource_org, _("下架"), denied=_ORG_ONLY),
+            Move(
+                (R.WITHDRAWN,),
+                "relist",
+                R.LISTED,
+                resource_org,
+                _("重新发布"),
+                rule="R08",
+                denied=_ORG_ONLY,
+            ),
         ),
     )
 )

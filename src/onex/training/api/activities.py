@@ -154,7 +154,9 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> Status[Activit
     return Status(201, filing)
 
 
-@router.get("/activities", response=list[ActivityListOut], summary="Activities in your jurisdiction")
+@router.get(
+    "/activities", response=list[ActivityListOut], summary="Activities in your jurisdiction"
+)
 @paginate(Pagination)
 def activity_list(
     request: HttpRequest,
@@ -181,7 +183,9 @@ def activity_detail(request: HttpRequest, activity_id: Id) -> ActivityFiling:
     return selectors.activity_get(actor=request_actor(request), pk=activity_id)
 
 
-@router.post("/activities/{activity_id}/acknowledge", response=_WRITE, summary="Province acknowledges")
+@router.post(
+    "/activities/{activity_id}/acknowledge", response=_WRITE, summary="Province acknowledges"
+)
 def activity_acknowledge(request: HttpRequest, activity_id: Id) -> ActivityFiling:
     actor = request_actor(request)
     filing = selectors.activity_get(actor=actor, pk=activity_id)

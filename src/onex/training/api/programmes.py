@@ -288,13 +288,13 @@ def trainer_remove(request: HttpRequest, programme_id: Id, trainer_id: Id) -> Tr
     return selectors.programme_get(actor=actor, pk=programme_id)
 
 
-@router.post(
-    "/programmes/{programme_id}/fees", response=_WRITE, summary="Add a fee item (R04)"
-)
+@router.post("/programmes/{programme_id}/fees", response=_WRITE, summary="Add a fee item (R04)")
 def fee_add(request: HttpRequest, programme_id: Id, payload: FeeItemIn) -> TrainingProgramme:
     actor = request_actor(request)
     programme = selectors.programme_get(actor=actor, pk=programme_id)
-    services.fee_item_add(actor=actor, programme=programme, name=payload.name, amount=payload.amount)
+    services.fee_item_add(
+        actor=actor, programme=programme, name=payload.name, amount=payload.amount
+    )
     return selectors.programme_get(actor=actor, pk=programme_id)
 
 

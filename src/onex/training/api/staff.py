@@ -237,7 +237,9 @@ def ratio_list(request: HttpRequest) -> Any:
     return selectors.ratio_list(actor=request_actor(request))
 
 
-@router.post("/ratios", response={200: RatioOut, **_CREATE}, summary="Set your school's ratio (R06)")
+@router.post(
+    "/ratios", response={200: RatioOut, **_CREATE}, summary="Set your school's ratio (R06)"
+)
 def ratio_set(request: HttpRequest, payload: RatioIn) -> WorkloadRatio:
     return services.ratio_set(actor=request_actor(request), **payload.dict())
 
@@ -336,9 +338,15 @@ def alliance_share(request: HttpRequest, alliance_id: Id, payload: ShareIn) -> A
     teacher = fetch(
         Teacher.objects.filter(school__in=alliance.members.values("school")), pk=payload.teacher
     )
-    host = fetch(School.objects.filter(pk__in=alliance.members.values("school")), pk=payload.host_school)
+    host = fetch(
+        School.objects.filter(pk__in=alliance.members.values("school")), pk=payload.host_school
+    )
     services.teacher_share(
-        actor=actor, alliance=alliance, teacher=teacher, host=host, term=payload.term,
+        actor=actor,
+        alliance=alliance,
+        teacher=teacher,
+        host=host,
+        term=payload.term,
         hours=payload.hours,
     )
     return selectors.alliance_get(actor=actor, pk=alliance_id)
@@ -349,5 +357,3 @@ def alliance_dissolve(request: HttpRequest, alliance_id: Id, payload: DissolveIn
     actor = request_actor(request)
     alliance = selectors.alliance_get(actor=actor, pk=alliance_id)
     return services.alliance_dissolve(actor=actor, alliance=alliance, reason=payload.reason)
-
-

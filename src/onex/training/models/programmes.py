@@ -75,7 +75,12 @@ class FeeItem(models.Model):
         verbose_name = _("收费项目")
         verbose_name_plural = _("收费项目")
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="training_fee_amount")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="training_fee_amount")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Trainer(models.Model):
@@ -96,6 +101,9 @@ class Trainer(models.Model):
         verbose_name = _("培训师")
         verbose_name_plural = _("培训师")
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class EnrolmentStatus(models.TextChoices):
@@ -126,9 +134,7 @@ class Enrolment(models.Model):
         default=EnrolmentStatus.ENROLLED,
         db_index=True,
     )
-    attended_hours = models.DecimalField(
-        _("出勤学时"), max_digits=6, decimal_places=1, default=0
-    )
+    attended_hours = models.DecimalField(_("出勤学时"), max_digits=6, decimal_places=1, default=0)
     completed_on = models.DateField(_("结业日期"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
 
@@ -151,7 +157,10 @@ class Enrolment(models.Model):
 
 class ProgrammeEvent(StatusTimelineEvent):
     programme = models.ForeignKey(
-        TrainingProgramme, verbose_name=_("培训项目"), on_delete=models.CASCADE, related_name="events"
+        TrainingProgramme,
+        verbose_name=_("培训项目"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
 
     class Meta(StatusTimelineEvent.Meta):

@@ -58,6 +58,9 @@ class WorkloadRatio(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.term} {self.ratio}"
+
 
 class TrainingWorkload(models.Model):
     """Certificate-training hours a teacher carried in a term, beyond the teaching load."""
@@ -81,6 +84,9 @@ class TrainingWorkload(models.Model):
             models.CheckConstraint(condition=Q(hours__gt=0), name="training_workload_hours")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.teacher_id} {self.term} {self.hours}"
+
 
 class PerformancePay(models.Model):
     """Performance-pay recognition of a teacher who carried certificate training (R31)."""
@@ -103,6 +109,9 @@ class PerformancePay(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="training_pay_amount")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher_id} {self.term} {self.amount}"
 
 
 class AllianceStatus(models.TextChoices):
@@ -155,6 +164,9 @@ class AllianceMember(models.Model):
             models.UniqueConstraint(fields=["alliance", "school"], name="training_member_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.alliance_id} {self.school_id}"
+
 
 class TeacherShare(models.Model):
     """A member school hires a teacher of another member school for the alliance's training."""
@@ -179,6 +191,9 @@ class TeacherShare(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(hours__gt=0), name="training_share_hours")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher_id} → {self.host_school_id} {self.term}"
 
 
 class AllianceEvent(StatusTimelineEvent):

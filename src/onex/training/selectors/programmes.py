@@ -28,9 +28,7 @@ def programme_jurisdiction(actor: Actor) -> QuerySet[TrainingProgramme]:
     return TrainingProgramme.objects.filter(programme_scope(actor))
 
 
-def programme_list(
-    *, actor: Actor, status: str = "", q: str = ""
-) -> QuerySet[TrainingProgramme]:
+def programme_list(*, actor: Actor, status: str = "", q: str = "") -> QuerySet[TrainingProgramme]:
     qs = programme_jurisdiction(actor).select_related("org", "province", "certificate")
     if status:
         qs = qs.filter(status=status)

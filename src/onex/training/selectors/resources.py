@@ -129,7 +129,9 @@ def stale_items(*, org: Org, today: dt.date | None = None) -> list[StaleItem]:
             updated_on__lt=before,
         ).select_related("certificate")
     ]
-    certificates = Certificate.objects.filter(org=org).annotate(latest=Max("standards__published_on"))
+    certificates = Certificate.objects.filter(org=org).annotate(
+        latest=Max("standards__published_on")
+    )
     for c in certificates.order_by("code"):
         if c.latest is not None and c.latest < before:
             items.append(StaleItem(org.pk, c.code, c.name, "standard", c.name, c.latest))

@@ -73,7 +73,9 @@ def workload_list(*, actor: Actor, term: str = "", q: str = "") -> QuerySet[Trai
     return qs.order_by("-term", "teacher__name", "pk")
 
 
-def workload_rows(entries: QuerySet[TrainingWorkload] | list[TrainingWorkload]) -> list[WorkloadRow]:
+def workload_rows(
+    entries: QuerySet[TrainingWorkload] | list[TrainingWorkload],
+) -> list[WorkloadRow]:
     """The entries with their ratios, read in one query."""
     items = list(entries)
     keys = {(e.school_id, e.term) for e in items}
@@ -82,9 +84,7 @@ def workload_rows(entries: QuerySet[TrainingWorkload] | list[TrainingWorkload]) 
         query = Q()
         for school_id, term in keys:
             query |= Q(school_id=school_id, term=term)
-        ratios = {
-            (r.school_id, r.term): r.ratio for r in WorkloadRatio.objects.filter(query)
-        }
+        ratios = {(r.school_id, r.term): r.ratio for r in WorkloadRatio.objects.filter(query)}
     return [WorkloadRow(e, ratios.get((e.school_id, e.term))) for e in items]
 
 

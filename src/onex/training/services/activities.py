@@ -84,7 +84,10 @@ def activity_create(
     title = clean_text(data.title, field="title", label=_("活动名称"), max_length=200)
     venue = clean_text(data.venue, field="venue", label=_("地点"), max_length=300)
     description = clean_text(
-        data.description, field="description", label=_("活动方案"), max_length=20_000,
+        data.description,
+        field="description",
+        label=_("活动方案"),
+        max_length=20_000,
         required=False,
     )
     if data.ends_on < data.starts_on:

@@ -12,7 +12,9 @@ from onex.core.errors import InvalidInput
 TERM_RE = re.compile(r"^(\d{4})-(\d{4})-([12])$")
 
 
-def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+def clean_text(
+    value: str, *, field: str, label: str, max_length: int, required: bool = True
+) -> str:
     text = (value or "").strip()
     if required and not text:
         raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
@@ -52,6 +54,8 @@ def clean_decimal(
     number = number.quantize(quantum)
     if number < minimum or number > maximum or (strictly_positive and number <= 0):
         raise InvalidInput(
-            _("%(label)s超出允许范围。") % {"label": label}, field=field, details={"value": str(number)}
+            _("%(label)s超出允许范围。") % {"label": label},
+            field=field,
+            details={"value": str(number)},
         )
     return number

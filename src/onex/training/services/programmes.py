@@ -67,7 +67,11 @@ def programme_create(*, actor: Actor, org: Org, data: ProgrammeInput) -> Trainin
     if data.ends_on < data.starts_on:
         raise InvalidInput(_("结束日期不能早于开始日期。"), field="ends_on")
     hours = clean_decimal(
-        data.hours, field="hours", label=_("培训学时"), places=1, maximum=Decimal(10000),
+        data.hours,
+        field="hours",
+        label=_("培训学时"),
+        places=1,
+        maximum=Decimal(10000),
         strictly_positive=True,
     )
     require_org_agreement(org)
@@ -81,10 +85,16 @@ def programme_create(*, actor: Actor, org: Org, data: ProgrammeInput) -> Trainin
             starts_on=data.starts_on,
             ends_on=data.ends_on,
             hours=hours,
-            venue=clean_text(data.venue, field="venue", label=_("地点"), max_length=300,
-                             required=False),
-            description=clean_text(data.description, field="description",
-                                   label=_("培训方案"), max_length=20_000, required=False),
+            venue=clean_text(
+                data.venue, field="venue", label=_("地点"), max_length=300, required=False
+            ),
+            description=clean_text(
+                data.description,
+                field="description",
+                label=_("培训方案"),
+                max_length=20_000,
+                required=False,
+            ),
         )
         ProgrammeEvent.record(
             actor=actor, programme=programme, action="create", to_status=programme.status
@@ -124,7 +134,10 @@ def trainer_add(
     def add(locked: TrainingProgramme) -> dict[str, object]:
         created.append(
             Trainer.objects.create(
-                programme=locked, name=name, employer=employer, title=title,
+                programme=locked,
+                name=name,
+                employer=employer,
+                title=title,
                 from_industry=from_industry,
             )
         )
@@ -154,8 +167,10 @@ def check_industry_share(programme: TrainingProgramme) -> None:
         share = (Decimal(industry) / total * 100).quantize(Decimal("0.1")) if total else Decimal(0)
         raise RuleViolation(
             "R05",
-            _("培训团队中来自行业企业的培训师占 %(share)s%%（%(n)s/%(total)s），低于 %(min)s%%，"
-              "不能公示。")
+            _(
+                "培训团队中来自行业企业的培训师占 %(share)s%%（%(n)s/%(total)s），低于 %(min)s%%，"
+                "不能公示。"
+            )
             % {
                 "share": share,
                 "n": industry,

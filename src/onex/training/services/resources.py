@@ -46,7 +46,10 @@ def publisher_create(*, actor: Actor, name: str, licence_number: str = "") -> Li
     require_platform_admin(actor)
     name = clean_text(name, field="name", label=_("出版单位"), max_length=200)
     licence = clean_text(
-        licence_number, field="licence_number", label=_("出版许可证号"), max_length=64,
+        licence_number,
+        field="licence_number",
+        label=_("出版许可证号"),
+        max_length=64,
         required=False,
     )
     with transaction.atomic():

@@ -84,7 +84,11 @@ def ratio_set(*, actor: Actor, term: str, ratio: Decimal | str, note: str = "") 
     school = require_school(actor)
     term = clean_term(term)
     value = clean_decimal(
-        ratio, field="ratio", label=_("折算比例"), places=2, maximum=Decimal(5),
+        ratio,
+        field="ratio",
+        label=_("折算比例"),
+        places=2,
+        maximum=Decimal(5),
         strictly_positive=True,
     )
     note = clean_text(note, field="note", label=_("说明"), max_length=200, required=False)
@@ -127,7 +131,11 @@ def workload_record(
     _own_teacher(school, teacher)
     term = clean_term(term)
     value = clean_decimal(
-        hours, field="hours", label=_("证书培训学时"), places=1, maximum=Decimal(5000),
+        hours,
+        field="hours",
+        label=_("证书培训学时"),
+        places=1,
+        maximum=Decimal(5000),
         strictly_positive=True,
     )
     note = clean_text(note, field="note", label=_("说明"), max_length=200, required=False)
@@ -284,7 +292,11 @@ def teacher_share(
         raise InvalidInput(_("只能登记本校聘用或本校教师的互聘。"), field="teacher")
     term = clean_term(term)
     value = clean_decimal(
-        hours, field="hours", label=_("培训学时"), places=1, maximum=Decimal(5000),
+        hours,
+        field="hours",
+        label=_("培训学时"),
+        places=1,
+        maximum=Decimal(5000),
         strictly_positive=True,
     )
     created: list[TeacherShare] = []
@@ -310,5 +322,3 @@ def teacher_share(
 
 def alliance_dissolve(*, actor: Actor, alliance: Alliance, reason: str) -> Alliance:
     return perform(ALLIANCE, actor=actor, obj=alliance, action="dissolve", reason=reason)
-
-

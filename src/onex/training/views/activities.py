@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.catalog.selectors.orgs import org_of
@@ -62,13 +63,31 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def _export(items: QuerySet[ActivityFiling]) -> HttpResponse:
     headers = [
-        _("活动名称"), _("活动类型"), _("培训评价组织"), _("省份"), _("开始日期"),
-        _("结束日期"), _("地点"), _("备案日期"), _("提前工作日数"), _("临近活动备案"), _("状态"),
+        _("活动名称"),
+        _("活动类型"),
+        _("培训评价组织"),
+        _("省份"),
+        _("开始日期"),
+        _("结束日期"),
+        _("地点"),
+        _("备案日期"),
+        _("提前工作日数"),
+        _("临近活动备案"),
+        _("状态"),
     ]
     rows = (
         (
-            a.title, a.get_kind_display(), a.org.name, a.province.name, a.starts_on, a.ends_on,
-            a.venue, a.filed_on, a.lead_working_days, a.late, a.get_status_display(),
+            a.title,
+            a.get_kind_display(),
+            a.org.name,
+            a.province.name,
+            a.starts_on,
+            a.ends_on,
+            a.venue,
+            a.filed_on,
+            a.lead_working_days,
+            a.late,
+            a.get_status_display(),
         )
         for a in items.iterator(chunk_size=2000)
     )
@@ -106,8 +125,10 @@ def activity_new(request: HttpRequest) -> HttpResponse:
             if filing.late:
                 messages.warning(
                     request,
-                    _("已备案，但距活动开始仅 %(lead)s 个工作日，少于要求的 %(req)s 个工作日，"
-                      "已标记为临近活动备案。")
+                    _(
+                        "已备案，但距活动开始仅 %(lead)s 个工作日，少于要求的 %(req)s 个工作日，"
+                        "已标记为临近活动备案。"
+                    )
                     % {"lead": filing.lead_working_days, "req": filing.lead_required},
                 )
             else:
@@ -125,7 +146,11 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-_ACTIONS = {"file": _("活动备案"), "acknowledge": _("确认知悉"), "cancel": _("取消活动")}
+_ACTIONS = {
+    "file": gettext_lazy("活动备案"),
+    "acknowledge": gettext_lazy("确认知悉"),
+    "cancel": gettext_lazy("取消活动"),
+}
 
 
 @login_required
@@ -147,8 +172,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     filing = selectors.activity_get(actor=actor, pk=pk)
-    if attempt(lambda: services.activity_acknowledge(actor=actor, filing=filing), request=request).ok:
-        messages.success(request, _("已确认知悉。"))
+    if attempt(
+        lambda: services.activity_acknowledge(actor=actor, filing=filing), request=request
+    ).ok:
+        messages.success(request, gettext_lazy("已确认知悉。"))
     return redirect("training:activity_detail", pk=pk)
 
 
@@ -163,7 +190,7 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
     )
     if done.ok:
-        messages.success(request, _("活动已取消。"))
+        messages.success(request, gettext_lazy("活动已取消。"))
     return redirect("training:activity_detail", pk=pk)
 
 
@@ -193,15 +220,21 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
         "month": month,
         "previous": _shift(year, month, -1),
         "next": _shift(year, month, 1),
-        "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+        "weekdays": [
+            gettext_lazy("一"),
+            gettext_lazy("二"),
+            gettext_lazy("三"),
+            gettext_lazy("四"),
+            gettext_lazy("五"),
+            gettext_lazy("六"),
+            gettext_lazy("日"),
+        ],
     }
     return render(request, "training/activity_calendar.html", context)
 
 
 def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 @login_required
@@ -229,6 +262,8 @@ def activity_ics(request: HttpRequest) -> HttpResponse:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="activities.ics"'
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
@@ -16,16 +17,18 @@ def filters(request: HttpRequest, *keys: str) -> dict[str, str]:
     return {key: request.GET.get(key, "").strip()[:FILTER_MAX] for key in keys}
 
 
-def timeline(obj: Model, labels: dict[str, str], actions: dict[str, str]) -> list[dict[str, Any]]:
+def timeline(
+    obj: Model, labels: Mapping[str, object], actions: Mapping[str, object]
+) -> list[dict[str, Any]]:
     events = obj.events.select_related("unit", "user")  # type: ignore[attr-defined]
     return [
         {
             "at": e.at,
-            "action": actions.get(e.action, e.action),
+            "action": str(actions.get(e.action, e.action)),
             "actor": actor_label(e.unit, e.user),
             "reason": e.reason,
             "status": e.to_status,
-            "status_label": labels.get(e.to_status, e.to_status),
+            "status_label": str(labels.get(e.to_status, e.to_status)),
         }
         for e in events
     ]

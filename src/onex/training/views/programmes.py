@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.catalog.selectors.orgs import org_of
@@ -56,13 +57,27 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 def _export(items: QuerySet[TrainingProgramme]) -> HttpResponse:
     headers = [
-        _("培训项目名称"), _("培训评价组织"), _("证书"), _("省份"), _("开始日期"),
-        _("结束日期"), _("培训学时"), _("收费标准（元）"), _("状态"),
+        _("培训项目名称"),
+        _("培训评价组织"),
+        _("证书"),
+        _("省份"),
+        _("开始日期"),
+        _("结束日期"),
+        _("培训学时"),
+        _("收费标准（元）"),
+        _("状态"),
     ]
     rows = (
         (
-            p.title, p.org.name, p.certificate.name, p.province.name, p.starts_on, p.ends_on,
-            p.hours, getattr(p, "fee_total", None) or 0, p.get_status_display(),
+            p.title,
+            p.org.name,
+            p.certificate.name,
+            p.province.name,
+            p.starts_on,
+            p.ends_on,
+            p.hours,
+            getattr(p, "fee_total", None) or 0,
+            p.get_status_display(),
         )
         for p in items
     )
@@ -106,12 +121,12 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 
 
 _ACTIONS = {
-    "create": _("创建项目"),
-    "roster": _("编辑培训团队"),
-    "fee": _("编辑收费标准"),
-    "publish": _("公示项目与收费标准"),
-    "open": _("开放报名"),
-    "close": _("结束项目"),
+    "create": gettext_lazy("创建项目"),
+    "roster": gettext_lazy("编辑培训团队"),
+    "fee": gettext_lazy("编辑收费标准"),
+    "publish": gettext_lazy("公示项目与收费标准"),
+    "open": gettext_lazy("开放报名"),
+    "close": gettext_lazy("结束项目"),
 }
 
 
@@ -218,10 +233,10 @@ def fee_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     return redirect("training:programme_detail", pk=pk)
 
 
-_STEPS: dict[str, tuple[Callable[..., TrainingProgramme], str]] = {
-    "publish": (services.programme_publish, _("项目与收费标准已公示。")),
-    "open": (services.programme_open, _("已开放报名。")),
-    "close": (services.programme_close, _("项目已结束。")),
+_STEPS: dict[str, tuple[Callable[..., TrainingProgramme], object]] = {
+    "publish": (services.programme_publish, gettext_lazy("项目与收费标准已公示。")),
+    "open": (services.programme_open, gettext_lazy("已开放报名。")),
+    "close": (services.programme_close, gettext_lazy("项目已结束。")),
 }
 
 
@@ -270,10 +285,10 @@ def programme_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 _ENROLMENT_ACTIONS = {
-    "enrol": _("报名"),
-    "attend": _("记录出勤"),
-    "complete": _("确认结业"),
-    "withdraw": _("退出培训"),
+    "enrol": gettext_lazy("报名"),
+    "attend": gettext_lazy("记录出勤"),
+    "complete": gettext_lazy("确认结业"),
+    "withdraw": gettext_lazy("退出培训"),
 }
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.catalog.selectors.orgs import org_of
@@ -39,17 +40,34 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         rows = (
             (
-                r.title, r.get_kind_display(), r.org.name, r.certificate.name,
-                r.publisher.name if r.publisher else "", r.isbn, r.updated_on,
-                selectors.is_stale(r), r.free, r.price, r.get_status_display(),
+                r.title,
+                r.get_kind_display(),
+                r.org.name,
+                r.certificate.name,
+                r.publisher.name if r.publisher else "",
+                r.isbn,
+                r.updated_on,
+                selectors.is_stale(r),
+                r.free,
+                r.price,
+                r.get_status_display(),
             )
             for r in items
         )
         return export_response(
             filename=_("培训资源"),
             headers=[
-                _("名称"), _("资源类型"), _("培训评价组织"), _("证书"), _("出版单位"), _("ISBN"),
-                _("最近更新日期"), _("未按期更新"), _("免费共享"), _("价格（元）"), _("状态"),
+                _("名称"),
+                _("资源类型"),
+                _("培训评价组织"),
+                _("证书"),
+                _("出版单位"),
+                _("ISBN"),
+                _("最近更新日期"),
+                _("未按期更新"),
+                _("免费共享"),
+                _("价格（元）"),
+                _("状态"),
             ],
             rows=rows,
         )
@@ -115,10 +133,10 @@ def resource_new(request: HttpRequest) -> HttpResponse:
 
 
 _ACTIONS = {
-    "create": _("发布资源"),
-    "refresh": _("登记更新"),
-    "withdraw": _("下架"),
-    "relist": _("重新发布"),
+    "create": gettext_lazy("发布资源"),
+    "refresh": gettext_lazy("登记更新"),
+    "withdraw": gettext_lazy("下架"),
+    "relist": gettext_lazy("重新发布"),
 }
 
 
@@ -160,7 +178,9 @@ def resource_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 def resource_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     resource = selectors.resource_get(actor=actor, pk=pk)
-    if attempt(lambda: services.resource_withdraw(actor=actor, resource=resource), request=request).ok:
+    if attempt(
+        lambda: services.resource_withdraw(actor=actor, resource=resource), request=request
+    ).ok:
         messages.success(request, _("资源已下架。"))
     return redirect("training:resource_detail", pk=pk)
 
@@ -170,7 +190,9 @@ def resource_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def resource_relist(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     resource = selectors.resource_get(actor=actor, pk=pk)
-    if attempt(lambda: services.resource_relist(actor=actor, resource=resource), request=request).ok:
+    if attempt(
+        lambda: services.resource_relist(actor=actor, resource=resource), request=request
+    ).ok:
         messages.success(request, _("资源已重新发布。"))
     return redirect("training:resource_detail", pk=pk)
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onex.core.actors import Actor, request_actor
@@ -95,14 +96,26 @@ def workload(request: HttpRequest) -> HttpResponse:
     entries = selectors.workload_list(actor=actor, term=f["term"], q=f["q"])
     if request.GET.get("format") == "xlsx":
         rows = (
-            (r.entry.school.name, r.entry.teacher.name, r.entry.term, r.entry.hours, r.ratio,
-             r.converted)
+            (
+                r.entry.school.name,
+                r.entry.teacher.name,
+                r.entry.term,
+                r.entry.hours,
+                r.ratio,
+                r.converted,
+            )
             for r in selectors.workload_rows(entries)
         )
         return export_response(
             filename=_("证书培训工作量"),
-            headers=[_("学校"), _("教师"), _("学期"), _("证书培训学时"), _("折算比例"),
-                     _("折算教学工作量")],
+            headers=[
+                _("学校"),
+                _("教师"),
+                _("学期"),
+                _("证书培训学时"),
+                _("折算比例"),
+                _("折算教学工作量"),
+            ],
             rows=rows,
         )
     page = page_of(request, entries)
@@ -205,11 +218,11 @@ def alliance_new(request: HttpRequest) -> HttpResponse:
 
 
 _ALLIANCE_ACTIONS = {
-    "create": _("成立联合体"),
-    "join": _("加入联合体"),
-    "leave": _("退出联合体"),
-    "share": _("互聘教师"),
-    "dissolve": _("解散联合体"),
+    "create": gettext_lazy("成立联合体"),
+    "join": gettext_lazy("加入联合体"),
+    "leave": gettext_lazy("退出联合体"),
+    "share": gettext_lazy("互聘教师"),
+    "dissolve": gettext_lazy("解散联合体"),
 }
 
 
