@@ -73,12 +73,18 @@ class World:
         )
         for i in range(industry):
             programmes.trainer_add(
-                actor=actor, programme=programme, name=f"企业专家{i}", employer="顺丰",
+                actor=actor,
+                programme=programme,
+                name=f"企业专家{i}",
+                employer="顺丰",
                 from_industry=True,
             )
         for i in range(others):
             programmes.trainer_add(
-                actor=actor, programme=programme, name=f"院校教师{i}", employer="职院",
+                actor=actor,
+                programme=programme,
+                name=f"院校教师{i}",
+                employer="职院",
                 from_industry=False,
             )
         programmes.fee_item_add(actor=actor, programme=programme, name="培训费", amount="1200")

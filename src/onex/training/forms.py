@@ -184,9 +184,7 @@ class ResourceForm(forms.Form):
         required=False,
     )
     isbn = forms.CharField(label=_("ISBN（教材）"), max_length=17, required=False)
-    url = forms.URLField(
-        label=_("在线地址"), max_length=500, required=False, assume_scheme="https"
-    )
+    url = forms.URLField(label=_("在线地址"), max_length=500, required=False, assume_scheme="https")
     updated_on = forms.DateField(label=_("最近更新日期"), widget=DateInput())
     free = forms.BooleanField(label=_("免费共享"), required=False, initial=True)
     price = forms.DecimalField(

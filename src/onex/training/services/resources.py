@@ -109,7 +109,11 @@ def clean_isbn(value: str) -> str:
 
 def check_textbook(publisher: LicensedPublisher | None, isbn: str) -> str:
     """R08: a textbook comes from a licensed publisher on the list, with a valid ISBN."""
-    if publisher is None or not publisher.active:
+    licensed = (
+        publisher is not None
+        and LicensedPublisher.objects.filter(pk=publisher.pk, active=True).exists()
+    )
+    if not licensed:
         raise RuleViolation(
             "R08",
             _("教材须由具备资质的出版单位正式出版：请从出版单位名单中选择。"),
