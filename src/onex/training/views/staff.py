@@ -74,25 +74,24 @@ def workload(request: HttpRequest) -> HttpResponse:
     f = filters(request, "q", "term")
     writer = _school_writer(actor)
     teachers = selectors.teacher_list(actor=actor)
-    ratio_form = RatioForm(request.POST if "ratio" in request.POST else None) if writer else None
+    posted = request.POST if request.method == "POST" else None
+    # One page, two forms: the ratio form posts "ratio", the workload form posts "hours".
+    ratio_form = RatioForm(posted if posted and "ratio" in posted else None) if writer else None
     workload_form = (
-        WorkloadForm(request.POST if "hours" in request.POST else None, teachers=teachers)
+        WorkloadForm(posted if posted and "hours" in posted else None, teachers=teachers)
         if writer
         else None
     )
-    if request.method == "POST":
-        if ratio_form is not None and ratio_form.is_valid():
-            data = ratio_form.cleaned_data
-            if attempt(lambda: services.ratio_set(actor=actor, **data), form=ratio_form).ok:
-                messages.success(request, _("折算比例已保存。"))
-                return redirect("training:workload")
-        if workload_form is not None and workload_form.is_valid():
-            data = workload_form.cleaned_data
-            if attempt(
-                lambda: services.workload_record(actor=actor, **data), form=workload_form
-            ).ok:
-                messages.success(request, _("工作量已记录。"))
-                return redirect("training:workload")
+    if ratio_form is not None and ratio_form.is_bound and ratio_form.is_valid():
+        data = ratio_form.cleaned_data
+        if attempt(lambda: services.ratio_set(actor=actor, **data), form=ratio_form).ok:
+            messages.success(request, _("折算比例已保存。"))
+            return redirect("training:workload")
+    if workload_form is not None and workload_form.is_bound and workload_form.is_valid():
+        data = workload_form.cleaned_data
+        if attempt(lambda: services.workload_record(actor=actor, **data), form=workload_form).ok:
+            messages.success(request, _("工作量已记录。"))
+            return redirect("training:workload")
     entries = selectors.workload_list(actor=actor, term=f["term"], q=f["q"])
     if request.GET.get("format") == "xlsx":
         rows = (
@@ -124,11 +123,9 @@ def workload(request: HttpRequest) -> HttpResponse:
         "rows": selectors.workload_rows(list(page.object_list)),
         "ratios": selectors.ratio_list(actor=actor),
         "filters": f,
-        "ratio_form": ratio_form if ratio_form is not None else None,
+        "ratio_form": ratio_form,
         "workload_form": workload_form,
     }
-    if ratio_form is not None and not ratio_form.is_bound:
-        context["ratio_form"] = RatioForm()
     return render(
         request,
         page_or_fragment(request, "training/workload.html", "training/workload_table.html"),
