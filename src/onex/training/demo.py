@@ -297,12 +297,8 @@ def _programmes(
         if not Enrolment.objects.filter(programme=published, teacher=teacher).exists():
             programmes.enrol(actor=school_actor, programme=published, teacher=teacher)
             created["training.enrolments"] += 1
-    first = (
-        Enrolment.objects.filter(programme=published, status=EnrolmentStatus.ENROLLED)
-        .order_by("pk")
-        .first()
-    )
-    if first is not None and first.attended_hours == 0:
+    first = Enrolment.objects.filter(programme=published).order_by("pk").first()
+    if first is not None and first.status == EnrolmentStatus.ENROLLED and not first.attended_hours:
         programmes.enrolment_attend(actor=actor, enrolment=first, hours="40")
         programmes.enrolment_complete(actor=actor, enrolment=first)
     return created
