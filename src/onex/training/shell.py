@@ -18,7 +18,7 @@ from onex.catalog.selectors.orgs import org_of
 from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
-from onex.core.navigation import NATIONAL
+from onex.core.navigation import NATIONAL, ORGANISATIONS
 from onex.core.registry import (
     CardContent,
     DashboardCard,
@@ -65,9 +65,9 @@ registry.policy_keys.register(
 for entry in (
     MenuEntry(gettext_lazy("活动备案"), "training:activity_list", 200, kinds=ACTIVITY_READERS),
     MenuEntry(gettext_lazy("活动日历"), "training:activity_calendar", 201, kinds=ACTIVITY_READERS),
-    MenuEntry(gettext_lazy("师资培训"), "training:programme_list", 202),
+    MenuEntry(gettext_lazy("师资培训"), "training:programme_list", 202, kinds=ORGANISATIONS),
     MenuEntry(gettext_lazy("教师与工作量"), "training:workload", 203, kinds=SCHOOLS),
-    MenuEntry(gettext_lazy("培训联合体"), "training:alliance_list", 204),
+    MenuEntry(gettext_lazy("培训联合体"), "training:alliance_list", 204, kinds=ORGANISATIONS),
     MenuEntry(gettext_lazy("培训资源"), "training:resource_list", 205),
     MenuEntry(gettext_lazy("出版单位名单"), "training:publisher_list", 206, kinds=NATIONAL),
 ):

@@ -237,6 +237,19 @@ def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def _fold(line: str, limit: int = 75) -> str:
+    """RFC 5545 3.1: a line longer than 75 octets goes on after a line break and a space."""
+    parts: list[str] = []
+    current = ""
+    for char in line:
+        if len((current + char).encode()) > limit:
+            parts.append(current)
+            current = " "
+        current += char
+    parts.append(current)
+    return "\r\n".join(parts)
+
+
 @login_required
 def activity_ics(request: HttpRequest) -> HttpResponse:
     """The activities in the actor's jurisdiction as an iCalendar feed (RFC 5545)."""
@@ -262,8 +275,7 @@ def activity_ics(request: HttpRequest) -> HttpResponse:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    response = HttpResponse(
-        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
-    )
+    body = "".join(_fold(line) + "\r\n" for line in lines)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="activities.ics"'
     return response
