@@ -57,8 +57,17 @@ class World:
             today=today,
         )
 
-    def programme(self, *, industry: int = 2, others: int = 2) -> TrainingProgramme:
+    def programme(
+        self, *, industry: int = 2, others: int = 2, file: bool = True
+    ) -> TrainingProgramme:
         actor = self.p.org.actor
+        if file:  # R02: the teacher training is filed as an activity first
+            self.activity(
+                kind=ActivityKind.TEACHER_TRAINING,
+                title="物流管理师资培训",
+                starts_on=dt.date(2027, 1, 10),
+                ends_on=dt.date(2027, 1, 14),
+            )
         programme = programmes.programme_create(
             actor=actor,
             org=self.p.org_obj,

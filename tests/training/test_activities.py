@@ -63,14 +63,17 @@ def test_r02_schools_outside_the_province_are_refused(world: World) -> None:
         world.activity(schools=[world.p.hb_school_obj])
 
 
-def test_other_province_does_not_see_the_activity(world: World) -> None:
+def test_other_province_and_uninvolved_schools_do_not_see_the_activity(world: World) -> None:
     filing = world.activity()
 
     with pytest.raises(NotFound):
         activity_get(actor=world.p.hb.actor, pk=filing.pk)
     with pytest.raises(NotFound):
-        activity_get(actor=world.p.gd_school.actor, pk=filing.pk)
+        activity_get(actor=world.p.hb_school.actor, pk=filing.pk)
+    with pytest.raises(NotFound):
+        activity_get(actor=world.sz_school.actor, pk=filing.pk)  # a school not involved
     assert activity_get(actor=world.p.gd.actor, pk=filing.pk) == filing
+    assert activity_get(actor=world.p.gd_school.actor, pk=filing.pk) == filing  # involved
 
 
 def test_province_acknowledges_and_org_cancels(world: World) -> None:

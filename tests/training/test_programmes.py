@@ -176,3 +176,20 @@ def test_api_refuses_a_certification_fee(world: World) -> None:
     )
 
     assert answer.status_code == 422 and answer.json()["rule"] == "R04"
+
+
+def test_r02_teacher_training_is_published_only_once_filed_as_an_activity(world: World) -> None:
+    programme = world.programme(file=False)
+
+    with pytest.raises(RuleViolation) as refused:
+        services.programme_publish(actor=world.p.org.actor, programme=programme)
+    assert refused.value.rule == "R02"
+
+    world.activity(
+        kind="teacher_training",
+        title="师资培训",
+        starts_on=dt.date(2027, 1, 10),
+        ends_on=dt.date(2027, 1, 14),
+    )
+    published = services.programme_publish(actor=world.p.org.actor, programme=programme)
+    assert published.status == ProgrammeStatus.PUBLISHED

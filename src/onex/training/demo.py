@@ -50,6 +50,7 @@ CERTIFICATE_CODE = "1-03"  # 物流管理, the demo org's certificate
 PROVINCE = "440000"
 SCHOOL = "广州番禺职业技术学院"
 TERM = "2026-2027-1"
+TRAINING_TITLE = "物流管理证书师资培训（第一期）"
 PUBLISHERS = (
     ("高等教育出版社", "新出发京批字第直110004号"),
     ("机械工业出版社", "新出发京批字第直110016号"),
@@ -169,10 +170,11 @@ def _org_part(
     actor = _unit_actor(org.unit)
     today = timezone.localdate()
     plans = (
-        ("2026 年物流管理职业技能等级标准宣贯会", ActivityKind.PROMOTION, 40, [school]),
-        ("物流管理证书考核（广州考点）", ActivityKind.ASSESSMENT, 2, [school]),
+        ("2026 年物流管理职业技能等级标准宣贯会", ActivityKind.PROMOTION, 40, 1, [school]),
+        (TRAINING_TITLE, ActivityKind.TEACHER_TRAINING, 20, 4, [school]),
+        ("物流管理证书考核（广州考点）", ActivityKind.ASSESSMENT, 2, 1, [school]),
     )
-    for title, kind, lead, schools in plans:
+    for title, kind, lead, days, schools in plans:
         if ActivityFiling.objects.filter(org=org, title=title).exists():
             continue
         starts = add_working_days(today, lead, assume_weekends=True).value
@@ -184,7 +186,7 @@ def _org_part(
                 kind=kind,
                 title=title,
                 starts_on=starts,
-                ends_on=starts + dt.timedelta(days=1),
+                ends_on=starts + dt.timedelta(days=days),
                 venue="广州市番禺区市良路 1342 号",
                 schools=schools,
                 description="面向广东省试点院校，活动方案见附件。",
@@ -242,7 +244,9 @@ def _programmes(
     stdout: Log,
 ) -> Counter[str]:
     created: Counter[str] = Counter()
-    refused = _programme(actor, certificate, province, "物流管理师资培训（团队待补充）", today)
+    filed = ActivityFiling.objects.filter(org=certificate.org, title=TRAINING_TITLE).first()
+    start = filed.starts_on if filed is not None else today
+    refused = _programme(actor, certificate, province, "物流管理师资培训（团队待补充）", start)
     if not refused.trainers.exists():
         created["training.programmes"] += 1
         for name, employer, industry in (
@@ -264,9 +268,7 @@ def _programmes(
     except DomainError as exc:
         stdout(f"training demo: programme not published as expected ({exc.rule})")
 
-    published = _programme(
-        actor, certificate, province, "物流管理证书师资培训（第一期）", add_months(today, 1)
-    )
+    published = _programme(actor, certificate, province, TRAINING_TITLE, start)
     if published.status == ProgrammeStatus.DRAFT:
         created["training.programmes"] += 1
         for name, employer, industry in (

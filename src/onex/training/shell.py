@@ -42,7 +42,7 @@ from onex.training.selectors.resources import stale_items
 ORGS = frozenset({UnitKind.ORG})
 SCHOOLS = frozenset({UnitKind.SCHOOL})
 PROVINCES = frozenset({UnitKind.PROVINCE})
-ACTIVITY_READERS = frozenset({*NATIONAL, UnitKind.PROVINCE, UnitKind.ORG})
+ACTIVITY_READERS = frozenset({*NATIONAL, UnitKind.PROVINCE, UnitKind.ORG, UnitKind.SCHOOL})
 
 # --- policy -------------------------------------------------------------------------------------
 

@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from onex.core.actors import Actor
+from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.training.models import ActivityFiling, ActivityStatus
 
 
 def activity_scope(actor: Actor) -> Q:
-    return actor.region_q(province="province", city=None, unit="org__unit")
+    """National actors, the province of the activity, the filing org, and the schools involved
+    (one row per school in the join table, so the filter never duplicates a filing)."""
+    return actor.region_q(
+        province="province",
+        city=None,
+        unit="org__unit",
+        extra=[(UnitKind.SCHOOL, Q(schools__unit_id=actor.unit_id))],
+    )
 
 
 def activity_jurisdiction(actor: Actor) -> QuerySet[ActivityFiling]:

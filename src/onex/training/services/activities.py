@@ -27,7 +27,7 @@ from onex.core.policy import policy_value
 from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
-from onex.training.models import ActivityFiling, ActivityFilingEvent, ActivityKind
+from onex.training.models import ActivityFiling, ActivityFilingEvent, ActivityKind, ActivityStatus
 from onex.training.services.common import clean_text
 from onex.training.workflows import ACTIVITY
 
@@ -155,3 +155,27 @@ def activity_acknowledge(*, actor: Actor, filing: ActivityFiling) -> ActivityFil
 
 def activity_cancel(*, actor: Actor, filing: ActivityFiling, reason: str) -> ActivityFiling:
     return perform(ACTIVITY, actor=actor, obj=filing, action="cancel", reason=reason)
+
+
+def require_activity_filing(*, org: Org, province: Division, kind: str, on: dt.date) -> None:
+    """R02: an activity of ``kind`` held on ``on`` in ``province`` has a standing filing (filed
+    or acknowledged, not cancelled) whose dates cover that day."""
+    filed = ActivityFiling.objects.filter(
+        org=org,
+        province=province,
+        kind=kind,
+        status__in=[ActivityStatus.FILED, ActivityStatus.ACKNOWLEDGED],
+        starts_on__lte=on,
+        ends_on__gte=on,
+    )
+    if not filed.exists():
+        raise RuleViolation(
+            "R02",
+            _("%(province)s尚无覆盖 %(day)s 的“%(kind)s”活动备案，请先向该省备案。")
+            % {
+                "province": province.name,
+                "day": on.isoformat(),
+                "kind": ActivityKind(kind).label,
+            },
+            details={"province": province.pk, "kind": kind, "on": on.isoformat()},
+        )

@@ -23,6 +23,7 @@ from onex.core.policy import policy_value
 from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.training.models import (
+    ActivityKind,
     Enrolment,
     EnrolmentEvent,
     FeeItem,
@@ -33,6 +34,7 @@ from onex.training.models import (
     TrainingProgramme,
 )
 from onex.training.selectors.programmes import industry_share
+from onex.training.services.activities import require_activity_filing
 from onex.training.services.common import clean_decimal, clean_text
 from onex.training.workflows import ENROLMENT, PROGRAMME
 
@@ -234,6 +236,12 @@ def fee_item_remove(*, actor: Actor, programme: TrainingProgramme, item_id: int)
 def _publish_checks(programme: TrainingProgramme) -> None:
     require_org_agreement(programme.org)
     require_org_filing(programme.org, programme.province, programme.certificate)  # R38
+    require_activity_filing(  # R02: teacher training is filed with the province first
+        org=programme.org,
+        province=programme.province,
+        kind=ActivityKind.TEACHER_TRAINING,
+        on=programme.starts_on,
+    )
     check_industry_share(programme)  # R05
     if not programme.fees.exists():
         raise RuleViolation(
