@@ -77,3 +77,24 @@ def test_province_todo_leads_to_the_filings_to_acknowledge(world: World) -> None
     items = provider.provide(world.p.gd.actor, dt.date(2026, 12, 1))
 
     assert items[0].count == 1 and items[0].url.startswith(reverse("training:activity_list"))
+
+
+def test_htmx_requests_get_the_table_fragments(world: World) -> None:
+    world.activity()
+    names = [
+        "activity_list",
+        "programme_list",
+        "teacher_list",
+        "workload",
+        "pay_list",
+        "alliance_list",
+        "resource_list",
+        "publisher_list",
+    ]
+    for persona in (world.p.gd, world.p.gd_school, world.p.org):
+        client = _client(persona)
+        for name in names:
+            answer = client.get(reverse(f"training:{name}"), HTTP_HX_REQUEST="true")
+            html = answer.content.decode()
+            assert answer.status_code == 200 and "<table" in html, (persona, name)
+            assert "<html" not in html, (persona, name)
