@@ -27,6 +27,7 @@ from onex.certificates.models import (
 from onex.certificates.services.numbering import normalize_number, validate_number
 from onex.core import crypto
 from onex.core.actors import Actor
+from onex.core.db_routing import replica_reads
 from onex.core.errors import DomainError, NotFound
 from onex.core.models import UnitKind
 from onex.core.params import id_param
@@ -242,6 +243,7 @@ def _same_name(a: str, b: str) -> bool:
     return normalize(a) == normalize(b)
 
 
+@replica_reads
 def public_verify(*, number: str, name: str) -> PublicCertificate:
     """Verify by number and holder name; the number's check character is checked first."""
     checked = validate_number(number)
@@ -251,6 +253,7 @@ def public_verify(*, number: str, name: str) -> PublicCertificate:
     return PublicCertificate.of(certificate)
 
 
+@replica_reads
 def public_verify_number(*, number: str) -> PublicCertificate:
     """Verify by number alone (the signed QR link: the signature proves the number was ours)."""
     certificate = _public_qs().filter(number=validate_number(number)).first()
@@ -259,6 +262,7 @@ def public_verify_number(*, number: str) -> PublicCertificate:
     return PublicCertificate.of(certificate)
 
 
+@replica_reads
 def public_query(*, name: str, id_number: str) -> list[PublicCertificate]:
     """A person's certificates by name and ID number; an empty answer is "not found".
 
@@ -295,6 +299,7 @@ class PublicExamResult:
     certificate_number: str | None
 
 
+@replica_reads
 def public_exam_result(*, name: str, id_number: str, admission_ticket: str) -> PublicExamResult:
     """One exam's published result by name + ID number + 准考证号, as the national platform
     offers; the assessment app decides what is published. Mismatch: the same "not found"."""
