@@ -124,8 +124,9 @@ def _validate_resident(number: str) -> str:
         ) from None
     except InvalidChecksum:
         raise _invalid(gettext("居民身份证号码校验位不正确，请核对后重新填写。")) from None
-    except InvalidComponent:
-        # stdnum reports an impossible birth date and an unknown region code the same way.
+    except (InvalidComponent, KeyError):
+        # stdnum reports an impossible birth date and an unknown region code the same way, and
+        # raises KeyError for a prefecture-level code its region table lists without counties.
         _resident_birth_date(number)
         raise _invalid(gettext("居民身份证号码中的地区码无效。")) from None
     except ValidationError:
