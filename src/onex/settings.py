@@ -185,9 +185,7 @@ DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0 if TESTING else 600)
 def _database(url: str, name: str) -> dict[str, object]:
     try:
         config: dict[str, object] = dict(
-            dj_database_url.parse(
-                url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True
-            )
+            dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
         )
     except Exception as exc:  # dj_database_url raises several types on a bad URL
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc

@@ -5,9 +5,9 @@ published data, so they are the traffic a replica can take off the primary. Ever
 (any write, any read inside a transaction, every logged-in page) stays on the primary: a clerk
 must see what they just wrote, and replication lag would break that.
 
-A public selector opts in with ``replica_reads`` (or a block with ``public_reads()``); the router sends that request's reads to one of
-``settings.ONEX_READ_REPLICAS`` (aliases built from ``DATABASE_REPLICA_URLS``), chosen per
-request, and falls back to the primary when none is configured.
+A public selector opts in with ``replica_reads`` (or a block with ``public_reads()``); the
+router sends its reads to one of ``settings.ONEX_READ_REPLICAS`` (aliases built from
+``DATABASE_REPLICA_URLS``), chosen per call, and to the primary when none is configured.
 """
 
 from __future__ import annotations
