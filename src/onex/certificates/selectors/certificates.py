@@ -273,7 +273,10 @@ _PUBLIC_COLUMNS = (
 
 
 def _public_rows(**lookups: Any) -> QuerySet[IssuedCertificate, dict[str, Any]]:
-    return IssuedCertificate.objects.filter(**lookups).order_by().values(*_PUBLIC_COLUMNS)
+    rows: QuerySet[IssuedCertificate, dict[str, Any]] = (
+        IssuedCertificate.objects.filter(**lookups).order_by().values(*_PUBLIC_COLUMNS)
+    )
+    return rows
 
 
 def _public_one(number: str) -> dict[str, Any] | None:
