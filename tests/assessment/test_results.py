@@ -126,9 +126,11 @@ def test_a_results_file_is_one_audit_event_and_each_result_keeps_its_own_history
     before = AuditEvent.objects.count()
     assert before > audit_before
     submit(ex.p.org, xlsx(rows))
-    assert not AuditEvent.objects.filter(action="assessment.registration.result.bulk").exclude(
-        pk=event.pk
-    ).exists()
+    assert (
+        not AuditEvent.objects.filter(action="assessment.registration.result.bulk")
+        .exclude(pk=event.pk)
+        .exists()
+    )
     assert RegistrationEvent.objects.filter(action="result").count() == 3
 
 

@@ -192,6 +192,9 @@ class ExamResultSpec(ImportSpec):
 
     name = "exam_results"
     title = gettext_lazy("考试成绩")
+    # A national exam round's file: the bound follows from the worker's memory (P2 in bench/
+    # measures the peak at this size), not from speed.
+    max_rows = 100_000
     description = gettext_lazy(
         "每行一名考生。准考证号、姓名、证件号码须与报名信息一致；仅可导入本组织处于"
         "“成绩登记中”的考核计划的成绩；是否合格按考核计划的合格标准自动判定。"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
+from onex.core.bulk import update_rows
 from onex.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.scoping import fetch
@@ -383,9 +384,7 @@ def perform_many(
                 batch.append(obj)
             if batch:
                 changed += len(batch)
-                workflow.model._default_manager.bulk_update(
-                    batch, sorted({*fields, workflow.status_field}), batch_size=chunk
-                )
+                update_rows(workflow.model, batch, sorted({*fields, workflow.status_field}))
                 workflow.event_model._default_manager.bulk_create(events, batch_size=chunk)
         if changed:
             audit_record(

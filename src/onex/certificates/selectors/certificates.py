@@ -230,7 +230,6 @@ class PublicCertificate:
             platform_examined=c.platform_examined,
         )
 
-
     @classmethod
     def of_row(cls, row: dict[str, Any]) -> PublicCertificate:
         """From a ``_public_rows`` dict: the same answer as ``of`` without a model instance."""
