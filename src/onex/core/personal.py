@@ -115,7 +115,7 @@ def _validate_resident(number: str) -> str:
     """``ric.validate``'s checks, in its order, with the region lookup cached (below)."""
     if len(number) == 15 and number.isdigit():
         raise _invalid(gettext("不再受理 15 位旧版身份证号码，请填写 18 位居民身份证号码。"))
-    number = ric.compact(number)
+    # ``number`` is normalize()d already: no need for stdnum's (slower) compact().
     if len(number) != 18:
         raise _invalid(gettext("居民身份证号码应为 18 位。"))
     if not number[:-1].isdigit() or not number[:-1].isascii():
@@ -148,13 +148,13 @@ def _region_assigned(region: str, year: int) -> bool:
 
 
 def _resident_birth_date(number: str) -> datetime.date:
-    message = gettext("居民身份证号码中的出生日期无效。")
+    # The digits 7–14 (what stdnum's get_birth_date reads, without its compact() per call).
     try:
-        born = ric.get_birth_date(number)
-    except (ValidationError, ValueError):
-        raise _invalid(message) from None
-    if born.year < _MIN_BIRTH_YEAR or born > timezone.localdate():
-        raise _invalid(message)
+        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        born = None
+    if born is None or born.year < _MIN_BIRTH_YEAR or born > timezone.localdate():
+        raise _invalid(gettext("居民身份证号码中的出生日期无效。"))
     return born
 
 

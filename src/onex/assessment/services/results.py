@@ -115,6 +115,7 @@ def results_record_many(
         changes=change,
         reason=(_("导入任务 %(id)s") % {"id": import_job}) if import_job else "",
         summary={"import_job": import_job} if import_job else None,
+        related=("plan__org",),  # who (the plan's org), precheck and verdict read only these
     )
     return {
         "created": created,
