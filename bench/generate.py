@@ -173,7 +173,7 @@ def resident_regions(city_codes: list[str]) -> list[str]:
         for suffix in range(1, 100):
             code = f"{city[:4]}{suffix:02d}"
             try:
-                for born in ("19900101", "20031231"):
+                for born in ("19850101", "20041231"):
                     body = f"{code}{born}001"
                     validate_id_number(IdType.RESIDENT, body + ric.calc_check_digit(body + "0"))
             except InvalidInput:
@@ -189,12 +189,16 @@ def person(index: int, regions: list[str]) -> tuple[str, str]:
     name = SURNAMES[index % len(SURNAMES)] + GIVEN[(index // 7) % len(GIVEN)]
     if index % 3:
         name += GIVEN[(index // 131) % len(GIVEN)]
-    birth = dt.date(1990, 1, 1) + dt.timedelta(days=index % 5000)
-    body = f"{regions[index % len(regions)]}{birth:%Y%m%d}{index % 1000:03d}"
+    # Unique for the first 7.3 million people: (birth day, sequence) never repeats before.
+    birth = dt.date(1985, 1, 1) + dt.timedelta(days=index % 7300)
+    body = f"{regions[index % len(regions)]}{birth:%Y%m%d}{(index // 7300) % 1000:03d}"
     return name, body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder
 
 
-def generate(*, scale: float, seed: int = 1, out: Callable[[str], None] = print) -> dict[str, Any]:
+def generate(
+    *, scale: float, seed: int = 1, tag: str = "G", out: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Add the data; ``tag`` (one capital letter in every code) lets a database take two sets."""
     started = time.perf_counter()
     n = sizes(scale)
     rng = random.Random(seed)  # noqa: S311 (synthetic data)
@@ -215,13 +219,15 @@ def generate(*, scale: float, seed: int = 1, out: Callable[[str], None] = print)
         org_ids: list[int] = []
         org_units, orgs = [], []
         for i in range(n["orgs"]):
-            body = f"91{regions[i % len(regions)]}G{i:08d}"[:17]
-            org_units.append({"id": unit_id, "kind": UnitKind.ORG, "name": f"生成评价组织G{i:05d}"})
+            body = f"91{regions[i % len(regions)]}{tag}{i:08d}"[:17]
+            org_units.append(
+                {"id": unit_id, "kind": UnitKind.ORG, "name": f"生成评价组织{tag}{i:05d}"}
+            )
             orgs.append(
                 {
                     "id": org_id,
                     "unit_id": unit_id,
-                    "name": f"生成评价组织G{i:05d}",
+                    "name": f"生成评价组织{tag}{i:05d}",
                     "credit_code": body + uscc.calc_check_digit(body),
                     "org_type": "enterprise",
                 }
@@ -253,8 +259,8 @@ def generate(*, scale: float, seed: int = 1, out: Callable[[str], None] = print)
             cert_rows.append(
                 {
                     "id": cert_id,
-                    "code": f"G{i:05d}",
-                    "name": f"生成职业技能等级证书{i:05d}",
+                    "code": f"{tag}{i:05d}",
+                    "name": f"生成职业技能等级证书{tag}{i:05d}",
                     "org_id": org,
                     "batch_id": batches[i % 5]["id"],
                     "position": i // 5 + 1,
@@ -283,7 +289,7 @@ def generate(*, scale: float, seed: int = 1, out: Callable[[str], None] = print)
         for i in range(n["schools"]):
             province = provinces[i % len(provinces)]
             city = cities[province.pk][(i // len(provinces)) % len(cities[province.pk])]
-            name = f"生成职业学院G{i:05d}"
+            name = f"生成职业学院{tag}{i:05d}"
             school_units.append(
                 {
                     "id": unit_id,
@@ -298,7 +304,7 @@ def generate(*, scale: float, seed: int = 1, out: Callable[[str], None] = print)
                     "id": school_id,
                     "unit_id": unit_id,
                     "name": name,
-                    "code": f"G{i:09d}",
+                    "code": f"{tag}{i:09d}",
                     "school_type": SchoolType.HIGHER_VOCATIONAL
                     if i % 2
                     else SchoolType.SECONDARY_VOCATIONAL,
@@ -414,12 +420,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.001)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tag", default="G", help="a capital letter in every generated code")
     parser.add_argument("--migrate", action="store_true", help="migrate the database first")
     parser.add_argument("--sample", type=Path, help="write 1,000 sample holders here (JSON)")
     args = parser.parse_args()
     if args.migrate:
         call_command("migrate", verbosity=0)
-    report = generate(scale=args.scale, seed=args.seed)
+    report = generate(scale=args.scale, seed=args.seed, tag=args.tag)
     if args.sample:
         args.sample.write_text(json.dumps(report["sample"], ensure_ascii=False), encoding="utf-8")
 
