@@ -227,7 +227,7 @@ def generate(
                 {
                     "id": org_id,
                     "unit_id": unit_id,
-                    "name": f"生成评价组织{tag}{i:05d}",
+                    "name": name,
                     "credit_code": body + uscc.calc_check_digit(body),
                     "org_type": "enterprise",
                 }
