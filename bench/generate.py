@@ -220,9 +220,8 @@ def generate(
         org_units, orgs = [], []
         for i in range(n["orgs"]):
             body = f"91{regions[i % len(regions)]}{tag}{i:08d}"[:17]
-            org_units.append(
-                {"id": unit_id, "kind": UnitKind.ORG, "name": f"生成评价组织{tag}{i:05d}"}
-            )
+            name = f"生成评价组织{tag}{i:05d}"
+            org_units.append({"id": unit_id, "kind": UnitKind.ORG, "name": name})
             orgs.append(
                 {
                     "id": org_id,
