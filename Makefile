@@ -51,7 +51,10 @@ makemessages: setup
 	cd src/onex && ONEX_DEV_SECRETS=1 ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete -i 'migrations/*'
 
 bench: setup
+	@command -v wrk >/dev/null || { echo "bench needs wrk (Debian package wrk)"; exit 1; }
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@cat bench/results/latest.md
 
 demo: setup
 	DEBUG=1 $(BIN)/python manage.py demo_data

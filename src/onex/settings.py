@@ -178,19 +178,40 @@ TEMPLATES = [
 # Database: SQLite (WAL) under var/ unless DATABASE_URL says otherwise.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'onex.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_sqlite)
-try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
-except Exception as exc:  # dj_database_url raises several types on a bad URL
-    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+# Persistent connections: a new connection per request costs more CPU than the request's own
+# queries (issue "National scale"). Health checks drop a connection the server has closed.
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0 if TESTING else 600)
+
+
+def _database(url: str, name: str) -> dict[str, object]:
+    try:
+        config: dict[str, object] = dict(
+            dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
+        )
+    except Exception as exc:  # dj_database_url raises several types on a bad URL
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    return config
+
+
+DATABASES = {"default": _database(DATABASE_URL, "DATABASE_URL")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
-        ),
-        "transaction_mode": "IMMEDIATE",
-    }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory test DB
+# Read replicas for public read traffic (onex.core.db_routing): comma-separated URLs. In tests
+# each mirrors the primary, so the routed code runs against the test database.
+ONEX_READ_REPLICAS: list[str] = []
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
+    _alias = f"replica_{_index}"
+    DATABASES[_alias] = _database(_url, "DATABASE_REPLICA_URLS")
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    ONEX_READ_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["onex.core.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

@@ -12,13 +12,19 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from onex.assessment.models import ExamPlan, ObjectionStatus, PlanStatus, Registration
+from onex.assessment.models import (
+    ExamPlan,
+    ObjectionStatus,
+    PlanStatus,
+    Registration,
+    RegistrationEvent,
+)
 from onex.assessment.selectors import exams as exam_selectors
 from onex.assessment.services import exams as exam_services
 from onex.assessment.services import results as result_services
 from onex.core.errors import Conflict, Forbidden, NotFound
 from onex.core.import_services import import_submit
-from onex.core.models import ImportJob, ImportStatus
+from onex.core.models import AuditEvent, ImportJob, ImportStatus
 from tests.factories_assessment import Exams, make_id
 from tests.personas import Persona, make_org, make_user
 
@@ -97,6 +103,54 @@ def test_result_reimport_is_idempotent(ex: Exams, submit: Callable[..., ImportJo
     job = submit(ex.p.org, xlsx(rows))
     assert (job.summary["updated"], job.summary["unchanged"]) == (1, 1)
     assert Registration.objects.get(pk=regs[1].pk).passed is True
+
+
+def test_a_results_file_is_one_audit_event_and_each_result_keeps_its_own_history(
+    ex: Exams, submit: Callable[..., ImportJob]
+) -> None:
+    _plan, regs = scoring_plan(ex, 3)
+    rows = [row(ex, r, 70 + i, 80) for i, r in enumerate(regs)]
+    audit_before = AuditEvent.objects.count()
+    job = submit(ex.p.org, xlsx(rows))
+    assert job.status == ImportStatus.SUCCEEDED, job.errors
+    bulk = AuditEvent.objects.filter(action="assessment.registration.result.bulk")
+    assert bulk.count() == 1
+    event = bulk.get()
+    assert event.new["rows"] == 3 and event.new["import_job"] == job.pk
+    assert len(event.new["sha256"]) == 64
+    assert not AuditEvent.objects.filter(action="assessment.registration.result").exists()
+    for reg in regs:
+        steps = RegistrationEvent.objects.filter(registration=reg, action="result")
+        assert steps.count() == 1
+    # The same file again changes nothing and appends nothing to the chain.
+    before = AuditEvent.objects.count()
+    assert before > audit_before
+    submit(ex.p.org, xlsx(rows))
+    assert (
+        not AuditEvent.objects.filter(action="assessment.registration.result.bulk")
+        .exclude(pk=event.pk)
+        .exists()
+    )
+    assert RegistrationEvent.objects.filter(action="result").count() == 3
+
+
+def test_results_in_bulk_refuse_a_registration_outside_the_org(ex: Exams) -> None:
+    _plan, regs = scoring_plan(ex, 1)
+    other = make_user("other-org-admin", make_org("另一评价组织", "91110000600037341L").unit)
+    with pytest.raises(NotFound):
+        result_services.results_record_many(
+            actor=other.actor, scores={regs[0].pk: (Decimal(80), Decimal(80))}
+        )
+    assert Registration.objects.get(pk=regs[0].pk).passed is None
+
+
+def test_results_in_bulk_refuse_a_plan_not_in_score_registration(ex: Exams) -> None:
+    plan = ex.plan()
+    (reg,) = ex.register(plan, ex.student())
+    with pytest.raises(Conflict):
+        result_services.results_record_many(
+            actor=ex.p.org.actor, scores={reg.pk: (Decimal(80), Decimal(80))}
+        )
 
 
 def test_mismatched_rows_are_reported_without_echoing_the_id(

@@ -85,6 +85,13 @@ def test_resident_id_with_an_unknown_region_is_refused() -> None:
     assert "地区码" in str(_refused(IdType.RESIDENT, resident_id("99999919900307002")).message)
 
 
+def test_resident_id_with_a_code_stdnum_lists_without_counties_is_refused_not_a_crash() -> None:
+    # python-stdnum's region table has prefecture entries with no county list (110120 here);
+    # its validate() raised KeyError for them, which became a server error on every ID form.
+    error = _refused(IdType.RESIDENT, resident_id("11012019900101001"))
+    assert "地区码" in str(error.message)
+
+
 def test_legacy_15_digit_resident_id_is_refused_not_converted() -> None:
     error = _refused(IdType.RESIDENT, "110101900307002")
     assert "15 位" in str(error.message)

@@ -14,6 +14,7 @@ so the hash would not match the number the learner types from their 18-digit car
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING, ClassVar
@@ -27,7 +28,6 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import (
     InvalidChecksum,
     InvalidComponent,
-    InvalidFormat,
     InvalidLength,
     ValidationError,
 )
@@ -112,36 +112,49 @@ def _invalid(message: str, *, code: str = "invalid_id_number") -> InvalidInput:
 
 
 def _validate_resident(number: str) -> str:
+    """``ric.validate``'s checks, in its order, with the region lookup cached (below)."""
     if len(number) == 15 and number.isdigit():
         raise _invalid(gettext("不再受理 15 位旧版身份证号码，请填写 18 位居民身份证号码。"))
-    try:
-        ric.validate(number)
-    except InvalidLength:
-        raise _invalid(gettext("居民身份证号码应为 18 位。")) from None
-    except InvalidFormat:
-        raise _invalid(
-            gettext("居民身份证号码格式不正确：前 17 位应为数字，最后一位为数字或 X。")
-        ) from None
-    except InvalidChecksum:
-        raise _invalid(gettext("居民身份证号码校验位不正确，请核对后重新填写。")) from None
-    except InvalidComponent:
-        # stdnum reports an impossible birth date and an unknown region code the same way.
-        _resident_birth_date(number)
-        raise _invalid(gettext("居民身份证号码中的地区码无效。")) from None
-    except ValidationError:
-        raise _invalid(gettext("居民身份证号码无效。")) from None
-    _resident_birth_date(number)  # stdnum accepts future dates; we do not
+    # ``number`` is normalize()d already: no need for stdnum's (slower) compact().
+    if len(number) != 18:
+        raise _invalid(gettext("居民身份证号码应为 18 位。"))
+    if not number[:-1].isdigit() or not number[:-1].isascii():
+        raise _invalid(gettext("居民身份证号码格式不正确：前 17 位应为数字，最后一位为数字或 X。"))
+    if number[-1] != ric.calc_check_digit(number):
+        raise _invalid(gettext("居民身份证号码校验位不正确，请核对后重新填写。"))
+    born = _resident_birth_date(number)  # stdnum accepts future dates; we do not
+    if not _region_assigned(number[:6], born.year):
+        raise _invalid(gettext("居民身份证号码中的地区码无效。"))
     return number
 
 
-def _resident_birth_date(number: str) -> datetime.date:
-    message = gettext("居民身份证号码中的出生日期无效。")
+@functools.lru_cache(maxsize=65536)
+def _region_assigned(region: str, year: int) -> bool:
+    """Whether python-stdnum knows ``region`` as a county assigned in ``year``.
+
+    Cached: stdnum scans its region table on every call (about 0.7 ms), which made checking
+    the ID numbers of a 100,000-row file take over a minute; the answer depends only on the
+    region code and the birth year.
+    """
+    body = f"{region}{year:04d}0101001"
     try:
-        born = ric.get_birth_date(number)
-    except (ValidationError, ValueError):
-        raise _invalid(message) from None
-    if born.year < _MIN_BIRTH_YEAR or born > timezone.localdate():
-        raise _invalid(message)
+        ric.get_birth_place(body + ric.calc_check_digit(body + "0"))
+    except (InvalidComponent, KeyError):
+        # KeyError: a prefecture-level code stdnum's table lists without counties.
+        return False
+    except ValidationError:
+        return False
+    return True
+
+
+def _resident_birth_date(number: str) -> datetime.date:
+    # The digits 7–14 (what stdnum's get_birth_date reads, without its compact() per call).
+    try:
+        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        born = None
+    if born is None or born.year < _MIN_BIRTH_YEAR or born > timezone.localdate():
+        raise _invalid(gettext("居民身份证号码中的出生日期无效。"))
     return born
 
 

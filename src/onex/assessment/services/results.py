@@ -7,6 +7,7 @@ optionally correcting the scores.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from onex.assessment.workflows import OBJECTION, REGISTRATION
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput
-from onex.core.workflows import clean_reason, perform
+from onex.core.workflows import clean_reason, perform, perform_many
 
 
 def check_score(value: Decimal, field_name: str) -> Decimal:
@@ -76,6 +77,51 @@ def result_record(
         },
     )
     return "created" if created else "updated"
+
+
+def results_record_many(
+    *,
+    actor: Actor,
+    scores: Mapping[int, tuple[Decimal, Decimal]],
+    import_job: int | None = None,
+) -> dict[str, int]:
+    """Many candidates' scores at once (a results file), keyed by registration id.
+
+    The same checks and verdicts as ``result_record``, written set-based through
+    ``perform_many``: each changed registration gets its timeline event, the audit chain one
+    event for the file. Returns the counts of created, updated and unchanged results.
+    """
+    checked = {
+        pk: (check_score(theory, "theory_score"), check_score(practical, "practical_score"))
+        for pk, (theory, practical) in scores.items()
+    }
+    now = timezone.now()
+    created = 0
+
+    def change(locked: Registration) -> dict[str, Any] | None:
+        nonlocal created
+        new = _scores(locked, *checked[locked.pk])
+        if _current(locked) == new:
+            return None
+        if locked.passed is None:
+            created += 1
+        return {**new, "result_recorded_at": now}
+
+    outcome = perform_many(
+        REGISTRATION,
+        actor=actor,
+        pks=checked,
+        action="result",
+        changes=change,
+        reason=(_("导入任务 %(id)s") % {"id": import_job}) if import_job else "",
+        summary={"import_job": import_job} if import_job else None,
+        related=("plan__org",),  # who (the plan's org), precheck and verdict read only these
+    )
+    return {
+        "created": created,
+        "updated": outcome.changed - created,
+        "unchanged": outcome.unchanged,
+    }
 
 
 def objection_lodge(*, actor: Actor, registration: Registration, reason: str) -> Objection:
