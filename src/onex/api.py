@@ -34,6 +34,7 @@ from onex.core.errors import DomainError
 from onex.geo.api import router as geo_router
 from onex.pilots.api import applications_router as pilot_applications_router
 from onex.pilots.api import router as pilots_router
+from onex.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="onex API",
@@ -154,6 +155,7 @@ api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/public", vc_router)  # credentials, status lists, contexts
 api.add_router("/public", public_router)  # certificate query and verification (R36)
+api.add_router("/supervision", supervision_router)
 
 
 def _outside_ninja_message(status: int) -> tuple[str, str]:

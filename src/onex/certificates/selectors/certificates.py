@@ -209,6 +209,10 @@ class PublicCertificate:
     status_reason: str
     # R44: entered without an exam on the platform (``POST /certificates/enter``).
     platform_examined: bool = True
+    # R22: the issuing org's pilot status and its date; a certificate issued before stays valid.
+    org_status: str = "active"
+    org_status_label: str = ""
+    org_status_on: dt.date | None = None
 
     @classmethod
     def of(cls, c: IssuedCertificate) -> PublicCertificate:
@@ -226,6 +230,9 @@ class PublicCertificate:
             # A valid certificate shows no reason (a reinstatement's reason stays internal).
             status_reason=c.status_reason if c.status != CertificateStatus.VALID else "",
             platform_examined=c.platform_examined,
+            org_status=c.org.status,
+            org_status_label=str(c.org.get_status_display()),
+            org_status_on=c.org.status_changed_on,
         )
 
 
