@@ -39,18 +39,8 @@ def _moves(workflow: Any, obj: Any, context: dict[str, Any]) -> list[str]:
     return list(workflow.allowed_actions(obj, request_actor(context["request"])))
 
 
-def _events(obj: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "at": e.at,
-            "action": e.action,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "reason": e.reason,
-            "unit": e.unit.name if e.unit else None,
-        }
-        for e in obj.events.select_related("unit").order_by("at", "pk")
-    ]
+def _events(obj: Any) -> list[Any]:
+    return list(obj.events.select_related("unit").order_by("at", "pk"))
 
 
 # --- monitoring points (R20) --------------------------------------------------------------------
@@ -343,7 +333,7 @@ class RectificationOut(Schema):
         return _moves(RECTIFICATION, obj, context)
 
     @staticmethod
-    def resolve_timeline(obj: Rectification) -> list[dict[str, Any]]:
+    def resolve_timeline(obj: Rectification) -> list[Any]:
         return _events(obj)
 
 
@@ -453,7 +443,7 @@ class ProceedingOut(Schema):
         return _moves(PROCEEDING, obj, context)
 
     @staticmethod
-    def resolve_timeline(obj: Proceeding) -> list[dict[str, Any]]:
+    def resolve_timeline(obj: Proceeding) -> list[Any]:
         return _events(obj)
 
 
