@@ -43,5 +43,9 @@ def test_r22_a_status_change_is_dated_audited_and_freezes_activity(
     assert info.value.rule == "R22" and "2026-12-01" in info.value.message
     with pytest.raises(Forbidden):
         org_set_status(
-            actor=personas.gd.actor, org=org, status=OrgStatus.ACTIVE, on=dt.date(2026, 12, 2), reason=""
+            actor=personas.gd.actor,
+            org=org,
+            status=OrgStatus.ACTIVE,
+            on=dt.date(2026, 12, 2),
+            reason="",
         )

@@ -26,7 +26,9 @@ def test_r20_only_a_confirmed_pilot_school_becomes_a_monitoring_point(world: Wor
     p = world.p
     Specialty.objects.create(school=p.sz_school_obj, code="530802", name="物流管理")
     with pytest.raises(RuleViolation) as info:
-        point_designate(actor=p.ministry.actor, certificate=world.ex.certificate, school=p.sz_school_obj)
+        point_designate(
+            actor=p.ministry.actor, certificate=world.ex.certificate, school=p.sz_school_obj
+        )
     assert info.value.rule == "R20"
     point = point_designate(
         actor=p.ministry.actor, certificate=world.ex.certificate, school=p.gd_school_obj
@@ -52,7 +54,9 @@ def test_r20_coverage_shows_certificates_with_too_few_points(world: World) -> No
     assert (row.points, row.target, row.pilot_schools, row.is_short) == (0, 10, 2, True)
     for school in (p.gd_school_obj, p.hb_school_obj):
         point_designate(actor=p.ministry.actor, certificate=world.ex.certificate, school=school)
-    row = {r.certificate.code: r for r in coverage(actor=p.ministry.actor)}[world.ex.certificate.code]
+    row = {r.certificate.code: r for r in coverage(actor=p.ministry.actor)}[
+        world.ex.certificate.code
+    ]
     assert (row.points, row.is_short) == (2, False)  # every confirmed school is a point
     assert world.ex.certificate.code not in {
         r.certificate.code for r in coverage(actor=p.ministry.actor, only_short=True)
@@ -66,9 +70,13 @@ def test_r20_coverage_shows_certificates_with_too_few_points(world: World) -> No
 
 def test_r20_a_disqualified_schools_point_no_longer_counts(world: World) -> None:
     p = world.p
-    point_designate(actor=p.ministry.actor, certificate=world.ex.certificate, school=p.hb_school_obj)
+    point_designate(
+        actor=p.ministry.actor, certificate=world.ex.certificate, school=p.hb_school_obj
+    )
     world.disqualified_school(p.hb_school_obj)
-    row = {r.certificate.code: r for r in coverage(actor=p.ministry.actor)}[world.ex.certificate.code]
+    row = {r.certificate.code: r for r in coverage(actor=p.ministry.actor)}[
+        world.ex.certificate.code
+    ]
     assert (row.points, row.pilot_schools) == (0, 1)
 
 
@@ -87,11 +95,16 @@ def test_monitoring_point_table_api_and_page_agree(world: World) -> None:
     assert seen["ministry"] == {"withdraw"}
     assert all(not moves for name, moves in seen.items() if name != "ministry")
     point_withdraw(actor=p.ministry.actor, point=point, reason="调整")
-    assert all(not m for m in assert_same_moves(
-        workflow=POINT, obj=point, personas=p,
-        api_url=f"/api/v1/supervision/monitoring-points/{point.pk}",
-        page_url=reverse("supervision:point_detail", args=[point.pk]),
-    ).values())
+    assert all(
+        not m
+        for m in assert_same_moves(
+            workflow=POINT,
+            obj=point,
+            personas=p,
+            api_url=f"/api/v1/supervision/monitoring-points/{point.pk}",
+            page_url=reverse("supervision:point_detail", args=[point.pk]),
+        ).values()
+    )
 
 
 def test_monitoring_points_are_scoped_and_exported(world: World) -> None:
@@ -99,8 +112,13 @@ def test_monitoring_points_are_scoped_and_exported(world: World) -> None:
     point = point_designate(
         actor=p.ministry.actor, certificate=world.ex.certificate, school=p.gd_school_obj
     )
-    assert _client(p.hb).get(reverse("supervision:point_detail", args=[point.pk])).status_code == 404
-    assert _client(p.hb_school).get(f"/api/v1/supervision/monitoring-points/{point.pk}").status_code == 404
+    assert (
+        _client(p.hb).get(reverse("supervision:point_detail", args=[point.pk])).status_code == 404
+    )
+    assert (
+        _client(p.hb_school).get(f"/api/v1/supervision/monitoring-points/{point.pk}").status_code
+        == 404
+    )
     assert _client(p.gd).get(f"/api/v1/supervision/monitoring-points/{point.pk}").status_code == 200
     export = _client(p.ministry).get(reverse("supervision:point_list"), {"format": "xlsx"})
     assert export.status_code == 200

@@ -99,9 +99,11 @@ def test_r22_a_disqualified_org_schedules_nothing_and_its_open_plans_freeze(worl
     # Certificates issued before stay valid; the public page names the org's status and date.
     issued.refresh_from_db()
     assert issued.status == "valid"
-    body = Client().get(
-        "/api/v1/public/certificates/verify", {"number": issued.number, "name": "王小明"}
-    ).json()
+    body = (
+        Client()
+        .get("/api/v1/public/certificates/verify", {"number": issued.number, "name": "王小明"})
+        .json()
+    )
     assert (body["status"], body["org_status"]) == ("valid", "exited")
     assert body["org_status_on"] == str(p.org_obj.status_changed_on)
     verify = Client().post(
@@ -136,7 +138,9 @@ def test_org_proceeding_table_api_and_page_agree(world: World) -> None:
     assert seen["org"] == {"answer"} and seen["ministry"] == {"disqualify", "dismiss"}
     assert not seen["gd"] and not seen["gd_school"]
     assert _client(p.gd).get(f"/api/v1/supervision/proceedings/{proceeding.pk}").status_code == 404
-    answered = proceedings.proceeding_answer(actor=p.org.actor, proceeding=proceeding, answer="说明")
+    answered = proceedings.proceeding_answer(
+        actor=p.org.actor, proceeding=proceeding, answer="说明"
+    )
     dismissed = proceedings.proceeding_dismiss(
         actor=p.ministry.actor, proceeding=answered, note="说明合理"
     )

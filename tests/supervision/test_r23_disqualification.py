@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from onex.assessment.services import sites as site_services
 from onex.assessment.services.students import student_upsert
-from onex.core.errors import Conflict, Forbidden, RuleViolation
+from onex.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from onex.core.models import AuditEvent
 from onex.core.policy import PolicyScope, policy_value_set
 from onex.pilots.models import ApplicationStatus, PilotApplication, SchoolPilotStatus, Specialty
@@ -169,7 +169,7 @@ def test_r23_the_decider_is_the_ministry_unless_the_profile_names_the_province(
 def test_r23_reinstatement_is_a_decision_of_its_own_and_audited(world: World) -> None:
     p = world.p
     proceeding = world.disqualified_school()
-    with pytest.raises(Exception):  # noqa: B017, PT011 - a reason is required
+    with pytest.raises(InvalidInput):  # a reason is required
         proceedings.proceeding_reinstate(actor=p.ministry.actor, proceeding=proceeding, reason="")
     reinstated = proceedings.proceeding_reinstate(
         actor=p.ministry.actor, proceeding=proceeding, reason="复核后撤销处理"

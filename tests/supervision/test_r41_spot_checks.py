@@ -142,7 +142,9 @@ def test_r41_the_school_reports_and_the_province_returns_through_the_page(world:
     assert r.status == RectificationStatus.OPEN
     assert list(r.events.values_list("action", flat=True)) == ["issue", "submit", "return"]
     assert _client(p.hb).get(url).status_code == 404
-    assert _client(p.sz_school if hasattr(p, "sz_school") else p.hb_school).get(url).status_code == 404
+    assert (
+        _client(p.sz_school if hasattr(p, "sz_school") else p.hb_school).get(url).status_code == 404
+    )
 
 
 def test_r41_rounds_pages_and_exports(world: World) -> None:
