@@ -45,17 +45,17 @@ registry.todos.register(
 )
 
 for entry in (
-    MenuEntry(gettext_lazy("监测点"), "supervision:point_list", 300, kinds=OFFICIALS_ONLY),
-    MenuEntry(gettext_lazy("随机抽查"), "supervision:round_list", 310, kinds=PROVINCIAL),
+    MenuEntry(gettext_lazy("监测点"), "supervision:point_list", 250, kinds=OFFICIALS_ONLY),
+    MenuEntry(gettext_lazy("随机抽查"), "supervision:round_list", 252, kinds=PROVINCIAL),
     MenuEntry(
         gettext_lazy("整改通知"),
         "supervision:rectification_list",
-        320,
+        253,
         kinds=frozenset({*OFFICIALS_ONLY, UnitKind.SCHOOL}),
     ),
-    MenuEntry(gettext_lazy("取消资格"), "supervision:proceeding_list", 330, kinds=TARGETS),
-    MenuEntry(gettext_lazy("绩效评价"), "supervision:evaluation", 340, kinds=OFFICIALS_ONLY),
-    MenuEntry(gettext_lazy("监测点覆盖"), "supervision:coverage", 305, kinds=NATIONAL),
+    MenuEntry(gettext_lazy("取消资格"), "supervision:proceeding_list", 254, kinds=TARGETS),
+    MenuEntry(gettext_lazy("绩效评价"), "supervision:evaluation", 255, kinds=OFFICIALS_ONLY),
+    MenuEntry(gettext_lazy("监测点覆盖"), "supervision:coverage", 251, kinds=NATIONAL),
 ):
     registry.menu.register(entry)
 
