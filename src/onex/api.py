@@ -34,6 +34,7 @@ from onex.core.errors import DomainError
 from onex.geo.api import router as geo_router
 from onex.pilots.api import applications_router as pilot_applications_router
 from onex.pilots.api import router as pilots_router
+from onex.supervision.api import router as supervision_router
 from onex.training.api import router as training_router
 
 api = NinjaAPI(
@@ -158,6 +159,7 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/training", training_router)
+api.add_router("/supervision", supervision_router)
 
 
 def _outside_ninja_message(status: int) -> tuple[str, str]:

@@ -14,7 +14,16 @@ import onex
 
 SRC = Path(onex.__file__).resolve().parent
 # Upstream first: an app may import only apps before it in this order.
-ORDER = ("geo", "core", "catalog", "pilots", "assessment", "certificates", "training")
+ORDER = (
+    "geo",
+    "core",
+    "catalog",
+    "pilots",
+    "assessment",
+    "certificates",
+    "training",
+    "supervision",
+)
 KERNEL_MAY_IMPORT = {"core", "geo"}
 
 

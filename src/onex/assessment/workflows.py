@@ -45,6 +45,7 @@ from onex.assessment.models import (
 from onex.assessment.selectors.exams import objection_list, plan_scope, registration_scope
 from onex.assessment.selectors.fees import fee_version_scope, negotiation_scope
 from onex.assessment.selectors.sites import complaint_list, site_application_list
+from onex.catalog.services.orgs import require_org_active
 from onex.core.actors import Actor
 from onex.core.errors import Conflict
 from onex.core.models import UnitKind
@@ -74,6 +75,11 @@ def is_plan_org(actor: Actor, plan: ExamPlan) -> bool:
 _ORG_ONLY = _("只有本计划的培训评价组织可以执行此操作。")
 
 
+def _org_active(plan: ExamPlan) -> None:
+    """R22: the plans of a suspended or exited org are frozen (no move until reinstated)."""
+    require_org_active(plan.org)
+
+
 PLAN = register(
     Workflow(
         name="assessment.plan",
@@ -91,6 +97,7 @@ PLAN = register(
                 _("开放报名"),
                 rule="R38",
                 denied=_ORG_ONLY,
+                precheck=_org_active,
             ),
             Move(
                 (S.REGISTRATION_OPEN,),
@@ -99,6 +106,7 @@ PLAN = register(
                 is_plan_org,
                 _("截止报名"),
                 denied=_ORG_ONLY,
+                precheck=_org_active,
             ),
             Move(
                 (S.REGISTRATION_CLOSED,),
@@ -107,6 +115,7 @@ PLAN = register(
                 is_plan_org,
                 _("考试完成"),
                 denied=_ORG_ONLY,
+                precheck=_org_active,
             ),
             Move(
                 (S.EXAM_HELD,),
@@ -115,6 +124,7 @@ PLAN = register(
                 is_plan_org,
                 _("开始成绩登记"),
                 denied=_ORG_ONLY,
+                precheck=_org_active,
             ),
             Move(
                 (S.SCORE_REGISTRATION,),
@@ -124,6 +134,7 @@ PLAN = register(
                 _("成绩公示"),
                 rule="R36",
                 denied=_ORG_ONLY,
+                precheck=_org_active,
             ),
             Move(
                 (S.SCORE_PUBLICITY,),
@@ -133,6 +144,7 @@ PLAN = register(
                 _("结束"),
                 rule="R36",
                 denied=_ORG_ONLY,
+                precheck=_org_active,
             ),
         ),
     )

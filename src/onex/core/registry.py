@@ -411,3 +411,25 @@ def batch_choices() -> list[BatchChoice]:
 
 def batch_exists(number: int) -> bool:
     return any(source.exists(number) for source in batch_sources.all())
+
+
+# --- School metrics ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolMetric:
+    """A per-school figure a downstream app computes and another reads without importing it.
+
+    ``compute(school_ids, start, end)`` returns a ratio in [0, 1] per school id for the period;
+    a school missing from the answer has no figure ("not available"). Reporting registers the
+    weekly-report rate (``reporting_rate``), funding the funds compliance (``funds_compliance``);
+    supervision's end-of-pilot evaluation (R42) reads them here.
+    """
+
+    name: str
+    label: str | Promise
+    compute: Callable[[list[int], dt.date, dt.date], dict[int, Decimal]]
+    order: int = 0
+
+
+school_metrics: Registry[SchoolMetric] = Registry("school metric")

@@ -57,7 +57,7 @@ from onex.assessment.workflows import EXEMPTION, PLAN, REGISTRATION
 from onex.catalog.models import Certificate, Level
 from onex.catalog.selectors.orgs import org_of
 from onex.catalog.services.filings import require_org_filing
-from onex.catalog.services.orgs import require_org_agreement
+from onex.catalog.services.orgs import require_org_active, require_org_agreement
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, RuleViolation
@@ -68,6 +68,7 @@ from onex.core.workflows import perform
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
 from onex.pilots.selectors.schools import school_of
+from onex.pilots.services.schools import require_school_in_pilot
 
 
 def _money(value: Decimal) -> str:
@@ -339,6 +340,7 @@ def _seats_locked(plan: ExamPlan) -> ExamPlan:
 
 
 def _registration_open(plan: ExamPlan) -> None:
+    require_org_active(plan.org)  # R22: a disqualified org's plans are frozen
     if plan.status != PlanStatus.REGISTRATION_OPEN:
         raise Conflict(
             _("考核计划当前状态为“%(status)s”，不能报名。") % {"status": plan.get_status_display()}
@@ -459,6 +461,7 @@ def registration_register_students(
     )
     actor.require_write()
     assert school is not None
+    require_school_in_pilot(school)  # R23: a disqualified school registers no students
     plan = plan_get(actor=actor, pk=plan.pk)
     # Students are fetched through the school's scope: another school's student is a 404.
     ids = sorted({c.pk for c in candidates})

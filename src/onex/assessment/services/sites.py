@@ -52,6 +52,7 @@ from onex.core.models import UnitKind
 from onex.core.workflows import perform
 from onex.geo.models import Division
 from onex.pilots.models import School
+from onex.pilots.services.schools import require_school_in_pilot
 
 # --- permissions ---------------------------------------------------------------------------
 
@@ -491,6 +492,7 @@ def site_application_submit(
 ) -> SiteApplication:
     """A school applies to be an assessment site for a certificate (R10)."""
     _require_school_member(actor, school)
+    require_school_in_pilot(school)  # R23: a disqualified school opens no applications
     values = _check_site_input(certificate, data)
     with transaction.atomic():
         # Lock the school's row so two parallel submissions cannot both pass the check.

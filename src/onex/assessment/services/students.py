@@ -25,6 +25,7 @@ from onex.core.personal import (
     validate_id_number,
 )
 from onex.pilots.models import School, Specialty
+from onex.pilots.services.schools import require_school_in_pilot
 
 
 def candidate_reveal_id(*, actor: Actor, candidate: Candidate) -> str:
@@ -86,6 +87,7 @@ def student_upsert(
     Returns the student and ``created``/``updated``/``unchanged`` (re-import is a no-op).
     """
     _require_school_writer(actor, school)
+    require_school_in_pilot(school)  # R23: a disqualified school registers no students
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("请填写姓名。"), field="name")

@@ -34,6 +34,8 @@ class Org(models.Model):
         _("状态"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
     )
     profile = models.TextField(_("简介"), blank=True, default="")
+    # R22: the date the status last changed (suspension, exit, reinstatement), shown publicly.
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("培训评价组织")

@@ -111,3 +111,39 @@ def require_org_agreement(org: Org) -> None:
             )
             % {"org": org.name},
         )
+
+
+def require_org_active(org: Org) -> None:
+    """R22: a suspended or exited org's exam plans are frozen and it runs no pilot activity."""
+    if org.status != OrgStatus.ACTIVE:
+        raise RuleViolation(
+            "R22",
+            _("培训评价组织“%(org)s”已于 %(date)s 变更为%(status)s，相关考核计划已冻结。")
+            % {
+                "org": org.name,
+                "date": org.status_changed_on or "—",
+                "status": org.get_status_display(),
+            },
+        )
+
+
+def org_set_status(*, actor: Actor, org: Org, status: str, on: dt.date, reason: str) -> Org:
+    """The Ministry changes an org's pilot status (R22: exit, or reinstatement), audited."""
+    require_ministry(actor)
+    if status not in OrgStatus.values:
+        raise InvalidInput(_("未知的组织状态。"), field="status")
+    with transaction.atomic():
+        locked = Org.objects.select_for_update().get(pk=org.pk)
+        old = {"status": locked.status, "status_changed_on": locked.status_changed_on}
+        locked.status = status
+        locked.status_changed_on = on
+        locked.save(update_fields=["status", "status_changed_on"])
+        audit_record(
+            actor=actor,
+            action="catalog.org.status",
+            target=locked,
+            old=old,
+            new={"status": status, "status_changed_on": on, "reason": reason},
+        )
+    org.status, org.status_changed_on = locked.status, locked.status_changed_on
+    return locked

@@ -40,6 +40,10 @@ class PublicCertificateOut(Schema):
     status: str = Field(..., description="valid | suspended | revoked")
     status_label: str
     status_reason: str
+    org_status: str = Field(
+        "active", description="The issuing org: active | suspended | exited (R22)"
+    )
+    org_status_on: dt.date | None = Field(None, description="When the org's status last changed")
 
 
 class VerifyIn(Schema):

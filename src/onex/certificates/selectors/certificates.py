@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from onex.assessment.models import PlanStatus
 from onex.assessment.selectors.exams import passed_candidates, plan_scope, result_for_public_query
-from onex.catalog.models import Level, Org
+from onex.catalog.models import Level, Org, OrgStatus
 from onex.catalog.selectors.orgs import org_of
 from onex.certificates.models import (
     CertificateStatus,
@@ -211,6 +211,10 @@ class PublicCertificate:
     status_reason: str
     # R44: entered without an exam on the platform (``POST /certificates/enter``).
     platform_examined: bool = True
+    # R22: the issuing org's pilot status and its date; a certificate issued before stays valid.
+    org_status: str = "active"
+    org_status_label: str = ""
+    org_status_on: dt.date | None = None
 
     @classmethod
     def of(cls, c: IssuedCertificate) -> PublicCertificate:
@@ -228,6 +232,9 @@ class PublicCertificate:
             # A valid certificate shows no reason (a reinstatement's reason stays internal).
             status_reason=c.status_reason if c.status != CertificateStatus.VALID else "",
             platform_examined=c.platform_examined,
+            org_status=c.org.status,
+            org_status_label=str(c.org.get_status_display()),
+            org_status_on=c.org.status_changed_on,
         )
 
     @classmethod
@@ -247,6 +254,9 @@ class PublicCertificate:
             status_label=str(CertificateStatus(status).label),
             status_reason=row["status_reason"] if status != CertificateStatus.VALID else "",
             platform_examined=row["registration_id"] is not None,
+            org_status=row["org__status"],
+            org_status_label=str(OrgStatus(row["org__status"]).label),
+            org_status_on=row["org__status_changed_on"],
         )
 
 
@@ -268,6 +278,8 @@ _PUBLIC_COLUMNS = (
     "status",
     "status_reason",
     "registration_id",
+    "org__status",
+    "org__status_changed_on",
 )
 
 

@@ -178,10 +178,20 @@ class PublicPilotOut(Schema):
     specialty_name: str
     levels: list[str]
     published_on: dt.date | None
+    school_pilot_status: str = Field(..., description="active | disqualified (R23)")
+    school_pilot_status_on: dt.date | None = Field(None, description="Date of the last change")
 
     @staticmethod
     def resolve_province_code(obj: PilotApplication) -> str:
         return obj.province.code
+
+    @staticmethod
+    def resolve_school_pilot_status(obj: PilotApplication) -> str:
+        return obj.school.pilot_status
+
+    @staticmethod
+    def resolve_school_pilot_status_on(obj: PilotApplication) -> dt.date | None:
+        return obj.school.pilot_status_on
 
     @staticmethod
     def resolve_province_name(obj: PilotApplication) -> str:

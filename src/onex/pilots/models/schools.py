@@ -16,6 +16,13 @@ class SchoolType(models.TextChoices):
     TECHNICAL = "technical", _("技工学校")
 
 
+class SchoolPilotStatus(models.TextChoices):
+    """Whether the school is still in the pilot (R23, R47); supervision decides, pilots keeps it."""
+
+    ACTIVE = "active", _("试点中")
+    DISQUALIFIED = "disqualified", _("已取消试点资格")
+
+
 class School(models.Model):
     unit = models.OneToOneField(
         "core.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="school"
@@ -29,6 +36,15 @@ class School(models.Model):
     city = models.ForeignKey(
         "geo.Division", verbose_name=_("城市"), on_delete=models.PROTECT, related_name="+"
     )
+    # R23/R47: set only through ``pilots.services.schools.school_set_pilot_status`` (the
+    # supervision app's disqualification and reinstatement decisions).
+    pilot_status = models.CharField(
+        _("试点状态"),
+        max_length=16,
+        choices=SchoolPilotStatus.choices,
+        default=SchoolPilotStatus.ACTIVE,
+    )
+    pilot_status_on = models.DateField(_("试点状态变更日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("学校")

@@ -37,6 +37,7 @@ from onex.pilots.selectors.applications import (
     enrolment_prefill,
 )
 from onex.pilots.selectors.conditions import require_conditions
+from onex.pilots.services.schools import require_school_in_pilot
 from onex.pilots.workflows import APPLICATION, application_audit_view
 
 MAX_TEXT = 5000
@@ -178,6 +179,7 @@ def application_create(
     actor.require_write()
     if specialty.school_id != school.pk:
         raise InvalidInput(_("请选择本校开设的专业。"), field="specialty")
+    require_school_in_pilot(school)  # R23: a disqualified school opens no applications
     application = PilotApplication(
         school=school,
         province=school.province,
@@ -263,6 +265,7 @@ def application_attach(
 
 
 def _require_complete(application: PilotApplication) -> None:
+    require_school_in_pilot(application.school)  # R23
     missing = application_missing_fields(application)
     if missing:
         raise InvalidInput(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -11,11 +12,12 @@ from django.utils.translation import gettext as _
 from onex.catalog.services.schools import require_eligible_school_type, school_type_is_eligible
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.errors import InvalidInput
+from onex.core.errors import InvalidInput, RuleViolation
 from onex.core.models import Unit, UnitKind
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import (
     School,
+    SchoolPilotStatus,
     SchoolType,
 )
 
@@ -157,3 +159,55 @@ def school_update(
         Unit.objects.filter(pk=school.unit_id).update(name=school.name, city=school.city)
         audit_record(actor=actor, action="school.update", target=school, old=old, new=new)
     return True
+
+
+# --- pilot status (R23, R47): the supervision app decides, every school activity checks ---------
+
+
+def require_school_in_pilot(school: School) -> None:
+    """Refuse a disqualified school's pilot activity (students, applications, sites) (R23).
+
+    Reads the status from the database: the caller's copy of the school may predate the decision.
+    """
+    status, on = School.objects.values_list("pilot_status", "pilot_status_on").get(pk=school.pk)
+    school.pilot_status, school.pilot_status_on = status, on
+    if status != SchoolPilotStatus.ACTIVE:
+        raise RuleViolation(
+            "R23",
+            _("“%(school)s”已于 %(date)s 被取消试点资格，不能开展此项试点活动。")
+            % {"school": school.name, "date": school.pilot_status_on or "—"},
+            details={"school": school.pk, "pilot_status": school.pilot_status},
+        )
+
+
+def school_set_pilot_status(
+    *, actor: Actor, school: School, status: str, on: dt.date, reason: str
+) -> School:
+    """Record a disqualification or a reinstatement decided elsewhere (supervision), audited.
+
+    Only the Ministry, the school's province or the platform may change it; the deciding
+    proceeding is named in ``reason``.
+    """
+    actor.require(
+        actor.is_system
+        or actor.is_national
+        or (actor.kind == UnitKind.PROVINCE and actor.province_id == school.province_id)
+    )
+    actor.require_write()
+    if status not in SchoolPilotStatus.values:
+        raise InvalidInput(_("未知的试点状态。"), field="status")
+    with transaction.atomic():
+        locked = School.objects.select_for_update().get(pk=school.pk)
+        old = {"pilot_status": locked.pilot_status, "pilot_status_on": locked.pilot_status_on}
+        locked.pilot_status = status
+        locked.pilot_status_on = on
+        locked.save(update_fields=["pilot_status", "pilot_status_on"])
+        audit_record(
+            actor=actor,
+            action="pilots.school.pilot_status",
+            target=locked,
+            old=old,
+            new={"pilot_status": status, "pilot_status_on": on, "reason": reason},
+        )
+    school.pilot_status, school.pilot_status_on = locked.pilot_status, locked.pilot_status_on
+    return locked

@@ -440,6 +440,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
                 a.specialty.name,
                 conditions.levels_label(a.levels),
                 a.published_on,
+                # R23: a disqualified school stays on the list, marked with the date.
+                a.school.get_pilot_status_display(),
+                a.school.pilot_status_on,
             )
             for a in qs.iterator(chunk_size=2000)
         )
@@ -451,6 +454,8 @@ def public_list(request: HttpRequest) -> HttpResponse:
             _("专业"),
             _("等级"),
             _("公布日期"),
+            _("试点状态"),
+            _("试点状态变更日期"),
         ]
         return export_response(filename=_("试点院校名单"), headers=headers, rows=rows)
     page = page_of(request, qs)

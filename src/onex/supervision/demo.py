@@ -1,0 +1,187 @@
+"""Demo data of supervision: monitoring points for every demo certificate (R20), a Guangdong
+spot-check round with a rectification (R41), one disqualified school whose refused student
+registration is shown (R23, R47), and one proceeding against the demo org awaiting its answer
+(R22). Idempotent: nothing is created twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from onex.assessment.services.students import student_upsert
+from onex.catalog.models import Certificate, Org, OrgStatus
+from onex.core.actors import Actor
+from onex.core.errors import DomainError
+from onex.core.models import Role, Unit, UnitKind
+from onex.core.policy import policy_value
+from onex.core.registry import DemoReport
+from onex.pilots.models import PilotApplication, School, SchoolPilotStatus
+from onex.pilots.models.applications import CONFIRMED_STATUSES
+from onex.supervision.models import (
+    MonitoringPoint,
+    PointStatus,
+    Proceeding,
+    SchoolReason,
+    SpotCheckRound,
+    TargetKind,
+)
+from onex.supervision.services import monitoring, proceedings, spotchecks
+
+Log = Callable[[str], None]
+
+DEMO_ORG = "北京中物联物流采购培训中心"
+ROUND_PROVINCE = "440000"
+ROUND_TITLE = "2026年秋季1+X证书试点随机抽查"
+ROUND_SEED = "gd-2026-autumn"
+DEMO_ID = "110101199003077514"  # a valid test resident ID (checksum), used only to be refused
+
+
+def _acting(unit: Unit) -> Actor:
+    return Actor(user=None, unit=unit, role=Role.ADMIN)
+
+
+def _confirmed_schools(certificate: Certificate) -> list[School]:
+    ids = PilotApplication.objects.filter(
+        certificate=certificate, status__in=CONFIRMED_STATUSES
+    ).values("school")
+    return list(
+        School.objects.filter(pk__in=ids, pilot_status=SchoolPilotStatus.ACTIVE).order_by("code")
+    )
+
+
+def _points(ministry: Actor, created: Counter[str]) -> None:
+    target = int(policy_value("r20.monitoring_points_per_certificate"))
+    for certificate in Certificate.objects.order_by("code"):
+        have = MonitoringPoint.objects.filter(
+            certificate=certificate, status=PointStatus.ACTIVE
+        ).count()
+        if have:
+            continue
+        for school in _confirmed_schools(certificate)[:target]:
+            monitoring.point_designate(
+                actor=ministry, certificate=certificate, school=school, note="演示数据"
+            )
+            created["monitoring_points"] += 1
+
+
+def _round(province: Unit, created: Counter[str]) -> None:
+    if SpotCheckRound.objects.filter(title=ROUND_TITLE).exists():
+        return
+    actor = _acting(province)
+    population = spotchecks.round_population(province.province_id or 0)
+    if len(population) < 1:
+        return
+    round_ = spotchecks.round_create(
+        actor=actor,
+        title=ROUND_TITLE,
+        planned_on=timezone.localdate(),
+        sample_size=min(2, len(population)),
+        seed=ROUND_SEED,
+    )
+    created["spot_check_rounds"] += 1
+    items = list(round_.items.select_related("round", "school").order_by("position"))
+    first = items[0]
+    first = spotchecks.item_record(
+        actor=actor,
+        item=first,
+        issues=True,
+        findings="考核现场未按规定核验考生身份；试点工作台账不完整。",
+    )
+    spotchecks.rectification_issue(
+        actor=actor,
+        item=first,
+        requirement="完善考生身份核验流程并补齐试点工作台账，整改完成后报送整改情况。",
+    )
+    created["rectifications"] += 1
+    for item in items[1:]:
+        spotchecks.item_record(actor=actor, item=item, issues=False, findings="")
+
+
+def _disqualified_school(
+    ministry: Actor, provinces: dict[int, Unit], created: Counter[str], report: DemoReport
+) -> None:
+    if Proceeding.objects.filter(target_kind=TargetKind.SCHOOL).exists():
+        return
+    # The last school (by code) with a confirmed pilot outside the spot-check round's province.
+    ids = PilotApplication.objects.filter(status__in=CONFIRMED_STATUSES).values("school")
+    school = (
+        School.objects.filter(pk__in=ids, pilot_status=SchoolPilotStatus.ACTIVE)
+        .exclude(province__code=ROUND_PROVINCE)
+        .select_related("province", "unit")
+        .order_by("-code")
+        .first()
+    )
+    if school is None or school.province_id not in provinces:
+        return
+    proceeding = proceedings.proceeding_propose_school(
+        actor=_acting(provinces[school.province_id]),
+        school=school,
+        reasons=[SchoolReason.MISSED_WEEKLY_REPORTS, SchoolReason.LAX_MANAGEMENT],
+        facts="该校连续三周未报送试点工作周报；抽查发现考核管理不严格。",
+    )
+    proceeding = proceedings.proceeding_answer(
+        actor=_acting(school.unit),
+        proceeding=proceeding,
+        answer="学校已指定专人负责周报，并完善考核管理制度，请求从轻处理。",
+    )
+    proceedings.proceeding_disqualify(
+        actor=ministry,
+        proceeding=proceeding,
+        note="经核实，周报连续三周缺报属实，决定取消该校试点资格。",
+    )
+    created["disqualified_schools"] += 1
+    # The effect, shown: the school can no longer register a student (R23).
+    try:
+        student_upsert(
+            actor=_acting(school.unit),
+            school=school,
+            name="演示学生",
+            id_type="resident",
+            id_number=DEMO_ID,
+            gender="male",
+            specialty=None,
+        )
+    except DomainError as exc:
+        report.refusals.append(f"{school.name}: {exc.message}")
+
+
+def _org_proceeding(ministry: Actor, created: Counter[str]) -> None:
+    if Proceeding.objects.filter(target_kind=TargetKind.ORG).exists():
+        return
+    org = Org.objects.filter(name=DEMO_ORG, status=OrgStatus.ACTIVE).first()
+    if org is None:
+        return
+    proceedings.proceeding_propose_org(
+        actor=ministry,
+        org=org,
+        reasons=["stale_standards"],
+        facts="平台反馈显示该组织题库两年未更新，请说明情况。",
+    )
+    created["org_proceedings"] += 1
+
+
+def load(report: DemoReport, log: Log) -> None:
+    created: Counter[str] = Counter()
+    ministry_unit = Unit.objects.filter(kind=UnitKind.MINISTRY).first()
+    if ministry_unit is None:
+        log("supervision demo: skipped (no ministry unit)")
+        return
+    ministry = _acting(ministry_unit)
+    provinces = {
+        u.province_id: u
+        for u in Unit.objects.filter(kind=UnitKind.PROVINCE)
+        if u.province_id is not None
+    }
+    _points(ministry, created)
+    gd = next(
+        (u for u in provinces.values() if u.province and u.province.code == ROUND_PROVINCE), None
+    )
+    if gd is not None:
+        _round(gd, created)
+    _disqualified_school(ministry, provinces, created, report)
+    _org_proceeding(ministry, created)
+    report.created.update(created)
+    if created:
+        log("supervision demo: " + ", ".join(f"{k} {n}" for k, n in sorted(created.items())))
