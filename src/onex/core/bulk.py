@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 CHUNK = 1000
 
@@ -26,10 +26,16 @@ def update_rows(
     alias = router.db_for_write(model)
     connection = connections[alias]
     meta = model._meta
-    concrete = [meta.get_field(name) for name in fields]
+    concrete: list[Field[Any, Any]] = []
+    for name in fields:
+        field = meta.get_field(name)
+        if not isinstance(field, Field) or field.column is None:
+            raise ValueError(f"{meta.label}.{name} is not a column")
+        concrete.append(field)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    pk_column = quote(meta.pk.column)  # type: ignore[union-attr]
+    assert meta.pk is not None and meta.pk.column is not None
+    pk_column = quote(meta.pk.column)
     postgres = connection.vendor == "postgresql"
 
     def cast(index: int, field: Any) -> str:
@@ -38,7 +44,8 @@ def update_rows(
         return f"CAST({value} AS {field.db_type(connection)})" if postgres else value
 
     assignments = ", ".join(
-        f"{quote(field.column)} = {cast(i, field)}" for i, field in enumerate(concrete, start=2)
+        f"{quote(str(field.column))} = {cast(i, field)}"
+        for i, field in enumerate(concrete, start=2)
     )
     written = 0
     with connection.cursor() as cursor:
