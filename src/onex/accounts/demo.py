@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from onex.core.actors import Actor
-
 
 def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     return {}

@@ -63,7 +63,9 @@ class UnitCreateForm(forms.Form):
     admin_display_name = forms.CharField(
         label=_("首位管理员姓名"), max_length=PERSON_NAME_MAX, required=False
     )
-    admin_email = forms.EmailField(label=_("首位管理员电子邮箱"), max_length=EMAIL_MAX, required=False)
+    admin_email = forms.EmailField(
+        label=_("首位管理员电子邮箱"), max_length=EMAIL_MAX, required=False
+    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,9 +74,11 @@ class UnitCreateForm(forms.Form):
         provinces = Division.objects.filter(level=DivisionLevel.PROVINCE).order_by("code")
         cities = Division.objects.filter(level=DivisionLevel.CITY).select_related("parent")
         if not national_account_admin(actor):
-            provinces = provinces.filter(pk=actor.province_id)
+            provinces = provinces.none()  # only national administrators create provinces
             cities = cities.filter(parent_id=actor.province_id)
-        taken = set(Unit.objects.filter(kind=UnitKind.PROVINCE).values_list("province_id", flat=True))
+        taken = set(
+            Unit.objects.filter(kind=UnitKind.PROVINCE).values_list("province_id", flat=True)
+        )
         self.fields["province"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (d.code, d.name) for d in provinces if d.pk not in taken
         ]
@@ -90,7 +94,10 @@ class RoleForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("原因"), max_length=REASON_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("原因"),
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -104,9 +111,13 @@ class ResetRequestForm(forms.Form):
 
 
 class LearnerAccountFields(forms.Form):
-    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices, initial=IdType.RESIDENT)
+    id_type = forms.ChoiceField(
+        label=_("证件类型"), choices=IdType.choices, initial=IdType.RESIDENT
+    )
     id_number = forms.CharField(
-        label=_("证件号码"), max_length=ID_NUMBER_MAX, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("证件号码"),
+        max_length=ID_NUMBER_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     name = forms.CharField(label=_("姓名"), max_length=PERSON_NAME_MAX)
 
@@ -130,7 +141,16 @@ class ClaimForm(LearnerAccountFields, LoginFields):
         help_text=_("学校发给您的 10 位认领码"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    field_order = ["id_type", "id_number", "name", "code", "username", "email", "password", "password2"]
+    field_order = [
+        "id_type",
+        "id_number",
+        "name",
+        "code",
+        "username",
+        "email",
+        "password",
+        "password2",
+    ]
 
 
 class RegisterForm(LearnerAccountFields, LoginFields):

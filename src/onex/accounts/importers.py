@@ -18,8 +18,8 @@ from onex.core.imports import (
     ImportRejected,
     ImportSpec,
     ParsedRow,
-    TextParser,
     RowError,
+    TextParser,
     register_spec,
 )
 from onex.core.models import ImportJob, Role, UnitKind
@@ -45,9 +45,7 @@ class UserSpec(ImportSpec):
             width=30,
         ),
         Column("role", _("角色"), parse=ChoiceParser(Role.choices), example=_("经办人")),
-        Column(
-            "phone", _("联系电话"), parse=TextParser(max_length=32), required=False, default=""
-        ),
+        Column("phone", _("联系电话"), parse=TextParser(max_length=32), required=False, default=""),
     )
     unique_key = ("username",)
     max_rows = 5000

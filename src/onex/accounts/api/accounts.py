@@ -15,6 +15,7 @@ from onex.accounts.selectors.permissions import creatable_kinds, may_administer
 from onex.accounts.services import accounts as services
 from onex.accounts.services import learners as learner_services
 from onex.accounts.services import links as link_services
+from onex.accounts.workflows import CLAIM_CODE, LINK
 from onex.core.actors import client_ip, request_actor
 from onex.core.limits import (
     CodeText,
@@ -102,10 +103,15 @@ class LinkOut(Schema):
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None
+    moves: list[str]
 
     @staticmethod
     def resolve_status(obj: AccessLink) -> str:
         return "expired" if obj.status == "pending" and obj.is_expired() else obj.status
+
+    @staticmethod
+    def resolve_moves(obj: AccessLink, context: Any) -> list[str]:
+        return LINK.allowed_actions(obj, request_actor(context["request"]))
 
 
 class IssuedOut(Schema):
@@ -140,7 +146,9 @@ class UserFilters(Schema):
 
 
 class UnitIn(Schema):
-    kind: CodeText = Field(..., description="province / org / aggregator (national); city / school (province)")
+    kind: CodeText = Field(
+        ..., description="province / org / aggregator (national); city / school (province)"
+    )
     name: NameText = Field(..., min_length=1)
     province: CodeText | None = Field(None, description="Province code, for a province")
     city: CodeText | None = Field(None, description="City code, for a city or a school")
@@ -175,7 +183,11 @@ class KindsOut(Schema):
 
 def _issued(issued: link_services.IssuedLink) -> dict[str, Any]:
     # The link is returned only when it was not mailed: then the admin hands it over.
-    return {"link": issued.link, "mailed": issued.mailed, "url": None if issued.mailed else issued.url}
+    return {
+        "link": issued.link,
+        "mailed": issued.mailed,
+        "url": None if issued.mailed else issued.url,
+    }
 
 
 def _issued_invite(issued: link_services.IssuedLink) -> dict[str, Any]:
@@ -306,6 +318,11 @@ def link_list(request: HttpRequest, user: Id | None = None, pending: bool = Fals
     return selectors.link_list(actor=actor, user=owner, pending=pending)
 
 
+@router.get("/links/{link_id}", response={200: LinkOut, 404: ErrorOut})
+def link_detail(request: HttpRequest, link_id: Id) -> AccessLink:
+    return selectors.link_get(actor=request_actor(request), pk=link_id)
+
+
 @router.post(
     "/links/{link_id}/revoke",
     response={200: LinkOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
@@ -316,7 +333,7 @@ def link_revoke(request: HttpRequest, link_id: Id, payload: ReasonIn) -> AccessL
     return link_services.link_revoke(actor=actor, link=link, reason=payload.reason)
 
 
-# --- claim codes ---------------------------------------------------------------------------------
+# --- claim codes ----------------------------------------------------------------------------------
 
 
 class ClaimCodeOut(Schema):
@@ -328,6 +345,11 @@ class ClaimCodeOut(Schema):
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None
+    moves: list[str]
+
+    @staticmethod
+    def resolve_moves(obj: ClaimCode, context: Any) -> list[str]:
+        return CLAIM_CODE.allowed_actions(obj, request_actor(context["request"]))
 
     @staticmethod
     def resolve_student_name(obj: ClaimCode) -> str:
@@ -344,7 +366,9 @@ class ClaimCodeOut(Schema):
 
 class ClaimCodesIn(Schema):
     students: list[Id] = Field(
-        default_factory=list, max_length=5000, description="Student ids; empty: every student without an account"
+        default_factory=list,
+        max_length=5000,
+        description="Student ids; empty: every student without an account",
     )
 
 
@@ -355,7 +379,9 @@ class IssuedCodeOut(Schema):
 
 @router.get("/claim-codes", response=list[ClaimCodeOut], summary="Your school's claim codes")
 @paginate(Pagination)
-def claim_code_list(request: HttpRequest, q: SearchText | None = None, state: CodeText | None = None) -> Any:
+def claim_code_list(
+    request: HttpRequest, q: SearchText | None = None, state: CodeText | None = None
+) -> Any:
     return selectors.claim_code_list(actor=request_actor(request), q=q, state=state)
 
 
@@ -375,6 +401,11 @@ def claim_codes_issue(request: HttpRequest, payload: ClaimCodesIn) -> Any:
         actor=actor, school_unit=actor.unit, candidates=list(students.select_related("school"))
     )
     return Status(201, [{"code": i.code, "secret": i.secret} for i in issued])
+
+
+@router.get("/claim-codes/{code_id}", response={200: ClaimCodeOut, 404: ErrorOut})
+def claim_code_detail(request: HttpRequest, code_id: Id) -> ClaimCode:
+    return selectors.claim_code_get(actor=request_actor(request), pk=code_id)
 
 
 @router.post(
@@ -435,7 +466,9 @@ class LearnerOut(Schema):
     summary="Set your password with a one-time invitation or reset link",
 )
 def link_use(request: HttpRequest, secret: str, payload: PasswordIn) -> User:
-    return link_services.link_use(secret=secret[:200], password=payload.password, ip=client_ip(request))
+    return link_services.link_use(
+        secret=secret[:200], password=payload.password, ip=client_ip(request)
+    )
 
 
 @public_router.post("/password-reset", response=OkOut, summary="Mail a reset link to this address")
@@ -462,4 +495,3 @@ def learner_claim(request: HttpRequest, payload: ClaimIn) -> Any:
 def learner_register(request: HttpRequest, payload: RegisterIn) -> Any:
     user = learner_services.learner_register(**payload.dict(), ip=client_ip(request))
     return Status(201, user)
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -31,10 +32,7 @@ def unit_list(
 ) -> QuerySet[Unit]:
     """Units the actor sees; learner units only when asked for (there are many)."""
     units = Unit.objects.filter(unit_scope(actor)).select_related("province", "city")
-    if kind:
-        units = units.filter(kind=kind)
-    else:
-        units = units.exclude(kind=UnitKind.LEARNER)
+    units = units.filter(kind=kind) if kind else units.exclude(kind=UnitKind.LEARNER)
     if province:
         units = units.filter(province__code=province)
     if q:
@@ -49,7 +47,8 @@ def unit_get(*, actor: Actor, pk: int) -> Unit:
 def _user_state_q(state: str) -> Q:
     if state == "disabled":
         return Q(is_active=False)
-    invited = Q(last_login__isnull=True, password__startswith="!")
+    # Django's unusable password starts with "!": an invited user has not set one yet.
+    invited = Q(last_login__isnull=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
     if state == "invited":
         return Q(is_active=True) & invited
     return Q(is_active=True) & ~invited
@@ -105,7 +104,9 @@ def link_scope(actor: Actor) -> QuerySet[AccessLink]:
     return AccessLink.objects.filter(user__in=user_scope(actor))
 
 
-def link_list(*, actor: Actor, user: User | None = None, pending: bool = False) -> QuerySet[AccessLink]:
+def link_list(
+    *, actor: Actor, user: User | None = None, pending: bool = False
+) -> QuerySet[AccessLink]:
     links = link_scope(actor).select_related("user", "user__unit", "created_by")
     if user is not None:
         links = links.filter(user=user)
@@ -161,6 +162,6 @@ def claimable_students(*, actor: Actor, school_unit: Unit) -> QuerySet[Candidate
     """The school's students who have no learner account yet."""
     if actor.unit_id != school_unit.pk and not actor.is_national and not actor.is_system:
         return Candidate.objects.none()
-    return Candidate.objects.filter(
-        school__unit=school_unit, learner_unit__isnull=True
-    ).order_by("name", "pk")
+    return Candidate.objects.filter(school__unit=school_unit, learner_unit__isnull=True).order_by(
+        "name", "pk"
+    )

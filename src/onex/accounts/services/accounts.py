@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from onex.accounts.models import AccessLinkPurpose
 from onex.accounts.selectors.permissions import may_administer, may_create
-from onex.accounts.services.links import IssuedLink, revoke_pending, issue_link
+from onex.accounts.services.links import IssuedLink, issue_link, revoke_pending
 from onex.catalog.services.orgs import org_create
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -86,6 +86,30 @@ def user_invite(
     """Create a user of ``unit`` without a password and issue their invitation link."""
     actor.require(may_administer(actor, unit), _("只有本单位的管理员可以管理本单位的用户。"))
     actor.require_write()
+    return _invite(
+        actor=actor,
+        unit=unit,
+        username=username,
+        display_name=display_name,
+        email=email,
+        role=role,
+        phone=phone,
+        import_job=import_job,
+    )
+
+
+def _invite(
+    *,
+    actor: Actor,
+    unit: Unit,
+    username: str,
+    display_name: str,
+    email: str,
+    role: str,
+    phone: str = "",
+    import_job: int | None = None,
+) -> Invited:
+    # The caller has decided who may: the unit's admin, or the creator of a new unit.
     if unit.kind == UnitKind.LEARNER:
         raise InvalidInput(_("学习者账号由本人认领或注册开通。"))
     if not unit.is_active:
@@ -182,17 +206,22 @@ def unit_create_with_admin(
                 city=city_division,
             ).unit
         else:
-            if kind == UnitKind.PROVINCE and Unit.objects.filter(
-                kind=kind, province=region
-            ).exists():
+            if (
+                kind == UnitKind.PROVINCE
+                and Unit.objects.filter(kind=kind, province=region).exists()
+            ):
                 raise InvalidInput(_("该省份已开通省级账号。"), field="province")
-            if kind == UnitKind.CITY and Unit.objects.filter(
-                kind=kind, city=city_division
-            ).exists():
+            if (
+                kind == UnitKind.CITY
+                and Unit.objects.filter(kind=kind, city=city_division).exists()
+            ):
                 raise InvalidInput(_("该城市已开通市级账号。"), field="city")
             unit = Unit.objects.create(kind=kind, name=name, province=region, city=city_division)
-            audit_record(actor=actor, action="unit.create", target=unit, new={"kind": kind, "name": name})
-        admin = user_invite(
+            audit_record(
+                actor=actor, action="unit.create", target=unit, new={"kind": kind, "name": name}
+            )
+        # The creator of the unit invites its first administrator (may_create decided above).
+        admin = _invite(
             actor=actor,
             unit=unit,
             username=admin_username,
@@ -228,7 +257,11 @@ def user_role_set(*, actor: Actor, user: User, role: str) -> User:
         locked.role = role
         locked.save(update_fields=["role"])
         audit_record(
-            actor=actor, action="accounts.user.role", target=locked, old={"role": old}, new={"role": role}
+            actor=actor,
+            action="accounts.user.role",
+            target=locked,
+            old={"role": old},
+            new={"role": role},
         )
     return locked
 
@@ -255,7 +288,9 @@ def user_disable(*, actor: Actor, user: User, reason: str = "") -> User:
         locked.is_active = False
         locked.save(update_fields=["is_active"])
         now = timezone.now()
-        tokens = ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(revoked_at=now)
+        tokens = ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
         sessions = end_sessions(locked)
         links = revoke_pending(actor=actor, user=locked, reason=str(_("用户已停用")))
         audit_record(

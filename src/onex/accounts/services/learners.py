@@ -73,7 +73,9 @@ def claim_codes_issue(
             for old in ClaimCode.objects.select_for_update().filter(
                 candidate=candidate, status=ClaimCodeStatus.PENDING
             ):
-                perform(CLAIM_CODE, actor=actor, obj=old, action="revoke", reason=_("已生成新认领码"))
+                perform(
+                    CLAIM_CODE, actor=actor, obj=old, action="revoke", reason=_("已生成新认领码")
+                )
             secret = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
             code = ClaimCode.objects.create(
                 candidate=candidate,

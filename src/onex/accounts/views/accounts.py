@@ -63,7 +63,7 @@ def _q(request: HttpRequest, key: str) -> str:
     return request.GET.get(key, "").strip()[:100]
 
 
-# --- units -----------------------------------------------------------------------------------------
+# --- units ----------------------------------------------------------------------------------------
 
 
 @login_required
@@ -179,7 +179,7 @@ def user_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_invite.html", {"form": form, "unit": unit})
 
 
-# --- users -----------------------------------------------------------------------------------------
+# --- users ----------------------------------------------------------------------------------------
 
 
 def _users(request: HttpRequest, filters: dict[str, str]) -> QuerySet[User]:
@@ -282,7 +282,9 @@ def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if attempt(lambda: services.user_enable(actor=actor, user=user), request=request).ok:
             messages.success(request, _("已启用该用户。"))
     elif action == "reset":
-        done = attempt(lambda: link_services.reset_by_admin(actor=actor, user=user), request=request)
+        done = attempt(
+            lambda: link_services.reset_by_admin(actor=actor, user=user), request=request
+        )
         if done.ok:
             issued = done.value
             return render(
@@ -311,7 +313,7 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=link.user_id)
 
 
-# --- claim codes -----------------------------------------------------------------------------------
+# --- claim codes ----------------------------------------------------------------------------------
 
 
 @login_required
@@ -378,12 +380,14 @@ def claim_code_list(request: HttpRequest) -> HttpResponse:
 def claim_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     code: ClaimCode = selectors.claim_code_get(actor=actor, pk=pk)
-    if attempt(lambda: learner_services.claim_code_revoke(actor=actor, code=code), request=request).ok:
+    if attempt(
+        lambda: learner_services.claim_code_revoke(actor=actor, code=code), request=request
+    ).ok:
         messages.success(request, _("已作废该认领码。"))
     return redirect("accounts:claim_code_list")
 
 
-# --- public pages ----------------------------------------------------------------------------------
+# --- public pages ---------------------------------------------------------------------------------
 
 
 def link_use(request: HttpRequest, secret: str) -> HttpResponse:

@@ -184,7 +184,9 @@ def learner_candidate(
     return candidate
 
 
-def candidates_link_learner(*, actor: Actor, id_number_hashes: list[str], learner_unit: Unit) -> int:
+def candidates_link_learner(
+    *, actor: Actor, id_number_hashes: list[str], learner_unit: Unit
+) -> int:
     """Link every candidate record of one person (by ID hash) to their new learner account.
 
     Called by accounts when a student claims, or a member of the public opens, the learner
