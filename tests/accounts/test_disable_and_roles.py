@@ -69,9 +69,7 @@ def test_role_change_takes_effect_on_the_next_request(personas: Personas) -> Non
     assert viewer.get("/accounts/units/new/").status_code == 403
     services.user_role_set(actor=personas.gd.actor, user=personas.gd_viewer.user, role=Role.ADMIN)
     assert viewer.get("/accounts/units/new/").status_code == 200
-    services.user_role_set(
-        actor=personas.gd.actor, user=personas.gd_viewer.user, role=Role.VIEWER
-    )
+    services.user_role_set(actor=personas.gd.actor, user=personas.gd_viewer.user, role=Role.VIEWER)
     assert viewer.get("/accounts/units/new/").status_code == 403
     event = AuditEvent.objects.filter(action="accounts.user.role").order_by("-seq").first()
     assert event is not None and event.old == {"role": "admin"} and event.new == {"role": "viewer"}
@@ -84,8 +82,6 @@ def test_role_change_applies_to_api_tokens_on_the_next_call(personas: Personas) 
     bearer = {"Authorization": f"Bearer {secret}"}
     assert Client().get(ME, headers=bearer).json()["role"] == "viewer"
     admin = logged_in("gd-admin")
-    response = admin.post(
-        f"/accounts/users/{personas.gd_viewer.user.pk}/role/", {"role": "staff"}
-    )
+    response = admin.post(f"/accounts/users/{personas.gd_viewer.user.pk}/role/", {"role": "staff"})
     assert response.status_code == 302
     assert Client().get(ME, headers=bearer).json()["role"] == "staff"

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from onex.accounts.models import ClaimCode, ClaimCodeStatus, LearnerAccount
 from onex.accounts.services import learners as learner_services
+from onex.assessment.services import students as student_services
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import AuditEvent, UnitKind, User
-from tests.factories_accounts import NEW_PASSWORD
-from onex.assessment.services import students as student_services
 from onex.core.personal import Gender
+from tests.factories_accounts import NEW_PASSWORD
 from tests.factories_assessment import Exams, exams_world, make_id
 from tests.personas import Personas
 
@@ -257,7 +257,7 @@ def test_claim_code_page_lists_generates_and_exports(ex: Exams) -> None:
     body = generated.content.decode()
     assert generated.status_code == 200 and body.count("data-claim-code") == 2
     listing = client.get("/accounts/claim-codes/", {"q": "甲"}).content.decode()
-    assert "甲" in listing and "data-move=\"revoke\"" in listing
+    assert "甲" in listing and 'data-move="revoke"' in listing
     assert client.get("/accounts/claim-codes/", {"format": "xlsx"}).status_code == 200
     assert client.get("/api/v1/accounts/claim-codes").json()["count"] == 2
     # Other units: the page is the school's only; another school sees none of these codes.

@@ -101,7 +101,9 @@ def test_a_new_invitation_revokes_the_earlier_one(personas: Personas) -> None:
     link_services.link_use(secret=second.secret, password=NEW_PASSWORD)
 
 
-def test_reset_by_email_link(personas: Personas, django_capture_on_commit_callbacks: object) -> None:
+def test_reset_by_email_link(
+    personas: Personas, django_capture_on_commit_callbacks: object
+) -> None:
     user = personas.gd.user
     user.email = "gd@example.cn"
     user.save()

@@ -16,7 +16,7 @@ from onex.accounts.selectors.permissions import (
 from onex.accounts.services import accounts as services
 from onex.catalog.models import Org
 from onex.core.actors import Actor
-from onex.core.errors import Forbidden, InvalidInput, NotFound
+from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import AuditEvent, Role, Unit, UnitKind, User
 from onex.pilots.models import School
 from tests.personas import Personas
@@ -190,9 +190,7 @@ def test_outsider_gets_404_on_unit_and_user_pages_and_api(personas: Personas) ->
     assert client.post(f"/accounts/users/{hb_user.pk}/disable/").status_code == 404
     assert client.get(f"{API}/units/{hb_unit.pk}").status_code == 404
     assert client.get(f"{API}/users/{hb_user.pk}").status_code == 404
-    response = client.post(
-        f"{API}/users/{hb_user.pk}/disable", {}, content_type="application/json"
-    )
+    response = client.post(f"{API}/users/{hb_user.pk}/disable", {}, content_type="application/json")
     assert response.status_code == 404
     hb_user.refresh_from_db()
     assert hb_user.is_active
@@ -239,7 +237,9 @@ def test_unit_and_user_lists_paginate_search_filter_and_export(personas: Persona
     assert page.status_code == 200 and "广东省教育厅" in page.content.decode()
     assert "湖北省教育厅" not in page.content.decode()
     fragment = client.get("/accounts/units/", {"kind": "school"}, headers={"HX-Request": "true"})
-    assert "<html" not in fragment.content.decode() and "武汉职业技术学院" in fragment.content.decode()
+    assert (
+        "<html" not in fragment.content.decode() and "武汉职业技术学院" in fragment.content.decode()
+    )
     export = client.get("/accounts/units/", {"format": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     users = client.get("/accounts/users/", {"role": "viewer"})

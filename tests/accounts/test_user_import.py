@@ -75,7 +75,8 @@ def test_school_admin_imports_staff_each_invited(
 def test_row_errors_name_row_column_and_nothing_is_written(
     personas: Personas, submit: Callable[..., ImportJob]
 ) -> None:
-    bad = rows() + [
+    bad = [
+        *rows(),
         ["gd-admin", "重名", "x@example.cn", "经办人", ""],  # username taken
         ["t-wang", "王老师", "not-an-email", "经办人", ""],
         ["t-zhao", "赵老师", "zhao@example.cn", "校长", ""],  # unknown role
