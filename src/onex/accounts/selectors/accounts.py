@@ -12,7 +12,7 @@ from onex.accounts.models import (
     ClaimCode,
     ClaimCodeStatus,
 )
-from onex.accounts.selectors.permissions import unit_scope
+from onex.accounts.selectors.permissions import may_issue_claim_codes, unit_scope
 from onex.assessment.models import Candidate
 from onex.core.actors import Actor
 from onex.core.models import Unit, UnitKind, User
@@ -160,7 +160,7 @@ def claim_code_get(*, actor: Actor, pk: int) -> ClaimCode:
 
 def claimable_students(*, actor: Actor, school_unit: Unit) -> QuerySet[Candidate]:
     """The school's students who have no learner account yet."""
-    if actor.unit_id != school_unit.pk and not actor.is_national and not actor.is_system:
+    if not may_issue_claim_codes(actor, school_unit):
         return Candidate.objects.none()
     return Candidate.objects.filter(school__unit=school_unit, learner_unit__isnull=True).order_by(
         "name", "pk"
