@@ -211,3 +211,19 @@ def test_learner_units_get_no_invitations(personas: Personas) -> None:
     assert personas.learner.unit.kind == UnitKind.LEARNER
     with pytest.raises(InvalidInput):
         invite(personas.ministry, unit=personas.learner.unit, username="x-learner")
+
+
+def test_public_account_forms_are_rate_limited_per_ip(personas: Personas, settings: object) -> None:
+    settings.ONEX_PUBLIC_RATE_PER_MINUTE = 2  # type: ignore[attr-defined]
+    client = Client()
+    answers = [
+        client.post("/accounts/password-reset/", {"email": "x@example.cn"}).status_code
+        for _i in range(3)
+    ]
+    assert answers == [302, 302, 429]
+    api = client.post(
+        "/api/v1/accounts/public/password-reset",
+        {"email": "x@example.cn"},
+        content_type="application/json",
+    )
+    assert api.status_code == 429

@@ -16,6 +16,7 @@ from onex.accounts.services import accounts as services
 from onex.accounts.services import learners as learner_services
 from onex.accounts.services import links as link_services
 from onex.accounts.workflows import CLAIM_CODE, LINK
+from onex.certificates.selectors.certificates import public_rate_check
 from onex.core.actors import client_ip, request_actor
 from onex.core.limits import (
     CodeText,
@@ -462,36 +463,44 @@ class LearnerOut(Schema):
 
 @public_router.post(
     "/links/{secret}",
-    response={200: LearnerOut, 422: ErrorOut},
+    response={200: LearnerOut, 422: ErrorOut, 429: ErrorOut},
     summary="Set your password with a one-time invitation or reset link",
 )
 def link_use(request: HttpRequest, secret: str, payload: PasswordIn) -> User:
+    public_rate_check(ip=client_ip(request))
     return link_services.link_use(
         secret=secret[:200], password=payload.password, ip=client_ip(request)
     )
 
 
-@public_router.post("/password-reset", response=OkOut, summary="Mail a reset link to this address")
+@public_router.post(
+    "/password-reset",
+    response={200: OkOut, 429: ErrorOut},
+    summary="Mail a reset link to this address",
+)
 def password_reset(request: HttpRequest, payload: ResetRequestIn) -> dict[str, Any]:
+    public_rate_check(ip=client_ip(request))
     link_services.reset_request(email=payload.email, ip=client_ip(request))
     return {"ok": True, "message": str(link_services.RESET_SENT)}
 
 
 @public_router.post(
     "/learners/claim",
-    response={201: LearnerOut, 422: ErrorOut},
+    response={201: LearnerOut, 422: ErrorOut, 429: ErrorOut},
     summary="A school's student claims their learner account with the school's claim code",
 )
 def learner_claim(request: HttpRequest, payload: ClaimIn) -> Any:
+    public_rate_check(ip=client_ip(request))
     user = learner_services.learner_claim(**payload.dict(), ip=client_ip(request))
     return Status(201, user)
 
 
 @public_router.post(
     "/learners/register",
-    response={201: LearnerOut, 422: ErrorOut},
+    response={201: LearnerOut, 422: ErrorOut, 429: ErrorOut},
     summary="A member of the public opens a learner account (R35)",
 )
 def learner_register(request: HttpRequest, payload: RegisterIn) -> Any:
+    public_rate_check(ip=client_ip(request))
     user = learner_services.learner_register(**payload.dict(), ip=client_ip(request))
     return Status(201, user)

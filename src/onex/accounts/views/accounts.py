@@ -41,6 +41,7 @@ from onex.accounts.services import accounts as services
 from onex.accounts.services import learners as learner_services
 from onex.accounts.services import links as link_services
 from onex.accounts.workflows import CLAIM_CODE, LINK
+from onex.certificates.selectors.certificates import public_rate_check
 from onex.core.actors import client_ip, request_actor
 from onex.core.models import Role, UnitKind, User
 from onex.core.params import id_param
@@ -391,6 +392,7 @@ def claim_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def link_use(request: HttpRequest, secret: str) -> HttpResponse:
+    _limit_public_posts(request)
     link = selectors.link_by_secret(secret)
     if link is None:
         return render(request, "accounts/link_invalid.html", status=404)
@@ -412,6 +414,7 @@ def link_use(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 def password_reset(request: HttpRequest) -> HttpResponse:
+    _limit_public_posts(request)
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         link_services.reset_request(email=form.cleaned_data["email"], ip=client_ip(request))
@@ -421,6 +424,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 def learner_claim(request: HttpRequest) -> HttpResponse:
+    _limit_public_posts(request)
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = attempt(
@@ -435,6 +439,7 @@ def learner_claim(request: HttpRequest) -> HttpResponse:
 
 
 def learner_register(request: HttpRequest) -> HttpResponse:
+    _limit_public_posts(request)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = attempt(
@@ -446,6 +451,13 @@ def learner_register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("账号已开通，可以报名参加考核。"))
             return redirect("assessment:exam_plan_list")
     return render(request, "accounts/learner_register.html", {"form": form})
+
+
+def _limit_public_posts(request: HttpRequest) -> None:
+    # Public forms (no account yet): the per-IP limit of the public certificate queries, so
+    # nobody mails resets in bulk or tries ID numbers and codes at speed (429 above it).
+    if request.method == "POST":
+        public_rate_check(ip=client_ip(request))
 
 
 urlpatterns: list[URLPattern] = [
