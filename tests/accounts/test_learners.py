@@ -15,12 +15,14 @@ from django.utils import timezone
 from onex.accounts.models import ClaimCode, ClaimCodeStatus, LearnerAccount
 from onex.accounts.services import learners as learner_services
 from onex.assessment.services import students as student_services
+from onex.catalog.models import Level
+from onex.certificates.services.issue import certificate_enter
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import AuditEvent, UnitKind, User
 from onex.core.personal import Gender
 from tests.factories_accounts import NEW_PASSWORD
 from tests.factories_assessment import Exams, exams_world, make_id
-from tests.personas import Personas
+from tests.personas import Personas, division
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +333,33 @@ def test_concurrent_double_claim_creates_one_account(personas: Personas) -> None
         t.join()
     assert results.count("ok") == 1, results
     assert LearnerAccount.objects.count() == 1
+
+
+def test_claimed_account_gets_the_certificates_already_issued(ex: Exams) -> None:
+    a = new_student(ex, "证书学生")
+    issued = certificate_enter(
+        actor=ex.p.org.actor,
+        certificate=ex.certificate,
+        level=Level.INTERMEDIATE,
+        province=division("440000"),
+        holder_name="证书学生",
+        id_type="resident",
+        id_number=student_id(a),
+        issued_on=dt.date(2020, 6, 1),
+        entered_on=dt.date(2020, 6, 3),
+    )
+    assert issued.holder_unit_id is None
+    user = claim(a, codes_for(ex, a)[a.pk], username="cert-student")
+    issued.refresh_from_db()
+    assert issued.holder_unit_id == user.unit_id
+    client = Client()
+    client.force_login(user)
+    assert issued.number in client.get("/certificates/").content.decode()
+
+
+def test_self_registration_links_nothing_it_cannot_prove(ex: Exams) -> None:
+    # A typed ID number is checked, not proven: school records stay unlinked until a claim.
+    a = new_student(ex, "未认领")
+    user = register(student_id(a), name="未认领", username="pretender")
+    a.refresh_from_db()
+    assert a.learner_unit_id is None and user.unit_id is not None

@@ -21,6 +21,7 @@ from onex.accounts.services.links import check_password
 from onex.accounts.workflows import CLAIM_CODE
 from onex.assessment.models import Candidate
 from onex.assessment.services.students import candidates_link_learner, check_gender
+from onex.certificates.services.issue import holders_link_learner
 from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -212,6 +213,7 @@ def learner_claim(
         )
         assert user.unit is not None
         candidates_link_learner(actor=actor, id_number_hashes=hashes, learner_unit=user.unit)
+        holders_link_learner(actor=actor, id_number_hashes=hashes, learner_unit=user.unit)
     return user
 
 
