@@ -19,6 +19,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from onex.accounts.api import public_router as accounts_public_router
+from onex.accounts.api import router as accounts_router
 from onex.assessment.api import router as assessment_router
 from onex.catalog.api import router as catalog_router
 from onex.certificates.api import credentials_router as vc_router
@@ -158,6 +160,8 @@ api.add_router("/pilots/applications", pilot_applications_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/accounts/public", accounts_public_router)
 api.add_router("/training", training_router)
 api.add_router("/supervision", supervision_router)
 

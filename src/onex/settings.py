@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "onex.pilots",
     "onex.assessment",
     "onex.certificates",
+    "onex.accounts",
     "onex.training",
     "onex.supervision",
 ]
@@ -261,6 +262,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Mail (invitations, password resets): printed to the console unless a backend is configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", dev_file=None, required=False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "onex@localhost")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("certificates/", include("onex.certificates.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
     path("catalog/", include("onex.catalog.urls")),
+    path("accounts/", include("onex.accounts.urls")),
     path("training/", include("onex.training.urls")),
     path("supervision/", include("onex.supervision.urls")),
 ]

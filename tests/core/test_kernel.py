@@ -21,6 +21,7 @@ ORDER = (
     "pilots",
     "assessment",
     "certificates",
+    "accounts",
     "training",
     "supervision",
 )

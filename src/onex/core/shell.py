@@ -98,7 +98,7 @@ registry.todos.register(
 
 
 def national_card(actor: Actor) -> CardContent:
-    # A statistic, not a to-do: province accounts are opened outside the platform's pages.
+    # A statistic, not a to-do: province accounts are opened on the accounts app's pages.
     provinces = Division.objects.filter(level=DivisionLevel.PROVINCE).count()
     with_account = Unit.objects.filter(kind=UnitKind.PROVINCE, is_active=True).count()
     return CardContent(

@@ -16,7 +16,7 @@ from onex.assessment.selectors.exams import (
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput
-from onex.core.models import UnitKind
+from onex.core.models import Unit, UnitKind
 from onex.core.personal import (
     Gender,
     IdType,
@@ -184,3 +184,32 @@ def learner_candidate(
             new=_candidate_dict(candidate),
         )
     return candidate
+
+
+def candidates_link_learner(
+    *, actor: Actor, id_number_hashes: list[str], learner_unit: Unit
+) -> int:
+    """Link every candidate record of one person (by ID hash) to their new learner account.
+
+    Called by accounts when a student claims, or a member of the public opens, the learner
+    account of this ID number: the learner then sees their own registrations and results.
+    Records already linked to another learner account are left alone. Returns how many rows
+    were linked (each audited).
+    """
+    actor.require(actor.is_system or actor.unit_id == learner_unit.pk)
+    linked = 0
+    with transaction.atomic():
+        rows = Candidate.objects.select_for_update(of=("self",)).filter(
+            id_number_hash__in=id_number_hashes, learner_unit__isnull=True
+        )
+        for candidate in rows:
+            candidate.learner_unit = learner_unit
+            candidate.save(update_fields=["learner_unit", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="assessment.candidate_link",
+                target=candidate,
+                new={"learner_unit": learner_unit.pk},
+            )
+            linked += 1
+    return linked

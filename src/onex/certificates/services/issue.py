@@ -336,3 +336,29 @@ def certificate_enter(
         entered_on=entered_on,
         registration=None,
     )
+
+
+def holders_link_learner(*, actor: Actor, id_number_hashes: list[str], learner_unit: Unit) -> int:
+    """Give a newly claimed learner account the certificates already issued to that person.
+
+    Called by accounts when a school's student claims their learner account (the school's
+    claim code proves who they are); certificates already held by another account are left
+    alone. Returns how many were linked (each audited).
+    """
+    actor.require(actor.is_system or actor.unit_id == learner_unit.pk)
+    linked = 0
+    with transaction.atomic():
+        rows = IssuedCertificate.objects.select_for_update(of=("self",)).filter(
+            id_number_hash__in=id_number_hashes, holder_unit__isnull=True
+        )
+        for issued in rows:
+            issued.holder_unit = learner_unit
+            issued.save(update_fields=["holder_unit"])
+            audit_record(
+                actor=actor,
+                action="certificates.holder_link",
+                target=issued,
+                new={"holder_unit": learner_unit.pk},
+            )
+            linked += 1
+    return linked

@@ -1,0 +1,87 @@
+"""Disabling a user ends every session and API token at once; a role change applies on the
+user's next request. Both tested with a real login through the login page and a real token."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from onex.accounts.services import accounts as services
+from onex.core.models import ApiToken, AuditEvent, Role
+from onex.core.tokens import token_issue
+from tests.personas import PASSWORD, Personas
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+ME = "/api/v1/me"
+
+
+def logged_in(username: str) -> Client:
+    client = Client()
+    response = client.post(LOGIN, {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    return client
+
+
+def test_disable_ends_every_session_and_token_at_once(personas: Personas) -> None:
+    user = personas.gd_viewer.user
+    browser_a = logged_in("gd-viewer")
+    browser_b = logged_in("gd-viewer")
+    _token, secret = token_issue(actor=personas.gd_viewer.actor, user=user, name="脚本")
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert browser_a.get("/accounts/users/").status_code == 200
+    assert Client().get(ME, headers=bearer).status_code == 200
+    admin = logged_in("gd-admin")
+    sessions_before = Session.objects.count()
+    response = admin.post(f"/accounts/users/{user.pk}/disable/", {"reason": "离职"})
+    assert response.status_code == 302
+
+    assert Session.objects.count() == sessions_before - 2
+    for browser in (browser_a, browser_b):
+        page = browser.get("/accounts/users/")
+        assert page.status_code == 302 and LOGIN in page["Location"]
+    assert Client().get(ME, headers=bearer).status_code == 401
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    event = AuditEvent.objects.get(action="accounts.user.disable")
+    assert event.new["sessions_ended"] == 2 and event.new["tokens_revoked"] == 1
+    # Nor can they log in again until enabled.
+    assert Client().post(LOGIN, {"username": "gd-viewer", "password": PASSWORD}).status_code == 200
+    services.user_enable(actor=personas.gd.actor, user=user)
+    logged_in("gd-viewer")
+
+
+def test_disable_through_the_api(personas: Personas) -> None:
+    _token, secret = token_issue(actor=personas.gd.actor, user=personas.gd.user, name="管理")
+    response = Client().post(
+        f"/api/v1/accounts/users/{personas.gd_viewer.user.pk}/disable",
+        {"reason": "离职"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 200 and response.json()["state"] == "disabled"
+
+
+def test_role_change_takes_effect_on_the_next_request(personas: Personas) -> None:
+    viewer = logged_in("gd-viewer")
+    # A viewer cannot create a school (403); after promotion to admin the same session can.
+    assert viewer.get("/accounts/units/new/").status_code == 403
+    services.user_role_set(actor=personas.gd.actor, user=personas.gd_viewer.user, role=Role.ADMIN)
+    assert viewer.get("/accounts/units/new/").status_code == 200
+    services.user_role_set(actor=personas.gd.actor, user=personas.gd_viewer.user, role=Role.VIEWER)
+    assert viewer.get("/accounts/units/new/").status_code == 403
+    event = AuditEvent.objects.filter(action="accounts.user.role").order_by("-seq").first()
+    assert event is not None and event.old == {"role": "admin"} and event.new == {"role": "viewer"}
+
+
+def test_role_change_applies_to_api_tokens_on_the_next_call(personas: Personas) -> None:
+    _token, secret = token_issue(
+        actor=personas.gd_viewer.actor, user=personas.gd_viewer.user, name="t"
+    )
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert Client().get(ME, headers=bearer).json()["role"] == "viewer"
+    admin = logged_in("gd-admin")
+    response = admin.post(f"/accounts/users/{personas.gd_viewer.user.pk}/role/", {"role": "staff"})
+    assert response.status_code == 302
+    assert Client().get(ME, headers=bearer).json()["role"] == "staff"
