@@ -183,6 +183,8 @@ DATABASE_URL = env_str("DATABASE_URL", _default_sqlite)
 # Persistent connections: a new connection per request costs more CPU than the request's own
 # queries (issue "National scale"). Health checks drop a connection the server has closed.
 DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0 if TESTING else 600)
+# Behind a transaction-pooling PgBouncer the server-side cursors of .iterator() must be off.
+DATABASE_DISABLE_SERVER_SIDE_CURSORS = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 
 
 def _database(url: str, name: str) -> dict[str, object]:
@@ -192,6 +194,7 @@ def _database(url: str, name: str) -> dict[str, object]:
         )
     except Exception as exc:  # dj_database_url raises several types on a bad URL
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
+    config["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_DISABLE_SERVER_SIDE_CURSORS
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "init_command": (
