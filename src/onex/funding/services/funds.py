@@ -49,7 +49,7 @@ MAX_AMOUNT = Decimal("999999999999.99")  # what max_digits=14, decimal_places=2 
 #: R39: words in a stated purpose that name a prohibited use (003 四.2).
 PROHIBITED_WORDS: dict[str, tuple[str, ...]] = {
     ProhibitedUse.BALANCE_BUDGET: ("平衡预算", "弥补预算"),
-    ProhibitedUse.REPAY_DEBT: ("偿还债务", "偿债", "还债", "还贷", "归还贷款", "偿还贷款"),
+    ProhibitedUse.REPAY_DEBT: ("偿还债务", "偿债", "还债", "还贷", "贷款", "借款"),
     ProhibitedUse.PAY_INTEREST: ("支付利息", "利息"),
     ProhibitedUse.EXTERNAL_INVESTMENT: ("对外投资", "投资入股", "理财"),
     ProhibitedUse.OTHER_PROJECT_GAP: ("弥补其他项目", "其他项目资金缺口", "项目缺口"),
