@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "onex.assessment",
     "onex.certificates",
     "onex.funding",
+    "onex.feedback",
 ]
 
 MIDDLEWARE = [

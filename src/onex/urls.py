@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("verify/", include((verify_urlpatterns, "verify"))),
     path("catalog/", include("onex.catalog.urls")),
     path("funding/", include("onex.funding.urls")),
+    path("feedback/", include("onex.feedback.urls")),
 ]
 # Stored files (MEDIA_ROOT) are deliberately not served here, not even with DEBUG: each is
 # downloaded through its owner's view, which checks the actor's scope (docs/adr/0004).
