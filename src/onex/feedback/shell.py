@@ -83,23 +83,23 @@ registry.todos.register(
 )
 
 for entry in (
-    MenuEntry(gettext_lazy("意见与投诉"), "feedback:list", 330),
+    MenuEntry(gettext_lazy("意见与投诉"), "feedback:list", 264),
     MenuEntry(
         gettext_lazy("集中反映问题整改"),
         "feedback:order_list",
-        340,
+        265,
         kinds=frozenset({*OFFICIALS, UnitKind.ORG}),
     ),
     MenuEntry(
         gettext_lazy("绩效评价"),
         "feedback:evaluation_list",
-        350,
+        266,
         kinds=frozenset({*OFFICIALS, UnitKind.SCHOOL, UnitKind.ORG}),
     ),
     MenuEntry(
         gettext_lazy("工作动态与典型案例"),
         "feedback:report_list",
-        360,
+        267,
         kinds=frozenset({*OFFICIALS, UnitKind.CITY, UnitKind.SCHOOL, UnitKind.ORG}),
     ),
 ):

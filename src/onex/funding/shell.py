@@ -92,9 +92,9 @@ registry.todos.register(
 # --- menu ---------------------------------------------------------------------------------------
 
 for entry in (
-    MenuEntry(gettext_lazy("试点经费"), "funding:allocation_list", 300, kinds=FUNDED),
-    MenuEntry(gettext_lazy("资金流向"), "funding:flow", 310, kinds=FUNDED),
-    MenuEntry(gettext_lazy("考核费用结算"), "funding:settlement_list", 320, kinds=SETTLING),
+    MenuEntry(gettext_lazy("试点经费"), "funding:allocation_list", 261, kinds=FUNDED),
+    MenuEntry(gettext_lazy("资金流向"), "funding:flow", 262, kinds=FUNDED),
+    MenuEntry(gettext_lazy("考核费用结算"), "funding:settlement_list", 263, kinds=SETTLING),
 ):
     registry.menu.register(entry)
 
