@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from onex.catalog.selectors.orgs import org_get
 from onex.certificates.selectors.certificates import RateLimited
 from onex.core.actors import request_actor
-from onex.core.errors import InvalidInput, NotFound
+from onex.core.errors import NotFound
 from onex.core.limits import CodeText, DocumentText, NameText, ReasonText, SearchText
 from onex.core.models import Unit
 from onex.core.params import Id, Pagination
@@ -25,7 +26,6 @@ from onex.feedback.selectors import feedback as selectors
 from onex.feedback.services import feedback as services
 from onex.feedback.services.public import follow_rate_check
 from onex.feedback.workflows import FEEDBACK, ORDER
-from onex.pilots.models import School
 
 router = Router(tags=["feedback"])
 public_router = Router(tags=["feedback (public)"], auth=None)
@@ -217,11 +217,7 @@ def _rate_limited(exc: RateLimited) -> HttpResponse:
     summary="Anyone submits feedback or a complaint about an org or a school (R21)",
 )
 def feedback_submit(request: HttpRequest, payload: FeedbackIn) -> Any:
-    school: School | None = None
-    if payload.school_code:
-        school = School.objects.select_related("province").filter(code=payload.school_code).first()
-        if school is None:
-            raise InvalidInput("未找到该学校标识码。", field="school_code")
+    school = selectors.school_by_code(payload.school_code)
     done = services.feedback_submit(
         actor=request_actor(request),
         category=payload.category,
@@ -256,7 +252,7 @@ def feedback_follow(request: HttpRequest, payload: FollowIn) -> Any:
         return _rate_limited(exc)
     row = selectors.feedback_follow(reference=payload.reference, code=payload.code)
     if row is None:
-        raise NotFound("受理编号或查询码不正确。")
+        raise NotFound(_("受理编号或查询码不正确。"))
     return row
 
 
@@ -327,7 +323,7 @@ def evaluation_list(request: HttpRequest, q: SearchText = "", kind: CodeText = "
 def evaluation_file(request: HttpRequest, payload: EvaluationIn) -> Status[Evaluation]:
     subject = Unit.objects.filter(pk=payload.subject_unit_id).first()
     if subject is None:
-        raise NotFound("未找到该单位。")
+        raise NotFound(_("未找到该记录，或您无权查看。"))
     row = services.evaluation_file(
         actor=request_actor(request),
         kind=payload.kind,

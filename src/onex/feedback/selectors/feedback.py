@@ -6,9 +6,11 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onex.core.actors import Actor
 from onex.core.crypto import keyed_hash_candidates
+from onex.core.errors import InvalidInput
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.feedback.models import (
@@ -20,6 +22,7 @@ from onex.feedback.models import (
     ProgressReport,
     RectificationOrder,
 )
+from onex.pilots.models import School
 
 CODE_PURPOSE = "feedback.follow-up-code"
 
@@ -77,6 +80,18 @@ def feedback_follow(*, reference: str, code: str) -> Feedback | None:
     if row is None or row.code_hash not in keyed_hash_candidates(code, purpose=CODE_PURPOSE):
         return None
     return row
+
+
+def school_by_code(code: str) -> School | None:
+    """The school a submitter names by its 10-digit code (public: schools are on public lists);
+    None for no code, InvalidInput for an unknown one."""
+    code = (code or "").strip()[:64]
+    if not code:
+        return None
+    school = School.objects.select_related("province").filter(code=code).first()
+    if school is None:
+        raise InvalidInput(_("未找到该学校标识码。"), field="school")
+    return school
 
 
 def may_answer(actor: Actor, feedback: Feedback) -> bool:

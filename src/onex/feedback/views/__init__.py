@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from onex.catalog.models import Org
 from onex.core.actors import request_actor
-from onex.core.errors import InvalidInput
 from onex.core.limits import CODE_MAX, DOCUMENT_MAX, NAME_MAX, REASON_MAX, SEARCH_MAX
 from onex.core.models import Unit, UnitKind
 from onex.core.web import attempt, page_of, page_or_fragment
@@ -36,7 +35,6 @@ from onex.feedback.services import feedback as services
 from onex.feedback.services.public import follow_rate_check
 from onex.feedback.workflows import FEEDBACK, ORDER
 from onex.geo.models import Division, DivisionLevel
-from onex.pilots.models import School
 
 # --- forms --------------------------------------------------------------------------------------
 
@@ -130,16 +128,6 @@ class ReportForm(forms.Form):
     )
 
 
-def _school_by_code(code: str) -> School | None:
-    code = (code or "").strip()
-    if not code:
-        return None
-    school = School.objects.select_related("province").filter(code=code).first()
-    if school is None:
-        raise InvalidInput(_("未找到该学校标识码。"), field="school")
-    return school
-
-
 def _timeline(events: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
@@ -168,7 +156,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"],
                 subject_kind=data["subject_kind"],
                 org=data["org"],
-                school=_school_by_code(data["school_code"]),
+                school=selectors.school_by_code(data["school_code"]),
                 province=data["province"],
                 text=data["text"],
                 contact=data["contact"],

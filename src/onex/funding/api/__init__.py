@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -386,12 +387,12 @@ def settlement_record(request: HttpRequest, payload: SettlementIn) -> Status[Set
     actor = request_actor(request)
     school = school_of(actor)
     if school is None:
-        raise NotFound("no school")
+        raise NotFound(_("只有付费的学校可以记录结算。"))
     due = settlement_selectors.settlement_due_for(
         actor=actor, plan_id=payload.plan_id, school=school
     )
     if due is None:
-        raise NotFound("no fees due for this plan")
+        raise NotFound(_("该考核没有本校应付的费用，或您无权查看。"))
     row = settlement_services.settlement_record(
         actor=actor,
         school=school,
