@@ -211,7 +211,7 @@ def test_every_app_contributes_through_its_shell() -> None:
     apps = {provider.name.split(".")[0] for provider in registry.todos.all()}
     assert apps == {"core", "pilots", "assessment", "certificates", "funding", "feedback"}
     card_apps = {card.name.split(".")[0] for card in registry.cards.all()}
-    assert card_apps == {"core", "catalog", "pilots", "certificates"}
+    assert card_apps == {"core", "catalog", "pilots", "certificates", "funding"}
     steps = [step.name for step in registry.demo_steps.all()]
     assert steps.index("catalog.catalogue") < steps.index("pilots.schools")
     assert steps.index("pilots.schools") < steps.index("core.users")

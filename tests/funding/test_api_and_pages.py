@@ -215,3 +215,13 @@ def test_r29_school_records_a_settlement_on_the_page_and_the_org_confirms_by_api
         client_for(p.hb_school).get(reverse("funding:settlement_new", args=[plan.pk])).status_code
         == 404
     )
+
+
+def test_dashboards_show_the_funds_figures(personas: Personas) -> None:
+    allocation = allocate(personas, amount="1000.00")
+    spend(personas, allocation, "400.00")
+    page = client_for(personas.gd).get(reverse("dashboard")).content.decode()
+    assert "试点经费下达（元）" in page
+    assert ">1000.00</a>" in page and ">400.00</a>" in page and "600.00" in page
+    hubei = client_for(personas.hb).get(reverse("dashboard")).content.decode()
+    assert "1000.00" not in hubei

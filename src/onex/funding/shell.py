@@ -12,7 +12,10 @@ from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.navigation import OFFICIALS
 from onex.core.registry import (
+    CardContent,
+    DashboardCard,
     DemoStep,
+    Figure,
     MenuEntry,
     PolicySetting,
     PolicySource,
@@ -25,7 +28,8 @@ from onex.core.registry import (
 )
 from onex.funding import demo
 from onex.funding.models import SettlementStatus
-from onex.funding.selectors.settlements import settlements_due
+from onex.funding.selectors.funds import funds_totals
+from onex.funding.selectors.settlements import settlements_due, unsettled_overdue
 
 FUNDED = frozenset({*OFFICIALS, UnitKind.SCHOOL})
 SETTLING = frozenset({*OFFICIALS, UnitKind.SCHOOL, UnitKind.ORG})
@@ -86,6 +90,42 @@ registry.todos.register(
         60,
         kinds=frozenset({UnitKind.SCHOOL, UnitKind.ORG, UnitKind.PROVINCE, UnitKind.MINISTRY}),
         url_names=("funding:settlement_list",),
+    )
+)
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+def funds_card(actor: Actor) -> CardContent:
+    # Money figures are statistics, not to-dos: allocated, spent, balance (R17), and the exams
+    # still unsettled past their deadline (R29).
+    totals = funds_totals(actor=actor)
+    late = len(unsettled_overdue(actor=actor))
+    return CardContent(
+        figures=[
+            Figure(
+                _("试点经费下达（元）"),
+                str(totals["amount"]),
+                url=todo_url("funding:allocation_list"),
+            ),
+            Figure(_("已支出（元）"), str(totals["spent"]), url=todo_url("funding:flow")),
+            Figure(_("余额（元）"), str(totals["balance"])),
+            Figure(
+                _("逾期未结清的考核费用（R29）"),
+                late,
+                url=todo_url("funding:settlement_list", "overdue=1"),
+            ),
+        ]
+    )
+
+
+registry.cards.register(
+    DashboardCard(
+        "funding.funds",
+        frozenset({UnitKind.MINISTRY, UnitKind.PROVINCE, UnitKind.SCHOOL}),
+        funds_card,
+        60,
+        ("funding:allocation_list", "funding:flow", "funding:settlement_list"),
     )
 )
 

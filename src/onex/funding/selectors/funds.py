@@ -128,6 +128,11 @@ class FundsFlow:
         }
 
 
+def yuan(value: Decimal | None) -> Decimal:
+    """A sum as yuan with two places (SQLite's SUM drops the scale: 1000.00 comes back 1000)."""
+    return (value or ZERO).quantize(ZERO)
+
+
 def funds_flow(*, actor: Actor, province: Division | None, year: int | None = None) -> FundsFlow:
     """The flow of the actor's visible allocations in ``province`` (None: all it sees)."""
     allocations = allocation_scope(actor=actor)
@@ -144,10 +149,11 @@ def funds_flow(*, actor: Actor, province: Division | None, year: int | None = No
         amount=Sum("amount"), spent=Sum("spent")
     ):
         school = str(row["school__name"])
-        by_source[(str(sources[row["source"]]), school)] += row["amount"]
-        balance_by_school[school] += row["amount"] - row["spent"]
-        flow.allocated += row["amount"]
-        flow.spent += row["spent"]
+        amount, spent = yuan(row["amount"]), yuan(row["spent"])
+        by_source[(str(sources[row["source"]]), school)] += amount
+        balance_by_school[school] += amount - spent
+        flow.allocated += amount
+        flow.spent += spent
     spent_rows = (
         Expenditure.objects.filter(allocation__in=allocations.values("pk"))
         .values("allocation__school__name", "category")
@@ -161,7 +167,7 @@ def funds_flow(*, actor: Actor, province: Division | None, year: int | None = No
             FlowLink(
                 str(spent["allocation__school__name"]),
                 str(categories.get(spent["category"], spent["category"])),
-                spent["total"],
+                yuan(spent["total"]),
                 "expenditure",
             )
         )
@@ -178,8 +184,8 @@ def funds_totals(*, actor: Actor, province: Division | None = None) -> dict[str,
     if province is not None:
         qs = qs.filter(province=province)
     agg = qs.aggregate(amount=Sum("amount"), spent=Sum("spent"))
-    amount = agg["amount"] or ZERO
-    spent = agg["spent"] or ZERO
+    amount = yuan(agg["amount"])
+    spent = yuan(agg["spent"])
     return {"amount": amount, "spent": spent, "balance": amount - spent}
 
 

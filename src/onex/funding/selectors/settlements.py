@@ -149,7 +149,7 @@ def settlements_due(
                 plan=plan,
                 school=school,
                 registrations=int(r["n"]),
-                amount_due=r["due"] or ZERO,
+                amount_due=(r["due"] or ZERO).quantize(ZERO),
                 deadline=deadlines[key],
                 settlement=settlements.get((plan.pk, school.pk)),
             )
