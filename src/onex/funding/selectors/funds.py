@@ -162,12 +162,12 @@ def funds_flow(*, actor: Actor, province: Division | None, year: int | None = No
     )
     for (source, school), amount in sorted(by_source.items()):
         flow.links.append(FlowLink(source, school, amount, "allocation"))
-    for spent in spent_rows:
+    for out in spent_rows:
         flow.links.append(
             FlowLink(
-                str(spent["allocation__school__name"]),
-                str(categories.get(spent["category"], spent["category"])),
-                yuan(spent["total"]),
+                str(out["allocation__school__name"]),
+                str(categories.get(out["category"], out["category"])),
+                yuan(out["total"]),
                 "expenditure",
             )
         )
