@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
+from django.test.utils import CaptureQueriesContext
 
 from onex.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from onex.funding.models import (
@@ -259,3 +260,23 @@ def test_r41_only_the_province_or_the_ministry_recovers(personas: Personas) -> N
         )
     with pytest.raises(NotFound):
         fund_services.allocation_mark_for_recovery(actor=p.hb.actor, allocation=special, reason="x")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks are only meaningful on PostgreSQL"
+)
+def test_r17_the_allocation_row_is_locked_before_the_balance_is_checked(
+    personas: Personas,
+) -> None:
+    allocation = allocate(personas, amount="100.00")
+    with CaptureQueriesContext(connection) as queries:
+        spend(personas, allocation, "10.00")
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert any('"funding_allocation"' in sql for sql in locking)
+    first_lock = next(i for i, q in enumerate(queries.captured_queries) if "FOR UPDATE" in q["sql"])
+    insert = next(
+        i
+        for i, q in enumerate(queries.captured_queries)
+        if q["sql"].startswith('INSERT INTO "funding_expenditure"')
+    )
+    assert first_lock < insert
