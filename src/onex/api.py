@@ -33,6 +33,9 @@ from onex.core.api.imports import router as imports_router
 from onex.core.api.reference import router as reference_router
 from onex.core.api.rules import router as rules_router
 from onex.core.errors import DomainError
+from onex.feedback.api import public_router as feedback_public_router
+from onex.feedback.api import router as feedback_router
+from onex.funding.api import router as funding_router
 from onex.geo.api import router as geo_router
 from onex.pilots.api import applications_router as pilot_applications_router
 from onex.pilots.api import router as pilots_router
@@ -163,6 +166,9 @@ api.add_router("/certificates", certificates_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/accounts/public", accounts_public_router)
 api.add_router("/training", training_router)
+api.add_router("/funding", funding_router)
+api.add_router("/feedback", feedback_router)
+api.add_router("/public", feedback_public_router)  # feedback submission and follow-up
 api.add_router("/supervision", supervision_router)
 
 

@@ -133,6 +133,8 @@ INSTALLED_APPS = [
     "onex.certificates",
     "onex.accounts",
     "onex.training",
+    "onex.funding",
+    "onex.feedback",
     "onex.supervision",
 ]
 

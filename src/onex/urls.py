@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("catalog/", include("onex.catalog.urls")),
     path("accounts/", include("onex.accounts.urls")),
     path("training/", include("onex.training.urls")),
+    path("funding/", include("onex.funding.urls")),
+    path("feedback/", include("onex.feedback.urls")),
     path("supervision/", include("onex.supervision.urls")),
 ]
 # Stored files (MEDIA_ROOT) are deliberately not served here, not even with DEBUG: each is

@@ -23,6 +23,8 @@ ORDER = (
     "certificates",
     "accounts",
     "training",
+    "funding",
+    "feedback",
     "supervision",
 )
 KERNEL_MAY_IMPORT = {"core", "geo"}

@@ -13,6 +13,7 @@ from onex.assessment.services.students import student_upsert
 from onex.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from onex.core.models import AuditEvent
 from onex.core.policy import PolicyScope, policy_value_set
+from onex.funding.models import AllocationStatus, FundSource
 from onex.pilots.models import ApplicationStatus, PilotApplication, SchoolPilotStatus, Specialty
 from onex.pilots.services import applications as application_services
 from onex.supervision.models import ProceedingStatus
@@ -21,6 +22,7 @@ from onex.supervision.services import proceedings
 from onex.supervision.services.proceedings import R47_REASONS, clean_reasons
 from onex.supervision.workflows import PROCEEDING
 from tests.factories_assessment import make_id
+from tests.factories_funding import allocate
 from tests.factories_pilots import good
 from tests.factories_supervision import World
 from tests.personas import Persona, division
@@ -195,6 +197,16 @@ def test_r41_disqualified_schools_special_funds_are_listed_for_recovery(world: W
     assert p.gd_school_obj.name in page.content.decode()
     api = _client(p.ministry).get("/api/v1/supervision/proceedings", {"funds_recovery": True})
     assert api.json()["count"] == 1 and api.json()["items"][0]["funds_recovery"] is True
+
+
+def test_r41_disqualifying_a_school_freezes_its_special_funds_for_recovery(world: World) -> None:
+    special = allocate(world.p)
+    own = allocate(world.p, source=FundSource.SCHOOL_OWN)
+    world.disqualified_school()
+    special.refresh_from_db()
+    own.refresh_from_db()
+    assert special.status == AllocationStatus.FOR_RECOVERY
+    assert own.status == AllocationStatus.ACTIVE  # a school's own money is not the pilot's
 
 
 def test_school_proceeding_table_api_and_page_agree(world: World) -> None:

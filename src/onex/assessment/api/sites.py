@@ -722,7 +722,9 @@ def complaint_list(request: HttpRequest, status: CodeText = "", q: SearchText = 
 @router.post(
     "/brand-complaints",
     response={201: ComplaintOut, **_ERRORS},
-    summary="A school reports designated-brand bundling (R12); attach files on the web page",
+    summary="Deprecated: report designated-brand bundling (R12) as feedback of the category "
+    "brand_bundling (POST /api/v1/public/feedback)",
+    deprecated=True,
 )
 def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[BrandComplaint]:
     actor = request_actor(request)

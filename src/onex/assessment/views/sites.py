@@ -239,27 +239,6 @@ class NegotiationForm(forms.Form):
         return "school_codes" if exc.field == "schools" else exc.field
 
 
-class ComplaintForm(forms.Form):
-    org = forms.ModelChoiceField(
-        label=gettext_lazy("培训评价组织"), queryset=Org.objects.order_by("name")
-    )
-    certificate = forms.ModelChoiceField(
-        label=gettext_lazy("证书"), queryset=Certificate.objects.order_by("code"), required=False
-    )
-    text = forms.CharField(
-        max_length=REASON_MAX, label=gettext_lazy("反映内容"), widget=forms.Textarea
-    )
-    attachment = forms.FileField(
-        label=gettext_lazy("附件"),
-        required=False,
-        help_text=gettext_lazy("PDF、JPG 或 PNG，不超过 5 MB"),
-    )
-
-    def error_field(self, exc: DomainError) -> str | None:
-        # The service takes several attachments; this form offers one.
-        return "attachment" if exc.field == "attachments" else exc.field
-
-
 class HandleForm(forms.Form):
     note = forms.CharField(
         max_length=REASON_MAX,
@@ -787,37 +766,11 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    school = school_of(actor)
-    if school is None:
+    """New brand complaints (R12) go through the platform's feedback: its category
+    "designated-brand bundling" (the feedback app, which also holds the older complaints)."""
+    if school_of(request_actor(request)) is None:
         raise Http404
-    form = ComplaintForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("attachment")
-        done = attempt(
-            lambda: site_services.complaint_submit(
-                actor=actor,
-                school=school,
-                org=form.cleaned_data["org"],
-                certificate=form.cleaned_data["certificate"],
-                text=form.cleaned_data["text"],
-                attachments=[upload] if upload else [],
-            ),
-            form=form,
-        )
-        if done.ok:
-            complaint = done.value
-            messages.success(request, _("已提交，省级教育行政部门和教育部可见。"))
-            return redirect("assessment:complaint_detail", pk=complaint.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("反映指定品牌捆绑问题"),
-        back=reverse("assessment:complaint_list"),
-        note=_(
-            "培训评价组织不得要求院校购置指定品牌的设备设施、软件系统、课程资源及相关服务（R12）。"
-        ),
-    )
+    return redirect(reverse("feedback:new") + "?category=brand_bundling&subject_kind=org")
 
 
 @login_required

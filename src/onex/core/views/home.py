@@ -48,6 +48,11 @@ PUBLIC_LINKS: tuple[PublicLink, ...] = (
         _("已公布的证书、等级、标准和收费上限。"),
     ),
     PublicLink(_("通知公告"), "catalog:notice_list", _("培训评价组织发布的通知公告。")),
+    PublicLink(
+        _("意见与投诉"),
+        "feedback:new",
+        _("反映培训评价组织或试点院校的问题，凭受理编号和查询码查询办理进度。"),
+    ),
 )
 
 

@@ -1,7 +1,8 @@
 /* onex: draw ECharts charts from JSON script tags.
  *
  * Markup: <div class="chart" data-chart="ID"></div> plus {{ data|json_script:"ID" }} with
- * {title, seriesName, categories, values, kind: "bar"|"pie"}. Data stays in the page so the
+ * {title, seriesName, categories, values, kind: "bar"|"pie"}, or {kind: "sankey", nodes: [{name}],
+ * links: [{source, target, value}]} (values as decimal strings). Data stays in the page so the
  * same numbers are also shown as a table for screen readers and keyboard users.
  */
 (function () {
@@ -11,6 +12,21 @@
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function option(data) {
+    if (data.kind === "sankey") {
+      return {
+        animation: !still,
+        color: PALETTE,
+        tooltip: { trigger: "item", triggerOn: "mousemove" },
+        series: [{
+          type: "sankey", left: 8, right: 120, top: 16, bottom: 16,
+          emphasis: { focus: "adjacency" },
+          lineStyle: { color: "gradient", curveness: 0.5 },
+          label: { fontSize: 12 },
+          data: data.nodes,
+          links: data.links.map(function (l) { return { source: l.source, target: l.target, value: Number(l.value) }; }),
+        }],
+      };
+    }
     if (data.kind === "pie") {
       return {
         animation: !still,

@@ -26,6 +26,7 @@ from onex.core.limits import REASON_MAX
 from onex.core.models import UnitKind
 from onex.core.policy import policy_value
 from onex.core.workflows import perform
+from onex.funding.services.funds import school_special_funds_mark_for_recovery
 from onex.pilots.models import School, SchoolPilotStatus
 from onex.pilots.services.schools import school_set_pilot_status
 from onex.supervision.models import (
@@ -210,7 +211,11 @@ def _set_target_status(actor: Actor, p: Proceeding, *, active: bool, note: str) 
         assert p.school is not None
         status = SchoolPilotStatus.ACTIVE if active else SchoolPilotStatus.DISQUALIFIED
         school_set_pilot_status(actor=actor, school=p.school, status=status, on=today, reason=basis)
-        return {"school_pilot_status": status}
+        if active:
+            return {"school_pilot_status": status}
+        # R41: the special funds of a disqualified school are frozen and marked for recovery.
+        marked = school_special_funds_mark_for_recovery(actor=actor, school=p.school, reason=basis)
+        return {"school_pilot_status": status, "funds_marked_for_recovery": len(marked)}
     assert p.org is not None
     org_status = OrgStatus.ACTIVE if active else OrgStatus.EXITED
     org_set_status(actor=actor, org=p.org, status=org_status, on=today, reason=basis)
