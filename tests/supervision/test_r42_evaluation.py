@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -15,12 +17,29 @@ from tests.factories_supervision import World
 from tests.personas import Persona
 
 
+@pytest.fixture
+def without_metrics() -> Iterator[None]:
+    """The evaluation as if no other app had registered its figure yet ("not available")."""
+    saved = [m for m in (registry.school_metrics.get(n) for n in METRICS) if m is not None]
+    for metric in saved:
+        registry.school_metrics.unregister(metric.name)
+    try:
+        yield
+    finally:
+        for metric in saved:
+            registry.school_metrics.register(metric)
+
+
+METRICS = ("reporting_rate", "funds_compliance")
+
+
 def _client(persona: Persona) -> Client:
     client = Client()
     client.force_login(persona.user)
     return client
 
 
+@pytest.mark.usefixtures("without_metrics")
 def test_r42_score_is_the_weighted_mean_of_the_available_components(world: World) -> None:
     p = world.p
     world.ex.published(2)  # one of two passed
@@ -38,6 +57,7 @@ def test_r42_score_is_the_weighted_mean_of_the_available_components(world: World
     assert row.score == (expected * 100).quantize(Decimal("0.01"))
 
 
+@pytest.mark.usefixtures("without_metrics")
 def test_r42_components_other_apps_provide_come_through_the_registry(world: World) -> None:
     p = world.p
 
@@ -50,6 +70,14 @@ def test_r42_components_other_apps_provide_come_through_the_registry(world: Worl
     assert rows[0].values["reporting_rate"] == Decimal("0.8")
 
 
+def test_r42_funds_compliance_comes_from_funding(world: World) -> None:
+    rows, _weights, missing = evaluate(actor=world.p.gd.actor)
+    assert "经费使用合规率" not in missing
+    row = next(e for e in rows if e.school == world.p.gd_school_obj)
+    assert row.values["funds_compliance"] == Decimal(1)  # nothing fell due: fully compliant
+
+
+@pytest.mark.usefixtures("without_metrics")
 def test_r42_page_api_and_export_show_not_available(world: World) -> None:
     p = world.p
     page = _client(p.gd).get(reverse("supervision:evaluation"))
