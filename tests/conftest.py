@@ -27,6 +27,8 @@ def personas(db: None) -> Personas:
 def media_in_tmp(settings: Any, tmp_path: Path) -> None:
     """Uploads go to the test's temporary folder, never the developer's var/media."""
     use_tmp_media(settings, tmp_path)
+    # Signed audit checkpoints too (audit_verify compares every file it finds there).
+    settings.ONEX_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 def require_tool(name: str, why: str) -> str:

@@ -315,7 +315,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Audit retention: events older than this many days may be purged (the chain stays verifiable).
+# 184 is also the floor: a shorter value stops the start (system check onex.E010).
 ONEX_AUDIT_RETENTION_DAYS = env_int("ONEX_AUDIT_RETENTION_DAYS", 184)
+# Signed checkpoints of the audit chain head (manage.py audit_checkpoint, daily Huey task).
+ONEX_AUDIT_CHECKPOINT_DIR = Path(
+    env_str("ONEX_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+)
+# After upgrading to the keyed chain: the last seq of the old unkeyed events (audit_verify
+# prints it). Set it and any unkeyed event above it is reported as a downgrade.
+_unkeyed_until = os.environ.get("ONEX_AUDIT_UNKEYED_UNTIL_SEQ", "")
+ONEX_AUDIT_UNKEYED_UNTIL_SEQ: int | None = (
+    env_int("ONEX_AUDIT_UNKEYED_UNTIL_SEQ", 0) if _unkeyed_until else None
+)
 ONEX_API_TOKEN_DAYS = env_int("ONEX_API_TOKEN_DAYS", 90)
 # Public certificate query and verification: requests per minute per client IP (429 above).
 ONEX_PUBLIC_RATE_PER_MINUTE = env_int("ONEX_PUBLIC_RATE_PER_MINUTE", 30)
