@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from tests.factories import use_tmp_media
 from tests.factories_pilots import (  # noqa: F401 (shared pilots fixtures)
@@ -16,6 +19,18 @@ from tests.factories_pilots import (  # noqa: F401 (shared pilots fixtures)
 from tests.personas import Personas
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Tests build the schema without migrations (--nomigrations): on PostgreSQL install the
+    audit table's append-only trigger the way core migration 0009 does, from its own SQL."""
+    migration = importlib.import_module("onex.core.migrations.0009_audit_keyed_chain")
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(migration._CREATE)
+    yield
 
 
 @pytest.fixture

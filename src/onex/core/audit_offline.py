@@ -114,7 +114,9 @@ def verify_checkpoint_signature(checkpoint: Mapping[str, Any], public_pem: bytes
     if checkpoint.get("key_id") != key_fingerprint(raw):
         return Finding(False, "the checkpoint names another signing key (key_id)")
     try:
-        public.verify(b64url_decode(str(checkpoint.get("signature", ""))), checkpoint_signed_bytes(checkpoint))
+        public.verify(
+            b64url_decode(str(checkpoint.get("signature", ""))), checkpoint_signed_bytes(checkpoint)
+        )
     except (InvalidSignature, ValueError):
         return Finding(False, "bad signature: the checkpoint was altered or signed by another key")
     return Finding(True, f"signature valid (seq {checkpoint['seq']}, key {checkpoint['key_id']})")

@@ -159,9 +159,7 @@ def _url_errors() -> list[CheckMessage]:
             _settings_error("ONEX_PUBLIC_URL", url, "an absolute http(s) URL without a query")
         )
     elif settings.ONEX_HTTPS and parts.scheme != "https":
-        errors.append(
-            _settings_error("ONEX_PUBLIC_URL", url, "an https:// URL when ONEX_HTTPS=1")
-        )
+        errors.append(_settings_error("ONEX_PUBLIC_URL", url, "an https:// URL when ONEX_HTTPS=1"))
     if settings.ONEX_VC_ISSUER_DID not in {"key", "web"}:
         errors.append(
             _settings_error("ONEX_VC_ISSUER_DID", settings.ONEX_VC_ISSUER_DID, "key or web")
@@ -176,8 +174,9 @@ def _number_errors() -> list[CheckMessage]:
         if not isinstance(value, int | float) or value < floor:
             errors.append(_settings_error(name, value, f"a number >= {floor}"))
     for validator in settings.AUTH_PASSWORD_VALIDATORS:
-        length = validator.get("OPTIONS", {}).get("min_length")
-        if length is not None and length < 8:
+        options = validator.get("OPTIONS")
+        length = options.get("min_length") if isinstance(options, dict) else None
+        if isinstance(length, int) and length < 8:
             errors.append(_settings_error("ONEX_PASSWORD_MIN_LENGTH", length, "at least 8"))
     font = settings.ONEX_CJK_FONT
     if font and not Path(font).is_file():
