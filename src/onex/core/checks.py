@@ -174,7 +174,7 @@ def _number_errors() -> list[CheckMessage]:
         if not isinstance(value, int | float) or value < floor:
             errors.append(_settings_error(name, value, f"a number >= {floor}"))
     for validator in settings.AUTH_PASSWORD_VALIDATORS:
-        options = validator.get("OPTIONS")
+        options = validator.get("OPTIONS") if isinstance(validator, dict) else None
         length = options.get("min_length") if isinstance(options, dict) else None
         if isinstance(length, int) and length < 8:
             errors.append(_settings_error("ONEX_PASSWORD_MIN_LENGTH", length, "at least 8"))
