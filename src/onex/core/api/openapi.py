@@ -33,7 +33,7 @@ _ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
 def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
-    """``{code: ErrorOut}`` for an operation's ``response=``, e.g. ``{200: X, **error_responses(404)}``."""
+    """``{code: ErrorOut}`` for a ``response=``: ``{200: X, **error_responses(404)}``."""
     unknown = set(codes) - set(ERROR_DESCRIPTIONS)
     if unknown:
         raise ValueError(f"no shared description for {sorted(unknown)}")
