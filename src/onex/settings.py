@@ -136,6 +136,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static assets keep their cache headers): CSP, Permissions-Policy and
+    # Cache-Control: no-store on every page and API answer.
+    "onex.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Inside LocaleMiddleware so its JSON error messages are in the request's language.
@@ -213,6 +216,7 @@ if REDIS_URL and not HUEY_IMMEDIATE:
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # SqliteHuey opens its file at import
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "onex",
@@ -277,6 +281,25 @@ if ONEX_HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("ONEX_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ONEX_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ONEX_HSTS_PRELOAD", True)
+    # The proxy should redirect http already; this catches a request that reached us anyway.
+    SECURE_SSL_REDIRECT = env_bool("ONEX_SSL_REDIRECT", True)
+# Content-Security-Policy (onex.core.middleware.SecurityHeadersMiddleware). Scripts only from
+# our own origin: no inline scripts, no on*= attributes, no eval (htmx's allowEval is off).
+# Styles allow inline because ECharts and Swagger UI set style attributes; data:/blob: images
+# are charts exported by ECharts and the QR codes.
+ONEX_CSP = env_str(
+    "ONEX_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+ONEX_PERMISSIONS_POLICY = env_str(
+    "ONEX_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()",
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
