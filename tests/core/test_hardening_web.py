@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -158,9 +159,20 @@ def test_a_bad_setting_stops_the_wsgi_start_with_a_clear_error(tmp_path: Path) -
 
 
 def test_demo_data_refuses_without_debug_unless_forced(db: None) -> None:
-    with override_settings(DEBUG=False, TESTING=False):
-        with pytest.raises(CommandError, match="DEBUG"):
-            call_command("demo_data", stdout=io.StringIO(), stderr=io.StringIO())
+    with (
+        override_settings(DEBUG=False, TESTING=False),
+        pytest.raises(CommandError, match="DEBUG"),
+    ):
+        call_command("demo_data", stdout=io.StringIO(), stderr=io.StringIO())
+    with (
+        override_settings(DEBUG=False, TESTING=False),
+        mock.patch(
+            "onex.core.management.commands.demo_data.load_demo_data",
+            side_effect=RuntimeError("loading"),
+        ),
+        pytest.raises(RuntimeError, match="loading"),
+    ):
+        call_command("demo_data", "--force", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_production_start_warns_loudly_about_demo_accounts(
