@@ -443,6 +443,17 @@ def mac_verify(data: bytes, tag: str, *, purpose: str, key_id: str) -> bool:
     return hmac.compare_digest(suite.mac(key, bytes(data)), tag)
 
 
+def data_key_ids() -> list[str]:
+    """Ids (as in :func:`mac`) of the configured data keys, current first: public fingerprints
+    a backup records so a restore can tell whether the right keys are configured."""
+    ring = _keyring()
+    return [
+        (bytes([suite.version]) + suite.data_key_id(secret)).hex()
+        for secret in ring.secrets
+        for suite in (ring.suite,)
+    ]
+
+
 def known_suites() -> list[str]:
     """Names accepted by ``ONEX_CRYPTO_SUITE`` (settings validation)."""
     return sorted(_SUITES)
