@@ -71,7 +71,7 @@ class RestoreResult:
 
 
 def media_root() -> Path:
-    default: dict[str, Any] = settings.STORAGES["default"]
+    default: Any = settings.STORAGES["default"]
     options = default.get("OPTIONS", {})
     location = options.get("location") if isinstance(options, dict) else None
     return Path(str(location or settings.MEDIA_ROOT))
