@@ -22,7 +22,9 @@ os.environ.setdefault("ONEX_DEV_SECRETS", "1")
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--db", default=str(Path(tempfile.gettempdir()) / "onex-bench-audit.sqlite3"))
+    parser.add_argument(
+        "--db", default=str(Path(tempfile.gettempdir()) / "onex-bench-audit.sqlite3")
+    )
     args = parser.parse_args()
     db = Path(args.db)
     for suffix in ("", "-wal", "-shm"):
@@ -91,8 +93,10 @@ def main() -> None:
     print(f"events                      {n}")
     print(f"append (1000 per txn)       {append:8.2f} s  {n / append:10.0f} events/s")
     print(f"baseline: SHA-256 walk      {baseline:8.2f} s  {n / baseline:10.0f} events/s")
-    print(f"audit_verify (hash+MAC)     {verify:8.2f} s  {n / verify:10.0f} events/s  "
-          f"ratio to baseline {baseline / verify:.2f}")
+    print(
+        f"audit_verify (hash+MAC)     {verify:8.2f} s  {n / verify:10.0f} events/s  "
+        f"ratio to baseline {baseline / verify:.2f}"
+    )
     print(f"checkpoint (verify + sign)  {publish:8.2f} s")
     print(f"export                      {exported:8.2f} s  {export.stat().st_size} bytes")
     print(f"offline verify              {offline:8.2f} s  {n / offline:10.0f} events/s")
