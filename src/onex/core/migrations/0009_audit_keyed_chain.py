@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
 
 # PostgreSQL only: the application may INSERT audit events, never UPDATE or DELETE them. The
 # retention purge sets the transaction-local ``onex.audit_purge`` to ``on`` before its DELETEs
@@ -36,6 +37,14 @@ def _create_trigger(apps: Any, schema_editor: Any) -> None:
 
 
 def _drop_trigger(apps: Any, schema_editor: Any) -> None:
+    # Going back drops the version and MAC columns: keyed events would then look unkeyed and
+    # fail verification for good. Refuse instead of corrupting the chain.
+    event = apps.get_model("core", "AuditEvent")
+    if event.objects.using(schema_editor.connection.alias).filter(version__gte=2).exists():
+        raise IrreversibleError(
+            "core 0009 cannot be unapplied once keyed audit events exist: their version and "
+            "MAC columns would be dropped and the chain would no longer verify"
+        )
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(_DROP, params=None)
 
