@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router, Schema
 from ninja.operation import Operation
 from pydantic import BaseModel
 
@@ -21,9 +23,9 @@ from onex.core.api.openapi import ERROR_DESCRIPTIONS, error_responses, expected_
 from onex.core.schemas import ErrorOut
 
 
-def _operations() -> Iterator[tuple[str, Operation]]:
-    api.get_openapi_schema()  # binds every (nested) router
-    for bound in api._get_bound_routers():
+def _operations(target: NinjaAPI = api) -> Iterator[tuple[str, Operation]]:
+    target.get_openapi_schema(path_prefix="")  # binds every (nested) router
+    for bound in target._get_bound_routers():
         for path, view in bound.path_operations.items():
             for operation in view.operations:
                 yield f"{bound.prefix}{path}", operation
@@ -51,18 +53,24 @@ def _identity(model: type[BaseModel]) -> str:
     return json.dumps(model.model_json_schema(), sort_keys=True, default=str)
 
 
-def test_every_component_name_belongs_to_one_schema() -> None:
+def _component_owners(target: NinjaAPI) -> dict[str, set[str]]:
+    """Component name → the distinct schemas the operations use under that name."""
     found: dict[int, type[BaseModel]] = {}
-    for _path, operation in _operations():
+    for _path, operation in _operations(target):
         for model in operation.models:
             _models(model, found)
         for model in operation.response_models.values():
             _models(model, found)
-    components = set(api.get_openapi_schema()["components"]["schemas"])
+    components = set(target.get_openapi_schema(path_prefix="")["components"]["schemas"])
     by_name: dict[str, set[str]] = defaultdict(set)
     for model in found.values():
         if model.__name__ in components:
             by_name[model.__name__].add(_identity(model))
+    return by_name
+
+
+def test_every_component_name_belongs_to_one_schema() -> None:
+    by_name = _component_owners(api)
     duplicates = {name: sorted(ids) for name, ids in by_name.items() if len(ids) > 1}
     assert not duplicates, (
         "Two different schemas share an OpenAPI component name, so operations point at the "
@@ -120,3 +128,41 @@ def test_operation_ids_are_unique() -> None:
             where = f"{method.upper()} {path}"
             assert operation["operationId"] not in seen, (where, seen.get(operation["operationId"]))
             seen[operation["operationId"]] = where
+
+
+# Two apps' routers, each with its own ``PlanOut``: the walk must see both (the document alone
+# cannot: one silently replaces the other under the shared component name).
+def _first_plan_out() -> type[Schema]:
+    class PlanOut(Schema):
+        code: str
+
+    return PlanOut
+
+
+def _second_plan_out() -> type[Schema]:
+    class PlanOut(Schema):
+        year: int
+
+    return PlanOut
+
+
+_FirstPlanOut = _first_plan_out()
+_SecondPlanOut = _second_plan_out()
+
+
+def test_the_walk_finds_a_name_shared_by_two_routers() -> None:
+    probe = NinjaAPI(urls_namespace="openapi-probe")
+    first, second, nested = Router(), Router(), Router()
+
+    @first.get("/plans", response=list[_FirstPlanOut], summary="First app's plans")
+    def first_plans(request: HttpRequest) -> list[Any]:
+        return []
+
+    @nested.get("/plans", response=_SecondPlanOut, summary="Second app's plan")
+    def second_plan(request: HttpRequest) -> Any:
+        return None
+
+    second.add_router("/nested", nested)
+    probe.add_router("/first", first)
+    probe.add_router("/second", second)
+    assert len(_component_owners(probe)["PlanOut"]) == 2
