@@ -479,6 +479,7 @@ def test_api_verify_is_for_national_admins_only(personas: Personas) -> None:
     response = client_for(personas.ministry).get("/api/v1/audit/verify")
     assert response.status_code == 200
     assert response.json()["ok"] is True
+    assert response.json()["legacy"] == 0
 
 
 # --- concurrency --------------------------------------------------------------------------------
