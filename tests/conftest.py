@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from tests.factories import use_tmp_media
 from tests.factories_pilots import (  # noqa: F401 (shared pilots fixtures)
@@ -18,6 +21,18 @@ from tests.personas import Personas
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Tests build the schema without migrations (--nomigrations): on PostgreSQL install the
+    audit table's append-only trigger the way core migration 0009 does, from its own SQL."""
+    migration = importlib.import_module("onex.core.migrations.0009_audit_keyed_chain")
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(migration._CREATE)
+    yield
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return Personas()
@@ -27,6 +42,8 @@ def personas(db: None) -> Personas:
 def media_in_tmp(settings: Any, tmp_path: Path) -> None:
     """Uploads go to the test's temporary folder, never the developer's var/media."""
     use_tmp_media(settings, tmp_path)
+    # Signed audit checkpoints too (audit_verify compares every file it finds there).
+    settings.ONEX_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 def require_tool(name: str, why: str) -> str:

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -30,6 +29,7 @@ from onex.core.api.audit import router as audit_router
 from onex.core.api.auth import api_auth
 from onex.core.api.auth import router as auth_router
 from onex.core.api.imports import router as imports_router
+from onex.core.api.openapi import OnexAPI
 from onex.core.api.reference import router as reference_router
 from onex.core.api.rules import router as rules_router
 from onex.core.errors import DomainError
@@ -42,7 +42,7 @@ from onex.pilots.api import router as pilots_router
 from onex.supervision.api import router as supervision_router
 from onex.training.api import router as training_router
 
-api = NinjaAPI(
+api = OnexAPI(
     title="onex API",
     version="1",
     description="1+X 证书制度试点管理平台 API",

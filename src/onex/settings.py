@@ -141,6 +141,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static assets keep their cache headers): CSP, Permissions-Policy and
+    # Cache-Control: no-store on every page and API answer.
+    "onex.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Inside LocaleMiddleware so its JSON error messages are in the request's language.
@@ -242,6 +245,7 @@ if REDIS_URL and not HUEY_IMMEDIATE:
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # SqliteHuey opens its file at import
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "onex",
@@ -315,6 +319,25 @@ if ONEX_HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("ONEX_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ONEX_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ONEX_HSTS_PRELOAD", True)
+    # The proxy should redirect http already; this catches a request that reached us anyway.
+    SECURE_SSL_REDIRECT = env_bool("ONEX_SSL_REDIRECT", True)
+# Content-Security-Policy (onex.core.middleware.SecurityHeadersMiddleware). Scripts only from
+# our own origin: no inline scripts, no on*= attributes, no eval (htmx's allowEval is off).
+# Styles allow inline because ECharts and Swagger UI set style attributes; data:/blob: images
+# are charts exported by ECharts and the QR codes.
+ONEX_CSP = env_str(
+    "ONEX_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+ONEX_PERMISSIONS_POLICY = env_str(
+    "ONEX_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()",
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -353,7 +376,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Audit retention: events older than this many days may be purged (the chain stays verifiable).
+# 184 is also the floor: a shorter value stops the start (system check onex.E010).
 ONEX_AUDIT_RETENTION_DAYS = env_int("ONEX_AUDIT_RETENTION_DAYS", 184)
+# Signed checkpoints of the audit chain head (manage.py audit_checkpoint, daily Huey task).
+ONEX_AUDIT_CHECKPOINT_DIR = Path(
+    env_str("ONEX_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+)
+# After upgrading to the keyed chain: the last seq of the old unkeyed events (audit_verify
+# prints it). Set it and any unkeyed event above it is reported as a downgrade.
+_unkeyed_until = os.environ.get("ONEX_AUDIT_UNKEYED_UNTIL_SEQ", "")
+ONEX_AUDIT_UNKEYED_UNTIL_SEQ: int | None = (
+    env_int("ONEX_AUDIT_UNKEYED_UNTIL_SEQ", 0) if _unkeyed_until else None
+)
 ONEX_API_TOKEN_DAYS = env_int("ONEX_API_TOKEN_DAYS", 90)
 # Public certificate query and verification: requests per minute per client IP (429 above).
 ONEX_PUBLIC_RATE_PER_MINUTE = env_int("ONEX_PUBLIC_RATE_PER_MINUTE", 30)

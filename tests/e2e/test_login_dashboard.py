@@ -57,6 +57,14 @@ def test_demo_gd_logs_in_and_sees_the_province_dashboard(
         locale="zh-CN", reduced_motion="reduce", viewport={"width": 1280, "height": 860}
     )
     page = context.new_page()
+    # The Content-Security-Policy forbids inline scripts and eval: nothing may trip it.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
     # Anonymous visitors get the public home page, which leads to the login page.
     page.goto(live_server.url + "/")
@@ -77,6 +85,9 @@ def test_demo_gd_logs_in_and_sees_the_province_dashboard(
     # ECharts drew the schools-per-city chart from the page's JSON (served locally, no CDN).
     page.locator("[data-chart] canvas").first.wait_for(state="visible")
     page.screenshot(path=str(shots / "onex-dashboard.png"), full_page=True)
+    # js-flag.js (the former inline script) ran, and no page so far violated the CSP.
+    assert "js" in (page.locator("html").get_attribute("class") or "").split()
+    assert not violations, violations
 
     # Keyboard: the first Tab lands on the skip link, which moves focus to the content.
     page.keyboard.press("Tab")

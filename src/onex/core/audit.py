@@ -8,7 +8,6 @@ of an ID number calls ``audit_personal_view``. Events form a SHA-256 hash chain 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import uuid
@@ -19,14 +18,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from onex.core import crypto
 from onex.core.actors import Actor
+from onex.core.audit_offline import (
+    CURRENT_VERSION,
+    EXPORT_TYPE,
+    HASHED_FIELDS,
+    VERSION_KEYED,
+    VERSION_UNKEYED,
+    event_hash,
+)
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.logging import redact
 from onex.core.models import AuditAnchor, AuditEvent, Role, UnitKind
@@ -37,24 +45,11 @@ from onex.core.xlsx import export_response
 ACTION_PERSONAL_VIEW = "personal.view"
 ACTION_PURGE = "audit.purge"
 
-# Fields covered by the hash, in the canonical payload. Changing this list (or the encoding)
-# makes every existing event fail verification: add a versioned algorithm instead.
-_HASHED_FIELDS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_username",
-    "unit_id",
-    "unit_name",
-    "unit_province_id",
-    "action",
-    "target_type",
-    "target_id",
-    "old",
-    "new",
-    "ip",
-    "prev_hash",
-)
+# The canonical form and the hash live in ``audit_offline`` (standalone, no Django) so the server
+# and the offline verifier cannot disagree.
+_HASHED_FIELDS = HASHED_FIELDS
+# The MAC purpose (core.crypto derives a separate key per purpose).
+MAC_PURPOSE = "audit-chain"
 _VERIFY_CHUNK = 5000
 
 
@@ -101,12 +96,26 @@ def _canonical_at(at: dt.datetime) -> str:
     return at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
-def compute_hash(fields: Mapping[str, Any]) -> str:
-    """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of the hashed fields."""
+def compute_hash(fields: Mapping[str, Any], *, version: int = CURRENT_VERSION) -> str:
+    """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of the hashed fields.
+
+    Anyone can recompute it (the offline verifier does); what a database writer cannot
+    recompute is the event's MAC (:func:`compute_mac`), keyed outside the database.
+    """
     payload = {name: fields[name] for name in _HASHED_FIELDS}
     payload["at"] = _canonical_at(payload["at"])
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return event_hash(payload, version)
+
+
+def compute_mac(event_hash_hex: str) -> tuple[str, str]:
+    """``(key_id, mac)`` of an event hash under the current data key (core.crypto)."""
+    return crypto.mac(event_hash_hex.encode("ascii"), purpose=MAC_PURPOSE)
+
+
+def mac_is_valid(event: AuditEvent) -> bool:
+    return crypto.mac_verify(
+        event.hash.encode("ascii"), event.mac, purpose=MAC_PURPOSE, key_id=event.mac_key
+    )
 
 
 def _event_fields(event: AuditEvent) -> dict[str, Any]:
@@ -163,8 +172,10 @@ def audit_record(
             new=json_safe(new) if new is not None else None,
             ip=actor.ip or "",
             prev_hash=anchor.head_hash,
+            version=CURRENT_VERSION,
         )
-        event.hash = compute_hash(_event_fields(event))
+        event.hash = compute_hash(_event_fields(event), version=event.version)
+        event.mac_key, event.mac = compute_mac(event.hash)
         event.save()
         AuditAnchor.objects.filter(pk=anchor.pk).update(head_seq=event.seq, head_hash=event.hash)
     return event
@@ -190,6 +201,7 @@ class VerifyResult:
     broken_seq: int | None = None
     code: str = ""
     reason: str = ""
+    legacy: int = 0  # unkeyed events (version 1, written before the chain was keyed)
 
     def __str__(self) -> str:
         if self.ok:
@@ -223,6 +235,7 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
     """
     anchor = AuditAnchor.objects.filter(pk=AuditAnchor.SINGLETON_PK).first() or AuditAnchor()
     head_seq, head_hash = anchor.head_seq, anchor.head_hash
+    legacy = 0
 
     def broken(seq: int, code: str, reason: str, count: int) -> VerifyResult:
         return VerifyResult(
@@ -234,6 +247,7 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
             broken_seq=seq,
             code=code,
             reason=reason,
+            legacy=legacy,
         )
 
     # The purge deletes everything up to the anchor; a survivor means the anchor was moved
@@ -256,6 +270,10 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
     expected_seq = anchor.anchor_seq + 1
     expected_prev = anchor.anchor_hash
     count = 0
+    keyed_seen = False
+    # Set by the operator once no new unkeyed event can exist: above it, an unkeyed event is a
+    # downgrade (someone rewrote keyed events as unkeyed ones to recompute the chain).
+    unkeyed_until = settings.ONEX_AUDIT_UNKEYED_UNTIL_SEQ
     for event in _iter_chain(anchor.anchor_seq, upto_seq):
         if event.seq != expected_seq:
             return broken(
@@ -272,8 +290,30 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
                 _("前一事件哈希不符：前一事件被修改或链被重排。"),
                 count,
             )
-        if compute_hash(_event_fields(event)) != event.hash:
+        if event.version not in (VERSION_UNKEYED, VERSION_KEYED):
+            return broken(event.seq, "version", _("未知的事件版本：事件被修改。"), count)
+        if event.version == VERSION_UNKEYED and (
+            keyed_seen or (unkeyed_until is not None and event.seq > unkeyed_until)
+        ):
+            return broken(
+                event.seq,
+                "downgrade",
+                _("无密钥的旧版事件出现在密钥化事件之后：链被降级重写。"),
+                count,
+            )
+        if compute_hash(_event_fields(event), version=event.version) != event.hash:
             return broken(event.seq, "hash", _("事件内容与其哈希不符：事件被修改。"), count)
+        if event.version == VERSION_KEYED:
+            keyed_seen = True
+            if not mac_is_valid(event):
+                return broken(
+                    event.seq,
+                    "mac",
+                    _("事件的密钥校验码不符：事件被修改后重算了哈希链，或密钥未配置。"),
+                    count,
+                )
+        else:
+            legacy += 1
         count += 1
         expected_prev = event.hash
         expected_seq += 1
@@ -301,7 +341,33 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
         head_seq=head_seq,
         head_hash=head_hash,
         anchor_seq=anchor.anchor_seq,
+        legacy=legacy,
     )
+
+
+def audit_export_lines() -> Iterator[str]:
+    """The chain as JSON Lines for the offline verifier (``core/audit_offline.py``).
+
+    First a header naming the anchor the export starts from, then one event per line with the
+    hashed fields (``at`` in its canonical form), the version and the hash. MACs are left out:
+    they are only checkable with the secret key, and the export may leave the organisation.
+    """
+    anchor = AuditAnchor.objects.filter(pk=AuditAnchor.SINGLETON_PK).first() or AuditAnchor()
+    header = {
+        "type": EXPORT_TYPE,
+        "format": 1,
+        "anchor_seq": anchor.anchor_seq,
+        "anchor_hash": anchor.anchor_hash,
+        "head_seq": anchor.head_seq,
+        "exported_at": timezone.now().astimezone(dt.timezone.utc).isoformat(),
+    }
+    yield json.dumps(header, ensure_ascii=False, sort_keys=True)
+    for event in _iter_chain(anchor.anchor_seq, None):
+        row = _event_fields(event)
+        row["at"] = _canonical_at(event.at)
+        row["version"] = event.version
+        row["hash"] = event.hash
+        yield json.dumps(row, ensure_ascii=False, sort_keys=True)
 
 
 # --- retention purge ----------------------------------------------------------------------------
@@ -314,8 +380,26 @@ class PurgeResult:
     cutoff: dt.datetime
 
 
+# The legal floor: logs of personal-information processing are kept at least six months
+# (184 days covers any six consecutive months). A shorter setting is refused at startup
+# (system check onex.E010) and by the purge.
+AUDIT_RETENTION_FLOOR_DAYS = 184
+
+
 def audit_retention_days() -> int:
     return int(settings.ONEX_AUDIT_RETENTION_DAYS)
+
+
+def _allow_purge_delete() -> None:
+    """Lift the PostgreSQL append-only trigger for the DELETEs of this transaction only.
+
+    The trigger (core migration 0009) refuses UPDATE and DELETE on audit events unless the
+    transaction-local setting ``onex.audit_purge`` is ``on``; ``set_config(..., true)`` ends
+    with the transaction, so nothing else in the session inherits it.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('onex.audit_purge', 'on', true)")
 
 
 def audit_purge(
@@ -334,6 +418,12 @@ def audit_purge(
     """
     actor.require(actor.is_system or (actor.is_national and actor.is_admin))
     retention = audit_retention_days()
+    if retention < AUDIT_RETENTION_FLOOR_DAYS:
+        raise InvalidInput(
+            _("ONEX_AUDIT_RETENTION_DAYS=%(days)s 低于法定下限 %(floor)s 天，拒绝清理。")
+            % {"days": retention, "floor": AUDIT_RETENTION_FLOOR_DAYS},
+            field="older_than_days",
+        )
     days = retention if older_than_days is None else older_than_days
     if days < retention:
         raise InvalidInput(
@@ -370,6 +460,7 @@ def audit_purge(
                 break
             upto = min(last_old, anchor.anchor_seq + batch_size)
             boundary = AuditEvent.objects.get(seq=upto)
+            _allow_purge_delete()
             deleted, _detail = AuditEvent.objects.filter(seq__lte=upto).delete()
             purged += deleted
             AuditAnchor.objects.filter(pk=anchor.pk).update(

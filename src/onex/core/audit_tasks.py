@@ -9,6 +9,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from onex.core.actors import Actor
 from onex.core.audit import audit_purge
+from onex.core.audit_checkpoints import CheckpointRefused, checkpoint_publish
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +21,15 @@ def audit_purge_daily() -> None:
     logger.info(
         "audit purge: %s events removed, anchor at seq %s", result.purged, result.anchor_seq
     )
+
+
+# Daily at 03:27, after the purge: a signed checkpoint of the chain head (file + log line).
+@db_periodic_task(crontab(hour="3", minute="27"))  # type: ignore[untyped-decorator, unused-ignore]
+def audit_checkpoint_daily() -> None:
+    try:
+        path = checkpoint_publish()
+    except CheckpointRefused as exc:
+        # Loud: a broken chain is an incident; monitoring alerts on this logger at ERROR.
+        logger.error("audit checkpoint refused, the chain does not verify: %s", exc)
+        return
+    logger.info("audit checkpoint written to %s", path)

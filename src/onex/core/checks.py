@@ -1,21 +1,36 @@
-"""System checks of the kernel: every URL name the registries link to must resolve.
+"""System checks of the kernel: URL names, settings, and the production start.
 
 A menu entry, dashboard card or to-do provider naming a page that does not exist is a
 programming error; it stops ``manage.py check`` (and every server start) with ``onex.E001``
 instead of being skipped silently at request time.
+
+Settings (``onex.E010``–``onex.E019``): every onex knob is validated with an error naming the
+variable, the value and what is allowed. ``onex.W010``: a non-debug process whose database holds
+active demo accounts (their password is public) warns loudly, as a check and in the log.
+``enforce_at_startup`` runs these checks from the WSGI/ASGI entry points too, since production
+servers (granian) do not run ``manage.py check``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.checks import CheckMessage, Error, Tags, register, run_checks
+from django.core.checks import Warning as CheckWarning
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
-from onex.core import registry
+from onex.core import crypto, registry
+from onex.core.audit import AUDIT_RETENTION_FLOOR_DAYS
 from onex.core.views.home import PUBLIC_LINKS, PublicLink
 
 
@@ -73,3 +88,154 @@ def check_registered_urls(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     return [*_menu_errors(), *_declared_errors()]
+
+
+logger = logging.getLogger("onex.startup")
+
+# (setting, smallest allowed value): counts of days, minutes, requests and characters.
+_POSITIVE_INTS: tuple[tuple[str, int], ...] = (
+    ("ONEX_API_TOKEN_DAYS", 1),
+    ("ONEX_PUBLIC_RATE_PER_MINUTE", 1),
+    ("SESSION_COOKIE_AGE", 60),
+    ("AXES_FAILURE_LIMIT", 1),
+)
+
+
+def _settings_error(name: str, value: object, allowed: str) -> Error:
+    return Error(
+        f"{name}={value!r} is not valid: {allowed}.",
+        hint=f"Fix {name} in the environment (README, configuration table).",
+        id="onex.E010",
+    )
+
+
+def _audit_settings_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    days = settings.ONEX_AUDIT_RETENTION_DAYS
+    if not isinstance(days, int) or days < AUDIT_RETENTION_FLOOR_DAYS:
+        errors.append(
+            _settings_error(
+                "ONEX_AUDIT_RETENTION_DAYS",
+                days,
+                f"audit events are kept at least {AUDIT_RETENTION_FLOOR_DAYS} days "
+                "(six months of personal-information processing logs); a longer value is fine",
+            )
+        )
+    until = settings.ONEX_AUDIT_UNKEYED_UNTIL_SEQ
+    if until is not None and (not isinstance(until, int) or until < 0):
+        errors.append(
+            _settings_error("ONEX_AUDIT_UNKEYED_UNTIL_SEQ", until, "a seq number >= 0, or unset")
+        )
+    return errors
+
+
+def _crypto_errors() -> list[CheckMessage]:
+    suite = settings.ONEX_CRYPTO_SUITE
+    if suite not in crypto.known_suites():
+        return [
+            _settings_error(
+                "ONEX_CRYPTO_SUITE", suite, f"one of {', '.join(crypto.known_suites())}"
+            )
+        ]
+    try:
+        crypto.public_keys()  # builds the key ring: lengths, PEM blocks, duplicate key ids
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                f"The key configuration is not valid: {exc}",
+                hint="See docs/operations.md, section Secrets.",
+                id="onex.E011",
+            )
+        ]
+    return []
+
+
+def _url_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    url = settings.ONEX_PUBLIC_URL
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+        errors.append(
+            _settings_error("ONEX_PUBLIC_URL", url, "an absolute http(s) URL without a query")
+        )
+    elif settings.ONEX_HTTPS and parts.scheme != "https":
+        errors.append(_settings_error("ONEX_PUBLIC_URL", url, "an https:// URL when ONEX_HTTPS=1"))
+    if settings.ONEX_VC_ISSUER_DID not in {"key", "web"}:
+        errors.append(
+            _settings_error("ONEX_VC_ISSUER_DID", settings.ONEX_VC_ISSUER_DID, "key or web")
+        )
+    return errors
+
+
+def _number_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for name, floor in _POSITIVE_INTS:
+        value = getattr(settings, name)
+        if not isinstance(value, int | float) or value < floor:
+            errors.append(_settings_error(name, value, f"a number >= {floor}"))
+    for validator in settings.AUTH_PASSWORD_VALIDATORS:
+        options = validator.get("OPTIONS") if isinstance(validator, dict) else None
+        length = options.get("min_length") if isinstance(options, dict) else None
+        if isinstance(length, int) and length < 8:
+            errors.append(_settings_error("ONEX_PASSWORD_MIN_LENGTH", length, "at least 8"))
+    font = settings.ONEX_CJK_FONT
+    if font and not Path(font).is_file():
+        errors.append(_settings_error("ONEX_CJK_FONT", font, "an existing font file, or unset"))
+    return errors
+
+
+@register("onex_settings")
+def check_settings(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    return [*_audit_settings_errors(), *_crypto_errors(), *_url_errors(), *_number_errors()]
+
+
+def demo_accounts_present() -> list[str]:
+    """Usernames of active demo accounts in the database (empty if it cannot be read yet)."""
+    names = [account.username for account in registry.demo_accounts.all()]
+    try:
+        return sorted(
+            get_user_model()
+            .objects.filter(username__in=names, is_active=True)
+            .values_list("username", flat=True)
+        )
+    except DatabaseError:  # no database or no tables yet (check before migrate)
+        return []
+
+
+@register("onex_production")
+def check_demo_accounts(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    if settings.DEBUG or settings.TESTING:
+        return []
+    present = demo_accounts_present()
+    if not present:
+        return []
+    message = (
+        f"DEMO ACCOUNTS EXIST IN A PRODUCTION DATABASE: {len(present)} active accounts whose "
+        f"password is public ({', '.join(present[:5])}{', ...' if len(present) > 5 else ''})."
+    )
+    logger.warning("%s Deactivate or delete them now.", message)
+    return [
+        CheckWarning(
+            message,
+            hint="Deactivate or delete them (manage.py demo_accounts lists them); never run "
+            "demo_data in production.",
+            id="onex.W010",
+        )
+    ]
+
+
+def enforce_at_startup() -> None:
+    """Run the system checks from a production entry point: log warnings, refuse on errors."""
+    messages = run_checks(include_deployment_checks=False)
+    errors = [m for m in messages if m.is_serious() and not m.is_silenced()]
+    for message in messages:
+        if not message.is_serious() and not message.is_silenced():
+            logger.warning("%s", message)
+    if errors:
+        raise ImproperlyConfigured(
+            "onex refuses to start:\n" + "\n".join(str(message) for message in errors)
+        )

@@ -48,6 +48,8 @@ __all__ = [
     "encrypt",
     "keyed_hash",
     "keyed_hash_candidates",
+    "mac",
+    "mac_verify",
     "public_keys",
     "sign",
     "signing_key_id",
@@ -402,6 +404,59 @@ def _keyed_hash(ring: _KeyRing, index: int, value: str, purpose: str) -> str:
         raise ValueError("purpose is required: hashes of different kinds must not be comparable")
     key = _derived(ring.suite.name, ring.secrets[index], b"onex/hash/" + purpose.encode("utf-8"))
     return ring.suite.mac(key, value.encode("utf-8"))
+
+
+def mac(data: bytes, *, purpose: str) -> tuple[str, str]:
+    """Authenticate ``data`` with the current secret; returns ``(key_id, mac hex)``.
+
+    Unlike :func:`keyed_hash` the result names its key (``key_id``: suite version byte and
+    data-key id, as hex), so a MAC made before a rotation still verifies with the retired
+    secret in ``ONEX_DATA_KEYS_OLD``. The audit chain keys its events with it.
+    """
+    if not purpose:
+        raise ValueError("purpose is required: MACs of different kinds must not be comparable")
+    ring = _keyring()
+    suite, secret = ring.suite, ring.secrets[0]
+    key_id = (bytes([suite.version]) + suite.data_key_id(secret)).hex()
+    key = _derived(suite.name, secret, b"onex/mac/" + purpose.encode("utf-8"))
+    return key_id, suite.mac(key, bytes(data))
+
+
+def mac_verify(data: bytes, tag: str, *, purpose: str, key_id: str) -> bool:
+    """True when ``tag`` is the MAC of ``data`` under the configured key named ``key_id``.
+
+    False (never an exception) for an unknown suite or a key that is no longer configured.
+    """
+    try:
+        header = bytes.fromhex(key_id)
+    except ValueError:
+        return False
+    if len(header) != HEADER_LENGTH or not purpose:
+        return False
+    suite = _SUITES_BY_VERSION.get(header[0])
+    if suite is None:
+        return False
+    secret = _keyring().secret_for(suite, header[1:])
+    if secret is None:
+        return False
+    key = _derived(suite.name, secret, b"onex/mac/" + purpose.encode("utf-8"))
+    return hmac.compare_digest(suite.mac(key, bytes(data)), tag)
+
+
+def data_key_ids() -> list[str]:
+    """Ids (as in :func:`mac`) of the configured data keys, current first: public fingerprints
+    a backup records so a restore can tell whether the right keys are configured."""
+    ring = _keyring()
+    return [
+        (bytes([suite.version]) + suite.data_key_id(secret)).hex()
+        for secret in ring.secrets
+        for suite in (ring.suite,)
+    ]
+
+
+def known_suites() -> list[str]:
+    """Names accepted by ``ONEX_CRYPTO_SUITE`` (settings validation)."""
+    return sorted(_SUITES)
 
 
 def sign(data: bytes) -> tuple[str, bytes]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -58,3 +59,31 @@ class DomainErrorMiddleware:
         if is_htmx(request):
             return render(request, "includes/error_message.html", context, status=status)
         return render(request, _PAGES.get(status, _DEFAULT_PAGE), context, status=status)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy, Permissions-Policy and ``Cache-Control: no-store``.
+
+    Placed after WhiteNoise, so static assets (served by WhiteNoise before this runs) keep their
+    long cache headers and get none of this. Everything else is a page or an API answer that may
+    carry personal data: it gets ``no-store`` unless its view marked it ``public`` (a cacheable
+    public document such as a JSON-LD context) and nobody is logged in. The policies come from
+    settings (``ONEX_CSP``, ``ONEX_PERMISSIONS_POLICY``); a view that set its own is left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.ONEX_CSP and not response.has_header("Content-Security-Policy"):
+            response["Content-Security-Policy"] = settings.ONEX_CSP
+        if settings.ONEX_PERMISSIONS_POLICY and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = settings.ONEX_PERMISSIONS_POLICY
+        user = getattr(request, "user", None)
+        logged_in = bool(user is not None and user.is_authenticated)
+        declared = response.get("Cache-Control", "")
+        if "no-store" not in declared and (logged_in or "public" not in declared):
+            response["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response

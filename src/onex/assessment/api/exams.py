@@ -64,7 +64,7 @@ class StudentOut(Schema):
         return obj.specialty.name if obj.specialty else None
 
 
-class PlanOut(Schema):
+class ExamPlanOut(Schema):
     id: int
     title: str
     status: str
@@ -113,7 +113,7 @@ class PlanOut(Schema):
         return obj.province.code
 
 
-class PlanIn(Schema):
+class ExamPlanIn(Schema):
     certificate_code: CodeText
     level: CodeText = Field(..., description="junior | intermediate | senior")
     province: CodeText = Field(..., description="Province GB/T 2260 code, e.g. 440000")
@@ -192,7 +192,7 @@ class BasisIn(Schema):
     basis: ReasonText
 
 
-class ReasonIn(Schema):
+class ExamReasonIn(Schema):
     reason: ReasonText = ""
 
 
@@ -257,7 +257,11 @@ def student_list(
     return exam_selectors.candidate_list(actor=request_actor(request), q=q, grade=grade)
 
 
-@router.get("/students/{student_id}", response={200: StudentOut, 404: ErrorOut})
+@router.get(
+    "/students/{student_id}",
+    response={200: StudentOut, 404: ErrorOut},
+    summary="One student (ID number masked)",
+)
 def student_detail(request: HttpRequest, student_id: int) -> Candidate:
     return exam_selectors.candidate_get(actor=request_actor(request), pk=student_id)
 
@@ -265,7 +269,7 @@ def student_detail(request: HttpRequest, student_id: int) -> Candidate:
 # --- plans ---------------------------------------------------------------------------------------
 
 
-@router.get("/plans", response=list[PlanOut], summary="Exam plans visible to you")
+@router.get("/plans", response=list[ExamPlanOut], summary="Exam plans visible to you")
 @paginate(Pagination)
 def plan_list(
     request: HttpRequest, q: SearchText | None = None, status: CodeText | None = None
@@ -273,17 +277,17 @@ def plan_list(
     return exam_selectors.plan_list(actor=request_actor(request), q=q, status=status)
 
 
-@router.get("/plans/{plan_id}", response={200: PlanOut, 404: ErrorOut})
+@router.get("/plans/{plan_id}", response={200: ExamPlanOut, 404: ErrorOut}, summary="One exam plan")
 def plan_detail(request: HttpRequest, plan_id: int) -> ExamPlan:
     return exam_selectors.plan_get(actor=request_actor(request), pk=plan_id)
 
 
 @router.post(
     "/plans",
-    response={201: PlanOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: ExamPlanOut, 403: ErrorOut, 422: ErrorOut},
     summary="Create a draft exam plan (R18, R38)",
 )
-def plan_create(request: HttpRequest, payload: PlanIn) -> Status[ExamPlan]:
+def plan_create(request: HttpRequest, payload: ExamPlanIn) -> Status[ExamPlan]:
     certificate = Certificate.objects.filter(code=payload.certificate_code).first()
     if certificate is None:
         raise InvalidInput(_("未知的证书代码。"), field="certificate_code")
@@ -323,7 +327,7 @@ PLAN_ACTIONS = {
 
 @router.post(
     "/plans/{plan_id}/transitions/{action}",
-    response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ExamPlanOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Move a plan on: open, close-registration, held, start-scoring, publish, close",
 )
 def plan_transition(request: HttpRequest, plan_id: int, action: str) -> ExamPlan:
@@ -352,7 +356,11 @@ def registration_list(
     return exam_selectors.registration_list(actor=actor, plan=plan, q=q, status=status)
 
 
-@router.get("/registrations/{registration_id}", response={200: RegistrationOut, 404: ErrorOut})
+@router.get(
+    "/registrations/{registration_id}",
+    response={200: RegistrationOut, 404: ErrorOut},
+    summary="One exam registration",
+)
 def registration_detail(request: HttpRequest, registration_id: int) -> Registration:
     return exam_selectors.registration_get(actor=request_actor(request), pk=registration_id)
 
@@ -408,7 +416,7 @@ def register_self(request: HttpRequest, plan_id: int, payload: SelfIn) -> Status
     response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Withdraw until registration closes (R46)",
 )
-def withdraw(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Registration:
+def withdraw(request: HttpRequest, registration_id: int, payload: ExamReasonIn) -> Registration:
     actor = request_actor(request)
     registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
     return exam_services.registration_withdraw(
@@ -457,7 +465,7 @@ def exemption_claim(request: HttpRequest, registration_id: int, payload: BasisIn
     summary="Confirm the exemption: the registering school, or the plan's org for the public (R40)",
 )
 def exemption_confirm(
-    request: HttpRequest, registration_id: int, payload: ReasonIn
+    request: HttpRequest, registration_id: int, payload: ExamReasonIn
 ) -> Registration:
     actor = request_actor(request)
     registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
@@ -471,7 +479,9 @@ def exemption_confirm(
     response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Refuse the exemption claim, saying why; the fee stays due (R40)",
 )
-def exemption_refuse(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Registration:
+def exemption_refuse(
+    request: HttpRequest, registration_id: int, payload: ExamReasonIn
+) -> Registration:
     actor = request_actor(request)
     registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
     return exam_services.registration_exemption_refuse(
@@ -516,7 +526,11 @@ def objection_list(request: HttpRequest, status: CodeText | None = None) -> Any:
     return exam_selectors.objection_list(actor=request_actor(request), status=status)
 
 
-@router.get("/objections/{objection_id}", response={200: ObjectionOut, 404: ErrorOut})
+@router.get(
+    "/objections/{objection_id}",
+    response={200: ObjectionOut, 404: ErrorOut},
+    summary="One score objection",
+)
 def objection_detail(request: HttpRequest, objection_id: int) -> Objection:
     return exam_selectors.objection_get(actor=request_actor(request), pk=objection_id)
 
@@ -526,7 +540,7 @@ def objection_detail(request: HttpRequest, objection_id: int) -> Objection:
     response={201: ObjectionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Object to a published result",
 )
-def lodge(request: HttpRequest, registration_id: int, payload: ReasonIn) -> Status[Objection]:
+def lodge(request: HttpRequest, registration_id: int, payload: ExamReasonIn) -> Status[Objection]:
     actor = request_actor(request)
     registration = exam_selectors.registration_get(actor=actor, pk=registration_id)
     return Status(

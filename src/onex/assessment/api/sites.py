@@ -67,7 +67,7 @@ _ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 # --- schemas -------------------------------------------------------------------------------
 
 
-class PlanIn(Schema):
+class AssessmentPlanIn(Schema):
     exam_format: NameText = Field(..., description="online / offline / mixed")
     duration_minutes: int
     theory_weight: Decimal = Field(..., description="Percent; theory + practical = 100")
@@ -78,7 +78,7 @@ class PlanIn(Schema):
     notes: ReasonText = ""
 
 
-class PlanOut(Schema):
+class AssessmentPlanOut(Schema):
     certificate_code: str
     certificate_name: str
     org_name: str
@@ -138,7 +138,7 @@ class ConditionOut(Schema):
 
 
 class PublicPlanOut(Schema):
-    plan: PlanOut | None
+    plan: AssessmentPlanOut | None
     conditions: ConditionOut | None
 
 
@@ -273,7 +273,7 @@ class SiteApplicationOut(Schema):
         return list(obj.events.select_related("unit"))
 
 
-class ReasonIn(Schema):
+class SiteReasonIn(Schema):
     reason: ReasonText = Field(..., description="Why (required)")
 
 
@@ -525,7 +525,9 @@ class FeeDueOut(Schema):
 # --- R09: plans and conditions (public reads) -----------------------------------------------
 
 
-@router.get("/assessment-plans", response=list[PlanOut], auth=None, summary="Published plans")
+@router.get(
+    "/assessment-plans", response=list[AssessmentPlanOut], auth=None, summary="Published plans"
+)
 @paginate(Pagination)
 def plan_list(request: HttpRequest, q: SearchText = "") -> Any:
     return site_selectors.plan_list(q=q)
@@ -547,10 +549,10 @@ def plan_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.put(
     "/assessment-plans/{code}",
-    response={200: PlanOut, **_ERRORS},
+    response={200: AssessmentPlanOut, **_ERRORS},
     summary="The certificate's org publishes its assessment plan (R09; R18)",
 )
-def plan_publish(request: HttpRequest, code: str, payload: PlanIn) -> AssessmentPlan:
+def plan_publish(request: HttpRequest, code: str, payload: AssessmentPlanIn) -> AssessmentPlan:
     return site_services.plan_publish(
         actor=request_actor(request),
         certificate=certificate_get(code=code),
@@ -587,7 +589,11 @@ def site_list(
     )
 
 
-@router.get("/site-applications", response=list[SiteApplicationOut])
+@router.get(
+    "/site-applications",
+    response=list[SiteApplicationOut],
+    summary="Assessment site applications visible to you",
+)
 @paginate(Pagination)
 def site_application_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") -> Any:
     return site_selectors.site_application_list(
@@ -621,12 +627,20 @@ def site_application_submit(
     return Status(201, application)
 
 
-@router.get("/site-applications/{pk}", response={200: SiteApplicationOut, 404: ErrorOut})
+@router.get(
+    "/site-applications/{pk}",
+    response={200: SiteApplicationOut, 404: ErrorOut},
+    summary="One assessment site application",
+)
 def site_application_detail(request: HttpRequest, pk: int) -> SiteApplication:
     return site_selectors.site_application_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/site-applications/{pk}/resubmit", response={200: SiteApplicationOut, **_ERRORS})
+@router.post(
+    "/site-applications/{pk}/resubmit",
+    response={200: SiteApplicationOut, **_ERRORS},
+    summary="Resubmit a returned site application",
+)
 def site_application_resubmit(
     request: HttpRequest, pk: int, payload: SiteResubmitIn
 ) -> SiteApplication:
@@ -664,7 +678,9 @@ def site_application_approve(request: HttpRequest, pk: int) -> SiteApplication:
     response={200: SiteApplicationOut, **_ERRORS},
     summary="The org or the province returns the application with a reason",
 )
-def site_application_return(request: HttpRequest, pk: int, payload: ReasonIn) -> SiteApplication:
+def site_application_return(
+    request: HttpRequest, pk: int, payload: SiteReasonIn
+) -> SiteApplication:
     actor = request_actor(request)
     application = site_selectors.site_application_get(actor=actor, pk=pk)
     return site_services.site_application_return(
@@ -711,7 +727,9 @@ def coverage(
 # --- R12: complaints and brand words -------------------------------------------------------
 
 
-@router.get("/brand-complaints", response=list[ComplaintOut])
+@router.get(
+    "/brand-complaints", response=list[ComplaintOut], summary="Brand complaints visible to you"
+)
 @paginate(Pagination)
 def complaint_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") -> Any:
     return site_selectors.complaint_list(
@@ -740,12 +758,20 @@ def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[Brand
     return Status(201, complaint)
 
 
-@router.get("/brand-complaints/{pk}", response={200: ComplaintOut, 404: ErrorOut})
+@router.get(
+    "/brand-complaints/{pk}",
+    response={200: ComplaintOut, 404: ErrorOut},
+    summary="One brand complaint",
+)
 def complaint_detail(request: HttpRequest, pk: int) -> BrandComplaint:
     return site_selectors.complaint_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/brand-complaints/{pk}/handle", response={200: ComplaintOut, **_ERRORS})
+@router.post(
+    "/brand-complaints/{pk}/handle",
+    response={200: ComplaintOut, **_ERRORS},
+    summary="Record how a brand complaint was handled",
+)
 def complaint_handle(request: HttpRequest, pk: int, payload: HandleIn) -> BrandComplaint:
     actor = request_actor(request)
     complaint = site_selectors.complaint_get(actor=actor, pk=pk)
@@ -757,7 +783,11 @@ def brand_word_list(request: HttpRequest) -> list[BrandWord]:
     return site_selectors.brand_word_list()
 
 
-@router.post("/brand-words", response={201: BrandWordOut, **_ERRORS})
+@router.post(
+    "/brand-words",
+    response={201: BrandWordOut, **_ERRORS},
+    summary="Add a brand site conditions may not name (R12)",
+)
 def brand_word_add(request: HttpRequest, payload: BrandWordIn) -> Status[BrandWord]:
     word = site_services.brand_word_add(
         actor=request_actor(request), word=payload.word, is_pattern=payload.is_pattern
@@ -765,7 +795,11 @@ def brand_word_add(request: HttpRequest, payload: BrandWordIn) -> Status[BrandWo
     return Status(201, word)
 
 
-@router.post("/brand-words/{pk}/active", response={200: BrandWordOut, **_ERRORS})
+@router.post(
+    "/brand-words/{pk}/active",
+    response={200: BrandWordOut, **_ERRORS},
+    summary="Activate or deactivate a banned brand (R12)",
+)
 def brand_word_active(request: HttpRequest, pk: int, payload: BrandWordActiveIn) -> BrandWord:
     return site_services.brand_word_set_active(
         actor=request_actor(request),
@@ -790,7 +824,11 @@ def fee_list(
     ).prefetch_related("versions")
 
 
-@router.get("/fees/{pk}", response={200: FeeStandardOut, 404: ErrorOut})
+@router.get(
+    "/fees/{pk}",
+    response={200: FeeStandardOut, 404: ErrorOut},
+    summary="One assessment fee with its versions",
+)
 def fee_detail(request: HttpRequest, pk: int) -> FeeStandard:
     return fee_selectors.fee_standard_get(actor=request_actor(request), pk=pk)
 
@@ -835,26 +873,40 @@ def fee_approve(request: HttpRequest, pk: int, payload: FeeApproveIn) -> FeeVers
     )
 
 
-@router.get("/fee-versions/{pk}", response={200: FeeVersionOut, 404: ErrorOut})
+@router.get(
+    "/fee-versions/{pk}",
+    response={200: FeeVersionOut, 404: ErrorOut},
+    summary="One version of an assessment fee",
+)
 def fee_version_detail(request: HttpRequest, pk: int) -> FeeVersion:
     return fee_selectors.fee_version_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/fee-versions/{pk}/return", response={200: FeeVersionOut, **_ERRORS})
-def fee_return(request: HttpRequest, pk: int, payload: ReasonIn) -> FeeVersion:
+@router.post(
+    "/fee-versions/{pk}/return",
+    response={200: FeeVersionOut, **_ERRORS},
+    summary="Return a fee version for correction",
+)
+def fee_return(request: HttpRequest, pk: int, payload: SiteReasonIn) -> FeeVersion:
     actor = request_actor(request)
     version = fee_selectors.fee_version_get(actor=actor, pk=pk)
     return fee_services.fee_return(actor=actor, version=version, reason=payload.reason)
 
 
-@router.post("/fee-versions/{pk}/withdraw", response={200: FeeVersionOut, **_ERRORS})
+@router.post(
+    "/fee-versions/{pk}/withdraw",
+    response={200: FeeVersionOut, **_ERRORS},
+    summary="Withdraw a submitted fee version",
+)
 def fee_withdraw(request: HttpRequest, pk: int) -> FeeVersion:
     actor = request_actor(request)
     version = fee_selectors.fee_version_get(actor=actor, pk=pk)
     return fee_services.fee_withdraw(actor=actor, version=version)
 
 
-@router.get("/fee-negotiations", response=list[NegotiationOut])
+@router.get(
+    "/fee-negotiations", response=list[NegotiationOut], summary="Fee negotiations visible to you"
+)
 @paginate(Pagination)
 def negotiation_list(request: HttpRequest, q: SearchText = "") -> Any:
     return fee_selectors.negotiation_list(actor=request_actor(request), q=q)
@@ -881,7 +933,11 @@ def negotiation_record(request: HttpRequest, payload: NegotiationIn) -> Status[F
     return Status(201, negotiation)
 
 
-@router.get("/fee-negotiations/{pk}", response={200: NegotiationOut, 404: ErrorOut})
+@router.get(
+    "/fee-negotiations/{pk}",
+    response={200: NegotiationOut, 404: ErrorOut},
+    summary="One fee negotiation",
+)
 def negotiation_detail(request: HttpRequest, pk: int) -> FeeNegotiation:
     return fee_selectors.negotiation_get(actor=request_actor(request), pk=pk)
 
@@ -897,8 +953,12 @@ def negotiation_agree(request: HttpRequest, pk: int) -> FeeNegotiation:
     return fee_services.negotiation_agree(actor=actor, negotiation=negotiation)
 
 
-@router.post("/fee-negotiations/{pk}/decline", response={200: NegotiationOut, **_ERRORS})
-def negotiation_decline(request: HttpRequest, pk: int, payload: ReasonIn) -> FeeNegotiation:
+@router.post(
+    "/fee-negotiations/{pk}/decline",
+    response={200: NegotiationOut, **_ERRORS},
+    summary="Decline a fee negotiation",
+)
+def negotiation_decline(request: HttpRequest, pk: int, payload: SiteReasonIn) -> FeeNegotiation:
     actor = request_actor(request)
     negotiation = fee_selectors.negotiation_get(actor=actor, pk=pk)
     return fee_services.negotiation_decline(

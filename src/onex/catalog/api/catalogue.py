@@ -31,7 +31,7 @@ class LevelOut(Schema):
         return str(obj.get_level_display())
 
 
-class CertificateOut(Schema):
+class CatalogCertificateOut(Schema):
     code: str
     name: str
     org_id: int
@@ -68,7 +68,7 @@ class StandardOut(Schema):
     )
 
 
-class CertificateDetailOut(CertificateOut):
+class CatalogCertificateDetailOut(CatalogCertificateOut):
     description: str
     batch_published_on: dt.date
     textbook_updated_on: dt.date | None
@@ -97,7 +97,7 @@ class CertificateDetailOut(CertificateOut):
         }
 
 
-class CertificateFilters(Schema):
+class CatalogCertificateFilters(Schema):
     q: SearchText | None = Field(None, description="Certificate name or code contains")
     org: SearchText | None = Field(None, description="Org name contains, or org id")
     batch: int | None = Field(None, description="Batch number")
@@ -131,12 +131,12 @@ class OrgOut(Schema):
 
 @router.get(
     "/certificates",
-    response=list[CertificateOut],
+    response=list[CatalogCertificateOut],
     auth=None,
     summary="Search the public certificate catalogue",
 )
 @paginate(Pagination)
-def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -> Any:
+def certificate_list(request: HttpRequest, filters: Query[CatalogCertificateFilters]) -> Any:
     return catalogue.certificate_list(
         search=catalogue.CatalogSearch(
             q=filters.q or "",
@@ -149,7 +149,7 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -
 
 @router.get(
     "/certificates/{code}",
-    response={200: CertificateDetailOut, 404: ErrorOut},
+    response={200: CatalogCertificateDetailOut, 404: ErrorOut},
     auth=None,
     summary="One certificate with levels, ceilings and its current standard",
 )
@@ -163,6 +163,11 @@ def org_list(request: HttpRequest, q: SearchText = "") -> Any:
     return orgs.org_list(q=q)
 
 
-@router.get("/orgs/{org_id}", response={200: OrgOut, 404: ErrorOut}, auth=None)
+@router.get(
+    "/orgs/{org_id}",
+    response={200: OrgOut, 404: ErrorOut},
+    auth=None,
+    summary="One training evaluation organization",
+)
 def org_detail(request: HttpRequest, org_id: int) -> Org:
     return orgs.org_get(pk=org_id)

@@ -185,7 +185,11 @@ def filing_list(request: HttpRequest, status: CodeText = "") -> Any:
     return filings.filing_list(actor=request_actor(request), status=status)
 
 
-@router.get("/filings/{filing_id}", response={200: FilingOut, 404: ErrorOut})
+@router.get(
+    "/filings/{filing_id}",
+    response={200: FilingOut, 404: ErrorOut},
+    summary="One filing with its review history",
+)
 def filing_detail(request: HttpRequest, filing_id: int) -> OrgFiling:
     return filings.filing_get(actor=request_actor(request), pk=filing_id)
 

@@ -56,7 +56,12 @@ class NoticeIn(Schema):
     body: DocumentText = Field(..., min_length=1)
 
 
-@router.get("/orgs/{org_id}/notices", response=list[NoticeOut], auth=None)
+@router.get(
+    "/orgs/{org_id}/notices",
+    response=list[NoticeOut],
+    auth=None,
+    summary="Notices of an organization",
+)
 @paginate(Pagination)
 def org_notice_list(request: HttpRequest, org_id: int) -> Any:
     return notices.org_notices(org=orgs.org_get(pk=org_id))
@@ -84,13 +89,21 @@ def phrase_list(request: HttpRequest) -> Any:
     return notices.unauthorized_phrase_rows()
 
 
-@router.post("/phrases", response={201: PhraseOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/phrases",
+    response={201: PhraseOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Add an endorsement orgs may not claim (R19)",
+)
 def phrase_add(request: HttpRequest, payload: PhraseIn) -> Status[notices.PhraseRow]:
     row = phrase_services.phrase_add(actor=request_actor(request), phrase=payload.phrase)
     return Status(201, notices.PhraseRow(row.pk, row.phrase, row.is_active))
 
 
-@router.post("/phrases/{phrase_id}/active", response={200: PhraseOut, 403: ErrorOut})
+@router.post(
+    "/phrases/{phrase_id}/active",
+    response={200: PhraseOut, 403: ErrorOut},
+    summary="Activate or deactivate a banned endorsement (R19)",
+)
 def phrase_set_active(request: HttpRequest, phrase_id: int, payload: PhraseActiveIn) -> Any:
     row = phrase_services.phrase_set_active(
         actor=request_actor(request),

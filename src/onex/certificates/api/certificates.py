@@ -107,7 +107,7 @@ class IssuedOut(CertificateOut):
         return list(obj.warnings)
 
 
-class EventOut(StatusStepOut):
+class CertificateEventOut(StatusStepOut):
     actor: str
 
     @staticmethod
@@ -118,7 +118,7 @@ class EventOut(StatusStepOut):
 
 
 class CertificateDetailOut(CertificateOut):
-    timeline: list[EventOut]
+    timeline: list[CertificateEventOut]
     moves: list[str] = Field(..., description="Status moves you may take now")
 
     @staticmethod
@@ -143,7 +143,7 @@ class CertificateFilters(Schema):
     issued_to: dt.date | None = None
 
 
-class ReasonIn(Schema):
+class CertificateReasonIn(Schema):
     reason: ReasonText = Field(..., description="Mandatory; shown on public verification")
 
 
@@ -173,7 +173,7 @@ class PdfJobIn(Schema):
     )
 
 
-class JobOut(Schema):
+class CertificateJobOut(Schema):
     id: int
     kind: str
     status: str
@@ -252,7 +252,7 @@ def certificate_detail(request: HttpRequest, certificate_id: int) -> IssuedCerti
 
 
 def _status_change(
-    request: HttpRequest, certificate_id: int, payload: ReasonIn, action: str
+    request: HttpRequest, certificate_id: int, payload: CertificateReasonIn, action: str
 ) -> Any:
     actor = request_actor(request)
     certificate = selectors.certificate_get(actor=actor, pk=certificate_id)
@@ -273,12 +273,16 @@ _CHANGE_RESPONSES = {
 @router.post(
     "/{int:certificate_id}/suspend", response=_CHANGE_RESPONSES, summary="Suspend (org or Ministry)"
 )
-def certificate_suspend(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
+def certificate_suspend(
+    request: HttpRequest, certificate_id: int, payload: CertificateReasonIn
+) -> Any:
     return _status_change(request, certificate_id, payload, "suspend")
 
 
 @router.post("/{int:certificate_id}/revoke", response=_CHANGE_RESPONSES, summary="Revoke (final)")
-def certificate_revoke(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
+def certificate_revoke(
+    request: HttpRequest, certificate_id: int, payload: CertificateReasonIn
+) -> Any:
     return _status_change(request, certificate_id, payload, "revoke")
 
 
@@ -287,7 +291,9 @@ def certificate_revoke(request: HttpRequest, certificate_id: int, payload: Reaso
     response=_CHANGE_RESPONSES,
     summary="Reinstate a suspended certificate",
 )
-def certificate_reinstate(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Any:
+def certificate_reinstate(
+    request: HttpRequest, certificate_id: int, payload: CertificateReasonIn
+) -> Any:
     return _status_change(request, certificate_id, payload, "reinstate")
 
 
@@ -337,7 +343,7 @@ def certificate_issue(request: HttpRequest, payload: IssueIn) -> Status[IssuedCe
 
 @router.post(
     "/issue-jobs",
-    response={202: JobOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={202: CertificateJobOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Issue to every passed candidate of a closed plan in one background job",
 )
 def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJob]:
@@ -349,7 +355,7 @@ def issue_job_submit(request: HttpRequest, payload: IssueJobIn) -> Status[IssueJ
 
 @router.post(
     "/pdf-jobs",
-    response={202: JobOut, 403: ErrorOut},
+    response={202: CertificateJobOut, 403: ErrorOut},
     summary="Render certificate PDFs in one background job",
 )
 def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
@@ -362,7 +368,9 @@ def pdf_job_submit(request: HttpRequest, payload: PdfJobIn) -> Status[IssueJob]:
 
 
 @router.get(
-    "/jobs/{int:job_id}", response={200: JobOut, 404: ErrorOut}, summary="A batch job's progress"
+    "/jobs/{int:job_id}",
+    response={200: CertificateJobOut, 404: ErrorOut},
+    summary="A batch job's progress",
 )
 def job_detail(request: HttpRequest, job_id: int) -> IssueJob:
     return selectors.issue_job_get(actor=request_actor(request), pk=job_id)

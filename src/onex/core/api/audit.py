@@ -40,8 +40,11 @@ class VerifyOut(Schema):
     head_hash: str
     anchor_seq: int
     broken_seq: int | None = None
+    # hash, prev_hash, missing, truncated, head, anchor, mac (edited and rehashed), downgrade
+    # (keyed events rewritten as unkeyed), version.
     code: str = ""
     reason: str = ""
+    legacy: int = 0  # events from before the keyed chain (no MAC), at the start of the chain
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -42,7 +42,7 @@ class RowErrorOut(Schema):
     message: str
 
 
-class JobOut(Schema):
+class ImportJobOut(Schema):
     id: int
     spec: str
     status: str
@@ -112,7 +112,7 @@ def list_specs(request: HttpRequest) -> list[dict[str, Any]]:
     return [_spec_out(spec) for spec in specs_for(actor=request_actor(request))]
 
 
-@router.get("/jobs/{job_id}", response=JobOut, summary="Status, progress and errors of a job")
+@router.get("/jobs/{job_id}", response=ImportJobOut, summary="Status, progress and errors of a job")
 def job_detail(request: HttpRequest, job_id: int) -> dict[str, Any]:
     return _job_out(import_job_get(actor=request_actor(request), job_id=job_id))
 
@@ -129,7 +129,7 @@ def spec_template(request: HttpRequest, spec: str) -> HttpResponse:
 
 @router.post(
     "/{spec}",
-    response={200: JobOut, 202: JobOut},
+    response={200: ImportJobOut, 202: ImportJobOut},
     summary="Upload an xlsx file; 202 with a new job, 200 with the existing job of the same file",
 )
 def upload(request: HttpRequest, spec: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:

@@ -50,7 +50,11 @@ class WorkingDaysOut(Schema):
     warnings: list[str] = []
 
 
-@router.get("/calendar/working-days", response=WorkingDaysOut)
+@router.get(
+    "/calendar/working-days",
+    response=WorkingDaysOut,
+    summary="Working day n days after a date, or working days between two dates",
+)
 def working_days(
     request: HttpRequest,
     start: dt.date,
@@ -99,7 +103,7 @@ class CoverageOut(Schema):
     warnings: list[str]
 
 
-@router.get("/calendar/coverage", response=CoverageOut)
+@router.get("/calendar/coverage", response=CoverageOut, summary="Years the holiday calendar covers")
 def coverage(request: HttpRequest, year: Year) -> dict[str, Any]:
     return {"year": year, "coverage": year_coverage(year), "warnings": calendar_warnings([year])}
 
@@ -124,12 +128,20 @@ class HolidayNoticeIn(Schema):
     note: str = Field("", max_length=200)
 
 
-@router.get("/calendar/holiday-notices", response=list[HolidayNoticeOut])
+@router.get(
+    "/calendar/holiday-notices",
+    response=list[HolidayNoticeOut],
+    summary="State Council holiday notices entered",
+)
 def notices(request: HttpRequest, year: Year | None = None) -> list[HolidayNotice]:
     return holiday_notice_list(year=year)
 
 
-@router.post("/calendar/holiday-notices", response={201: HolidayNoticeOut})
+@router.post(
+    "/calendar/holiday-notices",
+    response={201: HolidayNoticeOut},
+    summary="Enter or correct a holiday or adjusted working day",
+)
 def notice_set(request: HttpRequest, payload: HolidayNoticeIn) -> Status[HolidayNotice]:
     """Enter or correct one day (national admins only); the same date again updates it."""
     notice = holiday_notice_set(
@@ -142,7 +154,11 @@ def notice_set(request: HttpRequest, payload: HolidayNoticeIn) -> Status[Holiday
     return Status(201, notice)
 
 
-@router.delete("/calendar/holiday-notices/{notice_id}", response={204: None})
+@router.delete(
+    "/calendar/holiday-notices/{notice_id}",
+    response={204: None},
+    summary="Delete a holiday notice entry",
+)
 def notice_delete(request: HttpRequest, notice_id: int) -> Status[None]:
     holiday_notice_delete(actor=request_actor(request), notice=holiday_notice_get(pk=notice_id))
     return Status(204, None)
@@ -214,7 +230,11 @@ def _batch(number: int | None) -> int | None:
     return number
 
 
-@router.get("/policy", response=PolicyProfileOut)
+@router.get(
+    "/policy",
+    response=PolicyProfileOut,
+    summary="Effective policy profile with each value's source",
+)
 def profile(
     request: HttpRequest,
     province: CodeText | None = None,
@@ -263,7 +283,7 @@ class PolicyValueOut(Schema):
         return obj.batch_number
 
 
-@router.post("/policy", response={201: PolicyValueOut})
+@router.post("/policy", response={201: PolicyValueOut}, summary="Set a policy value from a date on")
 def policy_set(request: HttpRequest, payload: PolicyValueIn) -> Status[PolicyValue]:
     """Set a value from ``effective_from`` on; national admins any scope, a province admin
     only its own province's overrides."""

@@ -1,7 +1,10 @@
-"""The audit trail: an append-only, SHA-256 hash-chained log of writes and sensitive reads.
+"""The audit trail: an append-only, hash-chained and keyed log of writes and sensitive reads.
 
 Each event stores the hash of its predecessor (``prev_hash``) and its own hash over a canonical
-JSON of its fields, so changing, inserting or deleting any row breaks the chain at that point.
+JSON of its fields, so changing, inserting or deleting any row breaks the chain at that point;
+since version 2 each hash also carries a MAC under a key outside the database, so whoever can
+write to the database cannot recompute a valid chain after an edit. On PostgreSQL a trigger
+refuses UPDATE and DELETE on the table (migration 0009) except for the retention purge.
 ``AuditAnchor`` is a single row that (a) serializes appends (``select_for_update`` on it makes the
 chain linear on PostgreSQL) and records the head, and (b) remembers the last purged event so the
 chain stays verifiable after old events are deleted for retention.
@@ -74,6 +77,12 @@ class AuditEvent(models.Model):
     ip = models.CharField(_("IP 地址"), max_length=45, blank=True)
     prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64)
+    # 1: unkeyed SHA-256 chain (events written before the chain was keyed; existing rows);
+    # 2: the hash payload names the version and ``mac`` authenticates the hash with a key kept
+    # outside the database (core.crypto.mac), so recomputing the chain after an edit fails.
+    version = models.PositiveSmallIntegerField(_("链版本"), default=1)
+    mac_key = models.CharField(_("校验密钥编号"), max_length=16, blank=True)
+    mac = models.CharField(_("密钥校验码"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计事件")

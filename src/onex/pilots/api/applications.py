@@ -57,7 +57,7 @@ class VerdictOut(Schema):
     field: str
 
 
-class EventOut(Schema):
+class ApplicationEventOut(Schema):
     at: dt.datetime
     action: str
     actor: str
@@ -147,7 +147,7 @@ class ApplicationOut(Schema):
 
 class ApplicationDetailOut(ApplicationOut):
     verdicts: list[VerdictOut]
-    timeline: list[EventOut]
+    timeline: list[ApplicationEventOut]
     moves: list[str] = Field(
         ..., description="Actions you may take now (the detail page offers the same buttons)"
     )
@@ -269,7 +269,7 @@ class ApplicationCreateIn(ApplicationIn):
         return application_services.ApplicationInput(**data)
 
 
-class ReasonIn(Schema):
+class ApplicationReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
@@ -449,7 +449,7 @@ def application_city_pass(
     "/{int:application_id}/city-return", response=_DETAIL, summary="City first review returns (R32)"
 )
 def application_city_return(
-    request: HttpRequest, application_id: int, payload: ReasonIn
+    request: HttpRequest, application_id: int, payload: ApplicationReasonIn
 ) -> PilotApplication:
     return _step(request, application_id, "city_return", reason=payload.reason)
 
@@ -461,14 +461,14 @@ def application_confirm(request: HttpRequest, application_id: int) -> PilotAppli
 
 @router.post("/{int:application_id}/return", response=_DETAIL, summary="Province returns a reason")
 def application_return(
-    request: HttpRequest, application_id: int, payload: ReasonIn
+    request: HttpRequest, application_id: int, payload: ApplicationReasonIn
 ) -> PilotApplication:
     return _step(request, application_id, "return", reason=payload.reason)
 
 
 @router.post("/{int:application_id}/reject", response=_DETAIL, summary="Province rejects")
 def application_reject(
-    request: HttpRequest, application_id: int, payload: ReasonIn
+    request: HttpRequest, application_id: int, payload: ApplicationReasonIn
 ) -> PilotApplication:
     return _step(request, application_id, "reject", reason=payload.reason)
 

@@ -19,9 +19,32 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setupNavToggle);
-  } else {
+  // Behaviour templates ask for with data-* attributes (no inline on*= handlers: the CSP
+  // forbids inline scripts). data-confirm on a submit button asks before submitting;
+  // data-autosubmit on a form control submits its form when it changes.
+  function setupDataBehaviours() {
+    document.addEventListener("click", function (event) {
+      var target = event.target instanceof Element ? event.target.closest("[data-confirm]") : null;
+      if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    });
+    document.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target instanceof Element && target.hasAttribute("data-autosubmit") && target.form) {
+        target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
+      }
+    });
+  }
+
+  function setup() {
     setupNavToggle();
+    setupDataBehaviours();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
   }
 })();
