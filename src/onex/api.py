@@ -30,6 +30,7 @@ from onex.core.api.auth import router as auth_router
 from onex.core.api.imports import router as imports_router
 from onex.core.api.reference import router as reference_router
 from onex.core.api.rules import router as rules_router
+from onex.core.api.security import router as security_router
 from onex.core.errors import DomainError
 from onex.geo.api import router as geo_router
 from onex.pilots.api import applications_router as pilot_applications_router
@@ -143,6 +144,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", auth_router)
 api.add_router("/audit", audit_router)
+api.add_router("/security", security_router)
 api.add_router("/reference", reference_router)
 api.add_router("/rules", rules_router)
 api.add_router("/imports", imports_router)

@@ -6,7 +6,8 @@ from onex.core.models.imports import ImportJob, ImportStatus
 from onex.core.models.policy import PolicyScope, PolicyValue
 from onex.core.models.timeline import StatusTimelineEvent, TimelineEvent
 from onex.core.models.tokens import ApiToken
-from onex.core.models.units import NATIONAL_KINDS, Role, Unit, UnitKind, User
+from onex.core.models.security import SecurityPolicy
+from onex.core.models.units import NATIONAL_KINDS, SEPARATED_ROLES, Role, Unit, UnitKind, User
 
 __all__ = [
     "GENESIS_HASH",
@@ -21,7 +22,9 @@ __all__ = [
     "ImportStatus",
     "PolicyScope",
     "PolicyValue",
+    "SEPARATED_ROLES",
     "Role",
+    "SecurityPolicy",
     "StatusTimelineEvent",
     "TimelineEvent",
     "Unit",
