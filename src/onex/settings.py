@@ -283,7 +283,8 @@ OTP_TOTP_ISSUER = "onex"
 # applied per request by onex.core.mfa.MfaMiddleware).
 ONEX_SESSION_IDLE_MINUTES = env_int("ONEX_SESSION_IDLE_MINUTES", 30)
 ONEX_PASSWORD_MIN_LENGTH = env_int("ONEX_PASSWORD_MIN_LENGTH", 12)
-SESSION_COOKIE_AGE = ONEX_SESSION_IDLE_MINUTES * 60
+# The stored session's outer bound: the policy's longest idle time (SecurityPolicy, 480).
+SESSION_COOKIE_AGE = 480 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

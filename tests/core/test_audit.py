@@ -467,11 +467,14 @@ def test_api_refuses_a_school_with_403_json(personas: Personas) -> None:
     assert response.json()["code"] == "forbidden"
 
 
-def test_api_verify_is_for_national_admins_only(personas: Personas) -> None:
+def test_api_verify_is_for_the_audit_administrator_only(personas: Personas) -> None:
     assert client_for(personas.gd).get("/api/v1/audit/verify").status_code == 403
-    response = client_for(personas.ministry).get("/api/v1/audit/verify")
+    assert client_for(personas.ministry).get("/api/v1/audit/verify").status_code == 403
+    assert client_for(personas.secadmin).get("/api/v1/audit/verify").status_code == 403
+    response = client_for(personas.auditadmin).get("/api/v1/audit/verify")
     assert response.status_code == 200
     assert response.json()["ok"] is True
+    assert AuditEvent.objects.filter(action="audit.verify", actor_username="audit-admin").exists()
 
 
 # --- concurrency --------------------------------------------------------------------------------

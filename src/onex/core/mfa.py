@@ -9,9 +9,12 @@ redirects there. The API is guarded by its own authentication (``VerifiedSession
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -23,6 +26,12 @@ from onex.core.security import mfa_needed, security_policy
 # Pages an unverified session may reach: the second factor itself, leaving, and the language.
 EXEMPT_URL_NAMES = frozenset({"login", "logout", "mfa_setup", "mfa_verify", "set_language"})
 SEEN_KEY = "onex_seen"
+
+
+@receiver(user_logged_in, dispatch_uid="onex.core.mfa.start_idle_clock")
+def start_idle_clock(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN_KEY] = int(timezone.now().timestamp())
 
 
 def _url_name(request: HttpRequest) -> str | None:
