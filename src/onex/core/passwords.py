@@ -7,11 +7,23 @@ Django's; only the wording is ours, as a Chinese msgid like the rest of the UI.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
+
+from onex.core.models import SecurityPolicy
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """The configured minimum, raised (never lowered) by the security policy's."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        stored = SecurityPolicy.objects.filter(pk=SecurityPolicy.SINGLETON_PK).first()
+        if stored is not None:
+            self.min_length = max(self.min_length, int(stored.password_min_length))
+        super().validate(password, user)
     def get_error_message(self) -> str:
         return ngettext(
             "密码太短，至少需要 %(min_length)d 个字符。",
