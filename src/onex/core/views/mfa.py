@@ -162,7 +162,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         form.add_error("otp_token", _("验证码不正确或已使用。"))
         status = 422
     return render(
-        request, "registration/mfa_verify.html", {"form": form, "next": _next(request)}, status
+        request,
+        "registration/mfa_verify.html",
+        {"form": form, "next": _next(request)},
+        status=status,
     )
 
 
