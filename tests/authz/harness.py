@@ -75,9 +75,7 @@ def api_endpoints() -> list[Endpoint]:
         for method, operation in operations.items():
             op_id = str(operation.get("operationId", ""))
             app = op_id.split("_")[1] if op_id.startswith("onex_") else "core"
-            url = re.sub(
-                r"\{(\w+)\}", lambda m: PARAM_VALUES.get(m.group(1), MISSING_INT), path
-            )
+            url = re.sub(r"\{(\w+)\}", lambda m: PARAM_VALUES.get(m.group(1), MISSING_INT), path)
             key = f"{method.upper()} {path}"
             found.append(Endpoint(app, key, method.upper(), url, True))
     return sorted(found, key=lambda e: e.key)

@@ -6,5 +6,4 @@ PAGES: dict[str, str] = {
     "i18n/setlang/": "redirect",
 }
 
-API: dict[str, str] = {
-}
+API: dict[str, str] = {}

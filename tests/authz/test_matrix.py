@@ -101,9 +101,7 @@ def test_every_endpoint_matches_the_expectation_table_for_every_persona(
         Path(dump).write_text(json.dumps(matrix, indent=1, ensure_ascii=False), encoding="utf-8")
     endpoints = {e.key: e for e in page_endpoints() + api_endpoints()}
     missing = [f"{e.app}: {key}" for key, e in endpoints.items() if expectation_for(e) is None]
-    assert not missing, "endpoints missing from tests/authz/table_<app>.py:\n" + "\n".join(
-        missing
-    )
+    assert not missing, "endpoints missing from tests/authz/table_<app>.py:\n" + "\n".join(missing)
     wrong = []
     for key, outcomes in matrix.items():
         endpoint = endpoints[key]

@@ -144,7 +144,9 @@ def test_audit_administrator_sees_every_event_business_admins_only_business_ones
     audit_record(actor=personas.gd_school.actor, action="school.update")
     audit_record(actor=personas.secadmin.actor, action="security.policy_set")
     audit_record(actor=Actor.anonymous(ip="192.0.2.9"), action="auth.login_failed")
-    everything = set(audit_event_list(actor=personas.auditadmin.actor).values_list("action", flat=True))
+    everything = set(
+        audit_event_list(actor=personas.auditadmin.actor).values_list("action", flat=True)
+    )
     assert {"school.update", "security.policy_set", "auth.login_failed"} <= everything
     for business in (personas.ministry, personas.gd):
         seen = set(audit_event_list(actor=business.actor).values_list("action", flat=True))

@@ -22,7 +22,9 @@ def unit_create(
     province: Division | None = None,
     city: Division | None = None,
 ) -> Unit:
-    actor.require(actor.is_system or is_system_admin(actor) or (actor.is_national and actor.is_admin))
+    actor.require(
+        actor.is_system or is_system_admin(actor) or (actor.is_national and actor.is_admin)
+    )
     if kind not in UnitKind.values:
         raise InvalidInput(_("未知的单位类型。"), field="kind")
     if city is not None and province is None:

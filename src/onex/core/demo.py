@@ -11,9 +11,8 @@ services (units, users: audited).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import base64
+from collections.abc import Callable
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,8 +23,8 @@ from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.models import Role, Unit, UnitKind, User
 from onex.core.policy import seed_policy_profiles
-from onex.core.security import mfa_required
 from onex.core.registry import DemoAccount, DemoReport
+from onex.core.security import mfa_required
 from onex.geo.loader import load_divisions
 from onex.geo.models import Division
 

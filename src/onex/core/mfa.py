@@ -80,7 +80,11 @@ class MfaMiddleware:
         request.session[SEEN_KEY] = now
         if request.path.startswith("/api/"):
             return self.get_response(request)
-        if session_verified(request) or _url_name(request) in EXEMPT_URL_NAMES or not mfa_needed(user, policy):
+        if (
+            session_verified(request)
+            or _url_name(request) in EXEMPT_URL_NAMES
+            or not mfa_needed(user, policy)
+        ):
             return self.get_response(request)
         target = reverse(mfa_page_for(user))
         return HttpResponseRedirect(target + "?" + urlencode({"next": request.get_full_path()}))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
 from onex.core.models import SecurityPolicy
@@ -24,6 +23,7 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         if stored is not None:
             self.min_length = max(self.min_length, int(stored.password_min_length))
         super().validate(password, user)
+
     def get_error_message(self) -> str:
         return ngettext(
             "密码太短，至少需要 %(min_length)d 个字符。",

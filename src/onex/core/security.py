@@ -159,7 +159,7 @@ def mfa_reset(*, actor: Actor, user: User) -> int:
             target=locked,
             new={"username": locked.username, "devices_removed": removed},
         )
-    return removed
+    return int(removed)
 
 
 def mfa_users(*, actor: Actor, q: str | None = None) -> QuerySet[User]:
@@ -167,9 +167,7 @@ def mfa_users(*, actor: Actor, q: str | None = None) -> QuerySet[User]:
     require_security_admin(actor)
     enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     qs = (
-        User.objects.select_related("unit")
-        .annotate(enrolled=Exists(enrolled))
-        .order_by("username")
+        User.objects.select_related("unit").annotate(enrolled=Exists(enrolled)).order_by("username")
     )
     if q:
         qs = qs.filter(username__icontains=q.strip())
@@ -197,9 +195,11 @@ def ip_window_start(policy: SecurityPolicy | None = None) -> dt.datetime:
 def ip_failure_count(ip: str | None, policy: SecurityPolicy | None = None) -> int:
     if not ip:
         return 0
-    return AccessFailureLog.objects.filter(
-        ip_address=ip, attempt_time__gte=ip_window_start(policy)
-    ).count()
+    return int(
+        AccessFailureLog.objects.filter(
+            ip_address=ip, attempt_time__gte=ip_window_start(policy)
+        ).count()
+    )
 
 
 def ip_throttled(request: HttpRequest) -> bool:
@@ -316,7 +316,7 @@ def ip_throttle_lift(*, actor: Actor, ip: str) -> int:
             target_id=ip,
             new={"ip": ip, "failures_forgotten": removed},
         )
-    return removed
+    return int(removed)
 
 
 def _request_ip(request: HttpRequest | None) -> str | None:

@@ -142,7 +142,11 @@ for entry in (
         key="audit_admin",
     ),
     MenuEntry(
-        gettext_lazy("安全管理"), "security", 302, GROUP_SYSTEM, roles=frozenset({Role.SECURITY_ADMIN})
+        gettext_lazy("安全管理"),
+        "security",
+        302,
+        GROUP_SYSTEM,
+        roles=frozenset({Role.SECURITY_ADMIN}),
     ),
     MenuEntry(gettext_lazy("接口令牌"), "tokens", 310, GROUP_SYSTEM),
     MenuEntry(gettext_lazy("双因素认证"), "mfa_setup", 315, GROUP_SYSTEM),

@@ -10,11 +10,10 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.utils.crypto import constant_time_compare, salted_hmac
-
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from onex.core.actors import Actor
@@ -37,9 +36,7 @@ def hash_secret(secret: str) -> str:
 
 def password_fingerprint(user: User) -> str:
     """An HMAC of the user's password hash: it changes with every new password."""
-    return salted_hmac(
-        "onex.core.tokens.password", user.password, algorithm="sha256"
-    ).hexdigest()
+    return salted_hmac("onex.core.tokens.password", user.password, algorithm="sha256").hexdigest()
 
 
 # --- selectors ---------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from ninja.security import HttpBearer, SessionAuth
 from onex.core.actors import Actor, client_ip, request_actor
 from onex.core.audit import audit_record
 from onex.core.errors import DomainError, Forbidden
-from onex.core.mfa import session_verified
 from onex.core.lockout import LOCKOUT_STATUS, lockout_message
+from onex.core.mfa import session_verified
 from onex.core.models import ApiToken, User
 from onex.core.schemas import ErrorOut
 from onex.core.security import ip_retry_after_seconds, ip_throttled, mfa_needed
@@ -191,7 +191,11 @@ def auth_token(request: HttpRequest, payload: TokenRequest) -> dict[str, Any]:
             actor=actor, action="auth.login", target=user, new={"via": "api_token", "mfa": verified}
         )
     token, secret = token_issue(
-        actor=actor, user=user, name=payload.name, read_only=payload.read_only, mfa_verified=verified
+        actor=actor,
+        user=user,
+        name=payload.name,
+        read_only=payload.read_only,
+        mfa_verified=verified,
     )
     return {"token": secret, "expires_at": token.expires_at}
 

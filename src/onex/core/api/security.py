@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from onex.core.actors import request_actor
 from onex.core.limits import CODE_MAX, SearchText
@@ -19,8 +20,8 @@ from onex.core.security import (
     POLICY_FIELDS,
     ip_throttle_lift,
     ip_throttle_list,
-    lockout_list,
     lockout_lift,
+    lockout_list,
     mfa_class,
     mfa_required,
     mfa_reset,
@@ -29,7 +30,6 @@ from onex.core.security import (
     security_policy,
     security_policy_set,
 )
-from pydantic import Field
 
 router = Router(tags=["security"])
 

@@ -80,6 +80,9 @@ class SecurityPolicy(models.Model):
             models.CheckConstraint(name="security_policy_singleton", condition=Q(pk=1)),
         ]
 
+    def __str__(self) -> str:
+        return str(_("安全策略"))
+
     @classmethod
     def defaults(cls) -> dict[str, Any]:
         return {
@@ -93,6 +96,3 @@ class SecurityPolicy(models.Model):
             "token_idle_days": _env_default("ONEX_API_TOKEN_IDLE_DAYS"),
             "mfa_classes": default_mfa_classes(),
         }
-
-    def __str__(self) -> str:
-        return str(_("安全策略"))

@@ -22,12 +22,12 @@ from onex.core.actors import request_actor
 from onex.core.audit import (
     audit_action_choices,
     audit_can_verify,
-    audit_record,
-    audit_verify_chain,
     audit_diff,
     audit_event_get,
     audit_event_list,
     audit_export_xlsx,
+    audit_record,
+    audit_verify_chain,
 )
 from onex.core.audit_display import action_label, diff_rows, object_labels
 from onex.core.forms import DateInput

@@ -20,8 +20,8 @@ from onex.core.actors import Actor, actor_from_request, client_ip
 from onex.core.audit import audit_record
 from onex.core.lockout import LOCKOUT_STATUS, lockout_minutes
 from onex.core.mfa import session_verified
-from onex.core.security import ip_retry_after_seconds, ip_throttled, security_policy
 from onex.core.models import User
+from onex.core.security import ip_retry_after_seconds, ip_throttled, security_policy
 from onex.core.tokens import token_get, token_issue, token_list, token_revoke
 from onex.core.web import attempt, is_htmx
 

@@ -103,9 +103,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             codes = recovery_codes_issue(actor=_actor(request, user), user=user)
         context: dict[str, Any] = {"enrolled": True, "device": confirmed, "codes": codes}
         return render(request, "registration/mfa_setup.html", context)
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, name=TOTP_NAME, confirmed=False
-    )
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name=TOTP_NAME, confirmed=False)
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -24,8 +24,8 @@ from onex.core.security import (
     POLICY_FIELDS,
     ip_throttle_lift,
     ip_throttle_list,
-    lockout_list,
     lockout_lift,
+    lockout_list,
     mfa_class,
     mfa_required,
     mfa_reset,
@@ -65,7 +65,7 @@ def throttle_lift_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("security"))
 
 
-class SecurityPolicyForm(forms.ModelForm):
+class SecurityPolicyForm(forms.ModelForm[SecurityPolicy]):
     mfa_classes = forms.MultipleChoiceField(
         label=gettext_lazy("须使用双因素认证的账号类别"),
         choices=MfaClass.choices,
