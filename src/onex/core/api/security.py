@@ -3,7 +3,7 @@ the security policy and second-factor resets. Twins of the /security/ pages."""
 # No "from __future__ import annotations": ninja resolves parameter types at import time.
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -70,7 +70,9 @@ class PolicyIn(Schema):
     password_min_length: int | None = None
     token_days: int | None = None
     token_idle_days: int | None = None
-    mfa_classes: list[str] | None = Field(None, max_length=20)
+    mfa_classes: list[Annotated[str, Field(max_length=CODE_MAX)]] | None = Field(
+        None, max_length=20
+    )
 
 
 class MfaUserOut(Schema):

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -65,18 +66,25 @@ def throttle_lift_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("security"))
 
 
-class SecurityPolicyForm(forms.ModelForm[SecurityPolicy]):
-    mfa_classes = forms.MultipleChoiceField(
-        label=gettext_lazy("须使用双因素认证的账号类别"),
-        choices=MfaClass.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=gettext_lazy("三权分立管理员、国家级和省级管理员始终必须使用，不能取消。"),
-    )
+class SecurityPolicyForm(forms.Form):
+    """The numbers take their labels and bounds from the model's fields; the service checks."""
 
-    class Meta:
-        model = SecurityPolicy
-        fields = list(POLICY_FIELDS)
+    def __init__(self, data: Any = None, *, policy: SecurityPolicy) -> None:
+        super().__init__(data, initial={name: getattr(policy, name) for name in POLICY_FIELDS})
+        for name in POLICY_FIELDS:
+            column = SecurityPolicy._meta.get_field(name)
+            if name == "mfa_classes" or not isinstance(column, models.Field):
+                continue
+            field = column.formfield()
+            assert field is not None
+            self.fields[name] = field
+        self.fields["mfa_classes"] = forms.MultipleChoiceField(
+            label=gettext_lazy("须使用双因素认证的账号类别"),
+            choices=MfaClass.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=gettext_lazy("三权分立管理员、国家级和省级管理员始终必须使用，不能取消。"),
+        )
 
 
 @login_required
@@ -84,7 +92,7 @@ def security_policy_page(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require_security_admin(actor)
     policy = security_policy()
-    form = SecurityPolicyForm(request.POST or None, instance=policy)
+    form = SecurityPolicyForm(request.POST or None, policy=policy)
     status = 200
     if request.method == "POST":
         if form.is_valid():
