@@ -4,6 +4,8 @@ audit log becomes the audit administrator's, the security administrator's pages.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -249,3 +251,12 @@ def test_separated_admin_menu_shows_only_their_pages(personas: Personas) -> None
     assert reverse("audit") not in html
     html = client_for(personas.auditadmin).get(reverse("rules")).content.decode()
     assert reverse("audit") in html and reverse("security") not in html
+
+
+def test_a_policy_minimum_does_not_outlive_the_policy(personas: Personas) -> None:
+    # The validator instance is shared by the process: a raised minimum is read, never kept.
+    security_policy_set(actor=personas.secadmin.actor, password_min_length=16)
+    with pytest.raises(ValidationError):
+        validate_password("fifteen-chars-x")
+    SecurityPolicy.objects.all().delete()
+    validate_password("fifteen-chars-x")
