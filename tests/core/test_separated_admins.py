@@ -260,3 +260,18 @@ def test_a_policy_minimum_does_not_outlive_the_policy(personas: Personas) -> Non
         validate_password("fifteen-chars-x")
     SecurityPolicy.objects.all().delete()
     validate_password("fifteen-chars-x")
+
+
+def test_every_request_of_a_separated_admin_is_audited_for_the_audit_admin(
+    personas: Personas,
+) -> None:
+    client_for(personas.secadmin).get(reverse("security"))
+    client_for(personas.sysadmin).get("/api/v1/pilots/schools")
+    requests = AuditEvent.objects.filter(action="admin.request")
+    assert {(e.actor_username, e.new["path"]) for e in requests} >= {
+        ("sec-admin", "/security/"),
+        ("sys-admin", "/api/v1/pilots/schools"),
+    }
+    seen_by_audit = audit_event_list(actor=personas.auditadmin.actor, action="admin.request")
+    assert seen_by_audit.count() == requests.count()
+    assert not audit_event_list(actor=personas.ministry.actor, action="admin.request").exists()

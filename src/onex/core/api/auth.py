@@ -63,7 +63,17 @@ class BearerTokenAuth(HttpBearer):
         request.user = user
         request.api_token = found  # type: ignore[attr-defined]
         # The actor middleware ran before the token was seen and made an anonymous actor.
-        request.actor = Actor.for_user(user, ip=client_ip(request))  # type: ignore[attr-defined]
+        actor = Actor.for_user(user, ip=client_ip(request))
+        request.actor = actor  # type: ignore[attr-defined]
+        if actor.is_separated:
+            # Every call of a separated administrator is audited (pages: core.mfa).
+            with transaction.atomic():
+                audit_record(
+                    actor=actor,
+                    action="admin.request",
+                    target=user,
+                    new={"method": request.method, "path": request.path, "via": "token"},
+                )
         return user
 
 
