@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
+from onex.core.models import User
+from onex.core.security import mfa_needed
 from tests.factories import use_tmp_media
 from tests.factories_pilots import (  # noqa: F401 (shared pilots fixtures)
     profiles_fixture,
@@ -36,6 +41,28 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
 @pytest.fixture
 def personas(db: None) -> Personas:
     return Personas()
+
+
+_plain_force_login = Client.force_login
+
+
+def force_login_with_second_factor(self: Client, user: User, backend: str | None = None) -> None:
+    """``force_login`` stands for a completed login: for an account that needs the second factor
+    (onex.core.security.mfa_needed) the session is also verified, as after a correct code.
+    Tests of the login flow itself post to the login and MFA pages instead."""
+    _plain_force_login(self, user, backend)
+    if isinstance(user, User) and mfa_needed(user):
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name="test-force-login", defaults={"confirmed": True}
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,20 @@ def make_user(username: str, unit: Unit, role: str = Role.ADMIN) -> Persona:
     return Persona(user)
 
 
+def make_separated(username: str, unit: Unit, role: str, n: str) -> Persona:
+    user = user_create(
+        actor=Actor.system(),
+        username=username,
+        password=PASSWORD,
+        unit=unit,
+        role=role,
+        display_name=username,
+        email=f"{username}@moe.example.cn",
+        phone=f"1380000000{n}",
+    )
+    return Persona(user)
+
+
 def make_unit(kind: str, name: str, province: str | None = None, city: str | None = None) -> Unit:
     return unit_create(
         actor=Actor.system(),
@@ -112,3 +126,7 @@ class Personas:
         self.org_obj = make_org("北京中物联物流采购培训中心", "91110000MA0000000H")
         self.org = make_user("org-admin", self.org_obj.unit)
         self.learner = make_user("learner", make_unit(UnitKind.LEARNER, "张三"), Role.STAFF)
+        # The separated administrators (三权分立), at the Ministry, one person each.
+        self.sysadmin = make_separated("sys-admin", self.ministry.unit, Role.SYSTEM_ADMIN, "1")
+        self.secadmin = make_separated("sec-admin", self.ministry.unit, Role.SECURITY_ADMIN, "2")
+        self.auditadmin = make_separated("audit-admin", self.ministry.unit, Role.AUDIT_ADMIN, "3")

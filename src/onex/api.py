@@ -32,6 +32,7 @@ from onex.core.api.imports import router as imports_router
 from onex.core.api.openapi import OnexAPI
 from onex.core.api.reference import router as reference_router
 from onex.core.api.rules import router as rules_router
+from onex.core.api.security import router as security_router
 from onex.core.errors import DomainError
 from onex.feedback.api import public_router as feedback_public_router
 from onex.feedback.api import router as feedback_router
@@ -154,6 +155,7 @@ api.add_router("/public", public_router)  # certificate query and verification (
 api.add_router("/public", vc_router)  # credentials, status lists, contexts
 api.add_router("/", auth_router)
 api.add_router("/audit", audit_router)
+api.add_router("/security", security_router)
 api.add_router("/reference", reference_router)
 api.add_router("/rules", rules_router)
 api.add_router("/imports", imports_router)

@@ -444,16 +444,24 @@ def test_event_detail_shows_the_diff_and_hides_other_provinces(personas: Persona
     assert client_for(hb).get(reverse("audit_detail", args=[gd_event.seq])).status_code == 404
 
 
-def test_xlsx_export_holds_the_scoped_events(personas: Personas) -> None:
+def test_xlsx_export_is_the_audit_administrators_and_is_itself_audited(
+    personas: Personas,
+) -> None:
     audit_record(actor=personas.gd_school.actor, action="test.export", new={"a": 1})
     audit_record(actor=personas.hb_school.actor, action="test.export", new={"a": 2})
-    response = client_for(personas.gd).get(reverse("audit_export"), {"action": "test.export"})
+    # Business administrators read their jurisdiction's events but do not export (ADR 0005).
+    assert client_for(personas.gd).get(reverse("audit_export")).status_code == 403
+    assert client_for(personas.ministry).get(reverse("audit_export")).status_code == 403
+    response = client_for(personas.auditadmin).get(
+        reverse("audit_export"), {"action": "test.export"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "序号"
-    assert len(rows) == 2 and rows[1][2] == "gd-school"
+    assert {row[2] for row in rows[1:]} == {"gd-school", "hb-school"}
+    assert AuditEvent.objects.filter(action="audit.export", actor_username="audit-admin").exists()
 
 
 # --- API ----------------------------------------------------------------------------------------
@@ -474,12 +482,15 @@ def test_api_refuses_a_school_with_403_json(personas: Personas) -> None:
     assert response.json()["code"] == "forbidden"
 
 
-def test_api_verify_is_for_national_admins_only(personas: Personas) -> None:
+def test_api_verify_is_for_the_audit_administrator_only(personas: Personas) -> None:
     assert client_for(personas.gd).get("/api/v1/audit/verify").status_code == 403
-    response = client_for(personas.ministry).get("/api/v1/audit/verify")
+    assert client_for(personas.ministry).get("/api/v1/audit/verify").status_code == 403
+    assert client_for(personas.secadmin).get("/api/v1/audit/verify").status_code == 403
+    response = client_for(personas.auditadmin).get("/api/v1/audit/verify")
     assert response.status_code == 200
     assert response.json()["ok"] is True
     assert response.json()["legacy"] == 0
+    assert AuditEvent.objects.filter(action="audit.verify", actor_username="audit-admin").exists()
 
 
 # --- concurrency --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from io import StringIO
 from pathlib import Path
@@ -9,11 +10,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
 from stdnum.cn import uscc
 
 from onex.catalog.models import Batch, Certificate, Org
 from onex.core import registry
-from onex.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from onex.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from onex.core.models import AuditEvent, Unit, User
 from onex.geo.models import Division
 from onex.pilots.demo import REFUSAL_ACTION, SCHOOLS
@@ -80,9 +83,18 @@ def test_every_demo_account_exists_with_a_unit(demo: str) -> None:
         assert user.check_password(DEMO_PASSWORD)
 
 
+def demo_totp_code() -> str:
+    key = base64.b32decode(DEMO_TOTP_SECRET)
+    return f"{totp(key, step=30, t0=0, digits=6):06d}"
+
+
 def test_demo_gd_logs_in_and_sees_only_guangdong_schools(demo: str, client: Client) -> None:
     response = client.post("/accounts/login/", {"username": "demo-gd", "password": DEMO_PASSWORD})
     assert response.status_code == 302
+    # A province administrator passes the second factor: the demo authenticator's code.
+    assert client.get("/pilots/schools/")["Location"].startswith(reverse("mfa_verify"))
+    code = demo_totp_code()
+    assert client.post(reverse("mfa_verify"), {"otp_token": code}).status_code == 302
     body = client.get("/api/v1/pilots/schools").json()
     assert body["count"] == len(SCHOOLS["440000"])
     assert {item["province_code"] for item in body["items"]} == {"440000"}

@@ -37,7 +37,8 @@ def bearer(secret: str) -> dict[str, str]:
 
 
 def issue(persona: Any, name: str = "script") -> tuple[ApiToken, str]:
-    return token_issue(actor=persona.actor, user=persona.user, name=name)
+    # As from a session that passed the second factor (required of some of these accounts).
+    return token_issue(actor=persona.actor, user=persona.user, name=name, mfa_verified=True)
 
 
 # --- token endpoint ----------------------------------------------------------------------------
@@ -46,12 +47,12 @@ def issue(persona: Any, name: str = "script") -> tuple[ApiToken, str]:
 def test_token_endpoint_exchanges_username_and_password_for_a_bearer_token(
     client: Client, personas: Personas
 ) -> None:
-    response = get_token(client, "gd-admin")
+    response = get_token(client, "hb-staff")
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"token", "expires_at"}
     assert len(body["token"]) >= 40
-    token = ApiToken.objects.get(user=personas.gd.user)
+    token = ApiToken.objects.get(user=personas.hb.user)
     assert token.prefix == body["token"][:8]
     days = (token.expires_at - timezone.now()).days
     assert 89 <= days <= 90
@@ -59,15 +60,15 @@ def test_token_endpoint_exchanges_username_and_password_for_a_bearer_token(
 
 def test_token_endpoint_login_is_audited(client: Client, personas: Personas) -> None:
     with mock.patch("onex.core.api.auth.audit_record") as audit:
-        get_token(client, "gd-admin")
+        get_token(client, "hb-staff")
     assert audit.call_args.kwargs["action"] == "auth.login"
-    assert audit.call_args.kwargs["target"] == personas.gd.user
+    assert audit.call_args.kwargs["target"] == personas.hb.user
 
 
 def test_token_endpoint_wrong_password_is_401_with_the_error_body(
     client: Client, personas: Personas
 ) -> None:
-    response = get_token(client, "gd-admin", "wrong-password-123")
+    response = get_token(client, "hb-staff", "wrong-password-123")
     assert response.status_code == 401
     body = response.json()
     assert set(body) == {"code", "rule", "message", "details"}
@@ -83,7 +84,7 @@ def test_token_endpoint_unknown_user_is_the_same_401(client: Client, db: None) -
 
 
 def test_token_endpoint_missing_fields_is_422(client: Client, db: None) -> None:
-    response = post_json(client, f"{API}/auth/token", {"username": "gd-admin"})
+    response = post_json(client, f"{API}/auth/token", {"username": "hb-staff"})
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
 
@@ -91,9 +92,9 @@ def test_token_endpoint_missing_fields_is_422(client: Client, db: None) -> None:
 def test_token_endpoint_locks_after_five_failures_with_a_chinese_429(
     client: Client, personas: Personas
 ) -> None:
-    statuses = [get_token(client, "gd-admin", "wrong-password-123").status_code for _ in range(5)]
+    statuses = [get_token(client, "hb-staff", "wrong-password-123").status_code for _ in range(5)]
     assert statuses == [401, 401, 401, 401, 429]
-    response = get_token(client, "gd-admin")  # the right password no longer helps
+    response = get_token(client, "hb-staff")  # the right password no longer helps
     assert response.status_code == 429
     body = response.json()
     assert body["code"] == "locked_out"
@@ -108,40 +109,40 @@ def test_failures_on_the_api_and_the_login_form_count_together(
     client: Client, personas: Personas
 ) -> None:
     for _ in range(3):
-        get_token(client, "gd-admin", "wrong-password-123")
+        get_token(client, "hb-staff", "wrong-password-123")
     for _ in range(2):
-        client.post("/accounts/login/", {"username": "gd-admin", "password": "nope-nope-nope"})
+        client.post("/accounts/login/", {"username": "hb-staff", "password": "nope-nope-nope"})
     assert (
-        client.post("/accounts/login/", {"username": "gd-admin", "password": PASSWORD}).status_code
+        client.post("/accounts/login/", {"username": "hb-staff", "password": PASSWORD}).status_code
         == 429
     )
-    assert get_token(client, "gd-admin").status_code == 429
+    assert get_token(client, "hb-staff").status_code == 429
 
 
 def test_token_endpoint_unlocks_after_the_cool_off(client: Client, personas: Personas) -> None:
     for _ in range(5):
-        get_token(client, "gd-admin", "wrong-password-123")
-    assert get_token(client, "gd-admin").status_code == 429
-    AccessAttempt.objects.filter(username="gd-admin").update(
+        get_token(client, "hb-staff", "wrong-password-123")
+    assert get_token(client, "hb-staff").status_code == 429
+    AccessAttempt.objects.filter(username="hb-staff").update(
         attempt_time=timezone.now() - timedelta(minutes=31)
     )
-    assert get_token(client, "gd-admin").status_code == 200
+    assert get_token(client, "hb-staff").status_code == 200
 
 
 def test_inactive_user_gets_no_token(client: Client, personas: Personas) -> None:
-    personas.gd.user.is_active = False
-    personas.gd.user.save()
-    assert get_token(client, "gd-admin").status_code == 401
+    personas.hb.user.is_active = False
+    personas.hb.user.save()
+    assert get_token(client, "hb-staff").status_code == 401
 
 
 # --- bearer authentication ---------------------------------------------------------------------
 
 
 def test_bearer_token_authenticates_api_calls(client: Client, personas: Personas) -> None:
-    secret = get_token(client, "gd-admin").json()["token"]
+    secret = get_token(client, "hb-staff").json()["token"]
     response = Client().get(f"{API}/me", **bearer(secret))
     assert response.status_code == 200
-    assert response.json()["username"] == "gd-admin"
+    assert response.json()["username"] == "hb-staff"
 
 
 def test_api_without_credentials_is_401_with_the_error_body(client: Client, db: None) -> None:
@@ -155,28 +156,28 @@ def test_unknown_bearer_token_is_refused(client: Client, db: None) -> None:
 
 
 def test_revoked_token_is_refused(client: Client, personas: Personas) -> None:
-    token, secret = issue(personas.gd)
+    token, secret = issue(personas.hb)
     assert client.get(f"{API}/me", **bearer(secret)).status_code == 200
-    token_revoke(actor=personas.gd.actor, token=token)
+    token_revoke(actor=personas.hb.actor, token=token)
     assert client.get(f"{API}/me", **bearer(secret)).status_code == 401
     assert token_authenticate(secret) is None
 
 
 def test_expired_token_is_refused(client: Client, personas: Personas) -> None:
-    token, secret = issue(personas.gd)
+    token, secret = issue(personas.hb)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(f"{API}/me", **bearer(secret)).status_code == 401
 
 
 def test_token_of_a_deactivated_user_is_refused(client: Client, personas: Personas) -> None:
-    _token, secret = issue(personas.gd)
-    personas.gd.user.is_active = False
-    personas.gd.user.save()
+    _token, secret = issue(personas.hb)
+    personas.hb.user.is_active = False
+    personas.hb.user.save()
     assert client.get(f"{API}/me", **bearer(secret)).status_code == 401
 
 
 def test_token_use_records_last_used_at(client: Client, personas: Personas) -> None:
-    token, secret = issue(personas.gd)
+    token, secret = issue(personas.hb)
     assert token.last_used_at is None
     client.get(f"{API}/me", **bearer(secret))
     token.refresh_from_db()
@@ -197,8 +198,8 @@ def test_bearer_request_carries_the_actor_of_the_token_user(personas: Personas) 
 
 
 def test_session_login_also_works_for_the_api(client: Client, personas: Personas) -> None:
-    client.post("/accounts/login/", {"username": "gd-admin", "password": PASSWORD})
-    assert client.get(f"{API}/me").json()["username"] == "gd-admin"
+    client.post("/accounts/login/", {"username": "hb-staff", "password": PASSWORD})
+    assert client.get(f"{API}/me").json()["username"] == "hb-staff"
 
 
 # --- hashing -----------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def test_session_login_also_works_for_the_api(client: Client, personas: Personas
 def test_token_is_stored_hashed_and_the_database_never_holds_the_secret(
     personas: Personas,
 ) -> None:
-    token, secret = issue(personas.gd)
+    token, secret = issue(personas.hb)
     token.refresh_from_db()
     assert token.key_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert token.prefix == secret[:8]
@@ -220,7 +221,7 @@ def test_token_is_stored_hashed_and_the_database_never_holds_the_secret(
 
 def test_audit_of_token_issue_holds_neither_secret_nor_hash(personas: Personas) -> None:
     with mock.patch("onex.core.tokens.audit_record") as audit:
-        token, secret = issue(personas.gd)
+        token, secret = issue(personas.hb)
     kwargs = audit.call_args.kwargs
     assert kwargs["action"] == "auth.token_issue"
     assert kwargs["target"] == token
@@ -229,9 +230,9 @@ def test_audit_of_token_issue_holds_neither_secret_nor_hash(personas: Personas) 
 
 
 def test_token_revoke_is_audited_with_old_and_new_values(personas: Personas) -> None:
-    token, _secret = issue(personas.gd)
+    token, _secret = issue(personas.hb)
     with mock.patch("onex.core.tokens.audit_record") as audit:
-        token_revoke(actor=personas.gd.actor, token=token)
+        token_revoke(actor=personas.hb.actor, token=token)
     kwargs = audit.call_args.kwargs
     assert kwargs["action"] == "auth.token_revoke"
     assert kwargs["old"] == {"revoked_at": None}
@@ -274,7 +275,7 @@ def test_me_for_a_national_unit_has_no_region(client: Client, personas: Personas
 def test_creating_a_token_through_the_api_returns_the_secret_once(
     client: Client, personas: Personas
 ) -> None:
-    _token, secret = issue(personas.gd)
+    _token, secret = issue(personas.hb)
     response = post_json(client, f"{API}/auth/tokens", {"name": "省平台同步"}, **bearer(secret))
     assert response.status_code == 201
     created = response.json()
@@ -288,21 +289,21 @@ def test_creating_a_token_through_the_api_returns_the_secret_once(
 
 
 def test_token_list_shows_only_the_callers_tokens(client: Client, personas: Personas) -> None:
-    _mine, secret = issue(personas.gd, "mine")
-    issue(personas.hb, "theirs")
+    _mine, secret = issue(personas.hb, "mine")
+    issue(personas.gd, "theirs")
     listed = client.get(f"{API}/auth/tokens", **bearer(secret)).json()
     assert [t["name"] for t in listed] == ["mine"]
 
 
 def test_creating_a_token_with_an_empty_name_is_422(client: Client, personas: Personas) -> None:
-    _token, secret = issue(personas.gd)
+    _token, secret = issue(personas.hb)
     response = post_json(client, f"{API}/auth/tokens", {"name": ""}, **bearer(secret))
     assert response.status_code == 422
 
 
 def test_revoking_a_token_through_the_api(client: Client, personas: Personas) -> None:
-    _token, secret = issue(personas.gd)
-    other, other_secret = issue(personas.gd, "other")
+    _token, secret = issue(personas.hb)
+    other, other_secret = issue(personas.hb, "other")
     response = client.delete(f"{API}/auth/tokens/{other.pk}", **bearer(secret))
     assert response.status_code == 200
     assert response.json()["revoked_at"] is not None
@@ -311,8 +312,8 @@ def test_revoking_a_token_through_the_api(client: Client, personas: Personas) ->
 
 
 def test_revoking_someone_elses_token_is_404(client: Client, personas: Personas) -> None:
-    _mine, secret = issue(personas.gd)
-    theirs, theirs_secret = issue(personas.hb)
+    _mine, secret = issue(personas.hb)
+    theirs, theirs_secret = issue(personas.gd)
     response = client.delete(f"{API}/auth/tokens/{theirs.pk}", **bearer(secret))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -320,13 +321,13 @@ def test_revoking_someone_elses_token_is_404(client: Client, personas: Personas)
 
 
 def test_revoking_a_missing_token_is_the_same_404(client: Client, personas: Personas) -> None:
-    _mine, secret = issue(personas.gd)
+    _mine, secret = issue(personas.hb)
     assert client.delete(f"{API}/auth/tokens/999999", **bearer(secret)).status_code == 404
 
 
 def test_session_api_writes_need_a_csrf_token(personas: Personas) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(personas.gd.user)
+    client.force_login(personas.hb.user)
     response = post_json(client, f"{API}/auth/tokens", {"name": "x"})
     assert response.status_code in (401, 403)
     assert not ApiToken.objects.exists()
@@ -337,29 +338,29 @@ def test_session_api_writes_need_a_csrf_token(personas: Personas) -> None:
 
 def test_nobody_issues_a_token_for_someone_else(personas: Personas) -> None:
     with pytest.raises(Forbidden):
-        token_issue(actor=personas.ministry.actor, user=personas.gd.user, name="x")
+        token_issue(actor=personas.ministry.actor, user=personas.hb.user, name="x")
 
 
 def test_the_system_may_issue_a_token_for_a_user(personas: Personas) -> None:
-    token, _secret = token_issue(actor=Actor.system(), user=personas.gd.user, name="ops")
-    assert token.user == personas.gd.user
+    token, _secret = token_issue(actor=Actor.system(), user=personas.hb.user, name="ops")
+    assert token.user == personas.hb.user
 
 
 def test_token_name_is_required(personas: Personas) -> None:
     with pytest.raises(InvalidInput):
-        issue(personas.gd, "  ")
+        issue(personas.hb, "  ")
 
 
 def test_token_get_hides_other_users_tokens(personas: Personas) -> None:
-    theirs, _secret = issue(personas.hb)
+    theirs, _secret = issue(personas.gd)
     with pytest.raises(NotFound):
-        token_get(actor=personas.gd.actor, token_id=theirs.pk)
+        token_get(actor=personas.hb.actor, token_id=theirs.pk)
 
 
 def test_revoking_twice_is_harmless(personas: Personas) -> None:
-    token, _secret = issue(personas.gd)
-    first = token_revoke(actor=personas.gd.actor, token=token)
-    second = token_revoke(actor=personas.gd.actor, token=token)
+    token, _secret = issue(personas.hb)
+    first = token_revoke(actor=personas.hb.actor, token=token)
+    second = token_revoke(actor=personas.hb.actor, token=token)
     assert first.revoked_at == second.revoked_at
 
 
@@ -374,10 +375,10 @@ def test_tokens_page_needs_login(client: Client, db: None) -> None:
 def test_tokens_page_creates_a_token_and_shows_its_secret_only_once(
     client: Client, personas: Personas
 ) -> None:
-    client.force_login(personas.gd.user)
+    client.force_login(personas.hb.user)
     response = client.post(reverse("tokens"), {"name": "数据对接脚本"})
     assert response.status_code == 200
-    token = ApiToken.objects.get(user=personas.gd.user)
+    token = ApiToken.objects.get(user=personas.hb.user)
     html = response.content.decode()
     assert "请立即复制保存" in html
     secret = html.split('id="new-token-secret">')[1].split("<")[0]
@@ -389,7 +390,7 @@ def test_tokens_page_creates_a_token_and_shows_its_secret_only_once(
 
 
 def test_tokens_page_answers_htmx_with_the_panel_only(client: Client, personas: Personas) -> None:
-    client.force_login(personas.gd.user)
+    client.force_login(personas.hb.user)
     response = client.post(reverse("tokens"), {"name": "htmx"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="tokens-panel">')
@@ -397,15 +398,15 @@ def test_tokens_page_answers_htmx_with_the_panel_only(client: Client, personas: 
 
 
 def test_tokens_page_refuses_an_empty_name_at_the_field(client: Client, personas: Personas) -> None:
-    client.force_login(personas.gd.user)
+    client.force_login(personas.hb.user)
     response = client.post(reverse("tokens"), {"name": ""})
     assert response.status_code == 422
     assert not ApiToken.objects.exists()
 
 
 def test_tokens_page_revokes_a_token(client: Client, personas: Personas) -> None:
-    client.force_login(personas.gd.user)
-    token, secret = issue(personas.gd)
+    client.force_login(personas.hb.user)
+    token, secret = issue(personas.hb)
     response = client.post(reverse("token_revoke", args=[token.pk]))
     assert response.status_code == 302
     token.refresh_from_db()
@@ -415,16 +416,16 @@ def test_tokens_page_revokes_a_token(client: Client, personas: Personas) -> None
 
 
 def test_tokens_page_cannot_revoke_someone_elses_token(client: Client, personas: Personas) -> None:
-    client.force_login(personas.gd.user)
-    theirs, _secret = issue(personas.hb)
+    client.force_login(personas.hb.user)
+    theirs, _secret = issue(personas.gd)
     assert client.post(reverse("token_revoke", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
 
 
 def test_tokens_page_revoke_by_get_is_refused(client: Client, personas: Personas) -> None:
-    client.force_login(personas.gd.user)
-    token, _secret = issue(personas.gd)
+    client.force_login(personas.hb.user)
+    token, _secret = issue(personas.hb)
     assert client.get(reverse("token_revoke", args=[token.pk])).status_code == 405
 
 
@@ -433,8 +434,8 @@ def test_token_issue_and_revoke_land_in_the_audit_chain_without_the_secret(
 ) -> None:
     from onex.core.models import AuditEvent
 
-    secret = get_token(client, "gd-admin").json()["token"]
-    token = ApiToken.objects.get(user=personas.gd.user)
+    secret = get_token(client, "hb-staff").json()["token"]
+    token = ApiToken.objects.get(user=personas.hb.user)
     client.delete(f"{API}/auth/tokens/{token.pk}", **bearer(secret))
     actions = list(
         AuditEvent.objects.filter(action__startswith="auth.")
@@ -464,7 +465,7 @@ def test_openapi_documents_the_auth_endpoints_and_the_bearer_scheme(
 def test_tokens_page_shows_field_errors_to_htmx_with_a_swappable_status(
     client: Client, personas: Personas
 ) -> None:
-    client.force_login(personas.gd.user)
+    client.force_login(personas.hb.user)
     response = client.post(reverse("tokens"), {"name": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "field-error" in response.content.decode()
@@ -474,8 +475,8 @@ def test_tokens_page_shows_field_errors_to_htmx_with_a_swappable_status(
 def test_tokens_page_revoke_through_htmx_returns_the_updated_panel(
     client: Client, personas: Personas
 ) -> None:
-    client.force_login(personas.gd.user)
-    token, _secret = issue(personas.gd)
+    client.force_login(personas.hb.user)
+    token, _secret = issue(personas.hb)
     response = client.post(reverse("token_revoke", args=[token.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()

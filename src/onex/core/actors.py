@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onex.core.errors import Forbidden
-from onex.core.models import NATIONAL_KINDS, Role, Unit, UnitKind, User
+from onex.core.models import NATIONAL_KINDS, SEPARATED_ROLES, Role, Unit, UnitKind, User
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,16 @@ class Actor:
         return self.user is None and self.role == Role.ADMIN and self.unit is None
 
     @property
+    def is_separated(self) -> bool:
+        """A separated administrator (系统/安全/审计管理员): no business jurisdiction at all."""
+        return self.role in SEPARATED_ROLES
+
+    @property
     def kind(self) -> str | None:
+        # A separated administrator acts for no business kind: every ``kinds`` check, menu
+        # entry, dashboard card and ``require_kind`` refuses it (ADR 0005).
+        if self.is_separated:
+            return None
         if self.unit is not None:
             return self.unit.kind
         if self.user is not None and self.user.is_superuser:
@@ -70,10 +79,12 @@ class Actor:
 
     @property
     def can_write(self) -> bool:
+        """May change business data (separated administrators never do)."""
         return self.is_system or self.role in (Role.ADMIN, Role.STAFF)
 
     @property
     def is_admin(self) -> bool:
+        """A business administrator of its unit (separated administrators are not)."""
         return self.is_system or self.role == Role.ADMIN
 
     def is_kind(self, *kinds: str) -> bool:
@@ -89,7 +100,7 @@ class Actor:
         self.require(self.can_write, _("查看者角色不能修改数据。"))
 
     def require_kind(self, *kinds: str, write: bool = True) -> None:
-        self.require(self.is_system or self.kind in kinds)
+        self.require(self.is_system or (not self.is_separated and self.kind in kinds))
         if write:
             self.require_write()
 
@@ -109,6 +120,8 @@ class Actor:
         (unit kind, Q) pairs for kinds that see objects by another relation (e.g. an org its
         exams held in a province). Anything else sees nothing.
         """
+        if self.is_separated:
+            return Q(pk__in=[])
         if self.is_national:
             return Q()
         kind = self.kind

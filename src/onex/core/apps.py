@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Huey only discovers modules named tasks.py; the audit purge lives beside the audit code.
-        from onex.core import audit_tasks, checks  # noqa: F401
+        from onex.core import audit_tasks, checks, mfa, security  # noqa: F401
         from onex.core.logging import install_record_redaction
 
         install_record_redaction()

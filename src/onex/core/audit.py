@@ -37,7 +37,7 @@ from onex.core.audit_offline import (
 )
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.logging import redact
-from onex.core.models import AuditAnchor, AuditEvent, Role, UnitKind
+from onex.core.models import SEPARATED_ROLES, AuditAnchor, AuditEvent, Role, UnitKind, User
 from onex.core.params import id_param
 from onex.core.scoping import fetch
 from onex.core.xlsx import export_response
@@ -416,7 +416,7 @@ def audit_purge(
     purge refuses to launder a broken chain. Batches commit separately, each moving the anchor,
     so an interrupted purge leaves a verifiable chain.
     """
-    actor.require(actor.is_system or (actor.is_national and actor.is_admin))
+    actor.require(is_audit_admin(actor))
     retention = audit_retention_days()
     if retention < AUDIT_RETENTION_FLOOR_DAYS:
         raise InvalidInput(
@@ -480,17 +480,38 @@ def audit_purge(
 # --- selectors (reads) --------------------------------------------------------------------------
 
 
+# Events of the security domain: logins, lockouts, second factor, tokens, the separated
+# administrators' own work. Only the audit administrator reads them (ADR 0005).
+SECURITY_ACTION_PREFIXES = ("auth.", "mfa.", "security.", "audit.")
+
+
+def _security_q() -> Q:
+    separated = User.objects.filter(role__in=sorted(SEPARATED_ROLES)).values("pk")
+    q = Q(actor_id__in=separated)
+    for prefix in SECURITY_ACTION_PREFIXES:
+        q |= Q(action__startswith=prefix)
+    return q
+
+
+def is_audit_admin(actor: Actor) -> bool:
+    return actor.is_system or actor.role == Role.AUDIT_ADMIN
+
+
 def _audit_scope(actor: Actor) -> Q:
-    """National admins see everything; provincial admins their province and their own unit.
+    """The audit administrator sees everything. Business administrators keep a read-only view
+    of the business events of their jurisdiction (national admins: all business events;
+    provincial admins: their province and their own unit), without the security domain.
 
     Anyone else is refused with 403 rather than 404: the audit log is a page, not an object in
     a jurisdiction, so there is nothing whose existence a refusal could reveal.
     """
-    if actor.is_system or (actor.is_national and actor.is_admin):
+    if is_audit_admin(actor):
         return Q()
+    if actor.is_national and actor.is_admin:
+        return ~_security_q()
     if actor.is_kind(UnitKind.PROVINCE) and actor.role == Role.ADMIN:
-        return Q(unit_province_id=actor.province_id) | Q(unit_id=actor.unit_id)
-    raise Forbidden(_("只有国家级和省级管理员可以查看审计日志。"))
+        return (Q(unit_province_id=actor.province_id) | Q(unit_id=actor.unit_id)) & ~_security_q()
+    raise Forbidden(_("只有审计管理员和国家级、省级业务管理员可以查看审计日志。"))
 
 
 def audit_can_view(*, actor: Actor) -> bool:
@@ -502,7 +523,8 @@ def audit_can_view(*, actor: Actor) -> bool:
 
 
 def audit_can_verify(*, actor: Actor) -> bool:
-    return actor.is_system or (actor.is_national and actor.is_admin)
+    """Verifying and exporting the chain is the audit administrator's alone."""
+    return is_audit_admin(actor)
 
 
 def _day_start(value: dt.date | dt.datetime) -> dt.datetime:

@@ -97,7 +97,12 @@ _POSITIVE_INTS: tuple[tuple[str, int], ...] = (
     ("ONEX_API_TOKEN_DAYS", 1),
     ("ONEX_PUBLIC_RATE_PER_MINUTE", 1),
     ("SESSION_COOKIE_AGE", 60),
-    ("AXES_FAILURE_LIMIT", 1),
+    # AXES_FAILURE_LIMIT is a callable reading the security policy; its environment value is:
+    ("ONEX_LOCKOUT_FAILURES", 1),
+    ("ONEX_LOCKOUT_MINUTES", 1),
+    ("ONEX_IP_FAILURES", 1),
+    ("ONEX_IP_WINDOW_MINUTES", 1),
+    ("ONEX_API_TOKEN_IDLE_DAYS", 1),
 )
 
 

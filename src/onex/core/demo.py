@@ -11,22 +11,27 @@ services (units, users: audited).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onex.core import registry
 from onex.core.accounts import unit_create, user_create
 from onex.core.actors import Actor
+from onex.core.audit import audit_record
 from onex.core.models import Role, Unit, UnitKind, User
 from onex.core.policy import seed_policy_profiles
 from onex.core.registry import DemoAccount, DemoReport
+from onex.core.security import mfa_required
 from onex.geo.loader import load_divisions
 from onex.geo.models import Division
 
 __all__ = [
     "DEMO_ACCOUNTS",
     "DEMO_PASSWORD",
+    "DEMO_TOTP_SECRET",
     "DemoAccount",
     "DemoReport",
     "banner_lines",
@@ -62,7 +67,23 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "demo-school", Role.ADMIN, DEMO_SCHOOL, "试点院校管理员", UnitKind.SCHOOL, order=90
     ),
     DemoAccount("demo-learner", Role.STAFF, DEMO_LEARNER, "学习者", order=100),
+    # The separated administrators (三权分立, ADR 0005): no business data, one person each.
+    DemoAccount("demo-sysadmin", Role.SYSTEM_ADMIN, MINISTRY, "系统管理员", order=110),
+    DemoAccount("demo-secadmin", Role.SECURITY_ADMIN, MINISTRY, "安全管理员", order=120),
+    DemoAccount("demo-auditadmin", Role.AUDIT_ADMIN, MINISTRY, "审计管理员", order=130),
 )
+
+# One identity per separated administrator (user_create refuses a second role to a person).
+SEPARATED_CONTACTS = {
+    "demo-sysadmin": ("sysadmin@demo.onex.example", "13800000101"),
+    "demo-secadmin": ("secadmin@demo.onex.example", "13800000102"),
+    "demo-auditadmin": ("auditadmin@demo.onex.example", "13800000103"),
+}
+
+# Published in the README on purpose, demo only: every demo account that must use a second
+# factor has an authenticator enrolled with this TOTP secret (base32, add it to any TOTP app).
+DEMO_TOTP_SECRET = "ONEXDEMOONEXDEMOONEXDEMOONEXDEMO"  # noqa: S105
+DEMO_TOTP_KEY_HEX = base64.b32decode(DEMO_TOTP_SECRET).hex()
 
 
 def banner_lines() -> list[str]:
@@ -131,6 +152,7 @@ def load_users(report: DemoReport, log: Callable[[str], None]) -> None:
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
             continue
+        email, phone = SEPARATED_CONTACTS.get(account.username, ("", ""))
         # user_create runs Django's password validators, so the demo password must pass them.
         user_create(
             actor=Actor.system(),
@@ -139,8 +161,20 @@ def load_users(report: DemoReport, log: Callable[[str], None]) -> None:
             unit=units[account.unit],
             role=account.role,
             display_name=account.description,
+            email=email,
+            phone=phone,
         )
         report.created["users"] += 1
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        if mfa_required(user) and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(
+                user=user, name="authenticator", key=DEMO_TOTP_KEY_HEX, confirmed=True
+            )
+            audit_record(
+                actor=Actor.system(), action="mfa.enrol", target=user, new={"demo_secret": True}
+            )
+            report.created["authenticators"] += 1
 
 
 def load_policy_profiles(report: DemoReport, log: Callable[[str], None]) -> None:

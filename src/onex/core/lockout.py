@@ -37,7 +37,11 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = 
         raw = getattr(request, "data", request.POST).get(field)
     if raw is None:
         return None
-    name = str(raw)
+    return mask_login_name(str(raw))
+
+
+def mask_login_name(name: str) -> str:
+    """The typed login name, or a keyed hash of it when it is an ID number."""
     if redact(name) == name:
         return name
     return "id-hash:" + keyed_hash(name.strip().upper(), purpose="lockout.username")[:32]
@@ -57,9 +61,10 @@ def remaining_minutes(request: HttpRequest, credentials: dict[str, Any] | None =
     username = get_client_username(request, credentials)  # via lockout_username
     if cool_off is None or not username:
         return total
-    latest = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))[
-        "last"
-    ]
+    # Locks are per username *and* address (AXES_LOCKOUT_PARAMETERS).
+    latest = AccessAttempt.objects.filter(
+        username=username, ip_address=request.META.get("REMOTE_ADDR")
+    ).aggregate(last=Max("attempt_time"))["last"]
     if latest is None:
         return total
     left = (latest + cool_off - timezone.now()).total_seconds()

@@ -175,12 +175,16 @@ class MenuEntry:
     admin_only: bool = False
     writers_only: bool = False
     key: str = ""
+    # Only these roles (e.g. the separated administrators' pages); None: any role.
+    roles: frozenset[str] | None = None
 
     @property
     def name(self) -> str:
         return self.key or self.url_name
 
     def visible_to(self, actor: Actor) -> bool:
+        if self.roles is not None and actor.role not in self.roles:
+            return False
         if self.kinds is not None and actor.kind not in self.kinds:
             return False
         if self.admin_only and not actor.is_admin:

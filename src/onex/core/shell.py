@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from onex.core import calendar, demo, registry
 from onex.core.actors import Actor
-from onex.core.models import NATIONAL_KINDS, ImportJob, Unit, UnitKind
+from onex.core.models import NATIONAL_KINDS, ImportJob, Role, Unit, UnitKind
 from onex.core.navigation import NATIONAL, ORGANISATIONS, WORKBENCHES
 from onex.core.registry import (
     GROUP_SYSTEM,
@@ -132,7 +132,24 @@ for entry in (
         kinds=OFFICIALS_WITH_AUDIT,
         admin_only=True,
     ),
+    # The separated administrators' pages (ADR 0005).
+    MenuEntry(
+        gettext_lazy("审计日志"),
+        "audit",
+        300,
+        GROUP_SYSTEM,
+        roles=frozenset({Role.AUDIT_ADMIN}),
+        key="audit_admin",
+    ),
+    MenuEntry(
+        gettext_lazy("安全管理"),
+        "security",
+        302,
+        GROUP_SYSTEM,
+        roles=frozenset({Role.SECURITY_ADMIN}),
+    ),
     MenuEntry(gettext_lazy("接口令牌"), "tokens", 310, GROUP_SYSTEM),
+    MenuEntry(gettext_lazy("双因素认证"), "mfa_setup", 315, GROUP_SYSTEM),
     MenuEntry(gettext_lazy("修改密码"), "password_change", 320, GROUP_SYSTEM),
 ):
     registry.menu.register(entry)

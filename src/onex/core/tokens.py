@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.errors import InvalidInput, NotFound
+from onex.core.errors import Forbidden, InvalidInput, NotFound
 from onex.core.models import ApiToken, User
 from onex.core.scoping import fetch
+from onex.core.security import mfa_needed, security_policy
 
 NAME_MAX_LENGTH = 100
 PREFIX_LENGTH = 8
@@ -30,6 +32,11 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def password_fingerprint(user: User) -> str:
+    """An HMAC of the user's password hash: it changes with every new password."""
+    return salted_hmac("onex.core.tokens.password", user.password, algorithm="sha256").hexdigest()
 
 
 # --- selectors ---------------------------------------------------------------------------------
@@ -50,9 +57,21 @@ def token_get(*, actor: Actor, token_id: int) -> ApiToken:
 # --- services ----------------------------------------------------------------------------------
 
 
-def token_issue(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user`` and return it with its secret (shown once, never stored)."""
+def token_issue(
+    *, actor: Actor, user: User, name: str, read_only: bool = False, mfa_verified: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` and return it with its secret (shown once, never stored).
+
+    ``mfa_verified``: the request passed the second factor (a verified session, or a TOTP code
+    with the password). Users who must use a second factor get no token without it, so a
+    stolen password alone never yields API access.
+    """
     actor.require(actor.is_system or (actor.user is not None and actor.user.pk == user.pk))
+    if not actor.is_system and not mfa_verified and mfa_needed(user):
+        raise Forbidden(
+            _("签发令牌需要先通过双因素认证（在网页登录并输入动态验证码后再创建）。"),
+            code="mfa_required",
+        )
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("请填写令牌名称。"), field="name")
@@ -63,9 +82,16 @@ def token_issue(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     if not user.is_active:
         raise InvalidInput(_("该用户已停用，不能签发令牌。"))
     secret = secrets.token_urlsafe(32)
+    policy = security_policy()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=secret[:PREFIX_LENGTH], key_hash=hash_secret(secret)
+            user=user,
+            name=name,
+            prefix=secret[:PREFIX_LENGTH],
+            key_hash=hash_secret(secret),
+            read_only=read_only,
+            auth_hash=password_fingerprint(user),
+            expires_at=timezone.now() + timedelta(days=int(policy.token_days)),
         )
         audit_record(
             actor=actor,
@@ -76,6 +102,7 @@ def token_issue(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
                 "user": user.pk,
                 "name": name,
                 "prefix": token.prefix,
+                "read_only": read_only,
                 "expires_at": token.expires_at.isoformat(),
             },
         )
@@ -105,19 +132,42 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return locked
 
 
-def token_authenticate(secret: str) -> User | None:
-    """The active user holding this unrevoked, unexpired token, or None."""
+def token_usable(token: ApiToken, *, now: datetime | None = None) -> bool:
+    """Unrevoked, unexpired, not idle too long, its holder active with the same password."""
+    now = now or timezone.now()
+    if not token.is_active_at(now):
+        return False
+    user = token.user
+    if not user.is_active or (user.unit is not None and not user.unit.is_active):
+        return False
+    if not token.auth_hash or not constant_time_compare(
+        token.auth_hash, password_fingerprint(user)
+    ):
+        return False
+    idle = timedelta(days=int(security_policy().token_idle_days))
+    return (token.last_used_at or token.created_at) > now - idle
+
+
+def token_lookup(secret: str) -> ApiToken | None:
+    """The usable token with this secret (see ``token_usable``), or None; marks it used."""
     if not secret:
         return None
     now = timezone.now()
     token = (
         ApiToken.objects.select_related("user", "user__unit")
-        .filter(key_hash=hash_secret(secret), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(key_hash=hash_secret(secret))
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token_usable(token, now=now):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         # A bookkeeping field, not a business write: updated in place, not audited.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    return token
+
+
+def token_authenticate(secret: str) -> User | None:
+    """The holder of this usable token, or None."""
+    token = token_lookup(secret)
+    return token.user if token is not None else None

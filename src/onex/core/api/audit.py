@@ -4,13 +4,19 @@
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from onex.core.actors import Actor, actor_from_request
-from onex.core.audit import audit_can_verify, audit_event_list, audit_verify_chain
+from onex.core.audit import (
+    audit_can_verify,
+    audit_event_list,
+    audit_record,
+    audit_verify_chain,
+)
 from onex.core.errors import Forbidden
 from onex.core.limits import SearchText
 from onex.core.params import Pagination
@@ -79,6 +85,14 @@ def events(
 @router.get("/verify", response=VerifyOut, summary="校验审计链")
 def verify(request: HttpRequest) -> Any:
     """Walk the whole chain (slow on large logs; `manage.py audit_verify` is the ops tool)."""
-    if not audit_can_verify(actor=_actor(request)):
-        raise Forbidden(_("只有国家级管理员可以校验审计链。"))
-    return audit_verify_chain()
+    actor = _actor(request)
+    if not audit_can_verify(actor=actor):
+        raise Forbidden(_("只有审计管理员可以校验审计链。"))
+    result = audit_verify_chain()
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="audit.verify",
+            new={"ok": result.ok, "count": result.count, "broken_seq": result.broken_seq},
+        )
+    return result

@@ -31,6 +31,10 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), default=default_token_expiry)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # Read-only tokens may only GET/HEAD/OPTIONS; anything else is a 403.
+    read_only = models.BooleanField(_("只读"), default=False)
+    # An HMAC of the holder's password hash at issue: a new password ends every token.
+    auth_hash = models.CharField(_("密码指纹"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("API 令牌")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +28,16 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("管理员")
     STAFF = "staff", _("经办人")
     VIEWER = "viewer", _("查看者")
+    # The separated administrators of 等保 2.0 level 3 (三权分立): Ministry unit only, no
+    # business data (see docs/adr/0005-separated-administrators.md).
+    SYSTEM_ADMIN = "sysadmin", _("系统管理员")
+    SECURITY_ADMIN = "secadmin", _("安全管理员")
+    AUDIT_ADMIN = "auditadmin", _("审计管理员")
+
+
+SEPARATED_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Literal lists for the database constraints (migrations serialize them).
+_SEPARATED = ["sysadmin", "secadmin", "auditadmin"]
 
 
 class Unit(models.Model):
@@ -96,6 +109,9 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.STAFF)
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
+    # The unit's kind, copied on every save so the database can refuse a separated role
+    # outside the Ministry (a check constraint cannot follow the foreign key).
+    unit_kind = models.CharField(_("单位类型"), max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -104,8 +120,35 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_has_unit_unless_superuser",
                 condition=Q(is_superuser=True) | Q(unit__isnull=False),
-            )
+            ),
+            models.CheckConstraint(
+                name="user_separated_role_only_at_ministry",
+                condition=~Q(role__in=_SEPARATED) | Q(unit_kind="ministry"),
+            ),
+            # One person, one separated role: no two separated-role accounts share an e-mail
+            # address or a phone number (onex.core.accounts also compares normalized values).
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(role__in=_SEPARATED) & ~Q(email=""),
+                name="user_separated_role_one_per_email",
+            ),
+            models.UniqueConstraint(
+                "phone",
+                condition=Q(role__in=_SEPARATED) & ~Q(phone=""),
+                name="user_separated_role_one_per_phone",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.unit_kind = self.unit.kind if self.unit is not None else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "unit_kind" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "unit_kind"]
+        super().save(*args, **kwargs)
+
+    @property
+    def is_separated_admin(self) -> bool:
+        return self.role in SEPARATED_ROLES

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,10 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from onex.core.actors import request_actor
 from onex.core.audit import (
     audit_action_choices,
+    audit_can_verify,
     audit_diff,
     audit_event_get,
     audit_event_list,
     audit_export_xlsx,
+    audit_record,
+    audit_verify_chain,
 )
 from onex.core.audit_display import action_label, diff_rows, object_labels
 from onex.core.forms import DateInput
@@ -84,6 +88,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": _rows(page.object_list),
         "query": query.urlencode(),
+        "can_export": audit_can_verify(actor=request_actor(request)),
     }
     # One view for the page and the htmx fragment (filters swap only the table).
     if is_htmx(request):
@@ -96,8 +101,34 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse:
-    _form, events = _filtered(request)
+    """The audit administrator's export (business administrators read, they do not export)."""
+    actor = request_actor(request)
+    actor.require(audit_can_verify(actor=actor), _("只有审计管理员可以导出审计日志。"))
+    form, events = _filtered(request)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="audit.export",
+            new={k: str(v) for k, v in (form.cleaned_data if form.is_bound else {}).items() if v},
+        )
     return audit_export_xlsx(events=events)
+
+
+@login_required
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Walk the hash chain (audit administrator); POST so a link cannot start the walk."""
+    actor = request_actor(request)
+    actor.require(audit_can_verify(actor=actor), _("只有审计管理员可以校验审计链。"))
+    result = None
+    if request.method == "POST":
+        result = audit_verify_chain()
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="audit.verify",
+                new={"ok": result.ok, "count": result.count, "broken_seq": result.broken_seq},
+            )
+    return render(request, "core/audit_verify.html", {"result": result})
 
 
 @login_required
@@ -115,5 +146,6 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("audit/", audit_list, name="audit"),
     path("audit/export.xlsx", audit_export, name="audit_export"),
+    path("audit/verify/", audit_verify, name="audit_verify"),
     path("audit/<int:seq>/", audit_detail, name="audit_detail"),
 ]

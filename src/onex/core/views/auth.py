@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from onex.core.actors import Actor, actor_from_request, client_ip
 from onex.core.audit import audit_record
-from onex.core.lockout import lockout_minutes
+from onex.core.lockout import LOCKOUT_STATUS, lockout_minutes
+from onex.core.mfa import session_verified
 from onex.core.models import User
+from onex.core.security import ip_retry_after_seconds, ip_throttled, security_policy
 from onex.core.tokens import token_get, token_issue, token_list, token_revoke
 from onex.core.web import attempt, is_htmx
 
@@ -30,10 +32,24 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # Tell people the rule before they trip it (values come from settings, not the template).
-        context["lockout_failures"] = settings.AXES_FAILURE_LIMIT
+        # Tell people the rule before they trip it (values come from the security policy).
+        context["lockout_failures"] = security_policy().lockout_failures
         context["lockout_minutes"] = lockout_minutes(self.request)
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # An address that failed too often is slowed before any password is checked.
+        if ip_throttled(request):
+            seconds = ip_retry_after_seconds(request)
+            response = render(
+                request,
+                "registration/throttled.html",
+                {"minutes": max(1, math.ceil(seconds / 60))},
+                status=LOCKOUT_STATUS,
+            )
+            response["Retry-After"] = str(seconds)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -92,6 +108,11 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=_("例如：数据对接脚本、省平台同步。"),
     )
+    read_only = forms.BooleanField(
+        label=_("只读"),
+        required=False,
+        help_text=_("只读令牌只能读取数据（GET 请求），提交或修改会被拒绝（403）。"),
+    )
 
 
 def _tokens_response(
@@ -103,7 +124,10 @@ def _tokens_response(
 ) -> HttpResponse:
     """One view serves the page and the htmx fragment (the panel with list and form)."""
     actor = actor_from_request(request)
+    policy = security_policy()
     context = {
+        "token_days": policy.token_days,
+        "token_idle_days": policy.token_idle_days,
         "tokens": list(token_list(actor=actor)),
         "form": form or TokenCreateForm(),
         "new_secret": new_secret,
@@ -125,7 +149,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     user = request.user
     issued = attempt(
         lambda: token_issue(
-            actor=actor_from_request(request), user=user, name=form.cleaned_data["name"]
+            actor=actor_from_request(request),
+            user=user,
+            name=form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
+            mfa_verified=session_verified(request),
         ),
         form=form,
     )
