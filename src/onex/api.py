@@ -31,6 +31,7 @@ from onex.core.api.imports import router as imports_router
 from onex.core.api.reference import router as reference_router
 from onex.core.api.rules import router as rules_router
 from onex.core.errors import DomainError
+from onex.creditbank.api import router as creditbank_router
 from onex.geo.api import router as geo_router
 from onex.pilots.api import applications_router as pilot_applications_router
 from onex.pilots.api import router as pilots_router
@@ -152,6 +153,7 @@ api.add_router("/pilots/applications", pilot_applications_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/creditbank", creditbank_router)
 api.add_router("/public", vc_router)  # credentials, status lists, contexts
 api.add_router("/public", public_router)  # certificate query and verification (R36)
 

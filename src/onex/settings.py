@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "onex.pilots",
     "onex.assessment",
     "onex.certificates",
+    "onex.creditbank",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,7 @@ def _title(kind: str) -> str:
         UnitKind.ORG: _("培训评价组织工作台"),
         UnitKind.SCHOOL: _("院校工作台"),
         UnitKind.LEARNER: _("个人学习空间"),
+        UnitKind.CREDITBANK: _("学分银行工作台"),
     }
     return titles.get(kind, _("工作台"))
 

@@ -16,6 +16,7 @@ class UnitKind(models.TextChoices):
     ORG = "org", _("培训评价组织")
     SCHOOL = "school", _("试点院校")
     LEARNER = "learner", _("学习者")
+    CREDITBANK = "creditbank", _("国家学分银行")
 
 
 NATIONAL_KINDS = frozenset({UnitKind.MINISTRY, UnitKind.AGGREGATOR})
