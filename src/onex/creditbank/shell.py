@@ -15,6 +15,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onex.certificates.models import IssuedCertificate
 from onex.certificates.services.issue import CERTIFICATE_ISSUED, CERTIFICATE_STATUS_CHANGED
 from onex.core import registry
 from onex.core.actors import Actor
@@ -47,12 +48,11 @@ from onex.creditbank.selectors import (
 )
 from onex.creditbank.services.accounts import outcome_follow_certificate, outcome_from_certificate
 from onex.creditbank.workflows import CONVERSION_REQUEST
-from onex.certificates.models import IssuedCertificate
 
 BANK = frozenset({UnitKind.CREDITBANK})
 LEARNER = frozenset({UnitKind.LEARNER})
 
-# --- listeners: certificates enter the accounts on commit (R44) ----------------------------------
+# --- listeners: certificates enter the accounts on commit (R44) -----------------------------------
 
 
 def _issued(certificate: IssuedCertificate) -> None:
@@ -68,7 +68,7 @@ registry.listeners.register(
     EventListener("creditbank.status", CERTIFICATE_STATUS_CHANGED, _status_changed, 10)
 )
 
-# --- to-dos -------------------------------------------------------------------------------------
+# --- to-dos ---------------------------------------------------------------------------------------
 
 
 def org_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
@@ -111,7 +111,7 @@ def bank_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
     return items
 
 
-_REVIEW_STATE = {
+_REVIEW_STATE: dict[str, tuple[str, ...]] = {
     UnitKind.SCHOOL: (RequestStatus.SUBMITTED, RequestStatus.DEPARTMENT_APPROVED),
     UnitKind.ORG: (RequestStatus.ACADEMIC_APPROVED,),
 }
@@ -137,8 +137,12 @@ def review_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
 
 
 for provider in (
-    TodoProvider("creditbank.org", org_todos, 60, frozenset({UnitKind.ORG}), ("creditbank:overdue",)),
-    TodoProvider("creditbank.bank", bank_todos, 60, BANK, ("creditbank:plans", "creditbank:requests")),
+    TodoProvider(
+        "creditbank.org", org_todos, 60, frozenset({UnitKind.ORG}), ("creditbank:overdue",)
+    ),
+    TodoProvider(
+        "creditbank.bank", bank_todos, 60, BANK, ("creditbank:plans", "creditbank:requests")
+    ),
     TodoProvider(
         "creditbank.review",
         review_todos,
@@ -213,13 +217,19 @@ REQUEST_KINDS = frozenset(
 for entry in (
     MenuEntry(gettext_lazy("我的学习账户"), "creditbank:mine", 245, kinds=LEARNER),
     MenuEntry(
-        gettext_lazy("我的学分转换"), "creditbank:requests", 246, kinds=LEARNER, key="creditbank:my_requests"
+        gettext_lazy("我的学分转换"),
+        "creditbank:requests",
+        246,
+        kinds=LEARNER,
+        key="creditbank:my_requests",
     ),
     MenuEntry(
         gettext_lazy("个人学习账户"),
         "creditbank:accounts",
         300,
-        kinds=frozenset({UnitKind.CREDITBANK, UnitKind.SCHOOL, UnitKind.MINISTRY, UnitKind.AGGREGATOR}),
+        kinds=frozenset(
+            {UnitKind.CREDITBANK, UnitKind.SCHOOL, UnitKind.MINISTRY, UnitKind.AGGREGATOR}
+        ),
     ),
     MenuEntry(gettext_lazy("学分记录建议方案"), "creditbank:plans", 301, kinds=PLAN_KINDS),
     MenuEntry(gettext_lazy("学分转换规则"), "creditbank:rules", 302, kinds=RULE_KINDS),
@@ -228,7 +238,7 @@ for entry in (
 ):
     registry.menu.register(entry)
 
-# --- policy settings (R16's months are the catalogue's r16.credit_plan_months) -------------------
+# --- policy settings (R16's months are the catalogue's r16.credit_plan_months) --------------------
 
 for setting in (
     PolicySetting(

@@ -6,6 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('geo', '0001_initial'),
         ('core', '0008_importjob_sealed_file_retention'),
     ]
 
@@ -14,5 +15,13 @@ class Migration(migrations.Migration):
             model_name='unit',
             name='kind',
             field=models.CharField(choices=[('ministry', '教育部（职成司）'), ('aggregator', '国家汇总机构（职教所）'), ('province', '省级教育行政部门'), ('city', '市级教育行政部门'), ('org', '培训评价组织'), ('school', '试点院校'), ('learner', '学习者'), ('creditbank', '国家学分银行')], db_index=True, max_length=16, verbose_name='类型'),
+        ),
+        migrations.RemoveConstraint(
+            model_name='unit',
+            name='unit_region_matches_kind',
+        ),
+        migrations.AddConstraint(
+            model_name='unit',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['province', 'school']), ('province__isnull', False)), models.Q(('city__isnull', False), ('kind', 'city'), ('province__isnull', False)), ('kind__in', ['ministry', 'aggregator', 'org', 'learner', 'creditbank']), _connector='OR'), name='unit_region_matches_kind'),
         ),
     ]

@@ -62,7 +62,7 @@ class Unit(models.Model):
                 condition=(
                     Q(kind__in=["province", "school"], province__isnull=False)
                     | Q(kind="city", province__isnull=False, city__isnull=False)
-                    | Q(kind__in=["ministry", "aggregator", "org", "learner"])
+                    | Q(kind__in=["ministry", "aggregator", "org", "learner", "creditbank"])
                 ),
             ),
             models.UniqueConstraint(

@@ -320,7 +320,7 @@ def _certificate(code: str) -> Certificate:
     return certificate
 
 
-# --- accounts -----------------------------------------------------------------------------------
+# --- accounts -------------------------------------------------------------------------------------
 
 
 @router.get(
@@ -391,7 +391,7 @@ def course_outcome(request: HttpRequest, payload: CourseOutcomeIn) -> Any:
     return 201, outcome
 
 
-# --- plans (R16) ---------------------------------------------------------------------------------
+# --- plans (R16) ----------------------------------------------------------------------------------
 
 
 @router.get("/plans", response=list[PlanOut], summary="Credit recording plans you may see")
@@ -526,9 +526,7 @@ def rule_deactivate(request: HttpRequest, rule_id: int) -> Any:
 @router.get("/requests", response=list[RequestOut], summary="Conversion requests you may see")
 @paginate(Pagination)
 def request_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
-    return selectors.request_list(
-        actor=request_actor(request), q=filters.q, status=filters.status
-    )
+    return selectors.request_list(actor=request_actor(request), q=filters.q, status=filters.status)
 
 
 @router.post(

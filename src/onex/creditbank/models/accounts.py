@@ -40,9 +40,7 @@ class LearningAccount(PersonalIdMixin, models.Model):
         blank=True,
         related_name="learning_account",
     )
-    opened_via = models.CharField(
-        _("开户方式"), max_length=16, choices=AccountOpenedVia.choices
-    )
+    opened_via = models.CharField(_("开户方式"), max_length=16, choices=AccountOpenedVia.choices)
     opened_at = models.DateTimeField(_("开户时间"), auto_now_add=True)
 
     class Meta:
@@ -73,7 +71,10 @@ class OutcomeStatus(models.TextChoices):
 
 class LearningOutcome(models.Model):
     account = models.ForeignKey(
-        LearningAccount, verbose_name=_("学习账户"), on_delete=models.CASCADE, related_name="outcomes"
+        LearningAccount,
+        verbose_name=_("学习账户"),
+        on_delete=models.CASCADE,
+        related_name="outcomes",
     )
     kind = models.CharField(_("成果类型"), max_length=16, choices=OutcomeKind.choices)
     # Certificate outcomes.
@@ -117,9 +118,7 @@ class LearningOutcome(models.Model):
     score = models.DecimalField(_("成绩"), max_digits=5, decimal_places=1, null=True, blank=True)
     term = models.CharField(_("学期"), max_length=32, blank=True, default="")
     title = models.CharField(_("成果名称"), max_length=200)
-    credits = models.DecimalField(
-        _("学分"), max_digits=5, decimal_places=1, default=Decimal("0")
-    )
+    credits = models.DecimalField(_("学分"), max_digits=5, decimal_places=1, default=Decimal("0"))
     achieved_on = models.DateField(_("取得日期"))
     status = models.CharField(
         _("状态"),

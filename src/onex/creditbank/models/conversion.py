@@ -32,9 +32,7 @@ class ConversionRule(models.Model):
     )
     level = models.CharField(_("等级"), max_length=16, choices=Level.choices)
     course_name = models.CharField(_("免修课程"), max_length=100)
-    course_category = models.CharField(
-        _("课程类别"), max_length=16, choices=CourseCategory.choices
-    )
+    course_category = models.CharField(_("课程类别"), max_length=16, choices=CourseCategory.choices)
     credits = models.DecimalField(_("课程学分"), max_digits=4, decimal_places=1)
     active = models.BooleanField(_("有效"), default=True)
     created_by = models.ForeignKey(
@@ -57,7 +55,9 @@ class ConversionRule(models.Model):
                 condition=Q(active=True),
                 name="creditbank_rule_course_once_per_level",
             ),
-            models.CheckConstraint(name="creditbank_rule_credits_positive", condition=Q(credits__gt=0)),
+            models.CheckConstraint(
+                name="creditbank_rule_credits_positive", condition=Q(credits__gt=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,9 +149,7 @@ class ConversionExemption(models.Model):
         "pilots.Specialty", verbose_name=_("专业"), on_delete=models.PROTECT, related_name="+"
     )
     course_name = models.CharField(_("免修课程"), max_length=100)
-    course_category = models.CharField(
-        _("课程类别"), max_length=16, choices=CourseCategory.choices
-    )
+    course_category = models.CharField(_("课程类别"), max_length=16, choices=CourseCategory.choices)
     credits = models.DecimalField(_("学分"), max_digits=4, decimal_places=1)
 
     class Meta:
@@ -165,3 +163,6 @@ class ConversionExemption(models.Model):
                 name="creditbank_course_exempted_once",
             )
         ]
+
+    def __str__(self) -> str:
+        return self.course_name

@@ -64,7 +64,9 @@ class CreditPlan(models.Model):
             models.UniqueConstraint(
                 fields=["certificate", "level"], name="creditbank_one_plan_per_level"
             ),
-            models.CheckConstraint(name="creditbank_plan_credits_positive", condition=Q(credits__gt=0)),
+            models.CheckConstraint(
+                name="creditbank_plan_credits_positive", condition=Q(credits__gt=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,3 +104,6 @@ class PlanReminder(models.Model):
                 fields=["certificate", "level", "sent_on"], name="creditbank_reminder_once_a_day"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}/{self.level} {self.sent_on}"

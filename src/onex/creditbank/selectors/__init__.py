@@ -47,6 +47,11 @@ R16_MONTHS = "r16.credit_plan_months"
 NONE = Q(pk__in=[])
 
 
+def _uid(actor: Actor) -> int:
+    # 0 never matches a row: an actor without a unit owns nothing.
+    return actor.unit_id or 0
+
+
 def sees_all(actor: Actor) -> bool:
     return actor.is_national or actor.kind == UnitKind.CREDITBANK
 
@@ -59,13 +64,12 @@ def account_scope(*, actor: Actor) -> QuerySet[LearningAccount]:
     if sees_all(actor):
         return qs
     if actor.kind == UnitKind.LEARNER:
-        return qs.filter(learner_unit_id=actor.unit_id)
+        return qs.filter(learner_unit_id=_uid(actor))
     if actor.kind == UnitKind.SCHOOL:
         ids = LearningOutcome.objects.filter(
-            Q(school__unit_id=actor.unit_id)
-            | Q(issued_certificate__school__unit_id=actor.unit_id)
+            Q(school__unit_id=_uid(actor)) | Q(issued_certificate__school__unit_id=_uid(actor))
         ).values("account_id")
-        requested = ConversionRequest.objects.filter(school__unit_id=actor.unit_id).values(
+        requested = ConversionRequest.objects.filter(school__unit_id=_uid(actor)).values(
             "account_id"
         )
         return qs.filter(Q(pk__in=ids) | Q(pk__in=requested))
@@ -87,7 +91,7 @@ def account_of(actor: Actor) -> LearningAccount | None:
     """The learner's own account (None until one is opened or claimed)."""
     if actor.kind != UnitKind.LEARNER or actor.unit_id is None:
         return None
-    return LearningAccount.objects.filter(learner_unit_id=actor.unit_id).first()
+    return LearningAccount.objects.filter(learner_unit_id=_uid(actor)).first()
 
 
 def outcome_scope(*, actor: Actor) -> QuerySet[LearningOutcome]:
@@ -97,7 +101,7 @@ def outcome_scope(*, actor: Actor) -> QuerySet[LearningOutcome]:
     if sees_all(actor):
         return qs
     if actor.kind == UnitKind.LEARNER:
-        return qs.filter(account__learner_unit_id=actor.unit_id)
+        return qs.filter(account__learner_unit_id=_uid(actor))
     if actor.kind == UnitKind.SCHOOL:
         return qs.filter(account__in=account_scope(actor=actor))
     return qs.filter(NONE)
@@ -154,7 +158,7 @@ def plan_scope(*, actor: Actor) -> QuerySet[CreditPlan]:
     if sees_all(actor):
         return qs
     if actor.kind == UnitKind.ORG:
-        return qs.filter(org__unit_id=actor.unit_id)
+        return qs.filter(org__unit_id=_uid(actor))
     return qs.filter(NONE)
 
 
@@ -220,7 +224,7 @@ def overdue_plans(*, actor: Actor, today: dt.date | None = None) -> list[Overdue
         "certificate", "certificate__batch", "certificate__org"
     ).order_by("certificate__batch__number", "certificate__code")
     if actor.kind == UnitKind.ORG:
-        levels = levels.filter(certificate__org__unit_id=actor.unit_id)
+        levels = levels.filter(certificate__org__unit_id=_uid(actor))
     elif not sees_all(actor):
         return []
     plans = {
@@ -263,13 +267,13 @@ def rule_scope(*, actor: Actor) -> QuerySet[ConversionRule]:
     if sees_all(actor):
         return qs
     if actor.kind == UnitKind.SCHOOL:
-        return qs.filter(school__unit_id=actor.unit_id)
+        return qs.filter(school__unit_id=_uid(actor))
     if actor.kind == UnitKind.PROVINCE:
-        return qs.filter(school__province_id=actor.province_id)
+        return qs.filter(school__province_id=actor.province_id or 0)
     if actor.kind == UnitKind.LEARNER:
         return qs.filter(active=True)
     if actor.kind == UnitKind.ORG:
-        return qs.filter(certificate__org__unit_id=actor.unit_id)
+        return qs.filter(certificate__org__unit_id=_uid(actor))
     return qs.filter(NONE)
 
 
@@ -313,13 +317,13 @@ def request_scope(*, actor: Actor) -> QuerySet[ConversionRequest]:
     if sees_all(actor):
         return qs
     if actor.kind == UnitKind.LEARNER:
-        return qs.filter(account__learner_unit_id=actor.unit_id)
+        return qs.filter(account__learner_unit_id=_uid(actor))
     if actor.kind == UnitKind.SCHOOL:
-        return qs.filter(school__unit_id=actor.unit_id)
+        return qs.filter(school__unit_id=_uid(actor))
     if actor.kind == UnitKind.ORG:
-        return qs.filter(org__unit_id=actor.unit_id)
+        return qs.filter(org__unit_id=_uid(actor))
     if actor.kind == UnitKind.PROVINCE:
-        return qs.filter(school__province_id=actor.province_id)
+        return qs.filter(school__province_id=actor.province_id or 0)
     return qs.filter(NONE)
 
 
@@ -329,9 +333,7 @@ def request_list(
     qs = request_scope(actor=actor)
     if q:
         term = q.strip()
-        qs = qs.filter(
-            Q(account__holder_name__icontains=term) | Q(outcome__title__icontains=term)
-        )
+        qs = qs.filter(Q(account__holder_name__icontains=term) | Q(outcome__title__icontains=term))
     if status:
         if status not in RequestStatus.values:
             return qs.none()
@@ -347,7 +349,7 @@ def request_timeline(request: ConversionRequest) -> list[ConversionEvent]:
     return list(request.events.select_related("user", "unit").order_by("at", "pk"))
 
 
-# --- reports ---------------------------------------------------------------------------------------
+# --- reports --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,7 @@ def _open_account(
     via: str,
     learner_unit_id: int | None = None,
 ) -> LearningAccount:
-    account = LearningAccount(
-        holder_name=name, opened_via=via, learner_unit_id=learner_unit_id
-    )
+    account = LearningAccount(holder_name=name, opened_via=via, learner_unit_id=learner_unit_id)
     account.set_id_number(id_type=id_type, value=id_number)
     account.save()
     audit_record(
@@ -163,7 +161,11 @@ def outcome_from_certificate(*, certificate: IssuedCertificate) -> LearningOutco
             status=OutcomeStatus.ACTIVE if valid else OutcomeStatus.SUSPENDED,
             status_reason="" if valid else certificate.status_reason,
         )
-        note = "" if certificate.platform_examined else _("未经本平台考核的证书，仅记录，不计学分（R44）。")
+        note = (
+            ""
+            if certificate.platform_examined
+            else _("未经本平台考核的证书，仅记录，不计学分（R44）。")
+        )
         OutcomeEvent.record(
             actor=actor,
             outcome=outcome,
@@ -191,10 +193,10 @@ def outcome_follow_certificate(*, certificate: IssuedCertificate) -> LearningOut
     outcome = LearningOutcome.objects.filter(issued_certificate=certificate).first()
     if outcome is None:
         return outcome_from_certificate(certificate=certificate)
-    status = IssuedCertificate.objects.values_list("status", "status_reason").get(
-        pk=certificate.pk
+    status = IssuedCertificate.objects.values_list("status", "status_reason").get(pk=certificate.pk)
+    wanted = (
+        OutcomeStatus.ACTIVE if status[0] == CertificateStatus.VALID else OutcomeStatus.SUSPENDED
     )
-    wanted = OutcomeStatus.ACTIVE if status[0] == CertificateStatus.VALID else OutcomeStatus.SUSPENDED
     if outcome.status == wanted:
         return outcome
     label = CertificateStatus(status[0]).label
@@ -222,16 +224,16 @@ def outcomes_sync() -> dict[str, int]:
         status=OutcomeStatus.ACTIVE, issued_certificate__status=CertificateStatus.VALID
     )
     for outcome in stale.select_related("issued_certificate").iterator(chunk_size=500):
-        certificate = outcome.issued_certificate
-        assert certificate is not None
-        is_valid = certificate.status == CertificateStatus.VALID
+        issued = outcome.issued_certificate
+        assert issued is not None
+        is_valid = issued.status == CertificateStatus.VALID
         if is_valid != (outcome.status == OutcomeStatus.ACTIVE):
-            outcome_follow_certificate(certificate=certificate)
+            outcome_follow_certificate(certificate=issued)
             aligned += 1
     return {"created": created, "aligned": aligned}
 
 
-# --- learners ------------------------------------------------------------------------------------
+# --- learners -------------------------------------------------------------------------------------
 
 
 def account_claim(*, actor: Actor, name: str, id_type: str, id_number: str) -> LearningAccount:
@@ -273,7 +275,7 @@ def account_claim(*, actor: Actor, name: str, id_type: str, id_number: str) -> L
     return account
 
 
-# --- schools' course outcomes ----------------------------------------------------------------------
+# --- schools' course outcomes ---------------------------------------------------------------------
 
 
 def _student(school: School, id_type: str, id_number: str) -> Candidate | None:

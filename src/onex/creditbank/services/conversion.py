@@ -62,16 +62,12 @@ def _limit(certificate: Certificate, level: str, specialty: Specialty) -> Decima
 
 def check_category(*, level: str, category: str, specialty: Specialty) -> None:
     province = specialty.school.province
-    if level == Level.JUNIOR and category == CourseCategory.CORE:
-        if not policy_value(JUNIOR_CORE_KEY, province=province):
-            raise RuleViolation(
-                "R37", _("初级证书只能替代专业基础课程。"), field="course_category"
-            )
-    if level == Level.INTERMEDIATE and category == CourseCategory.BASIC:
-        if not policy_value(INTERMEDIATE_BASIC_KEY, province=province):
-            raise RuleViolation(
-                "R37", _("中级证书只能替代专业核心课程。"), field="course_category"
-            )
+    junior_core = level == Level.JUNIOR and category == CourseCategory.CORE
+    if junior_core and not policy_value(JUNIOR_CORE_KEY, province=province):
+        raise RuleViolation("R37", _("初级证书只能替代专业基础课程。"), field="course_category")
+    intermediate_basic = level == Level.INTERMEDIATE and category == CourseCategory.BASIC
+    if intermediate_basic and not policy_value(INTERMEDIATE_BASIC_KEY, province=province):
+        raise RuleViolation("R37", _("中级证书只能替代专业核心课程。"), field="course_category")
 
 
 def rule_create(
@@ -102,9 +98,7 @@ def rule_create(
         raise InvalidInput(_("课程学分应大于 0 且不超过 30。"), field="credits")
     check_category(level=level, category=course_category, specialty=specialty)
     with transaction.atomic():
-        rules = ConversionRule.objects.select_for_update().filter(
-            specialty=specialty, active=True
-        )
+        rules = ConversionRule.objects.select_for_update().filter(specialty=specialty, active=True)
         other = rules.filter(course_name=course).exclude(certificate=certificate).first()
         if other is not None:
             raise RuleViolation(
@@ -123,8 +117,8 @@ def rule_create(
             raise RuleViolation(
                 "R37",
                 _(
-                    "该证书等级可转换的学分至多 %(limit)s 分（平台默认每证书至多 8 分，且不超过学分银行认定的学分），"
-                    "已设定 %(used)s 分。"
+                    "该证书等级可转换的学分至多 %(limit)s 分（每证书上限，且不超过学分银行"
+                    "认定的学分），已设定 %(used)s 分。"
                 )
                 % {"limit": limit, "used": used},
                 field="credits",
@@ -176,7 +170,7 @@ def rule_deactivate(*, actor: Actor, rule: ConversionRule) -> ConversionRule:
     return locked
 
 
-# --- requests ----------------------------------------------------------------------------------
+# --- requests -------------------------------------------------------------------------------------
 
 
 def _check_outcome(outcome: LearningOutcome) -> None:
@@ -216,9 +210,7 @@ def request_submit(
     if not rules_for(
         specialty_id=specialty.pk, certificate_id=outcome.certificate_id, level=outcome.level
     ).exists():
-        raise RuleViolation(
-            "R37", _("该专业没有这个证书等级的学分转换规则。"), field="specialty"
-        )
+        raise RuleViolation("R37", _("该专业没有这个证书等级的学分转换规则。"), field="specialty")
     open_states = [s for s in RequestStatus.values if s not in (RequestStatus.WITHDRAWN,)]
     if ConversionRequest.objects.filter(
         outcome=outcome, specialty=specialty, status__in=open_states

@@ -28,7 +28,6 @@ from onex.creditbank.models import (
     LearningOutcome,
     OutcomeKind,
     PlanReminder,
-    PlanStatus,
 )
 from onex.creditbank.selectors import overdue_plans, plan_due_on
 from onex.creditbank.workflows import CREDIT_PLAN
@@ -37,9 +36,7 @@ PLAN_CREDITS_MAX = Decimal("30")
 TEXT_MAX = 2000
 
 
-def _clean(
-    credits: Decimal, outcome_description: str, course_categories: str
-) -> dict[str, object]:
+def _clean(credits: Decimal, outcome_description: str, course_categories: str) -> dict[str, object]:
     if credits <= 0 or credits > PLAN_CREDITS_MAX:
         raise InvalidInput(_("建议学分应大于 0 且不超过 30。"), field="credits")
     if credits != credits.quantize(Decimal("0.1")):
@@ -47,9 +44,13 @@ def _clean(
     description = (outcome_description or "").strip()
     categories = (course_categories or "").strip()
     if not description or len(description) > TEXT_MAX:
-        raise InvalidInput(_("请填写学习成果描述（不超过 2000 个字符）。"), field="outcome_description")
+        raise InvalidInput(
+            _("请填写学习成果描述（不超过 2000 个字符）。"), field="outcome_description"
+        )
     if not categories or len(categories) > TEXT_MAX:
-        raise InvalidInput(_("请填写建议对应的课程类别（不超过 2000 个字符）。"), field="course_categories")
+        raise InvalidInput(
+            _("请填写建议对应的课程类别（不超过 2000 个字符）。"), field="course_categories"
+        )
     return {
         "credits": credits,
         "outcome_description": description,
@@ -81,7 +82,7 @@ def plan_create(
         org=certificate.org,
         due_on=plan_due_on(certificate),
         created_by=actor.user,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
     try:
         with transaction.atomic():

@@ -30,6 +30,7 @@ from onex.core.xlsx import export_response
 from onex.creditbank import selectors
 from onex.creditbank.models import (
     ConversionRequest,
+    ConversionRule,
     CourseCategory,
     CreditPlan,
     LearningAccount,
@@ -66,7 +67,7 @@ def _timeline(events: list[Any], labels: dict[str, Any]) -> list[dict[str, Any]]
     ]
 
 
-# --- the learner's account (portal) -------------------------------------------------------------
+# --- the learner's account (portal) ---------------------------------------------------------------
 
 
 class ClaimForm(forms.Form):
@@ -115,24 +116,24 @@ def mine(request: HttpRequest) -> HttpResponse:
         if outcome.ok:
             messages.success(request, _("学习账户已开通。"))
             return redirect("creditbank:mine")
-    if account is not None and request.method == "POST" and "convert" in request.POST:
-        if request_form.is_valid():
-            data = request_form.cleaned_data
-            result = attempt(
-                lambda: conversion_services.request_submit(
-                    actor=actor,
-                    outcome=selectors.outcome_get(actor=actor, pk=data["outcome"]),
-                    specialty=fetch(
-                        Specialty.objects.select_related("school", "school__province"),
-                        pk=data["specialty"],
-                    ),
-                    note=data["note"],
+    converting = account is not None and request.method == "POST" and "convert" in request.POST
+    if converting and request_form.is_valid():
+        data = request_form.cleaned_data
+        result = attempt(
+            lambda: conversion_services.request_submit(
+                actor=actor,
+                outcome=selectors.outcome_get(actor=actor, pk=data["outcome"]),
+                specialty=fetch(
+                    Specialty.objects.select_related("school", "school__province"),
+                    pk=data["specialty"],
                 ),
-                form=request_form,
-            )
-            if result.ok:
-                messages.success(request, _("学分转换申请已提交。"))
-                return redirect("creditbank:request_detail", pk=result.value.pk)
+                note=data["note"],
+            ),
+            form=request_form,
+        )
+        if result.ok:
+            messages.success(request, _("学分转换申请已提交。"))
+            return redirect("creditbank:request_detail", pk=result.value.pk)
     context: dict[str, Any] = {"claim_form": claim_form, "request_form": request_form}
     if account is not None:
         context.update(_account_context(actor, account))
@@ -142,7 +143,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def _student_specialties(account: LearningAccount) -> list[Specialty]:
     """Specialties with active rules at the schools where this person is a student."""
-    ids = selectors.ConversionRule.objects.filter(active=True).values("specialty_id")
+    ids = ConversionRule.objects.filter(active=True).values("specialty_id")
     return list(
         Specialty.objects.filter(
             pk__in=ids, school__candidates__id_number_hash=account.id_number_hash
@@ -152,7 +153,7 @@ def _student_specialties(account: LearningAccount) -> list[Specialty]:
     )
 
 
-# --- accounts (credit bank, schools) ------------------------------------------------------------
+# --- accounts (credit bank, schools) --------------------------------------------------------------
 
 
 @login_required
@@ -272,7 +273,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     actor.require_write()
     form = PlanForm(request.POST or None)
     form.fields["certificate"].queryset = Certificate.objects.filter(  # type: ignore[attr-defined]
-        org__unit_id=actor.unit_id
+        org__unit_id=actor.unit_id or 0
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -373,11 +374,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "creditbank/overdue.html", {"page_obj": page_of(request, items)})
 
 
-# --- rules (R37) ------------------------------------------------------------------------------------
+# --- rules (R37) ----------------------------------------------------------------------------------
 
 
 class RuleForm(forms.Form):
-    specialty = forms.ModelChoiceField(label=gettext_lazy("专业"), queryset=Specialty.objects.none())
+    specialty = forms.ModelChoiceField(
+        label=gettext_lazy("专业"), queryset=Specialty.objects.none()
+    )
     certificate = forms.ModelChoiceField(
         label=gettext_lazy("证书"), queryset=Certificate.objects.all()
     )
@@ -469,7 +472,7 @@ def rule_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("creditbank:rules")
 
 
-# --- requests (R37) ------------------------------------------------------------------------------------
+# --- requests (R37) -------------------------------------------------------------------------------
 
 REQUEST_LABELS = {
     "submit": gettext_lazy("提交申请"),
@@ -564,7 +567,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# --- report ------------------------------------------------------------------------------------------
+# --- report ---------------------------------------------------------------------------------------
 
 REPORT_BY = {
     "certificate": gettext_lazy("证书"),
