@@ -74,7 +74,9 @@ class Bank:
                 issued_on=timezone.localdate(),
             )
 
-    def plan(self, *, credits: str = "6", level: str = Level.JUNIOR, approve: bool = True) -> CreditPlan:
+    def plan(
+        self, *, credits: str = "6", level: str = Level.JUNIOR, approve: bool = True
+    ) -> CreditPlan:
         plan = plan_services.plan_create(
             actor=self.p.org.actor,
             certificate=self.certificate,
@@ -86,7 +88,9 @@ class Bank:
         plan = plan_services.plan_submit(actor=self.p.org.actor, plan=plan)
         if approve:
             plan = plan_services.plan_approve(
-                actor=self.p.bank.actor, plan=plan, today=timezone.localdate() - dt.timedelta(days=1)
+                actor=self.p.bank.actor,
+                plan=plan,
+                today=timezone.localdate() - dt.timedelta(days=1),
             )
         return plan
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from onex.catalog.models import Certificate
@@ -348,7 +348,7 @@ def claim(request: HttpRequest, payload: ClaimIn) -> Any:
         id_type=payload.id_type,
         id_number=payload.id_number,
     )
-    return 201, account
+    return Status(201, account)
 
 
 @router.get("/accounts", response=list[AccountOut], summary="Learning accounts you may see")
@@ -388,7 +388,7 @@ def course_outcome(request: HttpRequest, payload: CourseOutcomeIn) -> Any:
         term=payload.term,
         achieved_on=payload.achieved_on,
     )
-    return 201, outcome
+    return Status(201, outcome)
 
 
 # --- plans (R16) ----------------------------------------------------------------------------------
@@ -435,7 +435,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
         outcome_description=payload.outcome_description,
         course_categories=payload.course_categories,
     )
-    return 201, plan
+    return Status(201, plan)
 
 
 @router.get(
@@ -508,7 +508,7 @@ def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
         course_category=payload.course_category,
         credits=payload.credits,
     )
-    return 201, rule
+    return Status(201, rule)
 
 
 @router.post(
@@ -543,7 +543,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
     created = conversion_services.request_submit(
         actor=actor, outcome=outcome, specialty=specialty, note=payload.note
     )
-    return 201, created
+    return Status(201, created)
 
 
 @router.get(
