@@ -84,7 +84,7 @@ def test_r44_revocation_suspends_the_outcome_and_its_credits_history_kept(bank: 
 
 
 def test_periodic_sync_enters_missed_certificates_and_aligns_status(bank: Bank) -> None:
-    issued, _candidate = bank.examined()
+    bank.examined()
     LearningOutcome.objects.all().delete()
     assert outcomes_sync() == {"created": 1, "aligned": 0}
     assert outcomes_sync() == {"created": 0, "aligned": 0}

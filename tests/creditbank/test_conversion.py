@@ -102,7 +102,7 @@ def test_only_the_school_defines_its_rules(bank: Bank) -> None:
 def test_r37_request_moves_through_each_role_and_exemptions_reach_the_account(
     bank: Bank,
 ) -> None:
-    request, learner, outcome = bank.requested()
+    request, _learner, outcome = bank.requested()
     p = bank.p
     with pytest.raises(Forbidden):  # the school's admin is academic affairs, not the department
         conversion_services.request_move(

@@ -23,7 +23,7 @@ from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, RuleViolation
-from onex.core.models import UnitKind
+from onex.core.models import Unit, UnitKind
 from onex.core.personal import id_hash_candidates, validate_id_number
 from onex.core.workflows import perform
 from onex.creditbank.models import (
@@ -273,6 +273,26 @@ def account_claim(*, actor: Actor, name: str, id_type: str, id_number: str) -> L
             new={"learner_unit": actor.unit_id},
         )
     return account
+
+
+def account_link_learner(*, actor: Actor, account: LearningAccount, unit: Unit) -> None:
+    """The platform links an account to a learner login (demo data, support desk)."""
+    actor.require(actor.is_system, _("只有平台可以直接关联学习账户。"))
+    if unit.kind != UnitKind.LEARNER:
+        raise InvalidInput(_("只能关联学习者账号。"), field="unit")
+    with transaction.atomic():
+        if LearningAccount.objects.filter(learner_unit=unit).exclude(pk=account.pk).exists():
+            raise Conflict(_("该学习者账号已关联其他学习账户。"))
+        old = account.learner_unit_id
+        account.learner_unit = unit
+        account.save(update_fields=["learner_unit"])
+        audit_record(
+            actor=actor,
+            action="creditbank.account.link",
+            target=account,
+            old={"learner_unit": old},
+            new={"learner_unit": unit.pk},
+        )
 
 
 # --- schools' course outcomes ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onex.catalog.models import Certificate, Level
+from onex.catalog.models import Certificate, Level, Org
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import Conflict, InvalidInput, RuleViolation
@@ -182,13 +182,15 @@ def plan_move(*, actor: Actor, plan: CreditPlan, action: str, reason: str = "") 
     raise InvalidInput(_("未知的操作。"), field="action")
 
 
-def plan_reminders_send(*, today: dt.date | None = None) -> int:
+def plan_reminders_send(*, today: dt.date | None = None, org: Org | None = None) -> int:
     """R16: record (once a day) a reminder to the org of every overdue plan; the org's to-do
     list shows them. Returns how many reminders were recorded."""
     today = today or timezone.localdate()
     actor = Actor.system()
     sent = 0
     for item in overdue_plans(actor=actor, today=today):
+        if org is not None and item.org.pk != org.pk:
+            continue
         with transaction.atomic():
             _reminder, created = PlanReminder.objects.get_or_create(
                 certificate=item.certificate, level=item.level, sent_on=today, org=item.org
