@@ -104,7 +104,23 @@ def _plans(created: Counter[str], certificate: Certificate, bank: Actor, log: Lo
             today=published + dt.timedelta(days=35),
         )
         created["creditbank.plans"] += 1
-    # 中级 has no plan: overdue (R16); its org gets one reminder.
+    # 中级: a draft never submitted, long past its due date: overdue (R16), the org reminded.
+    levels = set(certificate.levels.values_list("level", flat=True))
+    if (
+        Level.INTERMEDIATE in levels
+        and not CreditPlan.objects.filter(
+            certificate=certificate, level=Level.INTERMEDIATE
+        ).exists()
+    ):
+        plan_services.plan_create(
+            actor=org,
+            certificate=certificate,
+            level=Level.INTERMEDIATE,
+            credits=Decimal("8"),
+            outcome_description="能制订物流作业计划并组织实施。",
+            course_categories="专业核心课：供应链管理",
+        )
+        created["creditbank.plans"] += 1
     if not PlanReminder.objects.filter(org=certificate.org).exists():
         created["creditbank.reminders"] += plan_services.plan_reminders_send(org=certificate.org)
 
