@@ -271,7 +271,11 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     actor.require(actor.kind == UnitKind.ORG, _("只有培训评价组织可以提出学分记录建议方案。"))
     actor.require_write()
-    form = PlanForm(request.POST or None)
+    initial = {
+        "certificate": request.GET.get("certificate", "")[:20],
+        "level": request.GET.get("level", "")[:16],
+    }
+    form = PlanForm(request.POST or None, initial=initial)
     form.fields["certificate"].queryset = Certificate.objects.filter(  # type: ignore[attr-defined]
         org__unit_id=actor.unit_id or 0
     )
@@ -371,7 +375,14 @@ def overdue(request: HttpRequest) -> HttpResponse:
                 for o in items
             ),
         )
-    return render(request, "creditbank/overdue.html", {"page_obj": page_of(request, items)})
+    return render(
+        request,
+        "creditbank/overdue.html",
+        {
+            "page_obj": page_of(request, items),
+            "is_org": actor.kind == UnitKind.ORG and actor.can_write,
+        },
+    )
 
 
 # --- rules (R37) ----------------------------------------------------------------------------------
