@@ -11,6 +11,7 @@ timeline.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,6 +50,8 @@ from onex.creditbank.selectors import (
 from onex.creditbank.services.accounts import outcome_follow_certificate, outcome_from_certificate
 from onex.creditbank.workflows import CONVERSION_REQUEST
 
+logger = logging.getLogger(__name__)
+
 BANK = frozenset({UnitKind.CREDITBANK})
 LEARNER = frozenset({UnitKind.LEARNER})
 
@@ -56,11 +59,21 @@ LEARNER = frozenset({UnitKind.LEARNER})
 
 
 def _issued(certificate: IssuedCertificate) -> None:
-    outcome_from_certificate(certificate=certificate)
+    # The certificate is committed already: a failure here must not fail the org's request.
+    # It is logged, and the periodic sync (tasks.sync_outcomes) enters the certificate later.
+    try:
+        outcome_from_certificate(certificate=certificate)
+    except Exception:
+        logger.exception(
+            "creditbank: certificate %s not entered; the sync will retry", certificate.pk
+        )
 
 
 def _status_changed(certificate: IssuedCertificate) -> None:
-    outcome_follow_certificate(certificate=certificate)
+    try:
+        outcome_follow_certificate(certificate=certificate)
+    except Exception:
+        logger.exception("creditbank: outcome of certificate %s not aligned", certificate.pk)
 
 
 registry.listeners.register(EventListener("creditbank.issued", CERTIFICATE_ISSUED, _issued, 10))
