@@ -14,6 +14,7 @@ from onex.certificates.services.status import (
     certificate_suspend,
 )
 from onex.core.errors import Forbidden, InvalidInput, RuleViolation
+from onex.creditbank import shell as creditbank_shell
 from onex.creditbank.models import (
     AccountOpenedVia,
     LearningAccount,
@@ -24,7 +25,7 @@ from onex.creditbank.selectors import account_summary
 from onex.creditbank.services import accounts as account_services
 from onex.creditbank.services.accounts import outcomes_sync
 from tests.factories_assessment import make_id
-from tests.factories_creditbank import Bank
+from tests.factories_creditbank import Bank, client_for
 
 
 def test_r44_platform_certificate_enters_the_account_on_commit_with_plan_credits(
@@ -169,3 +170,32 @@ def test_r37_school_records_course_outcomes_of_its_own_students_only(bank: Bank)
             score=None,
             term="t",
         )
+
+
+def test_a_failing_listener_never_fails_the_issue_and_the_sync_catches_up(
+    bank: Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*, certificate: object) -> None:
+        raise RuntimeError("credit bank down")
+
+    monkeypatch.setattr(creditbank_shell, "outcome_from_certificate", broken)
+    issued, _candidate = bank.examined()
+    assert not LearningOutcome.objects.filter(issued_certificate=issued).exists()
+    monkeypatch.undo()
+    assert outcomes_sync()["created"] == 1
+    assert LearningOutcome.objects.filter(issued_certificate=issued).exists()
+
+
+def test_learner_portal_claims_through_the_page_and_the_api(bank: Bank) -> None:
+    client = client_for(bank.p.learner)
+    page = client.get("/creditbank/")
+    assert page.status_code == 200 and 'name="claim"' in page.content.decode()
+    assert client.get("/api/v1/creditbank/account").status_code == 404
+    response = client.post(
+        "/api/v1/creditbank/account/claim",
+        {"name": "张三", "id_type": "resident", "id_number": make_id(901)},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert client.get("/api/v1/creditbank/account").status_code == 200
+    assert client_for(bank.p.gd_school).get("/creditbank/").status_code == 403

@@ -238,8 +238,11 @@ def overdue_plans(*, actor: Actor, today: dt.date | None = None) -> list[Overdue
         .values_list("certificate_id", "level", "n")
     }
     result: list[OverduePlan] = []
+    due_by_certificate: dict[int, dt.date] = {}  # one profile lookup per certificate
     for cl in levels:
-        due = plan_due_on(cl.certificate)
+        if cl.certificate_id not in due_by_certificate:
+            due_by_certificate[cl.certificate_id] = plan_due_on(cl.certificate)
+        due = due_by_certificate[cl.certificate_id]
         if due >= today:
             continue
         plan = plans.get((cl.certificate_id, cl.level))
