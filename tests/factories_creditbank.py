@@ -45,6 +45,11 @@ class Bank:
         return self.ex.p
 
     @property
+    def staff(self) -> Persona:
+        staff: Persona = self.ex.p.gd_school_staff  # type: ignore[attr-defined]
+        return staff
+
+    @property
     def certificate(self) -> Any:
         return self.ex.certificate
 
@@ -145,6 +150,12 @@ class Bank:
 
 
 def bank_world(personas: Personas, capture: Capture) -> Bank:
+    # The Guangzhou school's department clerk (staff); the school's admin acts for academic
+    # affairs. Set on the cast here, not in tests/personas.py: other apps' workflow tests
+    # expect the school's moves for its admin alone.
+    personas.gd_school_staff = make_user(  # type: ignore[attr-defined]
+        "gd-school-staff", personas.gd_school_obj.unit, Role.STAFF
+    )
     return Bank(ex=exams_world(personas), capture=capture)
 
 

@@ -112,7 +112,5 @@ class Personas:
         self.org_obj = make_org("北京中物联物流采购培训中心", "91110000MA0000000H")
         self.org = make_user("org-admin", self.org_obj.unit)
         self.learner = make_user("learner", make_unit(UnitKind.LEARNER, "张三"), Role.STAFF)
-        # Credit bank (R16, R37): the national credit bank's administrator, and the Guangzhou
-        # school's department clerk (the school's admin acts for its academic affairs office).
+        # Credit bank (R16, R37): the national credit bank's administrator.
         self.bank = make_user("creditbank-admin", make_unit(UnitKind.CREDITBANK, "国家学分银行"))
-        self.gd_school_staff = make_user("gd-school-staff", self.gd_school_obj.unit, Role.STAFF)

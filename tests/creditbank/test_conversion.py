@@ -21,7 +21,7 @@ from tests.workflow_support import assert_same_moves
 def _recognise(bank: Bank, request: object) -> object:
     p = bank.p
     for persona, action in (
-        (p.gd_school_staff, "department_approve"),
+        (bank.staff, "department_approve"),
         (p.gd_school, "academic_approve"),
         (p.org, "org_check"),
         (p.bank, "recognise"),
@@ -110,7 +110,7 @@ def test_r37_request_moves_through_each_role_and_exemptions_reach_the_account(
         )
     with pytest.raises(Forbidden):
         conversion_services.request_move(
-            actor=p.gd_school_staff.actor, request=request, action="academic_approve"
+            actor=bank.staff.actor, request=request, action="academic_approve"
         )
     recognised = _recognise(bank, request)
     assert recognised.status == RequestStatus.RECOGNISED  # type: ignore[attr-defined]
@@ -127,11 +127,9 @@ def test_r37_request_moves_through_each_role_and_exemptions_reach_the_account(
 def test_a_return_needs_a_reason_and_the_learner_resubmits(bank: Bank) -> None:
     request, learner, _outcome = bank.requested()
     with pytest.raises(InvalidInput):
-        conversion_services.request_move(
-            actor=bank.p.gd_school_staff.actor, request=request, action="return"
-        )
+        conversion_services.request_move(actor=bank.staff.actor, request=request, action="return")
     returned = conversion_services.request_move(
-        actor=bank.p.gd_school_staff.actor, request=request, action="return", reason="材料不全"
+        actor=bank.staff.actor, request=request, action="return", reason="材料不全"
     )
     assert returned.status == RequestStatus.RETURNED
     again = conversion_services.request_move(
@@ -159,7 +157,7 @@ def test_r44_a_certificate_without_platform_exam_cannot_be_converted(bank: Bank)
 def test_r44_revocation_suspends_the_exemptions_and_blocks_recognition(bank: Bank) -> None:
     request, _learner, outcome = bank.requested()
     for persona, action in (
-        (bank.p.gd_school_staff, "department_approve"),
+        (bank.staff, "department_approve"),
         (bank.p.gd_school, "academic_approve"),
         (bank.p.org, "org_check"),
     ):
@@ -247,7 +245,7 @@ def test_request_workflow_table_api_and_page_agree(bank: Bank) -> None:
     assert seen["gd_school_staff"] == {"department_approve", "return"}
     assert seen["gd_school"] == set()
     request = conversion_services.request_move(
-        actor=bank.p.gd_school_staff.actor, request=request, action="department_approve"
+        actor=bank.staff.actor, request=request, action="department_approve"
     )
     seen = assert_same_moves(
         workflow=CONVERSION_REQUEST, obj=request, personas=bank.p, api_url=url, page_url=page
