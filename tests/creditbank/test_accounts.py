@@ -199,3 +199,25 @@ def test_learner_portal_claims_through_the_page_and_the_api(bank: Bank) -> None:
     assert response.status_code == 201, response.content
     assert client.get("/api/v1/creditbank/account").status_code == 200
     assert client_for(bank.p.gd_school).get("/creditbank/").status_code == 403
+
+
+def test_school_records_one_course_outcome_on_the_accounts_page(bank: Bank) -> None:
+    student = bank.ex.student()
+    serial = int(student.name.removeprefix("学生"))
+    client = client_for(bank.p.gd_school)
+    form = {
+        "name": student.name,
+        "id_type": "resident",
+        "id_number": make_id(serial),
+        "course": "物流基础",
+        "credits": "3",
+        "score": "90",
+        "term": "2024-2025-1",
+    }
+    response = client.post("/creditbank/accounts/", form)
+    assert response.status_code == 302
+    assert LearningOutcome.objects.filter(course_name="物流基础").count() == 1
+    refused = client.post("/creditbank/accounts/", {**form, "id_number": make_id(3333)})
+    assert refused.status_code == 422
+    assert "R37" in refused.content.decode()
+    assert client_for(bank.p.org).get("/creditbank/accounts/").status_code == 200

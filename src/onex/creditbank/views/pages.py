@@ -138,6 +138,16 @@ def mine(request: HttpRequest) -> HttpResponse:
     if account is not None:
         context.update(_account_context(actor, account))
         context["specialties"] = _student_specialties(account)
+        asked = set(
+            account.requests.exclude(status=RequestStatus.WITHDRAWN).values_list(
+                "outcome_id", flat=True
+            )
+        )
+        context["requestable"] = [
+            o
+            for o in context["certificates"]
+            if o.creditable and o.status == OutcomeStatus.ACTIVE and o.pk not in asked
+        ]
     return render(request, "creditbank/mine.html", context)
 
 
@@ -156,9 +166,46 @@ def _student_specialties(account: LearningAccount) -> list[Specialty]:
 # --- accounts (credit bank, schools) --------------------------------------------------------------
 
 
+class CourseForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64)
+    id_type = forms.ChoiceField(label=gettext_lazy("证件类型"), choices=IdType.choices)
+    id_number = forms.CharField(label=gettext_lazy("证件号码"), max_length=32)
+    course = forms.CharField(label=gettext_lazy("课程名称"), max_length=100)
+    credits = forms.DecimalField(
+        label=gettext_lazy("学分"), max_digits=4, decimal_places=1, min_value=Decimal("0.1")
+    )
+    score = forms.DecimalField(
+        label=gettext_lazy("成绩"), max_digits=4, decimal_places=1, required=False
+    )
+    term = forms.CharField(label=gettext_lazy("学期"), max_length=32)
+
+
 @login_required
 def accounts(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
+    school = school_of(actor)
+    course_form: CourseForm | None = None
+    if school is not None and actor.can_write:
+        course_form = CourseForm(request.POST or None)
+        if request.method == "POST" and course_form.is_valid():
+            data = course_form.cleaned_data
+            outcome = attempt(
+                lambda: account_services.course_outcome_record(
+                    actor=actor,
+                    school=school,
+                    name=data["name"],
+                    id_type=data["id_type"],
+                    id_number=data["id_number"],
+                    course=data["course"],
+                    credits=data["credits"],
+                    score=data["score"],
+                    term=data["term"],
+                ),
+                form=course_form,
+            )
+            if outcome.ok:
+                messages.success(request, _("课程成果已记入学生的学习账户。"))
+                return redirect("creditbank:account_detail", pk=outcome.value.account_id)
     q = _q(request, "q")
     items = selectors.account_list(actor=actor, q=q or None)
     if request.GET.get("format") == "xlsx":
@@ -172,7 +219,10 @@ def accounts(request: HttpRequest) -> HttpResponse:
             rows=rows,
         )
     return render(
-        request, "creditbank/accounts.html", {"page_obj": page_of(request, items), "q": q}
+        request,
+        "creditbank/accounts.html",
+        {"page_obj": page_of(request, items), "q": q, "course_form": course_form},
+        status=422 if request.method == "POST" else 200,
     )
 
 
