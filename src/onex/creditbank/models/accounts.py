@@ -78,10 +78,12 @@ class LearningOutcome(models.Model):
     )
     kind = models.CharField(_("成果类型"), max_length=16, choices=OutcomeKind.choices)
     # Certificate outcomes.
+    # Certificates are revoked, never deleted; should one be erased (data correction), its
+    # outcome goes with it, unless a conversion request holds the outcome (PROTECT there).
     issued_certificate = models.OneToOneField(
         "certificates.IssuedCertificate",
         verbose_name=_("证书"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="learning_outcome",
