@@ -130,3 +130,5 @@ class Personas:
         self.sysadmin = make_separated("sys-admin", self.ministry.unit, Role.SYSTEM_ADMIN, "1")
         self.secadmin = make_separated("sec-admin", self.ministry.unit, Role.SECURITY_ADMIN, "2")
         self.auditadmin = make_separated("audit-admin", self.ministry.unit, Role.AUDIT_ADMIN, "3")
+        # Credit bank (R16, R37): the national credit bank's administrator.
+        self.bank = make_user("creditbank-admin", make_unit(UnitKind.CREDITBANK, "国家学分银行"))

@@ -34,6 +34,7 @@ from onex.core.api.reference import router as reference_router
 from onex.core.api.rules import router as rules_router
 from onex.core.api.security import router as security_router
 from onex.core.errors import DomainError
+from onex.creditbank.api import router as creditbank_router
 from onex.feedback.api import public_router as feedback_public_router
 from onex.feedback.api import router as feedback_router
 from onex.funding.api import router as funding_router
@@ -167,6 +168,7 @@ api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/accounts/public", accounts_public_router)
+api.add_router("/creditbank", creditbank_router)
 api.add_router("/training", training_router)
 api.add_router("/funding", funding_router)
 api.add_router("/feedback", feedback_router)

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "onex.assessment",
     "onex.certificates",
     "onex.accounts",
+    "onex.creditbank",
     "onex.training",
     "onex.funding",
     "onex.feedback",

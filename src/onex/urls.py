@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pilots/", include("onex.pilots.urls")),
     path("assessment/", include("onex.assessment.urls")),
     path("certificates/", include("onex.certificates.urls")),
+    path("creditbank/", include("onex.creditbank.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
     path("catalog/", include("onex.catalog.urls")),
     path("accounts/", include("onex.accounts.urls")),

@@ -214,13 +214,22 @@ def test_every_app_contributes_through_its_shell() -> None:
         "pilots",
         "assessment",
         "certificates",
+        "creditbank",
         "training",
         "funding",
         "feedback",
         "supervision",
     }
     card_apps = {card.name.split(".")[0] for card in registry.cards.all()}
-    assert card_apps == {"core", "catalog", "pilots", "certificates", "training", "funding"}
+    assert card_apps == {
+        "core",
+        "catalog",
+        "pilots",
+        "certificates",
+        "creditbank",
+        "training",
+        "funding",
+    }
     steps = [step.name for step in registry.demo_steps.all()]
     assert steps.index("catalog.catalogue") < steps.index("pilots.schools")
     assert steps.index("pilots.schools") < steps.index("core.users")

@@ -22,6 +22,7 @@ ORDER = (
     "assessment",
     "certificates",
     "accounts",
+    "creditbank",
     "training",
     "funding",
     "feedback",

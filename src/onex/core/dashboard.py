@@ -45,6 +45,7 @@ def _title(kind: str) -> str:
         UnitKind.ORG: _("培训评价组织工作台"),
         UnitKind.SCHOOL: _("院校工作台"),
         UnitKind.LEARNER: _("个人学习空间"),
+        UnitKind.CREDITBANK: _("学分银行工作台"),
     }
     return titles.get(kind, _("工作台"))
 
@@ -97,7 +98,11 @@ def dashboard_for(*, actor: Actor) -> Dashboard:
         chart = chart or content.chart
         if content.region:
             region = content.region
-    intro = _("在这里查看您的报名、成绩和职业技能等级证书。") if kind == UnitKind.LEARNER else ""
+    intro = (
+        _("在这里查看您的报名、成绩、职业技能等级证书和学分银行学习账户。")
+        if kind == UnitKind.LEARNER
+        else ""
+    )
     return Dashboard(
         kind=kind,
         title=_title(kind),

@@ -316,6 +316,35 @@ def counted(load: CountingLoader) -> Callable[[DemoReport, Log], None]:
     return step
 
 
+# --- Domain events ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventListener:
+    """A downstream app's reaction to an upstream app's committed change.
+
+    The upstream app names the event (``"certificates.issued"``) and calls :func:`emit` once its
+    transaction commits; listeners (e.g. the credit bank entering an outcome) run then, in
+    ``order``. An upstream app thus never imports the apps that react to it, and no logic hides
+    in model signals.
+    """
+
+    name: str
+    event: str
+    handle: Callable[[Any], None]
+    order: int = 0
+
+
+listeners: Registry[EventListener] = Registry("event listener")
+
+
+def emit(event: str, payload: Any) -> None:
+    """Run every listener of ``event`` with ``payload`` (call it from ``on_commit``)."""
+    for listener in listeners.all():
+        if listener.event == event:
+            listener.handle(payload)
+
+
 # --- Import specs -----------------------------------------------------------------------------
 
 # ``onex.core.imports.ImportSpec`` instances, registered by each app's ``importers.py`` through

@@ -27,7 +27,7 @@ from onex.certificates.models import (
     StatusChange,
 )
 from onex.certificates.services.numbering import allocate
-from onex.core import crypto
+from onex.core import crypto, registry
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.calendar import CalendarDataMissing, working_days_between
@@ -41,6 +41,11 @@ logger = logging.getLogger(__name__)
 
 R15_KEY = "r15.certificate_entry_working_days"
 JOB_ERRORS_CAP = 500
+
+#: Emitted (``onex.core.registry.emit``) with the certificate once its issue or entry commits.
+CERTIFICATE_ISSUED = "certificates.issued"
+#: Emitted with the certificate once a suspension, revocation or reinstatement commits.
+CERTIFICATE_STATUS_CHANGED = "certificates.status_changed"
 
 
 # --- R15: entry within N working days of issue ------------------------------------------------
@@ -226,6 +231,8 @@ def _create(
         audit_record(
             actor=actor, action="certificates.issue", target=issued, new=_audit_view(issued)
         )
+        # Downstream apps (the credit bank) react once the certificate is committed.
+        transaction.on_commit(lambda: registry.emit(CERTIFICATE_ISSUED, issued))
     late = (late_entry_message(timeliness),) if timeliness.late else ()
     issued.warnings = late + timeliness.warnings
     return issued

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from onex.certificates.models import IssuedCertificate
 from onex.certificates.services.credentials import on_status_change
+from onex.certificates.services.issue import CERTIFICATE_STATUS_CHANGED
 from onex.certificates.workflows import CERTIFICATE_STATUS
+from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.errors import InvalidInput
 from onex.core.workflows import perform
@@ -24,6 +26,12 @@ REASON_MAX = 500
 def _check_reason(reason: str) -> None:
     if len(reason.strip()) > REASON_MAX:
         raise InvalidInput(_("原因不能超过 %(n)s 个字符。") % {"n": REASON_MAX}, field="reason")
+
+
+def _after_status_change(certificate: IssuedCertificate) -> None:
+    on_status_change(certificate)
+    # Downstream apps (the credit bank suspends the outcome and its credits) react on commit.
+    registry.emit(CERTIFICATE_STATUS_CHANGED, certificate)
 
 
 def certificate_move(
@@ -38,7 +46,7 @@ def certificate_move(
         action=action,
         reason=reason,
         changes={"status_reason": reason.strip(), "status_changed_at": timezone.now()},
-        after_commit=on_status_change,
+        after_commit=_after_status_change,
     )
 
 

@@ -19,6 +19,7 @@ class UnitKind(models.TextChoices):
     ORG = "org", _("培训评价组织")
     SCHOOL = "school", _("试点院校")
     LEARNER = "learner", _("学习者")
+    CREDITBANK = "creditbank", _("国家学分银行")
 
 
 NATIONAL_KINDS = frozenset({UnitKind.MINISTRY, UnitKind.AGGREGATOR})
@@ -74,7 +75,7 @@ class Unit(models.Model):
                 condition=(
                     Q(kind__in=["province", "school"], province__isnull=False)
                     | Q(kind="city", province__isnull=False, city__isnull=False)
-                    | Q(kind__in=["ministry", "aggregator", "org", "learner"])
+                    | Q(kind__in=["ministry", "aggregator", "org", "learner", "creditbank"])
                 ),
             ),
             models.UniqueConstraint(
