@@ -8,7 +8,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from onex.accounts.services import accounts as services
-from onex.core.models import ApiToken, AuditEvent, Role
+from onex.core.errors import Forbidden, InvalidInput
+from onex.core.models import ApiToken, AuditEvent, Role, User
 from onex.core.tokens import token_issue
 from tests.personas import PASSWORD, Personas
 
@@ -16,12 +17,16 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
 ME = "/api/v1/me"
+MFA = "/accounts/mfa/"
 
 
 def logged_in(username: str) -> Client:
     client = Client()
     response = client.post(LOGIN, {"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.content
+    if response["Location"].startswith(MFA):
+        # An administrator must pass the second factor; force_login marks it passed (conftest).
+        client.force_login(User.objects.get(username=username))
     return client
 
 
@@ -53,7 +58,9 @@ def test_disable_ends_every_session_and_token_at_once(personas: Personas) -> Non
 
 
 def test_disable_through_the_api(personas: Personas) -> None:
-    _token, secret = token_issue(actor=personas.gd.actor, user=personas.gd.user, name="管理")
+    _token, secret = token_issue(
+        actor=personas.gd.actor, user=personas.gd.user, name="管理", mfa_verified=True
+    )
     response = Client().post(
         f"/api/v1/accounts/users/{personas.gd_viewer.user.pk}/disable",
         {"reason": "离职"},
@@ -68,7 +75,9 @@ def test_role_change_takes_effect_on_the_next_request(personas: Personas) -> Non
     # A viewer cannot create a school (403); after promotion to admin the same session can.
     assert viewer.get("/accounts/units/new/").status_code == 403
     services.user_role_set(actor=personas.gd.actor, user=personas.gd_viewer.user, role=Role.ADMIN)
-    assert viewer.get("/accounts/units/new/").status_code == 200
+    # Now a provincial administrator: the same session is first sent to enrol a second factor.
+    promoted = viewer.get("/accounts/units/new/")
+    assert promoted.status_code == 302 and promoted["Location"].startswith(MFA)
     services.user_role_set(actor=personas.gd.actor, user=personas.gd_viewer.user, role=Role.VIEWER)
     assert viewer.get("/accounts/units/new/").status_code == 403
     event = AuditEvent.objects.filter(action="accounts.user.role").order_by("-seq").first()
@@ -85,3 +94,54 @@ def test_role_change_applies_to_api_tokens_on_the_next_call(personas: Personas) 
     response = admin.post(f"/accounts/users/{personas.gd_viewer.user.pk}/role/", {"role": "staff"})
     assert response.status_code == 302
     assert Client().get(ME, headers=bearer).json()["role"] == "staff"
+
+
+def test_a_business_admin_cannot_grant_a_separated_role_by_invitation(personas: Personas) -> None:
+    with pytest.raises(Forbidden):
+        services.user_invite(
+            actor=personas.ministry.actor,
+            unit=personas.ministry.unit,
+            username="would-be-auditor",
+            email="would-be@example.cn",
+            phone="13800000099",
+            role=Role.AUDIT_ADMIN,
+        )
+
+
+def test_a_business_admin_cannot_make_a_colleague_a_separated_admin(personas: Personas) -> None:
+    colleague = services.user_invite(
+        actor=personas.ministry.actor,
+        unit=personas.ministry.unit,
+        username="ministry-clerk",
+        email="clerk@example.cn",
+        phone="13800000098",
+    ).user
+    with pytest.raises(Forbidden):
+        services.user_role_set(
+            actor=personas.ministry.actor, user=colleague, role=Role.SYSTEM_ADMIN
+        )
+    colleague.refresh_from_db()
+    assert colleague.role == Role.STAFF
+
+
+def test_the_system_administrator_grants_a_separated_role_to_one_person_once(
+    personas: Personas,
+) -> None:
+    invited = services.user_invite(
+        actor=personas.sysadmin.actor,
+        unit=personas.ministry.unit,
+        username="new-auditor",
+        email="auditor@example.cn",
+        phone="13800000097",
+        role=Role.AUDIT_ADMIN,
+    )
+    assert invited.user.role == Role.AUDIT_ADMIN
+    with pytest.raises(InvalidInput):  # the same person may not hold a second separated role
+        services.user_invite(
+            actor=personas.sysadmin.actor,
+            unit=personas.ministry.unit,
+            username="new-auditor-2",
+            email="AUDITOR@example.cn",
+            phone="13900000000",
+            role=Role.SECURITY_ADMIN,
+        )

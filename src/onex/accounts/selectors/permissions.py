@@ -17,9 +17,10 @@ is ``may_administer``. Services and views call these functions and nothing else.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from onex.core.actors import Actor
-from onex.core.models import Unit, UnitKind
+from onex.core.models import Role, Unit, UnitKind
 from onex.geo.models import Division
 
 # The kinds each kind of unit creates directly below itself.
@@ -32,10 +33,18 @@ NATIONAL_CHILD_KINDS: tuple[str, ...] = (UnitKind.PROVINCE, UnitKind.ORG, UnitKi
 def national_account_admin(actor: Actor) -> bool:
     """The national level of account administration.
 
-    Today: the platform itself or an administrator of a national unit. The separated national
-    roles (系统管理员 / 安全管理员 / 审计管理员) replace this with the sysadmin role at merge.
+    The platform itself, the 系统管理员 (accounts and units, no business data), or an
+    administrator of a national unit, whose units are the ones directly below it.
     """
-    return actor.is_system or (actor.is_national and actor.is_admin)
+    return (
+        actor.is_system or actor.role == Role.SYSTEM_ADMIN or (actor.is_national and actor.is_admin)
+    )
+
+
+def require_account_write(actor: Actor) -> None:
+    """403 for viewers; the 系统管理员 writes accounts and units though it writes no business
+    data (``Actor.can_write`` is about business data)."""
+    actor.require(actor.can_write or actor.role == Role.SYSTEM_ADMIN, _("查看者角色不能修改数据。"))
 
 
 def unit_scope(actor: Actor) -> Q:
@@ -46,6 +55,8 @@ def unit_scope(actor: Actor) -> Q:
     other unit only itself. Anonymous actors see nothing.
     """
     if actor.is_system or (actor.user is not None and actor.user.is_superuser):
+        return Q()
+    if actor.role == Role.SYSTEM_ADMIN:
         return Q()
     if actor.unit is None:
         return Q(pk__in=[])

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onex.accounts.models import AccessLinkPurpose
-from onex.accounts.selectors.permissions import may_administer, may_create
+from onex.accounts.selectors.permissions import may_administer, may_create, require_account_write
 from onex.accounts.services.links import IssuedLink, issue_link, revoke_pending
 from onex.catalog.services.orgs import org_create
+from onex.core.accounts import check_separated_role
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput
-from onex.core.models import ApiToken, Role, Unit, UnitKind, User
+from onex.core.models import SEPARATED_ROLES, ApiToken, Role, Unit, UnitKind, User
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.services.schools import school_register
 
@@ -85,7 +86,7 @@ def user_invite(
 ) -> Invited:
     """Create a user of ``unit`` without a password and issue their invitation link."""
     actor.require(may_administer(actor, unit), _("只有本单位的管理员可以管理本单位的用户。"))
-    actor.require_write()
+    require_account_write(actor)
     return _invite(
         actor=actor,
         unit=unit,
@@ -118,6 +119,9 @@ def _invite(
         raise InvalidInput(_("未知的角色。"), field="role")
     username = clean_username(username)
     email = clean_email(email)
+    if role in SEPARATED_ROLES:
+        # 三权分立: only the system administrator grants these, one role per person.
+        check_separated_role(actor=actor, unit=unit, email=email, phone=phone)
     display_name = (display_name or "").strip()[:100]
     with transaction.atomic():
         user = User(
@@ -186,7 +190,7 @@ def unit_create_with_admin(
         city_division = _division(city, DivisionLevel.CITY, "city")
         region = city_division.parent
     actor.require(may_create(actor, kind, province=region), _("您无权创建该类型的单位。"))
-    actor.require_write()
+    require_account_write(actor)
     if kind in (UnitKind.PROVINCE, UnitKind.CITY) and not name:
         name = ""
     if not name:
@@ -237,7 +241,7 @@ def _require_admin_of(actor: Actor, user: User) -> None:
         user.unit is not None and may_administer(actor, user.unit),
         _("只有本单位的管理员可以管理本单位的用户。"),
     )
-    actor.require_write()
+    require_account_write(actor)
     if actor.user is not None and actor.user.pk == user.pk:
         raise InvalidInput(_("不能修改自己的角色或状态。"))
     if user.unit is not None and user.unit.kind == UnitKind.LEARNER:
@@ -251,6 +255,16 @@ def user_role_set(*, actor: Actor, user: User, role: str) -> User:
         raise InvalidInput(_("未知的角色。"), field="role")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if role in SEPARATED_ROLES or locked.role in SEPARATED_ROLES:
+            # Granting or taking away a separated role is the system administrator's alone.
+            assert locked.unit is not None
+            check_separated_role(
+                actor=actor,
+                unit=locked.unit,
+                email=locked.email,
+                phone=locked.phone,
+                exclude_pk=locked.pk,
+            )
         if locked.role == role:
             return locked
         old = locked.role

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onex.accounts.models import ClaimCode, ClaimCodeEvent, ClaimCodeStatus, LearnerAccount
-from onex.accounts.selectors.permissions import may_issue_claim_codes
+from onex.accounts.selectors.permissions import may_issue_claim_codes, require_account_write
 from onex.accounts.services.accounts import clean_email, clean_username
 from onex.accounts.services.links import check_password
 from onex.accounts.workflows import CLAIM_CODE
@@ -62,7 +62,7 @@ def claim_codes_issue(
     actor.require(
         may_issue_claim_codes(actor, school_unit), _("只有本校可以为本校学生生成认领码。")
     )
-    actor.require_write()
+    require_account_write(actor)
     days = int(policy_value(CLAIM_CODE_DAYS))
     issued: list[IssuedCode] = []
     with transaction.atomic():

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onex.accounts.models import AccessLink, AccessLinkEvent, AccessLinkPurpose, AccessLinkStatus
-from onex.accounts.selectors.permissions import may_administer
+from onex.accounts.selectors.permissions import may_administer, require_account_write
 from onex.accounts.workflows import LINK
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -222,7 +222,7 @@ def reset_by_admin(*, actor: Actor, user: User) -> IssuedLink:
     to hand over in person (like an invitation).
     """
     actor.require(may_administer(actor, user.unit) if user.unit else actor.is_system)
-    actor.require_write()
+    require_account_write(actor)
     purpose = (
         AccessLinkPurpose.INVITE
         if user.last_login is None and not user.has_usable_password()
