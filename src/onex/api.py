@@ -34,6 +34,7 @@ from onex.core.errors import DomainError
 from onex.geo.api import router as geo_router
 from onex.pilots.api import applications_router as pilot_applications_router
 from onex.pilots.api import router as pilots_router
+from onex.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="onex API",
@@ -152,6 +153,7 @@ api.add_router("/pilots/applications", pilot_applications_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/reporting", reporting_router)
 api.add_router("/public", vc_router)  # credentials, status lists, contexts
 api.add_router("/public", public_router)  # certificate query and verification (R36)
 

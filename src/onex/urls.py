@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pilots/", include("onex.pilots.urls")),
     path("assessment/", include("onex.assessment.urls")),
     path("certificates/", include("onex.certificates.urls")),
+    path("reporting/", include("onex.reporting.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
     path("catalog/", include("onex.catalog.urls")),
 ]

@@ -14,7 +14,7 @@ import onex
 
 SRC = Path(onex.__file__).resolve().parent
 # Upstream first: an app may import only apps before it in this order.
-ORDER = ("geo", "core", "catalog", "pilots", "assessment", "certificates")
+ORDER = ("geo", "core", "catalog", "pilots", "assessment", "certificates", "reporting")
 KERNEL_MAY_IMPORT = {"core", "geo"}
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 
 from onex.catalog.models import Certificate
@@ -607,6 +608,12 @@ def _backdate(application: PilotApplication, published_on: dt.date) -> None:
         city_reviewed_at=moved.get("city_pass"),
         decided_at=moved.get("confirm"),
     )
+    confirmed = moved.get("confirm")
+    if confirmed is not None:
+        # The school became a pilot school on the (backdated) confirmation day.
+        School.objects.filter(pk=application.school_id).filter(
+            Q(pilot_since__isnull=True) | Q(pilot_since__gt=confirmed.date())
+        ).update(pilot_since=confirmed.date())
 
 
 def load_application_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
