@@ -21,7 +21,7 @@ from onex.geo.models import Division
 from onex.pilots.models import School
 from onex.reporting.models import Period, Report, ReportKind, ReportStatus, ReportVersion
 from onex.reporting.selectors import due_at_for, filers_sql
-from onex.reporting.services import alarms_scan
+from onex.reporting.services import alarms_scan, periods_ensure
 
 WEEKS = 52
 # The school that stopped filing: its last weeks are missing, so the scan raises an alarm.
@@ -55,6 +55,7 @@ def _reliability(code: str) -> tuple[int, int]:
 
 def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     created: Counter[str] = Counter()
+    periods_ensure()
     if Report.objects.exists():
         return dict(created)
     now = timezone.now()

@@ -448,6 +448,48 @@ __all__ = [
     "ReportInput",
     "alarms_scan",
     "last_due_week",
+    "periods_ensure",
     "reminders_send",
     "report_file",
 ]
+
+
+# --- the calendar of periods ---------------------------------------------------------------------
+
+
+def period_rows(first_year: int, last_year: int) -> list[tuple[str, dt.date, dt.date, str]]:
+    """Every ISO week, month and half-year of the years (the rows of ``Period``)."""
+    rows: list[tuple[str, dt.date, dt.date, str]] = []
+    monday = dt.date.fromisocalendar(first_year, 1, 1)
+    last = dt.date(last_year, 12, 31)
+    while monday <= last:
+        year, week, _day = monday.isocalendar()
+        rows.append(
+            (ReportKind.WEEKLY, monday, monday + dt.timedelta(days=6), f"{year}-W{week:02d}")
+        )
+        monday += dt.timedelta(days=7)
+    for year in range(first_year, last_year + 1):
+        for month in range(1, 13):
+            start = dt.date(year, month, 1)
+            following = dt.date(year + (month == 12), month % 12 + 1, 1)
+            rows.append(
+                (ReportKind.MONTHLY, start, following - dt.timedelta(days=1), f"{year}-{month:02d}")
+            )
+        rows.append((ReportKind.HALF_YEAR, dt.date(year, 1, 1), dt.date(year, 6, 30), f"{year}-H1"))
+        rows.append(
+            (ReportKind.HALF_YEAR, dt.date(year, 7, 1), dt.date(year, 12, 31), f"{year}-H2")
+        )
+    return rows
+
+
+def periods_ensure(*, first_year: int = 2019, last_year: int = 2040) -> int:
+    """Create the missing periods (migration 0002 ships 2019–2040; tests and later years call
+    this). Returns how many were created."""
+    existing = set(Period.objects.values_list("kind", "first_day"))
+    missing = [
+        Period(kind=kind, first_day=first, last_day=last, label=label)
+        for kind, first, last, label in period_rows(first_year, last_year)
+        if (kind, first) not in existing
+    ]
+    Period.objects.bulk_create(missing, batch_size=500)
+    return len(missing)
