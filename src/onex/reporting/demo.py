@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -101,7 +102,7 @@ def _report(
     late = _roll("late", seed, period.first_day) < late_chance
     submitted = due + dt.timedelta(days=2, hours=3) if late else due - dt.timedelta(hours=5)
     n = _roll("n", seed, period.first_day)
-    values = {
+    values: dict[str, Any] = {
         "students_trained": students + n % 20,
         "students_examined": (students // 3 + n % 7) if n % 4 == 0 else 0,
         "progress": PROGRESS[n % len(PROGRESS)],
@@ -149,6 +150,7 @@ def _weekly(created: Counter[str], *, today: dt.date, now: dt.datetime) -> None:
     for school in School.objects.filter(pilot_since__isnull=False).select_related("province"):
         filed, late_chance = _reliability(school.code)
         for index, week in enumerate(weeks):
+            assert school.pilot_since is not None
             if week.first_day < school.pilot_since or (
                 school.pilot_until and week.first_day >= school.pilot_until
             ):

@@ -323,7 +323,7 @@ def _named_rows(level: str, raw: Sequence[Sequence[Any]]) -> list[ComplianceRow]
         ]
         return sorted(rows, key=lambda r: r.code)
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[row[0] for row in raw])}
-    divisions = {
+    names: dict[int, str] = {
         d.pk: d.name
         for d in Division.objects.filter(
             pk__in={row[2] for row in raw} | {row[3] for row in raw if row[3] is not None}
@@ -338,8 +338,8 @@ def _named_rows(level: str, raw: Sequence[Sequence[Any]]) -> list[ComplianceRow]
             int(actual),
             int(on_time),
             school_id=school_id,
-            province_name=divisions.get(province_id, ""),
-            city_name=divisions.get(city_id, "") if city_id is not None else "",
+            province_name=names.get(province_id, ""),
+            city_name=names.get(city_id, "") if city_id is not None else "",
         )
         for unit_id, school_id, province_id, city_id, expected, actual, on_time in raw
     ]
@@ -593,14 +593,14 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 def province_options(*, actor: Actor) -> list[tuple[str, str]]:
     provinces = Division.objects.filter(level="province")
     if not actor.is_national:
-        provinces = provinces.filter(pk=actor.province_id)
+        provinces = provinces.filter(pk=actor.province_id or 0)
     return list(provinces.order_by("code").values_list("code", "name"))
 
 
 def city_options(*, actor: Actor, province: str | None = None) -> list[tuple[str, str]]:
     cities = Division.objects.filter(level="city")
     if actor.kind == UnitKind.CITY:
-        cities = cities.filter(pk=actor.city_id)
+        cities = cities.filter(pk=actor.city_id or 0)
     elif not actor.is_national:
         cities = cities.filter(parent_id=actor.province_id)
     elif province:

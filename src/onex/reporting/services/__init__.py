@@ -47,7 +47,7 @@ from onex.reporting.workflows import REPORT
 logger = logging.getLogger(__name__)
 
 MAX_STUDENTS = 1_000_000
-FILER_KINDS = {
+FILER_KINDS: dict[str, tuple[str, ...]] = {
     ReportKind.WEEKLY: (UnitKind.SCHOOL,),
     ReportKind.MONTHLY: (UnitKind.ORG,),
     ReportKind.HALF_YEAR: (UnitKind.SCHOOL, UnitKind.ORG),

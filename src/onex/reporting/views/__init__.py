@@ -203,7 +203,7 @@ def report_file_view(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("province", "").strip()[:12] or None
     existing = (
         selectors.report_list(actor=actor, kind=kind, province=province)
-        .filter(unit_id=actor.unit_id, period_start=period.first_day)
+        .filter(unit_id=actor.unit_id or 0, period_start=period.first_day)
         .first()
     )
     initial = (
