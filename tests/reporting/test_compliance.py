@@ -170,7 +170,7 @@ def test_r47_hubei_counts_late_reports_as_missed(personas: Personas, clock: Cloc
             file_weekly(persona, monday(back))  # every one late
     policy_value_set(
         actor=Actor.system(),
-        key="reporting.late_counts_as_missed",
+        key="r47.late_counts_as_missed",
         value=True,
         scope=PolicyScope.PROVINCE,
         province=division("420000"),

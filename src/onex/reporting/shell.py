@@ -189,7 +189,7 @@ for entry in (
 
 for setting in (
     PolicySetting(
-        "reporting.weekly_due_day",
+        "r41.weekly_due_day",
         PolicyType.INT,
         5,
         "R41",
@@ -200,7 +200,7 @@ for setting in (
         order=400,
     ),
     PolicySetting(
-        "reporting.monthly_due_day",
+        "r41.monthly_due_day",
         PolicyType.INT,
         5,
         "R41",
@@ -211,7 +211,7 @@ for setting in (
         order=410,
     ),
     PolicySetting(
-        "reporting.half_year_due_days",
+        "r41.half_year_due_days",
         PolicyType.DAYS,
         15,
         "R41",
@@ -222,7 +222,7 @@ for setting in (
         order=420,
     ),
     PolicySetting(
-        "reporting.due_hour",
+        "r41.due_hour",
         PolicyType.INT,
         17,
         "R41",
@@ -233,7 +233,7 @@ for setting in (
         order=430,
     ),
     PolicySetting(
-        "reporting.reminder_days",
+        "r41.reminder_days",
         PolicyType.DAYS,
         2,
         "R41",
@@ -244,7 +244,7 @@ for setting in (
         order=440,
     ),
     PolicySetting(
-        "reporting.late_counts_as_missed",
+        "r47.late_counts_as_missed",
         PolicyType.BOOL,
         False,
         "R47",

@@ -1,13 +1,13 @@
 # Hubei's notice (004, 6.) disqualifies a school that does not file its weekly report *on time*
 # three weeks running (R47), where the national notice says "does not file" (R23). Shipped as a
-# province override of ``reporting.late_counts_as_missed`` so a fresh install judges Hubei's
+# province override of ``r47.late_counts_as_missed`` so a fresh install judges Hubei's
 # schools by Hubei's rule, the way core/0007 ships the other Hubei and Shanxi overrides.
 
 from typing import Any
 
 from django.db import migrations
 
-KEY = "reporting.late_counts_as_missed"
+KEY = "r47.late_counts_as_missed"
 NOTE = "鄂教职成办〔2020〕1号 6.（R47）"
 
 

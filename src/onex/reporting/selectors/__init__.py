@@ -96,16 +96,16 @@ def recent_periods(*, kind: str, on: dt.date, count: int) -> list[Period]:
 def due_at_for(*, kind: str, period: Period, province: Division | None) -> dt.datetime:
     """When a report of ``kind`` for ``period`` is due, by the province's profile (R41)."""
     on = period.first_day
-    hour = min(int(policy_value("reporting.due_hour", province=province, on=on)), 23)
+    hour = min(int(policy_value("r41.due_hour", province=province, on=on)), 23)
     if kind == ReportKind.WEEKLY:
-        day = int(policy_value("reporting.weekly_due_day", province=province, on=on))
+        day = int(policy_value("r41.weekly_due_day", province=province, on=on))
         due = period.first_day + dt.timedelta(days=max(day, 1) - 1)
     elif kind == ReportKind.MONTHLY:
-        day = int(policy_value("reporting.monthly_due_day", province=province, on=on))
+        day = int(policy_value("r41.monthly_due_day", province=province, on=on))
         nxt = period.last_day + dt.timedelta(days=1)
         due = nxt.replace(day=min(max(day, 1), 28))
     else:
-        days = int(policy_value("reporting.half_year_due_days", province=province, on=on))
+        days = int(policy_value("r41.half_year_due_days", province=province, on=on))
         due = period.last_day + dt.timedelta(days=days)
     tz = timezone.get_default_timezone()
     return dt.datetime.combine(due, dt.time(hour, 0), tzinfo=tz)

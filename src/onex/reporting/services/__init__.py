@@ -265,7 +265,7 @@ def alarms_scan(
         if last is None:
             continue
         weeks = int(policy_value("r23.missed_weekly_reports_weeks", province=province, on=last))
-        strict = bool(policy_value("reporting.late_counts_as_missed", province=province, on=last))
+        strict = bool(policy_value("r47.late_counts_as_missed", province=province, on=last))
         streaks = missed_streaks(
             province_id=province.pk,
             last_due_start=last,
@@ -362,7 +362,7 @@ def _close(*, actor: Actor, alarm: Alarm, now: dt.datetime) -> int:
 
 def reminders_send(*, actor: Actor, now: dt.datetime | None = None) -> int:
     """Remind every unit that still owes a report whose deadline falls within the next
-    ``reporting.reminder_days`` days: an in-app reminder (on its to-do list) and an e-mail to
+    ``r41.reminder_days`` days: an in-app reminder (on its to-do list) and an e-mail to
     its users. One reminder per unit and period. Returns how many reminders were created."""
     actor.require(actor.is_system or actor.is_national)
     now = now or timezone.now()
@@ -379,7 +379,7 @@ def reminders_send(*, actor: Actor, now: dt.datetime | None = None) -> int:
         )
         for period in periods:
             for province in provinces:
-                days = int(policy_value("reporting.reminder_days", province=province, on=today))
+                days = int(policy_value("r41.reminder_days", province=province, on=today))
                 due = due_at_for(kind=kind, period=period, province=province)
                 if not (now < due <= now + dt.timedelta(days=days)):
                     continue
