@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from onex.core.actors import Actor
+from onex.core.errors import Forbidden, RuleViolation
 from onex.core.models import PolicyScope
 from onex.core.policy import policy_value_set
 from onex.reporting.models import AlarmStatus, Reminder, ReportKind
@@ -21,8 +22,18 @@ from onex.reporting.selectors import (
     gaps,
     school_reporting_rates,
 )
-from onex.reporting.services import alarms_scan, reminders_send
-from tests.factories_reporting import NOW, Clock, file_on_time, file_weekly, make_pilot, monday
+from onex.reporting.services import alarms_scan, reminders_send, report_file
+from onex.reporting.shell import reports_due
+from tests.factories_pilots import confirmed
+from tests.factories_reporting import (
+    NOW,
+    Clock,
+    file_on_time,
+    file_weekly,
+    make_pilot,
+    monday,
+    values,
+)
 from tests.personas import Personas, division
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +210,86 @@ def test_reminders_before_the_deadline(
     assert reminder.period_start == monday(0)
     assert [m.to for m in mail.outbox] == [["school@example.com"]]
     assert reminders_send(actor=Actor.system()) == 0  # one reminder per period
+
+
+def test_reminder_is_on_the_filers_todo_list(
+    personas: Personas, clock: Clock, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_pilot(personas.gd_school_obj, monday(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(actor=Actor.system())
+    items = reports_due(personas.gd_school.actor, NOW.date())
+    reminder = [i for i in items if i.deadline is not None]
+    assert len(reminder) == 1
+    assert reminder[0].deadline == monday(0) + dt.timedelta(days=4)
+    assert "period=2026-03-09" in reminder[0].url
+    file_weekly(personas.gd_school, monday(0))
+    assert all(i.deadline is None for i in reports_due(personas.gd_school.actor, NOW.date()))
+
+
+def test_r41_org_reports_monthly_to_each_province_with_its_pilots(
+    personas: Personas, clock: Clock
+) -> None:
+    confirmed(personas, personas.gd_school, personas.gd_school_obj, personas.gd)
+    personas.gd_school_obj.refresh_from_db()
+    assert personas.gd_school_obj.pilot_since == NOW.date()  # set by the confirmation
+    make_pilot(personas.gd_school_obj, dt.date(2026, 1, 5))
+    org = personas.org.actor
+    with pytest.raises(RuleViolation):  # January began before the org's first pilot school
+        report_file(
+            actor=org,
+            kind=ReportKind.MONTHLY,
+            period_start=dt.date(2026, 1, 1),
+            values=values(),
+            submit=True,
+        )
+    report = report_file(
+        actor=org,
+        kind=ReportKind.MONTHLY,
+        period_start=dt.date(2026, 2, 1),
+        province="440000",
+        values=values(),
+        submit=True,
+    )
+    assert report.province.code == "440000"
+    assert report.is_late  # due 5 March 17:00
+    rows = compliance(
+        kind=ReportKind.MONTHLY,
+        level="unit",
+        scope=actor_scope(actor=personas.gd.actor),
+        start=dt.date(2026, 1, 1),
+        end=END,
+    )
+    assert [(r.name, r.expected, r.actual, r.on_time) for r in rows] == [
+        (personas.org_obj.unit.name, 1, 1, 0)
+    ]
+    # The school files weekly reports, not monthly ones.
+    with pytest.raises(Forbidden):
+        report_file(
+            actor=personas.gd_school.actor,
+            kind=ReportKind.MONTHLY,
+            period_start=dt.date(2026, 2, 1),
+            values=values(),
+            submit=True,
+        )
+
+
+def test_r41_half_year_summary(personas: Personas, clock: Clock) -> None:
+    make_pilot(personas.gd_school_obj, dt.date(2025, 6, 1))
+    report = report_file(
+        actor=personas.gd_school.actor,
+        kind=ReportKind.HALF_YEAR,
+        period_start=dt.date(2025, 7, 1),
+        values=values(),
+        submit=True,
+    )
+    assert report.period_label == "2025-H2"
+    assert report.is_late  # due 15 January
+    with pytest.raises(RuleViolation):
+        report_file(
+            actor=personas.gd_school.actor,
+            kind=ReportKind.HALF_YEAR,
+            period_start=dt.date(2025, 1, 1),
+            values=values(),
+            submit=True,
+        )

@@ -30,7 +30,13 @@ from onex.core.registry import (
 )
 from onex.reporting import demo
 from onex.reporting.models import ReportKind
-from onex.reporting.selectors import actor_scope, alarm_list, compliance, gaps
+from onex.reporting.selectors import (
+    actor_scope,
+    alarm_list,
+    compliance,
+    gaps,
+    pending_reminders,
+)
 
 FILERS = frozenset({UnitKind.SCHOOL, UnitKind.ORG})
 WATCHERS = frozenset({*NATIONAL_KINDS, UnitKind.PROVINCE, UnitKind.CITY})
@@ -73,6 +79,20 @@ def reports_due(actor: Actor, today: dt.date) -> list[TodoItem]:
                     note=_("逾期仍可补报，系统将标记为逾期报送。"),
                 )
             )
+    # Reminders the platform sent for reports still owed (the in-app half of each reminder).
+    for reminder in pending_reminders(actor=actor, now=timezone.now()):
+        items.append(
+            TodoItem(
+                title=reminder.message,
+                url=todo_url(
+                    "reporting:report_file",
+                    f"kind={reminder.kind}&period={reminder.period_start.isoformat()}"
+                    f"&province={reminder.province.code}",
+                ),
+                deadline=timezone.localtime(reminder.due_at).date(),
+                tone="warning",
+            )
+        )
     return items
 
 
@@ -92,7 +112,13 @@ def alarms(actor: Actor, today: dt.date) -> list[TodoItem]:
 
 
 registry.todos.register(
-    TodoProvider("reporting.due", reports_due, 40, FILERS, ("reporting:my_reports",))
+    TodoProvider(
+        "reporting.due",
+        reports_due,
+        40,
+        FILERS,
+        ("reporting:my_reports", "reporting:report_file"),
+    )
 )
 registry.todos.register(
     TodoProvider(

@@ -31,7 +31,15 @@ from onex.core.scoping import fetch
 from onex.geo.models import Division
 from onex.pilots.models import PilotApplication, School
 from onex.pilots.models.applications import CONFIRMED_STATUSES
-from onex.reporting.models import Alarm, AlarmStatus, Period, Report, ReportKind, ReportVersion
+from onex.reporting.models import (
+    Alarm,
+    AlarmStatus,
+    Period,
+    Reminder,
+    Report,
+    ReportKind,
+    ReportVersion,
+)
 
 LEVELS = ("nation", "province", "city", "unit")
 ZERO = Decimal("0")
@@ -541,6 +549,28 @@ def missed_streaks(
             (row[0], int(row[1]), _as_date(row[2]) if row[2] is not None else None)
             for row in cursor.fetchall()
         ]
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+def pending_reminders(*, actor: Actor, now: dt.datetime) -> list[Reminder]:
+    """The actor's unit's reminders whose report is not submitted yet and not past due."""
+    if actor.unit_id is None:
+        return []
+    reminders = list(
+        Reminder.objects.filter(unit_id=actor.unit_id, due_at__gt=now)
+        .select_related("province")
+        .order_by("due_at")
+    )
+    filed = set(
+        Report.objects.filter(
+            unit_id=actor.unit_id,
+            submitted_at__isnull=False,
+            period_start__in=[r.period_start for r in reminders],
+        ).values_list("kind", "province_id", "period_start")
+    )
+    return [r for r in reminders if (r.kind, r.province_id, r.period_start) not in filed]
 
 
 # --- alarms --------------------------------------------------------------------------------------
