@@ -122,3 +122,23 @@ def test_report_moves_agree_table_api_page(personas: Personas, clock: Clock) -> 
         page_url=f"/reporting/reports/{report.pk}/",
     )
     assert seen["gd_school"] == {"amend"}
+
+
+def test_overview_by_province_and_other_dimensions(personas: Personas, clock: Clock) -> None:
+    make_pilot(personas.gd_school_obj, monday(4))
+    file_weekly(personas.gd_school, monday(1))
+    ministry = client_for(personas.ministry)
+    page = ministry.get("/reporting/overview/?year=2026")
+    assert page.status_code == 200
+    assert "广东省" in page.content.decode()
+    for dimension in ("certificate", "level", "month"):
+        assert ministry.get(f"/reporting/overview/?dimension={dimension}").status_code == 200
+    assert ministry.get("/reporting/overview/?format=xlsx")["Content-Type"] == XLSX
+    api = ministry.get("/api/v1/reporting/overview?year=2026").json()
+    guangdong = next(row for row in api if row["key"] == "440000")
+    assert guangdong["schools"] == 1
+    assert guangdong["reporting_rate"] == "25.0"
+    province = client_for(personas.hb).get("/api/v1/reporting/overview?year=2026").json()
+    assert all(row["key"] != "440000" for row in province)
+    assert client_for(personas.gd_school).get("/reporting/overview/").status_code == 403
+    assert client_for(personas.gd_school).get("/api/v1/reporting/overview").status_code == 403

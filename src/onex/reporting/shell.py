@@ -208,6 +208,12 @@ for entry in (
     MenuEntry(gettext_lazy("报告报送情况"), "reporting:compliance", 310, kinds=OFFICIALS),
     MenuEntry(gettext_lazy("逾期与未报"), "reporting:gaps", 320, kinds=OFFICIALS),
     MenuEntry(gettext_lazy("周报预警名单"), "reporting:watchlist", 330, kinds=OFFICIALS),
+    MenuEntry(
+        gettext_lazy("试点概况"),
+        "reporting:overview",
+        340,
+        kinds=frozenset({*NATIONAL_KINDS, UnitKind.PROVINCE}),
+    ),
 ):
     registry.menu.register(entry)
 

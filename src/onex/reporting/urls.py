@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("compliance/", views.compliance_view, name="compliance"),
     path("gaps/", views.gaps_view, name="gaps"),
     path("watchlist/", views.watchlist, name="watchlist"),
+    path("overview/", views.overview_view, name="overview"),
 ]

@@ -15,9 +15,11 @@ from ninja.pagination import paginate
 
 from onex.core.actors import request_actor
 from onex.core.limits import DOCUMENT_MAX, CodeText, ReasonText, SearchText
-from onex.core.params import Pagination
+from onex.core.models import UnitKind
+from onex.core.params import Pagination, Year
 from onex.core.schemas import ErrorOut
 from onex.reporting import selectors
+from onex.reporting.selectors import overview as overview_selectors
 from onex.reporting.models import Alarm, Report, ReportVersion
 from onex.reporting.services import ReportInput, report_file
 from onex.reporting.workflows import REPORT
@@ -279,3 +281,33 @@ class AlarmFilter(Schema):
 @paginate(Pagination)
 def alarm_list(request: HttpRequest, filters: Query[AlarmFilter]) -> Any:
     return selectors.alarm_list(actor=request_actor(request), **filters.dict())
+
+
+class OverviewFilter(Schema):
+    dimension: Literal["province", "certificate", "level", "month"] = "province"
+    year: Year | None = Field(None, description="Default: this year")
+
+
+class OverviewOut(Schema):
+    key: str
+    name: str
+    schools: int | None = Field(..., description="Pilot schools at the year's end (by province)")
+    reporting_rate: Decimal | None = Field(..., description="Weekly reporting rate, % (province)")
+    registered: int
+    results: int
+    passed: int
+    pass_rate: Decimal | None = Field(..., description="passed / results, in %")
+    certificates: int
+
+
+@router.get(
+    "/overview",
+    response={200: list[OverviewOut], 403: ErrorOut},
+    summary="Pilot overview by province, certificate, level or month (national and provinces)",
+)
+def overview(request: HttpRequest, filters: Query[OverviewFilter]) -> Any:
+    actor = request_actor(request)
+    actor.require(actor.is_national or actor.kind == UnitKind.PROVINCE)
+    return overview_selectors.overview(
+        actor=actor, dimension=filters.dimension, year=filters.year or timezone.localdate().year
+    )

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 from onex.core.actors import Actor, request_actor
 from onex.core.limits import DOCUMENT_MAX, REASON_MAX
 from onex.core.models import UnitKind
-from onex.core.params import page_param
+from onex.core.params import page_param, year_param
 from onex.core.web import attempt, is_htmx, page_of
 from onex.core.xlsx import export_response
 from onex.reporting import selectors
 from onex.reporting.models import AlarmStatus, ReportKind, ReportStatus
+from onex.reporting.selectors import overview as overview_selectors
 from onex.reporting.services import FILER_KINDS, ReportInput, report_file
 from onex.reporting.workflows import REPORT
 
@@ -468,3 +469,76 @@ def watchlist(request: HttpRequest) -> HttpResponse:
     }
     template = "reporting/watchlist_table.html" if is_htmx(request) else "reporting/watchlist.html"
     return render(request, template, context)
+
+
+# --- overview ------------------------------------------------------------------------------------
+
+DIMENSION_LABELS = {
+    "province": gettext_lazy("省份"),
+    "certificate": gettext_lazy("证书"),
+    "level": gettext_lazy("等级"),
+    "month": gettext_lazy("月份"),
+}
+METRICS = {
+    "registered": gettext_lazy("考核报名人数"),
+    "passed": gettext_lazy("考核合格人数"),
+    "pass_rate": gettext_lazy("合格率（%）"),
+    "certificates": gettext_lazy("发证数"),
+    "schools": gettext_lazy("试点院校"),
+    "reporting_rate": gettext_lazy("周报报送率（%）"),
+}
+
+
+@login_required
+def overview_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if not (actor.is_national or actor.kind == UnitKind.PROVINCE):
+        raise PermissionDenied
+    today = timezone.localdate()
+    year = year_param(request.GET.get("year")) or today.year
+    dimension = request.GET.get("dimension", "province")
+    dimension = dimension if dimension in overview_selectors.DIMENSIONS else "province"
+    metric = request.GET.get("metric", "registered")
+    if metric not in METRICS or (
+        dimension != "province" and metric in ("schools", "reporting_rate")
+    ):
+        metric = "registered"
+    rows = overview_selectors.overview(actor=actor, dimension=dimension, year=year)
+    if request.GET.get("format") == "xlsx":
+        headers = [str(DIMENSION_LABELS[dimension]), *[str(label) for label in METRICS.values()]]
+        data = (
+            (
+                r.name,
+                r.registered,
+                r.passed,
+                r.pass_rate,
+                r.certificates,
+                r.schools,
+                r.reporting_rate,
+            )
+            for r in rows
+        )
+        return export_response(filename=_("试点概况"), headers=headers, rows=data, sheet=_("概况"))
+    chart = {
+        "title": str(METRICS[metric]),
+        "seriesName": str(METRICS[metric]),
+        "categories": [r.name for r in rows],
+        "values": [float(getattr(r, metric) or 0) for r in rows],
+        "kind": "bar",
+    }
+    context = {
+        "rows": rows,
+        "year": year,
+        "years": list(range(today.year, today.year - 6, -1)),
+        "dimension": dimension,
+        "dimensions": list(DIMENSION_LABELS.items()),
+        "dimension_label": DIMENSION_LABELS[dimension],
+        "metric": metric,
+        "metrics": [
+            (k, v)
+            for k, v in METRICS.items()
+            if dimension == "province" or k not in ("schools", "reporting_rate")
+        ],
+        "chart": chart,
+    }
+    return render(request, "reporting/overview.html", context)
