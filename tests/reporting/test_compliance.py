@@ -22,6 +22,7 @@ from onex.reporting.selectors import (
     gaps,
     school_reporting_rates,
 )
+from onex.reporting.selectors.overview import map_name
 from onex.reporting.services import alarms_scan, reminders_send, report_file
 from onex.reporting.shell import reports_due
 from tests.factories_pilots import confirmed
@@ -293,3 +294,12 @@ def test_r41_half_year_summary(personas: Personas, clock: Clock) -> None:
             values=values(),
             submit=True,
         )
+
+
+def test_map_names_match_the_china_map() -> None:
+    assert [map_name(n) for n in ("广东省", "广西壮族自治区", "北京市", "香港特别行政区")] == [
+        "广东",
+        "广西",
+        "北京",
+        "香港",
+    ]

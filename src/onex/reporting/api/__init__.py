@@ -19,8 +19,8 @@ from onex.core.models import UnitKind
 from onex.core.params import Pagination, Year
 from onex.core.schemas import ErrorOut
 from onex.reporting import selectors
-from onex.reporting.selectors import overview as overview_selectors
 from onex.reporting.models import Alarm, Report, ReportVersion
+from onex.reporting.selectors import overview as overview_selectors
 from onex.reporting.services import ReportInput, report_file
 from onex.reporting.workflows import REPORT
 

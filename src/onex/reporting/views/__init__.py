@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -309,6 +310,7 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         "categories": [r.name for r in rows[:40]],
         "values": [float(r.reporting_rate or 0) for r in rows[:40]],
         "kind": "bar",
+        "links": [_drill(request, level, r) for r in rows[:40]],
     }
     context = {
         "f": f,
@@ -327,6 +329,22 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         "reporting/compliance_table.html" if is_htmx(request) else "reporting/compliance.html"
     )
     return render(request, template, context)
+
+
+def _drill(request: HttpRequest, level: str, row: selectors.ComplianceRow) -> str:
+    """The next level down for a row of the compliance table (the chart's click target)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    if level == "province":
+        query["level"], query["province"] = "city", row.code
+        query.pop("city", None)
+    elif level == "city":
+        query["level"], query["city"] = "unit", row.code
+    elif row.school_id:
+        return reverse("pilots:school_detail", args=[row.school_id])
+    else:
+        return ""
+    return f"{reverse('reporting:compliance')}?{query.urlencode()}"
 
 
 def _export_compliance(rows: list[selectors.ComplianceRow], level: str) -> HttpResponse:
@@ -526,7 +544,24 @@ def overview_view(request: HttpRequest) -> HttpResponse:
         "values": [float(getattr(r, metric) or 0) for r in rows],
         "kind": "bar",
     }
+    links = [
+        f"{reverse('reporting:compliance')}?level=city&province={r.key}"
+        f"&start={year}-01-01&end={year}-12-31"
+        for r in rows
+    ]
+    map_chart = (
+        {
+            **chart,
+            "kind": "map",
+            "map": "china",
+            "categories": [overview_selectors.map_name(r.name) for r in rows],
+            "links": links,
+        }
+        if dimension == "province"
+        else None
+    )
     context = {
+        "map_chart": map_chart,
         "rows": rows,
         "year": year,
         "years": list(range(today.year, today.year - 6, -1)),
