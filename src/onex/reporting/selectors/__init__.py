@@ -258,33 +258,50 @@ class ComplianceRow:
         return rate(self.on_time, self.expected)
 
 
-_GROUP = {
-    "nation": ("", ""),
-    "province": ("f.province_id", "f.province_id"),
-    "city": ("f.city_id", "f.city_id"),
-    "unit": ("f.unit_id, f.school_id, f.province_id, f.city_id", "f.unit_id"),
+_GROUP: dict[str, tuple[str, ...]] = {
+    "nation": (),
+    "province": ("f.province_id",),
+    "city": ("f.city_id",),
+    "unit": ("f.unit_id", "f.school_id", "f.province_id", "f.city_id"),
 }
 
 
-def _compliance_sql(kind: str, level: str, scope: Scope) -> tuple[str, list[Any]]:
-    group_cols, _key = _GROUP[level]
+def _compliance_sql(
+    kind: str, level: str, scope: Scope, start: dt.date, end: dt.date, as_of: dt.date
+) -> tuple[str, list[Any]]:
+    """One statement, two set-based halves summed per group: the *expected* half joins the
+    owing units with the calendar of periods; the *actual* half scans the submitted reports of
+    the range once and joins them to the owing units (no per-period lookup of a report)."""
+    columns = _GROUP[level]
+    # The derived table is written out twice rather than as a CTE: inlined, the databases
+    # flatten it and join the schools by their unit index (a CTE used twice is materialized).
+    filers = filers_sql(kind)
     where, where_params = scope.where()
-    select = f"{group_cols}, " if group_cols else ""
-    group_by = f" GROUP BY {group_cols}" if group_cols else ""
-    city_only = " AND f.city_id IS NOT NULL" if level == "city" else ""
+    if level == "city":
+        where += " AND f.city_id IS NOT NULL"
+    inner = "".join(f"{c} AS g{i}, " for i, c in enumerate(columns))
+    inner_group = f" GROUP BY {', '.join(columns)}" if columns else ""
+    outer = "".join(f"g{i}, " for i in range(len(columns)))
+    outer_group = f" GROUP BY {', '.join(f'g{i}' for i in range(len(columns)))}" if columns else ""
     sql = (
-        f"SELECT {select}COUNT(*) AS expected, COUNT(r.id) AS actual, "  # noqa: S608 - table names and constants; values are parameters
-        f"COALESCE(SUM(CASE WHEN r.submitted_at <= r.due_at THEN 1 ELSE 0 END), 0) AS on_time "
-        f"FROM ({filers_sql(kind)}) f "
-        f"JOIN {Period._meta.db_table} p ON p.kind = %s AND p.first_day >= %s AND p.last_day <= %s "
-        f"AND p.last_day < %s AND p.first_day >= f.since "
+        f"SELECT {outer}SUM(e), SUM(a), SUM(o) FROM ("  # noqa: S608 - table names and constants; values are parameters
+        f"SELECT {inner}COUNT(*) AS e, 0 AS a, 0 AS o FROM ({filers}) f "
+        f"JOIN {Period._meta.db_table} p ON p.kind = %s AND p.first_day >= %s "
+        f"AND p.last_day <= %s AND p.last_day < %s AND p.first_day >= f.since "
         f"AND (f.until IS NULL OR p.first_day < f.until) "
-        f"LEFT JOIN {Report._meta.db_table} r ON r.kind = p.kind AND r.unit_id = f.unit_id "
-        f"AND r.province_id = f.province_id AND r.period_start = p.first_day "
-        f"AND r.submitted_at IS NOT NULL "
-        f"WHERE 1 = 1{where}{city_only}{group_by}"
+        f"WHERE 1 = 1{where}{inner_group} "
+        f"UNION ALL "
+        f"SELECT {inner}0, COUNT(*), "
+        f"SUM(CASE WHEN r.submitted_at <= r.due_at THEN 1 ELSE 0 END) "
+        f"FROM {Report._meta.db_table} r "
+        f"JOIN ({filers}) f ON f.unit_id = r.unit_id AND f.province_id = r.province_id "
+        f"WHERE r.kind = %s AND r.submitted_at IS NOT NULL AND r.period_start >= %s "
+        f"AND r.period_end <= %s AND r.period_end < %s AND r.period_start >= f.since "
+        f"AND (f.until IS NULL OR r.period_start < f.until){where}{inner_group}"
+        f") x{outer_group}"
     )
-    return sql, where_params
+    dates = [start, end, as_of]
+    return sql, [kind, *dates, *where_params, kind, *dates, *where_params]
 
 
 def compliance(
@@ -304,9 +321,9 @@ def compliance(
     if level not in LEVELS or kind not in ReportKind.values:
         raise ValueError(f"{kind}/{level}")
     as_of = as_of or timezone.localdate()
-    sql, where_params = _compliance_sql(kind, level, scope)
+    sql, params = _compliance_sql(kind, level, scope, start, end, as_of)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, start, end, as_of, *where_params])
+        cursor.execute(sql, params)
         raw = cursor.fetchall()
     return _named_rows(level, raw)
 
@@ -314,7 +331,9 @@ def compliance(
 def _named_rows(level: str, raw: Sequence[Sequence[Any]]) -> list[ComplianceRow]:
     if level == "nation":
         expected, actual, on_time = raw[0] if raw else (0, 0, 0)
-        return [ComplianceRow(None, "", "", int(expected), int(actual or 0), int(on_time or 0))]
+        return [
+            ComplianceRow(None, "", "", int(expected or 0), int(actual or 0), int(on_time or 0))
+        ]
     if level in ("province", "city"):
         ids = [row[0] for row in raw]
         divisions = {d.pk: d for d in Division.objects.filter(pk__in=ids)}
