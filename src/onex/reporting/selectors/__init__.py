@@ -284,7 +284,7 @@ def _compliance_sql(
     outer = "".join(f"g{i}, " for i in range(len(columns)))
     outer_group = f" GROUP BY {', '.join(f'g{i}' for i in range(len(columns)))}" if columns else ""
     sql = (
-        f"SELECT {outer}SUM(e), SUM(a), SUM(o) FROM ("  # noqa: S608 - table names and constants; values are parameters
+        f"SELECT {outer}SUM(e) AS expected, SUM(a) AS actual, SUM(o) AS on_time FROM ("  # noqa: S608 - table names and constants; values are parameters
         f"SELECT {inner}COUNT(*) AS e, 0 AS a, 0 AS o FROM ({filers}) f "
         f"JOIN {Period._meta.db_table} p ON p.kind = %s AND p.first_day >= %s "
         f"AND p.last_day <= %s AND p.last_day < %s AND p.first_day >= f.since "
@@ -322,6 +322,11 @@ def compliance(
         raise ValueError(f"{kind}/{level}")
     as_of = as_of or timezone.localdate()
     sql, params = _compliance_sql(kind, level, scope, start, end, as_of)
+    if level == "unit":
+        sql = (
+            f"SELECT y.*, u.name FROM ({sql}) y "  # noqa: S608 - table names; values are parameters
+            f"JOIN {Unit._meta.db_table} u ON u.id = y.g0"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
@@ -349,17 +354,16 @@ def _named_rows(level: str, raw: Sequence[Sequence[Any]]) -> list[ComplianceRow]
             for key, expected, actual, on_time in raw
         ]
         return sorted(rows, key=lambda r: r.code)
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[row[0] for row in raw])}
-    names: dict[int, str] = {
-        d.pk: d.name
-        for d in Division.objects.filter(
+    # Unit rows carry the unit's name from the query itself (no 10,000-id IN list).
+    names: dict[int, str] = dict(
+        Division.objects.filter(
             pk__in={row[2] for row in raw} | {row[3] for row in raw if row[3] is not None}
-        )
-    }
+        ).values_list("pk", "name")
+    )
     rows = [
         ComplianceRow(
             unit_id,
-            units[unit_id].name if unit_id in units else "",
+            unit_name,
             "",
             int(expected),
             int(actual),
@@ -368,7 +372,7 @@ def _named_rows(level: str, raw: Sequence[Sequence[Any]]) -> list[ComplianceRow]
             province_name=names.get(province_id, ""),
             city_name=names.get(city_id, "") if city_id is not None else "",
         )
-        for unit_id, school_id, province_id, city_id, expected, actual, on_time in raw
+        for unit_id, school_id, province_id, city_id, expected, actual, on_time, unit_name in raw
     ]
     return sorted(rows, key=lambda r: (r.province_name, r.city_name, r.name))
 
