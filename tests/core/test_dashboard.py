@@ -209,9 +209,9 @@ def test_a_registered_card_adds_its_figures_to_its_kind(personas: Personas) -> N
 
 def test_every_app_contributes_through_its_shell() -> None:
     apps = {provider.name.split(".")[0] for provider in registry.todos.all()}
-    assert apps == {"core", "pilots", "assessment", "certificates"}
+    assert apps == {"core", "pilots", "assessment", "certificates", "reporting"}
     card_apps = {card.name.split(".")[0] for card in registry.cards.all()}
-    assert card_apps == {"core", "catalog", "pilots", "certificates"}
+    assert card_apps == {"core", "catalog", "pilots", "certificates", "reporting"}
     steps = [step.name for step in registry.demo_steps.all()]
     assert steps.index("catalog.catalogue") < steps.index("pilots.schools")
     assert steps.index("pilots.schools") < steps.index("core.users")

@@ -204,14 +204,14 @@ registry.cards.register(
 # --- menu ---------------------------------------------------------------------------------------
 
 for entry in (
-    MenuEntry(gettext_lazy("工作报告"), "reporting:my_reports", 300, kinds=FILERS),
-    MenuEntry(gettext_lazy("报告报送情况"), "reporting:compliance", 310, kinds=OFFICIALS),
-    MenuEntry(gettext_lazy("逾期与未报"), "reporting:gaps", 320, kinds=OFFICIALS),
-    MenuEntry(gettext_lazy("周报预警名单"), "reporting:watchlist", 330, kinds=OFFICIALS),
+    MenuEntry(gettext_lazy("工作报告"), "reporting:my_reports", 240, kinds=FILERS),
+    MenuEntry(gettext_lazy("报告报送情况"), "reporting:compliance", 242, kinds=OFFICIALS),
+    MenuEntry(gettext_lazy("逾期与未报"), "reporting:gaps", 244, kinds=OFFICIALS),
+    MenuEntry(gettext_lazy("周报预警名单"), "reporting:watchlist", 246, kinds=OFFICIALS),
     MenuEntry(
         gettext_lazy("试点概况"),
         "reporting:overview",
-        340,
+        248,
         kinds=frozenset({*NATIONAL_KINDS, UnitKind.PROVINCE}),
     ),
 ):
