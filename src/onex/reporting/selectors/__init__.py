@@ -138,8 +138,10 @@ def filers_sql(kind: str) -> str:
     )
     statuses = ", ".join(f"'{status}'" for status in CONFIRMED_STATUSES)
     orgs = (
-        f"SELECT o.unit_id AS unit_id, s.province_id AS province_id, NULL AS city_id, "  # noqa: S608 - table names and constants; values are parameters
-        f"NULL AS school_id, MIN(s.pilot_since) AS since, NULL AS until "
+        "SELECT o.unit_id AS unit_id, s.province_id AS province_id, "  # noqa: S608 - see above
+        "CAST(NULL AS BIGINT) AS city_id, "
+        f"CAST(NULL AS BIGINT) AS school_id, MIN(s.pilot_since) AS since, "
+        f"CAST(NULL AS DATE) AS until "
         f"FROM {PilotApplication._meta.db_table} a "
         f"JOIN {Certificate._meta.db_table} c ON c.id = a.certificate_id "
         f"JOIN {Org._meta.db_table} o ON o.id = c.org_id "
