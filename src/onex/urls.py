@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessment/", include("onex.assessment.urls")),
     path("certificates/", include("onex.certificates.urls")),
     path("creditbank/", include("onex.creditbank.urls")),
+    path("reporting/", include("onex.reporting.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
     path("catalog/", include("onex.catalog.urls")),
     path("accounts/", include("onex.accounts.urls")),

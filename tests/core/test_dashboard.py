@@ -217,6 +217,7 @@ def test_every_app_contributes_through_its_shell() -> None:
         "creditbank",
         "training",
         "funding",
+        "reporting",
         "feedback",
         "supervision",
     }
@@ -229,6 +230,7 @@ def test_every_app_contributes_through_its_shell() -> None:
         "creditbank",
         "training",
         "funding",
+        "reporting",
     }
     steps = [step.name for step in registry.demo_steps.all()]
     assert steps.index("catalog.catalogue") < steps.index("pilots.schools")

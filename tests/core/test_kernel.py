@@ -25,6 +25,7 @@ ORDER = (
     "creditbank",
     "training",
     "funding",
+    "reporting",
     "feedback",
     "supervision",
 )

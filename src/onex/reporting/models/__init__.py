@@ -1,0 +1,25 @@
+"""Reporting models: periods, reports (weekly, monthly, half-year), versions, reminders, alarms."""
+
+from onex.reporting.models.reports import (
+    Alarm,
+    AlarmStatus,
+    Period,
+    Reminder,
+    Report,
+    ReportEvent,
+    ReportKind,
+    ReportStatus,
+    ReportVersion,
+)
+
+__all__ = [
+    "Alarm",
+    "AlarmStatus",
+    "Period",
+    "Reminder",
+    "Report",
+    "ReportEvent",
+    "ReportKind",
+    "ReportStatus",
+    "ReportVersion",
+]
