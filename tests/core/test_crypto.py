@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -17,6 +18,14 @@ from onex.settings import env_secret
 OLD_KEY = "old-data-key-" + "a" * 40
 NEW_KEY = "new-data-key-" + "b" * 40
 OTHER_KEY = "other-data-key-" + "c" * 40
+
+
+@pytest.fixture(autouse=True)
+def _intl_suite(settings: Any) -> None:
+    # These tests describe the intl suite (version byte, Ed25519 forms, deterministic Ed25519
+    # signatures) even when the run is made with ONEX_CRYPTO_SUITE=gm; the gm suite and the
+    # switch between suites are tested in test_crypto_gm.py.
+    settings.ONEX_CRYPTO_SUITE = "intl"
 
 
 def _pem(private: Ed25519PrivateKey) -> str:

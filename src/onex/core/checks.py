@@ -12,10 +12,11 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
-from onex.core import registry
+from onex.core import crypto, registry
 from onex.core.views.home import PUBLIC_LINKS, PublicLink
 
 
@@ -73,3 +74,16 @@ def check_registered_urls(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     return [*_menu_errors(), *_declared_errors()]
+
+
+@register(Tags.security)
+def check_crypto_suite(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``ONEX_CRYPTO_SUITE`` names a known suite whose algorithms this installation has
+    (``gm`` needs SM3 and SM4-GCM from the cryptography package's OpenSSL)."""
+    try:
+        crypto.current_suite_name()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), hint="Set ONEX_CRYPTO_SUITE to intl or gm.", id="onex.E010")]
+    return []

@@ -58,6 +58,7 @@ __all__ = [
     "encrypt",
     "keyed_hash",
     "keyed_hash_candidates",
+    "needs_reencrypt",
     "public_keys",
     "sign",
     "signing_key_id",
@@ -407,6 +408,16 @@ def _check_secret(secret: str, name: str) -> bytes:
     return secret.encode("utf-8")
 
 
+def _add_signing_entry(
+    entries: list[_SigningEntry], suite: Suite, private: Any | None, public_raw: bytes
+) -> None:
+    key_id = suite.signing_key_id(public_raw)
+    if all(entry.key_id != key_id for entry in entries):
+        entries.append(
+            _SigningEntry(key_id=key_id, public_raw=public_raw, private=private, suite=suite)
+        )
+
+
 def _load_any_pem(pem: bytes, suites: list[Suite]) -> tuple[Suite, Any | None, bytes]:
     """``(suite, private key or None, raw public key)``: the first suite that reads the PEM."""
     first_error: Exception | None = None
@@ -458,26 +469,18 @@ def _build_keyring(
 
     entries: list[_SigningEntry] = []
     for each in suites:
-        own: list[_SigningEntry] = []
-
-        def add(private: Any | None, public_raw: bytes, each: Suite = each) -> None:
-            key_id = each.signing_key_id(public_raw)
-            if all(entry.key_id != key_id for entry in (*entries, *own)):
-                own.append(
-                    _SigningEntry(key_id=key_id, public_raw=public_raw, private=private, suite=each)
-                )
-
+        first = len(entries)
         if signing_key is not None and signing_key[0] is each:
-            add(signing_key[1], signing_key[2])
+            _add_signing_entry(entries, each, signing_key[1], signing_key[2])
         for secret in secrets:
             seed = each.derive(secret, info=b"onex/signing-seed", length=32)
             private = each.signing_key_from_seed(seed)
             # Only the current derived key may sign, and only when no PEM is configured.
-            add(private if not own else None, each.public_raw(private))
+            signs = len(entries) == first
+            _add_signing_entry(entries, each, private if signs else None, each.public_raw(private))
         for owner, _private, public_raw in retired:
             if owner is each:
-                add(None, public_raw)  # retired keys verify, never sign
-        entries.extend(own)
+                _add_signing_entry(entries, each, None, public_raw)  # retired keys only verify
     return _KeyRing(suite=suite, secrets=tuple(secrets), signing=tuple(entries))
 
 
@@ -536,6 +539,16 @@ def decrypt(blob: bytes | bytearray | memoryview, *, context: str) -> bytes:
         raise DecryptionError("sealed by a key that is not configured (see ONEX_DATA_KEYS_OLD)")
     key = _derived(suite.name, secret, b"onex/encrypt")
     return suite.open(key, sealed, _aad(header, context))
+
+
+def needs_reencrypt(blob: bytes | bytearray | memoryview) -> bool:
+    """True when ``blob`` was sealed by another suite or a retired key (``crypto_reencrypt``)."""
+    data = bytes(blob)
+    if len(data) <= HEADER_LENGTH:
+        return False  # empty or not a blob: nothing to move
+    ring = _keyring()
+    current = bytes([ring.suite.version]) + ring.suite.data_key_id(ring.secrets[0])
+    return data[:HEADER_LENGTH] != current
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:
