@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +19,11 @@ from onex.certificates.selectors.certificates import public_query
 from onex.certificates.services import credentials, pdf
 from onex.core import crypto, crypto_gm
 from onex.core.actors import Actor
-from onex.core.models import AuditEvent
+from onex.core.imports import job_file_bytes
+from onex.core.models import AuditEvent, ImportJob
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE
 from onex.core.reencrypt import AUDIT_ACTION, field_specs
+from tests.core.test_imports import GOOD_ROWS, HEADERS, xlsx_bytes
 from tests.factories_certificates import ID_A, build_world
 from tests.personas import Personas
 
@@ -306,3 +310,43 @@ def test_crypto_reencrypt_moves_blobs_and_hashes_to_the_new_suite(
     assert "would rewrite 1" in out.getvalue()
     certificate.refresh_from_db()
     assert bytes(certificate.id_number_enc)[0] == 0x02
+
+
+def test_crypto_reencrypt_reseals_stored_import_files(
+    personas: Personas, submit: Callable[..., ImportJob], settings: Any
+) -> None:
+    settings.ONEX_CRYPTO_SUITE = "intl"
+    content = xlsx_bytes(HEADERS, GOOD_ROWS)
+    job = submit(personas.ministry, content)
+    old_path = Path(job.file.path)
+    assert old_path.read_bytes()[0] == 0x01
+
+    settings.ONEX_CRYPTO_SUITE = "gm"
+    out = io.StringIO()
+    call_command("crypto_reencrypt", stdout=out)
+    assert "core.importjob.file: 1 checked, rewrote 1" in out.getvalue()
+    job.refresh_from_db()
+    assert Path(job.file.path).read_bytes()[0] == 0x02
+    assert not old_path.exists() or Path(job.file.path) == old_path
+    assert job_file_bytes(job) == content
+    assert AuditEvent.objects.filter(action=AUDIT_ACTION, target_type="core.importjob").exists()
+
+
+def test_retired_sm2_public_key_listed_as_pem_keeps_verifying() -> None:
+    with override_settings(ONEX_CRYPTO_SUITE="gm", ONEX_DATA_KEY=OLD_KEY, ONEX_SIGNING_KEY=""):
+        old_id, old_signature = crypto.sign(b"data")
+        old_pem = crypto.public_keys()[0].pem()
+    # The old data secret is gone for good; its SM2 public key stays as a PEM.
+    with override_settings(
+        ONEX_CRYPTO_SUITE="gm",
+        ONEX_DATA_KEY=KEY,
+        ONEX_DATA_KEYS_OLD="",
+        ONEX_SIGNING_KEY="",
+        ONEX_SIGNING_KEYS_OLD=old_pem,
+    ):
+        assert crypto.verify(b"data", old_signature, key_id=old_id)
+        assert [key.current for key in crypto.public_keys()] == [True, False]
+    with override_settings(
+        ONEX_CRYPTO_SUITE="gm", ONEX_DATA_KEY=KEY, ONEX_DATA_KEYS_OLD="", ONEX_SIGNING_KEYS_OLD=""
+    ):
+        assert not crypto.verify(b"data", old_signature, key_id=old_id)

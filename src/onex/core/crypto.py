@@ -302,9 +302,20 @@ class GmSuite(Suite):
         return crypto_gm.sm2_private_key_from_seed(seed)
 
     def load_pem(self, pem: bytes) -> tuple[Any | None, bytes]:
-        # The SM2 signing key is derived from ONEX_DATA_KEY (or held by a certified module
-        # outside onex, see docs/commercial-crypto.md); SM2 PEM keys are not read here.
-        raise ImproperlyConfigured("SM2 keys in PEM form are not supported")
+        # The SM2 signing key is derived from ONEX_DATA_KEY (docs/commercial-crypto.md); only
+        # retired SM2 *public* keys are read from PEM (ONEX_SIGNING_KEYS_OLD), as
+        # :meth:`PublicKey.pem` writes them.
+        if b"PUBLIC KEY" not in pem:
+            raise ImproperlyConfigured("SM2 private keys in PEM form are not supported")
+        body = b"".join(line for line in pem.splitlines() if line and not line.startswith(b"-"))
+        try:
+            der = base64.b64decode(body, validate=True)
+        except ValueError as exc:
+            raise ImproperlyConfigured("A signing key PEM is not valid base64") from exc
+        raw = der[len(_SM2_SPKI_PREFIX) :]
+        if not der.startswith(_SM2_SPKI_PREFIX) or crypto_gm.decode_point(raw) is None:
+            raise ImproperlyConfigured("A signing key PEM is not an SM2 public key")
+        return None, raw
 
     def public_raw(self, private_key: Any) -> bytes:
         return bytes(private_key.public)
