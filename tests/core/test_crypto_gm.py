@@ -12,19 +12,20 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from onex.assessment.models import Candidate
 from onex.certificates.selectors.certificates import public_query
 from onex.certificates.services import credentials, pdf
 from onex.core import crypto, crypto_gm
 from onex.core.actors import Actor
 from onex.core.imports import job_file_bytes
 from onex.core.models import AuditEvent, ImportJob
-from onex.core.personal import ID_NUMBER_HASH_PURPOSE
+from onex.core.personal import ID_NUMBER_HASH_PURPOSE, Gender
 from onex.core.reencrypt import AUDIT_ACTION, field_specs
 from tests.core.test_imports import GOOD_ROWS, HEADERS, xlsx_bytes
-from tests.factories_certificates import ID_A, build_world
+from tests.factories_certificates import ID_A, ID_B, build_world
 from tests.personas import Personas
 
 KEY = "gm-data-key-" + "d" * 40
@@ -350,3 +351,33 @@ def test_retired_sm2_public_key_listed_as_pem_keeps_verifying() -> None:
         ONEX_CRYPTO_SUITE="gm", ONEX_DATA_KEY=KEY, ONEX_DATA_KEYS_OLD="", ONEX_SIGNING_KEYS_OLD=""
     ):
         assert not crypto.verify(b"data", old_signature, key_id=old_id)
+
+
+def _public_candidate(name: str, id_number: str) -> Candidate:
+    candidate = Candidate(name=name, gender=Gender.MALE)
+    candidate.set_id_number(id_type="resident", value=id_number)
+    candidate.save()
+    return candidate
+
+
+@pytest.mark.django_db
+def test_crypto_reencrypt_reports_a_hash_conflict_and_rewrites_the_other_rows(
+    settings: Any,
+) -> None:
+    settings.ONEX_CRYPTO_SUITE = "intl"
+    first = _public_candidate("甲", ID_A)
+    other = _public_candidate("乙", ID_B)
+    intl_hash = first.id_number_hash
+    settings.ONEX_CRYPTO_SUITE = "gm"
+    # A duplicate written without the candidate lookup (services check the candidates first).
+    _public_candidate("甲", ID_A)
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="not rewritten"):
+        call_command("crypto_reencrypt", batch_size=10, stdout=io.StringIO(), stderr=err)
+    assert f"pk={first.pk}: new hash conflicts" in err.getvalue()
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert first.id_number_hash == intl_hash and bytes(first.id_number_enc)[0] == 0x01
+    assert bytes(other.id_number_enc)[0] == 0x02
+    assert other.id_number_hash == crypto.keyed_hash(ID_B, purpose=ID_NUMBER_HASH_PURPOSE)

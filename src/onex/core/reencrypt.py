@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from onex.core import crypto
 from onex.core.actors import Actor
@@ -109,10 +109,18 @@ def _rewrite_batch(
                 if getattr(row, spec.hash_field) != digest:
                     setattr(row, spec.hash_field, digest)
                     updates.append(spec.hash_field)
-            if updates:
-                rewritten += 1
-                if not dry_run:
-                    row.save(update_fields=updates)
+            if not updates:
+                continue
+            if not dry_run:
+                try:
+                    with transaction.atomic():  # a savepoint: one refused row keeps the batch
+                        row.save(update_fields=updates)
+                except IntegrityError:
+                    # Two rows whose values differ only under the old hash (a duplicate that
+                    # slipped past a lookup): left as they are for a person to resolve.
+                    errors.append(f"{spec.model} pk={row.pk}: new hash conflicts with another row")
+                    continue
+            rewritten += 1
         if rewritten and not dry_run:
             audit_record(
                 actor=actor,
@@ -133,7 +141,8 @@ def _candidate_pks(spec: EncryptedField) -> list[int]:
     model = apps.get_model(spec.model)
     columns = ["pk", spec.field] + ([spec.hash_field] if spec.hash_field else [])
     stale: list[int] = []
-    for values in model._default_manager.exclude(**{spec.field: b""}).values_list(*columns):
+    rows = model._default_manager.exclude(**{spec.field: b""}).order_by("pk")
+    for values in rows.values_list(*columns).iterator(chunk_size=2000):
         pk, blob = values[0], bytes(values[1] or b"")
         if not blob:
             continue

@@ -47,4 +47,4 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {error}")
         self.stdout.write(f"Current suite: {suite}.")
         if failed:
-            raise CommandError("some ciphertexts did not decrypt (see above); nothing was lost")
+            raise CommandError("some rows were not rewritten (see above); nothing was lost")
