@@ -183,6 +183,26 @@ def _multiply(scalar: int, point: tuple[int, int], curve: Curve) -> _Jacobian:
     return low
 
 
+def _multiply_public(
+    first: int, base: tuple[int, int], second: int, point: tuple[int, int], curve: Curve
+) -> _Jacobian:
+    """``[first]base + [second]point`` (Shamir's trick), variable time: public scalars only."""
+    base_j: _Jacobian = (base[0], base[1], 1)
+    point_j: _Jacobian = (point[0], point[1], 1)
+    both = _add(base_j, point_j, curve)
+    total: _Jacobian = _INFINITY
+    for bit in range(max(first.bit_length(), second.bit_length()) - 1, -1, -1):
+        total = _double(total, curve)
+        pick = ((first >> bit) & 1, (second >> bit) & 1)
+        if pick == (1, 1):
+            total = _add(total, both, curve)
+        elif pick == (1, 0):
+            total = _add(total, base_j, curve)
+        elif pick == (0, 1):
+            total = _add(total, point_j, curve)
+    return total
+
+
 def _affine(point: _Jacobian, curve: Curve) -> tuple[int, int] | None:
     x, y, z = point
     if z == 0:
@@ -318,7 +338,7 @@ def sm2_verify(
     if t == 0:
         return False
     e = _digest(public, message, user_id, curve)
-    total = _affine(_add(_multiply(s, curve.g, curve), _multiply(t, point, curve), curve), curve)
+    total = _affine(_multiply_public(s, curve.g, t, point, curve), curve)
     if total is None:
         return False
     return (e + total[0]) % n == r
