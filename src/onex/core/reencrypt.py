@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext_lazy
 
 from onex.core import crypto
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
+from onex.core.audit_display import register_action_labels
 from onex.core.imports import sealed_file_context
 from onex.core.models import ImportJob
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE, PersonalIdMixin
@@ -29,6 +31,8 @@ from onex.core.registry import Registry
 
 DEFAULT_BATCH_SIZE = 200
 AUDIT_ACTION = "crypto.reencrypt"
+
+register_action_labels({AUDIT_ACTION: gettext_lazy("按当前密码算法重新加密")})
 
 
 @dataclass(frozen=True)
