@@ -381,3 +381,24 @@ def test_crypto_reencrypt_reports_a_hash_conflict_and_rewrites_the_other_rows(
     assert first.id_number_hash == intl_hash and bytes(first.id_number_enc)[0] == 0x01
     assert bytes(other.id_number_enc)[0] == 0x02
     assert other.id_number_hash == crypto.keyed_hash(ID_B, purpose=ID_NUMBER_HASH_PURPOSE)
+
+
+def test_crypto_public_keys_prints_pems_that_load_back_as_retired_keys() -> None:
+    with override_settings(ONEX_CRYPTO_SUITE="gm", ONEX_DATA_KEY=OLD_KEY, ONEX_SIGNING_KEY=""):
+        out = io.StringIO()
+        call_command("crypto_public_keys", stdout=out)
+        old_sm2 = crypto.signing_key_id()
+        old_ed = crypto.signing_key_id(algorithm="Ed25519")
+    text = out.getvalue()
+    assert f"# SM2 key id {old_sm2} (current)" in text
+    assert f"# Ed25519 key id {old_ed} (current)" in text
+    with override_settings(
+        ONEX_CRYPTO_SUITE="gm",
+        ONEX_DATA_KEY=KEY,
+        ONEX_DATA_KEYS_OLD="",
+        ONEX_SIGNING_KEY="",
+        ONEX_SIGNING_KEYS_OLD=text,
+    ):
+        ids = {key.key_id for key in crypto.public_keys(algorithm="SM2")}
+        ids |= {key.key_id for key in crypto.public_keys(algorithm="Ed25519")}
+        assert {old_sm2, old_ed} <= ids
