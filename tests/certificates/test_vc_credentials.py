@@ -115,7 +115,7 @@ def test_identity_hash_normalizes_full_width_and_lower_case_input() -> None:
 
 def test_issuer_is_did_key_of_the_current_signing_key_by_default() -> None:
     doc = credentials.build_credential(sample_data())
-    key = crypto.public_keys()[0]
+    key = crypto.public_keys(algorithm="Ed25519")[0]
     assert doc["issuer"]["id"] == f"did:key:{key.multibase}"
     assert doc["issuer"]["type"] == ["Profile"]
 
@@ -133,7 +133,7 @@ def test_did_web_encodes_the_port_of_the_public_url(settings: Any) -> None:
 def test_signed_credential_carries_an_eddsa_rdfc_2022_proof_that_verifies() -> None:
     signed = credentials.sign_document(credentials.build_credential(sample_data()))
     proof = signed["proof"]
-    key = crypto.public_keys()[0]
+    key = crypto.public_keys(algorithm="Ed25519")[0]
     assert proof["type"] == "DataIntegrityProof"
     assert proof["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof["proofPurpose"] == "assertionMethod"
@@ -177,7 +177,7 @@ def test_did_web_credential_names_the_key_id_in_its_verification_method(settings
     settings.ONEX_VC_ISSUER_DID = "web"
     settings.ONEX_PUBLIC_URL = "https://onex.example.cn"
     signed = credentials.sign_document(credentials.build_credential(sample_data()))
-    key_id = crypto.signing_key_id()
+    key_id = crypto.signing_key_id(algorithm="Ed25519")
     assert signed["issuer"]["id"] == "did:web:onex.example.cn"
     assert signed["proof"]["verificationMethod"] == f"did:web:onex.example.cn#{key_id}"
     assert credentials.verify_credential(signed, check_status=False).verified
@@ -191,11 +191,11 @@ def test_credential_signed_with_key_a_still_verifies_after_rotating_to_key_b(
     settings.ONEX_VC_ISSUER_DID = mode
     settings.ONEX_SIGNING_KEY = key_a
     signed_by_a = credentials.sign_document(credentials.build_credential(sample_data()))
-    id_a = crypto.signing_key_id()
+    id_a = crypto.signing_key_id(algorithm="Ed25519")
 
     settings.ONEX_SIGNING_KEY = key_b
     settings.ONEX_SIGNING_KEYS_OLD = public_pem(key_a)
-    assert crypto.signing_key_id() != id_a
+    assert crypto.signing_key_id(algorithm="Ed25519") != id_a
     result = credentials.verify_credential(signed_by_a, check_status=False)
     assert result.verified, result.errors
     assert result.key_id == id_a
@@ -212,7 +212,7 @@ def test_did_document_lists_every_key_as_multikey_for_assertion(settings: Any) -
     settings.ONEX_SIGNING_KEYS_OLD = public_pem(old)
     settings.ONEX_PUBLIC_URL = "https://onex.example.cn"
     document = credentials.did_document()
-    keys = crypto.public_keys()
+    keys = crypto.public_keys(algorithm="Ed25519")
     assert document["id"] == "did:web:onex.example.cn"
     assert document["@context"] == [contexts.DID_V1, contexts.MULTIKEY_V1]
     assert [m["publicKeyMultibase"] for m in document["verificationMethod"]] == [

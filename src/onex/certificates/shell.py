@@ -14,9 +14,11 @@ from onex.certificates.selectors.certificates import (
     closed_plans_for_issue,
     entry_compliance,
 )
+from onex.certificates.services import credentials
 from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
+from onex.core.reencrypt import EncryptedField, encrypted_fields
 from onex.core.registry import (
     CardContent,
     DashboardCard,
@@ -143,3 +145,21 @@ for setting in (
 
 
 registry.demo_steps.register(DemoStep("certificates.certificates", 90, counted(demo.load_demo)))
+
+
+# --- encrypted fields (manage.py crypto_reencrypt; id_number_enc of IssuedCertificate is found
+# by itself as a PersonalIdMixin) ----------------------------------------------------------------
+
+
+def _identity_salt_context(_row: object) -> str:
+    return credentials.SALT_CONTEXT
+
+
+encrypted_fields.register(
+    EncryptedField(
+        name="certificates.credentialrecord.identity_salt_enc",
+        model="certificates.CredentialRecord",
+        field="identity_salt_enc",
+        context=_identity_salt_context,
+    )
+)

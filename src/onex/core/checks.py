@@ -244,3 +244,16 @@ def enforce_at_startup() -> None:
         raise ImproperlyConfigured(
             "onex refuses to start:\n" + "\n".join(str(message) for message in errors)
         )
+
+
+@register(Tags.security)
+def check_crypto_suite(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``ONEX_CRYPTO_SUITE`` names a known suite whose algorithms this installation has
+    (``gm`` needs SM3 and SM4-GCM from the cryptography package's OpenSSL)."""
+    try:
+        crypto.current_suite_name()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), hint="Set ONEX_CRYPTO_SUITE to intl or gm.", id="onex.E010")]
+    return []

@@ -1,9 +1,16 @@
 """The one cryptography interface of onex: encrypt, decrypt, keyed hash, sign, verify.
 
 No other module calls a cipher directly, so the algorithm suite is a setting
-(``ONEX_CRYPTO_SUITE``): ``"intl"`` (AES-256-GCM, HMAC-SHA-256, Ed25519) today, the Chinese
-commercial suite (SM4, SM3, SM2) later as one more :class:`Suite` subclass registered in
-``_SUITES``.
+(``ONEX_CRYPTO_SUITE``): ``"intl"`` (AES-256-GCM, HMAC-SHA-256, Ed25519) or ``"gm"``, the
+Chinese commercial suite (SM4-GCM, HMAC-SM3, SM2; primitives in :mod:`onex.core.crypto_gm`,
+see docs/commercial-crypto.md).
+
+Suite switch. Every suite's keys are derived from the same secrets, so after a switch blobs
+sealed by the other suite still decrypt (the version byte names the suite), signatures by the
+other suite's keys still verify (the key id names the key, hence the algorithm), and
+:func:`keyed_hash_candidates` includes the other suite's hashes; ``manage.py
+crypto_reencrypt`` then moves stored data to the current suite and key. The W3C credentials
+keep an Ed25519 proof under either suite (``sign(..., algorithm="Ed25519")``).
 
 Keys. One secret, ``ONEX_DATA_KEY``, configures everything: per-purpose keys (encryption,
 keyed hashing per purpose, the Ed25519 signing seed, the key id) are derived from it with HKDF,
@@ -33,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -41,15 +48,19 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from onex.core import crypto_gm
+
 __all__ = [
     "DecryptionError",
     "PublicKey",
+    "current_suite_name",
     "decrypt",
     "encrypt",
     "keyed_hash",
     "keyed_hash_candidates",
     "mac",
     "mac_verify",
+    "needs_reencrypt",
     "public_keys",
     "sign",
     "signing_key_id",
@@ -85,23 +96,53 @@ class PublicKey:
     @property
     def multibase(self) -> str:
         """``publicKeyMultibase`` of a Multikey / did:key (multicodec ed25519-pub, base58btc)."""
+        if self.algorithm == "SM2":
+            # multicodec sm2-pub (0x1206, varint 0x86 0x24), compressed point.
+            return "z" + _base58btc(b"\x86\x24" + _compress_sm2(self.public_bytes))
         if self.algorithm != "Ed25519":
             raise NotImplementedError(f"no multicodec for {self.algorithm}")
         return "z" + _base58btc(b"\xed\x01" + self.public_bytes)
 
     def jwk(self) -> dict[str, str]:
+        if self.algorithm == "SM2":
+            coords = self.public_bytes[1:]
+            return {
+                "kty": "EC",
+                "crv": "SM2",
+                "x": _b64url(coords[:32]),
+                "y": _b64url(coords[32:]),
+                "kid": self.key_id,
+            }
         if self.algorithm != "Ed25519":
             raise NotImplementedError(f"no JWK mapping for {self.algorithm}")
         x = base64.urlsafe_b64encode(self.public_bytes).rstrip(b"=").decode("ascii")
         return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": self.key_id}
 
     def pem(self) -> str:
+        if self.algorithm == "SM2":
+            der = _SM2_SPKI_PREFIX + self.public_bytes
+            body = base64.encodebytes(der).decode("ascii").replace("\n", "")
+            lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+            return "\n".join(["-----BEGIN PUBLIC KEY-----", *lines, "-----END PUBLIC KEY-----", ""])
         if self.algorithm != "Ed25519":
             raise NotImplementedError(f"no PEM mapping for {self.algorithm}")
         key = Ed25519PublicKey.from_public_bytes(self.public_bytes)
         return key.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         ).decode("ascii")
+
+
+# SubjectPublicKeyInfo header of an SM2 public key: id-ecPublicKey with the curve
+# sm2p256v1 (1.2.156.10197.1.301), then the uncompressed point in a BIT STRING.
+_SM2_SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a811ccf5501822d034200")
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _compress_sm2(public: bytes) -> bytes:
+    return bytes([0x02 + (public[-1] & 1)]) + public[1:33]
 
 
 # --- suites --------------------------------------------------------------------------------
@@ -146,6 +187,10 @@ class Suite(abc.ABC):
 
     @abc.abstractmethod
     def verify_raw(self, public_raw: bytes, data: bytes, signature: bytes) -> bool: ...
+
+    def usable(self) -> bool:
+        """False when this installation's libraries lack the suite's algorithms."""
+        return True
 
     def data_key_id(self, secret: bytes) -> bytes:
         return self.derive(secret, info=b"onex/key-id", length=KEY_ID_LENGTH)
@@ -214,19 +259,107 @@ class IntlSuite(Suite):
         return True
 
 
-_SUITES: dict[str, Suite] = {suite.name: suite for suite in (IntlSuite(),)}
+class GmSuite(Suite):
+    """商用密码: SM4-GCM (GB/T 32907), HMAC-SM3 and HKDF-SM3 (GB/T 32905), SM2 (GB/T 32918).
+
+    Ciphertext layout: ``0x02 | key id (4) | nonce (12) | SM4-GCM ciphertext + tag (16)``.
+    """
+
+    name = "gm"
+    version = 0x02
+    signature_algorithm = "SM2"
+    _NONCE_LENGTH = 12
+
+    def usable(self) -> bool:
+        return crypto_gm.available()
+
+    def derive(self, secret: bytes, *, info: bytes, length: int) -> bytes:
+        return HKDF(algorithm=hashes.SM3(), length=length, salt=_HKDF_SALT, info=info).derive(
+            secret
+        )
+
+    @staticmethod
+    def _sm4_key(key: bytes) -> bytes:
+        # SM4 keys are 128 bits: the first 16 bytes of the 32-byte HKDF output, which equal an
+        # HKDF output of length 16 (HKDF-Expand does not depend on the length asked for).
+        return key[: crypto_gm.SM4_KEY_LENGTH]
+
+    def seal(self, key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+        nonce = os.urandom(self._NONCE_LENGTH)
+        return nonce + crypto_gm.sm4_gcm_seal(self._sm4_key(key), nonce, plaintext, aad)
+
+    def open(self, key: bytes, sealed: bytes, aad: bytes) -> bytes:
+        if len(sealed) < self._NONCE_LENGTH + crypto_gm.GCM_TAG_LENGTH:
+            raise DecryptionError("ciphertext too short")
+        nonce, body = sealed[: self._NONCE_LENGTH], sealed[self._NONCE_LENGTH :]
+        try:
+            return crypto_gm.sm4_gcm_open(self._sm4_key(key), nonce, body, aad)
+        except InvalidTag as exc:
+            raise DecryptionError("authentication failed") from exc
+
+    def mac(self, key: bytes, data: bytes) -> str:
+        return crypto_gm.hmac_sm3(key, data).hex()
+
+    def signing_key_from_seed(self, seed: bytes) -> crypto_gm.Sm2PrivateKey:
+        return crypto_gm.sm2_private_key_from_seed(seed)
+
+    def load_pem(self, pem: bytes) -> tuple[Any | None, bytes]:
+        # The SM2 signing key is derived from ONEX_DATA_KEY (docs/commercial-crypto.md); only
+        # retired SM2 *public* keys are read from PEM (ONEX_SIGNING_KEYS_OLD), as
+        # :meth:`PublicKey.pem` writes them.
+        if b"PUBLIC KEY" not in pem:
+            raise ImproperlyConfigured("SM2 private keys in PEM form are not supported")
+        body = b"".join(line for line in pem.splitlines() if line and not line.startswith(b"-"))
+        try:
+            der = base64.b64decode(body, validate=True)
+        except ValueError as exc:
+            raise ImproperlyConfigured("A signing key PEM is not valid base64") from exc
+        raw = der[len(_SM2_SPKI_PREFIX) :]
+        if not der.startswith(_SM2_SPKI_PREFIX) or crypto_gm.decode_point(raw) is None:
+            raise ImproperlyConfigured("A signing key PEM is not an SM2 public key")
+        return None, raw
+
+    def public_raw(self, private_key: Any) -> bytes:
+        return bytes(private_key.public)
+
+    def sign_raw(self, private_key: Any, data: bytes) -> bytes:
+        return crypto_gm.sm2_sign(private_key, data)
+
+    def verify_raw(self, public_raw: bytes, data: bytes, signature: bytes) -> bool:
+        return crypto_gm.sm2_verify(public_raw, data, signature)
+
+    def signing_key_id(self, public_raw: bytes) -> str:
+        return crypto_gm.sm3(public_raw).hex()[:16]
+
+
+_SUITES: dict[str, Suite] = {suite.name: suite for suite in (IntlSuite(), GmSuite())}
 _SUITES_BY_VERSION: dict[int, Suite] = {suite.version: suite for suite in _SUITES.values()}
 
 
 def get_suite(name: str | None = None) -> Suite:
     name = name if name is not None else getattr(settings, "ONEX_CRYPTO_SUITE", "intl")
     try:
-        return _SUITES[name]
+        suite = _SUITES[name]
     except KeyError:
         known = ", ".join(sorted(_SUITES))
         raise ImproperlyConfigured(
             f"ONEX_CRYPTO_SUITE={name!r} is not a known crypto suite (known: {known})"
         ) from None
+    if not suite.usable():
+        raise ImproperlyConfigured(
+            f"ONEX_CRYPTO_SUITE={name!r}: the installed cryptography/OpenSSL lacks its "
+            "algorithms (gm needs SM3 and SM4-GCM)"
+        )
+    return suite
+
+
+def current_suite_name() -> str:
+    """The configured suite's name, validated (unknown or unusable suites raise)."""
+    return get_suite().name
+
+
+def _usable_suites() -> list[Suite]:
+    return [suite for suite in _SUITES.values() if suite.usable()]
 
 
 # --- key ring ------------------------------------------------------------------------------
@@ -237,19 +370,22 @@ class _SigningEntry:
     key_id: str
     public_raw: bytes
     private: Any | None
+    suite: Suite
 
 
 @dataclass(frozen=True)
 class _KeyRing:
     suite: Suite
     secrets: tuple[bytes, ...]  # current first, then retired
-    signing: tuple[_SigningEntry, ...]  # current (has a private key) first
+    # The current suite's keys first (its signer first), then the other suites' keys (each
+    # suite's signer first among its own): every key verifies, one per algorithm signs.
+    signing: tuple[_SigningEntry, ...]
 
     @functools.cached_property
     def _data_keys(self) -> dict[tuple[int, bytes], bytes]:
         """(suite version, key id) → secret, for every suite, so a suite switch keeps old data."""
         table: dict[tuple[int, bytes], bytes] = {}
-        for suite in _SUITES.values():
+        for suite in _usable_suites():
             for secret in self.secrets:
                 ident = (suite.version, suite.data_key_id(secret))
                 if ident in table and table[ident] != secret:
@@ -261,6 +397,13 @@ class _KeyRing:
 
     def secret_for(self, suite: Suite, key_id: bytes) -> bytes | None:
         return self._data_keys.get((suite.version, key_id))
+
+    def signer(self, algorithm: str | None) -> _SigningEntry:
+        wanted = algorithm or self.suite.signature_algorithm
+        for entry in self.signing:
+            if entry.private is not None and entry.suite.signature_algorithm == wanted:
+                return entry
+        raise ImproperlyConfigured(f"no {wanted} signing key is configured")
 
 
 def _split_secrets(raw: str) -> list[str]:
@@ -278,6 +421,31 @@ def _check_secret(secret: str, name: str) -> bytes:
     return secret.encode("utf-8")
 
 
+def _add_signing_entry(
+    entries: list[_SigningEntry], suite: Suite, private: Any | None, public_raw: bytes
+) -> None:
+    key_id = suite.signing_key_id(public_raw)
+    if all(entry.key_id != key_id for entry in entries):
+        entries.append(
+            _SigningEntry(key_id=key_id, public_raw=public_raw, private=private, suite=suite)
+        )
+
+
+def _load_any_pem(pem: bytes, suites: list[Suite]) -> tuple[Suite, Any | None, bytes]:
+    """``(suite, private key or None, raw public key)``: the first suite that reads the PEM."""
+    first_error: Exception | None = None
+    for suite in suites:
+        try:
+            private, public_raw = suite.load_pem(pem)
+        except (ImproperlyConfigured, ValueError, UnsupportedAlgorithm) as exc:
+            first_error = first_error or exc
+            continue
+        return suite, private, public_raw
+    if isinstance(first_error, ImproperlyConfigured):
+        raise first_error
+    raise ImproperlyConfigured("A signing key PEM could not be read") from first_error
+
+
 @functools.lru_cache(maxsize=8)
 def _build_keyring(
     suite_name: str, data_key: str, old_keys: str, signing_pem: str, old_signing: str
@@ -293,34 +461,39 @@ def _build_keyring(
 
     # Signing: the configured PEM, else a key derived from the data secret. Keys derived from
     # every configured secret stay verifiable either way, so moving from a derived key to a PEM
-    # (or rotating the data secret) does not invalidate what was signed before.
-    entries: list[_SigningEntry] = []
-
-    def add(private: Any | None, public_raw: bytes) -> None:
-        key_id = suite.signing_key_id(public_raw)
-        if all(entry.key_id != key_id for entry in entries):
-            entries.append(_SigningEntry(key_id=key_id, public_raw=public_raw, private=private))
-
+    # (or rotating the data secret) does not invalidate what was signed before. Every usable
+    # suite gets its keys (the current suite's first), so a suite switch keeps old signatures
+    # verifiable and the Ed25519 credential proof signable under the gm suite.
+    suites = [suite, *(other for other in _usable_suites() if other is not suite)]
+    signing_key: tuple[Suite, Any | None, bytes] | None = None
     if signing_pem:
         blocks = _PEM_BLOCK.findall(signing_pem.encode("utf-8"))
         if len(blocks) != 1:
             raise ImproperlyConfigured("ONEX_SIGNING_KEY must hold exactly one PEM private key")
-        private, public_raw = suite.load_pem(blocks[0])
-        if private is None:
+        signing_key = _load_any_pem(blocks[0], suites)
+        if signing_key[1] is None:
             raise ImproperlyConfigured("ONEX_SIGNING_KEY must be a private key, not a public one")
-        add(private, public_raw)
-    for secret in secrets:
-        seed = suite.derive(secret, info=b"onex/signing-seed", length=32)
-        private = suite.signing_key_from_seed(seed)
-        # Only the current derived key may sign, and only when no PEM is configured.
-        add(private if not entries else None, suite.public_raw(private))
+    retired: list[tuple[Suite, Any | None, bytes]] = []
     if old_signing:
         blocks = _PEM_BLOCK.findall(old_signing.encode("utf-8"))
         if not blocks:
             raise ImproperlyConfigured("ONEX_SIGNING_KEYS_OLD holds no PEM key")
-        for block in blocks:
-            _private, public_raw = suite.load_pem(block)
-            add(None, public_raw)  # retired keys verify, never sign
+        retired = [_load_any_pem(block, suites) for block in blocks]
+
+    entries: list[_SigningEntry] = []
+    for each in suites:
+        first = len(entries)
+        if signing_key is not None and signing_key[0] is each:
+            _add_signing_entry(entries, each, signing_key[1], signing_key[2])
+        for secret in secrets:
+            seed = each.derive(secret, info=b"onex/signing-seed", length=32)
+            private = each.signing_key_from_seed(seed)
+            # Only the current derived key may sign, and only when no PEM is configured.
+            signs = len(entries) == first
+            _add_signing_entry(entries, each, private if signs else None, each.public_raw(private))
+        for owner, _private, public_raw in retired:
+            if owner is each:
+                _add_signing_entry(entries, each, None, public_raw)  # retired keys only verify
     return _KeyRing(suite=suite, secrets=tuple(secrets), signing=tuple(entries))
 
 
@@ -381,6 +554,16 @@ def decrypt(blob: bytes | bytearray | memoryview, *, context: str) -> bytes:
     return suite.open(key, sealed, _aad(header, context))
 
 
+def needs_reencrypt(blob: bytes | bytearray | memoryview) -> bool:
+    """True when ``blob`` was sealed by another suite or a retired key (``crypto_reencrypt``)."""
+    data = bytes(blob)
+    if len(data) <= HEADER_LENGTH:
+        return False  # empty or not a blob: nothing to move
+    ring = _keyring()
+    current = bytes([ring.suite.version]) + ring.suite.data_key_id(ring.secrets[0])
+    return data[:HEADER_LENGTH] != current
+
+
 def keyed_hash(value: str, *, purpose: str) -> str:
     """HMAC (hex) of ``value`` under a key derived for ``purpose`` from the current secret.
 
@@ -391,19 +574,29 @@ def keyed_hash(value: str, *, purpose: str) -> str:
 
 
 def keyed_hash_candidates(value: str, *, purpose: str) -> list[str]:
-    """The hash under the current and every retired secret (current first).
+    """The hash under the current and every retired secret (current first), then the same
+    under every other usable suite.
 
-    During a rotation, before stored hashes are recomputed, query with ``__in=`` these.
+    During a rotation or after a suite switch, before ``crypto_reencrypt`` has recomputed the
+    stored hashes, query with ``__in=`` these.
     """
     ring = _keyring()
-    return [_keyed_hash(ring, index, value, purpose) for index in range(len(ring.secrets))]
+    suites = [ring.suite, *(other for other in _usable_suites() if other is not ring.suite)]
+    return [
+        _keyed_hash(ring, index, value, purpose, suite=suite)
+        for suite in suites
+        for index in range(len(ring.secrets))
+    ]
 
 
-def _keyed_hash(ring: _KeyRing, index: int, value: str, purpose: str) -> str:
+def _keyed_hash(
+    ring: _KeyRing, index: int, value: str, purpose: str, *, suite: Suite | None = None
+) -> str:
     if not purpose:
         raise ValueError("purpose is required: hashes of different kinds must not be comparable")
-    key = _derived(ring.suite.name, ring.secrets[index], b"onex/hash/" + purpose.encode("utf-8"))
-    return ring.suite.mac(key, value.encode("utf-8"))
+    suite = suite or ring.suite
+    key = _derived(suite.name, ring.secrets[index], b"onex/hash/" + purpose.encode("utf-8"))
+    return suite.mac(key, value.encode("utf-8"))
 
 
 def mac(data: bytes, *, purpose: str) -> tuple[str, str]:
@@ -459,38 +652,50 @@ def known_suites() -> list[str]:
     return sorted(_SUITES)
 
 
-def sign(data: bytes) -> tuple[str, bytes]:
-    """Sign with the current signing key; returns ``(key_id, signature)``."""
+def sign(data: bytes, *, algorithm: str | None = None) -> tuple[str, bytes]:
+    """Sign with the current signing key; returns ``(key_id, signature)``.
+
+    ``algorithm`` ("Ed25519", "SM2") picks another suite's signer: the W3C credential proof
+    stays Ed25519 under the gm suite. Default: the configured suite's algorithm.
+    """
     ring = _keyring()
-    current = ring.signing[0]
-    return current.key_id, ring.suite.sign_raw(current.private, bytes(data))
+    current = ring.signer(algorithm)
+    return current.key_id, current.suite.sign_raw(current.private, bytes(data))
 
 
-def signing_key_id() -> str:
+def signing_key_id(*, algorithm: str | None = None) -> str:
     """The key id :func:`sign` will use now (proofs name their key before signing)."""
-    return _keyring().signing[0].key_id
+    return _keyring().signer(algorithm).key_id
 
 
 def verify(data: bytes, signature: bytes, *, key_id: str) -> bool:
-    """True when ``signature`` over ``data`` is valid under the current or a retired key."""
+    """True when ``signature`` over ``data`` is valid under the current or a retired key.
+
+    The key id names the key and so its algorithm: signatures made under another suite
+    before a switch keep verifying.
+    """
     ring = _keyring()
     for entry in ring.signing:
         if hmac.compare_digest(entry.key_id, key_id):
-            return ring.suite.verify_raw(entry.public_raw, bytes(data), bytes(signature))
+            return entry.suite.verify_raw(entry.public_raw, bytes(data), bytes(signature))
     return False
 
 
-def public_keys() -> list[PublicKey]:
-    """Every verification key, the current signing key first, for publication."""
+def public_keys(*, algorithm: str | None = None) -> list[PublicKey]:
+    """Every verification key of one algorithm (default: the configured suite's), the current
+    signing key first, for publication."""
     ring = _keyring()
+    wanted = algorithm or ring.suite.signature_algorithm
+    signer = ring.signer(wanted)
     return [
         PublicKey(
             key_id=entry.key_id,
-            algorithm=ring.suite.signature_algorithm,
+            algorithm=wanted,
             public_bytes=entry.public_raw,
-            current=index == 0,
+            current=entry is signer,
         )
-        for index, entry in enumerate(ring.signing)
+        for entry in ring.signing
+        if entry.suite.signature_algorithm == wanted
     ]
 
 

@@ -234,8 +234,8 @@ def validate_credit_code(value: str) -> str:
 class PersonalIdMixin(models.Model):
     """Abstract fields and methods for a model that holds one person's ID document number.
 
-    The clear number is never stored: ``id_number_enc`` (AES-GCM via core.crypto, bound to
-    this model by its context), ``id_number_hash`` (keyed hash for lookups and uniqueness),
+    The clear number is never stored: ``id_number_enc`` (AES-GCM or SM4-GCM via core.crypto,
+    bound to this model by its context), ``id_number_hash`` (keyed hash for lookups and uniqueness),
     ``id_number_masked`` (for display). Authorization to reveal is the caller's job (a
     selector/service checks the actor's scope); this only decrypts and records the view.
     """

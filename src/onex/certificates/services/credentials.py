@@ -21,7 +21,9 @@ What a credential is:
 - secured by a Data Integrity proof with the ``eddsa-rdfc-2022`` cryptosuite: RDFC-1.0
   (URDNA2015, by PyLD, offline contexts only) of the proof options and of the document,
   SHA-256 of each, concatenated (options first), signed with Ed25519 through
-  :mod:`onex.core.crypto` (never a cipher here), ``proofValue`` multibase base58btc.
+  :mod:`onex.core.crypto` (never a cipher here), ``proofValue`` multibase base58btc. The
+  proof is Ed25519 under either crypto suite (``ONEX_CRYPTO_SUITE=gm`` signs QR tokens with
+  SM2, see docs/commercial-crypto.md).
 
 Rotation: ``verificationMethod`` names the key (``did:key:z6Mk…#z6Mk…`` or
 ``did:web:host#<key id>``); :func:`verify_credential` checks it against every key
@@ -84,6 +86,11 @@ __all__ = [
 ]
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
+# The proof stays Ed25519 under ONEX_CRYPTO_SUITE=gm: international verifiers (and the
+# did:key / Multikey forms) need it. No SM2 proof is added beside it yet (no standard SM2 Data
+# Integrity cryptosuite exists; docs/commercial-crypto.md): the SM2 signature under gm covers
+# the QR verification token, which is what the certificate carries.
+PROOF_ALGORITHM = "Ed25519"
 PROOF_TYPE = "DataIntegrityProof"
 CREDENTIAL_CONTEXT = [contexts.CREDENTIALS_V2, contexts.OB_V3P0]
 STATUS_LIST_CONTEXT = [contexts.CREDENTIALS_V2]
@@ -164,8 +171,8 @@ def _did_key(key: crypto.PublicKey) -> str:
 
 
 def _current_key() -> crypto.PublicKey:
-    current = crypto.public_keys()[0]
-    assert current.current and current.key_id == crypto.signing_key_id()
+    current = crypto.public_keys(algorithm=PROOF_ALGORITHM)[0]
+    assert current.current and current.key_id == crypto.signing_key_id(algorithm=PROOF_ALGORITHM)
     return current
 
 
@@ -208,6 +215,7 @@ def new_salt() -> str:
 
 
 _SALT_CONTEXT = "certificates.credentialrecord.identity_salt"
+SALT_CONTEXT = _SALT_CONTEXT  # for the registry of encrypted fields (shell.py)
 
 
 def identity_salt(record: CredentialRecord) -> str:
@@ -319,7 +327,7 @@ def sign_document(document: Mapping[str, Any]) -> dict[str, Any]:
         "verificationMethod": _verification_method(key),
         "proofPurpose": "assertionMethod",
     }
-    key_id, signature = crypto.sign(_hash_data(document, options))
+    key_id, signature = crypto.sign(_hash_data(document, options), algorithm=PROOF_ALGORITHM)
     if key_id != key.key_id:  # the configuration changed between the two reads
         raise RuntimeError("signing key changed while signing; retry")
     return {**document, "proof": {**options, "proofValue": "z" + _b58encode(signature)}}
@@ -328,7 +336,7 @@ def sign_document(document: Mapping[str, Any]) -> dict[str, Any]:
 def _key_for_method(method: str) -> tuple[crypto.PublicKey | None, str]:
     """(our key named by a verificationMethod, the DID controlling it)."""
     controller, _sep, fragment = method.partition("#")
-    keys = crypto.public_keys()
+    keys = crypto.public_keys(algorithm=PROOF_ALGORITHM)
     if controller.startswith("did:key:"):
         multibase = controller.removeprefix("did:key:")
         if fragment != multibase:
@@ -645,7 +653,7 @@ def did_document() -> dict[str, Any]:
             "controller": did,
             "publicKeyMultibase": key.multibase,
         }
-        for key in crypto.public_keys()
+        for key in crypto.public_keys(algorithm=PROOF_ALGORITHM)
     ]
     return {
         "@context": list(DID_CONTEXT),
