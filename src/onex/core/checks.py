@@ -252,6 +252,8 @@ def check_crypto_suite(
 ) -> list[CheckMessage]:
     """``ONEX_CRYPTO_SUITE`` names a known suite whose algorithms this installation has
     (``gm`` needs SM3 and SM4-GCM from the cryptography package's OpenSSL)."""
+    if settings.ONEX_CRYPTO_SUITE not in crypto.known_suites():
+        return []  # an unknown name is reported once, by the settings validation above
     try:
         crypto.current_suite_name()
     except ImproperlyConfigured as exc:
