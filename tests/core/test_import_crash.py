@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from onex.core import import_services
 from onex.core.actors import Actor
-from onex.core.import_runs import MAX_ATTEMPTS, import_jobs_recover, import_run
+from onex.core.import_runs import import_jobs_recover
 from onex.core.import_services import import_submit
 from onex.core.models import AuditEvent, HolidayNotice, ImportJob, ImportStatus
 from tests.core.test_imports import HEADERS, xlsx_bytes
@@ -83,7 +83,8 @@ class Worker:
             return f"sqlite:///{self.file}"
         s = connection.settings_dict
         password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-        return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+        return f"postgres://{s['USER']}{password}@{host}/{s['NAME']}"
 
     def _raw(self) -> sqlite3.Connection:
         connection.ensure_connection()
@@ -192,7 +193,7 @@ def test_worker_killed_inside_apply_writes_nothing_and_the_rerun_gives_the_same_
     # The rerun, again in a worker process, imports the whole file once.
     worker.push()
     child = worker.start(job.pk, pause=0)
-    out, err = child.communicate(timeout=120)
+    _out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err.decode()[-3000:]
     worker.pull()
     job.refresh_from_db()
