@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
@@ -87,7 +89,20 @@ def _check(
                 findings.add(bucket, line)
 
 
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Requests go through the real WSGI handler, which closes the database connection after
+    each request; that would close the test's transaction on PostgreSQL. Django's test client
+    disconnects the same receiver."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection")
 def test_every_operation_as_every_persona_has_no_server_error_and_keeps_its_schema(
     personas: Personas, capsys: pytest.CaptureFixture[str]
 ) -> None:
