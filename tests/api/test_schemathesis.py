@@ -54,6 +54,7 @@ class Findings:
     server_errors: list[str] = field(default_factory=list)
     nonconforming: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # only a duplicate component's fault
+    undocumented: set[tuple[str, str, int]] = field(default_factory=set)  # reported, not failed
 
     def add(self, bucket: list[str], line: str) -> None:
         if line not in bucket:
@@ -122,6 +123,10 @@ def test_every_operation_as_every_persona_has_no_server_error_and_keeps_its_sche
             for headers in identities.values():
                 response = case.call(headers=headers)
                 findings.requests += 1
+                if str(response.status_code) not in case.operation.definition.raw.get(
+                    "responses", {}
+                ):
+                    findings.undocumented.add((case.method, case.path, response.status_code))
                 _check(not_a_server_error, case, response, findings, findings.server_errors)
                 if response.status_code < 500:
                     _check(
@@ -144,6 +149,11 @@ def test_every_operation_as_every_persona_has_no_server_error_and_keeps_its_sche
         )
         for line in findings.server_errors + findings.nonconforming + findings.duplicates:
             print("  ", line)
+        statuses = sorted({status for _m, _p, status in findings.undocumented})
+        operations_hit = len({(m, p) for m, p, _s in findings.undocumented})
+        print(
+            f"   undocumented statuses {statuses} seen on {operations_hit} operations (not judged)"
+        )
     assert not findings.server_errors, findings.server_errors
     assert not findings.nonconforming, findings.nonconforming
     if findings.duplicates:
