@@ -97,6 +97,12 @@ class ImportJob(models.Model):
                 condition=~Q(status="failed"),
                 name="importjob_one_live_job_per_file",
             ),
+            # The same for jobs without a unit (a superuser's): SQL NULLs are distinct above.
+            models.UniqueConstraint(
+                fields=["spec_name", "sha256"],
+                condition=~Q(status="failed") & Q(unit__isnull=True),
+                name="importjob_one_live_unitless_job_per_file",
+            ),
         ]
 
     def __str__(self) -> str:
