@@ -229,3 +229,34 @@ def test_worker_killed_inside_apply_writes_nothing_and_the_rerun_gives_the_same_
     }
     with capsys.disabled():
         print(f"\n[{connection.vendor}] worker SIGKILLed inside apply after {elapsed:.2f} s")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_recovery_waits_for_a_live_worker_inside_apply_and_leaves_its_job_alone(
+    personas: Personas, worker: Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that is slow, not dead: the sweep runs while it holds the job's row lock inside
+    apply. The sweep waits for the commit, then finds the job succeeded and re-queues nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker and the test share the database only on PostgreSQL")
+    job = _queued_job(personas.ministry.actor, xlsx_bytes(HEADERS, _rows()), monkeypatch)
+    child = worker.start(job.pk, pause=0.1)
+    assert child.stdout is not None
+    assert child.stdout.read(3) == b"rrr"  # inside apply, the job row locked
+
+    queued: list[int] = []
+    waited = time.monotonic()
+    recovered = import_jobs_recover(
+        actor=Actor.system(), enqueue=queued.append, now=timezone.now() + LATER
+    )
+    waited = time.monotonic() - waited
+    _out, err = child.communicate(timeout=120)
+
+    assert child.returncode == 0, err.decode()[-3000:]
+    assert (recovered, queued) == (0, [])
+    assert waited > 1  # it waited for the worker's commit (37 rows x 0.1 s)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ImportStatus.SUCCEEDED, 1)
+    assert HolidayNotice.objects.count() == ROWS
+    assert not AuditEvent.objects.filter(action="import.recovered").exists()
