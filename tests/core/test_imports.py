@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+from django.db import IntegrityError, transaction
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
@@ -400,3 +401,22 @@ def test_import_index_lists_only_the_imports_the_actor_may_run(
     page = client.get("/imports/")
     assert page.status_code == 200
     assert f"/imports/{SPEC}/" not in page.content.decode()
+
+
+@pytest.mark.parametrize("unit", ["none", "unit"])
+def test_the_database_refuses_a_second_live_job_of_one_file_with_or_without_a_unit(
+    personas: Personas, unit: str
+) -> None:
+    # Two simultaneous uploads both pass the service's look-up; the constraint decides. A
+    # superuser's job has no unit, and SQL NULLs are distinct: a second constraint covers it.
+    values = {
+        "spec_name": SPEC,
+        "sha256": "a" * 64,
+        "file_name": "x.xlsx",
+        "unit": personas.ministry.user.unit if unit == "unit" else None,
+    }
+    ImportJob.objects.create(**values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportJob.objects.create(**values)
+    ImportJob.objects.filter(sha256="a" * 64).update(status=ImportStatus.FAILED)
+    ImportJob.objects.create(**values)  # after a failure the file may run again

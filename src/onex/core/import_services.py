@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from onex.core import crypto
 from onex.core.actors import Actor
+from onex.core.import_runs import import_job_recover
 from onex.core.imports import (
     MAX_FILE_BYTES,
     XLS_MAGIC,
@@ -76,8 +77,12 @@ def import_submit(*, actor: Actor, spec_name: str, uploaded_file: File[Any]) -> 
 
     existing = _live_job(spec_name=spec.name, actor=actor, sha256=sha256)
     if existing is not None:
-        existing.is_repeat = True
-        return existing
+        # A job whose worker died is queued again now rather than at the next periodic sweep.
+        if import_job_recover(actor=actor, job_id=existing.pk, enqueue=_enqueue):
+            existing.refresh_from_db()
+        if existing.status != ImportStatus.FAILED:
+            existing.is_repeat = True
+            return existing
 
     job = ImportJob(
         spec_name=spec.name,

@@ -8,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from onex.core.actors import Actor
-from onex.core.import_runs import import_files_purge, import_run
+from onex.core.import_runs import import_files_purge, import_jobs_recover, import_run
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +27,11 @@ def run_import_job(job_id: int) -> None:
 def import_files_purge_daily() -> None:
     purged = import_files_purge(actor=Actor.system())
     logger.info("import file purge: %s files deleted", purged)
+
+
+# Every 10 minutes: imports whose worker died (or whose queue message was lost) run again.
+@db_periodic_task(crontab(minute="*/10"))  # type: ignore[untyped-decorator, unused-ignore]
+def import_jobs_recover_periodic() -> None:
+    recovered = import_jobs_recover(actor=Actor.system(), enqueue=run_import_job)
+    if recovered:
+        logger.warning("import recovery: %s stale jobs re-queued or failed", recovered)

@@ -42,6 +42,7 @@ from onex.core.limits import (
 from onex.core.models import UnitKind
 from onex.core.params import Pagination
 from onex.core.schemas import ErrorOut, StatusStepOut, province_by_code
+from onex.core.xlsx import XLSX_CONTENT_TYPE
 
 router = Router(tags=["certificates"])
 
@@ -220,7 +221,7 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilters]) -
 @router.get(
     "/export.xlsx",
     summary="The same list as an xlsx file",
-    openapi_extra={"responses": {200: {"content": {"application/vnd.ms-excel": {}}}}},
+    openapi_extra={"responses": {200: {"content": {XLSX_CONTENT_TYPE: {}}}}},
 )
 def certificate_export(request: HttpRequest, filters: Query[CertificateFilters]) -> HttpResponse:
     return export_certificates(_filtered(request_actor(request), filters))

@@ -78,6 +78,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Claims so far: each run of the worker takes the next number and writes only while the
+    # job still carries it (a run presumed dead and re-queued cannot commit afterwards).
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
 
     # Not stored: set by the submit service when an upload matched an existing job.
     is_repeat: bool = False
@@ -93,6 +96,12 @@ class ImportJob(models.Model):
                 fields=["spec_name", "unit", "sha256"],
                 condition=~Q(status="failed"),
                 name="importjob_one_live_job_per_file",
+            ),
+            # The same for jobs without a unit (a superuser's): SQL NULLs are distinct above.
+            models.UniqueConstraint(
+                fields=["spec_name", "sha256"],
+                condition=~Q(status="failed") & Q(unit__isnull=True),
+                name="importjob_one_live_unitless_job_per_file",
             ),
         ]
 
