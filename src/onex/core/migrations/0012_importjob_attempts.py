@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_importjob_sealed_file_retention'),
+        ('core', '0011_creditbank_unit'),
     ]
 
     operations = [
