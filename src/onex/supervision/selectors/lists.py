@@ -141,7 +141,8 @@ def round_list(*, actor: Actor, status: str = "", q: str = "") -> QuerySet[SpotC
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(title__icontains=q.strip())
-    return qs
+    # Explicit: a GROUP BY query ignores Meta.ordering, and pages need a stable order.
+    return qs.order_by("-planned_on", "-pk")
 
 
 def round_get(*, actor: Actor, pk: int) -> SpotCheckRound:
