@@ -340,7 +340,7 @@ def link_detail(request: HttpRequest, link_id: Id) -> AccessLink:
 @router.post(
     "/links/{link_id}/revoke",
     response={200: LinkOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Revoke an unused one-time link, with a reason",
+    summary="Withdraw a pending one-time link (optional reason)",
 )
 def link_revoke(request: HttpRequest, link_id: Id, payload: AccountReasonIn) -> AccessLink:
     actor = request_actor(request)
@@ -430,7 +430,7 @@ def claim_code_detail(request: HttpRequest, code_id: Id) -> ClaimCode:
 @router.post(
     "/claim-codes/{code_id}/revoke",
     response={200: ClaimCodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Revoke an unused claim code, with a reason",
+    summary="Revoke a pending claim code (optional reason)",
 )
 def claim_code_revoke(request: HttpRequest, code_id: Id, payload: AccountReasonIn) -> ClaimCode:
     actor = request_actor(request)
