@@ -283,7 +283,7 @@ def allocation_mark_for_recovery(
 @router.post(
     "/allocations/{pk}/recover",
     response={200: AllocationOut, **_ERRORS},
-    summary="The province records that the frozen balance was returned (R41)",
+    summary="Record that the frozen balance was returned (R41; the province or the Ministry)",
 )
 def allocation_recover(request: HttpRequest, pk: Id, payload: FundingReasonIn) -> Allocation:
     actor = request_actor(request)
