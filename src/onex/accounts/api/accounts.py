@@ -39,7 +39,7 @@ UsernameText = Field(..., min_length=1, max_length=150)
 PasswordText = Field(..., min_length=1, max_length=4096)
 
 
-class UnitOut(Schema):
+class AccountUnitOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -115,7 +115,7 @@ class LinkOut(Schema):
         return LINK.allowed_actions(obj, request_actor(context["request"]))
 
 
-class IssuedOut(Schema):
+class IssuedLinkOut(Schema):
     link: LinkOut
     mailed: bool
     url: str | None = Field(None, description="Shown once, to hand over in person")
@@ -123,13 +123,13 @@ class IssuedOut(Schema):
 
 class InvitedOut(Schema):
     user: UserOut
-    invitation: IssuedOut
+    invitation: IssuedLinkOut
 
 
 class OnboardedOut(Schema):
-    unit: UnitOut
+    unit: AccountUnitOut
     admin: UserOut
-    invitation: IssuedOut
+    invitation: IssuedLinkOut
 
 
 class UnitFilters(Schema):
@@ -174,7 +174,7 @@ class RoleIn(Schema):
     role: CodeText
 
 
-class ReasonIn(Schema):
+class AccountReasonIn(Schema):
     reason: ReasonText = ""
 
 
@@ -196,7 +196,7 @@ def _issued_invite(issued: link_services.IssuedLink) -> dict[str, Any]:
     return {"link": issued.link, "mailed": issued.mailed, "url": issued.url}
 
 
-@router.get("/units", response=list[UnitOut], summary="Units in your scope")
+@router.get("/units", response=list[AccountUnitOut], summary="Units in your scope")
 @paginate(Pagination)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     return selectors.unit_list(
@@ -209,7 +209,11 @@ def unit_kinds(request: HttpRequest) -> dict[str, Any]:
     return {"kinds": list(creatable_kinds(request_actor(request)))}
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut})
+@router.get(
+    "/units/{unit_id}",
+    response={200: AccountUnitOut, 404: ErrorOut},
+    summary="One unit in your scope (404 outside it)",
+)
 def unit_detail(request: HttpRequest, unit_id: Id) -> Unit:
     return _unit(request, unit_id)
 
@@ -251,7 +255,11 @@ def user_list(request: HttpRequest, filters: Query[UserFilters]) -> Any:
     )
 
 
-@router.get("/users/{user_id}", response={200: UserOut, 404: ErrorOut})
+@router.get(
+    "/users/{user_id}",
+    response={200: UserOut, 404: ErrorOut},
+    summary="One user in your scope (404 outside it)",
+)
 def user_detail(request: HttpRequest, user_id: Id) -> User:
     return selectors.user_get(actor=request_actor(request), pk=user_id)
 
@@ -284,7 +292,7 @@ def user_role(request: HttpRequest, user_id: Id, payload: RoleIn) -> User:
     response={200: UserOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Disable a user: all sessions and API tokens end at once",
 )
-def user_disable(request: HttpRequest, user_id: Id, payload: ReasonIn) -> User:
+def user_disable(request: HttpRequest, user_id: Id, payload: AccountReasonIn) -> User:
     actor = request_actor(request)
     user = selectors.user_get(actor=actor, pk=user_id)
     return services.user_disable(actor=actor, user=user, reason=payload.reason)
@@ -293,6 +301,7 @@ def user_disable(request: HttpRequest, user_id: Id, payload: ReasonIn) -> User:
 @router.post(
     "/users/{user_id}/enable",
     response={200: UserOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Enable a disabled user again",
 )
 def user_enable(request: HttpRequest, user_id: Id) -> User:
     actor = request_actor(request)
@@ -302,7 +311,7 @@ def user_enable(request: HttpRequest, user_id: Id) -> User:
 
 @router.post(
     "/users/{user_id}/reset",
-    response={200: IssuedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: IssuedLinkOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Send the user a password-reset link (the admin never sees a password)",
 )
 def user_reset(request: HttpRequest, user_id: Id) -> Any:
@@ -319,7 +328,11 @@ def link_list(request: HttpRequest, user: Id | None = None, pending: bool = Fals
     return selectors.link_list(actor=actor, user=owner, pending=pending)
 
 
-@router.get("/links/{link_id}", response={200: LinkOut, 404: ErrorOut})
+@router.get(
+    "/links/{link_id}",
+    response={200: LinkOut, 404: ErrorOut},
+    summary="One one-time link (invitation or password reset) of a user in your scope",
+)
 def link_detail(request: HttpRequest, link_id: Id) -> AccessLink:
     return selectors.link_get(actor=request_actor(request), pk=link_id)
 
@@ -327,8 +340,9 @@ def link_detail(request: HttpRequest, link_id: Id) -> AccessLink:
 @router.post(
     "/links/{link_id}/revoke",
     response={200: LinkOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Withdraw a pending one-time link (optional reason)",
 )
-def link_revoke(request: HttpRequest, link_id: Id, payload: ReasonIn) -> AccessLink:
+def link_revoke(request: HttpRequest, link_id: Id, payload: AccountReasonIn) -> AccessLink:
     actor = request_actor(request)
     link = selectors.link_get(actor=actor, pk=link_id)
     return link_services.link_revoke(actor=actor, link=link, reason=payload.reason)
@@ -404,7 +418,11 @@ def claim_codes_issue(request: HttpRequest, payload: ClaimCodesIn) -> Any:
     return Status(201, [{"code": i.code, "secret": i.secret} for i in issued])
 
 
-@router.get("/claim-codes/{code_id}", response={200: ClaimCodeOut, 404: ErrorOut})
+@router.get(
+    "/claim-codes/{code_id}",
+    response={200: ClaimCodeOut, 404: ErrorOut},
+    summary="One of your school's claim codes",
+)
 def claim_code_detail(request: HttpRequest, code_id: Id) -> ClaimCode:
     return selectors.claim_code_get(actor=request_actor(request), pk=code_id)
 
@@ -412,8 +430,9 @@ def claim_code_detail(request: HttpRequest, code_id: Id) -> ClaimCode:
 @router.post(
     "/claim-codes/{code_id}/revoke",
     response={200: ClaimCodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Revoke a pending claim code (optional reason)",
 )
-def claim_code_revoke(request: HttpRequest, code_id: Id, payload: ReasonIn) -> ClaimCode:
+def claim_code_revoke(request: HttpRequest, code_id: Id, payload: AccountReasonIn) -> ClaimCode:
     actor = request_actor(request)
     code = selectors.claim_code_get(actor=actor, pk=code_id)
     return learner_services.claim_code_revoke(actor=actor, code=code, reason=payload.reason)
@@ -435,7 +454,7 @@ class OkOut(Schema):
     message: str
 
 
-class ClaimIn(Schema):
+class AccountClaimIn(Schema):
     id_type: CodeText = "resident"
     id_number: IdNumberText
     name: PersonNameText = Field(..., min_length=1)
@@ -489,7 +508,7 @@ def password_reset(request: HttpRequest, payload: ResetRequestIn) -> dict[str, A
     response={201: LearnerOut, 422: ErrorOut, 429: ErrorOut},
     summary="A school's student claims their learner account with the school's claim code",
 )
-def learner_claim(request: HttpRequest, payload: ClaimIn) -> Any:
+def learner_claim(request: HttpRequest, payload: AccountClaimIn) -> Any:
     public_rate_check(ip=client_ip(request))
     user = learner_services.learner_claim(**payload.dict(), ip=client_ip(request))
     return Status(201, user)

@@ -100,50 +100,60 @@ def _policy_out() -> dict[str, Any]:
     return {name: getattr(policy, name) for name in POLICY_FIELDS}
 
 
-@router.get("/lockouts", response=list[LockoutOut], summary="被锁定的账号（账号+地址）")
+@router.get(
+    "/lockouts", response=list[LockoutOut], summary="Locked-out sign-ins (account and address)"
+)
 def lockouts(request: HttpRequest) -> Any:
     return lockout_list(actor=request_actor(request))
 
 
 @router.delete(
-    "/lockouts/{lockout_id}", response={204: None, 404: ErrorOut}, summary="解除一个锁定"
+    "/lockouts/{lockout_id}", response={204: None, 404: ErrorOut}, summary="Lift one lock-out"
 )
 def lockout_delete(request: HttpRequest, lockout_id: int) -> Any:
     lockout_lift(actor=request_actor(request), lockout_id=lockout_id)
     return 204, None
 
 
-@router.get("/throttles", response=list[ThrottleOut], summary="被限速的地址")
+@router.get("/throttles", response=list[ThrottleOut], summary="Throttled addresses")
 def throttles(request: HttpRequest) -> Any:
     return ip_throttle_list(actor=request_actor(request))
 
 
-@router.post("/throttles/lift", response={204: None, 404: ErrorOut}, summary="解除地址限速")
+@router.post(
+    "/throttles/lift", response={204: None, 404: ErrorOut}, summary="Lift an address's throttle"
+)
 def throttle_lift(request: HttpRequest, payload: ThrottleLift) -> Any:
     ip_throttle_lift(actor=request_actor(request), ip=payload.ip)
     return 204, None
 
 
-@router.get("/policy", response=PolicyOut, summary="安全策略")
+@router.get("/policy", response=PolicyOut, summary="The security policy")
 def policy_get(request: HttpRequest) -> Any:
     require_security_admin(request_actor(request))
     return _policy_out()
 
 
-@router.put("/policy", response={200: PolicyOut, 422: ErrorOut}, summary="修改安全策略")
+@router.put(
+    "/policy", response={200: PolicyOut, 422: ErrorOut}, summary="Change the security policy"
+)
 def policy_put(request: HttpRequest, payload: PolicyIn) -> Any:
     values = {k: v for k, v in payload.dict().items() if v is not None}
     security_policy_set(actor=request_actor(request), **values)
     return _policy_out()
 
 
-@router.get("/mfa", response=list[MfaUserOut], summary="各账号的双因素认证状态")
+@router.get("/mfa", response=list[MfaUserOut], summary="Each account's second-factor status")
 @paginate(Pagination, page_size=50)
 def mfa_list(request: HttpRequest, q: SearchText | None = None) -> Any:
     return mfa_users(actor=request_actor(request), q=q)
 
 
-@router.post("/mfa/{user_id}/reset", response={204: None, 403: ErrorOut, 404: ErrorOut})
+@router.post(
+    "/mfa/{user_id}/reset",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Reset a user's second factor (they enrol again at their next login; not your own)",
+)
 def mfa_reset_api(request: HttpRequest, user_id: int) -> Any:
     """Remove a user's second factor (the next login enrols again)."""
     actor = request_actor(request)

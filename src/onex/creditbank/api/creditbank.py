@@ -42,7 +42,7 @@ router = Router(tags=["creditbank"])
 Text100 = Field(..., max_length=100)
 
 
-class OutcomeOut(Schema):
+class LearningOutcomeOut(Schema):
     id: int
     kind: str
     title: str
@@ -100,7 +100,7 @@ class SummaryOut(Schema):
 
 class AccountDetailOut(AccountOut):
     summary: SummaryOut
-    outcomes: list[OutcomeOut]
+    outcomes: list[LearningOutcomeOut]
     exemptions: list[ExemptionOut]
 
     @staticmethod
@@ -116,7 +116,7 @@ class AccountDetailOut(AccountOut):
         return list(selectors.account_exemptions(obj))
 
 
-class ClaimIn(Schema):
+class LearningAccountClaimIn(Schema):
     name: PersonNameText
     id_type: CodeText = "resident"
     id_number: IdNumberText
@@ -193,7 +193,7 @@ class PlanEditIn(Schema):
     course_categories: ReasonText
 
 
-class OverdueOut(Schema):
+class OverdueRecordingPlanOut(Schema):
     certificate_code: str
     certificate_name: str
     level: str
@@ -203,7 +203,7 @@ class OverdueOut(Schema):
     reminders: int
 
 
-class RuleOut(Schema):
+class ConversionRuleOut(Schema):
     id: int
     school_name: str
     specialty_id: int
@@ -341,7 +341,7 @@ def my_account(request: HttpRequest) -> Any:
     response={201: AccountDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Open your learning account, or claim the one your first outcome opened",
 )
-def claim(request: HttpRequest, payload: ClaimIn) -> Any:
+def claim(request: HttpRequest, payload: LearningAccountClaimIn) -> Any:
     account = account_services.account_claim(
         actor=request_actor(request),
         name=payload.name,
@@ -368,7 +368,7 @@ def account_detail(request: HttpRequest, account_id: int) -> Any:
 
 @router.post(
     "/outcomes/courses",
-    response={201: OutcomeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: LearningOutcomeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="A school records a course outcome of one of its students (bulk: the imports API)",
 )
 def course_outcome(request: HttpRequest, payload: CourseOutcomeIn) -> Any:
@@ -402,7 +402,7 @@ def plan_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
 
 @router.get(
     "/plans/overdue",
-    response=list[OverdueOut],
+    response=list[OverdueRecordingPlanOut],
     summary="R16: certificate levels whose plan was not proposed in time",
 )
 @paginate(Pagination)
@@ -481,7 +481,7 @@ def plan_move(request: HttpRequest, plan_id: int, action: CodeText, payload: Mov
 # --- rules and requests (R37) ---------------------------------------------------------------------
 
 
-@router.get("/rules", response=list[RuleOut], summary="Conversion rules you may see")
+@router.get("/rules", response=list[ConversionRuleOut], summary="Conversion rules you may see")
 @paginate(Pagination)
 def rule_list(request: HttpRequest, q: SearchText | None = None) -> Any:
     return selectors.rule_list(actor=request_actor(request), q=q)
@@ -489,7 +489,7 @@ def rule_list(request: HttpRequest, q: SearchText | None = None) -> Any:
 
 @router.post(
     "/rules",
-    response={201: RuleOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ConversionRuleOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A school defines a course a certificate level exempts in one of its specialties",
 )
 def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
@@ -513,7 +513,7 @@ def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
 
 @router.post(
     "/rules/{int:rule_id}/deactivate",
-    response={200: RuleOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: ConversionRuleOut, 403: ErrorOut, 404: ErrorOut},
     summary="Stop using a rule (recognised exemptions keep their snapshot)",
 )
 def rule_deactivate(request: HttpRequest, rule_id: int) -> Any:

@@ -135,7 +135,7 @@ class OrderOut(Schema):
         return ORDER.allowed_actions(obj, request_actor(context["request"]))
 
 
-class EvaluationIn(Schema):
+class QualityEvaluationIn(Schema):
     kind: CodeText = Field(..., description="self / third_party")
     subject_unit_id: Id
     evaluator: NameText = ""
@@ -144,7 +144,7 @@ class EvaluationIn(Schema):
     summary: DocumentText
 
 
-class EvaluationOut(Schema):
+class QualityEvaluationOut(Schema):
     id: int
     kind: str
     subject_unit_id: int
@@ -167,7 +167,7 @@ class EvaluationOut(Schema):
         return obj.subject.name
 
 
-class ReportIn(Schema):
+class ProgressReportIn(Schema):
     period: NameText
     progress: DocumentText
     experience: DocumentText = ""
@@ -177,7 +177,7 @@ class ReportIn(Schema):
     suggestions: ReasonText = ""
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     unit_name: str
     period: str
@@ -269,12 +269,20 @@ def feedback_list(
     )
 
 
-@router.get("/items/{pk}", response={200: FeedbackOut, 404: ErrorOut})
+@router.get(
+    "/items/{pk}",
+    response={200: FeedbackOut, 404: ErrorOut},
+    summary="One piece of feedback routed to you or sent by you",
+)
 def feedback_detail(request: HttpRequest, pk: Id) -> Feedback:
     return selectors.feedback_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/items/{pk}/answer", response={200: FeedbackOut, **_ERRORS})
+@router.post(
+    "/items/{pk}/answer",
+    response={200: FeedbackOut, **_ERRORS},
+    summary="The responsible province (or the Ministry) answers feedback (R21)",
+)
 def feedback_answer(request: HttpRequest, pk: Id, payload: TextIn) -> Feedback:
     actor = request_actor(request)
     row = selectors.feedback_get(actor=actor, pk=pk)
@@ -287,40 +295,64 @@ def order_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") 
     return selectors.order_list(actor=request_actor(request), status=status, q=q)
 
 
-@router.get("/issues/{pk}", response={200: OrderOut, 404: ErrorOut})
+@router.get(
+    "/issues/{pk}",
+    response={200: OrderOut, 404: ErrorOut},
+    summary="One concentrated issue and its rectification order (R22)",
+)
 def order_detail(request: HttpRequest, pk: Id) -> RectificationOrder:
     return selectors.order_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/issues/{pk}/report", response={200: OrderOut, **_ERRORS})
+@router.post(
+    "/issues/{pk}/report",
+    response={200: OrderOut, **_ERRORS},
+    summary="The org reports how it rectified a concentrated issue (R22)",
+)
 def order_report(request: HttpRequest, pk: Id, payload: OrderReportIn) -> RectificationOrder:
     actor = request_actor(request)
     order = selectors.order_get(actor=actor, pk=pk)
     return services.order_report(actor=actor, order=order, rectification=payload.text)
 
 
-@router.post("/issues/{pk}/accept", response={200: OrderOut, **_ERRORS})
+@router.post(
+    "/issues/{pk}/accept",
+    response={200: OrderOut, **_ERRORS},
+    summary="The Ministry accepts the org's rectification (R22)",
+)
 def order_accept(request: HttpRequest, pk: Id, payload: TextIn) -> RectificationOrder:
     actor = request_actor(request)
     order = selectors.order_get(actor=actor, pk=pk)
     return services.order_accept(actor=actor, order=order, reason=payload.text)
 
 
-@router.post("/issues/{pk}/return", response={200: OrderOut, **_ERRORS})
+@router.post(
+    "/issues/{pk}/return",
+    response={200: OrderOut, **_ERRORS},
+    summary="The Ministry returns the rectification to the org, with a reason (R22)",
+)
 def order_return(request: HttpRequest, pk: Id, payload: TextIn) -> RectificationOrder:
     actor = request_actor(request)
     order = selectors.order_get(actor=actor, pk=pk)
     return services.order_return(actor=actor, order=order, reason=payload.text)
 
 
-@router.get("/evaluations", response=list[EvaluationOut])
+@router.get(
+    "/evaluations",
+    response=list[QualityEvaluationOut],
+    summary="Self-evaluations and third-party evaluations you may see (R21)",
+)
 @paginate(Pagination)
 def evaluation_list(request: HttpRequest, q: SearchText = "", kind: CodeText = "") -> Any:
     return selectors.evaluation_list(actor=request_actor(request), q=q, kind=kind)
 
 
-@router.post("/evaluations", response={201: EvaluationOut, **_ERRORS})
-def evaluation_file(request: HttpRequest, payload: EvaluationIn) -> Status[Evaluation]:
+@router.post(
+    "/evaluations",
+    response={201: QualityEvaluationOut, **_ERRORS},
+    summary="File a self-evaluation, or a commissioned third party's evaluation (R21)",
+)
+def evaluation_file(request: HttpRequest, payload: QualityEvaluationIn) -> Status[Evaluation]:
     subject = Unit.objects.filter(pk=payload.subject_unit_id).first()
     if subject is None:
         raise NotFound(_("未找到该记录，或您无权查看。"))
@@ -338,7 +370,7 @@ def evaluation_file(request: HttpRequest, payload: EvaluationIn) -> Status[Evalu
 
 @router.get(
     "/reports",
-    response=list[ReportOut],
+    response=list[ProgressReportOut],
     summary="Progress reports; cases=true: the typical-case library",
 )
 @paginate(Pagination)
@@ -346,12 +378,20 @@ def report_list(request: HttpRequest, q: SearchText = "", cases: bool = False) -
     return selectors.report_list(actor=request_actor(request), q=q, cases_only=cases)
 
 
-@router.post("/reports", response={201: ReportOut, **_ERRORS})
-def report_submit(request: HttpRequest, payload: ReportIn) -> Status[ProgressReport]:
+@router.post(
+    "/reports",
+    response={201: ProgressReportOut, **_ERRORS},
+    summary="Submit a periodic progress report, optionally with a typical case (R03)",
+)
+def report_submit(request: HttpRequest, payload: ProgressReportIn) -> Status[ProgressReport]:
     row = services.report_submit(actor=request_actor(request), **payload.dict())
     return Status(201, row)
 
 
-@router.get("/reports/{pk}", response={200: ReportOut, 404: ErrorOut})
+@router.get(
+    "/reports/{pk}",
+    response={200: ProgressReportOut, 404: ErrorOut},
+    summary="One progress report (R03)",
+)
 def report_detail(request: HttpRequest, pk: Id) -> ProgressReport:
     return selectors.report_get(actor=request_actor(request), pk=pk)

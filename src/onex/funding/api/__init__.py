@@ -125,7 +125,7 @@ class ExpenditureOut(Schema):
         return f"/funding/expenditures/{obj.pk}/evidence/"
 
 
-class ReasonIn(Schema):
+class FundingReasonIn(Schema):
     reason: ReasonText = ""
 
 
@@ -256,7 +256,11 @@ def allocation_create(request: HttpRequest, payload: AllocationIn) -> Status[All
     return Status(201, allocation)
 
 
-@router.get("/allocations/{pk}", response={200: AllocationOut, 404: ErrorOut})
+@router.get(
+    "/allocations/{pk}",
+    response={200: AllocationOut, 404: ErrorOut},
+    summary="One allocation with its amounts spent and balance",
+)
 def allocation_detail(request: HttpRequest, pk: Id) -> Allocation:
     return fund_selectors.allocation_get(actor=request_actor(request), pk=pk)
 
@@ -266,7 +270,9 @@ def allocation_detail(request: HttpRequest, pk: Id) -> Allocation:
     response={200: AllocationOut, **_ERRORS},
     summary="Freeze special funds for recovery (R41; the school's province or the Ministry)",
 )
-def allocation_mark_for_recovery(request: HttpRequest, pk: Id, payload: ReasonIn) -> Allocation:
+def allocation_mark_for_recovery(
+    request: HttpRequest, pk: Id, payload: FundingReasonIn
+) -> Allocation:
     actor = request_actor(request)
     allocation = fund_selectors.allocation_get(actor=actor, pk=pk)
     return fund_services.allocation_mark_for_recovery(
@@ -274,8 +280,12 @@ def allocation_mark_for_recovery(request: HttpRequest, pk: Id, payload: ReasonIn
     )
 
 
-@router.post("/allocations/{pk}/recover", response={200: AllocationOut, **_ERRORS})
-def allocation_recover(request: HttpRequest, pk: Id, payload: ReasonIn) -> Allocation:
+@router.post(
+    "/allocations/{pk}/recover",
+    response={200: AllocationOut, **_ERRORS},
+    summary="Record that the frozen balance was returned (R41; the province or the Ministry)",
+)
+def allocation_recover(request: HttpRequest, pk: Id, payload: FundingReasonIn) -> Allocation:
     actor = request_actor(request)
     allocation = fund_selectors.allocation_get(actor=actor, pk=pk)
     return fund_services.allocation_recover(
@@ -283,8 +293,12 @@ def allocation_recover(request: HttpRequest, pk: Id, payload: ReasonIn) -> Alloc
     )
 
 
-@router.post("/allocations/{pk}/restore", response={200: AllocationOut, **_ERRORS})
-def allocation_restore(request: HttpRequest, pk: Id, payload: ReasonIn) -> Allocation:
+@router.post(
+    "/allocations/{pk}/restore",
+    response={200: AllocationOut, **_ERRORS},
+    summary="Undo a recovery mark, e.g. when the disqualification was withdrawn",
+)
+def allocation_restore(request: HttpRequest, pk: Id, payload: FundingReasonIn) -> Allocation:
     actor = request_actor(request)
     allocation = fund_selectors.allocation_get(actor=actor, pk=pk)
     return fund_services.allocation_restore(
@@ -292,7 +306,11 @@ def allocation_restore(request: HttpRequest, pk: Id, payload: ReasonIn) -> Alloc
     )
 
 
-@router.get("/allocations/{pk}/expenditures", response={200: list[ExpenditureOut], 404: ErrorOut})
+@router.get(
+    "/allocations/{pk}/expenditures",
+    response={200: list[ExpenditureOut], 404: ErrorOut},
+    summary="Payments recorded against an allocation, with their evidence",
+)
 @paginate(Pagination)
 def expenditure_list(
     request: HttpRequest, pk: Id, q: SearchText = "", category: CodeText = ""
@@ -382,7 +400,11 @@ def settlements_due(request: HttpRequest, overdue: bool = False, q: SearchText =
     ]
 
 
-@router.post("/settlements", response={201: SettlementOut, **_ERRORS})
+@router.post(
+    "/settlements",
+    response={201: SettlementOut, **_ERRORS},
+    summary="The school records that it paid the org the fees of a completed exam (R29)",
+)
 def settlement_record(request: HttpRequest, payload: SettlementIn) -> Status[Settlement]:
     actor = request_actor(request)
     school = school_of(actor)
@@ -404,20 +426,32 @@ def settlement_record(request: HttpRequest, payload: SettlementIn) -> Status[Set
     return Status(201, row)
 
 
-@router.get("/settlements/{pk}", response={200: SettlementOut, 404: ErrorOut})
+@router.get(
+    "/settlements/{pk}",
+    response={200: SettlementOut, 404: ErrorOut},
+    summary="One settlement of exam fees between a school and an org (R29)",
+)
 def settlement_detail(request: HttpRequest, pk: Id) -> Settlement:
     return settlement_selectors.settlement_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/settlements/{pk}/confirm", response={200: SettlementOut, **_ERRORS})
+@router.post(
+    "/settlements/{pk}/confirm",
+    response={200: SettlementOut, **_ERRORS},
+    summary="The org confirms the money arrived: the exam counts as settled (R29)",
+)
 def settlement_confirm(request: HttpRequest, pk: Id) -> Settlement:
     actor = request_actor(request)
     row = settlement_selectors.settlement_get(actor=actor, pk=pk)
     return settlement_services.settlement_confirm(actor=actor, settlement=row)
 
 
-@router.post("/settlements/{pk}/dispute", response={200: SettlementOut, **_ERRORS})
-def settlement_dispute(request: HttpRequest, pk: Id, payload: ReasonIn) -> Settlement:
+@router.post(
+    "/settlements/{pk}/dispute",
+    response={200: SettlementOut, **_ERRORS},
+    summary="The org disputes a settlement, with a reason (R29)",
+)
+def settlement_dispute(request: HttpRequest, pk: Id, payload: FundingReasonIn) -> Settlement:
     actor = request_actor(request)
     row = settlement_selectors.settlement_get(actor=actor, pk=pk)
     return settlement_services.settlement_dispute(
@@ -425,7 +459,11 @@ def settlement_dispute(request: HttpRequest, pk: Id, payload: ReasonIn) -> Settl
     )
 
 
-@router.post("/settlements/{pk}/resubmit", response={200: SettlementOut, **_ERRORS})
+@router.post(
+    "/settlements/{pk}/resubmit",
+    response={200: SettlementOut, **_ERRORS},
+    summary="The school corrects a disputed settlement and submits it again (R29)",
+)
 def settlement_resubmit(request: HttpRequest, pk: Id, payload: SettlementResubmitIn) -> Settlement:
     actor = request_actor(request)
     row = settlement_selectors.settlement_get(actor=actor, pk=pk)

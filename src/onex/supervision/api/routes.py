@@ -90,7 +90,7 @@ class PointIn(Schema):
     note: NameText = ""
 
 
-class ReasonIn(Schema):
+class SupervisionReasonIn(Schema):
     reason: ReasonText
 
 
@@ -104,7 +104,11 @@ def point_list(
     )
 
 
-@router.post("/monitoring-points", response={201: PointOut, **_ERRORS})
+@router.post(
+    "/monitoring-points",
+    response={201: PointOut, **_ERRORS},
+    summary="Designate a confirmed pilot school as a monitoring point of a certificate (R20)",
+)
 def point_designate(request: HttpRequest, payload: PointIn) -> Status[MonitoringPoint]:
     actor = request_actor(request)
     point = monitoring.point_designate(
@@ -116,19 +120,27 @@ def point_designate(request: HttpRequest, payload: PointIn) -> Status[Monitoring
     return Status(201, point)
 
 
-@router.get("/monitoring-points/{pk}", response={200: PointOut, 404: ErrorOut})
+@router.get(
+    "/monitoring-points/{pk}",
+    response={200: PointOut, 404: ErrorOut},
+    summary="One monitoring point (R20)",
+)
 def point_detail(request: HttpRequest, pk: int) -> MonitoringPoint:
     return lists.point_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/monitoring-points/{pk}/withdraw", response={200: PointOut, **_ERRORS})
-def point_withdraw(request: HttpRequest, pk: int, payload: ReasonIn) -> MonitoringPoint:
+@router.post(
+    "/monitoring-points/{pk}/withdraw",
+    response={200: PointOut, **_ERRORS},
+    summary="Withdraw a monitoring point, with a reason (R20)",
+)
+def point_withdraw(request: HttpRequest, pk: int, payload: SupervisionReasonIn) -> MonitoringPoint:
     actor = request_actor(request)
     point = lists.point_get(actor=actor, pk=pk)
     return monitoring.point_withdraw(actor=actor, point=point, reason=payload.reason)
 
 
-class CoverageOut(Schema):
+class MonitoringCoverageOut(Schema):
     certificate_code: str
     certificate_name: str
     org_name: str
@@ -140,7 +152,7 @@ class CoverageOut(Schema):
 
 @router.get(
     "/monitoring-coverage",
-    response={200: list[CoverageOut], 403: ErrorOut},
+    response={200: list[MonitoringCoverageOut], 403: ErrorOut},
     summary="Monitoring points per certificate against the target (R20); short=1 lists too few",
 )
 def coverage(request: HttpRequest, short: bool = False, q: SearchText = "") -> list[dict[str, Any]]:
@@ -245,7 +257,11 @@ def round_list(request: HttpRequest, status: CodeText = "", q: SearchText = "") 
     return lists.round_list(actor=request_actor(request), status=status, q=q)
 
 
-@router.post("/spot-checks", response={201: RoundDetailOut, **_ERRORS})
+@router.post(
+    "/spot-checks",
+    response={201: RoundDetailOut, **_ERRORS},
+    summary="Plan a spot-check round and draw its schools from the province's pilot schools (R41)",
+)
 def round_create(request: HttpRequest, payload: RoundIn) -> Status[SpotCheckRound]:
     round_ = spotchecks.round_create(
         actor=request_actor(request),
@@ -257,12 +273,20 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Status[SpotCheckRoun
     return Status(201, round_)
 
 
-@router.get("/spot-checks/{pk}", response={200: RoundDetailOut, 404: ErrorOut})
+@router.get(
+    "/spot-checks/{pk}",
+    response={200: RoundDetailOut, 404: ErrorOut},
+    summary="One spot-check round with its drawn schools (R41)",
+)
 def round_detail(request: HttpRequest, pk: int) -> SpotCheckRound:
     return lists.round_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/spot-checks/{pk}/close", response={200: RoundOut, **_ERRORS})
+@router.post(
+    "/spot-checks/{pk}/close",
+    response={200: RoundOut, **_ERRORS},
+    summary="Close a spot-check round (R41)",
+)
 def round_close(request: HttpRequest, pk: int) -> SpotCheckRound:
     actor = request_actor(request)
     return spotchecks.round_close(actor=actor, round_=lists.round_get(actor=actor, pk=pk))
@@ -274,12 +298,20 @@ class FindingIn(Schema):
     checked_on: dt.date | None = None
 
 
-@router.get("/spot-check-items/{pk}", response={200: ItemOut, 404: ErrorOut})
+@router.get(
+    "/spot-check-items/{pk}",
+    response={200: ItemOut, 404: ErrorOut},
+    summary="One drawn school of a spot-check round and its findings (R41)",
+)
 def item_detail(request: HttpRequest, pk: int) -> SpotCheckItem:
     return lists.item_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/spot-check-items/{pk}/finding", response={200: ItemOut, **_ERRORS})
+@router.post(
+    "/spot-check-items/{pk}/finding",
+    response={200: ItemOut, **_ERRORS},
+    summary="Record what the inspectors found at a drawn school: nothing, or issues (R41)",
+)
 def item_record(request: HttpRequest, pk: int, payload: FindingIn) -> SpotCheckItem:
     actor = request_actor(request)
     return spotchecks.item_record(
@@ -342,11 +374,15 @@ class RectificationIn(Schema):
     issued_on: dt.date | None = None
 
 
-class ReportIn(Schema):
+class RectificationReportIn(Schema):
     report: ReasonText
 
 
-@router.post("/spot-check-items/{pk}/rectifications", response={201: RectificationOut, **_ERRORS})
+@router.post(
+    "/spot-check-items/{pk}/rectifications",
+    response={201: RectificationOut, **_ERRORS},
+    summary="Order a school where issues were found to rectify them in time (R41)",
+)
 def rectification_issue(
     request: HttpRequest, pk: int, payload: RectificationIn
 ) -> Status[Rectification]:
@@ -370,13 +406,23 @@ def rectification_list(
     )
 
 
-@router.get("/rectifications/{pk}", response={200: RectificationOut, 404: ErrorOut})
+@router.get(
+    "/rectifications/{pk}",
+    response={200: RectificationOut, 404: ErrorOut},
+    summary="One rectification order (R41)",
+)
 def rectification_detail(request: HttpRequest, pk: int) -> Rectification:
     return lists.rectification_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/rectifications/{pk}/submit", response={200: RectificationOut, **_ERRORS})
-def rectification_submit(request: HttpRequest, pk: int, payload: ReportIn) -> Rectification:
+@router.post(
+    "/rectifications/{pk}/submit",
+    response={200: RectificationOut, **_ERRORS},
+    summary="The school reports its rectification (R41)",
+)
+def rectification_submit(
+    request: HttpRequest, pk: int, payload: RectificationReportIn
+) -> Rectification:
     actor = request_actor(request)
     return spotchecks.rectification_submit(
         actor=actor,
@@ -385,7 +431,11 @@ def rectification_submit(request: HttpRequest, pk: int, payload: ReportIn) -> Re
     )
 
 
-@router.post("/rectifications/{pk}/accept", response={200: RectificationOut, **_ERRORS})
+@router.post(
+    "/rectifications/{pk}/accept",
+    response={200: RectificationOut, **_ERRORS},
+    summary="Accept a school's rectification report (R41)",
+)
 def rectification_accept(request: HttpRequest, pk: int) -> Rectification:
     actor = request_actor(request)
     return spotchecks.rectification_accept(
@@ -393,8 +443,14 @@ def rectification_accept(request: HttpRequest, pk: int) -> Rectification:
     )
 
 
-@router.post("/rectifications/{pk}/return", response={200: RectificationOut, **_ERRORS})
-def rectification_return(request: HttpRequest, pk: int, payload: ReasonIn) -> Rectification:
+@router.post(
+    "/rectifications/{pk}/return",
+    response={200: RectificationOut, **_ERRORS},
+    summary="Return a rectification report to the school, with a reason (R41)",
+)
+def rectification_return(
+    request: HttpRequest, pk: int, payload: SupervisionReasonIn
+) -> Rectification:
     actor = request_actor(request)
     return spotchecks.rectification_return(
         actor=actor,
@@ -459,7 +515,7 @@ class OrgProposalIn(Schema):
     facts: DocumentText
 
 
-class AnswerIn(Schema):
+class ProceedingAnswerIn(Schema):
     answer: ReasonText
 
 
@@ -484,7 +540,11 @@ def proceeding_list(request: HttpRequest, filters: Query[ProceedingFilters]) -> 
     )
 
 
-@router.post("/proceedings/schools", response={201: ProceedingOut, **_ERRORS})
+@router.post(
+    "/proceedings/schools",
+    response={201: ProceedingOut, **_ERRORS},
+    summary="Propose to disqualify a pilot school (R23, R47)",
+)
 def proceeding_propose_school(
     request: HttpRequest, payload: SchoolProposalIn
 ) -> Status[Proceeding]:
@@ -498,7 +558,11 @@ def proceeding_propose_school(
     return Status(201, proceeding)
 
 
-@router.post("/proceedings/orgs", response={201: ProceedingOut, **_ERRORS})
+@router.post(
+    "/proceedings/orgs",
+    response={201: ProceedingOut, **_ERRORS},
+    summary="Propose that an org lose its pilot status (R22; the Ministry)",
+)
 def proceeding_propose_org(request: HttpRequest, payload: OrgProposalIn) -> Status[Proceeding]:
     proceeding = proceedings.proceeding_propose_org(
         actor=request_actor(request),
@@ -509,37 +573,59 @@ def proceeding_propose_org(request: HttpRequest, payload: OrgProposalIn) -> Stat
     return Status(201, proceeding)
 
 
-@router.get("/proceedings/{pk}", response={200: ProceedingOut, 404: ErrorOut})
+@router.get(
+    "/proceedings/{pk}",
+    response={200: ProceedingOut, 404: ErrorOut},
+    summary="One disqualification proceeding",
+)
 def proceeding_detail(request: HttpRequest, pk: int) -> Proceeding:
     return lists.proceeding_get(actor=request_actor(request), pk=pk)
 
 
-@router.post("/proceedings/{pk}/answer", response={200: ProceedingOut, **_ERRORS})
-def proceeding_answer(request: HttpRequest, pk: int, payload: AnswerIn) -> Proceeding:
+@router.post(
+    "/proceedings/{pk}/answer",
+    response={200: ProceedingOut, **_ERRORS},
+    summary="The school or org answers the proposal before the decision",
+)
+def proceeding_answer(request: HttpRequest, pk: int, payload: ProceedingAnswerIn) -> Proceeding:
     actor = request_actor(request)
     return proceedings.proceeding_answer(
         actor=actor, proceeding=lists.proceeding_get(actor=actor, pk=pk), answer=payload.answer
     )
 
 
-@router.post("/proceedings/{pk}/disqualify", response={200: ProceedingOut, **_ERRORS})
-def proceeding_disqualify(request: HttpRequest, pk: int, payload: ReasonIn) -> Proceeding:
+@router.post(
+    "/proceedings/{pk}/disqualify",
+    response={200: ProceedingOut, **_ERRORS},
+    summary="Decide to disqualify: the school or org loses its pilot status (R22, R23, R47)",
+)
+def proceeding_disqualify(
+    request: HttpRequest, pk: int, payload: SupervisionReasonIn
+) -> Proceeding:
     actor = request_actor(request)
     return proceedings.proceeding_disqualify(
         actor=actor, proceeding=lists.proceeding_get(actor=actor, pk=pk), note=payload.reason
     )
 
 
-@router.post("/proceedings/{pk}/dismiss", response={200: ProceedingOut, **_ERRORS})
-def proceeding_dismiss(request: HttpRequest, pk: int, payload: ReasonIn) -> Proceeding:
+@router.post(
+    "/proceedings/{pk}/dismiss",
+    response={200: ProceedingOut, **_ERRORS},
+    summary="Dismiss a proceeding: the school or org keeps its pilot status",
+)
+def proceeding_dismiss(request: HttpRequest, pk: int, payload: SupervisionReasonIn) -> Proceeding:
     actor = request_actor(request)
     return proceedings.proceeding_dismiss(
         actor=actor, proceeding=lists.proceeding_get(actor=actor, pk=pk), note=payload.reason
     )
 
 
-@router.post("/proceedings/{pk}/reinstate", response={200: ProceedingOut, **_ERRORS})
-def proceeding_reinstate(request: HttpRequest, pk: int, payload: ReasonIn) -> Proceeding:
+@router.post(
+    "/proceedings/{pk}/reinstate",
+    response={200: ProceedingOut, **_ERRORS},
+    summary="Reinstate a disqualified school or org, with a reason",
+)
+def proceeding_reinstate(request: HttpRequest, pk: int, payload: SupervisionReasonIn) -> Proceeding:
     actor = request_actor(request)
     return proceedings.proceeding_reinstate(
         actor=actor, proceeding=lists.proceeding_get(actor=actor, pk=pk), reason=payload.reason
@@ -593,7 +679,7 @@ def proceeding_frozen_plans(request: HttpRequest, pk: int) -> list[dict[str, Any
 # --- evaluation (R42) ---------------------------------------------------------------------------
 
 
-class EvaluationOut(Schema):
+class SchoolEvaluationOut(Schema):
     school_id: int
     school_name: str
     province_name: str
@@ -606,7 +692,7 @@ class EvaluationOut(Schema):
 class EvaluationReportOut(Schema):
     weights: dict[str, Decimal]
     not_available: list[str]
-    schools: list[EvaluationOut]
+    schools: list[SchoolEvaluationOut]
 
 
 @router.get(

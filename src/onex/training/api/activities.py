@@ -178,7 +178,11 @@ def activity_list(
     )
 
 
-@router.get("/activities/{activity_id}", response={200: ActivityOut, 404: ErrorOut})
+@router.get(
+    "/activities/{activity_id}",
+    response={200: ActivityOut, 404: ErrorOut},
+    summary="One filed activity (404 outside your jurisdiction)",
+)
 def activity_detail(request: HttpRequest, activity_id: Id) -> ActivityFiling:
     return selectors.activity_get(actor=request_actor(request), pk=activity_id)
 

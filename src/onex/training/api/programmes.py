@@ -263,7 +263,11 @@ def programme_list(request: HttpRequest, status: CodeText = "", q: SearchText = 
     return selectors.programme_list(actor=request_actor(request), status=status, q=q)
 
 
-@router.get("/programmes/{programme_id}", response={200: ProgrammeOut, 404: ErrorOut})
+@router.get(
+    "/programmes/{programme_id}",
+    response={200: ProgrammeOut, 404: ErrorOut},
+    summary="One teacher-training programme with its trainers and fee items",
+)
 def programme_detail(request: HttpRequest, programme_id: Id) -> TrainingProgramme:
     return selectors.programme_get(actor=request_actor(request), pk=programme_id)
 
@@ -353,7 +357,11 @@ def enrolment_list(request: HttpRequest, programme: Id | None = None, status: Co
     return selectors.enrolment_list(actor=actor, programme=selected, status=status)
 
 
-@router.get("/enrolments/{enrolment_id}", response={200: EnrolmentOut, 404: ErrorOut})
+@router.get(
+    "/enrolments/{enrolment_id}",
+    response={200: EnrolmentOut, 404: ErrorOut},
+    summary="One teacher's enrolment in a training programme",
+)
 def enrolment_detail(request: HttpRequest, enrolment_id: Id) -> Enrolment:
     return selectors.enrolment_get(actor=request_actor(request), pk=enrolment_id)
 

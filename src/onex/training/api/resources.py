@@ -213,7 +213,11 @@ def resource_stale(request: HttpRequest) -> list[selectors.StaleItem]:
     return selectors.stale_items(org=org) if org is not None else []
 
 
-@router.get("/resources/{resource_id}", response={200: ResourceOut, 404: ErrorOut})
+@router.get(
+    "/resources/{resource_id}",
+    response={200: ResourceOut, 404: ErrorOut},
+    summary="One learning resource (R08)",
+)
 def resource_detail(request: HttpRequest, resource_id: Id) -> Resource:
     return selectors.resource_get(actor=request_actor(request), pk=resource_id)
 

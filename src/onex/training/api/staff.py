@@ -312,7 +312,11 @@ def alliance_create(request: HttpRequest, payload: AllianceIn) -> Status[Allianc
     return Status(201, alliance)
 
 
-@router.get("/alliances/{alliance_id}", response={200: AllianceOut, 404: ErrorOut})
+@router.get(
+    "/alliances/{alliance_id}",
+    response={200: AllianceOut, 404: ErrorOut},
+    summary="One training alliance with its members (R07)",
+)
 def alliance_detail(request: HttpRequest, alliance_id: Id) -> Alliance:
     return selectors.alliance_get(actor=request_actor(request), pk=alliance_id)
 
