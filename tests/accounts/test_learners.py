@@ -96,6 +96,23 @@ def test_only_the_school_issues_codes_for_its_students(ex: Exams) -> None:
         )
 
 
+def test_separated_administrators_neither_issue_nor_see_a_school_s_claim_codes(ex: Exams) -> None:
+    a = new_student(ex, "认领学生")
+    codes_for(ex, a)
+    for persona in (ex.p.sysadmin, ex.p.secadmin, ex.p.auditadmin):
+        with pytest.raises(Forbidden):
+            learner_services.claim_codes_issue(
+                actor=persona.actor, school_unit=ex.p.gd_school.unit, candidates=[a]
+            )
+        client = Client()
+        client.force_login(persona.user)
+        listed = client.get("/api/v1/accounts/claim-codes")
+        assert listed.status_code == 200 and listed.json()["count"] == 0
+        code = ClaimCode.objects.get(candidate=a, status=ClaimCodeStatus.PENDING)
+        assert client.get(f"/api/v1/accounts/claim-codes/{code.pk}").status_code == 404
+        assert "认领学生" not in client.get("/accounts/claim-codes/").content.decode()
+
+
 def test_student_claims_the_account_and_sees_own_registrations(ex: Exams) -> None:
     a, other = new_student(ex, "王小明"), new_student(ex, "李四")
     plan = ex.plan()

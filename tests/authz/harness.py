@@ -75,7 +75,17 @@ def api_endpoints() -> list[Endpoint]:
         for method, operation in operations.items():
             op_id = str(operation.get("operationId", ""))
             app = op_id.split("_")[1] if op_id.startswith("onex_") else "core"
-            url = re.sub(r"\{(\w+)\}", lambda m: PARAM_VALUES.get(m.group(1), MISSING_INT), path)
+            integers = {
+                str(p.get("name"))
+                for p in operation.get("parameters", [])
+                if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"
+            }
+
+            def value(match: re.Match[str], integers: set[str] = integers) -> str:
+                name = match.group(1)
+                return MISSING_INT if name in integers else PARAM_VALUES.get(name, MISSING_INT)
+
+            url = re.sub(r"\{(\w+)\}", value, path)
             key = f"{method.upper()} {path}"
             found.append(Endpoint(app, key, method.upper(), url, True))
     return sorted(found, key=lambda e: e.key)

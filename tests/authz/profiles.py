@@ -57,6 +57,20 @@ def allows(profile: str, who: str, outcome: str, endpoint: Endpoint) -> bool:
             # 422: the query or body failed validation before any data was read.
             return outcome in REFUSED | {"200e", "405", "422"}
         return outcome in OK | REFUSED | {"405", "422"}
+    if profile == "account_admin":
+        # Units and accounts (who works where, in which role: not business data). The 系统管理员
+        # administers them nationally; a business administrator its own unit's (others see
+        # an empty list or are refused); the security and audit administrators administer none.
+        if who == "sysadmin":
+            return outcome in OK | ({"201", "404", "422"} if write else set())
+        if who in SEPARATED:
+            return outcome in REFUSED | {"200e", "405", "422"}
+        return outcome in OK | REFUSED | {"405", "422"}
+    if profile == "moved":
+        # A page that moved elsewhere: those it concerns are sent on (302), others refused.
+        if who in SEPARATED:
+            return outcome in REFUSED
+        return outcome in REFUSED | {"302"}
     if profile == "security_admin":
         if who == "secadmin":
             return outcome in OK | ({"404", "422", "204"} if write else set())

@@ -6,7 +6,7 @@ PAGES: dict[str, str] = {
     "assessment/brand-complaints/": "business",
     "assessment/brand-complaints/<int:pk>/": "missing",
     "assessment/brand-complaints/<int:pk>/attachments/<int:attachment>/": "missing",
-    "assessment/brand-complaints/new/": "business",
+    "assessment/brand-complaints/new/": "moved",
     "assessment/brand-words/": "business",
     "assessment/coverage/": "business",
     "assessment/exams/": "business",

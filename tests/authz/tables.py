@@ -12,7 +12,21 @@ from types import ModuleType
 
 from tests.authz.harness import Endpoint
 
-APPS = ["core", "geo", "catalog", "pilots", "assessment", "certificates", "django"]
+APPS = [
+    "core",
+    "geo",
+    "catalog",
+    "pilots",
+    "assessment",
+    "certificates",
+    "accounts",
+    "creditbank",
+    "training",
+    "funding",
+    "feedback",
+    "supervision",
+    "django",
+]
 
 
 def _table(app: str) -> ModuleType | None:

@@ -154,3 +154,14 @@ def test_resource_pages_and_api(world: World) -> None:
     assert "未按期更新" in page
     assert stale[0]["title"] == "旧题库"
     assert created.status_code == 422 and created.json()["rule"] == "R08"
+
+
+def test_separated_administrators_see_no_listed_learning_resource(world: World) -> None:
+    resource = _create(world)
+    assert resource_list(actor=world.p.gd_school.actor).filter(pk=resource.pk).exists()
+    for persona in (world.p.sysadmin, world.p.secadmin, world.p.auditadmin):
+        assert not resource_list(actor=persona.actor).exists()
+        client = Client()
+        client.force_login(persona.user)
+        assert client.get(f"/api/v1/training/resources/{resource.pk}").status_code == 404
+        assert resource.title not in client.get(reverse("training:resource_list")).content.decode()

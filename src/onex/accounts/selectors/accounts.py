@@ -136,6 +136,9 @@ def link_by_secret(secret: str) -> AccessLink | None:
 
 
 def claim_code_scope(actor: Actor) -> QuerySet[ClaimCode]:
+    if actor.is_separated:
+        # Students' names and ID numbers: business data, never a separated administrator's.
+        return ClaimCode.objects.none()
     return ClaimCode.objects.filter(school_unit__in=Unit.objects.filter(unit_scope(actor)))
 
 

@@ -27,7 +27,8 @@ UPDATE_MONTHS_KEY = "r08.resource_update_months"
 def resource_scope(actor: Actor) -> Q:
     if actor.is_national:
         return Q()
-    if not actor.is_authenticated:
+    if not actor.is_authenticated or actor.is_separated:
+        # The separated administrators (系统/安全/审计管理员) see no business data.
         return Q(pk__in=[])
     listed = Q(status=ResourceStatus.LISTED)
     if actor.kind == UnitKind.ORG:
