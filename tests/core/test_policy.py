@@ -55,7 +55,7 @@ def test_every_setting_has_a_rule_id_label_and_valid_default() -> None:
         else:  # the platform's own settings (e.g. file retention) name no policy rule
             assert not key.startswith("r") and key.split(".")[0].isalpha()
         assert str(item.label)
-        assert item.default is not None or item.optional
+        assert item.default is not None or item.optional or item.default_on is not None
 
 
 def test_r43_hubei_override_wins_for_hubei_and_not_for_guangdong(provinces: None) -> None:

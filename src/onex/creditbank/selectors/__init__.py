@@ -238,11 +238,13 @@ def overdue_plans(*, actor: Actor, today: dt.date | None = None) -> list[Overdue
         .values_list("certificate_id", "level", "n")
     }
     result: list[OverduePlan] = []
-    due_by_certificate: dict[int, dt.date] = {}  # one profile lookup per certificate
+    # The due date depends on the batch only: one profile lookup per batch (a handful), not
+    # one per certificate (hundreds at national scale).
+    due_by_batch: dict[int, dt.date] = {}
     for cl in levels:
-        if cl.certificate_id not in due_by_certificate:
-            due_by_certificate[cl.certificate_id] = plan_due_on(cl.certificate)
-        due = due_by_certificate[cl.certificate_id]
+        if cl.certificate.batch_id not in due_by_batch:
+            due_by_batch[cl.certificate.batch_id] = plan_due_on(cl.certificate)
+        due = due_by_batch[cl.certificate.batch_id]
         if due >= today:
             continue
         plan = plans.get((cl.certificate_id, cl.level))
