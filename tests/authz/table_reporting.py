@@ -5,7 +5,7 @@ from __future__ import annotations
 PAGES: dict[str, str] = {
     "reporting/": "business",
     "reporting/compliance/": "business",
-    "reporting/file/": "business",
+    "reporting/file/": "moved",  # without a period a filer is sent to its reports
     "reporting/gaps/": "business",
     "reporting/overview/": "business",
     "reporting/reports/<int:pk>/": "missing",

@@ -155,7 +155,7 @@ class ComplianceFilter(Schema):
     city: CodeText | None = None
 
 
-class ComplianceOut(Schema):
+class ReportingComplianceOut(Schema):
     key: int | None = Field(..., description="Division id (province, city), unit id, or null")
     name: str
     code: str
@@ -178,7 +178,7 @@ def _range(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date
 
 @router.get(
     "/compliance",
-    response=list[ComplianceOut],
+    response=list[ReportingComplianceOut],
     summary="Expected, actual and on-time reports per level, as DHIS2 computes reporting rates",
 )
 def compliance(request: HttpRequest, filters: Query[ComplianceFilter]) -> Any:
