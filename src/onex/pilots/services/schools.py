@@ -217,32 +217,3 @@ def school_set_pilot_status(
         )
     school.pilot_status, school.pilot_status_on = locked.pilot_status, locked.pilot_status_on
     return locked
-
-
-def school_pilot_end(*, actor: Actor, school: School, on: dt.date, reason: str) -> School:
-    """The school stops being a pilot school on ``on`` (disqualified or withdrawn, R23/R47).
-
-    Weekly reports are no longer expected from that day. Downstream apps (supervision) call
-    this when they disqualify a school; only a national or the school's provincial office may.
-    """
-    actor.require(
-        actor.is_system
-        or actor.is_national
-        or (actor.kind == UnitKind.PROVINCE and actor.province_id == school.province_id)
-    )
-    actor.require_write()
-    with transaction.atomic():
-        locked = School.objects.select_for_update().get(pk=school.pk)
-        if locked.pilot_since is None or on <= locked.pilot_since:
-            raise InvalidInput(_("该校尚未成为试点院校，或停止日期早于成为试点院校的日期。"))
-        old = locked.pilot_until
-        locked.pilot_until = on
-        locked.save(update_fields=["pilot_until"])
-        audit_record(
-            actor=actor,
-            action="pilots.school.pilot_end",
-            target=locked,
-            old={"pilot_until": old},
-            new={"pilot_until": on, "reason": reason[:1000]},
-        )
-    return locked
