@@ -24,6 +24,7 @@ from onex.core.imports import job_file_bytes
 from onex.core.models import AuditEvent, ImportJob
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE, Gender
 from onex.core.reencrypt import AUDIT_ACTION, field_specs
+from tests.core import sm2_reference
 from tests.core.test_imports import GOOD_ROWS, HEADERS, xlsx_bytes
 from tests.factories_certificates import ID_A, ID_B, build_world
 from tests.personas import Personas
@@ -68,6 +69,8 @@ def test_sm4_gcm_authenticates_ciphertext_and_associated_data() -> None:
 
 
 # --- GB/T 32918-2016 (SM2), part 5 annex A: the recommended curve's signature example ----------
+# Signing and verifying is Tongsuo's (tongsuopy); tests/core/sm2_reference.py is an independent
+# pure-Python SM2 (the implementation onex used before) that cross-checks it.
 
 SM2_D = 0x3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8
 SM2_PUBLIC = (
@@ -81,27 +84,55 @@ SM2_R = "F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"
 SM2_S = "B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA"
 
 
-def test_sm2_sign_and_verify_vector_of_gb_t_32918() -> None:
+def test_sm2_vector_of_gb_t_32918_verifies_under_tongsuo() -> None:
     key = crypto_gm.sm2_private_key(SM2_D)
-    assert key.public.hex().upper() == SM2_PUBLIC
-    assert crypto_gm.sm2_z(key.public).hex().upper() == SM2_ZA  # ID 1234567812345678
-    signature = crypto_gm.sm2_sign(key, b"message digest", k=SM2_K)
-    assert signature.hex().upper() == SM2_R + SM2_S
+    assert key.public.hex().upper() == SM2_PUBLIC  # Tongsuo computed [d]G
+    signature = bytes.fromhex(SM2_R + SM2_S)
+    # The standard's e is SM3(Z_A || M) with the default ID: Tongsuo's Z_A is the same.
     assert crypto_gm.sm2_verify(key.public, b"message digest", signature)
     assert not crypto_gm.sm2_verify(key.public, b"message digesT", signature)
     assert not crypto_gm.sm2_verify(key.public, b"message digest", signature[:-1] + b"\x00")
+    assert crypto_gm.available()
+
+
+def test_sm2_vector_of_gb_t_32918_in_the_reference_implementation() -> None:
+    key = sm2_reference.sm2_private_key(SM2_D)
+    assert key.public.hex().upper() == SM2_PUBLIC
+    assert sm2_reference.sm2_z(key.public).hex().upper() == SM2_ZA  # ID 1234567812345678
+    signature = sm2_reference.sm2_sign(key, b"message digest", k=SM2_K)
+    assert signature.hex().upper() == SM2_R + SM2_S
     # Another user ID gives another Z, so the signature does not verify under it.
-    assert not crypto_gm.sm2_verify(
+    assert not sm2_reference.sm2_verify(
         key.public, b"message digest", signature, user_id=b"ALICE123@YAHOO.COM"
     )
 
 
-def test_sm2_nonce_is_fresh_per_signature_and_never_from_random() -> None:
+def test_tongsuo_signatures_verify_independently_with_the_default_user_id() -> None:
+    key = crypto_gm.sm2_private_key(SM2_D)
+    for message in (b"", b"message digest", "证书".encode() * 100):
+        signature = crypto_gm.sm2_sign(key, message)
+        assert len(signature) == 64
+        assert sm2_reference.sm2_verify(key.public, message, signature)
+        assert not sm2_reference.sm2_verify(
+            key.public, message, signature, user_id=b"ALICE123@YAHOO.COM"
+        )
+
+
+def test_signatures_of_the_former_pure_python_signer_still_verify() -> None:
+    # Keys are derived as before, so a token signed before the library switch keeps verifying.
+    seed = bytes(range(32))
+    key = crypto_gm.sm2_private_key_from_seed(seed)
+    old_key = sm2_reference.sm2_private_key_from_seed(seed)
+    assert key.public == old_key.public
+    old_signature = sm2_reference.sm2_sign(old_key, b"onex/certificate-verify/v1:T-1")
+    assert crypto_gm.sm2_verify(key.public, b"onex/certificate-verify/v1:T-1", old_signature)
+
+
+def test_sm2_nonce_is_fresh_per_signature() -> None:
     key = crypto_gm.sm2_private_key(SM2_D)
     first = crypto_gm.sm2_sign(key, b"m")
     second = crypto_gm.sm2_sign(key, b"m")
-    assert first != second  # hedged: RFC 6979 material plus 32 bytes from secrets
-    assert first[:32] != second[:32]  # r differs: k differs
+    assert first[:32] != second[:32]  # r differs: k differs (Tongsuo's DRBG)
     assert crypto_gm.sm2_verify(key.public, b"m", first)
     assert crypto_gm.sm2_verify(key.public, b"m", second)
     assert "random" not in vars(crypto_gm)
@@ -111,15 +142,42 @@ def test_sm2_rejects_bad_keys_points_and_signatures() -> None:
     with pytest.raises(ValueError):
         crypto_gm.sm2_private_key(0)
     with pytest.raises(ValueError):
-        crypto_gm.sm2_private_key(crypto_gm.SM2_CURVE.n - 1)
+        crypto_gm.sm2_private_key(crypto_gm.SM2_N - 1)
     public = bytes.fromhex(SM2_PUBLIC)
     off_curve = public[:-1] + bytes([public[-1] ^ 1])
     signature = bytes.fromhex(SM2_R + SM2_S)
     assert crypto_gm.sm2_verify(public, b"message digest", signature)
     assert not crypto_gm.sm2_verify(off_curve, b"message digest", signature)
+    assert not crypto_gm.sm2_verify(public[:10], b"message digest", signature)
     assert not crypto_gm.sm2_verify(public, b"message digest", bytes(64))
-    n = crypto_gm.SM2_CURVE.n.to_bytes(32, "big")
+    assert not crypto_gm.sm2_verify(public, b"message digest", signature + b"\x00")
+    n = crypto_gm.SM2_N.to_bytes(32, "big")
     assert not crypto_gm.sm2_verify(public, b"message digest", n + signature[32:])
+    assert not crypto_gm.sm2_verify(public, b"message digest", signature[:32] + n)
+
+
+def test_sm2_keys_serialise_to_pem_and_load_back() -> None:
+    key = crypto_gm.sm2_private_key(SM2_D)
+    pem = crypto_gm.sm2_private_pem(key)
+    assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    loaded, public = crypto_gm.sm2_load_pem(pem)
+    assert loaded is not None and public == key.public
+    assert crypto_gm.sm2_verify(public, b"m", crypto_gm.sm2_sign(loaded, b"m"))
+    # The SPKI form onex publishes (PublicKey.pem) loads back too.
+    published = crypto.PublicKey("id", "SM2", key.public, current=True).pem().encode()
+    assert crypto_gm.sm2_load_pem(published) == (None, key.public)
+    ed_pem = crypto.PublicKey("id", "Ed25519", bytes(32), current=True).pem().encode()
+    with pytest.raises(ValueError):
+        crypto_gm.sm2_load_pem(ed_pem)
+
+
+def test_an_sm2_pem_private_key_signs_as_onex_signing_key() -> None:
+    pem = crypto_gm.sm2_private_pem(crypto_gm.sm2_private_key(SM2_D)).decode()
+    with override_settings(ONEX_CRYPTO_SUITE="gm", ONEX_DATA_KEY=KEY, ONEX_SIGNING_KEY=pem):
+        key_id, signature = crypto.sign(b"data")
+        current = crypto.public_keys()[0]
+        assert current.public_bytes.hex().upper() == SM2_PUBLIC and current.key_id == key_id
+        assert sm2_reference.sm2_verify(current.public_bytes, b"data", signature)
 
 
 # --- the suite ----------------------------------------------------------------------------------
@@ -159,6 +217,7 @@ def test_gm_signatures_are_sm2_and_publish_sm2_forms() -> None:
         current = crypto.public_keys()[0]
         assert current.algorithm == "SM2" and current.current and current.key_id == key_id
         assert crypto_gm.sm2_verify(current.public_bytes, b"data", signature)
+        assert sm2_reference.sm2_verify(current.public_bytes, b"data", signature)
         assert current.jwk()["crv"] == "SM2"
         assert current.pem().startswith("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoEcz1UB")
         assert current.multibase.startswith("z")

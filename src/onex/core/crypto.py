@@ -89,7 +89,7 @@ class PublicKey:
     """A verification key as published (DID document, JWKS, verification page)."""
 
     key_id: str
-    algorithm: str  # "Ed25519" (intl) / "SM2" (sm)
+    algorithm: str  # "Ed25519" (intl) / "SM2" (gm)
     public_bytes: bytes  # raw public key
     current: bool  # the key that signs now; the others only verify
 
@@ -304,20 +304,13 @@ class GmSuite(Suite):
         return crypto_gm.sm2_private_key_from_seed(seed)
 
     def load_pem(self, pem: bytes) -> tuple[Any | None, bytes]:
-        # The SM2 signing key is derived from ONEX_DATA_KEY (docs/commercial-crypto.md); only
-        # retired SM2 *public* keys are read from PEM (ONEX_SIGNING_KEYS_OLD), as
-        # :meth:`PublicKey.pem` writes them.
-        if b"PUBLIC KEY" not in pem:
-            raise ImproperlyConfigured("SM2 private keys in PEM form are not supported")
-        body = b"".join(line for line in pem.splitlines() if line and not line.startswith(b"-"))
+        # SM2 private keys (PKCS#8, e.g. ``openssl genpkey -algorithm EC -pkeyopt
+        # ec_paramgen_curve:SM2``) sign as ONEX_SIGNING_KEY; public ones (SPKI, as
+        # :meth:`PublicKey.pem` writes them) verify as ONEX_SIGNING_KEYS_OLD.
         try:
-            der = base64.b64decode(body, validate=True)
-        except ValueError as exc:
-            raise ImproperlyConfigured("A signing key PEM is not valid base64") from exc
-        raw = der[len(_SM2_SPKI_PREFIX) :]
-        if not der.startswith(_SM2_SPKI_PREFIX) or crypto_gm.decode_point(raw) is None:
-            raise ImproperlyConfigured("A signing key PEM is not an SM2 public key")
-        return None, raw
+            return crypto_gm.sm2_load_pem(pem)
+        except (ValueError, UnsupportedAlgorithm) as exc:
+            raise ImproperlyConfigured(f"A signing key PEM is not an SM2 key ({exc})") from exc
 
     def public_raw(self, private_key: Any) -> bytes:
         return bytes(private_key.public)
@@ -347,8 +340,8 @@ def get_suite(name: str | None = None) -> Suite:
         ) from None
     if not suite.usable():
         raise ImproperlyConfigured(
-            f"ONEX_CRYPTO_SUITE={name!r}: the installed cryptography/OpenSSL lacks its "
-            "algorithms (gm needs SM3 and SM4-GCM)"
+            f"ONEX_CRYPTO_SUITE={name!r}: the installed libraries lack its algorithms (gm needs "
+            "SM3 and SM4-GCM from cryptography/OpenSSL and SM2 from the tongsuopy package)"
         )
     return suite
 

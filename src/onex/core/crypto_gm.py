@@ -6,47 +6,63 @@ Only :mod:`onex.core.crypto` uses this module (its ``GmSuite``); nothing else ca
   (OpenSSL). SM4 runs in GCM mode (authenticated encryption, as AES-GCM in the intl suite).
   :func:`available` tells whether the OpenSSL build has them; the suite refuses to start
   without them rather than fall back silently.
-- SM2 (GB/T 32918-2016) signatures are implemented here over the recommended 256-bit curve of
-  GB/T 32918.5 with plain integer arithmetic (``cryptography`` exposes no SM2 signing, and the
-  pure-Python ``gmssl`` package draws its nonce from :mod:`random`). The message is signed as
-  ``e = SM3(Z_A || M)`` with the default user ID ``1234567812345678`` (GM/T 0009). The nonce k
-  is derived as in RFC 6979 (HMAC-SM3 over the private key and ``e``) *hedged* with 32 fresh
-  bytes from :mod:`secrets` (RFC 6979 §3.6 "additional data"): a broken random source cannot
-  leak the key through repeated k, and fault attacks on a purely deterministic k are blunted.
-  Python integers are not constant-time; see docs/commercial-crypto.md for what this means for
-  the assessment (a certified cryptographic module holds the keys at level 3).
+- SM2 (GB/T 32918-2016) signatures come from ``tongsuopy``, the Tongsuo project's maintained
+  fork of pyca/cryptography over the Tongsuo (BabaSSL) library: ``cryptography`` exposes no SM2
+  signing, and the pure-Python ``gmssl`` package draws its nonce from :mod:`random`. Tongsuo
+  signs ``e = SM3(Z_A || M)`` with the default user ID ``1234567812345678`` (GM/T 0009) and
+  draws the nonce k from its DRBG (``BN_priv_rand_range``), in constant-time C. The standard's
+  example signature verifies under it (tests/core/test_crypto_gm.py), and every signature it
+  makes is checked there by an independent pure-Python implementation (tests/core/sm2_reference.py,
+  the implementation onex used before, whose signatures keep verifying: same keys, same
+  ``r || s`` encoding).
 
-Signature encoding: ``r || s`` (2 × 32 bytes, big-endian). Public key: ``04 || x || y``.
+Signature encoding: ``r || s`` (2 × 32 bytes, big-endian; Tongsuo's DER is converted).
+Public key: ``04 || x || y``.
 """
 
 from __future__ import annotations
 
 import functools
-import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+try:
+    from tongsuopy.crypto import hashes as ts_hashes
+    from tongsuopy.crypto import serialization as ts_serialization
+    from tongsuopy.crypto.asymciphers import ec as ts_ec
+    from tongsuopy.crypto.exceptions import InternalError as TsInternalError
+    from tongsuopy.crypto.exceptions import InvalidSignature as TsInvalidSignature
+    from tongsuopy.crypto.exceptions import UnsupportedAlgorithm as TsUnsupportedAlgorithm
+except ImportError:  # pragma: no cover - the gm suite then refuses to start (available())
+    ts_hashes = ts_serialization = ts_ec = None
+    TsInternalError = TsInvalidSignature = TsUnsupportedAlgorithm = ValueError
 
 __all__ = [
     "DEFAULT_USER_ID",
-    "SM2_CURVE",
-    "Curve",
+    "SM2_N",
     "Sm2PrivateKey",
     "available",
     "hmac_sm3",
+    "sm2_load_pem",
     "sm2_private_key",
+    "sm2_private_key_from_seed",
     "sm2_sign",
     "sm2_verify",
-    "sm2_z",
     "sm3",
     "sm4_gcm_open",
     "sm4_gcm_seal",
 ]
 
+# The user ID Tongsuo puts into Z_A (GM/T 0009 default); onex signs with no other.
 DEFAULT_USER_ID = b"1234567812345678"
 SM4_KEY_LENGTH = 16
 GCM_TAG_LENGTH = 16
@@ -84,262 +100,152 @@ def sm4_gcm_open(key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
     return decryptor.update(body) + decryptor.finalize()
 
 
-@functools.cache
-def available() -> bool:
-    """True when this OpenSSL build provides SM3 and SM4-GCM (checked against known answers)."""
-    try:
-        if sm3(b"abc").hex()[:16] != "66c7f0f462eeedd9":
-            return False
-        key = bytes(SM4_KEY_LENGTH)
-        sealed = sm4_gcm_seal(key, bytes(12), b"onex", b"")
-        return sm4_gcm_open(key, bytes(12), sealed, b"") == b"onex"
-    except (UnsupportedAlgorithm, ValueError):
-        return False
+# --- SM2 (Tongsuo via tongsuopy) ---------------------------------------------------------------
 
+# Order n of the base point of the recommended curve (GB/T 32918.5-2017, sm2p256v1).
+SM2_N = 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123
 
-# --- SM2 ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Curve:
-    """A short Weierstrass curve ``y² = x³ + ax + b`` over F_p with base point G of order n."""
-
-    p: int
-    a: int
-    b: int
-    n: int
-    gx: int
-    gy: int
-
-    @property
-    def g(self) -> tuple[int, int]:
-        return (self.gx, self.gy)
-
-    def on_curve(self, point: tuple[int, int]) -> bool:
-        x, y = point
-        if not (0 <= x < self.p and 0 <= y < self.p):
-            return False
-        return (y * y - (x * x * x + self.a * x + self.b)) % self.p == 0
-
-
-# GB/T 32918.5-2017: the recommended 256-bit curve (sm2p256v1).
-SM2_CURVE = Curve(
-    p=0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF,
-    a=0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC,
-    b=0x28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93,
-    n=0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123,
-    gx=0x32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7,
-    gy=0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0,
+# GB/T 32918 (part 5, annex A) example on the recommended curve: a known answer the
+# installation must verify before the gm suite starts.
+_KAT_PUBLIC = bytes.fromhex(
+    "0409F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020"
+    "CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13"
 )
-
-_Jacobian = tuple[int, int, int]  # (X, Y, Z), affine (X/Z², Y/Z³); Z == 0 is the infinity
-_INFINITY: _Jacobian = (1, 1, 0)
-
-
-def _double(point: _Jacobian, curve: Curve) -> _Jacobian:
-    x, y, z = point
-    if z == 0 or y == 0:
-        return _INFINITY
-    p = curve.p
-    yy = y * y % p
-    s = 4 * x * yy % p
-    m = (3 * x * x + curve.a * pow(z, 4, p)) % p
-    x3 = (m * m - 2 * s) % p
-    y3 = (m * (s - x3) - 8 * yy * yy) % p
-    return (x3, y3, 2 * y * z % p)
-
-
-def _add(first: _Jacobian, second: _Jacobian, curve: Curve) -> _Jacobian:
-    if first[2] == 0:
-        return second
-    if second[2] == 0:
-        return first
-    p = curve.p
-    x1, y1, z1 = first
-    x2, y2, z2 = second
-    z1z1, z2z2 = z1 * z1 % p, z2 * z2 % p
-    u1, u2 = x1 * z2z2 % p, x2 * z1z1 % p
-    s1, s2 = y1 * z2 * z2z2 % p, y2 * z1 * z1z1 % p
-    if u1 == u2:
-        return _double(first, curve) if s1 == s2 else _INFINITY
-    h, r = (u2 - u1) % p, (s2 - s1) % p
-    hh = h * h % p
-    hhh = h * hh % p
-    v = u1 * hh % p
-    x3 = (r * r - hhh - 2 * v) % p
-    y3 = (r * (v - x3) - s1 * hhh) % p
-    return (x3, y3, h * z1 * z2 % p)
-
-
-def _multiply(scalar: int, point: tuple[int, int], curve: Curve) -> _Jacobian:
-    """``[scalar]point`` by a Montgomery ladder (one add and one double per bit, every bit)."""
-    low: _Jacobian = _INFINITY
-    high: _Jacobian = (point[0], point[1], 1)
-    for bit in range(curve.n.bit_length() + 1, -1, -1):
-        if (scalar >> bit) & 1:
-            low, high = _add(low, high, curve), _double(high, curve)
-        else:
-            low, high = _double(low, curve), _add(low, high, curve)
-    return low
-
-
-def _multiply_public(
-    first: int, base: tuple[int, int], second: int, point: tuple[int, int], curve: Curve
-) -> _Jacobian:
-    """``[first]base + [second]point`` (Shamir's trick), variable time: public scalars only."""
-    base_j: _Jacobian = (base[0], base[1], 1)
-    point_j: _Jacobian = (point[0], point[1], 1)
-    both = _add(base_j, point_j, curve)
-    total: _Jacobian = _INFINITY
-    for bit in range(max(first.bit_length(), second.bit_length()) - 1, -1, -1):
-        total = _double(total, curve)
-        pick = ((first >> bit) & 1, (second >> bit) & 1)
-        if pick == (1, 1):
-            total = _add(total, both, curve)
-        elif pick == (1, 0):
-            total = _add(total, base_j, curve)
-        elif pick == (0, 1):
-            total = _add(total, point_j, curve)
-    return total
-
-
-def _affine(point: _Jacobian, curve: Curve) -> tuple[int, int] | None:
-    x, y, z = point
-    if z == 0:
-        return None
-    p = curve.p
-    z_inv = pow(z, -1, p)
-    z_inv2 = z_inv * z_inv % p
-    return (x * z_inv2 % p, y * z_inv2 * z_inv % p)
-
-
-def _int(data: bytes) -> int:
-    return int.from_bytes(data, "big")
-
-
-def _bytes(value: int) -> bytes:
-    return value.to_bytes(_COORD, "big")
-
-
-def encode_point(point: tuple[int, int]) -> bytes:
-    return b"\x04" + _bytes(point[0]) + _bytes(point[1])
-
-
-def decode_point(raw: bytes, curve: Curve = SM2_CURVE) -> tuple[int, int] | None:
-    if len(raw) != 1 + 2 * _COORD or raw[0] != 0x04:
-        return None
-    point = (_int(raw[1 : 1 + _COORD]), _int(raw[1 + _COORD :]))
-    return point if curve.on_curve(point) else None
+_KAT_SIGNATURE = bytes.fromhex(
+    "F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"
+    "B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA"
+)
 
 
 @dataclass(frozen=True)
 class Sm2PrivateKey:
-    d: int = field(repr=False)
+    """An SM2 signing key held by Tongsuo (the scalar never leaves the library after loading)."""
+
+    handle: Any = field(repr=False)  # tongsuopy EllipticCurvePrivateKey
     public: bytes  # 04 || x || y
-    curve: Curve = field(default=SM2_CURVE, repr=False)
 
 
-def sm2_private_key(d: int, curve: Curve = SM2_CURVE) -> Sm2PrivateKey:
-    if not 1 <= d <= curve.n - 2:
+def _require_tongsuo() -> None:
+    if ts_ec is None:
+        raise UnsupportedAlgorithm("SM2 needs the tongsuopy package")
+
+
+def _public_raw(public_key: Any) -> bytes:
+    return bytes(
+        public_key.public_bytes(
+            ts_serialization.Encoding.X962, ts_serialization.PublicFormat.UncompressedPoint
+        )
+    )
+
+
+def _is_sm2(key: Any) -> bool:
+    return isinstance(getattr(key, "curve", None), ts_ec.SM2)
+
+
+def sm2_private_key(d: int) -> Sm2PrivateKey:
+    """The key with private scalar ``d`` (keys derived from the data secret, test vectors)."""
+    _require_tongsuo()
+    if not 1 <= d <= SM2_N - 2:
         raise ValueError("SM2 private key out of range [1, n-2]")
-    public = _affine(_multiply(d, curve.g, curve), curve)
-    assert public is not None
-    return Sm2PrivateKey(d=d, public=encode_point(public), curve=curve)
+    handle = ts_ec.derive_private_key(d, ts_ec.SM2())
+    return Sm2PrivateKey(handle=handle, public=_public_raw(handle.public_key()))
 
 
-def sm2_private_key_from_seed(seed: bytes, curve: Curve = SM2_CURVE) -> Sm2PrivateKey:
-    """A key derived deterministically from (at least) 32 uniformly random bytes."""
+def sm2_private_key_from_seed(seed: bytes) -> Sm2PrivateKey:
+    """A key derived deterministically from (at least) 32 uniformly random bytes.
+
+    Unchanged since the pure-Python implementation, so the derived keys (and their key ids)
+    did not change with the library.
+    """
     if len(seed) < _COORD:
         raise ValueError("seed too short")
     # Reduce 48 bytes (the seed, stretched by SM3) rather than 32, so the modular reduction adds
     # no measurable bias (as FIPS 186-5 A.2.1 asks for extra bits).
     wide = seed + sm3(b"onex/sm2-seed-extension" + seed)[:16]
-    return sm2_private_key(_int(wide) % (curve.n - 2) + 1, curve)
+    return sm2_private_key(int.from_bytes(wide, "big") % (SM2_N - 2) + 1)
 
 
-def sm2_z(public: bytes, user_id: bytes = DEFAULT_USER_ID, curve: Curve = SM2_CURVE) -> bytes:
-    """``Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A)`` (GB/T 32918.2 §5.5)."""
-    if len(user_id) * 8 > 0xFFFF:
-        raise ValueError("user ID too long")
-    entl = (len(user_id) * 8).to_bytes(2, "big")
-    parts = (curve.a, curve.b, curve.gx, curve.gy)
-    return sm3(entl + user_id + b"".join(_bytes(v) for v in parts) + public[1:])
-
-
-def _digest(public: bytes, message: bytes, user_id: bytes, curve: Curve) -> int:
-    return _int(sm3(sm2_z(public, user_id, curve) + message))
-
-
-def _nonces(d: int, e: int, curve: Curve, extra: bytes) -> Iterator[int]:
-    """RFC 6979 §3.2 with HMAC-SM3, ``extra`` appended to the seed material (§3.6)."""
-    material = _bytes(d) + _bytes(e % curve.n) + extra
-    v = b"\x01" * 32
-    k = b"\x00" * 32
-    k = hmac_sm3(k, v + b"\x00" + material)
-    v = hmac_sm3(k, v)
-    k = hmac_sm3(k, v + b"\x01" + material)
-    v = hmac_sm3(k, v)
-    while True:
-        v = hmac_sm3(k, v)
-        candidate = _int(v)
-        if 1 <= candidate < curve.n:
-            yield candidate
-        k = hmac_sm3(k, v + b"\x00")
-        v = hmac_sm3(k, v)
-
-
-def sm2_sign(
-    key: Sm2PrivateKey,
-    message: bytes,
-    *,
-    user_id: bytes = DEFAULT_USER_ID,
-    k: int | None = None,
-) -> bytes:
-    """SM2 signature ``r || s`` of ``message`` (GB/T 32918.2 §6.1).
-
-    ``k`` is for the standard's known-answer test only; leave it out in real use.
-    """
-    curve = key.curve
-    n = curve.n
-    e = _digest(key.public, message, user_id, curve)
-    candidates: Iterator[int] = (
-        iter((k,)) if k is not None else _nonces(key.d, e, curve, secrets.token_bytes(32))
+def sm2_private_pem(key: Sm2PrivateKey) -> bytes:
+    """PKCS#8 PEM of ``key`` (unencrypted: it goes into ``ONEX_SIGNING_KEY``, a secret)."""
+    return bytes(
+        key.handle.private_bytes(
+            ts_serialization.Encoding.PEM,
+            ts_serialization.PrivateFormat.PKCS8,
+            ts_serialization.NoEncryption(),
+        )
     )
-    inverse = pow(1 + key.d, -1, n)
-    for nonce in candidates:
-        point = _affine(_multiply(nonce, curve.g, curve), curve)
-        assert point is not None
-        r = (e + point[0]) % n
-        if r == 0 or r + nonce == n:
-            continue
-        s = inverse * (nonce - r * key.d) % n
-        if s == 0:
-            continue
-        return _bytes(r) + _bytes(s)
-    raise ValueError("the given k does not give a valid signature")
 
 
-def sm2_verify(
-    public: bytes,
-    message: bytes,
-    signature: bytes,
-    *,
-    user_id: bytes = DEFAULT_USER_ID,
-    curve: Curve = SM2_CURVE,
-) -> bool:
-    """GB/T 32918.2 §7.1."""
-    point = decode_point(public, curve)
-    if point is None or len(signature) != 2 * _COORD:
+def sm2_load_pem(pem: bytes) -> tuple[Sm2PrivateKey | None, bytes]:
+    """``(private key or None, raw public key)`` from an SM2 PKCS#8 or SPKI PEM block.
+
+    Raises ``ValueError`` for anything else (another algorithm, another curve, garbage).
+    """
+    _require_tongsuo()
+    try:
+        if b"PRIVATE KEY" in pem:
+            private = ts_serialization.load_pem_private_key(pem, password=None)
+            if not _is_sm2(private):
+                raise ValueError("not an SM2 private key")
+            public = _public_raw(private.public_key())
+            return Sm2PrivateKey(handle=private, public=public), public
+        loaded = ts_serialization.load_pem_public_key(pem)
+    except (TsUnsupportedAlgorithm, TsInternalError, TypeError) as exc:
+        raise ValueError(f"not an SM2 key: {exc.__class__.__name__}") from exc
+    if not _is_sm2(loaded):
+        raise ValueError("not an SM2 public key")
+    return None, _public_raw(loaded)
+
+
+@functools.lru_cache(maxsize=64)
+def _public_key(raw: bytes) -> Any | None:
+    """The Tongsuo public key of ``04 || x || y``, or None when it is not a curve point."""
+    if len(raw) != 1 + 2 * _COORD or raw[0] != 0x04:
+        return None
+    try:
+        return ts_ec.EllipticCurvePublicKey.from_encoded_point(ts_ec.SM2(), raw)
+    except (ValueError, TsInternalError, TsUnsupportedAlgorithm):
+        return None
+
+
+def sm2_sign(key: Sm2PrivateKey, message: bytes) -> bytes:
+    """SM2 signature ``r || s`` of ``message`` (GB/T 32918.2 §6.1, default user ID).
+
+    Tongsuo computes ``Z_A`` and ``e = SM3(Z_A || M)`` and draws k from its DRBG.
+    """
+    der = key.handle.sign(bytes(message), ts_ec.ECDSA(ts_hashes.SM3()))
+    r, s = decode_dss_signature(bytes(der))
+    return r.to_bytes(_COORD, "big") + s.to_bytes(_COORD, "big")
+
+
+def sm2_verify(public: bytes, message: bytes, signature: bytes) -> bool:
+    """GB/T 32918.2 §7.1 (default user ID); False for any malformed input, never an exception."""
+    if ts_ec is None or len(signature) != 2 * _COORD:
         return False
-    n = curve.n
-    r, s = _int(signature[:_COORD]), _int(signature[_COORD:])
-    if not (1 <= r < n and 1 <= s < n):
+    r = int.from_bytes(signature[:_COORD], "big")
+    s = int.from_bytes(signature[_COORD:], "big")
+    if not (1 <= r < SM2_N and 1 <= s < SM2_N):
         return False
-    t = (r + s) % n
-    if t == 0:
+    key = _public_key(bytes(public))
+    if key is None:
         return False
-    e = _digest(public, message, user_id, curve)
-    total = _affine(_multiply_public(s, curve.g, t, point, curve), curve)
-    if total is None:
+    try:
+        key.verify(encode_dss_signature(r, s), bytes(message), ts_ec.ECDSA(ts_hashes.SM3()))
+    except (TsInvalidSignature, TsInternalError, ValueError):
         return False
-    return (e + total[0]) % n == r
+    return True
+
+
+@functools.cache
+def available() -> bool:
+    """True when SM3, SM4-GCM (OpenSSL) and SM2 (Tongsuo) work, checked against known answers."""
+    try:
+        if sm3(b"abc").hex()[:16] != "66c7f0f462eeedd9":
+            return False
+        key = bytes(SM4_KEY_LENGTH)
+        sealed = sm4_gcm_seal(key, bytes(12), b"onex", b"")
+        if sm4_gcm_open(key, bytes(12), sealed, b"") != b"onex":
+            return False
+    except (UnsupportedAlgorithm, ValueError):
+        return False
+    return ts_ec is not None and sm2_verify(_KAT_PUBLIC, b"message digest", _KAT_SIGNATURE)
