@@ -159,3 +159,29 @@ def test_javascript_and_python_use_identical_contexts(node: str, tmp_path: Path)
     used = run_verifier(node, tmp_path, {"dumpContexts": True})["contexts"]
     for url in contexts.CONTEXTS:
         assert used[url] == contexts.load(url), url
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("mode", ["key", "web"])
+def test_gm_proof_set_still_verifies_with_the_javascript_verifier(
+    node: str, tmp_path: Path, world: World, settings: Any, mode: str
+) -> None:
+    # Under gm the credential and its status lists carry an SM2 proof beside the Ed25519 one;
+    # an international verifier skips the cryptosuite it does not know (a proof set) and
+    # checks the Ed25519 proof, the status list included.
+    settings.ONEX_CRYPTO_SUITE = "gm"
+    settings.ONEX_VC_ISSUER_DID = mode
+    certificate = world.enter()
+    document = credentials.credential_for(certificate)
+    assert [p["cryptosuite"] for p in document["proof"]] == [
+        "eddsa-rdfc-2022",
+        credentials.SM2_CRYPTOSUITE,
+    ]
+    with transaction.atomic():
+        certificate_suspend(actor=world.p.org.actor, certificate=certificate, reason="核查中")
+    renamed = copy.deepcopy(document)
+    renamed["credentialSubject"]["name"] = "李四"
+    good, bad = verify(node, tmp_path, document, renamed)
+    assert good["verified"], good["errors"]
+    assert good["status"] == {"revocation": False, "suspension": True}, good
+    assert not bad["verified"]

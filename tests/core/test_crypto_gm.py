@@ -311,7 +311,9 @@ def test_credentials_keep_their_ed25519_proof_under_gm(settings: Any) -> None:
         "credentialSubject": {"id": "urn:uuid:0b9f4e8a-0000-4000-8000-000000000001"},
     }
     signed = credentials.sign_document(document)
-    assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    # A proof set: Ed25519 for international verifiers, SM2 beside it (tests/certificates/
+    # test_vc_gm.py checks the SM2 proof in detail).
+    assert [p["cryptosuite"] for p in signed["proof"]] == ["eddsa-rdfc-2022", "onex-sm2-rdfc-2026"]
     assert signed["issuer"].startswith("did:key:z6Mk")  # an Ed25519 did:key
     assert credentials.verify_credential(signed, check_status=False).verified
 

@@ -10,7 +10,8 @@ sealed by the other suite still decrypt (the version byte names the suite), sign
 other suite's keys still verify (the key id names the key, hence the algorithm), and
 :func:`keyed_hash_candidates` includes the other suite's hashes; ``manage.py
 crypto_reencrypt`` then moves stored data to the current suite and key. The W3C credentials
-keep an Ed25519 proof under either suite (``sign(..., algorithm="Ed25519")``).
+keep an Ed25519 proof under either suite (``sign(..., algorithm="Ed25519")``), with an SM2
+proof beside it under gm.
 
 Keys. One secret, ``ONEX_DATA_KEY``, configures everything: per-purpose keys (encryption,
 keyed hashing per purpose, the Ed25519 signing seed, the key id) are derived from it with HKDF,
@@ -55,6 +56,7 @@ __all__ = [
     "PublicKey",
     "current_suite_name",
     "decrypt",
+    "digest",
     "encrypt",
     "keyed_hash",
     "keyed_hash_candidates",
@@ -643,6 +645,15 @@ def data_key_ids() -> list[str]:
 def known_suites() -> list[str]:
     """Names accepted by ``ONEX_CRYPTO_SUITE`` (settings validation)."""
     return sorted(_SUITES)
+
+
+def digest(data: bytes, *, algorithm: str) -> bytes:
+    """Plain (unkeyed) hash: "SHA-256" or "SM3" (the hash that goes with an SM2 signature)."""
+    if algorithm == "SHA-256":
+        return hashlib.sha256(bytes(data)).digest()
+    if algorithm == "SM3":
+        return crypto_gm.sm3(bytes(data))
+    raise ValueError(f"unknown digest algorithm {algorithm!r}")
 
 
 def sign(data: bytes, *, algorithm: str | None = None) -> tuple[str, bytes]:

@@ -22,8 +22,18 @@ What a credential is:
   (URDNA2015, by PyLD, offline contexts only) of the proof options and of the document,
   SHA-256 of each, concatenated (options first), signed with Ed25519 through
   :mod:`onex.core.crypto` (never a cipher here), ``proofValue`` multibase base58btc. The
-  proof is Ed25519 under either crypto suite (``ONEX_CRYPTO_SUITE=gm`` signs QR tokens with
-  SM2, see docs/commercial-crypto.md).
+  Ed25519 proof is there under either crypto suite, for international verifiers;
+- under ``ONEX_CRYPTO_SUITE=gm``, with a second proof beside it (a Data Integrity *proof set*:
+  ``proof`` is a list, each proof over the document without ``proof``): cryptosuite
+  ``onex-sm2-rdfc-2026``, **onex's own, non-standard** identifier (no SM2 cryptosuite is
+  specified by the W3C or its community group; docs/commercial-crypto.md says why the npm
+  package "sm2-2023" was not followed): the same RDFC-1.0 canonical forms, each hashed with
+  SM3 instead of SHA-256, concatenated, signed with SM2 (GB/T 32918, SM3 over ``Z_A`` with the
+  default user ID), ``proofValue`` multibase base58btc of ``r || s``. The verification
+  method is the SM2 key as a Multikey (multicodec ``sm2-pub`` 0x1206, compressed point): with
+  ``did:web`` listed in the DID document beside the Ed25519 keys, with ``did:key`` its own
+  ``did:key``. Verifiers that do not know the cryptosuite skip that proof (VC Data
+  Integrity); :func:`verify_credential` checks every proof.
 
 Rotation: ``verificationMethod`` names the key (``did:key:z6Mk…#z6Mk…`` or
 ``did:web:host#<key id>``); :func:`verify_credential` checks it against every key
@@ -68,6 +78,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CRYPTOSUITE",
+    "SM2_CRYPTOSUITE",
     "CredentialSubjectData",
     "VerifyResult",
     "build_credential",
@@ -86,11 +97,17 @@ __all__ = [
 ]
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
-# The proof stays Ed25519 under ONEX_CRYPTO_SUITE=gm: international verifiers (and the
-# did:key / Multikey forms) need it. No SM2 proof is added beside it yet (no standard SM2 Data
-# Integrity cryptosuite exists; docs/commercial-crypto.md): the SM2 signature under gm covers
-# the QR verification token, which is what the certificate carries.
+# The Ed25519 proof stays under ONEX_CRYPTO_SUITE=gm: international verifiers (and the
+# did:key / Multikey forms) need it. The SM2 proof is added beside it under gm.
 PROOF_ALGORITHM = "Ed25519"
+# Non-standard, onex's own: see the module docstring and docs/commercial-crypto.md.
+SM2_CRYPTOSUITE = "onex-sm2-rdfc-2026"
+SM2_ALGORITHM = "SM2"
+# cryptosuite → (signature algorithm, digest of each canonical form).
+_CRYPTOSUITES = {
+    CRYPTOSUITE: (PROOF_ALGORITHM, "SHA-256"),
+    SM2_CRYPTOSUITE: (SM2_ALGORITHM, "SM3"),
+}
 PROOF_TYPE = "DataIntegrityProof"
 CREDENTIAL_CONTEXT = [contexts.CREDENTIALS_V2, contexts.OB_V3P0]
 STATUS_LIST_CONTEXT = [contexts.CREDENTIALS_V2]
@@ -128,7 +145,9 @@ class CredentialSubjectData:
 class VerifyResult:
     verified: bool  # the proof holds (whatever the status)
     errors: list[str] = field(default_factory=list)
-    key_id: str | None = None
+    key_id: str | None = None  # of the first proof (the Ed25519 one)
+    # The cryptosuites whose proofs verified, in the document's order.
+    cryptosuites: list[str] = field(default_factory=list)
     # purpose → bit set, for the status entries this platform keeps (checked locally).
     status: dict[str, bool] = field(default_factory=dict)
 
@@ -170,10 +189,31 @@ def _did_key(key: crypto.PublicKey) -> str:
     return f"did:key:{key.multibase}"
 
 
-def _current_key() -> crypto.PublicKey:
-    current = crypto.public_keys(algorithm=PROOF_ALGORITHM)[0]
-    assert current.current and current.key_id == crypto.signing_key_id(algorithm=PROOF_ALGORITHM)
+def _current_key(algorithm: str = PROOF_ALGORITHM) -> crypto.PublicKey:
+    current = crypto.public_keys(algorithm=algorithm)[0]
+    assert current.current and current.key_id == crypto.signing_key_id(algorithm=algorithm)
     return current
+
+
+def _keys(algorithm: str) -> list[crypto.PublicKey]:
+    """Every key of ``algorithm``; none when this installation cannot use it (SM2 without
+    tongsuopy), so such proofs fail as an unknown verification method."""
+    try:
+        return crypto.public_keys(algorithm=algorithm)
+    except ImproperlyConfigured:
+        return []
+
+
+def _proof_cryptosuites() -> list[str]:
+    """The proofs a document gets now: Ed25519 always, SM2 beside it under the gm suite."""
+    if crypto.current_suite_name() == "gm":
+        return [CRYPTOSUITE, SM2_CRYPTOSUITE]
+    return [CRYPTOSUITE]
+
+
+def _controller(algorithm: str) -> str:
+    """The DID controlling the current ``algorithm`` key's verification method."""
+    return did_web() if _mode() == "web" else _did_key(_current_key(algorithm))
 
 
 def issuer_did() -> str:
@@ -310,33 +350,54 @@ def _canonize(document: Mapping[str, Any]) -> bytes:
     return str(nquads).encode("utf-8")
 
 
-def _hash_data(document: Mapping[str, Any], proof_options: Mapping[str, Any]) -> bytes:
+def _hash_data(
+    document: Mapping[str, Any], proof_options: Mapping[str, Any], *, digest: str = "SHA-256"
+) -> bytes:
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     config = {"@context": document["@context"], **proof_options}
-    config_hash = hashlib.sha256(_canonize(config)).digest()
-    return config_hash + hashlib.sha256(_canonize(unsecured)).digest()
+    config_hash = crypto.digest(_canonize(config), algorithm=digest)
+    return config_hash + crypto.digest(_canonize(unsecured), algorithm=digest)
 
 
-def sign_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """``document`` with an ``eddsa-rdfc-2022`` proof by the current signing key."""
-    key = _current_key()
+def _proof(document: Mapping[str, Any], cryptosuite: str, created: str) -> dict[str, Any]:
+    algorithm, digest = _CRYPTOSUITES[cryptosuite]
+    key = _current_key(algorithm)
     options = {
         "type": PROOF_TYPE,
-        "cryptosuite": CRYPTOSUITE,
-        "created": _now(),
+        "cryptosuite": cryptosuite,
+        "created": created,
         "verificationMethod": _verification_method(key),
         "proofPurpose": "assertionMethod",
     }
-    key_id, signature = crypto.sign(_hash_data(document, options), algorithm=PROOF_ALGORITHM)
+    data = _hash_data(document, options, digest=digest)
+    key_id, signature = crypto.sign(data, algorithm=algorithm)
     if key_id != key.key_id:  # the configuration changed between the two reads
         raise RuntimeError("signing key changed while signing; retry")
-    return {**document, "proof": {**options, "proofValue": "z" + _b58encode(signature)}}
+    return {**options, "proofValue": "z" + _b58encode(signature)}
 
 
-def _key_for_method(method: str) -> tuple[crypto.PublicKey | None, str]:
-    """(our key named by a verificationMethod, the DID controlling it)."""
+def sign_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` with an ``eddsa-rdfc-2022`` proof by the current signing key, and under
+    the gm suite a proof set: that proof and an ``onex-sm2-rdfc-2026`` one (SM2 key)."""
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    created = _now()
+    proofs = [_proof(unsecured, suite, created) for suite in _proof_cryptosuites()]
+    return {**unsecured, "proof": proofs[0] if len(proofs) == 1 else proofs}
+
+
+def _proofs(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The proof set (a single proof is a set of one); [] when malformed."""
+    proof = document.get("proof")
+    proofs = [proof] if isinstance(proof, dict) else proof
+    if not isinstance(proofs, list) or not all(isinstance(p, dict) for p in proofs):
+        return []
+    return proofs
+
+
+def _key_for_method(method: str, algorithm: str) -> tuple[crypto.PublicKey | None, str]:
+    """(our ``algorithm`` key named by a verificationMethod, the DID controlling it)."""
     controller, _sep, fragment = method.partition("#")
-    keys = crypto.public_keys(algorithm=PROOF_ALGORITHM)
+    keys = _keys(algorithm)
     if controller.startswith("did:key:"):
         multibase = controller.removeprefix("did:key:")
         if fragment != multibase:
@@ -347,46 +408,60 @@ def _key_for_method(method: str) -> tuple[crypto.PublicKey | None, str]:
     return None, controller
 
 
-def verify_credential(document: Mapping[str, Any], *, check_status: bool = True) -> VerifyResult:
-    """Check the proof of a credential this platform signed, then (optionally) its status.
-
-    Only our own keys are trusted: a credential signed by any other DID does not verify.
-    """
-    result = VerifyResult(verified=False)
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
-        result.errors.append("no proof")
-        return result
+def _verify_proof(
+    document: Mapping[str, Any], proof: Mapping[str, Any]
+) -> tuple[str | None, crypto.PublicKey | None]:
+    """(error or None, the key that verified)."""
     options = {key: value for key, value in proof.items() if key != "proofValue"}
-    if options.get("type") != PROOF_TYPE or options.get("cryptosuite") != CRYPTOSUITE:
-        result.errors.append("unsupported proof type")
-        return result
+    suite = options.get("cryptosuite")
+    if options.get("type") != PROOF_TYPE or suite not in _CRYPTOSUITES:
+        return "unsupported proof type", None
+    algorithm, digest = _CRYPTOSUITES[str(suite)]
     if options.get("proofPurpose") != "assertionMethod":
-        result.errors.append("wrong proof purpose")
-        return result
-    key, controller = _key_for_method(str(options.get("verificationMethod", "")))
+        return "wrong proof purpose", None
+    key, controller = _key_for_method(str(options.get("verificationMethod", "")), algorithm)
     if key is None:
-        result.errors.append("unknown verification method")
-        return result
+        return "unknown verification method", None
     issuer = document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if issuer_id != controller:
-        result.errors.append("issuer does not control the verification method")
-        return result
+    # An Ed25519 did:key is the issuer itself; the SM2 key of a did:key issuer is its own
+    # did:key (one did:key names one key), trusted because it is one of ours.
+    sm2_did_key = algorithm == SM2_ALGORITHM and controller.startswith("did:key:")
+    if issuer_id != controller and not sm2_did_key:
+        return "issuer does not control the verification method", None
     proof_value = str(proof.get("proofValue", ""))
     try:
         if not proof_value.startswith("z"):
             raise ValueError("not base58btc")
         signature = _b58decode(proof_value[1:])
-        data = _hash_data(document, options)
+        data = _hash_data(document, options, digest=digest)
     except (ValueError, jsonld.JsonLdError) as exc:
-        result.errors.append(f"malformed: {exc.__class__.__name__}")
-        return result
+        return f"malformed: {exc.__class__.__name__}", None
     if not crypto.verify(data, signature, key_id=key.key_id):
-        result.errors.append("invalid signature")
+        return "invalid signature", None
+    return None, key
+
+
+def verify_credential(document: Mapping[str, Any], *, check_status: bool = True) -> VerifyResult:
+    """Check every proof of a credential this platform signed, then (optionally) its status.
+
+    Only our own keys are trusted: a credential signed by any other DID does not verify. A
+    proof set (Ed25519 and SM2 under gm) verifies only when each of its proofs does; a
+    credential signed under the intl suite (Ed25519 alone) keeps verifying after a switch.
+    """
+    result = VerifyResult(verified=False)
+    proofs = _proofs(document)
+    if not proofs:
+        result.errors.append("no proof")
         return result
+    for proof in proofs:
+        error, key = _verify_proof(document, proof)
+        if error is not None or key is None:
+            result.errors.append(error or "invalid signature")
+            return result
+        result.key_id = result.key_id or key.key_id
+        result.cryptosuites.append(str(proof["cryptosuite"]))
     result.verified = True
-    result.key_id = key.key_id
     if check_status:
         result.status = _local_status(document)
     return result
@@ -480,13 +555,20 @@ def _build_status_list(status_list: StatusList) -> dict[str, Any]:
 
 
 def _signed_is_current(signed: Mapping[str, Any] | None) -> bool:
-    """A stored signed document still fits the configuration (issuer DID, public URL)."""
+    """A stored signed document still fits the configuration (issuer DID, public URL, the
+    proofs the crypto suite asks for: after a switch to gm it gets its SM2 proof)."""
     if not signed:
         return False
     issuer = signed.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    method = str(signed.get("proof", {}).get("verificationMethod", ""))
-    return issuer_id == issuer_did() and method.partition("#")[0] == issuer_id
+    if issuer_id != issuer_did():
+        return False
+    have = [
+        (proof.get("cryptosuite"), str(proof.get("verificationMethod", "")).partition("#")[0])
+        for proof in _proofs(signed)
+    ]
+    want = [(suite, _controller(_CRYPTOSUITES[suite][0])) for suite in _proof_cryptosuites()]
+    return have == want
 
 
 def status_list_credential(list_id: str) -> dict[str, Any] | None:
@@ -643,9 +725,13 @@ def did_document() -> dict[str, Any]:
     """The ``did:web`` document: every key, current and retired, as a Multikey.
 
     Retired keys stay listed (and in ``assertionMethod``) so credentials they signed keep
-    verifying after a rotation.
+    verifying after a rotation. Under the gm suite the SM2 keys follow the Ed25519 ones
+    (multicodec ``sm2-pub``), for the ``onex-sm2-rdfc-2026`` proofs.
     """
     did = did_web()
+    algorithms = [PROOF_ALGORITHM]
+    if SM2_CRYPTOSUITE in _proof_cryptosuites():
+        algorithms.append(SM2_ALGORITHM)
     methods = [
         {
             "id": f"{did}#{key.key_id}",
@@ -653,7 +739,8 @@ def did_document() -> dict[str, Any]:
             "controller": did,
             "publicKeyMultibase": key.multibase,
         }
-        for key in crypto.public_keys(algorithm=PROOF_ALGORITHM)
+        for algorithm in algorithms
+        for key in crypto.public_keys(algorithm=algorithm)
     ]
     return {
         "@context": list(DID_CONTEXT),
