@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from onex.core import audit_offline
+from onex.core import audit_offline, crypto
 from onex.core.actors import Actor
 from onex.core.audit import (
     AUDIT_RETENTION_FLOOR_DAYS,
@@ -34,6 +34,7 @@ from onex.core.audit_offline import HASHED_FIELDS, VERSION_KEYED, VERSION_UNKEYE
 from onex.core.audit_tasks import audit_checkpoint_daily
 from onex.core.errors import InvalidInput
 from onex.core.models import GENESIS_HASH, AuditAnchor, AuditEvent
+from tests.core import sm2_reference
 
 OTHER_KEY = "another-data-key-" + "x" * 40
 
@@ -241,6 +242,45 @@ def test_offline_verifier_refuses_a_forged_checkpoint_or_another_key(
     other.write_text(public_key_pem(), encoding="utf-8")
     code, out = _offline(other, path, export)
     assert code == 1 and "another signing key" in out
+
+
+def test_gm_checkpoint_is_sm2_signed_and_verifies_offline(
+    db: None, tmp_path: Path, settings: Any
+) -> None:
+    settings.ONEX_CRYPTO_SUITE = "gm"
+    _record(3)
+    path = checkpoint_publish()
+    checkpoint = json.loads(path.read_text(encoding="utf-8"))
+    assert checkpoint["algorithm"] == "SM2"
+    key = crypto.public_keys(algorithm="SM2")[0]
+    assert checkpoint["key_id"] == key.key_id == crypto.signing_key_id()
+    signature = audit_offline.b64url_decode(checkpoint["signature"])
+    signed = audit_offline.checkpoint_signed_bytes(checkpoint)
+    assert sm2_reference.sm2_verify(key.public_bytes, signed, signature)  # independent check
+    public = tmp_path / "public.pem"
+    public.write_text(public_key_pem(), encoding="utf-8")
+    assert public_key_pem() == key.pem()
+    assert checkpoint_check(path).ok
+    export = _export(tmp_path)
+    code, out = _offline(public, path, export)
+    assert code == 0, out
+    assert "SM2 signature valid" in out
+
+    forged = dict(checkpoint, seq=1)
+    forged_path = tmp_path / "forged.json"
+    forged_path.write_text(json.dumps(forged), encoding="utf-8")
+    code, out = _offline(public, forged_path, export)
+    assert code == 1 and "bad signature" in out
+    with override_settings(ONEX_DATA_KEY=OTHER_KEY):
+        other = tmp_path / "other.pem"
+        other.write_text(public_key_pem(), encoding="utf-8")
+    code, out = _offline(other, path, export)
+    assert code == 1 and "another signing key" in out
+
+    # Switching back to the intl suite: the SM2 checkpoint still checks against the database.
+    settings.ONEX_CRYPTO_SUITE = "intl"
+    assert checkpoint_check(path).ok
+    assert checkpoint_check(checkpoint_publish()).ok
 
 
 def test_offline_verifier_runs_without_django(db: None, tmp_path: Path) -> None:

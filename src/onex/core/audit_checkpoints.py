@@ -1,11 +1,12 @@
 """Signed checkpoints of the audit chain head: published outside the database, daily.
 
 A checkpoint is a small JSON document naming the chain head (seq and hash) and the purge anchor,
-signed with the platform's Ed25519 key (``core.crypto.sign``). It is written to a file under
-``ONEX_AUDIT_CHECKPOINT_DIR`` and logged as one line, so copies end up wherever files and logs
-are shipped. Anyone holding a checkpoint, the public key and an export of the events can check
-with ``core/audit_offline.py`` (no database, no secret) that the events up to that seq were not
-changed after the checkpoint was published.
+signed with the platform's signing key (``core.crypto.sign``: Ed25519, or SM2 under
+``ONEX_CRYPTO_SUITE=gm``; the checkpoint names the algorithm and key id). It is written to a
+file under ``ONEX_AUDIT_CHECKPOINT_DIR`` and logged as one line, so copies end up wherever files
+and logs are shipped. Anyone holding a checkpoint, the public key and an export of the events
+can check with ``core/audit_offline.py`` (no database, no secret) that the events up to that
+seq were not changed after the checkpoint was published.
 
 A checkpoint is signed only over a chain that verifies: signing a tampered head would launder it.
 """

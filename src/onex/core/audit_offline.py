@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Verify an onex audit export against signed checkpoints, with the public key alone.
 
-Standalone: this file imports only the standard library and ``cryptography``, so an auditor can
-copy it out of the repository and run it without Django, the database or any secret::
+Standalone: this file imports only the standard library and ``cryptography`` (and ``tongsuopy``
+for the SM2 checkpoints of the gm crypto suite, only when it meets one), so an auditor can copy
+it out of the repository and run it without Django, the database or any secret::
 
     python audit_offline.py --public-key audit-public.pem \\
         --checkpoint checkpoint-2026-12-03.json --events audit-events.jsonl
 
-It (1) checks each checkpoint's Ed25519 signature with the public key, (2) recomputes the
+It (1) checks each checkpoint's signature (Ed25519, or SM2 under ``ONEX_CRYPTO_SUITE=gm``: SM3
+over ``Z_A`` with the default user ID, ``r || s``) with the public key, (2) recomputes the
 SHA-256 hash of every exported event and the ``prev_hash`` links between them, and (3) requires
 that the event at each checkpoint's ``seq`` carries exactly the signed ``hash``. An event edited
 after a checkpoint was published, even with the whole chain recomputed, no longer ends at the
@@ -30,9 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 # prev_hash of the very first event.
 GENESIS_HASH = "0" * 64
@@ -87,8 +90,15 @@ def checkpoint_signed_bytes(checkpoint: Mapping[str, Any]) -> bytes:
 
 
 def key_fingerprint(public_raw: bytes) -> str:
-    """The key id onex publishes for a signing key (``core.crypto``): SHA-256, 16 hex digits."""
+    """The key id onex publishes for an Ed25519 key (``core.crypto``): SHA-256, 16 hex digits."""
     return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+def sm2_key_fingerprint(public_raw: bytes) -> str:
+    """The key id of an SM2 key (``04 || x || y``): SM3, 16 hex digits."""
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(public_raw)
+    return digest.finalize().hex()[:16]
 
 
 def b64url_decode(text: str) -> bytes:
@@ -101,22 +111,60 @@ class Finding:
     message: str
 
 
+def _verify_sm2(checkpoint: Mapping[str, Any], public_pem: bytes) -> Finding | None:
+    """Check an SM2 checkpoint signature with Tongsuo; None when the key is not an SM2 key."""
+    try:
+        from tongsuopy.crypto import hashes as ts_hashes
+        from tongsuopy.crypto import serialization as ts_serialization
+        from tongsuopy.crypto.asymciphers import ec as ts_ec
+    except ImportError:
+        return Finding(
+            False, "an SM2 checkpoint needs the tongsuopy package (pip install tongsuopy)"
+        )
+    try:
+        public = ts_serialization.load_pem_public_key(public_pem)
+    except Exception:  # tongsuopy raises its own classes for other algorithms
+        return None
+    if not isinstance(getattr(public, "curve", None), ts_ec.SM2):
+        return None
+    raw = public.public_bytes(
+        ts_serialization.Encoding.X962, ts_serialization.PublicFormat.UncompressedPoint
+    )
+    if checkpoint.get("key_id") != sm2_key_fingerprint(bytes(raw)):
+        return Finding(False, "the checkpoint names another signing key (key_id)")
+    try:
+        signature = b64url_decode(str(checkpoint.get("signature", "")))
+        if len(signature) != 64:
+            raise ValueError("not an SM2 r || s")
+        der = encode_dss_signature(
+            int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+        )
+        public.verify(der, checkpoint_signed_bytes(checkpoint), ts_ec.ECDSA(ts_hashes.SM3()))
+    except Exception:  # InvalidSignature (tongsuopy's class) or a malformed value
+        return Finding(False, "bad signature: the checkpoint was altered or signed by another key")
+    return Finding(
+        True, f"SM2 signature valid (seq {checkpoint['seq']}, key {checkpoint['key_id']})"
+    )
+
+
 def verify_checkpoint_signature(checkpoint: Mapping[str, Any], public_pem: bytes) -> Finding:
     if checkpoint.get("type") != CHECKPOINT_TYPE or checkpoint.get("format") != CHECKPOINT_FORMAT:
         return Finding(False, "not an onex audit checkpoint (type/format)")
+    sm2 = _verify_sm2(checkpoint, public_pem) if checkpoint.get("algorithm") == "SM2" else None
+    if sm2 is not None:
+        return sm2
     try:
         public = serialization.load_pem_public_key(public_pem)
-    except ValueError:
-        return Finding(False, "the public key is not a PEM public key")
+    except (ValueError, UnsupportedAlgorithm):
+        return Finding(False, "the public key is not an Ed25519 or SM2 PEM public key")
     if not isinstance(public, Ed25519PublicKey):
         return Finding(False, "the public key is not an Ed25519 key")
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     if checkpoint.get("key_id") != key_fingerprint(raw):
         return Finding(False, "the checkpoint names another signing key (key_id)")
     try:
-        public.verify(
-            b64url_decode(str(checkpoint.get("signature", ""))), checkpoint_signed_bytes(checkpoint)
-        )
+        signature = b64url_decode(str(checkpoint.get("signature", "")))
+        public.verify(signature, checkpoint_signed_bytes(checkpoint))
     except (InvalidSignature, ValueError):
         return Finding(False, "bad signature: the checkpoint was altered or signed by another key")
     return Finding(True, f"signature valid (seq {checkpoint['seq']}, key {checkpoint['key_id']})")
@@ -169,7 +217,9 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--public-key", type=Path, required=True, help="Ed25519 public key (PEM)")
+    parser.add_argument(
+        "--public-key", type=Path, required=True, help="Ed25519 or SM2 public key (PEM)"
+    )
     parser.add_argument("--checkpoint", type=Path, action="append", required=True)
     parser.add_argument("--events", type=Path, required=True, help="manage.py audit_export output")
     args = parser.parse_args(argv)
