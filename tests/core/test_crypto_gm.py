@@ -18,6 +18,7 @@ from django.test import override_settings
 from onex.assessment.models import Candidate
 from onex.certificates.selectors.certificates import public_query
 from onex.certificates.services import credentials, pdf
+from onex.certificates.services.numbering import compose
 from onex.core import crypto, crypto_gm
 from onex.core.actors import Actor
 from onex.core.imports import job_file_bytes
@@ -285,18 +286,20 @@ def test_a_rotated_key_under_the_other_suite_still_decrypts() -> None:
 
 
 def test_qr_token_is_sm2_signed_under_gm_and_verifies_after_switching_back() -> None:
+    number_in = compose(year=2024, certificate_id=1, level="junior", province_code="11", serial=1)
     with override_settings(ONEX_CRYPTO_SUITE="gm", ONEX_DATA_KEY=KEY, ONEX_SIGNING_KEY=""):
-        token = pdf.verification_token("T-2024-0001")
-        number, key_id, _signature = token.split(".")
-        assert key_id == crypto.signing_key_id()
-        assert crypto.public_keys()[0].algorithm == "SM2"
+        token = pdf.verification_token(number_in)
+        number, key_id, signature = token.split(".")
+        key = crypto.public_keys()[0]
+        assert key.algorithm == "SM2" and key_id == key.key_id == crypto.signing_key_id()
+        message = b"onex/certificate-verify/v1:" + number.encode()
+        assert sm2_reference.sm2_verify(key.public_bytes, message, pdf._unb64(signature))
+        assert pdf.number_from_token(token) == number_in
     with override_settings(ONEX_CRYPTO_SUITE="intl", ONEX_DATA_KEY=KEY, ONEX_SIGNING_KEY=""):
         assert key_id not in {key.key_id for key in crypto.public_keys()}  # published: Ed25519
-        assert crypto.verify(
-            b"onex/certificate-verify/v1:" + number.encode(),
-            pdf._unb64(_signature),
-            key_id=key_id,
-        )
+        # The QR code printed under gm still opens the verification page.
+        assert pdf.number_from_token(token) == number_in
+        assert pdf.number_from_token(token[:-2] + "AA") is None
 
 
 @pytest.mark.django_db
