@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +27,7 @@ from onex.core.imports import job_file_bytes
 from onex.core.models import AuditEvent, ImportJob
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE, Gender
 from onex.core.reencrypt import AUDIT_ACTION, field_specs
+from tests.conftest import require_tool
 from tests.core import sm2_reference
 from tests.core.test_imports import GOOD_ROWS, HEADERS, xlsx_bytes
 from tests.factories_certificates import ID_A, ID_B, build_world
@@ -127,6 +130,29 @@ def test_signatures_of_the_former_pure_python_signer_still_verify() -> None:
     assert key.public == old_key.public
     old_signature = sm2_reference.sm2_sign(old_key, b"onex/certificate-verify/v1:T-1")
     assert crypto_gm.sm2_verify(key.public, b"onex/certificate-verify/v1:T-1", old_signature)
+
+
+def test_openssl_verifies_our_sm2_signatures_with_the_default_user_id(tmp_path: Path) -> None:
+    # A third implementation (the system's OpenSSL 3): its own default ID is empty, so a
+    # verifier must name 1234567812345678, as GB/T 35276 / GM/T 0009 do.
+    openssl = require_tool("openssl", "third-party SM2 verifier")
+    key = crypto_gm.sm2_private_key(SM2_D)
+    signature = crypto_gm.sm2_sign(key, b"onex")
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    (tmp_path / "sig.der").write_bytes(encode_dss_signature(r, s))
+    (tmp_path / "msg").write_bytes(b"onex")
+    public = crypto.PublicKey("id", "SM2", key.public, current=True).pem()
+    (tmp_path / "pub.pem").write_text(public, encoding="ascii")
+
+    def openssl_verifies(distid: str) -> bool:
+        command = [openssl, "pkeyutl", "-verify", "-rawin", "-digest", "sm3", "-pubin"]
+        command += ["-inkey", "pub.pem", "-in", "msg", "-sigfile", "sig.der"]
+        command += ["-pkeyopt", f"distid:{distid}"]
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, check=False)
+        return done.returncode == 0
+
+    assert openssl_verifies("1234567812345678")
+    assert not openssl_verifies("ALICE123@YAHOO.COM")
 
 
 def test_sm2_nonce_is_fresh_per_signature() -> None:
