@@ -406,11 +406,12 @@ class ReportPeriodOut(Schema):
 
 @router.get(
     "/reports/periods",
-    response=list[ReportPeriodOut],
+    response={200: list[ReportPeriodOut], 403: ErrorOut},
     summary="The current and recent progress-report periods with their deadlines (R03)",
 )
 def report_periods(request: HttpRequest) -> list[dict[str, Any]]:
     actor = request_actor(request)
+    actor.require_kind(UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG)
     province = actor.unit.province if actor.unit else None
     filed = set(
         ProgressReport.objects.filter(unit_id=actor.unit_id).values_list("period_start", flat=True)
