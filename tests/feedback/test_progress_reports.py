@@ -146,7 +146,9 @@ def test_r03_reminders_before_and_after_the_deadline_in_app_and_by_mail(
     assert progress_reminders_send(actor=Actor.system()) == 0  # once per stage
     todo = feedback_todos(p.hb_school.actor, dt.date(2026, 1, 10))
     assert any("2025 年下半年" in str(i.title) and i.deadline == dt.date(2026, 1, 15) for i in todo)
-    services.report_submit(actor=p.gd_school.actor, period_start=H2_2025, progress="按时报送下半年工作")
+    services.report_submit(
+        actor=p.gd_school.actor, period_start=H2_2025, progress="按时报送下半年工作"
+    )
     assert not any(
         "2025 年下半年" in str(i.title) for i in feedback_todos(p.gd_school.actor, clock.now.date())
     )
@@ -167,9 +169,12 @@ def test_r03_late_and_missing_reports_are_listed_for_officials_in_their_scope(
     p = pilots
     period = progress.period_at(H2_2025)
     assert period is not None
-    services.report_submit(actor=p.gd_school.actor, period_start=H2_2025, progress="逾期补报下半年工作")
+    services.report_submit(
+        actor=p.gd_school.actor, period_start=H2_2025, progress="逾期补报下半年工作"
+    )
     states = {
-        r.owed.unit_id: r.state for r in progress.report_status(actor=p.ministry.actor, period=period)
+        r.owed.unit_id: r.state
+        for r in progress.report_status(actor=p.ministry.actor, period=period)
     }
     assert states == {
         p.gd_school.unit.pk: progress.ReportState.LATE,
@@ -198,9 +203,7 @@ def test_r03_late_and_missing_reports_are_listed_for_officials_in_their_scope(
     assert client.get("/api/v1/feedback/reports/status").status_code == 403
 
 
-def test_r03_api_lists_periods_and_submits_a_report_for_one(
-    pilots: Personas, clock: Clock
-) -> None:
+def test_r03_api_lists_periods_and_submits_a_report_for_one(pilots: Personas, clock: Clock) -> None:
     client = Client()
     client.force_login(pilots.hb_school.user)
     periods = client.get("/api/v1/feedback/reports/periods").json()

@@ -211,9 +211,7 @@ def test_r08_a_priced_resource_is_provided_at_its_declared_cost(world: World) ->
     made_free = services.resource_set_price(actor=world.p.org.actor, resource=at_cost, free=True)
     assert (made_free.price, made_free.unit_cost) == (Decimal("0.00"), None)
     with pytest.raises(Forbidden):
-        services.resource_set_price(
-            actor=world.p.gd_school.actor, resource=at_cost, free=True
-        )
+        services.resource_set_price(actor=world.p.gd_school.actor, resource=at_cost, free=True)
 
 
 def test_r08_priced_resources_without_a_declared_cost_are_listed_and_not_relisted(

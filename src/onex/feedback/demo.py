@@ -172,7 +172,7 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
         if actor is None or ProgressReport.objects.filter(typical_case_title=title).exists():
             continue
         if ProgressReport.objects.filter(
-            unit_id=actor.unit_id, period_start=periods[which].start
+            unit=actor.unit, period_start=periods[which].start
         ).exists():
             continue
         services.report_submit(

@@ -413,9 +413,15 @@ def report_periods(request: HttpRequest) -> list[dict[str, Any]]:
     actor = request_actor(request)
     actor.require_kind(UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG)
     province = actor.unit.province if actor.unit else None
-    filed = set(
-        ProgressReport.objects.filter(unit_id=actor.unit_id).values_list("period_start", flat=True)
-    ) if actor.unit_id else set()
+    filed = (
+        set(
+            ProgressReport.objects.filter(unit_id=actor.unit_id).values_list(
+                "period_start", flat=True
+            )
+        )
+        if actor.unit_id
+        else set()
+    )
     default = progress.settings_entries()["due_days"].is_platform_default
     return [
         {
@@ -447,7 +453,10 @@ class ReportStatusOut(Schema):
 )
 @paginate(Pagination)
 def report_status(
-    request: HttpRequest, period_start: dt.date | None = None, state: CodeText = "", q: SearchText = ""
+    request: HttpRequest,
+    period_start: dt.date | None = None,
+    state: CodeText = "",
+    q: SearchText = "",
 ) -> list[dict[str, Any]]:
     actor = request_actor(request)
     actor.require(actor.is_national or actor.kind == UnitKind.PROVINCE)

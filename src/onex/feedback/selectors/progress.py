@@ -236,7 +236,7 @@ def report_status(
         if state and current != state:
             continue
         result.append(StatusRow(owed, period, due, current, report))
-    order = {UnitKind.PROVINCE: 0, UnitKind.ORG: 1, UnitKind.SCHOOL: 2}
+    order: dict[str, int] = {UnitKind.PROVINCE: 0, UnitKind.ORG: 1, UnitKind.SCHOOL: 2}
     result.sort(key=lambda r: (order.get(r.owed.kind, 3), r.owed.unit_name))
     return result
 

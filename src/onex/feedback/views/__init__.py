@@ -32,7 +32,7 @@ from onex.feedback.models import (
     SubjectKind,
 )
 from onex.feedback.selectors import feedback as selectors
-from onex.feedback.selectors import progress
+from onex.feedback.selectors import progress as report_periods
 from onex.feedback.services import feedback as services
 from onex.feedback.services.public import follow_rate_check
 from onex.feedback.workflows import FEEDBACK, ORDER
@@ -136,7 +136,7 @@ class ReportForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        periods: list[progress.ReportPeriod],
+        periods: list[report_periods.ReportPeriod],
         province: Division | None,
         **kwargs: Any,
     ) -> None:
@@ -144,12 +144,16 @@ class ReportForm(forms.Form):
         field = self.fields["period_start"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [
-            (p.start.isoformat(), _("%(label)s（%(start)s 至 %(end)s，%(due)s 截止）") % {
-                "label": p.label,
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-                "due": due.isoformat(),
-            })
+            (
+                p.start.isoformat(),
+                _("%(label)s（%(start)s 至 %(end)s，%(due)s 截止）")
+                % {
+                    "label": p.label,
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "due": due.isoformat(),
+                },
+            )
             for p, due in ((p, p.due_on(province=province)) for p in periods)
         ]
 
@@ -507,7 +511,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "can_submit": actor.can_write
             and actor.kind in (UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG),
             "can_see_status": actor.is_national or actor.kind == UnitKind.PROVINCE,
-            "reminders": progress.pending_reminders(actor=actor),
+            "reminders": report_periods.pending_reminders(actor=actor),
         },
     )
 
@@ -516,7 +520,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     actor.require_kind(UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG)
-    periods = progress.recent_periods()
+    periods = report_periods.recent_periods()
     initial = {"period_start": request.GET.get("period", "")[:CODE_MAX]}
     form = ReportForm(
         request.POST or None,
@@ -532,7 +536,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("工作动态已报送。"))
             return redirect("feedback:report_detail", pk=done.value.pk)
-    entries = progress.settings_entries()
+    entries = report_periods.settings_entries()
     return render(
         request,
         "feedback/form.html",
@@ -542,7 +546,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
             "back": reverse("feedback:report_list"),
             "note": _(
                 "报送工作进展、经验做法、典型案例、困难问题和政策建议（R03）；典型案例进入案例库，供各单位检索。"
-                "每 %(months)s 个月为一个报送期，报送期结束后 %(days)s 天内报送（平台默认值，政策文件仅要求定期报送）。"
+                "每 %(months)s 个月为一个报送期，报送期结束后 %(days)s 天内报送"
+                "（平台默认值，政策文件仅要求定期报送）。"
             )
             % {"months": entries["months"].value, "days": entries["due_days"].value},
         },
@@ -554,21 +559,28 @@ def report_status(request: HttpRequest) -> HttpResponse:
     """R03: which units reported a period on time, late, or not at all."""
     actor = request_actor(request)
     actor.require(actor.is_national or actor.kind == UnitKind.PROVINCE)
-    periods = progress.recent_periods(count=8)
+    periods = report_periods.recent_periods(count=8)
     chosen = request.GET.get("period", "")[:CODE_MAX]
     period = next((p for p in periods if p.start.isoformat() == chosen), None)
     if period is None:
-        period = progress.latest_due_period()
+        period = report_periods.latest_due_period()
     state = request.GET.get("state", "")[:CODE_MAX]
-    if state not in progress.STATE_LABELS:
+    if state not in report_periods.STATE_LABELS:
         state = ""
-    rows = progress.report_status(
+    rows = report_periods.report_status(
         actor=actor, period=period, state=state, q=request.GET.get("q", "")[:SEARCH_MAX]
     )
     if request.GET.get("format") == "xlsx":
         return export_response(
             filename=_("工作动态报送情况"),
-            headers=[_("报送单位"), _("单位类型"), _("报送期间"), _("截止日期"), _("状态"), _("报送时间")],
+            headers=[
+                _("报送单位"),
+                _("单位类型"),
+                _("报送期间"),
+                _("截止日期"),
+                _("状态"),
+                _("报送时间"),
+            ],
             rows=(
                 [
                     r.owed.unit_name,
@@ -583,14 +595,16 @@ def report_status(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        page_or_fragment(request, "feedback/report_status.html", "feedback/report_status_table.html"),
+        page_or_fragment(
+            request, "feedback/report_status.html", "feedback/report_status_table.html"
+        ),
         {
             "page_obj": page_of(request, rows),
             "periods": periods,
             "period": period,
             "state": state,
-            "states": list(progress.STATE_LABELS.items()),
-            "entries": progress.settings_entries(),
+            "states": list(report_periods.STATE_LABELS.items()),
+            "entries": report_periods.settings_entries(),
         },
     )
 

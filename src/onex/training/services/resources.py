@@ -140,9 +140,7 @@ def check_at_cost(
     if free:
         return None, ""
     if unit_cost in (None, ""):
-        raise RuleViolation(
-            "R08", _("收费资源须申报单位成本（按成本提供）。"), field="unit_cost"
-        )
+        raise RuleViolation("R08", _("收费资源须申报单位成本（按成本提供）。"), field="unit_cost")
     cost = clean_decimal(
         unit_cost, field="unit_cost", label=_("单位成本"), places=2, strictly_positive=True
     )
@@ -253,7 +251,8 @@ def resource_set_price(
         actor=actor,
         obj=resource,
         action="price",
-        reason=_("价格 %(price)s 元，单位成本 %(cost)s 元") % {"price": new_price, "cost": cost or 0},
+        reason=_("价格 %(price)s 元，单位成本 %(cost)s 元")
+        % {"price": new_price, "cost": cost or 0},
         changes={"free": free, "price": new_price, "unit_cost": cost, "cost_basis": basis},
     )
 
