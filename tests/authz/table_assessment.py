@@ -67,7 +67,6 @@ API: dict[str, str] = {
     "GET /api/v1/assessment/site-applications": "business",
     "GET /api/v1/assessment/site-applications/{pk}": "missing",
     "GET /api/v1/assessment/sites": "public",
-    "POST /api/v1/assessment/brand-complaints": "business",
     "POST /api/v1/assessment/brand-complaints/{pk}/handle": "business",
     "POST /api/v1/assessment/brand-words": "business",
     "POST /api/v1/assessment/brand-words/{pk}/active": "business",

@@ -15,6 +15,7 @@ PAGES: dict[str, str] = {
     "feedback/reports/": "business",
     "feedback/reports/<int:pk>/": "missing",
     "feedback/reports/new/": "business",
+    "feedback/reports/status/": "business",
 }
 
 API: dict[str, str] = {
@@ -24,6 +25,8 @@ API: dict[str, str] = {
     "GET /api/v1/feedback/items": "business",
     "GET /api/v1/feedback/items/{pk}": "missing",
     "GET /api/v1/feedback/reports": "business",
+    "GET /api/v1/feedback/reports/periods": "business",
+    "GET /api/v1/feedback/reports/status": "business",
     "GET /api/v1/feedback/reports/{pk}": "missing",
     "POST /api/v1/feedback/evaluations": "business",
     "POST /api/v1/feedback/issues/{pk}/accept": "business",

@@ -66,3 +66,20 @@ def test_r12_old_brand_complaints_are_migrated_into_feedback_and_stay_linked(
     client.force_login(p.gd.user)
     page = client.get(reverse("feedback:detail", args=[done.pk])).content.decode()
     assert reverse("assessment:complaint_detail", args=[handled.pk]) in page
+
+
+def test_r12_the_deprecated_brand_complaint_api_is_gone_and_the_list_links_to_feedback(
+    personas: Personas,
+) -> None:
+    client = Client()
+    client.force_login(personas.gd_school.user)
+    posted = client.post(
+        "/api/v1/assessment/brand-complaints",
+        {"org_id": personas.org_obj.pk, "text": "要求采购指定品牌的设备"},
+        content_type="application/json",
+    )
+    assert posted.status_code == 405  # only the old rows stay readable (GET)
+    page = client.get(reverse("assessment:complaint_list")).content.decode()
+    assert reverse("feedback:new") + "?category=brand_bundling" in page
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "post" not in schema["paths"]["/api/v1/assessment/brand-complaints"]

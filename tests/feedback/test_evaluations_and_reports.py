@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from onex.core.errors import Forbidden, RuleViolation
 from onex.feedback.models import EvaluationKind
 from onex.feedback.selectors.feedback import evaluation_list, report_list
+from onex.feedback.selectors.progress import period_containing
 from onex.feedback.services import feedback as services
 from tests.personas import Personas
 
@@ -85,20 +87,25 @@ def test_r03_provinces_schools_and_orgs_report_and_cases_form_a_library(
     personas: Personas,
 ) -> None:
     p = personas
+    period = period_containing(timezone.localdate())
     report = services.report_submit(
         actor=p.gd_school.actor,
-        period="2026 年第三季度",
+        period_start=period.start,
         progress="完成 120 名学生培训",
         typical_case_title="书证融通改革物流管理课程",
         typical_case="将证书标准融入 6 门专业课程",
     )
     services.report_submit(
-        actor=p.gd.actor, period="2026 年第三季度", progress="全省 37 所院校参与试点"
+        actor=p.gd.actor, period_start=period.start, progress="全省 37 所院校参与试点"
     )
-    services.report_submit(actor=p.org.actor, period="2026 年 9 月", progress="在广东开展 3 期考核")
+    services.report_submit(
+        actor=p.org.actor, period_start=period.start, progress="在广东开展 3 期考核"
+    )
     for outsider in (p.learner, p.gz_city, p.ministry):
         with pytest.raises(Forbidden):
-            services.report_submit(actor=outsider.actor, period="x", progress="工作进展说明")
+            services.report_submit(
+                actor=outsider.actor, period_start=period.start, progress="工作进展说明"
+            )
     assert list(report_list(actor=p.hb_school.actor, cases_only=True, q="书证融通")) == [report]
     assert list(report_list(actor=p.hb_school.actor)) == []  # others' reports stay theirs
     assert report_list(actor=p.ministry.actor).count() == 3
@@ -116,7 +123,10 @@ def test_pages_file_an_evaluation_and_a_report(personas: Personas) -> None:
     client.force_login(personas.org.user)
     r = client.post(
         reverse("feedback:report_new"),
-        {"period": "2026 年 10 月", "progress": "完成题库更新与考核"},
+        {
+            "period_start": period_containing(timezone.localdate()).start.isoformat(),
+            "progress": "完成题库更新与考核",
+        },
     )
     assert r.status_code == 302
     e = client.post(

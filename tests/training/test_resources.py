@@ -65,7 +65,15 @@ def test_r08_textbook_needs_a_valid_isbn(world: World) -> None:
 
 def test_r08_free_or_priced_in_yuan(world: World) -> None:
     free = _create(world, kind=ResourceKind.CASE_LIBRARY, title="案例库", free=True, price="99")
-    priced = _create(world, kind=ResourceKind.QUESTION_BANK, title="题库", free=False, price="30")
+    priced = _create(
+        world,
+        kind=ResourceKind.QUESTION_BANK,
+        title="题库",
+        free=False,
+        price="30",
+        unit_cost="30",
+        cost_basis="平台运维分摊",
+    )
 
     assert free.price == Decimal("0.00") and priced.price == Decimal("30.00")
     with pytest.raises(Exception, match="价格"):
@@ -147,6 +155,8 @@ def test_resource_pages_and_api(world: World) -> None:
             "price": "45.00",
             "publisher": world.publisher.pk,
             "isbn": "9787040500005",
+            "unit_cost": "45.00",
+            "cost_basis": "印制成本",
         },
         content_type="application/json",
     )
@@ -165,3 +175,74 @@ def test_separated_administrators_see_no_listed_learning_resource(world: World) 
         client.force_login(persona.user)
         assert client.get(f"/api/v1/training/resources/{resource.pk}").status_code == 404
         assert resource.title not in client.get(reverse("training:resource_list")).content.decode()
+
+
+def test_r08_a_priced_resource_is_provided_at_its_declared_cost(world: World) -> None:
+    common: dict[str, Any] = {
+        "kind": ResourceKind.QUESTION_BANK,
+        "publisher": None,
+        "isbn": "",
+        "free": False,
+        "price": "30",
+    }
+    with pytest.raises(RuleViolation) as no_cost:
+        _create(world, title="题库1", **common)
+    assert no_cost.value.rule == "R08" and no_cost.value.field == "unit_cost"
+    with pytest.raises(RuleViolation) as no_basis:
+        _create(world, title="题库1", unit_cost="30", **common)
+    assert no_basis.value.field == "cost_basis"
+    with pytest.raises(RuleViolation) as above:
+        _create(world, title="题库1", unit_cost="25.50", cost_basis="平台运维分摊", **common)
+    assert above.value.rule == "R08" and "高于" in above.value.message
+    at_cost = _create(world, title="题库1", unit_cost="30", cost_basis="平台运维分摊", **common)
+    assert at_cost.unit_cost == Decimal("30.00")
+    free = _create(world, title="题库2", **{**common, "free": True, "price": "0"})
+    assert free.unit_cost is None and free.cost_basis == ""
+    # Changing the price keeps to the same rule; making it free clears the cost.
+    with pytest.raises(RuleViolation):
+        services.resource_set_price(
+            actor=world.p.org.actor,
+            resource=at_cost,
+            free=False,
+            price="40",
+            unit_cost="30",
+            cost_basis="平台运维分摊",
+        )
+    made_free = services.resource_set_price(actor=world.p.org.actor, resource=at_cost, free=True)
+    assert (made_free.price, made_free.unit_cost) == (Decimal("0.00"), None)
+    with pytest.raises(Forbidden):
+        services.resource_set_price(actor=world.p.gd_school.actor, resource=at_cost, free=True)
+
+
+def test_r08_priced_resources_without_a_declared_cost_are_listed_and_not_relisted(
+    world: World,
+) -> None:
+    at_cost = _create(
+        world,
+        kind=ResourceKind.CASE_LIBRARY,
+        title="案例库",
+        publisher=None,
+        isbn="",
+        free=False,
+        price="12",
+        unit_cost="15",
+        cost_basis="内容开发分摊",
+    )
+    # A row priced before costs were declared (the migration leaves its cost empty).
+    Resource.objects.filter(pk=at_cost.pk).update(unit_cost=None, cost_basis="")
+    services.resource_withdraw(actor=world.p.org.actor, resource=at_cost)
+    with pytest.raises(RuleViolation) as refused:
+        services.resource_relist(actor=world.p.org.actor, resource=at_cost)
+    assert refused.value.rule == "R08"
+    assert list(resource_list(actor=world.p.ministry.actor, priced=True)) == [at_cost]
+    client = Client()
+    client.force_login(world.p.org.user)
+    page = client.get(reverse("training:resource_list"), {"priced": "1"}).content.decode()
+    assert "未申报成本" in page
+    api = client.post(
+        f"/api/v1/training/resources/{at_cost.pk}/price",
+        {"free": False, "price": "12", "unit_cost": "15", "cost_basis": "内容开发分摊"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["unit_cost"] == "15.00"
+    services.resource_relist(actor=world.p.org.actor, resource=at_cost)

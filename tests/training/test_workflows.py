@@ -116,5 +116,5 @@ def test_r08_resource_moves_agree(world: World) -> None:
         api_url=f"/api/v1/training/resources/{resource.pk}",
         page_url=reverse("training:resource_detail", args=[resource.pk]),
     )
-    assert seen["org"] == {"refresh", "withdraw"}
+    assert seen["org"] == {"refresh", "price", "withdraw"}
     assert all(not moves for name, moves in seen.items() if name != "org")

@@ -1,8 +1,9 @@
-"""Demo data for sites and fees (issue 4): plans, conditions, sites, fees, a negotiation and a
-brand complaint, written through the services so every row is rule-checked and audited.
+"""Demo data for sites and fees (issue 4): plans, conditions, sites, fees and a negotiation,
+written through the services so every row is rule-checked and audited. (Designated-brand
+complaints are feedback now: the feedback demo files one.)
 
 Idempotent: each step looks for its result first (plan, condition, accepted filing, site
-application, fee version, negotiation, complaint) and creates only what is missing.
+application, fee version, negotiation) and creates only what is missing.
 
 Cost ceilings and fees are illustrative figures for clicking through, not the values of
 教职所〔2019〕314号. The orgs' agreements and provincial filings (R18, R38) are created here when
@@ -21,7 +22,6 @@ from django.utils import timezone
 
 from onex.assessment.models import (
     AssessmentPlan,
-    BrandComplaint,
     ExamFormat,
     FeeNegotiation,
     FeeStandard,
@@ -90,12 +90,6 @@ NEGOTIATION = (
     Level.JUNIOR,
     ("广州番禺职业技术学院", "广东轻工职业技术学院", "广东机电职业技术学院"),
     "210",
-)
-COMPLAINT = (
-    "广东机电职业技术学院",
-    "2-03",
-    "评价组织在师资培训中要求我校考核站点统一采购其合作厂商的工业机器人实训台，"
-    "并称不采购将影响站点申报。",
 )
 PASS_LINE = Decimal(60)
 DEMO_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -361,24 +355,6 @@ def _negotiation(
     created["assessment.negotiations"] += 1
 
 
-def _complaint(schools: dict[str, School], created: Counter[str]) -> None:
-    name, code, text = COMPLAINT
-    school = schools.get(name)
-    certificate = Certificate.objects.filter(code=code).select_related("org").first()
-    if school is None or certificate is None:
-        return
-    if BrandComplaint.objects.filter(school=school, org=certificate.org).exists():
-        return
-    site_services.complaint_submit(
-        actor=_acting(school.unit),
-        school=school,
-        org=certificate.org,
-        certificate=certificate,
-        text=text,
-    )
-    created["assessment.complaints"] += 1
-
-
 def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     """Create the missing sites and fees demo rows; returns what was created."""
     created: Counter[str] = Counter()
@@ -398,7 +374,6 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
     _sites(certificates, schools, provinces, created)
     _fees(certificates, provinces, created)
     _negotiation(certificates, schools, created)
-    _complaint(schools, created)
     if created:
         stdout("sites demo: " + ", ".join(f"{k} {v}" for k, v in sorted(created.items())))
     return dict(created)

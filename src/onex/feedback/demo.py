@@ -7,7 +7,8 @@
   the demo school, waiting for the Ministry.
 - The demo school's self-evaluation and a third-party evaluation entered by Guangdong.
 - Progress reports with typical cases from Guangdong, the demo school and the demo org: the
-  case library.
+  case library (R03). Guangdong and the school report the current period on time, the org the
+  previous one late; the others who owe the previous period are reminded and listed as missing.
 
 Idempotent: each piece is looked up by its text first.
 """
@@ -34,7 +35,9 @@ from onex.feedback.models import (
     RectificationOrder,
     SubjectKind,
 )
+from onex.feedback.selectors.progress import period_containing
 from onex.feedback.services import feedback as services
+from onex.feedback.services.progress import progress_reminders_send
 from onex.pilots.models import School
 
 ORG = "北京中物联物流采购培训中心"
@@ -50,7 +53,7 @@ OVERCHARGING = (
 REPORTS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "province",
-        "2026 年第三季度",
+        "current",
         "全省 37 所院校参与试点，完成考核 4 期，考核通过率 82%。",
         "推进书证融通的“三对接”机制",
         "省教育厅组织专业对接证书标准、课程对接考核内容、实训对接考核站点，"
@@ -58,14 +61,14 @@ REPORTS: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     (
         "school",
-        "2026 年第三季度",
+        "current",
         "物流管理专业 120 名学生完成证书培训，58 人通过初级考核。",
         "物流管理课程与证书标准融通",
         "将物流管理职业技能等级标准融入 6 门专业核心课程，课证共用实训项目 14 个。",
     ),
     (
         "org",
-        "2026 年 9 月",
+        "previous",
         "在广东开展 3 期考核，更新题库 1200 题，培训师资 96 人次。",
         "校企共建考核站点",
         "与 5 所院校共建考核站点，企业专家担任考评员，站点设备共享使用。",
@@ -162,13 +165,19 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
             )
             created["evaluations"] += 1
     actors = {"province": gd, "school": school_actor, "org": _user_actor(org.unit)}
-    for kind, period, progress, title, case in REPORTS:
+    current = period_containing(timezone.localdate())
+    periods = {"current": current, "previous": current.previous()}
+    for kind, which, progress, title, case in REPORTS:
         actor = actors[kind]
         if actor is None or ProgressReport.objects.filter(typical_case_title=title).exists():
             continue
+        if ProgressReport.objects.filter(
+            unit=actor.unit, period_start=periods[which].start
+        ).exists():
+            continue
         services.report_submit(
             actor=actor,
-            period=period,
+            period_start=periods[which].start,
             progress=progress,
             experience="建立周例会和月度通报制度。",
             typical_case_title=title,
@@ -177,4 +186,8 @@ def load_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
             suggestions="建议加大省级专项资金对实训条件的支持。",
         )
         created["progress_reports"] += 1
+    # The previous period's reminders: the units that have not reported it see them.
+    reminded = progress_reminders_send(actor=Actor.system())
+    if reminded:
+        created["progress_reminders"] += reminded
     return dict(created)

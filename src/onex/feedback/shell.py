@@ -23,8 +23,9 @@ from onex.core.registry import (
     todo_url,
 )
 from onex.feedback import demo
-from onex.feedback.models import FeedbackStatus, IssueStatus
+from onex.feedback.models import FeedbackStatus, IssueStatus, ReminderStage
 from onex.feedback.selectors.feedback import feedback_scope, order_scope
+from onex.feedback.selectors.progress import pending_reminders
 
 OFFICIALS = frozenset({*NATIONAL, UnitKind.PROVINCE})
 REPORTERS = frozenset({UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG})
@@ -58,6 +59,19 @@ def feedback_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
                     tone="danger",
                 )
             )
+    if actor.kind in REPORTERS:
+        # R03: the in-app half of each progress-report reminder, until the report is filed.
+        for reminder in pending_reminders(actor=actor):
+            items.append(
+                TodoItem(
+                    title=reminder.message,
+                    url=todo_url(
+                        "feedback:report_new", f"period={reminder.period_start.isoformat()}"
+                    ),
+                    deadline=reminder.due_on,
+                    tone="danger" if reminder.stage == ReminderStage.AFTER else "warning",
+                )
+            )
     if actor.kind == UnitKind.MINISTRY:
         n = order_scope(actor=actor).filter(status=IssueStatus.REPORTED).count()
         if n:
@@ -77,8 +91,8 @@ registry.todos.register(
         "feedback",
         feedback_todos,
         70,
-        kinds=frozenset({UnitKind.MINISTRY, UnitKind.PROVINCE, UnitKind.ORG}),
-        url_names=("feedback:list", "feedback:order_list"),
+        kinds=frozenset({UnitKind.MINISTRY, UnitKind.PROVINCE, UnitKind.ORG, UnitKind.SCHOOL}),
+        url_names=("feedback:list", "feedback:order_list", "feedback:report_new"),
     )
 )
 
@@ -101,6 +115,12 @@ for entry in (
         "feedback:report_list",
         267,
         kinds=frozenset({*OFFICIALS, UnitKind.CITY, UnitKind.SCHOOL, UnitKind.ORG}),
+    ),
+    MenuEntry(
+        gettext_lazy("工作动态报送情况"),
+        "feedback:report_status",
+        268,
+        kinds=OFFICIALS,
     ),
 ):
     registry.menu.register(entry)
@@ -149,6 +169,39 @@ for setting in (
         maximum=250,
         source=PolicySource.PLATFORM,
         order=340,
+    ),
+    PolicySetting(
+        "r03.period_months",
+        PolicyType.MONTHS,
+        6,
+        "R03",
+        gettext_lazy("工作动态报送周期（按自然年划分，取能整除 12 的月数）"),
+        gettext_lazy("个月"),
+        maximum=12,
+        source=PolicySource.PLATFORM,
+        order=300,
+    ),
+    PolicySetting(
+        "r03.due_days",
+        PolicyType.DAYS,
+        15,
+        "R03",
+        gettext_lazy("工作动态报送截止（报送期结束后天数）"),
+        gettext_lazy("天"),
+        maximum=90,
+        source=PolicySource.PLATFORM,
+        order=302,
+    ),
+    PolicySetting(
+        "r03.reminder_days",
+        PolicyType.DAYS,
+        7,
+        "R03",
+        gettext_lazy("工作动态截止前提醒天数"),
+        gettext_lazy("天"),
+        maximum=60,
+        source=PolicySource.PLATFORM,
+        order=304,
     ),
 ):
     registry.policy_keys.register(setting)

@@ -335,6 +335,9 @@ def _resources(certificate: Certificate, actor: Actor, today: dt.date) -> Counte
                 publisher=pub,
                 isbn=isbn,
                 url="https://example.org/resources",
+                # R08: priced at cost (the price does not exceed the declared cost).
+                unit_cost=None if free else price,
+                cost_basis="" if free else "印制、平台运维与内容开发分摊",
             ),
         )
         created["training.resources"] += 1

@@ -195,12 +195,37 @@ class ResourceForm(forms.Form):
         required=False,
         help_text=_("按成本有偿提供时填写。"),
     )
+    unit_cost = forms.DecimalField(
+        label=_("单位成本（元）"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("收费资源须申报单位成本，价格不得高于成本（R08）。"),
+    )
+    cost_basis = forms.CharField(
+        label=_("成本构成"),
+        max_length=500,
+        required=False,
+        help_text=_("如印制、平台运维、内容开发分摊。"),
+    )
 
     def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["certificate"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Certificate.objects.filter(org=org).order_by("code")
+
+
+class PriceForm(forms.Form):
+    free = forms.BooleanField(label=_("免费共享"), required=False)
+    price = forms.DecimalField(
+        label=_("价格（元）"), max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    unit_cost = forms.DecimalField(
+        label=_("单位成本（元）"), max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    cost_basis = forms.CharField(label=_("成本构成"), max_length=500, required=False)
 
 
 class RefreshForm(forms.Form):

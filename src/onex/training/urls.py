@@ -48,6 +48,7 @@ urlpatterns: list[URLPattern] = [
     path("resources/new/", resources.resource_new, name="resource_new"),
     path("resources/<int:pk>/", resources.resource_detail, name="resource_detail"),
     path("resources/<int:pk>/refresh/", resources.resource_refresh, name="resource_refresh"),
+    path("resources/<int:pk>/price/", resources.resource_price, name="resource_price"),
     path("resources/<int:pk>/withdraw/", resources.resource_withdraw, name="resource_withdraw"),
     path("resources/<int:pk>/relist/", resources.resource_relist, name="resource_relist"),
     path("publishers/", resources.publisher_list, name="publisher_list"),

@@ -302,6 +302,15 @@ RESOURCE = register(
                 rule="R08",
                 denied=_ORG_ONLY,
             ),
+            Move(
+                (R.LISTED, R.WITHDRAWN),
+                "price",
+                None,
+                resource_org,
+                _("调整价格与成本"),
+                rule="R08",
+                denied=_ORG_ONLY,
+            ),
             Move((R.LISTED,), "withdraw", R.WITHDRAWN, resource_org, _("下架"), denied=_ORG_ONLY),
             Move(
                 (R.WITHDRAWN,),

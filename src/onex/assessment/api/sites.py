@@ -32,9 +32,8 @@ from onex.assessment.selectors import sites as site_selectors
 from onex.assessment.services import fees as fee_services
 from onex.assessment.services import sites as site_services
 from onex.assessment.workflows import COMPLAINT, FEE_VERSION, NEGOTIATION, SITE_APPLICATION
-from onex.catalog.models import Certificate, Org
+from onex.catalog.models import Certificate
 from onex.catalog.selectors.catalogue import certificate_get
-from onex.catalog.selectors.orgs import org_get
 from onex.core.actors import Actor, request_actor
 from onex.core.errors import Forbidden, InvalidInput, NotFound
 from onex.core.limits import CodeText, NameText, ReasonText, SearchText, model_max_length
@@ -287,12 +286,6 @@ class CoverageRowOut(Schema):
     pilot_schools: int
     sites: int
     covered: bool
-
-
-class ComplaintIn(Schema):
-    org_id: int
-    certificate: CodeText | None = Field(None, description="Certificate code (optional)")
-    text: ReasonText
 
 
 class ComplaintOut(Schema):
@@ -735,27 +728,6 @@ def complaint_list(request: HttpRequest, status: CodeText = "", q: SearchText = 
     return site_selectors.complaint_list(
         actor=request_actor(request), status=status, q=q
     ).prefetch_related("attachments")
-
-
-@router.post(
-    "/brand-complaints",
-    response={201: ComplaintOut, **_ERRORS},
-    summary="Deprecated: report designated-brand bundling (R12) as feedback of the category "
-    "brand_bundling (POST /api/v1/public/feedback)",
-    deprecated=True,
-)
-def complaint_submit(request: HttpRequest, payload: ComplaintIn) -> Status[BrandComplaint]:
-    actor = request_actor(request)
-    school = _school(actor)
-    org: Org = org_get(pk=payload.org_id)
-    complaint = site_services.complaint_submit(
-        actor=actor,
-        school=school,
-        org=org,
-        certificate=_certificate(payload.certificate),
-        text=payload.text,
-    )
-    return Status(201, complaint)
 
 
 @router.get(

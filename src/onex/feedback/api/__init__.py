@@ -16,13 +16,14 @@ from ninja.pagination import paginate
 from onex.catalog.selectors.orgs import org_get
 from onex.certificates.selectors.certificates import RateLimited
 from onex.core.actors import request_actor
-from onex.core.errors import NotFound
+from onex.core.errors import InvalidInput, NotFound
 from onex.core.limits import CodeText, DocumentText, NameText, ReasonText, SearchText
-from onex.core.models import Unit
+from onex.core.models import Unit, UnitKind
 from onex.core.params import Id, Pagination
 from onex.core.schemas import ErrorOut, province_by_code
 from onex.feedback.models import Evaluation, Feedback, ProgressReport, RectificationOrder
 from onex.feedback.selectors import feedback as selectors
+from onex.feedback.selectors import progress
 from onex.feedback.services import feedback as services
 from onex.feedback.services.public import follow_rate_check
 from onex.feedback.workflows import FEEDBACK, ORDER
@@ -168,7 +169,7 @@ class QualityEvaluationOut(Schema):
 
 
 class ProgressReportIn(Schema):
-    period: NameText
+    period_start: dt.date = Field(..., description="First day of the report period (R03)")
     progress: DocumentText
     experience: DocumentText = ""
     typical_case_title: NameText = ""
@@ -181,6 +182,10 @@ class ProgressReportOut(Schema):
     id: int
     unit_name: str
     period: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    due_on: dt.date | None
+    is_late: bool
     progress: str
     experience: str
     typical_case_title: str
@@ -386,6 +391,95 @@ def report_list(request: HttpRequest, q: SearchText = "", cases: bool = False) -
 def report_submit(request: HttpRequest, payload: ProgressReportIn) -> Status[ProgressReport]:
     row = services.report_submit(actor=request_actor(request), **payload.dict())
     return Status(201, row)
+
+
+class ReportPeriodOut(Schema):
+    start: dt.date
+    end: dt.date
+    label: str
+    due_on: dt.date = Field(..., description="For the requesting unit's province")
+    reported: bool
+    platform_default: bool = Field(
+        ..., description="Cadence and deadline are platform defaults (the policy gives none)"
+    )
+
+
+@router.get(
+    "/reports/periods",
+    response={200: list[ReportPeriodOut], 403: ErrorOut},
+    summary="The current and recent progress-report periods with their deadlines (R03)",
+)
+def report_periods(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = request_actor(request)
+    actor.require_kind(UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG)
+    province = actor.unit.province if actor.unit else None
+    filed = (
+        set(
+            ProgressReport.objects.filter(unit_id=actor.unit_id).values_list(
+                "period_start", flat=True
+            )
+        )
+        if actor.unit_id
+        else set()
+    )
+    default = progress.settings_entries()["due_days"].is_platform_default
+    return [
+        {
+            "start": p.start,
+            "end": p.end,
+            "label": p.label,
+            "due_on": p.due_on(province=province),
+            "reported": p.start in filed,
+            "platform_default": default,
+        }
+        for p in progress.recent_periods()
+    ]
+
+
+class ReportStatusOut(Schema):
+    unit_id: int
+    unit_name: str
+    unit_kind: str
+    period_start: dt.date
+    due_on: dt.date
+    state: str = Field(..., description="on_time / late / missing / pending")
+    report_id: int | None
+
+
+@router.get(
+    "/reports/status",
+    response={200: list[ReportStatusOut], 403: ErrorOut, 422: ErrorOut},
+    summary="Which units reported a period on time, late or not at all (R03)",
+)
+@paginate(Pagination)
+def report_status(
+    request: HttpRequest,
+    period_start: dt.date | None = None,
+    state: CodeText = "",
+    q: SearchText = "",
+) -> list[dict[str, Any]]:
+    actor = request_actor(request)
+    actor.require(actor.is_national or actor.kind == UnitKind.PROVINCE)
+    if period_start is None:
+        period = progress.latest_due_period()
+    else:
+        found = progress.period_at(period_start)
+        if found is None:
+            raise InvalidInput(_("没有这个报送期。"), field="period_start")
+        period = found
+    rows = progress.report_status(actor=actor, period=period, state=state, q=q)
+    return [
+        {
+            "unit_id": r.owed.unit_id,
+            "unit_name": r.owed.unit_name,
+            "unit_kind": r.owed.kind,
+            "period_start": period.start,
+            "due_on": r.due_on,
+            "state": r.state,
+            "report_id": r.report.pk if r.report else None,
+        }
+        for r in rows
+    ]
 
 
 @router.get(

@@ -263,6 +263,12 @@ class ProgressReport(models.Model):
         related_name="+",
     )
     period = models.CharField(_("报送期间"), max_length=NAME_MAX)
+    # The report period (R03): calendar-aligned blocks of the profile's months. Reports filed
+    # before periods existed keep only the free-text ``period`` and have none.
+    period_start = models.DateField(_("报送期开始"), null=True, blank=True)
+    period_end = models.DateField(_("报送期结束"), null=True, blank=True)
+    due_on = models.DateField(_("报送截止日期"), null=True, blank=True)
+    is_late = models.BooleanField(_("逾期报送"), default=False)
     progress = models.TextField(_("工作进展"), max_length=DOCUMENT_MAX)
     experience = models.TextField(_("经验做法"), max_length=DOCUMENT_MAX, blank=True, default="")
     typical_case_title = models.CharField(
@@ -285,6 +291,47 @@ class ProgressReport(models.Model):
         verbose_name = _("工作动态报告")
         verbose_name_plural = _("工作动态报告")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period_start"],
+                condition=Q(period_start__isnull=False),
+                name="feedback_one_report_per_unit_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period}"
+
+
+class ReminderStage(models.TextChoices):
+    BEFORE = "before", _("截止前提醒")
+    AFTER = "after", _("逾期提醒")
+
+
+class ProgressReminder(models.Model):
+    """R03: a reminder that a unit still owes its progress report for a period, before the
+    deadline and once after it; shown on the unit's to-do list and sent by e-mail."""
+
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField(_("报送期开始"))
+    period_label = models.CharField(_("报送期间"), max_length=NAME_MAX)
+    due_on = models.DateField(_("报送截止日期"))
+    stage = models.CharField(_("提醒类型"), max_length=8, choices=ReminderStage.choices)
+    message = models.CharField(_("提醒内容"), max_length=500)
+    emails = models.PositiveIntegerField(_("发送邮件数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作动态提醒")
+        verbose_name_plural = _("工作动态提醒")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period_start", "stage"], name="feedback_one_reminder_per_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_start} {self.stage}"

@@ -46,6 +46,7 @@ from onex.feedback.models import (
     SubjectKind,
 )
 from onex.feedback.selectors.feedback import CODE_PURPOSE
+from onex.feedback.selectors.progress import period_at
 from onex.feedback.workflows import FEEDBACK, ORDER
 from onex.geo.models import Division
 from onex.pilots.models import School
@@ -320,7 +321,7 @@ def evaluation_file(
 def report_submit(
     *,
     actor: Actor,
-    period: str,
+    period_start: dt.date,
     progress: str,
     experience: str = "",
     typical_case_title: str = "",
@@ -328,30 +329,69 @@ def report_submit(
     problems: str = "",
     suggestions: str = "",
 ) -> ProgressReport:
-    """A province, school or org submits its periodic progress report (R03)."""
+    """A province, school or org submits its progress report for a period (R03).
+
+    The period is one of the profile's calendar-aligned periods that has begun; one report per
+    unit and period; a report filed after the period's deadline (the profile's days after its
+    end, in the unit's province) is accepted and marked late."""
     actor.require_kind(UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG)
+    actor.require_write()
     assert actor.unit is not None
+    today = timezone.localdate()
+    period = period_at(period_start) if isinstance(period_start, dt.date) else None
+    if period is None:
+        raise InvalidInput(_("请选择报送期。"), field="period_start")
+    if period.start > today:
+        raise RuleViolation("R03", _("报送期尚未开始。"), field="period_start")
     typical_case = (typical_case or "").strip()
     typical_case_title = (typical_case_title or "").strip()
     if typical_case and not typical_case_title:
         raise InvalidInput(_("请填写典型案例标题。"), field="typical_case_title")
+    province = actor.unit.province
+    due_on = period.due_on(province=province)
     with transaction.atomic():
-        row = ProgressReport.objects.create(
-            unit=actor.unit,
-            province=actor.unit.province,
-            period=_text(period, field="period", maximum=NAME_MAX),
-            progress=_text(progress, field="progress", maximum=DOCUMENT_MAX, minimum=MIN_TEXT),
-            experience=(experience or "").strip()[:DOCUMENT_MAX],
-            typical_case_title=typical_case_title[:NAME_MAX],
-            typical_case=typical_case[:DOCUMENT_MAX],
-            problems=(problems or "").strip()[:DOCUMENT_MAX],
-            suggestions=(suggestions or "").strip()[:REASON_MAX],
-            submitted_by=actor.user,
-        )
+        if ProgressReport.objects.filter(unit=actor.unit, period_start=period.start).exists():
+            raise RuleViolation(
+                "R03",
+                _("本单位已报送%(period)s的工作动态。") % {"period": period.label},
+                field="period_start",
+            )
+        try:
+            with transaction.atomic():
+                row = ProgressReport.objects.create(
+                    unit=actor.unit,
+                    province=province,
+                    period=period.label,
+                    period_start=period.start,
+                    period_end=period.end,
+                    due_on=due_on,
+                    is_late=today > due_on,
+                    progress=_text(
+                        progress, field="progress", maximum=DOCUMENT_MAX, minimum=MIN_TEXT
+                    ),
+                    experience=(experience or "").strip()[:DOCUMENT_MAX],
+                    typical_case_title=typical_case_title[:NAME_MAX],
+                    typical_case=typical_case[:DOCUMENT_MAX],
+                    problems=(problems or "").strip()[:DOCUMENT_MAX],
+                    suggestions=(suggestions or "").strip()[:REASON_MAX],
+                    submitted_by=actor.user,
+                )
+        except IntegrityError:  # a concurrent submission of the same period won
+            raise RuleViolation(
+                "R03",
+                _("本单位已报送%(period)s的工作动态。") % {"period": period.label},
+                field="period_start",
+            ) from None
         audit_record(
             actor=actor,
             action="feedback.report.submit",
             target=row,
-            new={"period": row.period, "typical_case": bool(typical_case)},
+            new={
+                "period": row.period,
+                "period_start": period.start,
+                "due_on": due_on,
+                "late": row.is_late,
+                "typical_case": bool(typical_case),
+            },
         )
     return row

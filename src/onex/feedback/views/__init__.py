@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -31,6 +32,7 @@ from onex.feedback.models import (
     SubjectKind,
 )
 from onex.feedback.selectors import feedback as selectors
+from onex.feedback.selectors import progress as report_periods
 from onex.feedback.services import feedback as services
 from onex.feedback.services.public import follow_rate_check
 from onex.feedback.workflows import FEEDBACK, ORDER
@@ -98,7 +100,11 @@ class EvaluationForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    period = forms.CharField(label=gettext_lazy("报送期间"), max_length=NAME_MAX)
+    period_start = forms.TypedChoiceField(
+        label=gettext_lazy("报送期"),
+        coerce=dt.date.fromisoformat,
+        help_text=gettext_lazy("截止日期后报送的标记为逾期报送"),
+    )
     progress = forms.CharField(
         label=gettext_lazy("工作进展"), max_length=DOCUMENT_MAX, widget=forms.Textarea
     )
@@ -126,6 +132,30 @@ class ReportForm(forms.Form):
     suggestions = forms.CharField(
         label=gettext_lazy("政策建议"), max_length=REASON_MAX, widget=forms.Textarea, required=False
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        periods: list[report_periods.ReportPeriod],
+        province: Division | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period_start"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            (
+                p.start.isoformat(),
+                _("%(label)s（%(start)s 至 %(end)s，%(due)s 截止）")
+                % {
+                    "label": p.label,
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "due": due.isoformat(),
+                },
+            )
+            for p, due in ((p, p.due_on(province=province)) for p in periods)
+        ]
 
 
 def _timeline(events: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
@@ -480,6 +510,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "cases": cases,
             "can_submit": actor.can_write
             and actor.kind in (UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG),
+            "can_see_status": actor.is_national or actor.kind == UnitKind.PROVINCE,
+            "reminders": report_periods.pending_reminders(actor=actor),
         },
     )
 
@@ -488,12 +520,23 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     actor.require_kind(UnitKind.PROVINCE, UnitKind.SCHOOL, UnitKind.ORG)
-    form = ReportForm(request.POST or None)
+    periods = report_periods.recent_periods()
+    initial = {"period_start": request.GET.get("period", "")[:CODE_MAX]}
+    form = ReportForm(
+        request.POST or None,
+        initial=initial,
+        periods=periods,
+        province=actor.unit.province if actor.unit else None,
+    )
     if request.method == "POST" and form.is_valid():
         done = attempt(lambda: services.report_submit(actor=actor, **form.cleaned_data), form=form)
         if done.ok:
-            messages.success(request, _("工作动态已报送。"))
+            if done.value.is_late:
+                messages.warning(request, _("工作动态已报送（逾期报送）。"))
+            else:
+                messages.success(request, _("工作动态已报送。"))
             return redirect("feedback:report_detail", pk=done.value.pk)
+    entries = report_periods.settings_entries()
     return render(
         request,
         "feedback/form.html",
@@ -503,7 +546,65 @@ def report_new(request: HttpRequest) -> HttpResponse:
             "back": reverse("feedback:report_list"),
             "note": _(
                 "报送工作进展、经验做法、典型案例、困难问题和政策建议（R03）；典型案例进入案例库，供各单位检索。"
+                "每 %(months)s 个月为一个报送期，报送期结束后 %(days)s 天内报送"
+                "（平台默认值，政策文件仅要求定期报送）。"
+            )
+            % {"months": entries["months"].value, "days": entries["due_days"].value},
+        },
+    )
+
+
+@login_required
+def report_status(request: HttpRequest) -> HttpResponse:
+    """R03: which units reported a period on time, late, or not at all."""
+    actor = request_actor(request)
+    actor.require(actor.is_national or actor.kind == UnitKind.PROVINCE)
+    periods = report_periods.recent_periods(count=8)
+    chosen = request.GET.get("period", "")[:CODE_MAX]
+    period = next((p for p in periods if p.start.isoformat() == chosen), None)
+    if period is None:
+        period = report_periods.latest_due_period()
+    state = request.GET.get("state", "")[:CODE_MAX]
+    if state not in report_periods.STATE_LABELS:
+        state = ""
+    rows = report_periods.report_status(
+        actor=actor, period=period, state=state, q=request.GET.get("q", "")[:SEARCH_MAX]
+    )
+    if request.GET.get("format") == "xlsx":
+        return export_response(
+            filename=_("工作动态报送情况"),
+            headers=[
+                _("报送单位"),
+                _("单位类型"),
+                _("报送期间"),
+                _("截止日期"),
+                _("状态"),
+                _("报送时间"),
+            ],
+            rows=(
+                [
+                    r.owed.unit_name,
+                    UnitKind(r.owed.kind).label,
+                    period.label,
+                    r.due_on,
+                    r.state_label,
+                    timezone.localtime(r.report.created_at).date() if r.report else "",
+                ]
+                for r in rows
             ),
+        )
+    return render(
+        request,
+        page_or_fragment(
+            request, "feedback/report_status.html", "feedback/report_status_table.html"
+        ),
+        {
+            "page_obj": page_of(request, rows),
+            "periods": periods,
+            "period": period,
+            "state": state,
+            "states": list(report_periods.STATE_LABELS.items()),
+            "entries": report_periods.settings_entries(),
         },
     )
 
@@ -526,5 +627,6 @@ urlpatterns: list[URLPattern] = [
     path("evaluations/new/", evaluation_new, name="evaluation_new"),
     path("reports/", report_list, name="report_list"),
     path("reports/new/", report_new, name="report_new"),
+    path("reports/status/", report_status, name="report_status"),
     path("reports/<int:pk>/", report_detail, name="report_detail"),
 ]

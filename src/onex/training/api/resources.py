@@ -56,6 +56,17 @@ class ResourceIn(Schema):
     publisher: Id | None = Field(None, description="Licensed publisher id (textbooks)")
     isbn: CodeText = ""
     url: str = Field("", max_length=500)
+    unit_cost: Decimal | None = Field(
+        None, ge=0, le=99999999, decimal_places=2, description="Declared unit cost (priced, R08)"
+    )
+    cost_basis: str = Field("", max_length=500, description="What the cost is made of (R08)")
+
+
+class ResourcePriceIn(Schema):
+    free: bool
+    price: Decimal = Field(Decimal(0), ge=0, le=99999999, decimal_places=2)
+    unit_cost: Decimal | None = Field(None, ge=0, le=99999999, decimal_places=2)
+    cost_basis: str = Field("", max_length=500)
 
 
 class RefreshIn(Schema):
@@ -77,6 +88,8 @@ class ResourceOut(Schema):
     stale: bool = Field(..., description="Question bank not updated within the profile's months")
     free: bool
     price: Decimal
+    unit_cost: Decimal | None
+    cost_basis: str
     status: str
     status_label: str
     events: list[TimelineEventOut]
@@ -202,6 +215,8 @@ def resource_create(request: HttpRequest, payload: ResourceIn) -> Status[Resourc
             publisher=selectors.publisher_get(pk=payload.publisher) if payload.publisher else None,
             isbn=payload.isbn,
             url=payload.url,
+            unit_cost=payload.unit_cost,
+            cost_basis=payload.cost_basis,
         ),
     )
     return Status(201, resource)
@@ -227,6 +242,17 @@ def resource_refresh(request: HttpRequest, resource_id: Id, payload: RefreshIn) 
     actor = request_actor(request)
     resource = selectors.resource_get(actor=actor, pk=resource_id)
     return services.resource_refresh(actor=actor, resource=resource, updated_on=payload.updated_on)
+
+
+@router.post(
+    "/resources/{resource_id}/price",
+    response=_WRITE,
+    summary="Make a resource free, or price it at its declared cost (R08)",
+)
+def resource_price(request: HttpRequest, resource_id: Id, payload: ResourcePriceIn) -> Resource:
+    actor = request_actor(request)
+    resource = selectors.resource_get(actor=actor, pk=resource_id)
+    return services.resource_set_price(actor=actor, resource=resource, **payload.dict())
 
 
 @router.post("/resources/{resource_id}/withdraw", response=_WRITE, summary="Withdraw")

@@ -60,6 +60,12 @@ class Resource(models.Model):
     updated_on = models.DateField(_("最近更新日期"))
     free = models.BooleanField(_("免费共享"), default=True)
     price = models.DecimalField(_("价格（元）"), max_digits=10, decimal_places=2, default=0)
+    # R08 "at cost" (按成本提供): a priced resource declares its unit cost and what it is made
+    # of; the price may not exceed the cost. Rows priced before this have none (listed).
+    unit_cost = models.DecimalField(
+        _("单位成本（元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    cost_basis = models.CharField(_("成本构成"), max_length=500, blank=True, default="")
     status = models.CharField(
         _("状态"),
         max_length=16,
@@ -77,7 +83,12 @@ class Resource(models.Model):
             models.CheckConstraint(
                 condition=(Q(free=True) & Q(price=0)) | (Q(free=False) & Q(price__gt=0)),
                 name="training_resource_price",
-            )
+            ),
+            # The database backs R08 up: no price above the declared cost.
+            models.CheckConstraint(
+                condition=Q(unit_cost__isnull=True) | Q(price__lte=models.F("unit_cost")),
+                name="training_resource_price_at_cost",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,6 +57,7 @@ def resource_list(
     q: str = "",
     org: Org | None = None,
     stale: bool | None = None,
+    priced: bool = False,
 ) -> QuerySet[Resource]:
     qs = resource_jurisdiction(actor).select_related("org", "certificate", "publisher")
     if kind:
@@ -69,6 +70,8 @@ def resource_list(
         qs = qs.filter(
             Q(title__icontains=q) | Q(certificate__name__icontains=q) | Q(isbn__icontains=q)
         )
+    if priced:  # R08: what is charged for, with its declared cost, for officials to check
+        qs = qs.filter(free=False)
     if stale is not None:
         overdue = Q(kind=ResourceKind.QUESTION_BANK, updated_on__lt=stale_before())
         qs = qs.filter(overdue) if stale else qs.exclude(overdue)

@@ -97,6 +97,8 @@ class ResourceInput:
     publisher: LicensedPublisher | None = None
     isbn: str = ""
     url: str = ""
+    unit_cost: Decimal | str | None = None
+    cost_basis: str = ""
 
 
 def clean_isbn(value: str) -> str:
@@ -129,6 +131,36 @@ def _price(free: bool, price: Decimal | str) -> Decimal:
     return value
 
 
+def check_at_cost(
+    *, free: bool, price: Decimal, unit_cost: Decimal | str | None, cost_basis: str
+) -> tuple[Decimal | None, str]:
+    """R08: a resource is free, or provided at cost (按成本提供): a priced resource declares
+    its unit cost and what the cost is made of, and its price may not exceed that cost.
+    Returns the cleaned (unit_cost, cost_basis); a free resource keeps neither."""
+    if free:
+        return None, ""
+    if unit_cost in (None, ""):
+        raise RuleViolation("R08", _("收费资源须申报单位成本（按成本提供）。"), field="unit_cost")
+    cost = clean_decimal(
+        unit_cost, field="unit_cost", label=_("单位成本"), places=2, strictly_positive=True
+    )
+    basis = (cost_basis or "").strip()
+    if len(basis) < 4:
+        raise RuleViolation(
+            "R08", _("请说明成本构成（如印制、平台运维、内容开发分摊）。"), field="cost_basis"
+        )
+    if len(basis) > 500:
+        raise InvalidInput(_("不能超过 %(n)s 个字符。") % {"n": 500}, field="cost_basis")
+    if price > cost:
+        raise RuleViolation(
+            "R08",
+            _("价格 %(price)s 元高于申报的单位成本 %(cost)s 元：资源须免费共享或按成本提供。")
+            % {"price": price, "cost": cost},
+            field="price",
+        )
+    return cost, basis
+
+
 def resource_create(*, actor: Actor, org: Org, data: ResourceInput) -> Resource:
     require_org_member(actor, org)
     if data.certificate.org_id != org.pk:
@@ -145,6 +177,9 @@ def resource_create(*, actor: Actor, org: Org, data: ResourceInput) -> Resource:
         publisher = data.publisher
     url = clean_text(data.url, field="url", label=_("在线地址"), max_length=500, required=False)
     price = _price(data.free, data.price)
+    unit_cost, cost_basis = check_at_cost(
+        free=data.free, price=price, unit_cost=data.unit_cost, cost_basis=data.cost_basis
+    )  # R08
     with transaction.atomic():
         resource = Resource.objects.create(
             org=org,
@@ -157,6 +192,8 @@ def resource_create(*, actor: Actor, org: Org, data: ResourceInput) -> Resource:
             updated_on=data.updated_on,
             free=data.free,
             price=price,
+            unit_cost=unit_cost,
+            cost_basis=cost_basis,
         )
         ResourceEvent.record(
             actor=actor, resource=resource, action="create", to_status=resource.status
@@ -174,6 +211,8 @@ def resource_create(*, actor: Actor, org: Org, data: ResourceInput) -> Resource:
                 "publisher": publisher.pk if publisher else None,
                 "free": data.free,
                 "price": price,
+                "unit_cost": unit_cost,
+                "cost_basis": cost_basis,
                 "updated_on": data.updated_on,
             },
         )
@@ -193,6 +232,31 @@ def resource_refresh(*, actor: Actor, resource: Resource, updated_on: dt.date) -
     return perform(RESOURCE, actor=actor, obj=resource, action="refresh", changes=changes)
 
 
+def resource_set_price(
+    *,
+    actor: Actor,
+    resource: Resource,
+    free: bool,
+    price: Decimal | str = Decimal(0),
+    unit_cost: Decimal | str | None = None,
+    cost_basis: str = "",
+) -> Resource:
+    """The org changes whether a resource is free, or its price and declared cost (R08)."""
+    new_price = _price(free, price)
+    cost, basis = check_at_cost(
+        free=free, price=new_price, unit_cost=unit_cost, cost_basis=cost_basis
+    )
+    return perform(
+        RESOURCE,
+        actor=actor,
+        obj=resource,
+        action="price",
+        reason=_("价格 %(price)s 元，单位成本 %(cost)s 元")
+        % {"price": new_price, "cost": cost or 0},
+        changes={"free": free, "price": new_price, "unit_cost": cost, "cost_basis": basis},
+    )
+
+
 def resource_withdraw(*, actor: Actor, resource: Resource) -> Resource:
     return perform(RESOURCE, actor=actor, obj=resource, action="withdraw")
 
@@ -201,5 +265,13 @@ def resource_relist(*, actor: Actor, resource: Resource) -> Resource:
     def check(locked: Resource) -> None:
         if locked.kind == ResourceKind.TEXTBOOK:
             check_textbook(locked.publisher, locked.isbn)  # R08
+        # R08: a priced resource listed before costs were declared cannot come back without
+        # one (price it anew with its cost).
+        check_at_cost(
+            free=locked.free,
+            price=locked.price,
+            unit_cost=locked.unit_cost,
+            cost_basis=locked.cost_basis,
+        )
 
     return perform(RESOURCE, actor=actor, obj=resource, action="relist", check=check)

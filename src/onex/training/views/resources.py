@@ -18,7 +18,7 @@ from onex.core.models import UnitKind
 from onex.core.policy import policy_entry
 from onex.core.web import attempt, page_of, page_or_fragment
 from onex.core.xlsx import export_response
-from onex.training.forms import PublisherForm, RefreshForm, ResourceForm
+from onex.training.forms import PriceForm, PublisherForm, RefreshForm, ResourceForm
 from onex.training.models import ResourceKind, ResourceStatus
 from onex.training.selectors import resources as selectors
 from onex.training.services import resources as services
@@ -29,13 +29,14 @@ from onex.training.workflows import RESOURCE
 @login_required
 def resource_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    f = filters(request, "q", "kind", "status", "stale")
+    f = filters(request, "q", "kind", "status", "stale", "priced")
     items = selectors.resource_list(
         actor=actor,
         q=f["q"],
         kind=f["kind"] if f["kind"] in ResourceKind.values else "",
         status=f["status"] if f["status"] in ResourceStatus.values else "",
         stale=bool_param(f["stale"]),
+        priced=f["priced"] == "1",
     )
     if request.GET.get("format") == "xlsx":
         rows = (
@@ -50,6 +51,8 @@ def resource_list(request: HttpRequest) -> HttpResponse:
                 selectors.is_stale(r),
                 r.free,
                 r.price,
+                r.unit_cost,
+                r.cost_basis,
                 r.get_status_display(),
             )
             for r in items
@@ -67,6 +70,8 @@ def resource_list(request: HttpRequest) -> HttpResponse:
                 _("未按期更新"),
                 _("免费共享"),
                 _("价格（元）"),
+                _("单位成本（元）"),
+                _("成本构成"),
                 _("状态"),
             ],
             rows=rows,
@@ -113,6 +118,8 @@ def resource_new(request: HttpRequest) -> HttpResponse:
                     publisher=data["publisher"],
                     isbn=data["isbn"],
                     url=data["url"],
+                    unit_cost=data["unit_cost"],
+                    cost_basis=data["cost_basis"],
                 ),
             ),
             form=form,
@@ -137,6 +144,7 @@ _ACTIONS = {
     "refresh": gettext_lazy("登记更新"),
     "withdraw": gettext_lazy("下架"),
     "relist": gettext_lazy("重新发布"),
+    "price": gettext_lazy("调整价格与成本"),
 }
 
 
@@ -149,6 +157,14 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stale": selectors.is_stale(resource),
         "moves": RESOURCE.allowed_actions(resource, actor),
         "refresh_form": RefreshForm(),
+        "price_form": PriceForm(
+            initial={
+                "free": resource.free,
+                "price": resource.price,
+                "unit_cost": resource.unit_cost,
+                "cost_basis": resource.cost_basis,
+            }
+        ),
         "months_entry": policy_entry(selectors.UPDATE_MONTHS_KEY),
         "timeline": timeline(resource, dict(ResourceStatus.choices), _ACTIONS),
     }
@@ -170,6 +186,31 @@ def resource_refresh(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
     ).ok:
         messages.success(request, _("已登记更新。"))
+    return redirect("training:resource_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def resource_price(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    resource = selectors.resource_get(actor=actor, pk=pk)
+    form = PriceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的价格和成本。"))
+    else:
+        data = form.cleaned_data
+        if attempt(
+            lambda: services.resource_set_price(
+                actor=actor,
+                resource=resource,
+                free=bool(data["free"]),
+                price=data["price"] if data["price"] is not None else Decimal(0),
+                unit_cost=data["unit_cost"],
+                cost_basis=data["cost_basis"],
+            ),
+            request=request,
+        ).ok:
+            messages.success(request, _("价格与成本已更新。"))
     return redirect("training:resource_detail", pk=pk)
 
 
