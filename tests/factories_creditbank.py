@@ -131,7 +131,9 @@ class Bank:
 
     def learner_for_number(self, name: str, id_number: str) -> Persona:
         """A learner login claiming the account of ``id_number``."""
-        persona = make_user(f"learner-{id_number[-6:]}", make_unit(UnitKind.LEARNER, name), Role.STAFF)
+        persona = make_user(
+            f"learner-{id_number[-6:]}", make_unit(UnitKind.LEARNER, name), Role.STAFF
+        )
         account_services.account_claim(
             actor=persona.actor, name=name, id_type="resident", id_number=id_number
         )

@@ -33,8 +33,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 __all__ = [
-    "CONTEXTS",
     "CLR_V2P0",
+    "CONTEXTS",
     "CREDENTIALS_V2",
     "DATA_INTEGRITY_V2",
     "DID_V1",

@@ -254,7 +254,9 @@ def _course_credential(
             "achievementType": "Course",
             "name": outcome.course_name,
             "description": f"{school.name} 学历教育课程：{outcome.course_name}。",
-            "criteria": {"narrative": f"修读{school.name}开设的课程“{outcome.course_name}”并考核合格。"},
+            "criteria": {
+                "narrative": f"修读{school.name}开设的课程“{outcome.course_name}”并考核合格。"
+            },
             "creditsAvailable": _number(outcome.credits),
             "creator": {
                 "id": f"{_base()}/pilots/schools/{school.pk}/",
