@@ -153,7 +153,9 @@ def test_r44_certificate_without_a_platform_exam_is_shown_but_never_credited(
     learner = bank.learner_for_number("王五", make_id(900))
     # Even should an uncredited outcome carry credits (a correction, an old import), the
     # record does not credit a certificate that was not examined on the platform.
-    LearningOutcome.objects.filter(issued_certificate=entered).update(credits=Decimal("6"))
+    LearningOutcome.objects.filter(issued_certificate=entered).update(
+        credits=Decimal("6"), creditable=True
+    )
     contents = clr.clr_contents(account)
     assert [o.issued_certificate for o in contents.certificates] == [entered]
     assert contents.credited == [] and contents.credits == 0

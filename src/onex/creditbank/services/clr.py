@@ -157,6 +157,13 @@ class ClrContents:
         return not self.certificates and not self.courses
 
 
+def _examined(outcome: LearningOutcome) -> bool:
+    """R44, checked again on the certificate itself: only a certificate issued from an exam
+    held on the platform is credited, whatever credits its outcome row carries."""
+    issued = outcome.issued_certificate
+    return outcome.creditable and issued is not None and issued.platform_examined
+
+
 def clr_contents(account: LearningAccount) -> ClrContents:
     outcomes = list(
         account.outcomes.select_related(
@@ -173,8 +180,8 @@ def clr_contents(account: LearningAccount) -> ClrContents:
     ]
     return ClrContents(
         certificates=certificates,
-        credited=[o for o in certificates if o.creditable and o.credits > 0],
-        uncredited=[o for o in certificates if not o.creditable],
+        credited=[o for o in certificates if _examined(o) and o.credits > 0],
+        uncredited=[o for o in certificates if not _examined(o)],
         courses=[o for o in active if o.kind == OutcomeKind.COURSE],
         suspended=[o for o in outcomes if o.status != OutcomeStatus.ACTIVE],
     )
