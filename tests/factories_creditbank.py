@@ -129,6 +129,20 @@ class Bank:
         )
         return persona
 
+    def learner_for_number(self, name: str, id_number: str) -> Persona:
+        """A learner login claiming the account of ``id_number``."""
+        persona = make_user(
+            f"learner-{id_number[-6:]}", make_unit(UnitKind.LEARNER, name), Role.STAFF
+        )
+        account_services.account_claim(
+            actor=persona.actor, name=name, id_type="resident", id_number=id_number
+        )
+        return persona
+
+    def second_learner(self) -> Persona:
+        """A learner login with an account of their own (someone else's record is not theirs)."""
+        return self.learner_for_number("赵六", make_id(901))
+
     def _serial_of(self, candidate: Candidate) -> int:
         # Exams.student names its students 学生001, 学生002, … after their ID serial.
         return int(candidate.name.removeprefix("学生"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 PAGES: dict[str, str] = {
     "creditbank/": "business",
     "creditbank/accounts/": "business",
+    "creditbank/record/": "business",
+    "creditbank/record/download/": "business",
     "creditbank/accounts/<int:pk>/": "missing",
     "creditbank/plans/": "business",
     "creditbank/plans/<int:pk>/": "missing",
@@ -20,6 +22,8 @@ PAGES: dict[str, str] = {
 
 API: dict[str, str] = {
     "GET /api/v1/creditbank/account": "business",
+    "GET /api/v1/creditbank/account/clr": "business",
+    "GET /api/v1/creditbank/account/clr/identity-code": "business",
     "GET /api/v1/creditbank/accounts": "business",
     "GET /api/v1/creditbank/accounts/{account_id}": "missing",
     "GET /api/v1/creditbank/plans": "business",

@@ -6,11 +6,13 @@ import copy
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from onex.certificates import contexts
@@ -228,6 +230,26 @@ def test_contexts_are_read_offline_and_unknown_ones_are_refused() -> None:
     assert contexts.load(contexts.CREDENTIALS_V2)["@context"]["@protected"] is True
     with pytest.raises(contexts.UnknownContext):
         contexts.document_loader("https://example.com/evil-context.jsonld")
+
+
+def test_clr_context_is_the_pinned_published_file_of_its_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clr = contexts.load(contexts.CLR_V2P0)["@context"]
+    # The CLR 2.0 vocabulary IRIs as published (purl.imsglobal.org/spec/vc/clr/vocab.html).
+    vocab = "https://purl.imsglobal.org/spec/vc/clr/vocab.html#"
+    assert clr["ClrCredential"]["@id"] == vocab + "ClrCredential"
+    subject = clr["ClrSubject"]["@context"]
+    assert clr["ClrSubject"]["@id"] == vocab + "ClrSubject"
+    assert subject["verifiableCredential"]["@id"] == vocab + "verifiableCredential"
+    assert subject["identifier"]["@id"] == vocab + "identifier-1"
+    # Another file under the package's name is refused, not silently signed with.
+    source = contexts.CONTEXTS[contexts.CLR_V2P0]
+    forged = tmp_path / "clr.json"
+    forged.write_text(json.dumps({"@context": {**clr, "ClrSubject": "https://evil.example/"}}))
+    monkeypatch.setattr(contexts, "_path", lambda _source: forged)
+    with pytest.raises(ImproperlyConfigured, match="SHA-256"):
+        contexts.load(source.url)
 
 
 def test_status_list_encoding_is_gzip_base64url_multibase_with_left_to_right_bits() -> None:

@@ -50,8 +50,18 @@ def node() -> str:
     return path
 
 
+def context_files() -> dict[str, str]:
+    """Contexts in no npm package (CLR 2.0: a PyPI package's file), for the verifier to read."""
+    return {
+        url: str(contexts.path_of(url))
+        for url, source in contexts.CONTEXTS.items()
+        if source.registry != "npm"
+    }
+
+
 def run_verifier(node: str, tmp_path: Path, payload: dict[str, Any]) -> dict[str, Any]:
     source = tmp_path / "input.json"
+    payload = {**payload, "contextFiles": context_files()}
     source.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     completed = subprocess.run(
         [node, str(SCRIPT), str(source)],

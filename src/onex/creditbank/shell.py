@@ -21,6 +21,7 @@ from onex.certificates.services.issue import CERTIFICATE_ISSUED, CERTIFICATE_STA
 from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.models import Role, UnitKind
+from onex.core.reencrypt import EncryptedField, encrypted_fields
 from onex.core.registry import (
     CardContent,
     DashboardCard,
@@ -47,6 +48,7 @@ from onex.creditbank.selectors import (
     plan_scope,
     request_scope,
 )
+from onex.creditbank.services import clr
 from onex.creditbank.services.accounts import outcome_follow_certificate, outcome_from_certificate
 from onex.creditbank.workflows import CONVERSION_REQUEST
 
@@ -316,3 +318,20 @@ for account in (
 ):
     registry.demo_accounts.register(account)
 registry.demo_steps.register(DemoStep("creditbank.creditbank", 120, counted(demo.load_demo)))
+
+
+# --- encrypted fields (manage.py crypto_reencrypt) ------------------------------------------------
+
+
+def _clr_salt_context(_row: object) -> str:
+    return clr.SALT_CONTEXT
+
+
+encrypted_fields.register(
+    EncryptedField(
+        name="creditbank.learningaccount.clr_identity_salt_enc",
+        model="creditbank.LearningAccount",
+        field="clr_identity_salt_enc",
+        context=_clr_salt_context,
+    )
+)

@@ -5,6 +5,8 @@ from onex.creditbank.views import pages as views
 app_name = "creditbank"
 urlpatterns: list[URLPattern] = [
     path("", views.mine, name="mine"),
+    path("record/", views.record, name="record"),
+    path("record/download/", views.record_download, name="record_download"),
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("plans/", views.plans, name="plans"),

@@ -1,9 +1,12 @@
 // Independent verifier for onex credentials: Digital Bazaar's VC libraries, fully offline.
 //
 // Usage: node verify.mjs INPUT.json
-// INPUT: {"credentials": [vc, ...], "statusListCredentials": {url: vc}, "didDocuments": {did: doc}}
-// or {"dumpContexts": true} to print the contexts this script uses (the Python side compares
-// them with what it serves, so both read the same npm packages the same way).
+// INPUT: {"credentials": [vc, ...], "statusListCredentials": {url: vc}, "didDocuments": {did: doc},
+//         "contextFiles": {url: path}}
+// or {"dumpContexts": true, "contextFiles": ...} to print the contexts this script uses (the
+// Python side compares them with what it serves, so both read the same packages the same way).
+// contextFiles: contexts in no npm package (the CLR 2.0 context ships in a PyPI package), read
+// here from the package's file as JSON.
 // Prints one JSON line: {"results": [{verified, errors, status: {purpose: bool}}]}.
 //
 // Nothing is fetched: contexts come from the npm packages' own maps, did:key is resolved
@@ -121,6 +124,9 @@ async function verifyOne(credential, documentLoader) {
 }
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+for(const [url, path] of Object.entries(input.contextFiles || {})) {
+  CONTEXTS.set(url, JSON.parse(readFileSync(path, 'utf8')));
+}
 if(input.dumpContexts) {
   console.log(JSON.stringify({contexts: Object.fromEntries(CONTEXTS)}));
 } else {

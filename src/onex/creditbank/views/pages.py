@@ -6,6 +6,7 @@ Views stay thin: parse, call selectors and services, render; moves come from the
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +15,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from onex.catalog.models import Certificate, Level
 from onex.core.actors import Actor, request_actor
@@ -26,7 +28,7 @@ from onex.core.personal import IdType
 from onex.core.policy import policy_entry
 from onex.core.scoping import fetch
 from onex.core.web import attempt, page_of
-from onex.core.xlsx import export_response
+from onex.core.xlsx import content_disposition, export_response
 from onex.creditbank import selectors
 from onex.creditbank.models import (
     ConversionRequest,
@@ -40,6 +42,7 @@ from onex.creditbank.models import (
     RequestStatus,
 )
 from onex.creditbank.services import accounts as account_services
+from onex.creditbank.services import clr as clr_services
 from onex.creditbank.services import conversion as conversion_services
 from onex.creditbank.services import plans as plan_services
 from onex.creditbank.services.conversion import MAX_CREDITS_KEY
@@ -149,6 +152,37 @@ def mine(request: HttpRequest) -> HttpResponse:
             if o.creditable and o.status == OutcomeStatus.ACTIVE and o.pk not in asked
         ]
     return render(request, "creditbank/mine.html", context)
+
+
+@login_required
+@require_safe
+def record(request: HttpRequest) -> HttpResponse:
+    """The learner's portable record (CLR 2.0): what it holds, its identity check code."""
+    actor = request_actor(request)
+    account = clr_services.own_account(actor)
+    context = {
+        "account": account,
+        "contents": clr_services.clr_contents(account),
+        "identity_code": clr_services.clr_identity_code(actor=actor),
+    }
+    response = render(request, "creditbank/record.html", context)
+    # The identity check code is on this page: no cache keeps it.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def record_download(request: HttpRequest) -> HttpResponse:
+    document = clr_services.clr_download(actor=request_actor(request))
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type="application/ld+json; charset=utf-8",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = content_disposition(f"learner-record-{stamp}.clr.json")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _student_specialties(account: LearningAccount) -> list[Specialty]:
