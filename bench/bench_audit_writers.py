@@ -57,11 +57,11 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connections, transaction
+    from results import record
 
     from onex.core.actors import Actor
     from onex.core.audit import audit_record, audit_seal, audit_verify_chain
     from onex.core.models import AuditEvent
-    from results import record
 
     call_command("migrate", verbosity=0)
     hold = args.hold_ms / 1000
@@ -85,8 +85,7 @@ def main() -> None:
         errors: list[BaseException] = []
         barrier = threading.Barrier(args.writers + 1)
         threads = [
-            threading.Thread(target=writer, args=(n, barrier, errors))
-            for n in range(args.writers)
+            threading.Thread(target=writer, args=(n, barrier, errors)) for n in range(args.writers)
         ]
         for t in threads:
             t.start()

@@ -44,7 +44,7 @@ def test_events_are_pending_until_commit_then_sealed_once_per_transaction(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             first = _record("test.one")
-            second = _record("test.two")
+            _record("test.two")
         assert (first.seq, first.prev_hash, first.hash, first.mac_key, first.mac) == (None,) * 5
         assert AuditEvent.objects.filter(seq__isnull=True).count() == 2
         result = audit_verify_chain(seal=False)
@@ -230,9 +230,12 @@ def test_a_sealer_skips_when_another_holds_the_anchor_and_the_writer_does_not_wa
 
 
 def _refused(sql: str, params: list[Any]) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
 
 
 @pytest.mark.postgres
