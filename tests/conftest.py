@@ -29,13 +29,23 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Tests build the schema without migrations (--nomigrations): on PostgreSQL install the
-    audit table's append-only trigger the way core migration 0009 does, from its own SQL."""
-    migration = importlib.import_module("onex.core.migrations.0009_audit_keyed_chain")
+    audit table's append-only trigger the way core migration 0013 does, from its own SQL."""
+    migration = importlib.import_module("onex.core.migrations.0013_audit_sequencer")
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(migration._CREATE)
     yield
+
+
+@pytest.fixture(autouse=True)
+def audit_sealed_at_write(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Seal audit events inside the writer's transaction (ONEX_AUDIT_SEAL_INLINE), as the chain
+    behaved before the sequencer (ADR 0006): a test's transaction is rolled back, never
+    committed, so the production after-commit sealer would never run and tests could not read
+    an event's seq or hash. Tests of the sequencer itself opt out with
+    ``@pytest.mark.audit_after_commit`` and run the production path."""
+    settings.ONEX_AUDIT_SEAL_INLINE = request.node.get_closest_marker("audit_after_commit") is None
 
 
 @pytest.fixture

@@ -420,6 +420,10 @@ _unkeyed_until = os.environ.get("ONEX_AUDIT_UNKEYED_UNTIL_SEQ", "")
 ONEX_AUDIT_UNKEYED_UNTIL_SEQ: int | None = (
     env_int("ONEX_AUDIT_UNKEYED_UNTIL_SEQ", 0) if _unkeyed_until else None
 )
+# Seal audit events inside the writer's transaction (the pre-sequencer behaviour: every audited
+# write waits for the anchor row lock until the writer commits). Off in production (ADR 0006);
+# the test suite turns it on because its transactions never commit (tests/conftest.py).
+ONEX_AUDIT_SEAL_INLINE = env_bool("ONEX_AUDIT_SEAL_INLINE", False)
 ONEX_API_TOKEN_DAYS = env_int("ONEX_API_TOKEN_DAYS", 90)
 # A token unused for this many days stops working (platform default; security policy).
 ONEX_API_TOKEN_IDLE_DAYS = env_int("ONEX_API_TOKEN_IDLE_DAYS", 30)

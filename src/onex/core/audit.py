@@ -1,14 +1,17 @@
 """Audit trail: append (services), verify, purge for retention, and the scoped selectors.
 
 Every write of the platform calls ``audit_record`` inside its transaction; every clear-text view
-of an ID number calls ``audit_personal_view``. Events form a SHA-256 hash chain (see
-``onex.core.models.audit``); ``audit_verify_chain`` walks it and names the first broken link.
+of an ID number calls ``audit_personal_view``. Writers insert pending events without any shared
+lock; ``audit_seal`` (the sequencer, ADR 0006) chains committed ones after commit. Events form a
+keyed SHA-256 hash chain (see ``onex.core.models.audit``); ``audit_verify_chain`` walks it and
+names the first broken link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 import uuid
 from collections.abc import Iterator, Mapping
@@ -19,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Max, Model, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -35,12 +38,15 @@ from onex.core.audit_offline import (
     VERSION_UNKEYED,
     event_hash,
 )
+from onex.core.bulk import update_rows
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.logging import redact
 from onex.core.models import SEPARATED_ROLES, AuditAnchor, AuditEvent, Role, UnitKind, User
 from onex.core.params import id_param
 from onex.core.scoping import fetch
 from onex.core.xlsx import export_response
+
+logger = logging.getLogger(__name__)
 
 ACTION_PERSONAL_VIEW = "personal.view"
 ACTION_PURGE = "audit.purge"
@@ -113,6 +119,8 @@ def compute_mac(event_hash_hex: str) -> tuple[str, str]:
 
 
 def mac_is_valid(event: AuditEvent) -> bool:
+    if event.hash is None or event.mac is None or event.mac_key is None:
+        return False
     return crypto.mac_verify(
         event.hash.encode("ascii"), event.mac, purpose=MAC_PURPOSE, key_id=event.mac_key
     )
@@ -123,15 +131,100 @@ def _event_fields(event: AuditEvent) -> dict[str, Any]:
 
 
 def _locked_anchor() -> AuditAnchor:
-    # get_or_create retries a get on IntegrityError, so two first-ever appends do not collide;
-    # the row lock then serializes every append until the caller's transaction ends.
+    # get_or_create retries a get on IntegrityError, so two first-ever sealers do not collide;
+    # the row lock then serializes sealers (and the purge) until this transaction ends.
     anchor, _created = AuditAnchor.objects.select_for_update().get_or_create(
         pk=AuditAnchor.SINGLETON_PK
     )
     return anchor
 
 
+def _anchor_if_free() -> AuditAnchor | None:
+    """The locked anchor, or None at once if another sealer holds it (PostgreSQL SKIP LOCKED).
+
+    SQLite ignores row locks: its IMMEDIATE transactions already serialize every writer.
+    """
+    anchor = (
+        AuditAnchor.objects.select_for_update(skip_locked=True)
+        .filter(pk=AuditAnchor.SINGLETON_PK)
+        .first()
+    )
+    if anchor is not None:
+        return anchor
+    if AuditAnchor.objects.filter(pk=AuditAnchor.SINGLETON_PK).exists():
+        return None  # it exists, so it is locked: someone else is sealing
+    return _locked_anchor()
+
+
 # --- services (writes) --------------------------------------------------------------------------
+
+# Pending events sealed per sealing transaction: bounds how long the anchor lock is held.
+SEAL_BATCH = 1000
+_CHAIN_FIELDS = ("seq", "prev_hash", "hash", "mac_key", "mac")
+
+
+def _seal_batch(anchor: AuditAnchor, limit: int) -> list[AuditEvent]:
+    """Chain the oldest pending events visible to this transaction after the anchor's head."""
+    pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:limit])
+    if not pending:
+        return []
+    seq, prev = anchor.head_seq, anchor.head_hash
+    for event in pending:
+        seq += 1
+        event.seq = seq
+        event.prev_hash = prev
+        # Hashed from the values the database returns, exactly as verification reads them.
+        event.hash = compute_hash(_event_fields(event), version=event.version)
+        event.mac_key, event.mac = compute_mac(event.hash)
+        prev = event.hash
+    update_rows(AuditEvent, pending, _CHAIN_FIELDS)
+    AuditAnchor.objects.filter(pk=anchor.pk).update(head_seq=seq, head_hash=prev)
+    return pending
+
+
+def audit_seal(*, wait: bool = False, batch: int = SEAL_BATCH) -> int:
+    """The sequencer: give committed pending events their chain position, hash and MAC.
+
+    Events are sealed in insertion order (id) as far as they are committed; an event committed
+    later with a lower id simply gets a later position. Each batch is one short transaction
+    holding the anchor lock. With ``wait=False`` (after a writer's commit, the periodic task)
+    a sealer that finds the anchor locked returns at once. That is safe because every holder
+    looks for pending events again *after* releasing the lock and goes on if it finds any: a
+    writer committed before its sealer found the lock busy, so before the holder released it,
+    so the holder's look sees its event. Returns how many events this call sealed.
+    """
+    total = 0
+    while True:
+        with transaction.atomic():
+            anchor = _locked_anchor() if wait else _anchor_if_free()
+            if anchor is None:
+                return total
+            sealed = _seal_batch(anchor, batch)
+        total += len(sealed)
+        if not AuditEvent.objects.filter(seq__isnull=True).exists():
+            return total
+
+
+def _seal_after_commit() -> None:
+    """The writer's on_commit hook: seal now, never wait for another sealer."""
+    try:
+        audit_seal(wait=False)
+    except Exception:
+        # The write itself is committed and its event pending; the periodic task or the next
+        # write seals it (and verification would report a lasting fault, e.g. a missing key).
+        # Never turn a committed request into an error page.
+        logger.exception("audit sealing after commit failed; the periodic task will retry")
+
+
+def _seal_pending_on_commit() -> None:
+    """Ask for one sealing when the current transaction commits (not one per event)."""
+    if connection.in_atomic_block and any(
+        entry[1] is _seal_after_commit for entry in connection.run_on_commit
+    ):
+        # Already asked in this transaction: a savepoint rollback that drops that request
+        # would drop every event recorded after it too, so one request covers them all.
+        return
+    transaction.on_commit(_seal_after_commit)
 
 
 def audit_record(
@@ -144,40 +237,45 @@ def audit_record(
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit chain inside the caller's transaction.
+    """Insert one pending event inside the caller's transaction; it is sealed after commit.
 
     Callers pass masked personal data; values are made JSON-safe and redacted defensively.
-    The anchor row stays locked until the caller commits, which keeps the chain linear (the
-    price: auditing transactions serialize on that row; keep them short).
+    No shared lock is taken: concurrent writers do not wait for each other (ADR 0006). When the
+    caller's transaction commits, ``audit_seal`` chains the event; if it rolls back, the event
+    never existed and the chain has no gap. ``ONEX_AUDIT_SEAL_INLINE`` seals inside the caller's
+    transaction instead (the old serializing behaviour: the test suite, whose transactions never
+    commit, and the benchmark's baseline), and the returned event then carries its chain fields.
     """
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
     unit = actor.unit
     user = actor.user
-    with transaction.atomic():
-        anchor = _locked_anchor()
-        event = AuditEvent(
-            seq=anchor.head_seq + 1,
-            at=timezone.now(),
-            actor_id=user.pk if user is not None else None,
-            actor_username=user.get_username() if user is not None else "",
-            unit_id=unit.pk if unit is not None else None,
-            unit_name=unit.name if unit is not None else "",
-            unit_province_id=unit.province_id if unit is not None else None,
-            action=action,
-            target_type=target_type,
-            target_id=redact(str(target_id)),
-            old=json_safe(old) if old is not None else None,
-            new=json_safe(new) if new is not None else None,
-            ip=actor.ip or "",
-            prev_hash=anchor.head_hash,
-            version=CURRENT_VERSION,
-        )
-        event.hash = compute_hash(_event_fields(event), version=event.version)
-        event.mac_key, event.mac = compute_mac(event.hash)
-        event.save()
-        AuditAnchor.objects.filter(pk=anchor.pk).update(head_seq=event.seq, head_hash=event.hash)
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=user.pk if user is not None else None,
+        actor_username=user.get_username() if user is not None else "",
+        unit_id=unit.pk if unit is not None else None,
+        unit_name=unit.name if unit is not None else "",
+        unit_province_id=unit.province_id if unit is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=redact(str(target_id)),
+        old=json_safe(old) if old is not None else None,
+        new=json_safe(new) if new is not None else None,
+        ip=actor.ip or "",
+        version=CURRENT_VERSION,
+    )
+    if settings.ONEX_AUDIT_SEAL_INLINE:
+        with transaction.atomic():
+            event.save()
+            audit_seal(wait=True)
+            sealed = AuditEvent.objects.filter(pk=event.pk).values(*_CHAIN_FIELDS).get()
+        for name, value in sealed.items():
+            setattr(event, name, value)
+        return event
+    event.save()
+    _seal_pending_on_commit()
     return event
 
 
@@ -202,11 +300,14 @@ class VerifyResult:
     code: str = ""
     reason: str = ""
     legacy: int = 0  # unkeyed events (version 1, written before the chain was keyed)
+    # Committed events not sealed yet (no chain position): not part of the verified chain.
+    pending: int = 0
 
     def __str__(self) -> str:
+        tail = f" ({self.pending} pending, not sealed yet)" if self.pending else ""
         if self.ok:
-            return f"OK {self.count} events"
-        return f"BROKEN at seq {self.broken_seq} [{self.code}]: {self.reason}"
+            return f"OK {self.count} events{tail}"
+        return f"BROKEN at seq {self.broken_seq} [{self.code}]: {self.reason}{tail}"
 
 
 def _iter_chain(after_seq: int, upto_seq: int | None) -> Iterator[AuditEvent]:
@@ -224,18 +325,28 @@ def _iter_chain(after_seq: int, upto_seq: int | None) -> Iterator[AuditEvent]:
         if not chunk:
             return
         yield from chunk
-        last = chunk[-1].seq
+        last = chunk[-1].seq or last  # never None: the query filters on seq
 
 
-def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
+def _pending_count() -> int:
+    return AuditEvent.objects.filter(seq__isnull=True).count()
+
+
+def audit_verify_chain(*, upto_seq: int | None = None, seal: bool = True) -> VerifyResult:
     """Walk the chain from the anchor and report the first broken link.
 
-    With ``upto_seq`` only the prefix up to that seq is checked (the purge uses it) and the
-    head is not compared.
+    First seals the committed pending events if no other sealer is busy (``seal=False``
+    skips it); events still pending afterwards are counted apart (``pending``), they have no
+    position to check yet. The walk stops at the head read when it starts, so a sealer running
+    meanwhile cannot make a sound chain look broken. With ``upto_seq`` only the prefix up to
+    that seq is checked (the purge uses it) and the head is not compared.
     """
+    if seal and upto_seq is None:
+        audit_seal(wait=False)
     anchor = AuditAnchor.objects.filter(pk=AuditAnchor.SINGLETON_PK).first() or AuditAnchor()
     head_seq, head_hash = anchor.head_seq, anchor.head_hash
     legacy = 0
+    pending = 0
 
     def broken(seq: int, code: str, reason: str, count: int) -> VerifyResult:
         return VerifyResult(
@@ -248,8 +359,11 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
             code=code,
             reason=reason,
             legacy=legacy,
+            pending=pending,
         )
 
+    if upto_seq is None:
+        pending = _pending_count()
     # The purge deletes everything up to the anchor; a survivor means the anchor was moved
     # forward by hand, perhaps to skip tampered events.
     leftover = (
@@ -274,7 +388,7 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
     # Set by the operator once no new unkeyed event can exist: above it, an unkeyed event is a
     # downgrade (someone rewrote keyed events as unkeyed ones to recompute the chain).
     unkeyed_until = settings.ONEX_AUDIT_UNKEYED_UNTIL_SEQ
-    for event in _iter_chain(anchor.anchor_seq, upto_seq):
+    for event in _iter_chain(anchor.anchor_seq, head_seq if upto_seq is None else upto_seq):
         if event.seq != expected_seq:
             return broken(
                 expected_seq,
@@ -328,7 +442,16 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
                 % {"last": last_seq, "head": head_seq},
                 count,
             )
-        if last_seq > head_seq or expected_prev != head_hash:
+        # Sealed events beyond the head: read the highest seq first, then the head again. A
+        # sealer moves both in one transaction, so a head read afterwards covers every event a
+        # sealer wrote; anything above it was written past the anchor by hand.
+        highest = AuditEvent.objects.aggregate(highest=Max("seq"))["highest"] or 0
+        head_now = (
+            AuditAnchor.objects.filter(pk=AuditAnchor.SINGLETON_PK)
+            .values_list("head_seq", flat=True)
+            .first()
+        ) or 0
+        if highest > head_now or expected_prev != head_hash:
             return broken(
                 head_seq,
                 "head",
@@ -342,6 +465,7 @@ def audit_verify_chain(*, upto_seq: int | None = None) -> VerifyResult:
         head_hash=head_hash,
         anchor_seq=anchor.anchor_seq,
         legacy=legacy,
+        pending=pending,
     )
 
 
@@ -351,7 +475,10 @@ def audit_export_lines() -> Iterator[str]:
     First a header naming the anchor the export starts from, then one event per line with the
     hashed fields (``at`` in its canonical form), the version and the hash. MACs are left out:
     they are only checkable with the secret key, and the export may leave the organisation.
+    Committed pending events are sealed first when no other sealer is busy; the export stops
+    at the head named in its header (events still pending are not in the chain yet).
     """
+    audit_seal(wait=False)
     anchor = AuditAnchor.objects.filter(pk=AuditAnchor.SINGLETON_PK).first() or AuditAnchor()
     header = {
         "type": EXPORT_TYPE,
@@ -362,7 +489,7 @@ def audit_export_lines() -> Iterator[str]:
         "exported_at": timezone.now().astimezone(dt.timezone.utc).isoformat(),
     }
     yield json.dumps(header, ensure_ascii=False, sort_keys=True)
-    for event in _iter_chain(anchor.anchor_seq, None):
+    for event in _iter_chain(anchor.anchor_seq, anchor.head_seq):
         row = _event_fields(event)
         row["at"] = _canonical_at(event.at)
         row["version"] = event.version
@@ -431,11 +558,15 @@ def audit_purge(
             field="older_than_days",
         )
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    # Only sealed events are purged (a pending one has no position yet); seal what is committed
+    # so an old pending event cannot hold the boundary back.
+    audit_seal(wait=True)
+    sealed = AuditEvent.objects.filter(seq__isnull=False)
     first_young = (
-        AuditEvent.objects.filter(at__gte=cutoff).order_by("seq").values_list("seq", flat=True)
+        sealed.filter(at__gte=cutoff).order_by("seq").values_list("seq", flat=True)
     ).first()
     last_old = (
-        AuditEvent.objects.filter(at__lt=cutoff)
+        sealed.filter(at__lt=cutoff)
         .filter(**({"seq__lt": first_young} if first_young is not None else {}))
         .order_by("-seq")
         .values_list("seq", flat=True)
@@ -542,7 +673,7 @@ def audit_event_list(
     until: dt.date | dt.datetime | None = None,
     actor_username: str | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Events the actor may see, newest first.
+    """Events the actor may see, newest first (pending ones, not sealed yet, on top).
 
     ``action`` matches exactly or, ending in ".", as a prefix ("unit." = every unit action).
     ``until`` as a date includes that whole day. ``q`` searches the action, the actor's
@@ -577,7 +708,8 @@ def audit_event_list(
         if seq:
             search |= Q(seq=seq)
         qs = qs.filter(search)
-    return qs.order_by("-seq")
+    # Newest first in chain order: pending events (the chain's end, not sealed yet) on top.
+    return qs.order_by(F("seq").desc(nulls_first=True), "-id")
 
 
 def audit_event_get(*, actor: Actor, seq: int) -> AuditEvent:

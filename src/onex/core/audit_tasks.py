@@ -8,10 +8,19 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from onex.core.actors import Actor
-from onex.core.audit import audit_purge
+from onex.core.audit import audit_purge, audit_seal
 from onex.core.audit_checkpoints import CheckpointRefused, checkpoint_publish
 
 logger = logging.getLogger(__name__)
+
+
+# Every minute: the sequencer's safety net. Writers seal after their own commit; this catches an
+# event whose after-commit sealing failed or was left to a sealer that had just finished.
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator, unused-ignore]
+def audit_seal_periodic() -> None:
+    sealed = audit_seal(wait=False)
+    if sealed:
+        logger.info("audit seal: %s pending events sealed", sealed)
 
 
 # Daily at 03:17 (server time), off the hour to avoid colliding with other nightly jobs.

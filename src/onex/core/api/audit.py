@@ -25,7 +25,8 @@ router = Router(tags=["audit"])
 
 
 class AuditEventOut(Schema):
-    seq: int
+    # null while the event is pending: committed, not sealed into the chain yet (ADR 0006).
+    seq: int | None
     at: dt.datetime
     actor_username: str
     unit_name: str
@@ -35,8 +36,8 @@ class AuditEventOut(Schema):
     old: Any = None
     new: Any = None
     ip: str
-    prev_hash: str
-    hash: str
+    prev_hash: str | None
+    hash: str | None
 
 
 class VerifyOut(Schema):
@@ -51,6 +52,7 @@ class VerifyOut(Schema):
     code: str = ""
     reason: str = ""
     legacy: int = 0  # events from before the keyed chain (no MAC), at the start of the chain
+    pending: int = 0  # committed events not sealed yet, outside the verified chain
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -34,6 +34,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result} (seq {result.anchor_seq + 1}..{result.head_seq}, head {result.head_hash})"
         )
+        if result.pending:
+            self.stdout.write(
+                f"{result.pending} committed events are pending (not sealed yet, another sealer "
+                "was busy): they are checked once sealed; run manage.py audit_seal."
+            )
         if result.legacy:
             self.stdout.write(
                 f"{result.legacy} unkeyed events from before the keyed chain "
