@@ -154,6 +154,7 @@ class ComplianceFilter(Schema):
     end: dt.date | None = Field(None, description="Default: today")
     province: CodeText | None = None
     city: CodeText | None = None
+    q: SearchText | None = Field(None, description="Only rows whose name contains this")
 
 
 class ReportingComplianceOut(Schema):
@@ -187,9 +188,10 @@ def compliance(request: HttpRequest, filters: Query[ComplianceFilter]) -> Any:
     scope = selectors.actor_scope(
         actor=request_actor(request), province=filters.province, city=filters.city
     )
-    return selectors.compliance(
+    rows = selectors.compliance(
         kind=filters.kind, level=filters.level, scope=scope, start=start, end=end
     )
+    return selectors.compliance_search(rows, filters.q or "")
 
 
 class GapFilter(Schema):
@@ -199,6 +201,7 @@ class GapFilter(Schema):
     end: dt.date | None = None
     province: CodeText | None = None
     city: CodeText | None = None
+    q: SearchText | None = Field(None, description="Only units whose name contains this")
     page: int = Field(1, ge=1, le=100_000)
 
 
@@ -237,6 +240,7 @@ def gap_list(request: HttpRequest, filters: Query[GapFilter]) -> dict[str, Any]:
         which=filters.which,
         limit=GAP_PAGE,
         offset=(filters.page - 1) * GAP_PAGE,
+        q=filters.q or "",
     )
     return {"count": total, "items": rows}
 

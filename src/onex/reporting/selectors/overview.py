@@ -259,13 +259,14 @@ def overview_province(*, actor: Actor, code: str) -> Division:
     provinces = Division.objects.filter(level=DivisionLevel.PROVINCE)
     if not actor.is_national:
         allowed = actor.kind == UnitKind.PROVINCE
-        provinces = provinces.filter(pk=actor.province_id if allowed else 0)
+        provinces = provinces.filter(pk=(actor.province_id or 0) if allowed else 0)
     return fetch(provinces, code=code[:12])
 
 
 def own_province_code(*, actor: Actor) -> str:
     """The code of the actor's province ("" for national actors)."""
-    code = Division.objects.filter(pk=actor.province_id or 0).values_list("code", flat=True)
+    province_id = actor.province_id or 0
+    code = Division.objects.filter(pk=province_id).values_list("code", flat=True)
     return str(code.first() or "")
 
 
@@ -285,9 +286,9 @@ def city_overview(*, actor: Actor, province: str, year: int) -> CityOverview:
         .values("city_id")
         .annotate(n=Count("pk"))
     )
-    for item in pilots:
-        if item["city_id"] in rows:
-            rows[item["city_id"]].schools = item["n"]
+    for city_id, n in pilots.values_list("city_id", "n"):
+        if city_id in rows:
+            rows[city_id].schools = n
     for r in compliance(
         kind=ReportKind.WEEKLY,
         level="city",
@@ -312,12 +313,12 @@ def city_overview(*, actor: Actor, province: str, year: int) -> CityOverview:
             passed=Count("pk", filter=Q(passed=True)),
         )
     )
-    for item in registrations:
-        if item["school__city_id"] in rows:
-            target = rows[item["school__city_id"]]
-            target.registered = item["registered"]
-            target.results = item["results"]
-            target.passed = item["passed"]
+    for city_id, registered, results, passed in registrations.values_list(
+        "school__city_id", "registered", "results", "passed"
+    ):
+        if city_id in rows:
+            target = rows[city_id]
+            target.registered, target.results, target.passed = registered, results, passed
     issued = (
         IssuedCertificate.objects.filter(school__province=division, issued_on__year=year)
         .exclude(status=CertificateStatus.REVOKED)
@@ -325,7 +326,7 @@ def city_overview(*, actor: Actor, province: str, year: int) -> CityOverview:
         .values("school__city_id")
         .annotate(n=Count("pk"))
     )
-    for item in issued:
-        if item["school__city_id"] in rows:
-            rows[item["school__city_id"]].certificates = item["n"]
+    for city_id, n in issued.values_list("school__city_id", "n"):
+        if city_id in rows:
+            rows[city_id].certificates = n
     return CityOverview(division, year, list(rows.values()), city_map(division))

@@ -61,6 +61,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "end": max(end, start),
         "province": request.GET.get("province", "").strip()[:12],
         "city": request.GET.get("city", "").strip()[:12],
+        "q": request.GET.get("q", "").strip()[:100],
     }
 
 
@@ -110,7 +111,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                     "overdue": report is None and due < timezone.now(),
                 }
             )
-    history = selectors.report_list(actor=actor, kind=kind).filter(unit_id=actor.unit_id)
+    q = request.GET.get("q", "").strip()[:100]
+    history = selectors.report_list(actor=actor, kind=kind, q=q or None).filter(
+        unit_id=actor.unit_id
+    )
     if request.GET.get("format") == "xlsx":
         return _export_reports(history)
     context = {
@@ -119,6 +123,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page_obj": page_of(request, history),
         "show_province": actor.kind == UnitKind.ORG,
+        "q": q,
     }
     return render(request, "reporting/my_reports.html", context)
 
@@ -301,9 +306,10 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
     )
     args = {"kind": f["kind"], "scope": scope, "start": f["start"], "end": f["end"]}
     total = selectors.compliance(level="nation", **args)[0]
-    rows = selectors.compliance(level=level, **args)
+    rows = selectors.compliance_search(selectors.compliance(level=level, **args), f["q"])
     if request.GET.get("format") == "xlsx":
         return _export_compliance(rows, level)
+    page_obj = page_of(request, rows)
     chart = {
         "title": _("报送率（%）"),
         "seriesName": _("报送率"),
@@ -318,7 +324,8 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         "level_label": LEVEL_LABELS[level],
         "next_level": _NEXT.get(level),
         "total": total,
-        "rows": rows,
+        "rows": page_obj.object_list,
+        "page_obj": page_obj,
         "chart": chart,
         "kinds": ReportKind.choices,
         "provinces": selectors.province_options(actor=actor),
@@ -393,7 +400,14 @@ def gaps_view(request: HttpRequest) -> HttpResponse:
     scope = selectors.actor_scope(
         actor=actor, province=f["province"] or None, city=f["city"] or None
     )
-    args = {"kind": f["kind"], "scope": scope, "start": f["start"], "end": f["end"], "which": which}
+    args = {
+        "kind": f["kind"],
+        "scope": scope,
+        "start": f["start"],
+        "end": f["end"],
+        "which": which,
+        "q": f["q"],
+    }
     if request.GET.get("format") == "xlsx":
         _total, everything = selectors.gaps(**args)
         return _export_gaps(everything)
