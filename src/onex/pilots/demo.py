@@ -27,7 +27,8 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
 
-from onex.catalog.models import Certificate
+from onex.catalog.models import Certificate, Level
+from onex.catalog.services.schools import levels_must_be_chosen
 from onex.core.accounts import unit_create, user_create
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -45,6 +46,7 @@ from onex.pilots.models import (
     Specialty,
     SummarySubmission,
 )
+from onex.pilots.models.applications import CONFIRMED_STATUSES
 from onex.pilots.selectors import conditions
 from onex.pilots.services import applications as application_services
 from onex.pilots.services import coordination as coordination_services
@@ -477,6 +479,91 @@ PLANS: tuple[Plan, ...] = (
 
 SUMMARY_PROVINCE = "440000"
 
+# R20: the Ministry designates about ten confirmed pilot schools per certificate as monitoring
+# points, so every demo certificate gets that many confirmed pilots beyond PLANS, except two left
+# short on purpose (the coverage page shows them): 2-05 has six confirmed schools (the supervision
+# demo designates only three of them), 1-06 has only four. The demo school keeps its one pilot
+# (its pages show one certificate); 襄阳 is the school the supervision demo disqualifies.
+CONFIRMED_PER_CERTIFICATE = 10
+CONFIRMED_SHORT = {"2-05": 6, "1-06": 4}
+NOT_EXTRA = frozenset({"广州番禺职业技术学院", "襄阳职业技术学院"})
+
+
+def _extra_schools(schools: dict[str, School], units: dict[str, Unit]) -> list[School]:
+    """Schools that may take extra pilots: in a demo province, and, where the province makes
+    its cities review first (Shanxi), in the one city with a demo bureau (太原)."""
+    city_province, city = CITY_ACCOUNT[2], CITY_ACCOUNT[3]
+    return sorted(
+        (
+            school
+            for school in schools.values()
+            if school.name not in NOT_EXTRA
+            and school.province.code in units
+            and (school.province.code != city_province or school.city.code == city)
+        ),
+        key=lambda school: school.code,
+    )
+
+
+def _monitoring_pilots(
+    units: dict[str, Unit],
+    schools: dict[str, School],
+    certificates: dict[str, Certificate],
+    created: Counter[str],
+) -> None:
+    """Confirmed pilots for every certificate, up to CONFIRMED_PER_CERTIFICATE, through the
+    application services (submit, the city's review where required, the province's confirm).
+
+    Each certificate walks the schools in a fixed rotation, counting the confirmed applications
+    it meets and creating the missing ones until it has enough: a rerun meets the same schools,
+    finds them confirmed and stops at the same place (idempotent)."""
+    pool = _extra_schools(schools, units)
+    if not pool:
+        return
+    existing = {
+        (school_id, certificate_id): status
+        for school_id, certificate_id, status in PilotApplication.objects.values_list(
+            "school_id", "certificate_id", "status"
+        )
+    }
+    confirmed = set(CONFIRMED_STATUSES)
+    names = SURNAMES
+    for index, code in enumerate(sorted(certificates)):
+        certificate = certificates[code]
+        wanted = CONFIRMED_SHORT.get(code, CONFIRMED_PER_CERTIFICATE)
+        have = 0
+        start = (index * 7) % len(pool)
+        for school in pool[start:] + pool[:start]:
+            if have >= wanted:
+                break
+            status = existing.get((school.pk, certificate.pk))
+            if status is not None:
+                have += status in confirmed
+                continue
+            data = replace(
+                BASE,
+                contact_name=f"{names[_pick(school.code + code, len(names))]}老师",
+                contact_phone=f"{AREA_CODES.get(school.province.code, '010')}-"
+                f"{8000_0000 + _pick(school.code + code + 'p', 999_9999)}",
+                # R34: undergraduate schools and the open university choose their levels.
+                levels=(
+                    (Level.INTERMEDIATE, Level.SENIOR)
+                    if levels_must_be_chosen(school.school_type)
+                    else ()
+                ),
+            )
+            application = application_services.application_create(
+                actor=_acting(school.unit),
+                school=school,
+                certificate=certificate,
+                specialty=_specialty(school, certificate),
+                data=data,
+            )
+            _take_steps(application, Plan(school.name, code, "confirmed", ("", ""), {}), units)
+            existing[(school.pk, certificate.pk)] = "confirmed"
+            created["monitoring_pilots"] += 1
+            have += 1
+
 
 def _acting(unit: Unit) -> Actor:
     return Actor(user=None, unit=unit, role=Role.ADMIN)
@@ -661,6 +748,8 @@ def load_application_demo(*, stdout: Callable[[str], None]) -> dict[str, int]:
         )
         _take_steps(application, plan, units)
         created["applications"] += 1
+
+    _monitoring_pilots(units, schools, certificates, created)
 
     province_unit = units.get(SUMMARY_PROVINCE)
     if (

@@ -1,4 +1,5 @@
-"""Demo data of supervision: monitoring points for every demo certificate (R20), a Guangdong
+"""Demo data of supervision: monitoring points for every demo certificate (R20; 2-05 and 1-06
+left short on purpose), a Guangdong
 spot-check round with a rectification (R41), one disqualified school whose refused student
 registration is shown (R23, R47), and one proceeding against the demo org awaiting its answer
 (R22). Idempotent: nothing is created twice."""
@@ -27,6 +28,7 @@ from onex.supervision.models import (
     SpotCheckRound,
     TargetKind,
 )
+from onex.supervision.selectors.lists import designable_schools
 from onex.supervision.services import monitoring, proceedings, spotchecks
 
 Log = Callable[[str], None]
@@ -35,6 +37,7 @@ DEMO_ORG = "北京中物联物流采购培训中心"
 ROUND_PROVINCE = "440000"
 ROUND_TITLE = "2026年秋季1+X证书试点随机抽查"
 ROUND_SEED = "gd-2026-autumn"
+DISQUALIFIED_SCHOOL = "襄阳职业技术学院"
 DEMO_ID = "110101199003077514"  # a valid test resident ID (checksum), used only to be refused
 
 
@@ -42,24 +45,25 @@ def _acting(unit: Unit) -> Actor:
     return Actor(user=None, unit=unit, role=Role.ADMIN)
 
 
-def _confirmed_schools(certificate: Certificate) -> list[School]:
-    ids = PilotApplication.objects.filter(
-        certificate=certificate, status__in=CONFIRMED_STATUSES
-    ).values("school")
-    return list(
-        School.objects.filter(pk__in=ids, pilot_status=SchoolPilotStatus.ACTIVE).order_by("code")
-    )
+# Left short on purpose, so the coverage page shows a certificate with too few points although
+# confirmed schools remain to designate (1-06 is short for want of confirmed schools: see the
+# pilots demo's CONFIRMED_SHORT).
+POINTS_SHORT = {"2-05": 3}
 
 
 def _points(ministry: Actor, created: Counter[str]) -> None:
     target = int(policy_value("r20.monitoring_points_per_certificate"))
     for certificate in Certificate.objects.order_by("code"):
+        # Counted as the coverage page counts: a disqualified school's point monitors nothing.
         have = MonitoringPoint.objects.filter(
-            certificate=certificate, status=PointStatus.ACTIVE
+            certificate=certificate,
+            status=PointStatus.ACTIVE,
+            school__pilot_status=SchoolPilotStatus.ACTIVE,
         ).count()
-        if have:
+        wanted = POINTS_SHORT.get(certificate.code, target)
+        if have >= wanted:
             continue
-        for school in _confirmed_schools(certificate)[:target]:
+        for school in designable_schools(certificate=certificate)[: wanted - have]:
             monitoring.point_designate(
                 actor=ministry, certificate=certificate, school=school, note="演示数据"
             )
@@ -104,15 +108,16 @@ def _disqualified_school(
 ) -> None:
     if Proceeding.objects.filter(target_kind=TargetKind.SCHOOL).exists():
         return
-    # The last school (by code) with a confirmed pilot outside the spot-check round's province.
+    # A school with a confirmed pilot outside the spot-check round's province: the named one
+    # (the pilots demo gives it no other pilot), else the last such school by code.
     ids = PilotApplication.objects.filter(status__in=CONFIRMED_STATUSES).values("school")
-    school = (
+    candidates = (
         School.objects.filter(pk__in=ids, pilot_status=SchoolPilotStatus.ACTIVE)
         .exclude(province__code=ROUND_PROVINCE)
         .select_related("province", "unit")
         .order_by("-code")
-        .first()
     )
+    school = candidates.filter(name=DISQUALIFIED_SCHOOL).first() or candidates.first()
     if school is None or school.province_id not in provinces:
         return
     proceeding = proceedings.proceeding_propose_school(
@@ -174,13 +179,14 @@ def load(report: DemoReport, log: Log) -> None:
         for u in Unit.objects.filter(kind=UnitKind.PROVINCE)
         if u.province_id is not None
     }
+    # The disqualification first: a disqualified school is no longer designable (R20).
+    _disqualified_school(ministry, provinces, created, report)
     _points(ministry, created)
     gd = next(
         (u for u in provinces.values() if u.province and u.province.code == ROUND_PROVINCE), None
     )
     if gd is not None:
         _round(gd, created)
-    _disqualified_school(ministry, provinces, created, report)
     _org_proceeding(ministry, created)
     report.created.update(created)
     if created:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -153,6 +154,7 @@ class ComplianceFilter(Schema):
     end: dt.date | None = Field(None, description="Default: today")
     province: CodeText | None = None
     city: CodeText | None = None
+    q: SearchText | None = Field(None, description="Only rows whose name contains this")
 
 
 class ReportingComplianceOut(Schema):
@@ -186,9 +188,10 @@ def compliance(request: HttpRequest, filters: Query[ComplianceFilter]) -> Any:
     scope = selectors.actor_scope(
         actor=request_actor(request), province=filters.province, city=filters.city
     )
-    return selectors.compliance(
+    rows = selectors.compliance(
         kind=filters.kind, level=filters.level, scope=scope, start=start, end=end
     )
+    return selectors.compliance_search(rows, filters.q or "")
 
 
 class GapFilter(Schema):
@@ -198,6 +201,7 @@ class GapFilter(Schema):
     end: dt.date | None = None
     province: CodeText | None = None
     city: CodeText | None = None
+    q: SearchText | None = Field(None, description="Only units whose name contains this")
     page: int = Field(1, ge=1, le=100_000)
 
 
@@ -236,6 +240,7 @@ def gap_list(request: HttpRequest, filters: Query[GapFilter]) -> dict[str, Any]:
         which=filters.which,
         limit=GAP_PAGE,
         offset=(filters.page - 1) * GAP_PAGE,
+        q=filters.q or "",
     )
     return {"count": total, "items": rows}
 
@@ -311,3 +316,61 @@ def overview(request: HttpRequest, filters: Query[OverviewFilter]) -> Any:
     return overview_selectors.overview(
         actor=actor, dimension=filters.dimension, year=filters.year or timezone.localdate().year
     )
+
+
+class CityOverviewFilter(Schema):
+    province: CodeText = Field(..., description="Province code (GB/T 2260, e.g. 440000)")
+    year: Year | None = Field(None, description="Default: this year")
+
+
+class CityMapOut(Schema):
+    name: str = Field(..., description="Map name registered with ECharts by the script")
+    script: str = Field(..., description="URL of the map script, served locally")
+
+
+class CityOverviewRowOut(Schema):
+    code: str
+    name: str
+    schools: int = Field(..., description="Pilot schools at the year's end")
+    expected: int = Field(..., description="Weekly reports expected in the year")
+    actual: int
+    on_time: int
+    late: int
+    missing: int
+    reporting_rate: Decimal | None = Field(..., description="actual / expected, in %")
+    on_time_rate: Decimal | None = Field(..., description="on time / expected, in %")
+    registered: int
+    results: int
+    passed: int
+    pass_rate: Decimal | None = Field(..., description="passed / results, in %")
+    certificates: int
+
+
+class CityOverviewOut(Schema):
+    province_code: str
+    province_name: str
+    year: int
+    map: CityMapOut | None = Field(
+        ..., description="City map of the province, or null: no map data, show the table"
+    )
+    cities: list[CityOverviewRowOut]
+
+
+@router.get(
+    "/overview/cities",
+    response={200: CityOverviewOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Drill-down of the overview map: one province's cities with compliance figures",
+)
+def overview_cities(request: HttpRequest, filters: Query[CityOverviewFilter]) -> Any:
+    actor = request_actor(request)
+    actor.require(actor.is_national or actor.kind == UnitKind.PROVINCE)
+    data = overview_selectors.city_overview(
+        actor=actor, province=filters.province, year=filters.year or timezone.localdate().year
+    )
+    return {
+        "province_code": data.province.code,
+        "province_name": data.province.name,
+        "year": data.year,
+        "map": ({"name": data.map.name, "script": static(data.map.script)} if data.map else None),
+        "cities": data.rows,
+    }

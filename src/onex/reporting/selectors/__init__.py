@@ -335,6 +335,12 @@ def compliance(
     return _named_rows(level, raw)
 
 
+def compliance_search(rows: list[ComplianceRow], q: str) -> list[ComplianceRow]:
+    """Rows whose name (unit, city or province) contains ``q``; all rows when ``q`` is empty."""
+    q = q.strip()
+    return [r for r in rows if q in r.name] if q else rows
+
+
 def _named_rows(level: str, raw: Sequence[Sequence[Any]]) -> list[ComplianceRow]:
     if level == "nation":
         expected, actual, on_time = raw[0] if raw else (0, 0, 0)
@@ -429,11 +435,18 @@ def gaps(
     as_of: dt.date | None = None,
     limit: int | None = None,
     offset: int = 0,
+    q: str = "",
 ) -> tuple[int, list[Gap]]:
     """Expected reports of ``kind`` that are missing (``which="missing"``), late (``"late"``)
-    or either, in the same join as ``compliance``; returns (total, one page)."""
+    or either, in the same join as ``compliance``; returns (total, one page). ``q`` narrows to
+    units whose name contains it."""
     as_of = as_of or timezone.localdate()
     where, where_params = scope.where()
+    q = q.strip()
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where += " AND u.name LIKE %s ESCAPE '\\'"
+        where_params = [*where_params, f"%{escaped}%"]
     if which == "missing":
         cond = "r.id IS NULL"
     elif which == "late":

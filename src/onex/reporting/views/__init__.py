@@ -61,6 +61,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "end": max(end, start),
         "province": request.GET.get("province", "").strip()[:12],
         "city": request.GET.get("city", "").strip()[:12],
+        "q": request.GET.get("q", "").strip()[:100],
     }
 
 
@@ -110,7 +111,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                     "overdue": report is None and due < timezone.now(),
                 }
             )
-    history = selectors.report_list(actor=actor, kind=kind).filter(unit_id=actor.unit_id)
+    q = request.GET.get("q", "").strip()[:100]
+    history = selectors.report_list(actor=actor, kind=kind, q=q or None).filter(
+        unit_id=actor.unit_id
+    )
     if request.GET.get("format") == "xlsx":
         return _export_reports(history)
     context = {
@@ -119,6 +123,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page_obj": page_of(request, history),
         "show_province": actor.kind == UnitKind.ORG,
+        "q": q,
     }
     return render(request, "reporting/my_reports.html", context)
 
@@ -301,9 +306,10 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
     )
     args = {"kind": f["kind"], "scope": scope, "start": f["start"], "end": f["end"]}
     total = selectors.compliance(level="nation", **args)[0]
-    rows = selectors.compliance(level=level, **args)
+    rows = selectors.compliance_search(selectors.compliance(level=level, **args), f["q"])
     if request.GET.get("format") == "xlsx":
         return _export_compliance(rows, level)
+    page_obj = page_of(request, rows)
     chart = {
         "title": _("报送率（%）"),
         "seriesName": _("报送率"),
@@ -318,7 +324,8 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         "level_label": LEVEL_LABELS[level],
         "next_level": _NEXT.get(level),
         "total": total,
-        "rows": rows,
+        "rows": page_obj.object_list,
+        "page_obj": page_obj,
         "chart": chart,
         "kinds": ReportKind.choices,
         "provinces": selectors.province_options(actor=actor),
@@ -393,7 +400,14 @@ def gaps_view(request: HttpRequest) -> HttpResponse:
     scope = selectors.actor_scope(
         actor=actor, province=f["province"] or None, city=f["city"] or None
     )
-    args = {"kind": f["kind"], "scope": scope, "start": f["start"], "end": f["end"], "which": which}
+    args = {
+        "kind": f["kind"],
+        "scope": scope,
+        "start": f["start"],
+        "end": f["end"],
+        "which": which,
+        "q": f["q"],
+    }
     if request.GET.get("format") == "xlsx":
         _total, everything = selectors.gaps(**args)
         return _export_gaps(everything)
@@ -514,6 +528,12 @@ def overview_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     year = year_param(request.GET.get("year")) or today.year
+    province = request.GET.get("province", "").strip()[:12]
+    if not province and actor.kind == UnitKind.PROVINCE and "dimension" not in request.GET:
+        # A province official lands on the city view of the province.
+        province = overview_selectors.own_province_code(actor=actor)
+    if province:
+        return _city_overview(request, actor, province, year)
     dimension = request.GET.get("dimension", "province")
     dimension = dimension if dimension in overview_selectors.DIMENSIONS else "province"
     metric = request.GET.get("metric", "registered")
@@ -544,11 +564,8 @@ def overview_view(request: HttpRequest) -> HttpResponse:
         "values": [float(getattr(r, metric) or 0) for r in rows],
         "kind": "bar",
     }
-    links = [
-        f"{reverse('reporting:compliance')}?level=city&province={r.key}"
-        f"&start={year}-01-01&end={year}-12-31"
-        for r in rows
-    ]
+    # Drill-down: a province on the map (or in the table) opens its cities.
+    links = [_city_link(r.key, year) for r in rows]
     map_chart = (
         {
             **chart,
@@ -577,3 +594,97 @@ def overview_view(request: HttpRequest) -> HttpResponse:
         "chart": chart,
     }
     return render(request, "reporting/overview.html", context)
+
+
+def _city_link(province: str, year: int) -> str:
+    return f"{reverse('reporting:overview')}?province={province}&year={year}"
+
+
+CITY_METRICS = {
+    "reporting_rate": gettext_lazy("周报报送率（%）"),
+    "on_time_rate": gettext_lazy("周报及时率（%）"),
+    "missing": gettext_lazy("未报周报数"),
+    "schools": gettext_lazy("试点院校"),
+    "registered": gettext_lazy("考核报名人数"),
+    "passed": gettext_lazy("考核合格人数"),
+    "pass_rate": gettext_lazy("合格率（%）"),
+    "certificates": gettext_lazy("发证数"),
+}
+
+
+def _city_overview(request: HttpRequest, actor: Actor, province: str, year: int) -> HttpResponse:
+    """One province's cities: a city map where map data exists, else a bar chart; the table
+    always. A city opens its schools' weekly compliance (the compliance page, unit level)."""
+    data = overview_selectors.city_overview(actor=actor, province=province, year=year)
+    metric = request.GET.get("metric", "reporting_rate")
+    metric = metric if metric in CITY_METRICS else "reporting_rate"
+    rows = data.rows
+    if request.GET.get("format") == "xlsx":
+        headers = [
+            _("城市"),
+            _("试点院校"),
+            _("应报"),
+            _("实报"),
+            _("按时报送"),
+            _("逾期报送"),
+            _("未报"),
+            _("报送率（%）"),
+            _("及时率（%）"),
+            _("考核报名人数"),
+            _("已登记成绩"),
+            _("考核合格人数"),
+            _("合格率（%）"),
+            _("发证数"),
+        ]
+        table = (
+            (
+                r.name,
+                r.schools,
+                r.expected,
+                r.actual,
+                r.on_time,
+                r.late,
+                r.missing,
+                r.reporting_rate,
+                r.on_time_rate,
+                r.registered,
+                r.results,
+                r.passed,
+                r.pass_rate,
+                r.certificates,
+            )
+            for r in rows
+        )
+        return export_response(
+            filename=_("%(province)s各城市概况") % {"province": data.province.name},
+            headers=headers,
+            rows=table,
+            sheet=_("城市"),
+        )
+    compliance = reverse("reporting:compliance")
+    links = [
+        f"{compliance}?level=unit&province={data.province.code}&city={r.code}"
+        f"&start={year}-01-01&end={year}-12-31"
+        for r in rows
+    ]
+    chart = {
+        "title": str(CITY_METRICS[metric]),
+        "seriesName": str(CITY_METRICS[metric]),
+        "categories": [r.name for r in rows],
+        "values": [float(getattr(r, metric) or 0) for r in rows],
+        "kind": "map" if data.map else "bar",
+        "links": links,
+    }
+    if data.map:
+        chart["map"] = data.map.name
+    context = {
+        "data": data,
+        "rows": [(r, link) for r, link in zip(rows, links, strict=True)],
+        "chart": chart,
+        "year": year,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+        "metric": metric,
+        "metrics": list(CITY_METRICS.items()),
+        "show_nation": actor.is_national,
+    }
+    return render(request, "reporting/overview_cities.html", context)

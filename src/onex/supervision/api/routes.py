@@ -147,7 +147,11 @@ class MonitoringCoverageOut(Schema):
     points: int
     target: int
     pilot_schools: int
-    short: bool
+    short: bool = Field(..., description="Below the target and schools remain to designate")
+    status: str = Field(
+        ...,
+        description="covered, short, or lacks_schools (below the target, no school to designate)",
+    )
 
 
 @router.get(
@@ -166,6 +170,7 @@ def coverage(request: HttpRequest, short: bool = False, q: SearchText = "") -> l
             "target": r.target,
             "pilot_schools": r.pilot_schools,
             "short": r.is_short,
+            "status": r.status,
         }
         for r in rows
     ]

@@ -81,6 +81,18 @@ class CoverageRow:
         # pilot schools are available to designate.
         return self.points < self.target and self.pilot_schools > self.points
 
+    @property
+    def lacks_schools(self) -> bool:
+        """Below the target with every confirmed pilot school already a point: the Ministry
+        cannot designate more until more schools are confirmed (still too few, not covered)."""
+        return self.points < self.target and not self.is_short
+
+    @property
+    def status(self) -> str:
+        if self.is_short:
+            return "short"
+        return "lacks_schools" if self.lacks_schools else "covered"
+
 
 def coverage(*, actor: Actor, only_short: bool = False, q: str = "") -> list[CoverageRow]:
     """R20: monitoring points per certificate against the target of the national profile."""
@@ -108,7 +120,7 @@ def coverage(*, actor: Actor, only_short: bool = False, q: str = "") -> list[Cov
         .values_list("certificate", "n")
     )
     rows = [CoverageRow(c, points.get(c.pk, 0), target, pilots.get(c.pk, 0)) for c in certificates]
-    return [r for r in rows if r.is_short] if only_short else rows
+    return [r for r in rows if r.status != "covered"] if only_short else rows
 
 
 def designable_schools(*, certificate: Certificate) -> QuerySet[School]:

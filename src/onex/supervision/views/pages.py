@@ -188,7 +188,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
                     r.points,
                     r.target,
                     r.pilot_schools,
-                    _("是") if r.is_short else "",
+                    "" if r.status == "covered" else _("是"),
                 ]
                 for r in rows
             ),
