@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -264,3 +265,15 @@ def test_proceedings_are_scoped_to_the_target_and_the_territory(world: World) ->
         content_type="application/json",
     )
     assert refused.status_code == 404
+
+
+def test_r23_a_proposal_in_december_does_not_wait_for_next_years_holidays(world: World) -> None:
+    # The answer period runs into a year without calendar data: it is counted Monday to Friday
+    # rather than refusing the proposal until the Ministry enters that year's holidays.
+    with mock.patch(
+        "onex.supervision.services.proceedings.timezone.localdate",
+        return_value=dt.date(2027, 12, 28),
+    ):
+        proceeding = world.school_proceeding()
+    assert proceeding.proposed_on == dt.date(2027, 12, 28)
+    assert proceeding.answer_due.year == 2028

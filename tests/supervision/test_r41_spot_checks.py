@@ -165,3 +165,19 @@ def test_r41_rounds_pages_and_exports(world: World) -> None:
         content_type="application/json",
     )
     assert api.status_code == 201 and len(api.json()["seed"]) == 16
+
+
+def test_r41_a_rectification_in_december_is_ordered_before_next_years_holidays_are_known(
+    world: World,
+) -> None:
+    # The State Council publishes next year's holidays late in the year: a province must still
+    # be able to order a rectification whose deadline falls in a year with no calendar data.
+    p = world.p
+    item = world.round().items.get()
+    item = spotchecks.item_record(actor=p.gd.actor, item=item, issues=True, findings="台账不全")
+    issued_on = dt.date(2027, 12, 20)  # 2028 has neither package data nor entered notices
+    r = spotchecks.rectification_issue(
+        actor=p.gd.actor, item=item, requirement="补齐台账", issued_on=issued_on
+    )
+    assert r.due_on == add_working_days(issued_on, 20, assume_weekends=True).value
+    assert r.due_on.year == 2028

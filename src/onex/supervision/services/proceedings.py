@@ -138,7 +138,7 @@ def proceeding_propose_school(
             reasons=codes,
             facts=facts,
             proposed_on=today,
-            answer_due=add_working_days(today, days),
+            answer_due=add_working_days(today, days, assume_weekends=True).value,
             proposed_by=actor.user,
         ),
     )
@@ -167,7 +167,7 @@ def proceeding_propose_org(
             reasons=codes,
             facts=facts,
             proposed_on=today,
-            answer_due=add_working_days(today, days),
+            answer_due=add_working_days(today, days, assume_weekends=True).value,
             proposed_by=actor.user,
         ),
     )

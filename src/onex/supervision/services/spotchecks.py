@@ -175,7 +175,7 @@ def rectification_issue(
     issued_on = issued_on or timezone.localdate()
     school: School = item.school
     days = int(policy_value("r41.rectification_working_days", province=school.province))
-    due_on = add_working_days(issued_on, days)
+    due_on = add_working_days(issued_on, days, assume_weekends=True).value
     with transaction.atomic():
         rectification = Rectification.objects.create(
             item=item,
