@@ -6,6 +6,7 @@ registration is shown (R23, R47), and one proceeding against the demo org awaiti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from onex.assessment.services.students import student_upsert
 from onex.catalog.models import Certificate, Org, OrgStatus
 from onex.core.actors import Actor
+from onex.core.calendar import CalendarDataMissing
 from onex.core.errors import DomainError
 from onex.core.models import Role, Unit, UnitKind
 from onex.core.policy import policy_value
@@ -93,11 +95,21 @@ def _round(province: Unit, created: Counter[str]) -> None:
         issues=True,
         findings="考核现场未按规定核验考生身份；试点工作台账不完整。",
     )
-    spotchecks.rectification_issue(
-        actor=actor,
-        item=first,
-        requirement="完善考生身份核验流程并补齐试点工作台账，整改完成后报送整改情况。",
-    )
+    # Issued four weeks ago, so its deadline (N working days later) falls near today: a deadline
+    # counted from today in December would reach a year the calendar may not know yet
+    # (CalendarDataMissing, by design); then it is issued earlier still.
+    today = timezone.localdate()
+    for weeks_ago in (4, 8):
+        try:
+            spotchecks.rectification_issue(
+                actor=actor,
+                item=first,
+                requirement="完善考生身份核验流程并补齐试点工作台账，整改完成后报送整改情况。",
+                issued_on=today - dt.timedelta(weeks=weeks_ago),
+            )
+            break
+        except CalendarDataMissing:
+            continue
     created["rectifications"] += 1
     for item in items[1:]:
         spotchecks.item_record(actor=actor, item=item, issues=False, findings="")
