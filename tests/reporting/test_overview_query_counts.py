@@ -66,3 +66,27 @@ def test_overview_and_workbench_queries_do_not_grow_with_the_data(personas: Pers
     generate(scale=SCALE * 3, seed=2, tag="H", out=lambda _line: None)
     large = _counts(officials)
     assert small == large
+
+
+@pytest.mark.django_db
+def test_officials_card_totals_equal_the_nation_level_figures(personas: Personas) -> None:
+    from django.utils import timezone
+
+    from onex.core.dashboard import dashboard_for
+    from onex.reporting.models import ReportKind
+    from onex.reporting.selectors import actor_scope, compliance
+
+    _generator().generate(scale=SCALE, tag="G", out=lambda _line: None)
+    today = timezone.localdate()
+    for persona in (personas.ministry, personas.gd):
+        actor = persona.actor
+        whole = compliance(
+            kind=ReportKind.WEEKLY,
+            level="nation",
+            scope=actor_scope(actor=actor),
+            start=today.replace(month=1, day=1),
+            end=today,
+        )[0]
+        assert whole.expected > 0
+        figure = next(f for f in dashboard_for(actor=actor).figures if f.label == "本年周报报送率")
+        assert figure.note == f"应报 {whole.expected} 份，实报 {whole.actual} 份"
