@@ -1,10 +1,12 @@
 """National-scale data for the benchmarks: `python bench/generate.py --scale S`.
 
 At ``S=1``: 31 provinces with their cities (GB/T 2260), 300 orgs, 500 certificates × 3 levels,
-10,000 schools, 5 million learners holding 10 million certificates. ``S=0.001`` runs in CI in
-seconds. Rows go in with PostgreSQL ``COPY`` or, on SQLite, ``executemany`` in one transaction;
-personal data is sealed exactly as the product seals it (``PersonalIdMixin.set_id_number``), so
-the public query finds a generated holder by name and ID number.
+10,000 schools, 5 million learners holding 10 million certificates, and 52 weeks of weekly
+reports from the confirmed pilot schools (nine in ten; some weeks missing, some late).
+``S=0.001`` runs in CI in seconds. Rows go in with PostgreSQL ``COPY`` or, on SQLite,
+``executemany`` in one transaction; personal data is sealed exactly as the product seals it
+(``PersonalIdMixin.set_id_number``), so the public query finds a generated holder by name and ID
+number. The overview's certificate tallies are rebuilt from the loaded certificates.
 
 The data is deterministic for a given ``--seed`` and scale, and it is added beside whatever the
 database already holds (codes carry a ``G`` prefix so they never collide with demo data).
@@ -42,7 +44,9 @@ from stdnum.cn import ric, uscc  # noqa: E402
 from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org  # noqa: E402
 from onex.certificates.models import IssuedCertificate, NumberSeries  # noqa: E402
 from onex.certificates.services.numbering import compose  # noqa: E402
+from onex.certificates.services.tallies import tally_rebuild  # noqa: E402
 from onex.core import crypto  # noqa: E402
+from onex.core.actors import Actor  # noqa: E402
 from onex.core.errors import InvalidInput  # noqa: E402
 from onex.core.models import Unit, UnitKind  # noqa: E402
 from onex.core.personal import (  # noqa: E402
@@ -54,6 +58,15 @@ from onex.core.personal import (  # noqa: E402
 from onex.geo.loader import ensure_divisions  # noqa: E402
 from onex.geo.models import Division, DivisionLevel  # noqa: E402
 from onex.pilots.models import School, SchoolType  # noqa: E402
+from onex.reporting.models import (  # noqa: E402
+    Period,
+    Report,
+    ReportKind,
+    ReportStatus,
+    ReportVersion,
+)
+from onex.reporting.selectors import due_at_for  # noqa: E402
+from onex.reporting.services import periods_ensure  # noqa: E402
 
 FULL = {
     "orgs": 300,
@@ -64,6 +77,9 @@ FULL = {
 }
 MINIMUM = {"orgs": 3, "certificates": 5, "schools": 31, "learners": 50, "issued": 100}
 YEARS = range(2020, 2026)
+WEEKS = 52  # of weekly reports, the weeks ending before the generator's "today"
+MISSING = 0.08  # share of owed weekly reports never filed
+LATE = 0.1  # share of filed weekly reports filed after the deadline
 LEVELS = (Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉力鹏宇浩然子涵欣怡梓轩雨晨思远佳琪"  # noqa: E501
@@ -195,6 +211,95 @@ def person(index: int, regions: list[str]) -> tuple[str, str]:
     return name, body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder
 
 
+def write_weekly_reports(
+    writer: BulkWriter,
+    pilots: list[dict[str, Any]],
+    weeks: list[Period],
+    provinces: dict[int, Division],
+    seed: int,
+) -> None:
+    """Each confirmed school's weekly report for every week from its ``pilot_since`` on: some
+    missing, some late (submitted after ``due_at``, as ``report_file`` marks them), each with
+    its first version."""
+    # Deadlines first: a policy lookup cannot run on the connection while a COPY is open. The
+    # product's own due_at_for at each province's first and last week; when the two agree on
+    # the weekday and hour (no profile change within the year), every week follows them
+    # (1,612 policy lookups cost minutes on a busy machine).
+    due: dict[tuple[int, int], dt.datetime] = {}
+    for province in sorted({school["province_id"] for school in pilots}):
+        ends = [
+            due_at_for(kind=ReportKind.WEEKLY, period=week, province=provinces[province])
+            for week in (weeks[0], weeks[-1])
+        ]
+        offsets = {end - dt.datetime.combine(w.first_day, dt.time(), end.tzinfo)
+                   for end, w in zip(ends, (weeks[0], weeks[-1]), strict=True)}  # fmt: skip
+        for week in weeks:
+            if len(offsets) == 1:
+                start = dt.datetime.combine(week.first_day, dt.time(), ends[0].tzinfo)
+                due[province, week.pk] = start + next(iter(offsets))
+            else:
+                due[province, week.pk] = due_at_for(
+                    kind=ReportKind.WEEKLY, period=week, province=provinces[province]
+                )
+    first_report, first_version = next_id(Report), next_id(ReportVersion)
+
+    def filed() -> Iterator[tuple[int, dict[str, Any], Period, dt.datetime, bool, int, int]]:
+        # Replayed once per table from the same seed: no list of 520,000 rows in memory.
+        rng = random.Random(seed * 7_919 + 1)  # noqa: S311 (synthetic data)
+        nth = 0
+        for school in pilots:
+            for week in weeks:
+                if week.first_day < school["pilot_since"] or rng.random() < MISSING:
+                    continue
+                late = rng.random() < LATE
+                submitted = due[school["province_id"], week.pk] + dt.timedelta(
+                    hours=rng.randrange(2, 72) if late else -3
+                )
+                yield nth, school, week, submitted, late, rng.randrange(20, 400), rng.randrange(120)
+                nth += 1
+
+    progress = "生成数据：按计划开展培训"
+    writer.write(
+        Report,
+        (
+            {
+                "id": first_report + nth,
+                "kind": ReportKind.WEEKLY,
+                "unit_id": school["unit_id"],
+                "province_id": school["province_id"],
+                "city_id": school["city_id"],
+                "period_start": week.first_day,
+                "period_end": week.last_day,
+                "period_label": week.label,
+                "due_at": due[(school["province_id"], week.pk)],
+                "status": ReportStatus.SUBMITTED,
+                "students_trained": trained,
+                "students_examined": examined,
+                "progress": progress,
+                "version": 1,
+                "submitted_at": submitted,
+                "is_late": late,
+            }
+            for nth, school, week, submitted, late, trained, examined in filed()
+        ),
+    )
+    writer.write(
+        ReportVersion,
+        (
+            {
+                "id": first_version + nth,
+                "report_id": first_report + nth,
+                "version": 1,
+                "students_trained": trained,
+                "students_examined": examined,
+                "progress": progress,
+                "submitted_at": submitted,
+            }
+            for nth, _school, _week, submitted, _late, trained, examined in filed()
+        ),
+    )
+
+
 def generate(
     *, scale: float, seed: int = 1, tag: str = "G", out: Callable[[str], None] = print
 ) -> dict[str, Any]:
@@ -212,6 +317,12 @@ def generate(
     regions = resident_regions([c.code for p in provinces for c in cities[p.pk]])
     writer = BulkWriter()
     today = dt.date(2026, 1, 1)
+    periods_ensure(first_year=today.year - 2, last_year=today.year)  # the migration's, if flushed
+    weeks = list(
+        Period.objects.filter(kind=ReportKind.WEEKLY, last_day__lt=today).order_by("-first_day")[
+            :WEEKS
+        ]
+    )[::-1]
 
     with transaction.atomic():
         # Orgs, each with its unit.
@@ -290,6 +401,7 @@ def generate(
         school_id = next_id(School)
         school_units, schools = [], []
         schools_by_province: dict[int, list[int]] = {}
+        pilots: list[dict[str, Any]] = []  # the confirmed ones, which owe weekly reports
         for i in range(n["schools"]):
             province = provinces[i % len(provinces)]
             city = cities[province.pk][(i // len(provinces)) % len(cities[province.pk])]
@@ -314,12 +426,22 @@ def generate(
                     else SchoolType.SECONDARY_VOCATIONAL,
                     "province_id": province.pk,
                     "city_id": city.pk,
+                    # Nine in ten were confirmed: three in four of those before the first week,
+                    # the others during the year (they owe reports from that week on).
+                    "pilot_since": None
+                    if i % 10 == 9 or not weeks
+                    else weeks[0].first_day
+                    if i % 4
+                    else weeks[(i * 7) % len(weeks)].first_day,
                 }
             )
+            if schools[-1]["pilot_since"] is not None:
+                pilots.append(schools[-1])
             schools_by_province.setdefault(province.pk, []).append(school_id)
             unit_id, school_id = unit_id + 1, school_id + 1
         writer.write(Unit, school_units)
         writer.write(School, schools)
+        write_weekly_reports(writer, pilots, weeks, {p.pk: p for p in provinces}, seed)
 
         # Issued certificates: each learner holds about issued/learners of them.
         series: dict[tuple[int, int, str, int], list[int]] = {}
@@ -400,8 +522,13 @@ def generate(
         if writer.postgres:
             writer.reset_sequences(
                 Unit, Org, Batch, Certificate, CertificateLevel, School, NumberSeries,
-                IssuedCertificate,
+                IssuedCertificate, Report, ReportVersion,
             )  # fmt: skip
+        # The certificates went in around the services, which keep the overview's tallies.
+        tally_started = time.perf_counter()
+        tallies = tally_rebuild(actor=Actor.system())
+        writer.counts["certificates.tallies"] = sum(tallies.values())
+        writer.seconds["certificates.tallies"] = time.perf_counter() - tally_started
     if writer.postgres:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

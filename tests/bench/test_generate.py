@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from onex.catalog.models import Certificate, CertificateLevel, Org
 from onex.certificates.models import IssuedCertificate, NumberSeries
 from onex.certificates.selectors import certificates as selectors
 from onex.pilots.models import School
+from onex.reporting.models import Report, ReportKind, ReportVersion
+from onex.reporting.selectors import Scope, compliance
 
 GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 
@@ -42,6 +45,31 @@ def test_generated_national_data_has_the_scaled_sizes_and_verifies_publicly() ->
     for series in NumberSeries.objects.order_by("?")[:20]:
         serials = IssuedCertificate.objects.filter(series=series).values_list("serial", flat=True)
         assert sorted(serials) == list(range(1, series.last + 1))
+    # 52 weeks of weekly reports from the confirmed schools: some missing, some late.
+    pilots = School.objects.filter(code__startswith="G", pilot_since__isnull=False)
+    assert 0 < pilots.count() < sizes["schools"]
+    reports = Report.objects.filter(kind=ReportKind.WEEKLY, unit__school__in=pilots)
+    weeks = set(reports.values_list("period_start", flat=True))
+    assert len(weeks) == 52
+    owed = sum(
+        sum(1 for week in weeks if week >= since)
+        for since in pilots.values_list("pilot_since", flat=True)
+    )
+    assert 0.85 * owed < reports.count() < owed
+    late = reports.filter(is_late=True)
+    assert 0 < late.count() < 0.2 * reports.count()
+    assert all(r.submitted_at > r.due_at for r in late[:50])
+    assert ReportVersion.objects.filter(report__in=reports).count() == reports.count()
+    # The product's compliance figures read them as its own.
+    nation = compliance(
+        kind=ReportKind.WEEKLY,
+        level="nation",
+        scope=Scope(),
+        start=min(weeks),
+        end=max(weeks) + dt.timedelta(days=6),
+    )[0]
+    assert (nation.expected, nation.actual) == (owed, reports.count())
+    assert nation.on_time == reports.count() - late.count()
     # The public page finds a generated certificate by number and name, and by name + ID.
     sample = report["sample"][5]
     found = selectors.public_verify(number=sample["number"], name=sample["name"])

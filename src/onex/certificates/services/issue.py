@@ -27,6 +27,7 @@ from onex.certificates.models import (
     StatusChange,
 )
 from onex.certificates.services.numbering import allocate
+from onex.certificates.services.tallies import tally_issue
 from onex.core import crypto, registry
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -216,6 +217,7 @@ def _create(
                     _("考生 %(name)s 的本次考核已颁发证书，不能重复颁发。") % {"name": holder.name}
                 ) from None
             raise
+        tally_issue(issued)  # the overview's counts, in this transaction
         notes = []
         if timeliness.late:
             notes.append(late_entry_message(timeliness))

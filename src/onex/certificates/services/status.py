@@ -7,12 +7,15 @@ holding the credential sees the new status.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onex.certificates.models import IssuedCertificate
 from onex.certificates.services.credentials import on_status_change
 from onex.certificates.services.issue import CERTIFICATE_STATUS_CHANGED
+from onex.certificates.services.tallies import tally_move
 from onex.certificates.workflows import CERTIFICATE_STATUS
 from onex.core import registry
 from onex.core.actors import Actor
@@ -39,13 +42,24 @@ def certificate_move(
 ) -> IssuedCertificate:
     """Take the status move ``action`` (suspend, reinstate, revoke) on ``certificate``."""
     _check_reason(reason)
+    before: list[str] = []
+
+    def changes(locked: IssuedCertificate) -> dict[str, Any]:
+        before.append(locked.status)  # read under the row lock, before the move
+        return {"status_reason": reason.strip(), "status_changed_at": timezone.now()}
+
+    def recount(locked: IssuedCertificate) -> None:
+        # The overview's counts move in the same transaction as the status.
+        tally_move(locked, old=before[-1], new=locked.status)
+
     return perform(
         CERTIFICATE_STATUS,
         actor=actor,
         obj=certificate,
         action=action,
         reason=reason,
-        changes={"status_reason": reason.strip(), "status_changed_at": timezone.now()},
+        changes=changes,
+        related=recount,
         after_commit=_after_status_change,
     )
 

@@ -1,0 +1,75 @@
+"""Summary tables of issued certificates for the national and provincial overview (P4).
+
+The overview groups one year's certificates by province, certificate, level or month. Counting
+10 million certificates for each page would grow with the table; these tallies hold the same
+counts per cell and grow only with the catalogue (years × provinces × certificates), so the
+overview costs the same at 100,000 or 10 million certificates.
+
+They are kept current in the transaction of every write that changes them
+(``certificates.services.tallies``: issue, enter, suspend, reinstate, revoke) and can be
+rebuilt from the certificates at any time (``manage.py certificates_tally_rebuild``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onex.catalog.models import Level
+
+__all__ = ["IssuedCertificateTally", "IssuedMonthTally"]
+
+
+class _Counts(models.Model):
+    """How many certificates a cell holds, and how many of those are now suspended or revoked
+    (the overview counts the ones not revoked: ``issued - revoked``)."""
+
+    year = models.PositiveSmallIntegerField(_("发证年份"))
+    province = models.ForeignKey(
+        "geo.Division", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued = models.IntegerField(_("发证数"), default=0)
+    suspended = models.IntegerField(_("暂停数"), default=0)
+    revoked = models.IntegerField(_("撤销数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class IssuedMonthTally(_Counts):
+    """Per year × month × province × level (at most 12 × 34 × 3 rows a year)."""
+
+    month = models.PositiveSmallIntegerField(_("发证月份"))
+    level = models.CharField(_("等级"), max_length=16, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("发证月度汇总")
+        verbose_name_plural = _("发证月度汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "province", "level"], name="issued_month_tally_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.province_id} {self.level}: {self.issued}"
+
+
+class IssuedCertificateTally(_Counts):
+    """Per year × province × certificate (at most 34 × the catalogue's certificates a year)."""
+
+    certificate = models.ForeignKey(
+        "catalog.Certificate", verbose_name=_("证书"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("发证证书汇总")
+        verbose_name_plural = _("发证证书汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "province", "certificate"], name="issued_certificate_tally_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.province_id} {self.certificate_id}: {self.issued}"

@@ -1,0 +1,35 @@
+"""Reads of the issued-certificate tallies (``certificates.models.tallies``) for the overview.
+
+One grouped query over the tallies, whose size follows the catalogue (years × provinces ×
+certificates), never the number of certificates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, QuerySet, Sum
+
+from onex.certificates.models import IssuedCertificateTally, IssuedMonthTally
+
+# Each dimension: the tally that answers it and the (key, name) it groups by.
+_KEYS: dict[str, tuple[type[Any], str, str]] = {
+    "province": (IssuedMonthTally, "province__code", "province__name"),
+    "level": (IssuedMonthTally, "level", "level"),
+    "month": (IssuedMonthTally, "month", "month"),
+    "certificate": (IssuedCertificateTally, "certificate__code", "certificate__name"),
+}
+DIMENSIONS = tuple(_KEYS)
+
+
+def issued_counts(
+    *, dimension: str, year: int, province_id: int | None = None
+) -> list[tuple[Any, Any, int]]:
+    """(key, name, certificates not revoked) per ``dimension`` value for certificates issued in
+    ``year``, within one province when ``province_id`` is given."""
+    model, key, name = _KEYS[dimension]
+    rows: QuerySet[Any] = model.objects.filter(year=year).order_by()
+    if province_id is not None:
+        rows = rows.filter(province_id=province_id)
+    grouped = rows.values(key, name).annotate(n=Sum(F("issued") - F("revoked"))).order_by(key)
+    return [(row[key], row[name], int(row["n"] or 0)) for row in grouped if row["n"]]

@@ -1,0 +1,144 @@
+"""Keep the issued-certificate tallies (``certificates.models.tallies``) current.
+
+Every write that creates a certificate or changes its status calls ``tally_issue`` or
+``tally_move`` inside its own transaction, so the tallies commit or roll back with it. Each is
+one upsert per table (``INSERT … ON CONFLICT … DO UPDATE``, the same SQL on PostgreSQL and
+SQLite): the cell's row is locked only until the writer commits, like the certificate's own.
+``tally_rebuild`` recomputes both tables from the certificates (the generator and
+``manage.py certificates_tally_rebuild`` use it); the tests check both ways agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from onex.certificates.models import (
+    CertificateStatus,
+    IssuedCertificate,
+    IssuedCertificateTally,
+    IssuedMonthTally,
+)
+from onex.core.actors import Actor
+from onex.core.audit import audit_record
+
+# The status each count column follows; a valid certificate is only counted in ``issued``.
+STATUS_COLUMNS: Mapping[str, str] = {
+    CertificateStatus.SUSPENDED: "suspended",
+    CertificateStatus.REVOKED: "revoked",
+}
+COUNTS = ("issued", "suspended", "revoked")
+
+
+def _upsert(model: type[Any], key: Mapping[str, Any], deltas: Mapping[str, int]) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    q = connection.ops.quote_name
+    columns = [*key, *COUNTS]
+    values = [*key.values(), *(deltas.get(c, 0) for c in COUNTS)]
+    marks = ", ".join(["%s"] * len(columns))
+    add = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTS)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({marks}) "  # noqa: S608 - names from the model; values are parameters
+        f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {add}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def _apply(certificate: IssuedCertificate, deltas: Mapping[str, int]) -> None:
+    if not any(deltas.values()):
+        return
+    issued_on = certificate.issued_on
+    year, province_id = issued_on.year, certificate.province_id
+    _upsert(
+        IssuedMonthTally,
+        {
+            "year": year,
+            "month": issued_on.month,
+            "province_id": province_id,
+            "level": certificate.level,
+        },
+        deltas,
+    )
+    _upsert(
+        IssuedCertificateTally,
+        {"year": year, "province_id": province_id, "certificate_id": certificate.certificate_id},
+        deltas,
+    )
+
+
+def tally_issue(certificate: IssuedCertificate) -> None:
+    """Count a certificate just created (inside the creating transaction)."""
+    deltas = {"issued": 1}
+    column = STATUS_COLUMNS.get(certificate.status)
+    if column:
+        deltas[column] = 1
+    _apply(certificate, deltas)
+
+
+def tally_move(certificate: IssuedCertificate, *, old: str, new: str) -> None:
+    """Move a certificate between status counts (inside the status move's transaction)."""
+    if old == new:
+        return
+    deltas: dict[str, int] = {}
+    if old in STATUS_COLUMNS:
+        deltas[STATUS_COLUMNS[old]] = -1
+    if new in STATUS_COLUMNS:
+        deltas[STATUS_COLUMNS[new]] = deltas.get(STATUS_COLUMNS[new], 0) + 1
+    _apply(certificate, deltas)
+
+
+def _counted(*keys: str) -> Any:
+    return (
+        IssuedCertificate.objects.order_by()
+        .annotate(year=ExtractYear("issued_on"), month=ExtractMonth("issued_on"))
+        .values(*keys)
+        .annotate(
+            issued=Count("pk"),
+            suspended=Count("pk", filter=Q(status=CertificateStatus.SUSPENDED)),
+            revoked=Count("pk", filter=Q(status=CertificateStatus.REVOKED)),
+        )
+    )
+
+
+def tally_rebuild(*, actor: Actor) -> dict[str, int]:
+    """Recompute both tallies from the certificates; returns the rows written per table."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Writers' upserts take ROW EXCLUSIVE, which this waits for and then blocks: a
+            # certificate committed before the lock is counted by the query below, one issued
+            # after it adds itself to the rebuilt rows. (SQLite has one writer at a time.)
+            tables = ", ".join(
+                connection.ops.quote_name(m._meta.db_table)
+                for m in (IssuedMonthTally, IssuedCertificateTally)
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        IssuedMonthTally.objects.all().delete()
+        IssuedCertificateTally.objects.all().delete()
+        months = IssuedMonthTally.objects.bulk_create(
+            (
+                IssuedMonthTally(**row)
+                for row in _counted("year", "month", "province_id", "level").iterator()
+            ),
+            batch_size=2000,
+        )
+        certificates = IssuedCertificateTally.objects.bulk_create(
+            (
+                IssuedCertificateTally(**row)
+                for row in _counted("year", "province_id", "certificate_id").iterator()
+            ),
+            batch_size=2000,
+        )
+        written = {"month": len(months), "certificate": len(certificates)}
+        audit_record(
+            actor=actor,
+            action="certificates.tally_rebuild",
+            target_type="certificates.tally",
+            new=written,
+        )
+    return written
