@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import redis
 from results import record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +113,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, workers: int) -> None:
+    def __init__(self, database_url: str, workers: int, redis_url: str = "") -> None:
         self.port = free_port()
         command = [str(Path(PY).parent / "granian"), "--interface", "wsgi"]
         command += ["--workers", str(workers), "--blocking-threads", str(args_threads())]
@@ -120,7 +121,12 @@ class Server:
         command += ["--log-level", "error", "onex.wsgi:application"]
         self.process = subprocess.Popen(  # noqa: S603 (fixed arguments)
             command,
-            env={**env_for(database_url), "DJANGO_SETTINGS_MODULE": "bench_settings"},
+            env={
+                **env_for(database_url),
+                "DJANGO_SETTINGS_MODULE": "bench_settings",
+                # The production cache (public answers, rate limit); empty: local memory.
+                "REDIS_URL": redis_url,
+            },
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
@@ -190,9 +196,9 @@ def run_wrk(
 def measure(kind: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     """Both scales served at once and all four targets interleaved, round by round."""
     small_sample, big_sample = prepare(kind, args.small), prepare(kind, args.big)
-    small = Server(database(kind, args.small), args.workers)
+    small = Server(database(kind, args.small), args.workers, redis_for(args, 1))
     try:
-        big = Server(database(kind, args.big), args.workers)
+        big = Server(database(kind, args.big), args.workers, redis_for(args, 2))
     except RuntimeError:
         small.stop()
         raise
@@ -225,6 +231,16 @@ def measure(kind: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     }
 
 
+def redis_for(args: argparse.Namespace, server: int) -> str:
+    """A Redis database of its own per server (two scales may share certificate numbers),
+    flushed first; empty with ``--cache none``."""
+    if args.cache == "none":
+        return ""
+    url = f"{args.redis.rstrip('/')}/{args.redis_db + server}"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
@@ -234,6 +250,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "none"],
+        default="redis",
+        help="serve with the production cache (Redis: cached public answers) or without",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379")
+    parser.add_argument("--redis-db", type=int, default=8, help="uses this + 1 and + 2")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is required (Debian package wrk)")
@@ -249,6 +273,7 @@ def main() -> None:
             "rounds": args.rounds,
             "seconds_per_run": args.duration,
             "scales": {"small": args.small, "big": args.big},
+            "cache": args.cache,
             "rps": {name: round(v["rps"]) for name, v in figures.items()},
             "p99_ms": {name: round(v["p99_ms"], 2) for name, v in figures.items()},
         }
