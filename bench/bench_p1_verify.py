@@ -25,6 +25,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -72,24 +73,47 @@ def database(kind: str, scale: float) -> str:
     return f"postgres://postgres@127.0.0.1:5432/onex_bench_p1_{tag}"
 
 
-def prepare(kind: str, scale: float) -> list[dict[str, str]]:
-    """The database at ``scale`` (generated once, then reused) and its sample holders."""
+def prepare(kind: str, scale: float, base: float | None = None) -> list[dict[str, str]]:
+    """The database at ``scale`` (generated once, then reused) and its sample holders.
+
+    With ``base`` (a smaller scale), the database starts as a copy of ``base``'s and receives a
+    second data set (tag ``H``) of the difference: migrating an empty database takes minutes on
+    a loaded machine, copying one seconds. The sample holders are the second set's.
+    """
     url = database(kind, scale)
     sample_file = WORK / f"sample_{kind}_{str(scale).replace('.', '_')}.json"
     if sample_file.exists():
         sample: list[dict[str, str]] = json.loads(sample_file.read_text())
         return sample
+    if base is not None and base < scale:
+        prepare(kind, base)
+    template = database(kind, base) if base is not None and base < scale else None
     if kind == "sqlite":
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        target = Path(url.removeprefix("sqlite:///"))
+        target.unlink(missing_ok=True)
+        if template is not None:
+            with (
+                sqlite3.connect(template.removeprefix("sqlite:///")) as source,
+                sqlite3.connect(target) as copy,
+            ):
+                source.backup(copy)
     else:
         name = url.rsplit("/", 1)[1]
         with psycopg.connect(
             "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
         ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            if template is None:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            else:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.rsplit("/", 1)[1]}"')
     started = time.perf_counter()
-    generate = [PY, str(ROOT / "bench" / "generate.py"), "--scale", str(scale), "--migrate"]
+    generate = [PY, str(ROOT / "bench" / "generate.py"), "--migrate"]
+    if template is None:
+        generate += ["--scale", str(scale)]
+    else:
+        assert base is not None
+        generate += ["--scale", str(round(scale - base, 9)), "--tag", "H", "--seed", "2"]
     subprocess.run(  # noqa: S603 (our own script)
         [*generate, "--sample", str(sample_file)],
         env=env_for(url),
@@ -195,7 +219,7 @@ def run_wrk(
 
 def measure(kind: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     """Both scales served at once and all four targets interleaved, round by round."""
-    small_sample, big_sample = prepare(kind, args.small), prepare(kind, args.big)
+    small_sample, big_sample = prepare(kind, args.small), prepare(kind, args.big, args.small)
     small = Server(database(kind, args.small), args.workers, redis_for(args, 1))
     try:
         big = Server(database(kind, args.big), args.workers, redis_for(args, 2))

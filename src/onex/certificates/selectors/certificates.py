@@ -415,11 +415,11 @@ def public_rate_check(*, ip: str | None) -> None:
     now = time.time()
     window = int(now // 60)
     key = f"onex:certificates:public-rate:{ip or '-'}:{window}"
-    cache.add(key, 0, timeout=90)
+    # One round trip to the cache in the common case (the minute's counter exists): public
+    # checks come in bursts, and each trip to Redis costs about as much as the lookup itself.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
+    except ValueError:  # the minute's first query (or the counter expired)
+        count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
     if count > limit:
         raise RateLimited(retry_after=max(1, 60 - int(now % 60)))
