@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +141,6 @@ def run_wrk(
 
 def check(server: Server, path: str, who: dict[str, str]) -> None:
     """The list answers 200 for the persona before anything is timed."""
-    import urllib.request
-
     request = urllib.request.Request(  # noqa: S310 (our own server)
         server.base + path,
         headers={

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -78,8 +79,6 @@ def _api_list_operations() -> list[str]:
 
 def _api_list_urls() -> tuple[list[str], list[str]]:
     """(URLs to request, list operations the generated data gives no object for)."""
-    from django.apps import apps
-
     urls, missing = [], []
     for path in _api_list_operations():
         if path in NOT_MEASURED:
