@@ -434,6 +434,10 @@ ONEX_API_TOKEN_DAYS = env_int("ONEX_API_TOKEN_DAYS", 90)
 ONEX_API_TOKEN_IDLE_DAYS = env_int("ONEX_API_TOKEN_IDLE_DAYS", 30)
 # Public certificate query and verification: requests per minute per client IP (429 above).
 ONEX_PUBLIC_RATE_PER_MINUTE = env_int("ONEX_PUBLIC_RATE_PER_MINUTE", 30)
+# Public verification answers kept in the cache this many seconds (onex.core.public_cache). On
+# by default only with Redis: a per-process local-memory cache cannot be invalidated in the
+# other app processes when a certificate is revoked.
+ONEX_PUBLIC_CACHE_SECONDS = env_int("ONEX_PUBLIC_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # A CJK font file (.ttc/.otf/.ttf) for PDFs; empty: fonts-noto-cjk, then fontconfig (core/pdf.py).
 ONEX_CJK_FONT = os.environ.get("ONEX_CJK_FONT", "")
 

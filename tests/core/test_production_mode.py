@@ -8,6 +8,7 @@ and 14, flushed first); locally they skip without PostgreSQL or Redis, under CI=
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import socket
@@ -15,9 +16,11 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -25,8 +28,10 @@ import xlsxwriter
 from django.conf import settings
 from django.db import connection
 
+from onex.certificates.services.status import certificate_revoke
 from onex.core.models import HolidayNotice, ImportJob, ImportStatus
 from tests.conftest import IN_CI
+from tests.factories_certificates import build_world
 from tests.personas import Personas
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,3 +187,59 @@ def test_app_processes_share_the_public_rate_limit_through_redis(personas: Perso
     # Two worker processes, one shared counter: six answers, then 429 for everyone.
     assert len(statuses) == 12, statuses
     assert statuses.count(429) == 6, statuses
+
+
+def _get_json(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our own server)
+        body: dict[str, object] = json.loads(response.read())
+        return body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revocation_is_seen_at_once_by_every_app_process_through_the_redis_cache(
+    personas: Personas, settings: Any
+) -> None:
+    """Two granian workers answer verification from the Redis cache; a revocation committed by
+    a third process is visible at once in both (no stale "valid")."""
+    _require_services()
+    redis.Redis.from_url(f"{REDIS}/12").flushdb()
+    world = build_world(personas)
+    issued = world.enter()
+    port = _free_port()
+    granian = Path(sys.executable).parent / "granian"
+    command = [str(granian), "--interface", "wsgi", "--workers", "2", "--host", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--no-access-log", "onex.wsgi:application"],
+        env=_env(12, ONEX_PUBLIC_RATE_PER_MINUTE="100000", ONEX_PUBLIC_CACHE_SECONDS="300"),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    query = urllib.parse.urlencode({"number": issued.number, "name": "王小明"})
+    url = f"http://127.0.0.1:{port}/api/v1/public/certificates/verify?{query}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                first = _get_json(url)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        # Enough requests for both workers to hold the "valid" answer in the shared cache.
+        before = {str(_get_json(url)["status"]) for _ in range(20)}
+        assert first["status"] == "valid" and before == {"valid"}
+        assert redis.Redis.from_url(f"{REDIS}/12").keys("*onex:public:*")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"{REDIS}/12",
+            }
+        }
+        settings.ONEX_PUBLIC_CACHE_SECONDS = 300
+        certificate_revoke(actor=personas.ministry.actor, certificate=issued, reason="考核舞弊")
+        after = [_get_json(url) for _ in range(20)]
+    finally:
+        _stop(server)
+    assert {(a["status"], a["status_reason"]) for a in after} == {("revoked", "考核舞弊")}

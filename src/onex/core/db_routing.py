@@ -46,6 +46,17 @@ def public_reads() -> Iterator[str | None]:
         _replica.reset(token)
 
 
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Route the reads inside the block to the primary, even inside ``public_reads()``: an
+    answer that changed a moment ago must not come from a replica that lags behind."""
+    token = _replica.set(None)
+    try:
+        yield
+    finally:
+        _replica.reset(token)
+
+
 def replica_reads(view: Callable[P, R]) -> Callable[P, R]:
     """Decorator form of ``public_reads`` for the public selectors."""
 

@@ -23,6 +23,7 @@ from onex.catalog.models import (
 )
 from onex.catalog.services.access import require_ministry, require_org_member
 from onex.catalog.services.uploads import sniff_upload
+from onex.core import public_cache
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput, RuleViolation
@@ -125,6 +126,9 @@ def certificate_update(
         audit_record(
             actor=actor, action="catalog.certificate.update", target=locked, old=old, new=new
         )
+        if "name" in changes:
+            # The name shows on every public verification of this certificate's holders.
+            public_cache.forget_all()
     return locked
 
 

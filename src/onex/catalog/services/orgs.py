@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from onex.catalog.models import Org, OrgAgreement, OrgStatus, OrgType
 from onex.catalog.selectors.orgs import org_can_act
 from onex.catalog.services.access import require_ministry
+from onex.core import public_cache
 from onex.core.accounts import unit_create
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -145,5 +146,7 @@ def org_set_status(*, actor: Actor, org: Org, status: str, on: dt.date, reason: 
             old=old,
             new={"status": status, "status_changed_on": on, "reason": reason},
         )
+        # R22: the public verification of every certificate the org issued shows its status.
+        public_cache.forget_all()
     org.status, org.status_changed_on = locked.status, locked.status_changed_on
     return locked

@@ -26,7 +26,7 @@ from onex.certificates.models import (
     StatusChange,
 )
 from onex.certificates.services.numbering import normalize_number, validate_number
-from onex.core import crypto
+from onex.core import crypto, public_cache
 from onex.core.actors import Actor
 from onex.core.db_routing import replica_reads
 from onex.core.errors import DomainError, NotFound
@@ -290,9 +290,17 @@ def _public_rows(**lookups: Any) -> QuerySet[IssuedCertificate, dict[str, Any]]:
     return rows
 
 
+# The cache's name for a certificate's public answer (``onex.core.public_cache``), forgotten by
+# the services that change it (``certificates.services.status``).
+PUBLIC_CACHE_KIND = "certificate"
+
+
 def _public_one(number: str) -> dict[str, Any] | None:
-    # A unique lookup: no ORDER BY (first() would add one on the model's ordering).
-    return next(iter(_public_rows(number=number)[:1]), None)
+    def load() -> dict[str, Any] | None:
+        # A unique lookup: no ORDER BY (first() would add one on the model's ordering).
+        return next(iter(_public_rows(number=number)[:1]), None)
+
+    return public_cache.cached(PUBLIC_CACHE_KIND, number, load)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -407,11 +415,11 @@ def public_rate_check(*, ip: str | None) -> None:
     now = time.time()
     window = int(now // 60)
     key = f"onex:certificates:public-rate:{ip or '-'}:{window}"
-    cache.add(key, 0, timeout=90)
+    # One round trip to the cache in the common case (the minute's counter exists): public
+    # checks come in bursts, and each trip to Redis costs about as much as the lookup itself.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
+    except ValueError:  # the minute's first query (or the counter expired)
+        count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
     if count > limit:
         raise RateLimited(retry_after=max(1, 60 - int(now % 60)))

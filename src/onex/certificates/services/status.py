@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onex.certificates.models import IssuedCertificate
+from onex.certificates.selectors.certificates import PUBLIC_CACHE_KIND
 from onex.certificates.services.credentials import on_status_change
 from onex.certificates.services.issue import CERTIFICATE_STATUS_CHANGED
 from onex.certificates.services.tallies import tally_move
 from onex.certificates.workflows import CERTIFICATE_STATUS
-from onex.core import registry
+from onex.core import public_cache, registry
 from onex.core.actors import Actor
 from onex.core.errors import InvalidInput
 from onex.core.workflows import perform
@@ -32,6 +33,8 @@ def _check_reason(reason: str) -> None:
 
 
 def _after_status_change(certificate: IssuedCertificate) -> None:
+    # First: the public verification must not answer the old status a moment longer.
+    public_cache.forget(PUBLIC_CACHE_KIND, certificate.number)
     on_status_change(certificate)
     # Downstream apps (the credit bank suspends the outcome and its credits) react on commit.
     registry.emit(CERTIFICATE_STATUS_CHANGED, certificate)
