@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractMonth
 
 from onex.assessment.models import Registration, RegistrationStatus
 from onex.catalog.models import Level
+from onex.certificates.models import CertificateStatus, IssuedCertificate
 from onex.certificates.selectors.tallies import issued_counts
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
