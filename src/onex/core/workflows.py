@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.bulk import Stage
+from onex.core.bulk import STAGE_BATCH, Stage
 from onex.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.scoping import fetch
@@ -364,13 +364,23 @@ def perform_many(
             .order_by("pk")
             .values_list(*columns)
         )
-        current = list(locked)
-        keys.drop()
-        if len(current) != len(wanted):
-            raise NotFound(_("未找到该记录，或您无权查看。"))
+        status_field = _field(model, status)
+        stage = Stage(
+            connection,
+            [
+                ("pk", model._meta.pk),
+                *((name, _field(model, name)) for name in fields),
+                ("from_status", status_field),
+                ("to_status", status_field),
+            ],
+        )
         targets: dict[tuple[Any, ...], str] = {}
         staged: list[tuple[Any, ...]] = []
-        for row in current:
+        seen = 0
+        # Streamed, and staged a batch at a time: neither the rows read nor the rows to write
+        # are all held at once (a 100,000-row file within the worker's memory bound).
+        for row in locked.iterator(chunk_size=STAGE_BATCH):
+            seen += 1
             group = tuple(row[i] for i in group_columns)
             target = targets.get(group)
             if target is None:
@@ -392,21 +402,16 @@ def perform_many(
             )
             state = row[at_status]
             staged.append((row[0], *new, state, state if target == _KEEP else target))
-        del current
-        changed = len(staged)
-        if staged:
-            status_field = _field(model, status)
-            stage = Stage(
-                connection,
-                [
-                    ("pk", model._meta.pk),
-                    *((name, _field(model, name)) for name in fields),
-                    ("from_status", status_field),
-                    ("to_status", status_field),
-                ],
-            )
-            stage.load(staged)
-            del staged
+            if len(staged) >= STAGE_BATCH:
+                stage.load(staged)
+                staged = []
+        stage.load(staged)
+        keys.drop()
+        # Checked once every row is read: nothing is written before it (the writes follow).
+        if seen != len(wanted):
+            raise NotFound(_("未找到该记录，或您无权查看。"))
+        changed = stage.rows
+        if changed:
             moves_state = any(target != _KEEP for target in targets.values())
             stage.update(
                 model,
@@ -425,7 +430,6 @@ def perform_many(
                 },
                 constants=_event_constants(workflow, actor, action, reason),
             )
-            stage.drop()
             audit_record(
                 actor=actor,
                 action=f"{workflow.name}.{action}.bulk",
@@ -439,6 +443,7 @@ def perform_many(
                     **({"reason": reason} if reason else {}),
                 },
             )
+        stage.drop()
     return ManyOutcome(changed=changed, unchanged=unchanged)
 
 
