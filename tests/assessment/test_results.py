@@ -134,6 +134,39 @@ def test_a_results_file_is_one_audit_event_and_each_result_keeps_its_own_history
     assert RegistrationEvent.objects.filter(action="result").count() == 3
 
 
+def test_results_in_bulk_take_as_many_queries_for_many_rows_as_for_a_few(ex: Exams) -> None:
+    # Set-based: the rows are staged and written by one UPDATE and one INSERT of their events,
+    # and the move's checks run once per plan, not once per row.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _plan, regs = scoring_plan(ex, 6)
+    counts = []
+    for part, score in ((regs[:2], 70), (regs[2:], 80)):
+        with CaptureQueriesContext(connection) as queries:
+            result_services.results_record_many(
+                actor=ex.p.org.actor, scores={r.pk: (Decimal(score), Decimal(score)) for r in part}
+            )
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert RegistrationEvent.objects.filter(action="result").count() == 6
+    assert {r.theory_score for r in Registration.objects.filter(pk__in=[r.pk for r in regs])} == {
+        Decimal("70.00"),
+        Decimal("80.00"),
+    }
+
+
+def test_a_results_file_matches_id_numbers_hashed_under_a_retired_key(
+    ex: Exams, submit: Callable[..., ImportJob], settings: Any
+) -> None:
+    _plan, regs = scoring_plan(ex, 1)
+    old_key = settings.ONEX_DATA_KEY
+    settings.ONEX_DATA_KEY = "rotated-data-key-" + "e" * 40
+    settings.ONEX_DATA_KEYS_OLD = old_key  # rotated: stored hashes are under the old key
+    job = submit(ex.p.org, xlsx([row(ex, regs[0], 80, 80)]))
+    assert job.status == ImportStatus.SUCCEEDED, job.errors
+
+
 def test_results_in_bulk_refuse_a_registration_outside_the_org(ex: Exams) -> None:
     _plan, regs = scoring_plan(ex, 1)
     other = make_user("other-org-admin", make_org("另一评价组织", "91110000600037341L").unit)

@@ -48,3 +48,33 @@ def test_rows_are_sent_in_chunks_and_untouched_rows_stay(personas: Personas) -> 
         assert (unit.name, unit.is_active) == (f"新名称{i}", i % 2 == 0)
     bystander.refresh_from_db()
     assert bystander.name == "旁观者" and bystander.is_active
+
+
+def test_a_stage_updates_many_rows_in_one_statement_and_goes_with_its_transaction(
+    personas: Personas,
+) -> None:
+    from django.db import transaction
+
+    from onex.core.bulk import Stage
+
+    units = [Unit.objects.create(kind=UnitKind.ORG, name=f"单位{i}") for i in range(5)]
+    bystander = Unit.objects.create(kind=UnitKind.ORG, name="旁观者")
+    name_field = Unit._meta.get_field("name")
+    assert Unit._meta.pk is not None
+    with transaction.atomic():
+        stage = Stage(connection, [("pk", Unit._meta.pk), ("name", name_field)])  # type: ignore[list-item]
+        assert stage.load((unit.pk, f"新名称{i}") for i, unit in enumerate(units)) == 5
+        with CaptureQueriesContext(connection) as queries:
+            written = stage.update(
+                Unit, key="pk", assign={"name": "name"}, constants={"is_active": False}
+            )
+        assert written == 5 and len(queries.captured_queries) == 1
+        assert set(Unit.objects.filter(pk__in=stage.select("pk")).values_list("pk", flat=True)) == {
+            unit.pk for unit in units
+        }
+        stage.drop()
+    for i, unit in enumerate(units):
+        unit.refresh_from_db()
+        assert (unit.name, unit.is_active) == (f"新名称{i}", False)
+    bystander.refresh_from_db()
+    assert bystander.name == "旁观者" and bystander.is_active

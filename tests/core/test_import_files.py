@@ -114,3 +114,31 @@ def test_a_job_whose_file_was_purged_fails_with_a_clear_message(
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert "保存期限" in job.errors[0]["message"]
+
+
+def test_the_worker_does_not_rescan_the_sealed_file_it_was_given_but_does_an_unsealed_one(
+    personas: Personas, submit: Callable[..., ImportJob], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bounds scan of a 100,000-row file costs seconds; a sealed file opens only under the
+    # hash of the bytes import_submit scanned, so the worker need not scan them again.
+    from onex.core import import_services, imports
+
+    scanned: list[int] = []
+    real = imports.check_workbook
+
+    def counting(data: bytes, **kwargs: object) -> None:
+        scanned.append(len(data))
+        real(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imports, "check_workbook", counting)
+    monkeypatch.setattr(import_services, "check_workbook", counting)
+    job = submit(personas.ministry, with_id_number())
+    assert job.status == ImportStatus.SUCCEEDED
+    assert len(scanned) == 1  # at submission only
+
+    # A file stored in clear (before sealing existed) was not necessarily scanned: it is.
+    content = xlsx_bytes(HEADERS, GOOD_ROWS)
+    Path(job.file.path).write_bytes(content)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING)
+    import_run(job_id=job.pk)
+    assert len(scanned) == 2

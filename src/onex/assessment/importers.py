@@ -6,6 +6,7 @@ an edited copy of it) is idempotent. ID numbers are never echoed in row errors.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +35,7 @@ from onex.core.imports import (
     upsert_summary,
 )
 from onex.core.models import ImportJob, UnitKind
-from onex.core.personal import Gender, IdType, id_hash_candidates, normalize, validate_id_number
+from onex.core.personal import Gender, IdHashMatcher, IdType, normalize, validate_id_number
 from onex.pilots.models import School, Specialty
 from onex.pilots.selectors.schools import school_of
 
@@ -225,62 +226,54 @@ class ExamResultSpec(ImportSpec):
     def allowed(self, *, actor: Actor) -> bool:
         return actor.kind == UnitKind.ORG and actor.can_write
 
-    def prepare(self, *, actor: Actor) -> dict[str, dict[str, Any] | None]:
+    def prepare(self, *, actor: Actor) -> _ResultContext:
         # Filled batch by batch (prefetch): an org may hold millions of registrations.
-        return {}
+        return _ResultContext(registrations={}, ids=IdHashMatcher())
 
     def prefetch(
-        self,
-        batch: list[dict[str, Any]],
-        *,
-        actor: Actor,
-        context: dict[str, dict[str, Any] | None],
+        self, batch: list[dict[str, Any]], *, actor: Actor, context: _ResultContext
     ) -> None:
-        tickets = {values["ticket"].upper() for values in batch} - context.keys()
-        context.update(dict.fromkeys(tickets))
+        known = context.registrations
+        tickets = {values["ticket"].upper() for values in batch} - known.keys()
+        known.update(dict.fromkeys(tickets))
         rows = (
             exam_selectors.registration_scope(actor=actor)
             .filter(plan__org__unit=actor.unit_id, ticket_number__in=tickets)
-            .values(*_REGISTRATION_COLUMNS)
+            .order_by()
+            .values_list(*_REGISTRATION_COLUMNS)
         )
         for row in rows:
-            context[row["ticket_number"]] = row
+            known[row[1]] = row
 
     def validate_row(
-        self,
-        values: dict[str, Any],
-        *,
-        actor: Actor,
-        context: dict[str, dict[str, Any] | None],
+        self, values: dict[str, Any], *, actor: Actor, context: _ResultContext
     ) -> None:
-        registration = context.get(values["ticket"].upper())
+        ticket = values["ticket"].upper()
+        registration = context.registrations.get(ticket)
         if registration is None:
             raise CellError(_("准考证号不存在，或不属于本组织的考核计划"), column="ticket")
-        if registration["plan__status"] != PlanStatus.SCORE_REGISTRATION:
+        pk, _ticket, status, plan_id, plan_status, name, id_type, id_hash = registration
+        if plan_status != PlanStatus.SCORE_REGISTRATION:
             raise CellError(
                 _("该考核计划当前状态为“%(s)s”，只有“成绩登记中”的计划可以导入成绩")
-                % {"s": PlanStatus(registration["plan__status"]).label},
+                % {"s": PlanStatus(plan_status).label},
                 column="ticket",
             )
-        if registration["status"] != RegistrationStatus.REGISTERED:
+        if status != RegistrationStatus.REGISTERED:
             raise CellError(_("该考生已撤销报名"), column="ticket")
         errors: list[CellError] = []
-        if registration["candidate__name"] != values["name"]:
+        if name != values["name"]:
             errors.append(CellError(_("姓名与报名信息不一致"), column="name"))
-        try:
-            hashes = id_hash_candidates(registration["candidate__id_type"], values["id_number"])
-        except InvalidInput:
-            hashes = []
-        if registration["candidate__id_number_hash"] not in hashes:
+        if not context.ids.matches(id_type, values["id_number"], id_hash):
             errors.append(CellError(_("证件号码与报名信息不一致"), column="id_number"))
         if errors:
             raise RowErrors(errors)
-        values["registration"] = registration["pk"]
-        values["plan"] = registration["plan_id"]
+        values["registration"] = pk
+        values["plan"] = plan_id
         # Kept until the write: only what apply needs. The clear ID number and the lookup row
         # go now (a 100,000-row file must stay within the worker's memory bound; P2 in bench/).
         del values["id_number"], values["name"]
-        del context[values["ticket"].upper()]
+        del context.registrations[ticket]
 
     def apply(self, rows: list[ParsedRow], *, actor: Actor, job: ImportJob) -> dict[str, Any]:
         plan_ids = {row.values["plan"] for row in rows}
@@ -313,8 +306,16 @@ class ExamResultSpec(ImportSpec):
         }
 
 
-# What validating a result row needs of its registration, as a values() row (not instances:
-# 100,000 of them with their candidate and plan would not fit the import's memory bound).
+@dataclass
+class _ResultContext:
+    # ticket → its registration row (None: looked up, not found), dropped once its row is valid
+    registrations: dict[str, tuple[Any, ...] | None]
+    ids: IdHashMatcher
+
+
+# What validating a result row needs of its registration, as a values_list() row (not instances:
+# 100,000 of them with their candidate and plan would not fit the import's memory bound). The
+# order is the one validate_row unpacks.
 _REGISTRATION_COLUMNS = (
     "pk",
     "ticket_number",

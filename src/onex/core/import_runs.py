@@ -22,7 +22,7 @@ from onex.core.imports import (
     ImportRejected,
     RowError,
     get_spec,
-    job_file_bytes,
+    job_file,
     validate_file,
 )
 from onex.core.models import ImportJob, ImportStatus, Role
@@ -129,9 +129,11 @@ def import_run(*, job_id: int) -> ImportJob | None:
         spec = get_spec(job.spec_name)
         # Checked again: the role may have changed while the job waited in the queue.
         spec.check_permission(actor=actor)
+        data, sealed = job_file(job)
         result = validate_file(
-            spec=spec, source=job_file_bytes(job), actor=actor, on_progress=progress
+            spec=spec, source=data, actor=actor, on_progress=progress, bounded=sealed
         )
+        del data
         job.warnings = result.warnings
         if result.error_count:
             _finish_failed(job, result.errors, result.error_count, attempt=attempt)

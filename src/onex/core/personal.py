@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ID_NUMBER_HASH_PURPOSE",
     "Gender",
+    "IdHashMatcher",
     "IdType",
     "PersonalIdMixin",
     "birth_date_from_resident_id",
@@ -103,6 +104,8 @@ def normalize(value: str) -> str:
     Chinese input methods often produce full-width digits and "Ｘ"; a clerk's copy-paste adds
     spaces and hyphens. All of them must hash to the same value.
     """
+    if value and value.isascii() and value.isalnum():
+        return value.upper()  # the common case: nothing to fold or remove
     folded = unicodedata.normalize("NFKC", value or "")
     return re.sub(r"[\s\-]", "", folded).upper()
 
@@ -193,6 +196,28 @@ def id_hash_for(id_type: str, value: str) -> str:
     name) can still find the holder; formats of different types practically never coincide.
     """
     return crypto.keyed_hash(validate_id_number(id_type, value), purpose=ID_NUMBER_HASH_PURPOSE)
+
+
+class IdHashMatcher:
+    """Checks many typed-in ID numbers against stored hashes (an import's rows).
+
+    A number whose hash under the current key is the stored one is the registered number
+    itself, which was validated when it was registered: only the HMAC runs. Any other number
+    goes the full way (validation, then every current and retired key), so a rotation still
+    matches and the answer is the one ``id_hash_candidates`` gives.
+    """
+
+    def __init__(self) -> None:
+        self._hash = crypto.keyed_hasher(purpose=ID_NUMBER_HASH_PURPOSE)
+
+    def matches(self, id_type: str, value: str, stored: str) -> bool:
+        """Whether ``value`` (normalized, as ``normalize`` gives it) hashes to ``stored``."""
+        if self._hash(value) == stored:
+            return True
+        try:
+            return stored in id_hash_candidates(id_type, value)
+        except InvalidInput:
+            return False
 
 
 def id_hash_candidates(id_type: str, value: str) -> list[str]:

@@ -13,12 +13,12 @@ as values, never by import.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db import connections, router, transaction
+from django.db.models import Field, Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.bulk import update_rows
+from onex.core.bulk import STAGE_BATCH, Stage
 from onex.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from onex.core.models.timeline import StatusTimelineEvent
 from onex.core.scoping import fetch
@@ -312,89 +312,128 @@ def perform_many(
     actor: Actor,
     pks: Iterable[int],
     action: str,
-    changes: Callable[[M], Mapping[str, Any] | None],
+    fields: Sequence[str],
+    changes: Callable[[Mapping[str, Any]], Mapping[str, Any] | None],
+    alike: Sequence[str] = (),
+    read: Sequence[str] = (),
     reason: str = "",
     summary: Mapping[str, Any] | None = None,
-    related: Iterable[str] | None = None,
-    chunk: int = 2000,
 ) -> ManyOutcome:
     """Take one action on many objects in one transaction, set-based: a bulk import's write.
 
-    Each object passes the same checks as in ``perform`` (outside the actor's scope:
+    Every object passes the same checks as in ``perform`` (outside the actor's scope:
     ``NotFound``; a move the actor may not take: ``Forbidden``; a state without the move:
-    ``Conflict``; the move's precheck), and ``changes(locked)`` gives its new values, or
-    ``None`` to leave it as it is (a re-imported file changes nothing). Rows are locked and read
-    in chunks, written with ``bulk_update``, and every changed row gets its own timeline event.
-    The audit chain gets one event for the whole batch, with the count, the ``summary`` and a
-    SHA-256 digest of every row's old and new values: one chain append instead of one per row,
-    so a 100,000-row file holds the chain's lock for a moment, not for the whole import.
+    ``Conflict``; the move's precheck). The checks run on whole model instances, once per
+    distinct combination of the object's state and its ``alike`` columns: the caller declares
+    that the move's ``who`` and ``precheck`` depend on nothing else (a result's move depends on
+    its plan: ``alike=("plan_id",)``). A move that picks its target per object (``choose``) has
+    no place here.
+
+    The rows are locked through the scope and read as plain values (``pk``, the state, the
+    ``alike`` and ``read`` columns and the current ``fields``), never as instances.
+    ``changes(row)`` gives the new values of ``fields``, or ``None`` to leave the row as it is
+    (a re-imported file changes nothing). The changed rows are staged in a temporary table
+    (PostgreSQL: ``COPY``) and written with one ``UPDATE … FROM``; their timeline events, one
+    per changed row, with one ``INSERT … SELECT``. The audit chain gets one event for the whole
+    batch, with the count, the ``summary`` and a SHA-256 digest of every changed row's old and
+    new values: one chain append instead of one per row, so a 100,000-row file holds the chain's
+    lock for a moment, not for the whole import.
     """
     wanted = list(dict.fromkeys(pks))
     reason = clean_reason(reason, required=False)
-    changed = 0
-    unchanged = 0
+    fields = list(fields)
+    status = workflow.status_field
+    columns = list(dict.fromkeys(["pk", status, *alike, *read, *fields]))
+    position = {name: i for i, name in enumerate(columns)}
+    at_status, at_fields = position[status], [position[name] for name in fields]
+    group_columns = [position[name] for name in (status, *alike)]
+    model = workflow.model
+    connection = connections[router.db_for_write(model)]
+    changed = unchanged = 0
     digest = hashlib.sha256()
-    fields: set[str] = set()
-    with transaction.atomic():
-        for start in range(0, len(wanted), chunk):
-            part = wanted[start : start + chunk]
-            locked_pks = set(
-                workflow.scope(actor)
-                .select_for_update(of=("self",))
-                .filter(pk__in=part)
-                .values_list("pk", flat=True)
-            )
-            if len(locked_pks) != len(part):
-                raise NotFound(_("未找到该记录，或您无权查看。"))
-            # prefetch, not select_related: the rows of one file mostly share their related
-            # objects (one exam plan), loaded once instead of once per row. ``related`` narrows
-            # the workflow's list to what the move's checks and ``changes`` read.
-            rows = workflow.model._default_manager.filter(pk__in=part).prefetch_related(
-                *(workflow.related if related is None else related)
-            )
-            events = []
-            batch: list[M] = []
-            for obj in rows.order_by("pk"):
-                move = _find_move(workflow, actor, obj, action)
-                values = changes(obj)
-                if not values:
-                    unchanged += 1
-                    continue
-                old_state = workflow.state(obj)
-                old = {name: getattr(obj, name) for name in values}
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                new_state = move.choose(obj) if move.choose is not None else move.target
-                if new_state is None:
-                    new_state = old_state
-                elif new_state not in move.possible_targets():
-                    raise LookupError(f"{workflow.name}.{action} may not lead to {new_state!r}")
-                setattr(obj, workflow.status_field, new_state)
-                fields.update(values)
-                digest.update(
-                    repr((obj.pk, sorted(old.items()), sorted(values.items()))).encode("utf-8")
-                )
-                events.append(
-                    workflow.event_model(
-                        user=actor.user,
-                        unit=actor.unit,
-                        action=action,
-                        reason=reason,
-                        from_status=old_state,
-                        to_status=new_state,
-                        **{workflow.event_fk: obj},
+    if not wanted:
+        return ManyOutcome(changed=0, unchanged=0)
+    with transaction.atomic(using=connection.alias):
+        assert model._meta.pk is not None
+        keys = Stage(connection, [("pk", model._meta.pk)])
+        keys.load((pk,) for pk in wanted)
+        locked = (
+            workflow.scope(actor)
+            .select_for_update(of=("self",))
+            .filter(pk__in=keys.select("pk"))
+            .order_by("pk")
+            .values_list(*columns)
+        )
+        status_field = _field(model, status)
+        stage = Stage(
+            connection,
+            [
+                ("pk", model._meta.pk),
+                *((name, _field(model, name)) for name in fields),
+                ("from_status", status_field),
+                ("to_status", status_field),
+            ],
+        )
+        targets: dict[tuple[Any, ...], str] = {}
+        staged: list[tuple[Any, ...]] = []
+        seen = 0
+        # Streamed, and staged a batch at a time: neither the rows read nor the rows to write
+        # are all held at once (a 100,000-row file within the worker's memory bound).
+        for row in locked.iterator(chunk_size=STAGE_BATCH):
+            seen += 1
+            group = tuple(row[i] for i in group_columns)
+            target = targets.get(group)
+            if target is None:
+                target = targets[group] = _target_of(workflow, actor, action, row[0])
+            values = changes(dict(zip(columns, row, strict=True)))
+            if not values:
+                unchanged += 1
+                continue
+            new = tuple(values[name] for name in fields)
+            old = tuple(row[i] for i in at_fields)
+            digest.update(
+                repr(
+                    (
+                        row[0],
+                        sorted(zip(fields, old, strict=True)),
+                        sorted(zip(fields, new, strict=True)),
                     )
-                )
-                batch.append(obj)
-            if batch:
-                changed += len(batch)
-                update_rows(workflow.model, batch, sorted({*fields, workflow.status_field}))
-                workflow.event_model._default_manager.bulk_create(events, batch_size=chunk)
+                ).encode("utf-8")
+            )
+            state = row[at_status]
+            staged.append((row[0], *new, state, state if target == _KEEP else target))
+            if len(staged) >= STAGE_BATCH:
+                stage.load(staged)
+                staged = []
+        stage.load(staged)
+        keys.drop()
+        # Checked once every row is read: nothing is written before it (the writes follow).
+        if seen != len(wanted):
+            raise NotFound(_("未找到该记录，或您无权查看。"))
+        changed = stage.rows
         if changed:
+            moves_state = any(target != _KEEP for target in targets.values())
+            stage.update(
+                model,
+                key="pk",
+                assign={
+                    **{name: name for name in fields},
+                    **({status: "to_status"} if moves_state else {}),
+                },
+            )
+            stage.insert_into(
+                workflow.event_model,
+                columns={
+                    workflow.event_fk: "pk",
+                    "from_status": "from_status",
+                    "to_status": "to_status",
+                },
+                constants=_event_constants(workflow, actor, action, reason),
+            )
             audit_record(
                 actor=actor,
                 action=f"{workflow.name}.{action}.bulk",
-                target_type=workflow.model._meta.label_lower,
+                target_type=model._meta.label_lower,
                 new={
                     **(summary or {}),
                     "rows": changed,
@@ -404,4 +443,40 @@ def perform_many(
                     **({"reason": reason} if reason else {}),
                 },
             )
+        stage.drop()
     return ManyOutcome(changed=changed, unchanged=unchanged)
+
+
+_KEEP = "\x00keep"  # a move without a target: the row keeps its state
+
+
+def _target_of(workflow: Workflow[M], actor: Actor, action: str, pk: int) -> str:
+    """The checks of ``perform`` on one (locked) row: the state it moves to, or ``_KEEP``."""
+    obj = workflow.model._default_manager.prefetch_related(*workflow.related).get(pk=pk)
+    move = _find_move(workflow, actor, obj, action)
+    if move.choose is not None:
+        raise LookupError(f"{workflow.name}.{action} picks its target per object; use perform")
+    return move.target if move.target is not None else _KEEP
+
+
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise ValueError(f"{model._meta.label}.{name} is not a column")
+    return field
+
+
+def _event_constants(
+    workflow: Workflow[Any], actor: Actor, action: str, reason: str
+) -> dict[str, Any]:
+    """Every column of a timeline event but its object and states, as ``record`` fills them."""
+    event_model = workflow.event_model
+    template = event_model(user=actor.user, unit=actor.unit, action=action, reason=reason)
+    skip = {workflow.event_fk, "from_status", "to_status"}
+    constants: dict[str, Any] = {}
+    for column in event_model._meta.concrete_fields:
+        if column.primary_key or column.name in skip:
+            continue
+        # pre_save fills auto_now_add (the event's time) as a save would.
+        constants[column.name] = column.pre_save(template, add=True)
+    return constants

@@ -344,6 +344,7 @@ def _scan_sheet(
     column = 0
     text_bytes = 0
     seen_dimension = False
+    columns: dict[bytes, int] = {}
     for buffer in _chunks(archive, info):
         if not seen_dimension:
             found = _DIMENSION.search(buffer)
@@ -356,16 +357,26 @@ def _scan_sheet(
                     if refused := _too_big(info.filename, declared, max_rows=max_rows):
                         raise refused
         for match in _TAG.finditer(buffer):
-            attr = _R_ATTR.search(match.group(2))
+            attrs = match.group(2)
+            attr = _R_ATTR.search(attrs)
             if match.group(1) == b"row":
                 row = int(attr.group(2)) if attr is not None and attr.group(2) else row + 1
                 column = 0
-                extent.rows = max(extent.rows, row)
+                if row > extent.rows:
+                    extent.rows = row
             else:
                 letters = attr.group(1) if attr is not None else b""
-                column = _column_number(letters.decode()) if letters else column + 1
-                extent.columns = max(extent.columns, column)
-                if _SHARED_TYPE.search(match.group(2)):
+                if letters:
+                    # A sheet names the same few columns on every row: convert each once.
+                    number = columns.get(letters)
+                    if number is None:
+                        number = columns[letters] = _column_number(letters.decode())
+                    column = number
+                else:
+                    column += 1
+                if column > extent.columns:
+                    extent.columns = column
+                if b't="s"' in attrs and _SHARED_TYPE.search(attrs):
                     value = _VALUE.match(buffer, match.end())
                     index = int(value.group(1)) if value is not None else -1
                     text_bytes += shared[index] if 0 <= index < len(shared) else 0

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onex.assessment.models import Objection, ObjectionEvent, Registration
+from onex.assessment.models import ExamPlan, Objection, ObjectionEvent, Registration
 from onex.assessment.selectors.exams import SCORE_MAX, compute_pass, registration_get
 from onex.assessment.workflows import OBJECTION, REGISTRATION
 from onex.core.actors import Actor
@@ -97,13 +97,22 @@ def results_record_many(
     }
     now = timezone.now()
     created = 0
+    plans: dict[int, ExamPlan] = {}
 
-    def change(locked: Registration) -> dict[str, Any] | None:
+    def change(row: Mapping[str, Any]) -> dict[str, Any] | None:
         nonlocal created
-        new = _scores(locked, *checked[locked.pk])
-        if _current(locked) == new:
+        plan = plans.get(row["plan_id"])
+        if plan is None:
+            plan = plans[row["plan_id"]] = ExamPlan.objects.get(pk=row["plan_id"])
+        theory, practical = checked[row["pk"]]
+        new = {
+            "theory_score": theory,
+            "practical_score": practical,
+            "passed": compute_pass(plan, theory, practical),
+        }
+        if all(row[name] == value for name, value in new.items()):
             return None
-        if locked.passed is None:
+        if row["passed"] is None:
             created += 1
         return {**new, "result_recorded_at": now}
 
@@ -112,10 +121,13 @@ def results_record_many(
         actor=actor,
         pks=checked,
         action="result",
+        fields=("theory_score", "practical_score", "passed", "result_recorded_at"),
         changes=change,
+        # Who may enter a result (the plan's org) and when (the plan in score registration)
+        # depend on the registration's plan alone: checked once per plan, not per row.
+        alike=("plan_id",),
         reason=(_("导入任务 %(id)s") % {"id": import_job}) if import_job else "",
         summary={"import_job": import_job} if import_job else None,
-        related=("plan__org",),  # who (the plan's org), precheck and verdict read only these
     )
     return {
         "created": created,
