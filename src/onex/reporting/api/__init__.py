@@ -299,6 +299,7 @@ class OverviewOut(Schema):
     schools: int | None = Field(..., description="Pilot schools at the year's end (by province)")
     reporting_rate: Decimal | None = Field(..., description="Weekly reporting rate, % (province)")
     registered: int
+    students: int = Field(..., description="Distinct candidates among the registrations")
     results: int
     passed: int
     pass_rate: Decimal | None = Field(..., description="passed / results, in %")
@@ -340,6 +341,7 @@ class CityOverviewRowOut(Schema):
     reporting_rate: Decimal | None = Field(..., description="actual / expected, in %")
     on_time_rate: Decimal | None = Field(..., description="on time / expected, in %")
     registered: int
+    students: int = Field(..., description="Distinct candidates among the registrations")
     results: int
     passed: int
     pass_rate: Decimal | None = Field(..., description="passed / results, in %")

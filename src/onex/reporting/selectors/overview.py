@@ -53,6 +53,7 @@ class OverviewRow:
     schools: int | None = None
     reporting_rate: Decimal | None = None
     registered: int = 0
+    students: int = 0  # distinct candidates among the registrations
     results: int = 0
     passed: int = 0
     certificates: int = 0
@@ -104,12 +105,14 @@ def overview(*, actor: Actor, dimension: str, year: int) -> list[OverviewRow]:
     ).order_by()
     for item in _grouped(registrations, dimension, _REGISTRATION_KEYS, "plan__exam_date").annotate(
         registered=Count("pk"),
+        students=Count("candidate", distinct=True),
         results=Count("pk", filter=Q(passed__isnull=False)),
         passed=Count("pk", filter=Q(passed=True)),
     ):
         values = list(item.values())
         target = row(values[0], values[1])
         target.registered = item["registered"]
+        target.students = item["students"]
         target.results = item["results"]
         target.passed = item["passed"]
     # Certificates come from the tallies kept by every issue and status move (P4): the same
@@ -214,6 +217,7 @@ class CityRow:
     actual: int = 0
     on_time: int = 0
     registered: int = 0
+    students: int = 0  # distinct candidates among the registrations
     results: int = 0
     passed: int = 0
     certificates: int = 0
@@ -303,16 +307,18 @@ def city_overview(*, actor: Actor, province: str, year: int) -> CityOverview:
         .values("school__city_id")
         .annotate(
             registered=Count("pk"),
+            students=Count("candidate", distinct=True),
             results=Count("pk", filter=Q(passed__isnull=False)),
             passed=Count("pk", filter=Q(passed=True)),
         )
     )
-    for city_id, registered, results, passed in registrations.values_list(
-        "school__city_id", "registered", "results", "passed"
+    for city_id, registered, students, results, passed in registrations.values_list(
+        "school__city_id", "registered", "students", "results", "passed"
     ):
         if city_id in rows:
             target = rows[city_id]
-            target.registered, target.results, target.passed = registered, results, passed
+            target.registered, target.students = registered, students
+            target.results, target.passed = results, passed
     issued = (
         IssuedCertificate.objects.filter(school__province=division, issued_on__year=year)
         .exclude(status=CertificateStatus.REVOKED)

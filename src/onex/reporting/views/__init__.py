@@ -513,6 +513,7 @@ DIMENSION_LABELS = {
 }
 METRICS = {
     "registered": gettext_lazy("考核报名人数"),
+    "students": gettext_lazy("考生人数"),
     "passed": gettext_lazy("考核合格人数"),
     "pass_rate": gettext_lazy("合格率（%）"),
     "certificates": gettext_lazy("发证数"),
@@ -548,6 +549,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             (
                 r.name,
                 r.registered,
+                r.students,
                 r.passed,
                 r.pass_rate,
                 r.certificates,
@@ -606,6 +608,7 @@ CITY_METRICS = {
     "missing": gettext_lazy("未报周报数"),
     "schools": gettext_lazy("试点院校"),
     "registered": gettext_lazy("考核报名人数"),
+    "students": gettext_lazy("考生人数"),
     "passed": gettext_lazy("考核合格人数"),
     "pass_rate": gettext_lazy("合格率（%）"),
     "certificates": gettext_lazy("发证数"),
@@ -631,6 +634,7 @@ def _city_overview(request: HttpRequest, actor: Actor, province: str, year: int)
             _("报送率（%）"),
             _("及时率（%）"),
             _("考核报名人数"),
+            _("考生人数"),
             _("已登记成绩"),
             _("考核合格人数"),
             _("合格率（%）"),
@@ -648,6 +652,7 @@ def _city_overview(request: HttpRequest, actor: Actor, province: str, year: int)
                 r.reporting_rate,
                 r.on_time_rate,
                 r.registered,
+                r.students,
                 r.results,
                 r.passed,
                 r.pass_rate,
