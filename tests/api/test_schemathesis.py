@@ -34,9 +34,6 @@ from tests.personas import Personas
 
 EXAMPLES = 3
 PERSONAS = ("ministry", "gd", "gz_city", "gd_school", "org", "learner")
-# Components whose name two schemas share: django-ninja keeps one under the name, so one of the
-# two operations is documented with the other's schema (being fixed in the `hardening` branch).
-DUPLICATES = frozenset({"PlanOut", "PlanIn", "CertificateOut", "EventOut"})
 _COMPONENT = re.compile(r"Schema at /components/schemas/(\w+)")
 HYPOTHESIS = settings(
     max_examples=EXAMPLES,
@@ -53,7 +50,6 @@ class Findings:
     requests: int = 0
     server_errors: list[str] = field(default_factory=list)
     nonconforming: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)  # only a duplicate component's fault
     undocumented: set[tuple[str, str, int]] = field(default_factory=set)  # reported, not failed
 
     def add(self, bucket: list[str], line: str) -> None:
@@ -84,10 +80,7 @@ def _check(
             line = f"{case.method} {case.path} -> {response.status_code}: {title}"
             if where is not None:
                 line += f" ({where.group(1)})"
-            if bucket is findings.nonconforming and where and where.group(1) in DUPLICATES:
-                findings.add(findings.duplicates, line)
-            else:
-                findings.add(bucket, line)
+            findings.add(bucket, line)
 
 
 @pytest.fixture
@@ -147,7 +140,7 @@ def test_every_operation_as_every_persona_has_no_server_error_and_keeps_its_sche
             f"\nschemathesis: {operations} operations x {len(identities)} identities, "
             f"{EXAMPLES} examples each, {findings.requests} requests in {elapsed:.0f} s"
         )
-        for line in findings.server_errors + findings.nonconforming + findings.duplicates:
+        for line in findings.server_errors + findings.nonconforming:
             print("  ", line)
         statuses = sorted({status for _m, _p, status in findings.undocumented})
         operations_hit = len({(m, p) for m, p, _s in findings.undocumented})
@@ -156,9 +149,3 @@ def test_every_operation_as_every_persona_has_no_server_error_and_keeps_its_sche
         )
     assert not findings.server_errors, findings.server_errors
     assert not findings.nonconforming, findings.nonconforming
-    if findings.duplicates:
-        pytest.xfail(
-            "responses checked against the wrong schema of a duplicate OpenAPI component "
-            f"({', '.join(sorted(DUPLICATES))}; fixed in the hardening branch): "
-            + "; ".join(findings.duplicates)
-        )
