@@ -25,6 +25,7 @@ from onex.core.imports import (
     ChoiceParser,
     Column,
     DecimalParser,
+    IdNumberParser,
     ImportRejected,
     ImportSpec,
     ParsedRow,
@@ -35,16 +36,9 @@ from onex.core.imports import (
     upsert_summary,
 )
 from onex.core.models import ImportJob, UnitKind
-from onex.core.personal import Gender, IdHashMatcher, IdType, normalize, validate_id_number
+from onex.core.personal import Gender, IdHashMatcher, IdType, validate_id_number
 from onex.pilots.models import School, Specialty
 from onex.pilots.selectors.schools import school_of
-
-
-class IdNumberParser(TextParser):
-    """Text, normalized (full-width folded, separators removed) so duplicates are caught."""
-
-    def __call__(self, value: Any) -> str:
-        return normalize(super().__call__(value))
 
 
 def _id_error(exc: InvalidInput, column: str = "id_number") -> CellError:

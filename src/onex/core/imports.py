@@ -51,6 +51,7 @@ from onex.core import crypto, registry
 from onex.core.actors import Actor
 from onex.core.errors import DomainError, InvalidInput, NotFound
 from onex.core.models import ImportJob, ImportStatus
+from onex.core.personal import normalize
 from onex.core.scoping import fetch
 from onex.core.xlsx import WorkbookRefused, check_upload_bounds
 
@@ -175,6 +176,13 @@ class TextParser(Parser):
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class IdNumberParser(TextParser):
+    """Text, normalized (full-width folded, separators removed) so duplicates are caught."""
+
+    def __call__(self, value: Any) -> str:
+        return normalize(super().__call__(value))
 
 
 class DateParser(Parser):

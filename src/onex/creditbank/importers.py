@@ -20,6 +20,7 @@ from onex.core.imports import (
     ChoiceParser,
     Column,
     DecimalParser,
+    IdNumberParser,
     ImportRejected,
     ImportSpec,
     ParsedRow,
@@ -29,14 +30,9 @@ from onex.core.imports import (
     register_spec,
 )
 from onex.core.models import ImportJob, UnitKind
-from onex.core.personal import IdType, id_hash_candidates, normalize, validate_id_number
+from onex.core.personal import IdType, id_hash_candidates, validate_id_number
 from onex.creditbank.services.accounts import CREDITS_MAX, course_outcome_record
 from onex.pilots.selectors.schools import school_of
-
-
-class _IdNumber(TextParser):
-    def __call__(self, value: Any) -> str:
-        return normalize(super().__call__(value))
 
 
 @register_spec
@@ -59,7 +55,7 @@ class CourseOutcomeSpec(ImportSpec):
         Column(
             "id_number",
             gettext_lazy("证件号码"),
-            parse=_IdNumber(max_length=32),
+            parse=IdNumberParser(max_length=32),
             text=True,
             example="110105200501010012",
             width=22,

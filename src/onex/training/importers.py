@@ -17,6 +17,7 @@ from onex.core.errors import DomainError, InvalidInput
 from onex.core.imports import (
     CellError,
     Column,
+    IdNumberParser,
     ImportRejected,
     ImportSpec,
     ParsedRow,
@@ -25,15 +26,10 @@ from onex.core.imports import (
     register_spec,
 )
 from onex.core.models import ImportJob, UnitKind
-from onex.core.personal import IdType, id_hash_candidates, normalize, validate_id_number
+from onex.core.personal import IdType, id_hash_candidates, validate_id_number
 from onex.pilots.selectors.schools import school_of
 from onex.training.models import Teacher
 from onex.training.services.staff import teacher_create
-
-
-class _IdNumber(TextParser):
-    def __call__(self, value: Any) -> str:
-        return normalize(super().__call__(value))
 
 
 @register_spec
@@ -58,7 +54,7 @@ class TeacherSpec(ImportSpec):
         Column(
             "id_number",
             gettext_lazy("身份证号"),
-            parse=_IdNumber(max_length=32),
+            parse=IdNumberParser(max_length=32),
             text=True,
             required=False,
             default="",
