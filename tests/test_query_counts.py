@@ -45,7 +45,12 @@ PATH_LISTS: dict[str, str] = {
 }
 
 # Lists the Ministry may not read, and who reads them instead (separated administration).
-READER: dict[str, str] = {"/security/": "secadmin", "/api/v1/security/": "secadmin"}
+READER: dict[str, str] = {
+    "/security/": "secadmin",
+    "/api/v1/security/": "secadmin",
+    # A reporting unit's own progress-report periods (R03): the Ministry files none.
+    "/api/v1/feedback/reports/periods": "gd",
+}
 # API lists not measured here, with the reason.
 NOT_MEASURED: dict[str, str] = {
     "/api/v1/certificates/{certificate_id}/share-links": (

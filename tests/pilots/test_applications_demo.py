@@ -62,10 +62,15 @@ def test_demo_shanxi_passes_city_first_review(demo: None) -> None:
 
 
 def test_demo_hubei_forty_percent_passes_against_hubei_profile(demo: None) -> None:
-    application = PilotApplication.objects.get(school__name="武汉职业技术学院")
+    # The school also pilots other certificates (the monitoring-point pilots): its 2-01 plan.
+    application = PilotApplication.objects.get(
+        school__name="武汉职业技术学院", certificate__code="2-01"
+    )
     assert application.status == ApplicationStatus.PUBLISHED
     assert application.dual_qualified_teachers * 10 == application.team_size * 4
-    failing = PilotApplication.objects.get(school__name="武汉船舶职业技术学院")
+    failing = PilotApplication.objects.get(
+        school__name="武汉船舶职业技术学院", certificate__code="2-05"
+    )
     assert any(v.rule == "R43" and not v.passed for v in conditions.evaluate_conditions(failing))
 
 
@@ -78,7 +83,10 @@ def test_demo_r33_school_published_three_months_ago(demo: None) -> None:
 
 def test_demo_guangdong_summary_and_concentration(demo: None) -> None:
     submission = SummarySubmission.objects.get(province__code="440000")
-    assert submission.row_count == 4 and submission.scan
+    # The table as it stood when the province sent it: every confirmed pilot of the province,
+    # the monitoring-point pilots included.
+    rows = summary_selectors.summary_table_rows(actor=Actor.system(), province=submission.province)
+    assert submission.row_count == len(rows) > 4 and submission.scan
     result = summary_selectors.pilot_distribution(
         actor=Actor.system(), province=submission.province
     )
