@@ -196,6 +196,15 @@ def add_working_days(
     return cal.estimate(value) if assume_weekends else value
 
 
+def deadline_after(start: dt.date, n: int) -> dt.date:
+    """The deadline a service sets n working days after ``start``.
+
+    Next year's holidays are published late in the year, so a deadline that runs into a year
+    without calendar data is counted Monday to Friday instead of refusing the action.
+    """
+    return add_working_days(start, n, assume_weekends=True).value
+
+
 @overload
 def working_days_between(
     start: dt.date, end: dt.date, *, assume_weekends: Literal[False] = ...

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from onex.catalog.models import Org
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.calendar import add_working_days
+from onex.core.calendar import deadline_after
 from onex.core.crypto import keyed_hash
 from onex.core.errors import InvalidInput, RuleViolation
 from onex.core.limits import DOCUMENT_MAX, NAME_MAX, REASON_MAX
@@ -112,7 +112,7 @@ def feedback_submit(
         raise InvalidInput(_("不能超过 %(n)s 个字符。") % {"n": NAME_MAX}, field="contact")
     today = timezone.localdate()
     days = int(policy_value(ANSWER_DAYS_KEY, province=province))
-    due_on = add_working_days(today, days, assume_weekends=True).value
+    due_on = deadline_after(today, days)
     code = secrets.token_urlsafe(9)
     with transaction.atomic():
         for _attempt in range(5):
@@ -182,7 +182,7 @@ def concentrate(*, org: Org, category: str, today: dt.date) -> RectificationOrde
             category=category,
             complaints=count,
             opened_on=today,
-            deadline=add_working_days(today, days, assume_weekends=True).value,
+            deadline=deadline_after(today, days),
         )
         system = Actor.system()
         RectificationEvent.record(

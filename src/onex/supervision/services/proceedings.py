@@ -20,7 +20,7 @@ from onex.catalog.models import Org, OrgStatus
 from onex.catalog.services.orgs import org_set_status
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.calendar import add_working_days
+from onex.core.calendar import deadline_after
 from onex.core.errors import Conflict, InvalidInput, RuleViolation
 from onex.core.limits import REASON_MAX
 from onex.core.models import UnitKind
@@ -138,7 +138,7 @@ def proceeding_propose_school(
             reasons=codes,
             facts=facts,
             proposed_on=today,
-            answer_due=add_working_days(today, days, assume_weekends=True).value,
+            answer_due=deadline_after(today, days),
             proposed_by=actor.user,
         ),
     )
@@ -167,7 +167,7 @@ def proceeding_propose_org(
             reasons=codes,
             facts=facts,
             proposed_on=today,
-            answer_due=add_working_days(today, days, assume_weekends=True).value,
+            answer_due=deadline_after(today, days),
             proposed_by=actor.user,
         ),
     )

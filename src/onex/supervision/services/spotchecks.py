@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
-from onex.core.calendar import add_working_days
+from onex.core.calendar import deadline_after
 from onex.core.errors import Conflict, InvalidInput
 from onex.core.limits import NAME_MAX, REASON_MAX
 from onex.core.models import UnitKind
@@ -175,7 +175,7 @@ def rectification_issue(
     issued_on = issued_on or timezone.localdate()
     school: School = item.school
     days = int(policy_value("r41.rectification_working_days", province=school.province))
-    due_on = add_working_days(issued_on, days, assume_weekends=True).value
+    due_on = deadline_after(issued_on, days)
     with transaction.atomic():
         rectification = Rectification.objects.create(
             item=item,
