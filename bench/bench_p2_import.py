@@ -157,6 +157,8 @@ def step_reset() -> dict[str, Any]:
     import django
 
     django.setup()
+    from django.db import connection
+
     from onex.assessment.models import Registration, RegistrationEvent
     from onex.core.models import ImportJob
 
@@ -165,6 +167,10 @@ def step_reset() -> dict[str, Any]:
     )
     RegistrationEvent.objects.filter(action="result").delete()
     ImportJob.objects.all().delete()  # an identical file would be recognised as a repeat
+    with connection.cursor() as cursor:
+        # What autovacuum does between a plan's registration and its results, weeks apart:
+        # without it the next run would find the pages full of this reset's dead versions.
+        cursor.execute("VACUUM ANALYZE assessment_registration, assessment_registrationevent")
     return {"reset": True}
 
 
@@ -267,6 +273,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--die-rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=2, help="alternated runs of each")
     parser.add_argument("--step", default="")
     parser.add_argument("args", nargs="*")
     args = parser.parse_args()
@@ -291,10 +298,17 @@ def main() -> None:
         c.execute(f'CREATE DATABASE "{DATABASE}"')
     print("P2 setup:", run_child("setup", str(args.rows)))
     full, die_file, small = WORK / "results.xlsx", WORK / "results_die.xlsx", WORK / "small.xlsx"
-    limit = [run_child("limit", str(full)) for _ in range(2)]
-    run_child("reset")
-    onex = run_child("onex", str(full))
-    print("P2 onex:", json.dumps(onex, ensure_ascii=False))
+    # Alternated, best of --repeat each: the machine is shared, and a run of one taken minutes
+    # after the other's would measure the neighbours' load as much as the import.
+    limit: list[dict[str, Any]] = []
+    onex_runs: list[dict[str, Any]] = []
+    for _ in range(args.repeat):
+        limit.append(run_child("limit", str(full)))
+        run_child("reset")
+        onex_runs.append(run_child("onex", str(full)))
+        print("P2 limit / onex:", limit[-1]["seconds"], json.dumps(onex_runs[-1]))
+    onex = min(onex_runs, key=lambda r: r["seconds"])
+    onex["peak_mb"] = max(r["peak_mb"] for r in onex_runs)
     run_child("reset")
     run_child("subset", str(full), str(args.die_rows), str(small))
     onex_small = run_child("onex", str(small))
@@ -305,6 +319,10 @@ def main() -> None:
         "rows": args.rows,
         "onex_s": round(onex["seconds"], 2),
         "limit_s": round(best_limit, 2),
+        "runs": {
+            "onex_s": [round(r["seconds"], 2) for r in onex_runs],
+            "limit_s": [round(r["seconds"], 2) for r in limit],
+        },
         "onex_peak_mb": round(onex["peak_mb"]),
         "die_rows": args.die_rows,
         "die_s": round(die["seconds"], 2),

@@ -28,13 +28,18 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Tests build the schema without migrations (--nomigrations): on PostgreSQL install the
-    audit table's append-only trigger the way core migration 0013 does, from its own SQL."""
-    migration = importlib.import_module("onex.core.migrations.0013_audit_sequencer")
+    """Tests build the schema without migrations (--nomigrations): on PostgreSQL run what
+    migrations do in SQL alone, from the migrations' own SQL: the audit table's append-only
+    trigger (core 0013) and the registrations' fill factor (assessment 0007)."""
+    audit = importlib.import_module("onex.core.migrations.0013_audit_sequencer")
+    registrations = importlib.import_module(
+        "onex.assessment.migrations.0007_registration_fillfactor"
+    )
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(migration._CREATE)
+                cursor.execute(audit._CREATE)
+                cursor.execute(registrations.SET_FILLFACTOR)
     yield
 
 

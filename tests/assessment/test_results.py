@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 
 from onex.assessment.models import (
     ExamPlan,
@@ -137,7 +138,6 @@ def test_a_results_file_is_one_audit_event_and_each_result_keeps_its_own_history
 def test_results_in_bulk_take_as_many_queries_for_many_rows_as_for_a_few(ex: Exams) -> None:
     # Set-based: the rows are staged and written by one UPDATE and one INSERT of their events,
     # and the move's checks run once per plan, not once per row.
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     _plan, regs = scoring_plan(ex, 6)
@@ -385,3 +385,33 @@ def test_plan_status_names_are_stable_for_other_apps() -> None:
     assert PlanStatus.CLOSED == "closed"
     assert PlanStatus.SCORE_PUBLICITY == "score_publicity"
     assert PlanStatus.SCORE_REGISTRATION == "score_registration"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="HOT updates and fill factors are PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_results_file_updates_registrations_in_place_without_touching_their_indexes(
+    ex: Exams,
+) -> None:
+    # A results file rewrites every registration of its plan in one UPDATE; with room left on
+    # each page (migration assessment 0007) PostgreSQL keeps each new version beside the old
+    # one and writes none of the table's indexes. On packed pages they are full updates. The
+    # registrations' earlier moves commit first, as in life, so their old versions are dead.
+    plan = ex.plan(capacity=120)
+    regs = ex.register(plan, *[ex.student() for _ in range(120)])
+    ex.to_scoring(plan)
+    stats = (
+        "SELECT pg_stat_get_xact_tuples_updated(c.oid), "
+        "pg_stat_get_xact_tuples_hot_updated(c.oid) FROM pg_class c "
+        "WHERE c.relname = 'assessment_registration'"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        result_services.results_record_many(
+            actor=ex.p.org.actor, scores={r.pk: (Decimal(70), Decimal(80)) for r in regs}
+        )
+        cursor.execute(stats)
+        updated, hot = cursor.fetchone()
+    # PostgreSQL places versions opportunistically: nearly all, not always every one, are HOT.
+    assert updated == len(regs)
+    assert hot >= 0.9 * updated, (hot, updated)
