@@ -993,6 +993,31 @@ def generate(
     return report
 
 
+def bare_copy(spool: Path, out: Callable[[str], None] = print) -> dict[str, float]:
+    """The baseline: the loaded certificates, dumped to ``spool`` as COPY text, copied back
+    into a plain table of the same columns (no index, no constraint, no generator): what
+    PostgreSQL alone takes to store the same rows on this machine at this moment."""
+    table = connection.ops.quote_name(IssuedCertificate._meta.db_table)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with spool.open("wb") as dump, raw.copy(f"COPY {table} TO STDOUT") as copy:
+            for data in copy:
+                dump.write(data)
+        cursor.execute(f"CREATE TABLE bench_bare_copy (LIKE {table})")
+        started = time.perf_counter()
+        with spool.open("rb") as dump, raw.copy("COPY bench_bare_copy FROM STDIN") as copy:
+            while block := dump.read(1 << 20):
+                copy.write(block)
+        seconds = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_bare_copy")
+        (rows,) = cursor.fetchone()
+        cursor.execute("DROP TABLE bench_bare_copy")
+    spool.unlink()
+    result = {"rows": rows, "seconds": round(seconds, 2)}
+    out(json.dumps({"bare_copy": result}))
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.001)
@@ -1005,12 +1030,20 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         help="build the certificates' indexes and constraints after the load (default: by size)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SPOOL",
+        help="then time a bare COPY of the same certificates into a plain table (dump to SPOOL)",
+    )
     args = parser.parse_args()
     if args.migrate:
         call_command("migrate", verbosity=0)
     report = generate(scale=args.scale, seed=args.seed, tag=args.tag, rebuild=args.rebuild)
     if args.sample:
         args.sample.write_text(json.dumps(report["sample"], ensure_ascii=False), encoding="utf-8")
+    if args.baseline:
+        bare_copy(args.baseline)
 
 
 if __name__ == "__main__":
