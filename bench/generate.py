@@ -8,6 +8,12 @@ reports from the confirmed pilot schools (nine in ten; some weeks missing, some 
 (``PersonalIdMixin.set_id_number``), so the public query finds a generated holder by name and ID
 number. The overview's certificate tallies are rebuilt from the loaded certificates.
 
+At scale the certificates dominate: a forked process makes them as ready COPY text (each
+learner's ID number sealed and hashed once, the same blob in each of that learner's
+certificates; the check characters from precomputed Mod 37,36 steps) while this process feeds
+the ``COPY``; from 200,000 certificates on, their indexes and unique and foreign-key constraints
+are dropped for the load and built again after it, exactly as the catalog had them.
+
 The data is deterministic for a given ``--seed`` and scale, and it is added beside whatever the
 database already holds (codes carry a ``G`` prefix so they never collide with demo data).
 """
