@@ -8,6 +8,12 @@ reports from the confirmed pilot schools (nine in ten; some weeks missing, some 
 (``PersonalIdMixin.set_id_number``), so the public query finds a generated holder by name and ID
 number. The overview's certificate tallies are rebuilt from the loaded certificates.
 
+At scale the certificates dominate: a forked process makes them as ready COPY text (each
+learner's ID number sealed and hashed once, the same blob in each of that learner's
+certificates; the check characters from precomputed Mod 37,36 steps) while this process feeds
+the ``COPY``; from 200,000 certificates on, their indexes and unique and foreign-key constraints
+are dropped for the load and built again after it, exactly as the catalog had them.
+
 The data is deterministic for a given ``--seed`` and scale, and it is added beside whatever the
 database already holds (codes carry a ``G`` prefix so they never collide with demo data).
 """
@@ -15,12 +21,16 @@ database already holds (codes carry a ``G`` prefix so they never collide with de
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import multiprocessing
 import os
+import queue
 import random
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,8 +52,17 @@ from django.utils import timezone  # noqa: E402
 from stdnum.cn import ric, uscc  # noqa: E402
 
 from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org  # noqa: E402
-from onex.certificates.models import IssuedCertificate, NumberSeries  # noqa: E402
-from onex.certificates.services.numbering import compose  # noqa: E402
+from onex.certificates.models import (  # noqa: E402
+    IssuedCertificate,
+    IssuedCertificateTally,
+    IssuedMonthTally,
+    NumberSeries,
+)
+from onex.certificates.services.numbering import (  # noqa: E402
+    LEVEL_CODES,
+    SERIAL_DIGITS,
+    compose,
+)
 from onex.certificates.services.tallies import tally_rebuild  # noqa: E402
 from onex.core import crypto  # noqa: E402
 from onex.core.actors import Actor  # noqa: E402
@@ -75,6 +94,8 @@ FULL = {
     "learners": 5_000_000,
     "issued": 10_000_000,
 }
+# From this many certificates on, their indexes and constraints are built after the load.
+REBUILD_ROWS = 200_000
 MINIMUM = {"orgs": 3, "certificates": 5, "schools": 31, "learners": 50, "issued": 100}
 YEARS = range(2020, 2026)
 WEEKS = 52  # of weekly reports, the weeks ending before the generator's "today"
@@ -100,6 +121,7 @@ class BulkWriter:
     chunk: int = 20_000
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    loaded: list[type[models.Model]] = field(default_factory=list)
 
     @property
     def postgres(self) -> bool:
@@ -166,10 +188,142 @@ class BulkWriter:
                 if batch:
                     cursor.executemany(sql, batch)
                     written += len(batch)
+        self._count(model, written, started)
+        return written
+
+    def _count(self, model: type[models.Model], written: int, started: float) -> None:
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + written
         self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+        self.loaded.append(model)
+
+    def copy_text(
+        self, model: type[models.Model], columns: list[str], chunks: Iterable[bytes]
+    ) -> int:
+        """PostgreSQL: ``COPY`` of ready-made text-format chunks (whole lines, ``columns``)."""
+        started = time.perf_counter()
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        written = 0
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for chunk in chunks:
+                copy.write(chunk)
+                written += chunk.count(b"\n")
+        self._count(model, written, started)
         return written
+
+    def insert_many(
+        self, model: type[models.Model], columns: list[str], rows: Iterable[tuple[Any, ...]]
+    ) -> int:
+        """SQLite: ``executemany`` of tuples already in the database's own representation."""
+        started = time.perf_counter()
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+        written = 0
+        batch: list[tuple[Any, ...]] = []
+        with connection.cursor() as cursor:
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= self.chunk:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+                written += len(batch)
+        self._count(model, written, started)
+        return written
+
+    def tune_session(self) -> None:
+        """Settings of this load's transaction only (``SET LOCAL``): a commit need not wait for
+        its WAL flush (the load is one transaction, redone whole if the machine crashes
+        before it is on disk); index builds sort in memory."""
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+
+    @contextlib.contextmanager
+    def deferred_indexes(
+        self, model: type[models.Model], *, rows: int, rebuild: bool | None = None
+    ) -> Iterator[None]:
+        """Drop ``model``'s indexes (but its primary key) and its unique and foreign-key
+        constraints, load, then create them again exactly as the catalog had them.
+
+        Maintaining 20 b-trees row by row and queueing a deferred foreign-key check per row
+        and key costs far more than sorting each index once and checking each key with one
+        join; the rebuilt constraints check every loaded row, and all of it is one
+        transaction. Only on PostgreSQL, and only when the load is large (`REBUILD_ROWS`).
+        """
+        if rebuild is None:
+            rebuild = rows >= REBUILD_ROWS
+        if not (self.postgres and rebuild):
+            yield
+            return
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            # The deferred checks of the rows written so far run now (and later ones at once):
+            # PostgreSQL alters no table with trigger events pending, and dropping or adding a
+            # foreign key alters the table it references.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), conindid FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY conname",
+                [table],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+                "AND NOT x.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid) ORDER BY 1",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            quoted = connection.ops.quote_name(table)
+            for name, _definition, _index in constraints:
+                cursor.execute(
+                    f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}"
+                )
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            # Unique constraints first: their indexes serve nothing below, but a duplicate
+            # should fail before minutes of foreign-key checks.
+            for name, definition, _index in sorted(constraints, key=lambda c: "FOREIGN" in c[1]):
+                cursor.execute(
+                    f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} "
+                    f"{definition}"
+                )
+        label = f"{model._meta.label} indexes"
+        self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+
+    def analyze(self) -> None:
+        """Statistics for the loaded tables only (a database-wide ``ANALYZE`` waits on every
+        other session's locks)."""
+        tables = {m._meta.db_table for m in self.loaded}
+        tables |= {m._meta.db_table for m in (IssuedMonthTally, IssuedCertificateTally)}
+        with connection.cursor() as cursor:
+            if not self.postgres:
+                cursor.execute("PRAGMA optimize")
+                return
+            names = ", ".join(connection.ops.quote_name(t) for t in sorted(tables))
+            # Outside a transaction VACUUM also marks the fresh pages all-visible (index-only
+            # scans, no hint-bit writes on the benchmarks' first reads); a test's transaction
+            # allows only ANALYZE.
+            if connection.in_atomic_block:
+                cursor.execute(f"ANALYZE {names}")
+            else:
+                cursor.execute(f"VACUUM (ANALYZE) {names}")
 
     def reset_sequences(self, *model_list: type[models.Model]) -> None:
         with connection.cursor() as cursor:
@@ -206,9 +360,347 @@ def person(index: int, regions: list[str]) -> tuple[str, str]:
     if index % 3:
         name += GIVEN[(index // 131) % len(GIVEN)]
     # Unique for the first 7.3 million people: (birth day, sequence) never repeats before.
-    birth = dt.date(1985, 1, 1) + dt.timedelta(days=index % 7300)
-    body = f"{regions[index % len(regions)]}{birth:%Y%m%d}{(index // 7300) % 1000:03d}"
+    body = f"{regions[index % len(regions)]}{_BIRTHS[index % 7300]}{(index // 7300) % 1000:03d}"
     return name, body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder
+
+
+# The 7,300 birth days of the learners as ID numbers write them (strftime costs more than
+# the rest of a learner).
+_BIRTHS = [f"{dt.date(1985, 1, 1) + dt.timedelta(days=d):%Y%m%d}" for d in range(7300)]
+
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _mod_37_36_step(check: int, char: str) -> int:
+    # One step of ISO 7064 Mod 37,36 as python-stdnum computes it (numbering.check_character).
+    return (((check or 36) * 2) % 37 + ALPHABET.index(char)) % 36
+
+
+# _PAIR_STEPS[state][nn]: the checksum state after two more digits ``nn`` (00-99), so a
+# certificate number's check character costs three lookups after its series' prefix.
+_PAIR_STEPS = [
+    [_mod_37_36_step(_mod_37_36_step(state, f"{nn:02d}"[0]), f"{nn:02d}"[1]) for nn in range(100)]
+    for state in range(36)
+]
+
+
+def _text(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\\\x" + bytes(value).hex()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+# The columns each issued certificate row gives, in this order; the other columns take the
+# field's default, rendered once (``IssuedPlan.constants``).
+ISSUED_COLUMNS = [
+    "id",
+    "number",
+    "series_id",
+    "serial",
+    "certificate_id",
+    "level",
+    "org_id",
+    "province_id",
+    "school_id",
+    "issued_on",
+    "entered_on",
+    "status",
+    "status_reason",
+    # The holder's, the same in every certificate of a learner: sealed once per learner.
+    "holder_name",
+    "id_type",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+]
+ISSUED_FIXED = {"entry_working_days": 5}
+NULL = "\\N"
+REVOKED = "revoked\t生成数据：撤销样例"  # status, status_reason
+VALID = "valid\t"
+
+
+@dataclass
+class IssuedPlan:
+    """Everything the issued certificates are made of, as plain data (a forked producer
+    process builds the rows from it while this one copies them into the database)."""
+
+    issued: int
+    learners: int
+    first_id: int
+    first_series: int
+    provinces: list[tuple[int, str]]  # (pk, code)
+    certificate_ids: list[int]
+    cert_org: dict[int, int]
+    schools_by_province: dict[int, list[int]]
+    regions: list[str]
+    seed: int
+    today: dt.date
+    text: bool = True  # PostgreSQL's COPY text lines; else tuples for SQLite
+    chunk_rows: int = 20_000
+    constant_columns: list[str] = field(default_factory=list)
+    constant_values: list[Any] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return ISSUED_COLUMNS + self.constant_columns
+
+
+class IssuedProducer:
+    """Makes the issued certificates, deterministic for the seed.
+
+    Certificate ``j`` belongs to learner ``(j × 7919) mod learners``: a learner's certificates
+    lie far apart, as if issued years apart. The learner's ID number is sealed as
+    ``PersonalIdMixin.set_id_number`` seals it (AES-GCM under the product's key with a fresh
+    random nonce, the keyed hash, the mask) once, and that learner's later certificates carry
+    the same blob: one plaintext under one nonce, which the product decrypts in any row of the
+    table (the context is the model's, not the row's); no nonce ever seals two plaintexts.
+    """
+
+    def __init__(self, plan: IssuedPlan) -> None:
+        if SERIAL_DIGITS != 6:
+            raise NotImplementedError("the check character below composes six serial digits")
+        self.plan = plan
+        self.series: dict[tuple[int, int, int, int], list[Any]] = {}
+        self.sample: list[dict[str, str]] = []
+        context = IssuedCertificate()._id_number_context()
+        self.seal = crypto.encrypter(context=context)
+        self.hash = crypto.keyed_hasher(purpose=ID_NUMBER_HASH_PURPOSE)
+
+    def _personal(self, learner: int) -> Any:
+        name, id_number = person(learner, self.plan.regions)
+        sealed = self.seal(id_number)
+        hashed = self.hash(id_number)
+        masked = f"{id_number[:4]}**********{id_number[14:]}"  # mask_id_number's, 18 characters
+        if self.plan.text:
+            return f"{name}\t{IdType.RESIDENT}\t\\\\x{sealed.hex()}\t{hashed}\t{masked}"
+        return (name, str(IdType.RESIDENT), sealed, hashed, masked)
+
+    def rows(self) -> Iterator[Any]:
+        plan = self.plan
+        rng = random.Random(plan.seed)  # noqa: S311 (synthetic data)
+        draw = rng.getrandbits
+        pairs = _PAIR_STEPS
+        provinces, certificates = plan.provinces, plan.certificate_ids
+        n_provinces, n_certificates, n_years = len(provinces), len(certificates), len(YEARS)
+        learners, regions = plan.learners, plan.regions
+        # A learner's sealed fields are kept for the next certificate only when there is one.
+        cache: list[Any] | None = [None] * learners if plan.issued > learners else None
+        # Issue dates: 360 days of each year; entry 1-19 days later, not after "today".
+        issued_days = [
+            [(dt.date(year, 1, 1) + dt.timedelta(days=d)) for d in range(360)] for year in YEARS
+        ]
+        issued_text = [[day.isoformat() for day in year] for year in issued_days]
+        entered_text = [
+            [
+                min(plan.today, day + dt.timedelta(days=k)).isoformat()
+                for day in year
+                for k in range(1, 20)
+            ]
+            for year in issued_days
+        ]
+        every = max(1, plan.issued // 1000)
+        series, next_series = self.series, plan.first_series
+        schools = plan.schools_by_province
+        cert_org = plan.cert_org
+        constants = plan.constant_values
+        tail = "\t".join(_text(v) for v in constants)
+        tail = ("\t" + tail if tail else "") + "\n"
+        first_id, text = plan.first_id, plan.text
+        for j in range(plan.issued):
+            learner = (j * 7_919) % learners
+            if cache is None:
+                personal = self._personal(learner)
+            else:
+                personal = cache[learner]
+                if personal is None:
+                    personal = cache[learner] = self._personal(learner)
+            # One 64-bit draw per certificate, cut into its province, certificate, level, year,
+            # day, revocation (1 in 200) and entry delay: 3.8e11 combinations at S=1, so the
+            # remainder's bias is below 1e-7.
+            bits = draw(64)
+            bits, province_index = divmod(bits, n_provinces)
+            bits, certificate_index = divmod(bits, n_certificates)
+            bits, level_index = divmod(bits, 3)
+            bits, year_index = divmod(bits, n_years)
+            bits, day = divmod(bits, 360)
+            bits, revocation = divmod(bits, 200)
+            delay = bits % 19
+            province_pk, province_code = provinces[province_index]
+            certificate = certificates[certificate_index]
+            level = LEVELS[level_index]
+            key = (year_index, certificate, level_index, province_pk)
+            entry = series.get(key)
+            if entry is None:
+                prefix = (
+                    f"{YEARS[year_index]:04d}{certificate:05d}{LEVEL_CODES[level]}"
+                    f"{province_code[:2]}"
+                )
+                check = 18  # stdnum's starting state: modulus // 2
+                for char in prefix:
+                    check = _mod_37_36_step(check, char)
+                entry = series[key] = [next_series, 0, prefix, check]
+                next_series += 1
+            entry[1] += 1
+            serial = entry[1]
+            # The serial's SERIAL_DIGITS (6) digits, two at a time.
+            check = pairs[pairs[pairs[entry[3]][serial // 10_000]][serial // 100 % 100]][
+                serial % 100
+            ]
+            number = f"{entry[2]}{serial:06d}{ALPHABET[(1 - ((check or 36) * 2) % 37) % 36]}"
+            issued_on = issued_text[year_index][day]
+            entered_on = entered_text[year_index][day * 19 + delay]
+            revoked = revocation == 0
+            in_province = schools.get(province_pk)
+            school = in_province[j % len(in_province)] if in_province and j % 5 else None
+            if len(self.sample) < 1000 and j % every == 0:
+                name, id_number = person(learner, regions)
+                # The number composed by the product's own code, as a check of the shortcut.
+                composed = compose(
+                    year=YEARS[year_index],
+                    certificate_id=certificate,
+                    level=level,
+                    province_code=province_code,
+                    serial=serial,
+                )
+                if composed != number:
+                    raise AssertionError(f"certificate number {number} != {composed}")
+                if f"{id_number[:4]}**********{id_number[14:]}" != mask_id_number(id_number):
+                    raise AssertionError("the mask differs from the product's")
+                self.sample.append({"number": number, "name": name, "id_number": id_number})
+            if text:
+                yield (
+                    f"{first_id + j}\t{number}\t{entry[0]}\t{serial}\t{certificate}\t"
+                    f"{level}\t{cert_org[certificate]}\t{province_pk}\t"
+                    f"{NULL if school is None else school}\t{issued_on}\t"
+                    f"{entered_on}\t{REVOKED if revoked else VALID}\t"
+                    f"{personal}{tail}"
+                )
+            else:
+                yield (
+                    first_id + j,
+                    number,
+                    entry[0],
+                    serial,
+                    certificate,
+                    level,
+                    cert_org[certificate],
+                    province_pk,
+                    school,
+                    issued_on,
+                    entered_on,
+                    "revoked" if revoked else "valid",
+                    "生成数据：撤销样例" if revoked else "",
+                    *personal,
+                    *constants,
+                )
+
+    def chunks(self) -> Iterator[bytes]:
+        lines: list[str] = []
+        for line in self.rows():
+            lines.append(line)
+            if len(lines) >= self.plan.chunk_rows:
+                yield "".join(lines).encode("utf-8")
+                lines = []
+        if lines:
+            yield "".join(lines).encode("utf-8")
+
+    def result(self) -> tuple[dict[tuple[int, int, str, int], list[int]], list[dict[str, str]]]:
+        """The series (year, certificate, level, province) with their id and last serial."""
+        years, levels = list(YEARS), LEVELS
+        series = {
+            (years[y], certificate, levels[lv], province): [entry[0], entry[1]]
+            for (y, certificate, lv, province), entry in self.series.items()
+        }
+        return series, self.sample
+
+
+def _produce(plan: IssuedPlan, out: Any) -> None:
+    """The forked producer: COPY chunks, then the series counters and the sample."""
+    try:
+        producer = IssuedProducer(plan)
+        for chunk in producer.chunks():
+            out.put(("chunk", chunk))
+        out.put(("done", producer.result()))
+    except BaseException:
+        out.put(("error", traceback.format_exc()))
+
+
+def write_issued(
+    writer: BulkWriter, plan: IssuedPlan
+) -> tuple[dict[tuple[int, int, str, int], list[int]], list[dict[str, str]]]:
+    """The issued certificates: on PostgreSQL made by a forked process (ciphers, check
+    characters, text) while this one feeds the ``COPY`` and the server parses and stores:
+    three processes on two cores; on SQLite in this process."""
+    fields = {f.attname: f for f in IssuedCertificate._meta.concrete_fields}
+    now = timezone.now()
+    plan.constant_columns, plan.constant_values = [], []
+    for name, f in fields.items():
+        if name in ISSUED_COLUMNS:
+            continue
+        if name in ISSUED_FIXED:
+            value: Any = ISSUED_FIXED[name]
+        elif getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+            value = now
+        else:
+            value = f.get_default()
+        if not writer.postgres:
+            value = f.get_db_prep_save(value, connection)
+        plan.constant_columns.append(f.column)
+        plan.constant_values.append(value)
+    columns = [fields[c].column if c in fields else c for c in ISSUED_COLUMNS]
+    columns += plan.constant_columns
+    if not writer.postgres:
+        plan.text = False
+        producer = IssuedProducer(plan)
+        writer.insert_many(IssuedCertificate, columns, producer.rows())
+        return producer.result()
+    plan.text = True
+    if plan.issued < REBUILD_ROWS:
+        # Small sets (CI): forking costs more than it saves.
+        producer = IssuedProducer(plan)
+        writer.copy_text(IssuedCertificate, columns, producer.chunks())
+        return producer.result()
+    context = multiprocessing.get_context("fork")
+    channel = context.Queue(maxsize=8)
+    process = context.Process(target=_produce, args=(plan, channel), daemon=True)
+    process.start()
+    result: list[Any] = []
+
+    def received() -> Iterator[bytes]:
+        while True:
+            try:
+                kind, payload = channel.get(timeout=30)
+            except queue.Empty:
+                if not process.is_alive():
+                    raise RuntimeError("the certificates' producer died") from None
+                continue
+            if kind == "chunk":
+                yield payload
+            elif kind == "done":
+                result.append(payload)
+                return
+            else:
+                raise RuntimeError(f"the certificates' producer failed:\n{payload}")
+
+    try:
+        writer.copy_text(IssuedCertificate, columns, received())
+    finally:
+        process.join(timeout=60)
+        if process.is_alive():
+            process.kill()
+    series, sample = result[0]
+    return series, sample
 
 
 def write_weekly_reports(
@@ -301,12 +793,20 @@ def write_weekly_reports(
 
 
 def generate(
-    *, scale: float, seed: int = 1, tag: str = "G", out: Callable[[str], None] = print
+    *,
+    scale: float,
+    seed: int = 1,
+    tag: str = "G",
+    out: Callable[[str], None] = print,
+    rebuild: bool | None = None,
 ) -> dict[str, Any]:
-    """Add the data; ``tag`` (one capital letter in every code) lets a database take two sets."""
+    """Add the data; ``tag`` (one capital letter in every code) lets a database take two sets.
+
+    ``rebuild``: drop the certificates' secondary indexes and constraints for the load and
+    build them again after it (PostgreSQL); ``None`` decides by size (`REBUILD_ROWS`).
+    """
     started = time.perf_counter()
     n = sizes(scale)
-    rng = random.Random(seed)  # noqa: S311 (synthetic data)
     ensure_divisions()
     provinces = list(Division.objects.filter(level=DivisionLevel.PROVINCE).order_by("code"))
     cities: dict[int, list[Division]] = {}
@@ -325,6 +825,7 @@ def generate(
     )[::-1]
 
     with transaction.atomic():
+        writer.tune_session()
         # Orgs, each with its unit.
         unit_id, org_id = next_id(Unit), next_id(Org)
         org_ids: list[int] = []
@@ -444,81 +945,35 @@ def generate(
         write_weekly_reports(writer, pilots, weeks, {p.pk: p for p in provinces}, seed)
 
         # Issued certificates: each learner holds about issued/learners of them.
-        series: dict[tuple[int, int, str, int], list[int]] = {}
-        series_id = next_id(NumberSeries)
-        context = IssuedCertificate()._id_number_context()
-        issued_id = next_id(IssuedCertificate)
-        sample: list[dict[str, str]] = []
-
-        def issued_rows() -> Iterator[dict[str, Any]]:
-            nonlocal series_id, issued_id
-            for j in range(n["issued"]):
-                learner = (j * 7_919) % n["learners"]
-                name, id_number = person(learner, regions)
-                province = provinces[rng.randrange(len(provinces))]
-                certificate = certificate_ids[rng.randrange(len(certificate_ids))]
-                level = LEVELS[rng.randrange(3)]
-                year = YEARS[rng.randrange(len(YEARS))]
-                key = (year, certificate, level, province.pk)
-                entry = series.get(key)
-                if entry is None:
-                    entry = series[key] = [series_id, 0]
-                    series_id += 1
-                entry[1] += 1
-                issued_on = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(360))
-                in_province = schools_by_province.get(province.pk, [])
-                revoked = rng.random() < 0.005
-                number = compose(
-                    year=year,
-                    certificate_id=certificate,
-                    level=level,
-                    province_code=province.code,
-                    serial=entry[1],
-                )
-                if len(sample) < 1000 and j % max(1, n["issued"] // 1000) == 0:
-                    # Synthetic people: the ID number lets a benchmark drive the public query.
-                    sample.append({"number": number, "name": name, "id_number": id_number})
-                yield {
-                    "id": issued_id,
-                    "number": number,
-                    "series_id": entry[0],
-                    "serial": entry[1],
-                    "certificate_id": certificate,
-                    "level": level,
-                    "org_id": cert_org[certificate],
-                    "province_id": province.pk,
-                    "school_id": in_province[j % len(in_province)]
-                    if in_province and j % 5
-                    else None,
-                    "holder_name": name,
-                    "issued_on": issued_on,
-                    "entered_on": min(today, issued_on + dt.timedelta(days=rng.randrange(1, 20))),
-                    "entry_working_days": 5,
-                    "status": "revoked" if revoked else "valid",
-                    "status_reason": "生成数据：撤销样例" if revoked else "",
-                    "id_type": IdType.RESIDENT,
-                    # What set_id_number stores, without re-validating a number made valid.
-                    "id_number_enc": crypto.encrypt(id_number, context=context),
-                    "id_number_hash": crypto.keyed_hash(id_number, purpose=ID_NUMBER_HASH_PURPOSE),
-                    "id_number_masked": mask_id_number(id_number),
-                }
-                issued_id += 1
-
-        writer.write(IssuedCertificate, issued_rows())
-        writer.write(
-            NumberSeries,
-            (
-                {
-                    "id": sid,
-                    "year": y,
-                    "certificate_id": c,
-                    "level": lv,
-                    "province_id": p,
-                    "last": last,
-                }
-                for (y, c, lv, p), (sid, last) in series.items()
-            ),
+        plan = IssuedPlan(
+            issued=n["issued"],
+            learners=n["learners"],
+            first_id=next_id(IssuedCertificate),
+            first_series=next_id(NumberSeries),
+            provinces=[(p.pk, p.code) for p in provinces],
+            certificate_ids=certificate_ids,
+            cert_org=cert_org,
+            schools_by_province=schools_by_province,
+            regions=regions,
+            seed=seed,
+            today=today,
         )
+        with writer.deferred_indexes(IssuedCertificate, rows=plan.issued, rebuild=rebuild):
+            series, sample = write_issued(writer, plan)
+            writer.write(
+                NumberSeries,
+                (
+                    {
+                        "id": sid,
+                        "year": y,
+                        "certificate_id": c,
+                        "level": lv,
+                        "province_id": p,
+                        "last": last,
+                    }
+                    for (y, c, lv, p), (sid, last) in series.items()
+                ),
+            )
         if writer.postgres:
             writer.reset_sequences(
                 Unit, Org, Batch, Certificate, CertificateLevel, School, NumberSeries,
@@ -529,12 +984,9 @@ def generate(
         tallies = tally_rebuild(actor=Actor.system())
         writer.counts["certificates.tallies"] = sum(tallies.values())
         writer.seconds["certificates.tallies"] = time.perf_counter() - tally_started
-    if writer.postgres:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")
+    analyze_started = time.perf_counter()
+    writer.analyze()
+    writer.seconds["analyze"] = time.perf_counter() - analyze_started
     report = {
         "scale": scale,
         "sizes": n,
@@ -547,6 +999,31 @@ def generate(
     return report
 
 
+def bare_copy(spool: Path, out: Callable[[str], None] = print) -> dict[str, float]:
+    """The baseline: the loaded certificates, dumped to ``spool`` as COPY text, copied back
+    into a plain table of the same columns (no index, no constraint, no generator): what
+    PostgreSQL alone takes to store the same rows on this machine at this moment."""
+    table = connection.ops.quote_name(IssuedCertificate._meta.db_table)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with spool.open("wb") as dump, raw.copy(f"COPY {table} TO STDOUT") as copy:
+            for data in copy:
+                dump.write(data)
+        cursor.execute(f"CREATE TABLE bench_bare_copy (LIKE {table})")
+        started = time.perf_counter()
+        with spool.open("rb") as dump, raw.copy("COPY bench_bare_copy FROM STDIN") as copy:
+            while block := dump.read(1 << 20):
+                copy.write(block)
+        seconds = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_bare_copy")
+        (rows,) = cursor.fetchone()
+        cursor.execute("DROP TABLE bench_bare_copy")
+    spool.unlink()
+    result = {"rows": rows, "seconds": round(seconds, 2)}
+    out(json.dumps({"bare_copy": result}))
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.001)
@@ -554,12 +1031,25 @@ def main() -> None:
     parser.add_argument("--tag", default="G", help="a capital letter in every generated code")
     parser.add_argument("--migrate", action="store_true", help="migrate the database first")
     parser.add_argument("--sample", type=Path, help="write 1,000 sample holders here (JSON)")
+    parser.add_argument(
+        "--rebuild",
+        action=argparse.BooleanOptionalAction,
+        help="build the certificates' indexes and constraints after the load (default: by size)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SPOOL",
+        help="then time a bare COPY of the same certificates into a plain table (dump to SPOOL)",
+    )
     args = parser.parse_args()
     if args.migrate:
         call_command("migrate", verbosity=0)
-    report = generate(scale=args.scale, seed=args.seed, tag=args.tag)
+    report = generate(scale=args.scale, seed=args.seed, tag=args.tag, rebuild=args.rebuild)
     if args.sample:
         args.sample.write_text(json.dumps(report["sample"], ensure_ascii=False), encoding="utf-8")
+    if args.baseline:
+        bare_copy(args.baseline)
 
 
 if __name__ == "__main__":
