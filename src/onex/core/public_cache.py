@@ -14,6 +14,11 @@ public sees tell this module so, on commit:
   certificate's name in the catalogue). A new generation token starts a fresh key space: every
   reader that sees the new token started after the commit.
 
+A hit costs one round trip: the generation token and the answer's key under the generation this
+process saw last are read together (one ``get_many``, atomic on Redis); only when the token has
+moved is the answer read again under the new one. The remembered token is a guess checked on
+every read, never trusted, so a bump is seen by the first read that starts after it.
+
 Keys carry no personal data: the lookup is hashed (SHA-256) into the key. Values are the public
 answer's row (holder name, masked ID number), what the public page shows anyway.
 
@@ -57,9 +62,26 @@ def _generation() -> str:
     return str(token)
 
 
+# The generation token this process read last: which key to ask for beside the token.
+_last_generation = ""
+
+
 def _key(generation: str, kind: str, lookup: str) -> str:
     digest = hashlib.sha256(f"{kind}\x00{lookup}".encode()).hexdigest()
     return f"{_PREFIX}:{generation}:{kind}:{digest}"
+
+
+def _current(kind: str, lookup: str) -> tuple[str, Any]:
+    """The key of ``lookup`` in the current generation and what the cache holds there."""
+    global _last_generation
+    guess = _key(_last_generation, kind, lookup)
+    found = cache.get_many([_GENERATION, guess])
+    token = found.get(_GENERATION)
+    if token is not None and str(token) == _last_generation:
+        return guess, found.get(guess)
+    _last_generation = _generation()
+    key = _key(_last_generation, kind, lookup)
+    return key, cache.get(key)
 
 
 def cached(kind: str, lookup: str, load: Callable[[], T | None]) -> T | None:
@@ -70,8 +92,7 @@ def cached(kind: str, lookup: str, load: Callable[[], T | None]) -> T | None:
     seconds = timeout()
     if seconds <= 0:
         return load()
-    key = _key(_generation(), kind, lookup)
-    hit: Any = cache.get(key)
+    key, hit = _current(kind, lookup)
     if hit == _TOMBSTONE:
         # Changed a moment ago: read-your-writes from the primary, store nothing.
         with primary_reads():

@@ -1,0 +1,119 @@
+"""The Redis cache backend (``onex.core.cache``) and what a public answer costs in round trips.
+
+Against the Redis at 127.0.0.1:6379 (database 15, under a key prefix of its own); they skip
+without Redis locally and fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from django.core.cache import cache
+
+from onex.core import public_cache
+from tests.conftest import IN_CI
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings: Any) -> Iterator[None]:
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis is required under CI=true: {exc}")
+        pytest.skip(f"Redis unreachable: {exc}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "onex.core.cache.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.ONEX_PUBLIC_CACHE_SECONDS = 300
+    yield
+    raw = redis.Redis.from_url(REDIS)
+    for key in raw.scan_iter(f"{prefix}:*"):
+        raw.delete(key)
+
+
+@pytest.fixture
+def commands(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every command sent to Redis from here on (one command is one round trip)."""
+    sent: list[str] = []
+    original = redis.Redis.execute_command
+
+    def counting(self: redis.Redis, *args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]))
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return sent
+
+
+def test_one_redis_client_serves_every_call(redis_cache: None) -> None:
+    # Django keeps one cache backend per thread; each now keeps one client for its calls.
+    client = cache._cache.get_client()  # type: ignore[attr-defined]
+    assert cache._cache.get_client("key", write=True) is client  # type: ignore[attr-defined]
+    assert cache._cache.get_client() is client  # type: ignore[attr-defined]
+
+
+def test_incr_is_one_round_trip_and_refuses_a_missing_key(
+    redis_cache: None, commands: list[str]
+) -> None:
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("counter")
+    assert cache.add("counter", 1, timeout=90)
+    commands.clear()
+    assert cache.incr("counter") == 2
+    assert cache.incr("counter", 5) == 7
+    assert len(commands) == 2
+    # The counter keeps the expiry add() gave it.
+    raw = cache._cache.get_client()  # type: ignore[attr-defined]
+    assert 0 < raw.ttl(cache.make_key("counter")) <= 90
+
+
+def test_a_public_answer_from_the_cache_costs_one_round_trip(
+    redis_cache: None, commands: list[str]
+) -> None:
+    loads: list[int] = []
+
+    def load() -> dict[str, str]:
+        loads.append(1)
+        return {"status": "valid"}
+
+    assert public_cache.cached("certificate", "N1", load) == {"status": "valid"}
+    commands.clear()
+    assert public_cache.cached("certificate", "N1", load) == {"status": "valid"}
+    assert commands == ["MGET"] and loads == [1]
+
+
+def test_a_generation_bumped_by_another_process_is_seen_by_the_next_read(
+    redis_cache: None,
+) -> None:
+    """The process remembers the generation it read last only to know which key to ask for: a
+    bump made elsewhere (an org left the pilot) is seen by the very next read."""
+    assert public_cache.cached("certificate", "N2", lambda: {"org_status": "active"})
+    assert public_cache.cached("certificate", "N2", lambda: {"org_status": "x"}) == {
+        "org_status": "active"
+    }
+    # Another process's forget_all(): a new token written straight into Redis.
+    cache.set("onex:public:generation", uuid.uuid4().hex, timeout=None)
+    fresh = {"org_status": "exited"}
+    assert public_cache.cached("certificate", "N2", lambda: fresh) == fresh
+    assert public_cache.cached("certificate", "N2", lambda: {"org_status": "x"}) == fresh
+
+
+def test_a_tombstone_written_by_another_process_is_honoured(redis_cache: None) -> None:
+    assert public_cache.cached("certificate", "N3", lambda: {"status": "valid"})
+    generation = cache.get("onex:public:generation")
+    # Another process's forget() after a revocation committed.
+    cache.set(public_cache._key(str(generation), "certificate", "N3"), "\x00changed", timeout=300)
+    revoked = {"status": "revoked"}
+    assert public_cache.cached("certificate", "N3", lambda: revoked) == revoked
