@@ -59,9 +59,9 @@ def commands(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_one_redis_client_serves_every_call(redis_cache: None) -> None:
     # Django keeps one cache backend per thread; each now keeps one client for its calls.
-    client = cache._cache.get_client()  # type: ignore[attr-defined]
-    assert cache._cache.get_client("key", write=True) is client  # type: ignore[attr-defined]
-    assert cache._cache.get_client() is client  # type: ignore[attr-defined]
+    backend = cache._cache  # type: ignore[attr-defined]
+    assert backend.get_client("a") is backend.get_client("b")
+    assert backend.get_client("a", write=True) is backend.get_client("b", write=True)
 
 
 def test_incr_is_one_round_trip_and_refuses_a_missing_key(
