@@ -44,16 +44,17 @@ def redis_cache(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def commands(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every command sent to Redis from here on (one command is one round trip)."""
-    sent: list[str] = []
-    original = redis.Redis.execute_command
+def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every write to a Redis socket from here on: one is a round trip (a pipeline's commands
+    go out in one write)."""
+    sent: list[bytes] = []
+    original = redis.connection.AbstractConnection.send_packed_command
 
-    def counting(self: redis.Redis, *args: Any, **options: Any) -> Any:
-        sent.append(str(args[0]))
-        return original(self, *args, **options)
+    def counting(self: Any, command: Any, *args: Any, **options: Any) -> Any:
+        sent.append(b"".join(command) if isinstance(command, list) else bytes(command))
+        return original(self, command, *args, **options)
 
-    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
     return sent
 
 
@@ -65,22 +66,22 @@ def test_one_redis_client_serves_every_call(redis_cache: None) -> None:
 
 
 def test_incr_is_one_round_trip_and_refuses_a_missing_key(
-    redis_cache: None, commands: list[str]
+    redis_cache: None, round_trips: list[bytes]
 ) -> None:
     with pytest.raises(ValueError, match="not found"):
         cache.incr("counter")
     assert cache.add("counter", 1, timeout=90)
-    commands.clear()
+    round_trips.clear()
     assert cache.incr("counter") == 2
     assert cache.incr("counter", 5) == 7
-    assert len(commands) == 2
+    assert len(round_trips) == 2
     # The counter keeps the expiry add() gave it.
     raw = cache._cache.get_client()  # type: ignore[attr-defined]
     assert 0 < raw.ttl(cache.make_key("counter")) <= 90
 
 
 def test_a_public_answer_from_the_cache_costs_one_round_trip(
-    redis_cache: None, commands: list[str]
+    redis_cache: None, round_trips: list[bytes]
 ) -> None:
     loads: list[int] = []
 
@@ -89,9 +90,37 @@ def test_a_public_answer_from_the_cache_costs_one_round_trip(
         return {"status": "valid"}
 
     assert public_cache.cached("certificate", "N1", load) == {"status": "valid"}
-    commands.clear()
+    round_trips.clear()
     assert public_cache.cached("certificate", "N1", load) == {"status": "valid"}
-    assert commands == ["MGET"] and loads == [1]
+    assert len(round_trips) == 1 and b"MGET" in round_trips[0] and loads == [1]
+
+
+def test_a_counter_steps_with_the_read_in_one_round_trip(
+    redis_cache: None, round_trips: list[bytes]
+) -> None:
+    counts: list[int] = []
+    counter = public_cache.Counter(key="rate", seconds=90, check=counts.append)
+    assert public_cache.cached("certificate", "N4", lambda: {"a": 1}, counter=counter)
+    round_trips.clear()
+    assert public_cache.cached("certificate", "N4", lambda: {"a": 2}, counter=counter) == {"a": 1}
+    counter.step()
+    assert counts == [1, 2, 3] and len(round_trips) == 2
+    assert 0 < cache._cache.get_client().ttl(cache.make_key("rate")) <= 90  # type: ignore[attr-defined]
+
+
+def test_a_counter_over_its_limit_refuses_before_any_answer(redis_cache: None) -> None:
+    def check(count: int) -> None:
+        if count > 1:
+            raise OverLimit
+
+    counter = public_cache.Counter(key="rate", seconds=90, check=check)
+    assert public_cache.cached("certificate", "N5", lambda: {"a": 1}, counter=counter)
+    with pytest.raises(OverLimit):
+        public_cache.cached("certificate", "N5", lambda: {"a": 1}, counter=counter)
+
+
+class OverLimit(Exception):
+    pass
 
 
 def test_a_generation_bumped_by_another_process_is_seen_by_the_next_read(

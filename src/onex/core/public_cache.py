@@ -33,12 +33,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from onex.core.cache import count_and_get_many
 from onex.core.db_routing import primary_reads
 
 T = TypeVar("T")
@@ -71,11 +73,28 @@ def _key(generation: str, kind: str, lookup: str) -> str:
     return f"{_PREFIX}:{generation}:{kind}:{digest}"
 
 
-def _current(kind: str, lookup: str) -> tuple[str, Any]:
+@dataclass(frozen=True)
+class Counter:
+    """A client's rate counter, stepped in the same round trip as the cache read: ``check``
+    gets its new count before any answer is given, and raises to refuse it."""
+
+    key: str
+    seconds: int
+    check: Callable[[int], None]
+
+    def step(self) -> None:
+        self.check(count_and_get_many(self.key, self.seconds, [])[0])
+
+
+def _current(kind: str, lookup: str, counter: Counter | None) -> tuple[str, Any]:
     """The key of ``lookup`` in the current generation and what the cache holds there."""
     global _last_generation
     guess = _key(_last_generation, kind, lookup)
-    found = cache.get_many([_GENERATION, guess])
+    if counter is None:
+        found = cache.get_many([_GENERATION, guess])
+    else:
+        count, found = count_and_get_many(counter.key, counter.seconds, [_GENERATION, guess])
+        counter.check(count)
     token = found.get(_GENERATION)
     if token is not None and str(token) == _last_generation:
         return guess, found.get(guess)
@@ -84,15 +103,20 @@ def _current(kind: str, lookup: str) -> tuple[str, Any]:
     return key, cache.get(key)
 
 
-def cached(kind: str, lookup: str, load: Callable[[], T | None]) -> T | None:
+def cached(
+    kind: str, lookup: str, load: Callable[[], T | None], *, counter: Counter | None = None
+) -> T | None:
     """``load()``'s answer for ``lookup``, from the cache when it holds a current one.
 
-    ``None`` (nothing found) is returned as is and not stored.
+    ``None`` (nothing found) is returned as is and not stored. With ``counter``, the counter is
+    stepped (and checked) first, in the same round trip as the read.
     """
     seconds = timeout()
     if seconds <= 0:
+        if counter is not None:
+            counter.step()
         return load()
-    key, hit = _current(kind, lookup)
+    key, hit = _current(kind, lookup, counter)
     if hit == _TOMBSTONE:
         # Changed a moment ago: read-your-writes from the primary, store nothing.
         with primary_reads():
