@@ -30,6 +30,7 @@ from onex.certificates.services.status import (
 )
 from onex.core import public_cache
 from onex.core.db_routing import ReplicaRouter, primary_reads, public_reads
+from tests.core.test_cache import redis_cache, round_trips  # noqa: F401 (fixtures)
 from tests.factories_certificates import ID_A, World
 
 VERIFY = "/api/v1/public/certificates/verify"
@@ -189,3 +190,28 @@ def test_a_changed_answer_is_read_from_the_primary_not_a_replica(settings: Any) 
         with primary_reads():
             assert router.db_for_read(IssuedCertificate) is None
         assert router.db_for_read(IssuedCertificate) == "replica_x"
+
+
+def test_r36_a_verification_answered_from_redis_is_one_round_trip_and_still_limited(
+    world: World,
+    settings: Any,
+    redis_cache: None,  # noqa: F811 (fixture)
+    round_trips: list[bytes],  # noqa: F811 (fixture)
+) -> None:
+    """The API counts the client's query and reads the cached answer in one trip to Redis, and
+    the answer keeps the product's headers; the limit still answers 429 (and counts a malformed
+    number too)."""
+    settings.ONEX_PUBLIC_RATE_PER_MINUTE = 3
+    issued = world.enter()
+    client = Client()
+    assert _verify(issued)["status"] == "valid"
+    round_trips.clear()
+    response = client.get(VERIFY, {"number": issued.number, "name": "王小明"})
+    assert response.status_code == 200 and len(round_trips) == 1
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert client.get(VERIFY, {"number": "bad", "name": "王小明"}).status_code == 422
+    limited = client.get(VERIFY, {"number": issued.number, "name": "王小明"})
+    assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1

@@ -14,6 +14,11 @@ public sees tell this module so, on commit:
   certificate's name in the catalogue). A new generation token starts a fresh key space: every
   reader that sees the new token started after the commit.
 
+A hit costs one round trip: the generation token and the answer's key under the generation this
+process saw last are read together (one ``get_many``, atomic on Redis); only when the token has
+moved is the answer read again under the new one. The remembered token is a guess checked on
+every read, never trusted, so a bump is seen by the first read that starts after it.
+
 Keys carry no personal data: the lookup is hashed (SHA-256) into the key. Values are the public
 answer's row (holder name, masked ID number), what the public page shows anyway.
 
@@ -28,12 +33,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from onex.core.cache import count_and_get_many
 from onex.core.db_routing import primary_reads
 
 T = TypeVar("T")
@@ -57,21 +64,59 @@ def _generation() -> str:
     return str(token)
 
 
+# The generation token this process read last: which key to ask for beside the token.
+_last_generation = ""
+
+
 def _key(generation: str, kind: str, lookup: str) -> str:
     digest = hashlib.sha256(f"{kind}\x00{lookup}".encode()).hexdigest()
     return f"{_PREFIX}:{generation}:{kind}:{digest}"
 
 
-def cached(kind: str, lookup: str, load: Callable[[], T | None]) -> T | None:
+@dataclass(frozen=True)
+class Counter:
+    """A client's rate counter, stepped in the same round trip as the cache read: ``check``
+    gets its new count before any answer is given, and raises to refuse it."""
+
+    key: str
+    seconds: int
+    check: Callable[[int], None]
+
+    def step(self) -> None:
+        self.check(count_and_get_many(self.key, self.seconds, [])[0])
+
+
+def _current(kind: str, lookup: str, counter: Counter | None) -> tuple[str, Any]:
+    """The key of ``lookup`` in the current generation and what the cache holds there."""
+    global _last_generation
+    guess = _key(_last_generation, kind, lookup)
+    if counter is None:
+        found = cache.get_many([_GENERATION, guess])
+    else:
+        count, found = count_and_get_many(counter.key, counter.seconds, [_GENERATION, guess])
+        counter.check(count)
+    token = found.get(_GENERATION)
+    if token is not None and str(token) == _last_generation:
+        return guess, found.get(guess)
+    _last_generation = _generation()
+    key = _key(_last_generation, kind, lookup)
+    return key, cache.get(key)
+
+
+def cached(
+    kind: str, lookup: str, load: Callable[[], T | None], *, counter: Counter | None = None
+) -> T | None:
     """``load()``'s answer for ``lookup``, from the cache when it holds a current one.
 
-    ``None`` (nothing found) is returned as is and not stored.
+    ``None`` (nothing found) is returned as is and not stored. With ``counter``, the counter is
+    stepped (and checked) first, in the same round trip as the read.
     """
     seconds = timeout()
     if seconds <= 0:
+        if counter is not None:
+            counter.step()
         return load()
-    key = _key(_generation(), kind, lookup)
-    hit: Any = cache.get(key)
+    key, hit = _current(kind, lookup, counter)
     if hit == _TOMBSTONE:
         # Changed a moment ago: read-your-writes from the primary, store nothing.
         with primary_reads():

@@ -100,10 +100,12 @@ def _out(item: PublicCertificate) -> dict[str, Any]:
 )
 def verify(request: HttpRequest, params: Query[VerifyIn]) -> Any:
     try:
-        selectors.public_rate_check(ip=client_ip(request))
+        found = selectors.public_verify_counted(
+            ip=client_ip(request), number=params.number, name=params.name
+        )
     except RateLimited as exc:
         return _rate_limited(exc)
-    return _out(selectors.public_verify(number=params.number, name=params.name))
+    return _out(found)
 
 
 @router.post(

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -295,12 +294,12 @@ def _public_rows(**lookups: Any) -> QuerySet[IssuedCertificate, dict[str, Any]]:
 PUBLIC_CACHE_KIND = "certificate"
 
 
-def _public_one(number: str) -> dict[str, Any] | None:
+def _public_one(number: str, counter: public_cache.Counter | None = None) -> dict[str, Any] | None:
     def load() -> dict[str, Any] | None:
         # A unique lookup: no ORDER BY (first() would add one on the model's ordering).
         return next(iter(_public_rows(number=number)[:1]), None)
 
-    return public_cache.cached(PUBLIC_CACHE_KIND, number, load)
+    return public_cache.cached(PUBLIC_CACHE_KIND, number, load, counter=counter)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -311,6 +310,24 @@ def _same_name(a: str, b: str) -> bool:
 def public_verify(*, number: str, name: str) -> PublicCertificate:
     """Verify by number and holder name; the number's check character is checked first."""
     row = _public_one(validate_number(number))
+    if row is None or not _same_name(row["holder_name"], name or ""):
+        raise public_not_found()
+    return PublicCertificate.of_row(row)
+
+
+@replica_reads
+def public_verify_counted(*, ip: str | None, number: str, name: str) -> PublicCertificate:
+    """``public_rate_check`` and ``public_verify`` with one round trip to the cache between them
+    (the counter's step and the cached answer's read go together): the API's hot path."""
+    counter = public_rate_counter(ip=ip)
+    try:
+        valid = validate_number(number)
+    except DomainError:
+        # A malformed number counts too, and a client over the limit hears so first.
+        if counter is not None:
+            counter.step()
+        raise
+    row = _public_one(valid, counter)
     if row is None or not _same_name(row["holder_name"], name or ""):
         raise public_not_found()
     return PublicCertificate.of_row(row)
@@ -403,23 +420,29 @@ class RateLimited(DomainError):
         )
 
 
-def public_rate_check(*, ip: str | None) -> None:
-    """Count one public query for ``ip`` in the current minute; RateLimited over the limit.
+def public_rate_counter(*, ip: str | None) -> public_cache.Counter | None:
+    """The counter of ``ip``'s public queries in the current minute; None without a limit.
 
     A fixed one-minute window in the shared cache (Redis in production, so every process
     counts together). The IP is the only key: queries need no account.
     """
     limit = int(settings.ONEX_PUBLIC_RATE_PER_MINUTE)
     if limit <= 0:
-        return
+        return None
     now = time.time()
-    window = int(now // 60)
-    key = f"onex:certificates:public-rate:{ip or '-'}:{window}"
-    # One round trip to the cache in the common case (the minute's counter exists): public
-    # checks come in bursts, and each trip to Redis costs about as much as the lookup itself.
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the minute's first query (or the counter expired)
-        count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
-    if count > limit:
-        raise RateLimited(retry_after=max(1, 60 - int(now % 60)))
+
+    def check(count: int) -> None:
+        if count > limit:
+            raise RateLimited(retry_after=max(1, 60 - int(now % 60)))
+
+    key = f"onex:certificates:public-rate:{ip or '-'}:{int(now // 60)}"
+    return public_cache.Counter(key=key, seconds=90, check=check)
+
+
+def public_rate_check(*, ip: str | None) -> None:
+    """Count one public query for ``ip`` in the current minute; RateLimited over the limit."""
+    counter = public_rate_counter(ip=ip)
+    if counter is not None:
+        # One round trip to the cache: public checks come in bursts, and each trip to Redis
+        # costs about as much as the lookup itself.
+        counter.step()
