@@ -132,9 +132,12 @@ def test_write_xlsx_stops_at_its_row_limit(tmp_path: Any) -> None:
     rows = ((n,) for n in range(10))
     with pytest.raises(ExportTooLarge):
         write_xlsx(path=str(tmp_path / "x.xlsx"), headers=["n"], rows=rows, sheet="s", max_rows=5)
-    assert write_xlsx(
-        path=str(tmp_path / "y.xlsx"), headers=["n"], rows=[(1,), (2,)], sheet="s", max_rows=2
-    ) == 2
+    assert (
+        write_xlsx(
+            path=str(tmp_path / "y.xlsx"), headers=["n"], rows=[(1,), (2,)], sheet="s", max_rows=2
+        )
+        == 2
+    )
 
 
 def _plan(qs: Any) -> str:
