@@ -157,7 +157,7 @@ def test_search_uses_the_trigram_and_prefix_indexes(seven: World) -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the deferred checks first
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for sql in search_index_statements(
-            table, trigram=["holder_name"], prefix=["number"], concurrently=False
+            table, trigram=["holder_name"], prefix=["number", "holder_name"], concurrently=False
         ):
             cursor.execute(sql)
         cursor.execute(f'ANALYZE "{table}"')
@@ -169,3 +169,14 @@ def test_search_uses_the_trigram_and_prefix_indexes(seven: World) -> None:
     assert f"{table}_number_prefix" in by_number, by_number
     found = certificate_list(actor=actor, q="持证人3")
     assert [c.holder_name for c in found] == ["测试持证人3"]
+    short = _plan(certificate_list(actor=actor, q="测试").order_by())
+    assert f"{table}_holder_name_prefix" in short, short
+
+
+def test_a_short_name_term_matches_names_that_start_with_it(seven: World) -> None:
+    # Under three characters there is no trigram: a surname or a two-character name is matched
+    # from the start of the name (a prefix index), never searched inside 10 million names.
+    actor = seven.p.ministry.actor
+    assert certificate_list(actor=actor, q="测试").count() == ROWS
+    assert certificate_list(actor=actor, q="持证").count() == 0
+    assert certificate_list(actor=actor, q="持证人").count() == ROWS  # three: anywhere

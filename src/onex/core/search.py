@@ -7,9 +7,11 @@ million certificates). So the large tables get, per searched column:
 
 - a GIN trigram index (``pg_trgm``) on ``UPPER(col)``: the very expression the ORM emits, so the
   planner uses it for ``icontains`` with no change to the queries. A trigram index needs three
-  characters of the term; a one- or two-character term (a Chinese surname, "张三") has no trigram
-  and PostgreSQL scans, bounded by the page's ``LIMIT`` and the list's order index;
-- a B-tree with ``text_pattern_ops`` for ``startswith``: the ordinary B-tree cannot serve
+  characters of the term; a one- or two-character term (a Chinese surname, "张三") has no trigram,
+  so a list searching names at national scale matches shorter terms by prefix instead
+  (the issued certificates' list: ``TRIGRAM``);
+- a B-tree with ``text_pattern_ops`` for ``startswith`` (codes, numbers, short name terms): the
+  ordinary B-tree cannot serve
   ``LIKE 'x%'`` under a database collation other than ``C``.
 
 They are created ``CONCURRENTLY`` by the migrations (minutes on 10 million rows, without
@@ -24,6 +26,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import migrations
+
+TRIGRAM = 3  # the shortest term a trigram index serves ("%ab%" has no trigram)
 
 
 def trigram_index_name(table: str, column: str) -> str:

@@ -1,7 +1,8 @@
 """Search indexes of the issued certificates' list (PostgreSQL only; onex.core.search).
 
-``?q=`` searches the holder's name (``icontains``: a trigram index on ``UPPER(holder_name)``)
-and the number (``startswith``: a ``text_pattern_ops`` B-tree). Built CONCURRENTLY, so the
+``?q=`` searches the holder's name (``icontains``: a trigram index on ``UPPER(holder_name)``;
+a term under three characters by prefix: a ``text_pattern_ops`` B-tree) and the number
+(``startswith``: a ``text_pattern_ops`` B-tree). Built CONCURRENTLY, so the
 migration is not atomic; on 10 million certificates it takes minutes and blocks no writes.
 """
 
@@ -20,5 +21,5 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        AddSearchIndexes("issuedcertificate", trigram=["holder_name"], prefix=["number"]),
+        AddSearchIndexes("issuedcertificate", trigram=["holder_name"], prefix=["number", "holder_name"]),
     ]
