@@ -29,7 +29,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench_p1_verify import PY, WORK, Server, database, env_for, prepare
+import bench_p1_verify
+from bench_p1_verify import PY, WORK, Server, env_for, prepare
 from results import record
 
 # The lists whose tables the generator fills (issued certificates, schools, orgs, the
@@ -93,6 +94,42 @@ done = function(summary, latency, requests)
   io.write(string.format("P95_US %d REQUESTS %d\\n", latency:percentile(95), summary.requests))
 end
 """
+
+
+_p1_database = bench_p1_verify.database
+
+
+def database(kind: str, scale: float) -> str:
+    """P5's own PostgreSQL databases (``onex_bench_p5_*``), so that P1's bench, run beside it
+    by another session, never drops the database this one is serving."""
+    url = _p1_database(kind, scale)
+    return url.replace("/onex_bench_p1_", "/onex_bench_p5_") if kind == "postgres" else url
+
+
+# prepare() names its databases (and the template it copies) through this module attribute.
+bench_p1_verify.database = database
+
+
+def migrate(database_url: str) -> None:
+    """Bring an existing database (``--big-db``) to this checkout's migrations; the search
+    indexes are built CONCURRENTLY, minutes on 10 million certificates."""
+    subprocess.run(  # noqa: S603 (our own manage command)
+        [PY, "-m", "django", "migrate", "--noinput"],
+        env={**env_for(database_url), "DJANGO_SETTINGS_MODULE": "onex.settings"},
+        check=True,
+    )
+
+
+def settle(database_url: str) -> None:
+    """``VACUUM ANALYZE``: the generator loads its rows after migrating, so every row of a GIN
+    (trigram) index sits in the index's pending list, which each search then reads in full
+    (90 ms at 100,000 certificates) until a vacuum merges it. A production index is built
+    CONCURRENTLY over existing rows and kept merged by autovacuum."""
+    subprocess.run(  # noqa: S603
+        [PY, "-m", "django", "dbshell", "--", "-c", "VACUUM ANALYZE"],
+        env={**env_for(database_url), "DJANGO_SETTINGS_MODULE": "onex.settings"},
+        check=True,
+    )
 
 
 def persona(database_url: str) -> dict[str, str]:
@@ -161,14 +198,26 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--only", nargs="*", help="names of LISTS to run (default: all)")
+    parser.add_argument(
+        "--big-db",
+        help="an existing generated PostgreSQL database to serve as the big scale (migrated "
+        "first); --big then only labels it (e.g. 1 for 10 million certificates)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is required (Debian package wrk)")
     WORK.mkdir(parents=True, exist_ok=True)
     lists = {k: v for k, v in LISTS.items() if not args.only or k in args.only}
     prepare("postgres", args.small)
-    prepare("postgres", args.big, args.small)
-    urls = {scale: database("postgres", scale) for scale in (args.small, args.big)}
+    if args.big_db:
+        big_url = f"postgres://postgres@127.0.0.1:5432/{args.big_db}"
+        migrate(big_url)
+    else:
+        prepare("postgres", args.big, args.small)
+        big_url = database("postgres", args.big)
+    urls = {args.small: database("postgres", args.small), args.big: big_url}
+    for url in urls.values():
+        settle(url)
     who = {scale: persona(url) for scale, url in urls.items()}
     small = Server(urls[args.small], args.workers)
     try:
@@ -208,6 +257,7 @@ def main() -> None:
         figures[name] = {"p95_small_ms": round(s, 1), "p95_big_ms": round(b, 1)}
     common = {
         "db": "postgres",
+        "big_db": args.big_db or database("postgres", args.big).rsplit("/", 1)[1],
         "scales": {"small": args.small, "big": args.big},
         "workers": args.workers,
         "connections": args.connections,

@@ -429,6 +429,15 @@ ONEX_AUDIT_UNKEYED_UNTIL_SEQ: int | None = (
 # the test suite turns it on because its transactions never commit (tests/conftest.py).
 ONEX_AUDIT_SEAL_INLINE = env_bool("ONEX_AUDIT_SEAL_INLINE", False)
 ONEX_API_TOKEN_DAYS = env_int("ONEX_API_TOKEN_DAYS", 90)
+# Lists (pages and API) count their rows exactly up to this many, then say "more than" (platform
+# default: an exact COUNT(*) of 10 million certificates takes seconds; onex.core.paging).
+ONEX_LIST_COUNT_CAP = env_int("ONEX_LIST_COUNT_CAP", 10_000)
+# A page of a list past the cap may start at most this many rows deep; deeper pages are refused
+# with a request to filter or search (platform default; OFFSET reads every skipped row).
+ONEX_LIST_MAX_OFFSET = env_int("ONEX_LIST_MAX_OFFSET", 100_000)
+# An xlsx export stops and is refused past this many rows (platform default: it is written in
+# the request, by XlsxWriter, at about the results import's largest file).
+ONEX_EXPORT_MAX_ROWS = env_int("ONEX_EXPORT_MAX_ROWS", 100_000)
 # A token unused for this many days stops working (platform default; security policy).
 ONEX_API_TOKEN_IDLE_DAYS = env_int("ONEX_API_TOKEN_IDLE_DAYS", 30)
 # Public certificate query and verification: requests per minute per client IP (429 above).

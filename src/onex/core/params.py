@@ -10,10 +10,14 @@ treat a value that does not parse as absent; the API declares the same bounds on
 # No `from __future__ import annotations`: ninja resolves the schema annotations at import time.
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+
+from onex.core.paging import CappedPaginator
 
 MAX_ID = 2**63 - 1  # the largest primary key SQLite and PostgreSQL's bigint store
 MAX_PAGE = 1_000_000  # far past any list's last page, far below an offset that overflows
@@ -59,8 +63,48 @@ def page_param(value: object) -> int:
 
 class Pagination(PageNumberPagination):
     """ninja's page-number pagination with a bounded page (an unbounded one overflows the
-    database's OFFSET: a 500)."""
+    database's OFFSET: a 500) and a capped count (``onex.core.paging``).
+
+    ``count`` stays an integer for existing clients; past the cap it is the cap, a lower bound,
+    and ``count_capped`` says so. ``has_next`` is known either way (one extra row is read past
+    the cap), so a client pages on until it is false. A page too deep to read is a 422
+    ``page_too_deep``.
+    """
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description=(
+                "Rows in the list, counted exactly up to the platform's count cap "
+                "(ONEX_LIST_COUNT_CAP, platform default 10,000); when count_capped is true, "
+                "the cap itself: the list has more rows than this."
+            )
+        )
+        count_capped: bool = Field(
+            description=(
+                "True when the list has more rows than the count cap and count is a lower "
+                "bound; page on with has_next. Pages starting past ONEX_LIST_MAX_OFFSET rows "
+                "(platform default 100,000) are refused with 422 page_too_deep: filter or search."
+            )
+        )
+        has_next: bool = Field(description="Whether the next page has rows.")
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: Any,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
+        paginator = CappedPaginator(queryset, self._get_page_size(pagination.page_size))
+        items, has_next = paginator.rows(pagination.page)
+        return {
+            self.items_attribute: items,
+            "count": paginator.count,
+            "count_capped": paginator.capped,
+            "has_next": has_next,
+        }

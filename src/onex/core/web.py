@@ -14,12 +14,13 @@ from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from onex.core.errors import DomainError, Forbidden, NotFound
+from onex.core.paging import CappedPaginator
 from onex.core.params import page_param
 
 PAGE_SIZE = 50
@@ -38,8 +39,11 @@ def page_or_fragment(request: HttpRequest, page: str, fragment: str) -> str:
 
 def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
     """The page of ``items`` named by ``?page=`` (the last one when out of range, the first
-    when it is not a number)."""
-    return Paginator(items, per_page).get_page(page_param(request.GET.get("page")))
+    when it is not a number).
+
+    Counted up to the platform's cap (``onex.core.paging``): past it the pager says "超过
+    10,000 条", pages on with "next" without a count, and refuses a page too deep to read."""
+    return CappedPaginator(items, per_page).get_page(page_param(request.GET.get("page")))
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])

@@ -23,10 +23,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import xlsxwriter
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+from onex.core.errors import InvalidInput
+from onex.core.paging import capped_count
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -109,14 +114,43 @@ def _with_suffix(filename: str) -> str:
     return filename if filename.lower().endswith(".xlsx") else f"{filename}.xlsx"
 
 
+class ExportTooLarge(InvalidInput):
+    """A list export past ``ONEX_EXPORT_MAX_ROWS`` rows: written in the request, a national
+    table (10 million certificates) would take the worker for an hour and the xlsx format
+    stops at 1,048,576 rows anyway. The person is asked to filter first."""
+
+    code = "export_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            _("导出超过 %(limit)s 行（平台默认上限），请先用筛选条件缩小范围再导出。")
+            % {"limit": f"{limit:,}"},
+            details={"limit": limit},
+        )
+
+
+def export_limit() -> int:
+    return int(settings.ONEX_EXPORT_MAX_ROWS)
+
+
+def export_guard(queryset: QuerySet[Any]) -> None:
+    """Refuse at once an export of a list longer than the limit (one ``LIMIT``-ed count),
+    instead of finding out after writing the limit's worth of rows."""
+    limit = export_limit()
+    if capped_count(queryset, limit)[1]:
+        raise ExportTooLarge(limit)
+
+
 def write_xlsx(
     *,
     path: str,
     headers: Sequence[str | Promise],
     rows: Iterable[Sequence[Any]],
     sheet: str | Promise,
+    max_rows: int | None = None,
 ) -> int:
-    """Write one sheet to ``path`` and return the number of data rows written."""
+    """Write one sheet to ``path`` and return the number of data rows written; past
+    ``max_rows`` rows stop and raise ``ExportTooLarge``."""
     workbook = xlsxwriter.Workbook(
         path, {"constant_memory": True, "strings_to_numbers": False, "remove_timezone": True}
     )
@@ -132,6 +166,8 @@ def write_xlsx(
         ws.freeze_panes(1, 0)
         count = 0
         for count, values in enumerate(rows, start=1):
+            if max_rows is not None and count > max_rows:
+                raise ExportTooLarge(max_rows)
             for col, value in enumerate(values):
                 _write_cell(ws, count, col, value, formats)
         if header_texts:
@@ -152,9 +188,12 @@ def export_response(
 
     ``rows`` may be any iterable (pass ``queryset.values_list(...).iterator()`` for big lists);
     values may be str, lazy translations, numbers, Decimal (money), date, datetime, bool or None.
+    More than ``ONEX_EXPORT_MAX_ROWS`` rows (platform default) is refused with ``ExportTooLarge``
+    (a 422 with its message, through the error middleware); a view over a large table calls
+    ``export_guard`` first to refuse before writing anything.
     """
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        write_xlsx(path=tmp.name, headers=headers, rows=rows, sheet=sheet)
+        write_xlsx(path=tmp.name, headers=headers, rows=rows, sheet=sheet, max_rows=export_limit())
         return _response(tmp.name, _with_suffix(filename))
 
 

@@ -46,7 +46,7 @@ from onex.core.actors import client_ip, request_actor
 from onex.core.models import Role, UnitKind, User
 from onex.core.params import id_param
 from onex.core.web import attempt, is_htmx, page_of
-from onex.core.xlsx import export_response
+from onex.core.xlsx import export_guard, export_response
 from onex.geo.models import Division, DivisionLevel
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -200,6 +200,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     users = _users(request, filters)
     labels = _state_labels()
     if request.GET.get("format") == "xlsx":
+        export_guard(users)
         rows = (
             (
                 u.username,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from onex.assessment.models import PlanStatus
 from onex.assessment.selectors.exams import passed_candidates, plan_scope, result_for_public_query
-from onex.catalog.models import Level, Org, OrgStatus
+from onex.catalog.models import Certificate, Level, Org, OrgStatus
 from onex.catalog.selectors.orgs import org_of
 from onex.certificates.models import (
     CertificateStatus,
@@ -33,6 +33,7 @@ from onex.core.models import UnitKind
 from onex.core.params import id_param
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE, normalize
 from onex.core.scoping import fetch
+from onex.core.search import TRIGRAM
 
 # --- scoped reads -----------------------------------------------------------------------------
 
@@ -71,11 +72,19 @@ def certificate_list(
     if q:
         term = q.strip()
         number = normalize_number(term)
-        qs = qs.filter(
-            Q(number__startswith=number)
-            | Q(holder_name__icontains=term)
-            | Q(certificate__name__icontains=term)
-        )
+        # The catalogue (about 1,500 certificates) is searched on its own, so that each arm of
+        # the OR is a condition on IssuedCertificate's own indexed columns (number prefix,
+        # holder-name trigram, certificate_id) and PostgreSQL can combine the three index
+        # scans; a joined column in the OR would make it scan every certificate.
+        # A trigram index needs three characters: a shorter term (a surname, a two-character
+        # name) matches names that start with it, through a prefix index, instead of scanning
+        # 10 million names for one inside them (onex.core.search).
+        if len(term) >= TRIGRAM:
+            by_name = Q(holder_name__icontains=term)
+        else:
+            by_name = Q(holder_name__startswith=term)
+        named = list(Certificate.objects.filter(name__icontains=term).values_list("pk", flat=True))
+        qs = qs.filter(Q(number__startswith=number) | by_name | Q(certificate_id__in=named))
     if status:
         if status not in CertificateStatus.values:
             return qs.none()

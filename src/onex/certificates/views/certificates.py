@@ -37,7 +37,7 @@ from onex.core.forms import DateInput
 from onex.core.models import UnitKind
 from onex.core.policy import policy_value
 from onex.core.web import attempt, is_htmx, page_of, signed_in_download
-from onex.core.xlsx import content_disposition, export_response
+from onex.core.xlsx import content_disposition, export_guard, export_response
 
 FILTER_KEYS = ("q", "status", "level", "certificate", "province", "late")
 
@@ -62,6 +62,7 @@ def _certificates(actor: Actor, f: dict[str, str]) -> QuerySet[IssuedCertificate
 
 
 def export_certificates(certificates: QuerySet[IssuedCertificate]) -> HttpResponse:
+    export_guard(certificates)
     headers = [
         _("证书编号"),
         _("姓名"),

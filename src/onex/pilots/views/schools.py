@@ -27,7 +27,7 @@ from onex.core.actors import Actor, request_actor
 from onex.core.limits import DOCUMENT_MAX
 from onex.core.models import UnitKind
 from onex.core.web import attempt, is_htmx, page_of
-from onex.core.xlsx import export_response
+from onex.core.xlsx import export_guard, export_response
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School, SchoolType
 from onex.pilots.selectors import coordination as coordination_selectors
@@ -75,6 +75,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export(schools: QuerySet[School]) -> HttpResponse:
+    export_guard(schools)
     headers = [
         _("学校名称"),
         _("学校标识码"),
