@@ -103,7 +103,7 @@ def measure(*, repeat: int) -> dict[str, Any]:
     from onex.core.models import Role, Unit, UnitKind, User
     from onex.geo.models import Division
     from onex.reporting.models import Report
-    from onex.reporting.selectors.overview import overview
+    from onex.reporting.selectors.overview import city_overview, overview
 
     guangdong = Division.objects.get(code="440000")
     ministry_unit, _ = Unit.objects.get_or_create(kind=UnitKind.MINISTRY, name="基准教育部")
@@ -159,6 +159,12 @@ def measure(*, repeat: int) -> dict[str, Any]:
     )
     calls["API /reporting/overview, Guangdong, by certificate"] = get(
         "bench-p4-gd", f"/api/v1/reporting/overview?dimension=certificate&year={YEAR}"
+    )
+    calls["API /reporting/overview/cities, Ministry, Guangdong"] = get(
+        "bench-p4-ministry", f"/api/v1/reporting/overview/cities?province=440000&year={YEAR}"
+    )
+    calls["city_overview selector, Guangdong"] = lambda: city_overview(
+        actor=province, province="440000", year=YEAR
     )
     calls["page /reporting/overview/, Ministry"] = get(
         "bench-p4-ministry", f"/reporting/overview/?year={YEAR}"

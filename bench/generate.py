@@ -67,6 +67,9 @@ from onex.reporting.models import (  # noqa: E402
 )
 from onex.reporting.selectors import due_at_for  # noqa: E402
 from onex.reporting.services import periods_ensure  # noqa: E402
+from onex.reporting.services.tallies import (  # noqa: E402
+    tally_rebuild as compliance_tally_rebuild,
+)
 
 FULL = {
     "orgs": 300,
@@ -529,6 +532,10 @@ def generate(
         tallies = tally_rebuild(actor=Actor.system())
         writer.counts["certificates.tallies"] = sum(tallies.values())
         writer.seconds["certificates.tallies"] = time.perf_counter() - tally_started
+        # So did the schools' pilot dates and the weekly reports: the compliance summary.
+        tally_started = time.perf_counter()
+        writer.counts["reporting.tallies"] = compliance_tally_rebuild(actor=Actor.system())
+        writer.seconds["reporting.tallies"] = time.perf_counter() - tally_started
     if writer.postgres:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
