@@ -54,8 +54,8 @@ class Migration(migrations.Migration):
                 ('expected', models.IntegerField(default=0, verbose_name='应报数')),
                 ('filed', models.IntegerField(default=0, verbose_name='实报数')),
                 ('on_time', models.IntegerField(default=0, verbose_name='按时报送数')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.division', verbose_name='城市')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.division', verbose_name='省份')),
+                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.division', verbose_name='城市', db_index=False)),
+                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.division', verbose_name='省份', db_index=False)),
             ],
             options={
                 'verbose_name': '周报报送汇总',

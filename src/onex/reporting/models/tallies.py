@@ -26,11 +26,21 @@ class WeeklyComplianceTally(models.Model):
 
     period_start = models.DateField(_("报告期开始"))
     period_end = models.DateField(_("报告期结束"))
+    # No index of their own: a planner grouping by city would walk a city index over every
+    # week ever tallied instead of the range of one year (the indexes below start with it).
     province = models.ForeignKey(
-        "geo.Division", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+        "geo.Division",
+        verbose_name=_("省份"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("城市"), on_delete=models.PROTECT, related_name="+"
+        "geo.Division",
+        verbose_name=_("城市"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     expected = models.IntegerField(_("应报数"), default=0)
     filed = models.IntegerField(_("实报数"), default=0)

@@ -355,8 +355,16 @@ def compliance_summary(
     if scope.unit_id is not None or scope.school_ids is not None:
         raise ValueError("unit scopes read the reports: use compliance()")
     as_of = as_of or timezone.localdate()
-    clauses = ["t.period_start >= %s", "t.period_end <= %s", "t.period_end < %s"]
-    params: list[Any] = [start, end, as_of]
+    # The bounds on period_start repeat those on period_end (a period starts before it ends) so
+    # that the index on period_start reads the year's weeks, not every later one.
+    clauses = [
+        "t.period_start >= %s",
+        "t.period_start <= %s",
+        "t.period_start < %s",
+        "t.period_end <= %s",
+        "t.period_end < %s",
+    ]
+    params: list[Any] = [start, end, as_of, end, as_of]
     if scope.nothing:
         clauses.append("1 = 0")
     if scope.province_id is not None:
