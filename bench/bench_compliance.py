@@ -1,14 +1,16 @@
 """Reporting rates at national scale: our compliance queries vs a hand-written baseline.
 
-Run: .venv/bin/python bench/bench_compliance.py [--schools 10000] [--weeks 52]
+Run: .venv/bin/python bench/bench_compliance.py [--schools 10000] [--weeks 52] [--small 1000]
      (DATABASE_URL=postgres://… to measure PostgreSQL; default a throw-away SQLite file)
 
 Builds ``--schools`` pilot schools spread over the provinces and cities, each a pilot from a
 date within the year (so the expected count follows pilot status), with about 90 % of the
-weeks filed (10 % of those late), then times ``onex.reporting.selectors.compliance`` at every
-level (one aggregate query each) against a hand-written window-function query of the same
-figures, and checks both agree. Prints seconds per level and the ratio (higher = faster
-than the baseline).
+weeks filed (10 % of those late), then times what onex runs at every level (nation,
+province and city from the compliance summary, rebuilt after the load; the per-school level
+from ``compliance`` over the reports)
+and the raw ``compliance`` at the whole levels, against a hand-written window-function query
+of the same figures, and checks they agree. ``--small N`` runs N schools in a second process
+and records onex ÷ baseline and big ÷ small per level with ``results.record``.
 """
 
 from __future__ import annotations
