@@ -5,16 +5,20 @@ selector's figures at nation, province and city level; the city certificate tall
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import random
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.db import connection, connections, transaction  # noqa: F401 - skipif reads connection
+from django.db import connection, connections, transaction
+from django.db.models import Count
 
-from onex.certificates.models import IssuedCityTally
+from onex.certificates.models import CertificateStatus, IssuedCertificate, IssuedCityTally
 from onex.certificates.services.tallies import tally_rebuild as certificate_tally_rebuild
 from onex.core.actors import Actor
 from onex.core.errors import RuleViolation
@@ -30,6 +34,7 @@ from onex.reporting.selectors import (
     compliance,
     compliance_summary,
 )
+from onex.reporting.selectors.overview import city_overview
 from onex.reporting.services.tallies import tally_rebuild, tally_report_filed
 from tests.factories_pilots import confirmed
 from tests.factories_reporting import (
@@ -42,6 +47,7 @@ from tests.factories_reporting import (
     monday,
 )
 from tests.personas import Persona, Personas, make_user
+from tests.reporting.test_overview_query_counts import _generator
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +316,49 @@ def test_two_filings_at_once_lose_no_count(personas: Personas) -> None:
         period_start=week, province_id=gz.province_id, city_id=gz.city_id
     )
     assert (cell.expected, cell.filed, cell.on_time) == (2, 2, 2)
+
+
+def test_the_migration_fills_what_the_rebuild_writes(personas: Personas, clock: Clock) -> None:
+    make_pilot(personas.gd_school_obj, monday(8), monday(2))
+    make_pilot(personas.hb_school_obj, monday(5))
+    file_on_time(personas.gd_school, monday(4), clock)
+    file_weekly(personas.hb_school, monday(3))
+    rebuilt = _rebuilt()
+    WeeklyComplianceTally.objects.all().delete()
+    migration = importlib.import_module("onex.reporting.migrations.0004_weekly_compliance_tally")
+    migration.fill(django_apps, SimpleNamespace(connection=connection))
+    assert _cells() == rebuilt
+
+
+def test_the_city_drill_down_equals_the_raw_counts(personas: Personas) -> None:
+    generate = _generator().generate
+    generate(scale=0.00001, tag="G", out=lambda _line: None)
+    province = Division.objects.get(code="440000")
+    seen = [0, 0]
+    for year in range(2020, 2026):
+        view = city_overview(actor=personas.ministry.actor, province="440000", year=year)
+        raw_certificates = dict(
+            IssuedCertificate.objects.filter(school__province=province, issued_on__year=year)
+            .exclude(status=CertificateStatus.REVOKED)
+            .order_by()
+            .values("school__city__code")
+            .annotate(n=Count("pk"))
+            .values_list("school__city__code", "n")
+        )
+        raw_compliance = {
+            r.code: (r.expected, r.actual, r.on_time)
+            for r in compliance(
+                kind=ReportKind.WEEKLY,
+                level="city",
+                scope=Scope(province_id=province.pk),
+                start=dt.date(year, 1, 1),
+                end=dt.date(year, 12, 31),
+            )
+        }
+        seen[0] += sum(raw_certificates.values())
+        seen[1] += sum(e for e, _a, _o in raw_compliance.values())
+        for row in view.rows:
+            assert row.certificates == raw_certificates.get(row.code, 0), (year, row.code)
+            figures = (row.expected, row.actual, row.on_time)
+            assert figures == raw_compliance.get(row.code, (0, 0, 0)), (year, row.code)
+    assert all(seen), seen
