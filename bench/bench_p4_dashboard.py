@@ -254,7 +254,7 @@ def main() -> None:
             generated[label] = adopt(server=args.server, name=name)
         else:
             generated[label] = prepare(server=args.server, name=name, scale=scale, reuse=args.reuse)
-        print(f"{label}: S={scale} {json.dumps(generated[label], ensure_ascii=False)}")
+        print(f"{label}: {name} {json.dumps(generated[label], ensure_ascii=False)}")
         out = subprocess.run(  # noqa: S603 - our own script
             [sys.executable, __file__, "--measure", "--repeat", str(args.repeat)],
             env=_env(_database_url(args.server, name)),
@@ -290,7 +290,7 @@ def main() -> None:
             GOAL,
             {
                 "database": "postgresql",
-                "scales": [args.small, args.big],
+                "scales": [args.small, args.big_db or args.big],
                 "certificates": [small["certificates"], big["certificates"]],
                 "weekly_reports": [small["weekly_reports"], big["weekly_reports"]],
                 "median_ms": [one["median_ms"], other["median_ms"]],
