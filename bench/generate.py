@@ -55,6 +55,7 @@ from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org
 from onex.certificates.models import (  # noqa: E402
     IssuedCertificate,
     IssuedCertificateTally,
+    IssuedCityTally,
     IssuedMonthTally,
     NumberSeries,
 )
@@ -83,9 +84,13 @@ from onex.reporting.models import (  # noqa: E402
     ReportKind,
     ReportStatus,
     ReportVersion,
+    WeeklyComplianceTally,
 )
 from onex.reporting.selectors import due_at_for  # noqa: E402
 from onex.reporting.services import periods_ensure  # noqa: E402
+from onex.reporting.services.tallies import (  # noqa: E402
+    tally_rebuild as compliance_tally_rebuild,
+)
 
 FULL = {
     "orgs": 300,
@@ -311,7 +316,15 @@ class BulkWriter:
         """Statistics for the loaded tables only (a database-wide ``ANALYZE`` waits on every
         other session's locks)."""
         tables = {m._meta.db_table for m in self.loaded}
-        tables |= {m._meta.db_table for m in (IssuedMonthTally, IssuedCertificateTally)}
+        tables |= {
+            m._meta.db_table
+            for m in (
+                IssuedMonthTally,
+                IssuedCertificateTally,
+                IssuedCityTally,
+                WeeklyComplianceTally,
+            )
+        }
         with connection.cursor() as cursor:
             if not self.postgres:
                 cursor.execute("PRAGMA optimize")
@@ -984,6 +997,10 @@ def generate(
         tallies = tally_rebuild(actor=Actor.system())
         writer.counts["certificates.tallies"] = sum(tallies.values())
         writer.seconds["certificates.tallies"] = time.perf_counter() - tally_started
+        # So did the schools' pilot dates and the weekly reports: the compliance summary.
+        tally_started = time.perf_counter()
+        writer.counts["reporting.tallies"] = compliance_tally_rebuild(actor=Actor.system())
+        writer.seconds["reporting.tallies"] = time.perf_counter() - tally_started
     analyze_started = time.perf_counter()
     writer.analyze()
     writer.seconds["analyze"] = time.perf_counter() - analyze_started

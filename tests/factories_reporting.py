@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from onex.core.actors import Actor
 from onex.pilots.models import School
+from onex.pilots.services.schools import obligation_changed, obligation_of
 from onex.reporting.models import Report, ReportKind
 from onex.reporting.services import ReportInput, report_file
 from tests.personas import Persona
@@ -40,8 +42,13 @@ def clock_fixture(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 def make_pilot(school: School, since: dt.date, until: dt.date | None = None) -> School:
-    School.objects.filter(pk=school.pk).update(pilot_since=since, pilot_until=until)
-    school.refresh_from_db()
+    """Set the pilot dates directly (as the pilots services do, telling the compliance
+    summary through the same event)."""
+    with transaction.atomic():
+        before = obligation_of(School.objects.select_for_update().get(pk=school.pk))
+        School.objects.filter(pk=school.pk).update(pilot_since=since, pilot_until=until)
+        school.refresh_from_db()
+        obligation_changed(before, obligation_of(school))
     return school
 
 

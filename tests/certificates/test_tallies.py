@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from onex.catalog.models import Level
-from onex.certificates.models import IssuedCertificateTally, IssuedMonthTally
-from onex.certificates.selectors.tallies import issued_counts
+from onex.certificates.models import IssuedCertificateTally, IssuedCityTally, IssuedMonthTally
+from onex.certificates.selectors.tallies import issued_city_counts, issued_counts
 from onex.certificates.services.status import (
     certificate_reinstate,
     certificate_revoke,
@@ -22,6 +22,8 @@ from onex.certificates.services.status import (
 from onex.certificates.services.tallies import tally_rebuild
 from onex.core.actors import Actor
 from onex.core.models import AuditEvent
+from onex.geo.models import Division, DivisionLevel
+from onex.pilots.services.schools import school_update
 from tests.factories_certificates import ID_B, World, resident_id
 
 
@@ -38,12 +40,17 @@ def _tallies() -> dict[str, list[tuple[Any, ...]]]:
                 "year", "province_id", "certificate_id", *counts
             )
         ),
+        "city": sorted(
+            IssuedCityTally.objects.filter(issued__gt=0).values_list(
+                "year", "province_id", "city_id", *counts
+            )
+        ),
     }
 
 
 def _issue_some(world: World) -> list[Any]:
     return [
-        world.enter(),
+        world.enter(school=world.p.gd_school_obj),
         world.enter(name="李四", id_number=ID_B, issued_on=dt.date(2020, 6, 2)),
         world.enter(
             name="赵五",
@@ -51,6 +58,7 @@ def _issue_some(world: World) -> list[Any]:
             issued_on=dt.date(2020, 7, 1),
             entered_on=dt.date(2020, 7, 2),
             level=Level.JUNIOR,
+            school=world.p.gd_school_obj,
         ),
         world.enter(
             name="钱六",
@@ -77,7 +85,9 @@ def test_issue_and_every_status_move_keep_the_tallies_equal_to_a_rebuild(world: 
 
     written = tally_rebuild(actor=Actor.system())
     assert _tallies() == incremental
-    assert written == {"month": len(incremental["month"]), "certificate": 2}
+    # a and c were entered for students of the Guangzhou school: its city counts them
+    assert incremental["city"] == [(2020, a.province_id, world.p.gd_school_obj.city_id, 2, 1, 1)]
+    assert written == {"month": len(incremental["month"]), "certificate": 2, "city": 1}
     assert AuditEvent.objects.filter(action="certificates.tally_rebuild").exists()
 
 
@@ -99,6 +109,25 @@ def test_the_rebuild_command_restores_lost_tallies(world: World) -> None:
     call_command("certificates_tally_rebuild", stdout=out)
     assert "rebuilt" in out.getvalue()
     assert _tallies() == expected
+
+
+def test_a_school_moving_city_takes_its_certificates_along(world: World) -> None:
+    _issue_some(world)
+    school = world.p.gd_school_obj
+    other = (
+        Division.objects.filter(parent_id=school.province_id, level=DivisionLevel.CITY)
+        .exclude(pk=school.city_id)
+        .order_by("code")
+        .first()
+    )
+    assert other is not None
+    school_update(actor=Actor.system(), school=school, city=other)
+    moved = _tallies()
+    assert [row[2] for row in moved["city"]] == [other.pk]
+    tally_rebuild(actor=Actor.system())
+    assert _tallies() == moved
+    counts = issued_city_counts(year=2020, province_id=school.province_id)
+    assert counts == {other.pk: 2}
 
 
 def test_overview_counts_leave_revoked_certificates_out(world: World) -> None:

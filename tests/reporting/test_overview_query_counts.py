@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from onex.certificates.models import IssuedCertificate
+from onex.reporting.models import Report
 from tests.personas import Persona, Personas
 
 GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
@@ -53,14 +54,16 @@ def _counts(personas: list[Persona]) -> dict[tuple[str, str], int]:
             assert response.status_code == 200, url
             key = (persona.user.username, url)
             counts[key] = len(queries.captured_queries)
-            # The drill-down into one province's cities (where a province official lands) counts
-            # that province's certificates per city: the tallies stop at the province.
-            city_view = "province=" in url or (
-                persona.actor.kind == "province" and "dimension" not in url
-            )
-            if "overview" in url and not city_view:
-                table = f'"{IssuedCertificate._meta.db_table}"'
-                assert not any(table in q["sql"] for q in queries.captured_queries), url
+            # The overview, and the drill-down into one province's cities (where a province
+            # official lands), read the certificate tallies and the compliance summary: never
+            # the certificates nor the weekly reports.
+            if "overview" in url:
+                for model in (IssuedCertificate, Report):
+                    table = f'"{model._meta.db_table}"'
+                    assert not any(table in q["sql"] for q in queries.captured_queries), (
+                        url,
+                        model,
+                    )
     return counts
 
 

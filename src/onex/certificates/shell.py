@@ -15,6 +15,7 @@ from onex.certificates.selectors.certificates import (
     entry_compliance,
 )
 from onex.certificates.services import credentials
+from onex.certificates.services.tallies import tally_school_moved
 from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
@@ -23,6 +24,7 @@ from onex.core.registry import (
     CardContent,
     DashboardCard,
     DemoStep,
+    EventListener,
     Figure,
     MenuEntry,
     PolicySetting,
@@ -32,6 +34,7 @@ from onex.core.registry import (
     counted,
     todo_url,
 )
+from onex.pilots.services.schools import SCHOOL_OBLIGATION_CHANGED
 
 # --- to-dos -------------------------------------------------------------------------------------
 
@@ -52,6 +55,11 @@ def certificate_todos(actor: Actor, today: dt.date) -> list[TodoItem]:
         )
     return todos
 
+
+# A school moving to another city takes its certificates' counts along (inside the edit).
+registry.listeners.register(
+    EventListener("certificates.city_tally", SCHOOL_OBLIGATION_CHANGED, tally_school_moved, 0)
+)
 
 registry.todos.register(
     TodoProvider(

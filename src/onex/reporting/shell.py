@@ -19,6 +19,7 @@ from onex.core.registry import (
     Chart,
     DashboardCard,
     DemoStep,
+    EventListener,
     Figure,
     MenuEntry,
     PolicySetting,
@@ -30,6 +31,7 @@ from onex.core.registry import (
     counted,
     todo_url,
 )
+from onex.pilots.services.schools import SCHOOL_OBLIGATION_CHANGED
 from onex.reporting import demo
 from onex.reporting.models import ReportKind
 from onex.reporting.selectors import (
@@ -37,10 +39,12 @@ from onex.reporting.selectors import (
     actor_scope,
     alarm_list,
     compliance,
+    compliance_summary,
     gaps,
     pending_reminders,
     school_reporting_rates,
 )
+from onex.reporting.services.tallies import tally_obligation_changed
 
 FILERS = frozenset({UnitKind.SCHOOL, UnitKind.ORG})
 WATCHERS = frozenset({*NATIONAL_KINDS, UnitKind.PROVINCE, UnitKind.CITY})
@@ -147,9 +151,10 @@ def officials_card(actor: Actor) -> CardContent:
     scope = actor_scope(actor=actor)
     start = _year_start(today)
     level = "province" if actor.is_national else "city"
-    rows = compliance(kind=ReportKind.WEEKLY, level=level, scope=scope, start=start, end=today)
-    # One compliance query, not two: weekly filers are schools, each with a province and a
-    # city, so the rows of the level add up to the whole jurisdiction (P4).
+    # From the compliance summary (P4): the same cost at 100 or 10,000 schools. Weekly filers
+    # are schools, each with a province and a city, so the rows of the level add up to the
+    # whole jurisdiction.
+    rows = compliance_summary(level=level, scope=scope, start=start, end=today)
     total = ComplianceRow(
         None,
         "",
@@ -302,6 +307,12 @@ for setting in (
 # --- demo data ----------------------------------------------------------------------------------
 
 registry.demo_steps.register(DemoStep("reporting.reports", 200, counted(demo.load_demo)))
+
+# --- the compliance summary follows the schools' pilot periods (inside their transaction) ------
+
+registry.listeners.register(
+    EventListener("reporting.weekly_tally", SCHOOL_OBLIGATION_CHANGED, tally_obligation_changed, 0)
+)
 
 # --- per-school figures read by other apps (supervision's R42 evaluation) -----------------------
 

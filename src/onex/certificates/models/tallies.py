@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
 
-__all__ = ["IssuedCertificateTally", "IssuedMonthTally"]
+__all__ = ["IssuedCertificateTally", "IssuedCityTally", "IssuedMonthTally"]
 
 
 class _Counts(models.Model):
@@ -73,3 +73,25 @@ class IssuedCertificateTally(_Counts):
 
     def __str__(self) -> str:
         return f"{self.year} {self.province_id} {self.certificate_id}: {self.issued}"
+
+
+class IssuedCityTally(_Counts):
+    """Per year × the holder's school's province × its city (at most the cities' rows a year),
+    for the drill-down into one province's cities. ``province`` here is the school's, as the
+    drill-down counts a province's schools; certificates without a school are not in it."""
+
+    city = models.ForeignKey(
+        "geo.Division", verbose_name=_("城市"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("发证城市汇总")
+        verbose_name_plural = _("发证城市汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "province", "city"], name="issued_city_tally_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.city_id}: {self.issued}"

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet, Sum
 
-from onex.certificates.models import IssuedCertificateTally, IssuedMonthTally
+from onex.certificates.models import IssuedCertificateTally, IssuedCityTally, IssuedMonthTally
 
 # Each dimension: the tally that answers it and the (key, name) it groups by.
 _KEYS: dict[str, tuple[type[Any], str, str]] = {
@@ -33,3 +33,15 @@ def issued_counts(
         rows = rows.filter(province_id=province_id)
     grouped = rows.values(key, name).annotate(n=Sum(F("issued") - F("revoked"))).order_by(key)
     return [(row[key], row[name], int(row["n"] or 0)) for row in grouped if row["n"]]
+
+
+def issued_city_counts(*, year: int, province_id: int) -> dict[int, int]:
+    """Certificates not revoked issued in ``year`` to students of ``province_id``'s schools, per
+    school city id (the city drill-down), from the city tally."""
+    rows = (
+        IssuedCityTally.objects.filter(year=year, province_id=province_id)
+        .order_by()
+        .values_list("city_id")
+        .annotate(n=Sum(F("issued") - F("revoked")))
+    )
+    return {city_id: int(n or 0) for city_id, n in rows}

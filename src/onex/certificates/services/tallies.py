@@ -21,10 +21,13 @@ from onex.certificates.models import (
     CertificateStatus,
     IssuedCertificate,
     IssuedCertificateTally,
+    IssuedCityTally,
     IssuedMonthTally,
 )
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
+from onex.pilots.models import School
+from onex.pilots.services.schools import Obligation
 
 # The status each count column follows; a valid certificate is only counted in ``issued``.
 STATUS_COLUMNS: Mapping[str, str] = {
@@ -34,19 +37,41 @@ STATUS_COLUMNS: Mapping[str, str] = {
 COUNTS = ("issued", "suspended", "revoked")
 
 
-def _upsert(model: type[Any], key: Mapping[str, Any], deltas: Mapping[str, int]) -> None:
+def _upsert(
+    model: type[Any], key: Mapping[str, Any], deltas: Mapping[str, int], source: str = ""
+) -> None:
+    """Add ``deltas`` to the cell ``key``; with ``source`` (``SELECT`` tail such as ``FROM … WHERE
+    …``), the key's values are SQL expressions over it and the cell may not exist (no row)."""
     table = connection.ops.quote_name(model._meta.db_table)
     q = connection.ops.quote_name
     columns = [*key, *COUNTS]
-    values = [*key.values(), *(deltas.get(c, 0) for c in COUNTS)]
-    marks = ", ".join(["%s"] * len(columns))
     add = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTS)
+    counts = [deltas.get(c, 0) for c in COUNTS]
+    if source:
+        rows = f"SELECT {', '.join([*key.values(), '%s', '%s', '%s'])} {source}"
+        values: list[Any] = counts
+    else:
+        rows = f"VALUES ({', '.join(['%s'] * len(columns))})"
+        values = [*key.values(), *counts]
     sql = (
-        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({marks}) "  # noqa: S608 - names from the model; values are parameters
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) {rows} "
         f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {add}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+def _upsert_city(year: int, school_id: int | None, deltas: Mapping[str, int]) -> None:
+    # The school's province and city, read by the statement itself (no query of its own).
+    if school_id is None:
+        return
+    school = connection.ops.quote_name(School._meta.db_table)
+    _upsert(
+        IssuedCityTally,
+        {"year": str(int(year)), "province_id": "s.province_id", "city_id": "s.city_id"},
+        deltas,
+        f"FROM {school} s WHERE s.id = {int(school_id)}",
+    )
 
 
 def _apply(certificate: IssuedCertificate, deltas: Mapping[str, int]) -> None:
@@ -69,6 +94,42 @@ def _apply(certificate: IssuedCertificate, deltas: Mapping[str, int]) -> None:
         {"year": year, "province_id": province_id, "certificate_id": certificate.certificate_id},
         deltas,
     )
+    _upsert_city(year, certificate.school_id, deltas)
+
+
+def tally_school_moved(change: tuple[Obligation, Obligation]) -> None:
+    """Move a school's certificates to its new city (a listener of pilots'
+    ``SCHOOL_OBLIGATION_CHANGED``, inside the school's edit): one grouped count of that
+    school's certificates, never the province's."""
+    before, after = change
+    if before.city_id == after.city_id:
+        return
+    counted = (
+        IssuedCertificate.objects.filter(school__unit_id=after.unit_id)
+        .order_by()
+        .annotate(year=ExtractYear("issued_on"))
+        .values("year")
+        .annotate(
+            issued=Count("pk"),
+            suspended=Count("pk", filter=Q(status=CertificateStatus.SUSPENDED)),
+            revoked=Count("pk", filter=Q(status=CertificateStatus.REVOKED)),
+        )
+    )
+    for row in counted:
+        for sign, obligation in ((-1, before), (1, after)):
+            _upsert(
+                IssuedCityTally,
+                {
+                    "year": row["year"],
+                    "province_id": obligation.province_id,
+                    "city_id": obligation.city_id,
+                },
+                {
+                    "issued": sign * row["issued"],
+                    "suspended": sign * row["suspended"],
+                    "revoked": sign * row["revoked"],
+                },
+            )
 
 
 def tally_issue(certificate: IssuedCertificate) -> None:
@@ -114,12 +175,13 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
             # after it adds itself to the rebuilt rows. (SQLite has one writer at a time.)
             tables = ", ".join(
                 connection.ops.quote_name(m._meta.db_table)
-                for m in (IssuedMonthTally, IssuedCertificateTally)
+                for m in (IssuedMonthTally, IssuedCertificateTally, IssuedCityTally)
             )
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         IssuedMonthTally.objects.all().delete()
         IssuedCertificateTally.objects.all().delete()
+        IssuedCityTally.objects.all().delete()
         months = IssuedMonthTally.objects.bulk_create(
             (
                 IssuedMonthTally(**row)
@@ -134,7 +196,27 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
             ),
             batch_size=2000,
         )
-        written = {"month": len(months), "certificate": len(certificates)}
+        cities = IssuedCityTally.objects.bulk_create(
+            (
+                IssuedCityTally(
+                    year=row["year"],
+                    province_id=row["school__province_id"],
+                    city_id=row["school__city_id"],
+                    issued=row["issued"],
+                    suspended=row["suspended"],
+                    revoked=row["revoked"],
+                )
+                for row in _counted("year", "school__province_id", "school__city_id")
+                .filter(school__isnull=False)
+                .iterator()
+            ),
+            batch_size=2000,
+        )
+        written = {
+            "month": len(months),
+            "certificate": len(certificates),
+            "city": len(cities),
+        }
         audit_record(
             actor=actor,
             action="certificates.tally_rebuild",

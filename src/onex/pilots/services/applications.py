@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.files import File
@@ -37,7 +37,11 @@ from onex.pilots.selectors.applications import (
     enrolment_prefill,
 )
 from onex.pilots.selectors.conditions import require_conditions
-from onex.pilots.services.schools import require_school_in_pilot
+from onex.pilots.services.schools import (
+    obligation_changed,
+    obligation_of,
+    require_school_in_pilot,
+)
 from onex.pilots.workflows import APPLICATION, application_audit_view
 
 MAX_TEXT = 5000
@@ -362,7 +366,11 @@ def _start_pilot(application: PilotApplication) -> dict[str, Any] | None:
     started = School.objects.filter(pk=application.school_id, pilot_since__isnull=True).update(
         pilot_since=today
     )
-    return {"school_pilot_since": today} if started else None
+    if not started:
+        return None
+    after = obligation_of(School.objects.get(pk=application.school_id))
+    obligation_changed(replace(after, since=None), after)
+    return {"school_pilot_since": today}
 
 
 def _decide_against(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onex.catalog.services.schools import require_eligible_school_type, school_type_is_eligible
+from onex.core import registry
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
 from onex.core.errors import InvalidInput, RuleViolation
@@ -27,6 +29,35 @@ SCHOOL_CODE_RE = re.compile(r"^\d{10}$")
 # R25 is decided by catalog's require_eligible_school_type alone; this set only lists the
 # eligible choices for forms and templates.
 ELIGIBLE_SCHOOL_TYPES = frozenset(t for t in SchoolType.values if school_type_is_eligible(t))
+
+#: Emitted (``onex.core.registry.emit``) with ``(before, after)`` Obligations INSIDE the
+#: transaction that changes a school's weekly-report obligation (its pilot dates or its city),
+#: so that a downstream summary (reporting's compliance tally) commits or rolls back with it.
+SCHOOL_OBLIGATION_CHANGED = "pilots.school.obligation_changed"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What a school owes in weekly reports (R23, R41): where it counts and which weeks (those
+    starting on or after ``since`` and before ``until``; none while ``since`` is None)."""
+
+    unit_id: int
+    province_id: int
+    city_id: int
+    since: dt.date | None
+    until: dt.date | None
+
+
+def obligation_of(school: School) -> Obligation:
+    return Obligation(
+        school.unit_id, school.province_id, school.city_id, school.pilot_since, school.pilot_until
+    )
+
+
+def obligation_changed(before: Obligation, after: Obligation) -> None:
+    """Tell the listeners (inside the caller's transaction) when the obligation changed."""
+    if before != after:
+        registry.emit(SCHOOL_OBLIGATION_CHANGED, (before, after))
 
 
 def can_register_school(*, actor: Actor, province: Division | None) -> bool:
@@ -140,6 +171,7 @@ def school_update(
             School.objects.select_for_update().select_related("province", "city").get(pk=school.pk)
         )
         old = _school_dict(school)
+        before = obligation_of(school)
         if name is not None:
             name = name.strip()
             if not name:
@@ -156,6 +188,7 @@ def school_update(
         if new == old:
             return False
         school.save()
+        obligation_changed(before, obligation_of(school))
         Unit.objects.filter(pk=school.unit_id).update(name=school.name, city=school.city)
         audit_record(actor=actor, action="school.update", target=school, old=old, new=new)
     return True
@@ -199,6 +232,7 @@ def school_set_pilot_status(
     with transaction.atomic():
         locked = School.objects.select_for_update().get(pk=school.pk)
         old = {"pilot_status": locked.pilot_status, "pilot_status_on": locked.pilot_status_on}
+        before = obligation_of(locked)
         locked.pilot_status = status
         locked.pilot_status_on = on
         # Weekly-report obligations (R23, R41) follow the pilot period: a disqualification ends
@@ -208,6 +242,7 @@ def school_set_pilot_status(
         elif locked.pilot_since is not None and on > locked.pilot_since:
             locked.pilot_until = on
         locked.save(update_fields=["pilot_status", "pilot_status_on", "pilot_until"])
+        obligation_changed(before, obligation_of(locked))
         audit_record(
             actor=actor,
             action="pilots.school.pilot_status",

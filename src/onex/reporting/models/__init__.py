@@ -11,6 +11,7 @@ from onex.reporting.models.reports import (
     ReportStatus,
     ReportVersion,
 )
+from onex.reporting.models.tallies import WeeklyComplianceTally
 
 __all__ = [
     "Alarm",
@@ -22,4 +23,5 @@ __all__ = [
     "ReportKind",
     "ReportStatus",
     "ReportVersion",
+    "WeeklyComplianceTally",
 ]

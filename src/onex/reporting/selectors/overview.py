@@ -15,15 +15,13 @@ from django.db.models.functions import ExtractMonth
 
 from onex.assessment.models import Registration, RegistrationStatus
 from onex.catalog.models import Level
-from onex.certificates.models import CertificateStatus, IssuedCertificate
-from onex.certificates.selectors.tallies import issued_counts
+from onex.certificates.selectors.tallies import issued_city_counts, issued_counts
 from onex.core.actors import Actor
 from onex.core.models import UnitKind
 from onex.core.scoping import fetch
 from onex.geo.models import Division, DivisionLevel
 from onex.pilots.models import School
-from onex.reporting.models import ReportKind
-from onex.reporting.selectors import actor_scope, compliance, rate
+from onex.reporting.selectors import actor_scope, compliance_summary, rate
 
 DIMENSIONS = ("province", "certificate", "level", "month")
 
@@ -139,12 +137,8 @@ def _add_schools(*, actor: Actor, rows: dict[str, OverviewRow], year: int, row: 
     )
     for item in pilots:
         row(item["province__code"], item["province__name"]).schools = item["n"]
-    rates = compliance(
-        kind=ReportKind.WEEKLY,
-        level="province",
-        scope=actor_scope(actor=actor),
-        start=dt.date(year, 1, 1),
-        end=end,
+    rates = compliance_summary(
+        level="province", scope=actor_scope(actor=actor), start=dt.date(year, 1, 1), end=end
     )
     for r in rates:
         row(r.code, r.name).reporting_rate = r.reporting_rate
@@ -287,8 +281,7 @@ def city_overview(*, actor: Actor, province: str, year: int) -> CityOverview:
     for city_id, n in pilots.values_list("city_id", "n"):
         if city_id in rows:
             rows[city_id].schools = n
-    for r in compliance(
-        kind=ReportKind.WEEKLY,
+    for r in compliance_summary(
         level="city",
         scope=actor_scope(actor=actor, province=division.code),
         start=dt.date(year, 1, 1),
@@ -319,14 +312,8 @@ def city_overview(*, actor: Actor, province: str, year: int) -> CityOverview:
             target = rows[city_id]
             target.registered, target.students = registered, students
             target.results, target.passed = results, passed
-    issued = (
-        IssuedCertificate.objects.filter(school__province=division, issued_on__year=year)
-        .exclude(status=CertificateStatus.REVOKED)
-        .order_by()
-        .values("school__city_id")
-        .annotate(n=Count("pk"))
-    )
-    for city_id, n in issued.values_list("school__city_id", "n"):
-        if city_id in rows:
+    # From the city tally (P4): the same cost at any number of certificates.
+    for city_id, n in issued_city_counts(year=year, province_id=division.pk).items():
+        if city_id in rows and n:
             rows[city_id].certificates = n
     return CityOverview(division, year, list(rows.values()), city_map(division))

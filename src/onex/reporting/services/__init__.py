@@ -42,6 +42,7 @@ from onex.reporting.selectors import (
     period_for,
     period_get,
 )
+from onex.reporting.services.tallies import tally_report_filed, tally_weeks_added
 from onex.reporting.workflows import REPORT
 
 logger = logging.getLogger(__name__)
@@ -193,6 +194,8 @@ def _submit(
             submitted_by=actor.user,
             **values,
         )
+        if action == "submit":
+            tally_report_filed(locked)
         return {"version": locked.version}
 
     def after(locked: Report) -> None:
@@ -491,5 +494,7 @@ def periods_ensure(*, first_year: int = 2019, last_year: int = 2040) -> int:
         for kind, first, last, label in period_rows(first_year, last_year)
         if (kind, first) not in existing
     ]
-    Period.objects.bulk_create(missing, batch_size=500)
+    with transaction.atomic():
+        Period.objects.bulk_create(missing, batch_size=500)
+        tally_weeks_added([p.first_day for p in missing if p.kind == ReportKind.WEEKLY])
     return len(missing)

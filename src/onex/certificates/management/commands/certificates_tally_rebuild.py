@@ -20,5 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         written = tally_rebuild(actor=Actor.system())
         self.stdout.write(
-            f"rebuilt {written['month']} month row(s), {written['certificate']} certificate row(s)"
+            f"rebuilt {written['month']} month row(s), {written['certificate']} certificate "
+            f"row(s), {written['city']} city row(s)"
         )

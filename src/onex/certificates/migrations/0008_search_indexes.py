@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("certificates", "0006_issued_order_index"),
+        ("certificates", "0007_issued_city_tally"),
     ]
 
     operations = [
