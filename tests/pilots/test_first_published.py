@@ -14,7 +14,7 @@ from onex.pilots.models import School
 from onex.pilots.models.applications import ApplicationStatus, PilotApplication
 from onex.pilots.selectors import applications as application_selectors
 from onex.pilots.selectors import coordination as coordination_selectors
-from tests.factories_pilots import certificate, specialty
+from tests.factories_pilots import certificate, file_working_body, specialty
 from tests.personas import Personas, make_school
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,37 @@ def test_r33_national_dashboard_counts_overdue_schools_of_the_whole_country(
     assert todo.url.endswith("?status=overdue")
     province = dashboard_for(actor=personas.gd.actor)
     assert [t.count for t in province.todos if t.title == OVERDUE_TITLE] == [1]
+
+
+def test_r33_overdue_count_equals_the_overdue_list_for_every_official(
+    personas: Personas,
+) -> None:
+    gd, sz, hb = personas.gd_school_obj, personas.sz_school_obj, personas.hb_school_obj
+    put_on_list(personas, gd, dt.date(2020, 1, 2))  # overdue on TODAY
+    put_on_list(personas, gd, dt.date(2020, 3, 25), code="2-07")  # a later list changes nothing
+    put_on_list(personas, sz, dt.date(2020, 3, 20))  # not due yet
+    put_on_list(personas, hb, dt.date(2020, 1, 2))
+    file_working_body(personas.hb_school.actor, hb)  # filed: not overdue
+    today = dt.date(2020, 4, 5)
+    for persona in (personas.ministry, personas.gd, personas.gz_city, personas.hb, personas.org):
+        listed = coordination_selectors.overdue_working_body_filings(actor=persona.actor, on=today)
+        counted = coordination_selectors.overdue_working_body_count(actor=persona.actor, on=today)
+        assert counted == len(listed), persona
+    ministry = personas.ministry.actor
+    assert coordination_selectors.overdue_working_body_count(actor=ministry, on=today) == 1
+    later = dt.date(2020, 6, 1)
+    assert coordination_selectors.overdue_working_body_count(actor=ministry, on=later) == 2
+
+
+def test_r33_officials_todo_counts_without_building_each_schools_obligation(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 10,000 schools building every school's obligation took over a second per workbench.
+    put_on_list(personas, personas.gd_school_obj, timezone.localdate() - dt.timedelta(days=120))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the to-do must count in the database")
+
+    monkeypatch.setattr(coordination_selectors, "_obligations", refuse)
+    (item,) = coordination_selectors.working_body_todos(actor=personas.gd.actor)
+    assert item["count"] == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,20 @@ def first_published_on_map(schools: Iterable[School | int]) -> dict[int, dt.date
         .annotate(first=Min("published_on"))
     )
     return {row["school_id"]: row["first"] for row in rows}
+
+
+def first_published_on_subquery() -> Subquery:
+    """``first_published_on_map`` as an expression on a school queryset (``OuterRef("pk")``),
+    for counts grouped by publication date in the database."""
+    return Subquery(
+        PilotApplication.objects.filter(
+            school=OuterRef("pk"), status=ApplicationStatus.PUBLISHED, published_on__isnull=False
+        )
+        .order_by()
+        .values("school")
+        .annotate(first=Min("published_on"))
+        .values("first")[:1]
+    )
 
 
 def first_published_on(school: School) -> dt.date | None:

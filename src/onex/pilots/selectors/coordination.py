@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from onex.pilots.models import (
     SchoolReminder,
     SchoolWorkingBody,
 )
-from onex.pilots.selectors.applications import first_published_on_map
+from onex.pilots.selectors.applications import first_published_on_map, first_published_on_subquery
 from onex.pilots.selectors.schools import school_list, school_scope
 
 # --- R01: provincial coordination bodies ---------------------------------------------------------
@@ -287,6 +287,36 @@ def overdue_working_body_filings(
     return rows
 
 
+def overdue_working_body_count(*, actor: Actor, on: dt.date | None = None) -> int:
+    """How many schools ``overdue_working_body_filings`` lists, counted in the database.
+
+    The officials' to-do needs only the number, and building every school's obligation costs
+    seconds at 10,000 schools. Unfiled schools are grouped by province and first publication
+    date, a handful of groups whatever the number of schools, and each group's deadline is
+    worked out once, as ``_obligations`` does per school.
+    """
+    today = on or timezone.localdate()
+    groups = list(
+        school_list(actor=actor)
+        .filter(~Exists(SchoolWorkingBody.objects.filter(school=OuterRef("pk"))))
+        .annotate(published_on=first_published_on_subquery())
+        .filter(published_on__isnull=False)
+        .order_by()
+        .values("province_id", "published_on")
+        .annotate(schools=Count("pk"))
+    )
+    provinces = Division.objects.in_bulk({group["province_id"] for group in groups})
+    total = 0
+    for group in groups:
+        day = group["published_on"]
+        months = policy_value(
+            "r33.contact_filing_months", province=provinces[group["province_id"]], on=day
+        )
+        if today > add_months(day, int(months)):
+            total += group["schools"]
+    return total
+
+
 def working_body_obligation(
     *, school: School, on: dt.date | None = None
 ) -> WorkingBodyObligation | None:
@@ -341,7 +371,7 @@ def working_body_todos(*, actor: Actor) -> list[dict[str, Any]]:
             )
         return items
     if actor.is_national or actor.is_kind(UnitKind.PROVINCE, UnitKind.CITY):
-        overdue = len(overdue_working_body_filings(actor=actor))
+        overdue = overdue_working_body_count(actor=actor)
         if not overdue:
             return []
         return [
