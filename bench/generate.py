@@ -31,7 +31,7 @@ import random
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -183,16 +183,7 @@ class BulkWriter:
             else:
                 marks = ", ".join("?" for _ in fields)
                 sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-                batch: list[list[Any]] = []
-                for value in values():
-                    batch.append(value)
-                    if len(batch) >= self.chunk:
-                        cursor.executemany(sql, batch)
-                        written += len(batch)
-                        batch = []
-                if batch:
-                    cursor.executemany(sql, batch)
-                    written += len(batch)
+                written = self._executemany(cursor, sql, values())
         self._count(model, written, started)
         return written
 
@@ -228,19 +219,25 @@ class BulkWriter:
         table = connection.ops.quote_name(model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
-        written = 0
-        batch: list[tuple[Any, ...]] = []
         with connection.cursor() as cursor:
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= self.chunk:
-                    cursor.executemany(sql, batch)
-                    written += len(batch)
-                    batch = []
-            if batch:
+            written = self._executemany(cursor, sql, rows)
+        self._count(model, written, started)
+        return written
+
+    def _executemany(self, cursor: Any, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """``executemany`` in chunks of ``self.chunk`` rows (a generator of millions of rows is
+        never held whole); returns the number of rows written."""
+        written = 0
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= self.chunk:
                 cursor.executemany(sql, batch)
                 written += len(batch)
-        self._count(model, written, started)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            written += len(batch)
         return written
 
     def tune_session(self) -> None:
