@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onex.assessment.models import PlanStatus
@@ -35,6 +35,7 @@ from onex.core.params import id_param
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE, normalize
 from onex.core.scoping import fetch
 from onex.core.search import TRIGRAM
+from onex.geo.models import Division
 
 # --- scoped reads -----------------------------------------------------------------------------
 
@@ -156,14 +157,22 @@ def certificate_timeline(certificate: IssuedCertificate) -> list[StatusChange]:
 
 
 def certificate_filter_options(*, actor: Actor) -> dict[str, list[tuple[str, str]]]:
-    scope = certificate_scope(actor=actor)
+    """The certificates and provinces the actor's issued certificates belong to.
+
+    Asked of the catalogue (about 1,500 certificates) and the 31 provinces, one indexed
+    ``EXISTS`` each, rather than as a ``DISTINCT`` over every issued certificate in scope
+    (2.5 s each at 10 million certificates).
+    """
+    scope = certificate_scope(actor=actor).order_by()
     certificates = (
-        scope.order_by("certificate__name")
-        .values_list("certificate_id", "certificate__name")
-        .distinct()
+        Certificate.objects.filter(Exists(scope.filter(certificate_id=OuterRef("pk"))))
+        .order_by("name", "pk")
+        .values_list("pk", "name")
     )
     provinces = (
-        scope.order_by("province__code").values_list("province__code", "province__name").distinct()
+        Division.objects.filter(Exists(scope.filter(province_id=OuterRef("pk"))))
+        .order_by("code")
+        .values_list("code", "name")
     )
     return {
         "certificates": [(str(pk), name) for pk, name in certificates],
