@@ -90,19 +90,17 @@ def certificate_list(
     issued_to: dt.date | None = None,
 ) -> QuerySet[IssuedCertificate]:
     qs = certificate_scope(actor=actor)
-    by_number = False
-    if q and NUMBER_TERM.fullmatch(normalize_number(q.strip())):
+    term = (q or "").strip()
+    number = normalize_number(term)
+    by_number = bool(NUMBER_TERM.fullmatch(number))
+    if by_number:
         # Listed in number order, through the number's index as a range: "2023" matches a
         # third of 10 million certificates, and newest-issued first would walk past every
         # certificate of 2024 and 2025 before the first of 2023 (tens of seconds).
-        number = normalize_number(q.strip())
-        by_number = True
         qs = qs.filter(number__startswith=number, number__gte=number)
         if (upper := _after_prefix(number)) is not None:
             qs = qs.filter(number__lt=upper)
-    elif q:
-        term = q.strip()
-        number = normalize_number(term)
+    elif term:
         # The catalogue (about 1,500 certificates) is searched on its own, so that each arm of
         # the OR is a condition on IssuedCertificate's own indexed columns (number prefix,
         # holder-name trigram, certificate_id) and PostgreSQL can combine the three index

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -38,28 +39,26 @@ def first_published_on_map(schools: Iterable[School | int]) -> dict[int, dt.date
     ids = [school.pk if isinstance(school, School) else int(school) for school in schools]
     if not ids:
         return {}
-    rows = (
-        PilotApplication.objects.filter(
-            school_id__in=ids, status=ApplicationStatus.PUBLISHED, published_on__isnull=False
-        )
-        .order_by()
-        .values("school_id")
-        .annotate(first=Min("published_on"))
-    )
+    rows = _first_publications(school_id__in=ids)
     return {row["school_id"]: row["first"] for row in rows}
 
 
 def first_published_on_subquery() -> Subquery:
     """``first_published_on_map`` as an expression on a school queryset (``OuterRef("pk")``),
     for counts grouped by publication date in the database."""
-    return Subquery(
+    return Subquery(_first_publications(school=OuterRef("pk")).values("first")[:1])
+
+
+def _first_publications(**schools: Any) -> QuerySet[Any, Any]:
+    """Per school (narrowed by ``schools``), the first day one of its applications was on a
+    published list."""
+    return (
         PilotApplication.objects.filter(
-            school=OuterRef("pk"), status=ApplicationStatus.PUBLISHED, published_on__isnull=False
+            status=ApplicationStatus.PUBLISHED, published_on__isnull=False, **schools
         )
         .order_by()
-        .values("school")
+        .values("school_id")
         .annotate(first=Min("published_on"))
-        .values("first")[:1]
     )
 
 

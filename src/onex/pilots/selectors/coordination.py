@@ -133,6 +133,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def filing_deadline(province: Division, published_on: dt.date) -> dt.date:
+    """R33: the working-body filing is due the profile's number of months after the school's
+    first publication (the months in force on that day)."""
+    months = policy_value("r33.contact_filing_months", province=province, on=published_on)
+    return add_months(published_on, int(months))
+
+
 class FilingState:
     FILED = "filed"  # filed by the deadline (or before the publication)
     LATE = "late"  # filed after the deadline
@@ -208,7 +215,7 @@ def _annotated(schools: QuerySet[School]) -> QuerySet[School]:
 def _obligations(schools: QuerySet[School], today: dt.date) -> list[WorkingBodyObligation]:
     rows = list(_annotated(schools))
     published = first_published_dates(rows)
-    terms: dict[tuple[int, dt.date], tuple[int, int]] = {}
+    terms: dict[tuple[int, dt.date], tuple[dt.date, int]] = {}
     result = []
     for school in rows:
         day = published.get(school.pk)
@@ -218,11 +225,10 @@ def _obligations(schools: QuerySet[School], today: dt.date) -> list[WorkingBodyO
         if key not in terms:
             # Lists come out on a few dates per province, so this is a handful of lookups.
             terms[key] = (
-                int(policy_value("r33.contact_filing_months", province=school.province, on=day)),
+                filing_deadline(school.province, day),
                 int(policy_value("r33.due_soon_days", province=school.province, on=today)),
             )
-        months, soon = terms[key]
-        deadline = add_months(day, months)
+        deadline, soon = terms[key]
         filed_at: dt.datetime | None = school.first_filed_at  # type: ignore[attr-defined]
         if filed_at is not None:
             filed_on = timezone.localtime(filed_at).date()
@@ -308,11 +314,7 @@ def overdue_working_body_count(*, actor: Actor, on: dt.date | None = None) -> in
     provinces = Division.objects.in_bulk({group["province_id"] for group in groups})
     total = 0
     for group in groups:
-        day = group["published_on"]
-        months = policy_value(
-            "r33.contact_filing_months", province=provinces[group["province_id"]], on=day
-        )
-        if today > add_months(day, int(months)):
+        if today > filing_deadline(provinces[group["province_id"]], group["published_on"]):
             total += group["schools"]
     return total
 
