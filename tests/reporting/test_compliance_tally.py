@@ -17,6 +17,7 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from onex.certificates.models import CertificateStatus, IssuedCertificate, IssuedCityTally
 from onex.certificates.services.tallies import tally_rebuild as certificate_tally_rebuild
@@ -48,6 +49,7 @@ from tests.factories_reporting import (
 )
 from tests.personas import Persona, Personas, make_user
 from tests.reporting.test_overview_query_counts import _generator
+from tests.reporting.test_reporting_views import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -362,3 +364,31 @@ def test_the_city_drill_down_equals_the_raw_counts(personas: Personas) -> None:
             figures = (row.expected, row.actual, row.on_time)
             assert figures == raw_compliance.get(row.code, (0, 0, 0)), (year, row.code)
     assert all(seen), seen
+
+
+def test_whole_jurisdictions_on_the_page_and_api_read_the_summary(
+    personas: Personas, clock: Clock
+) -> None:
+    """The compliance page and API give provinces and cities from the weekly summary (their
+    cost must not grow with schools × weeks × reports); units still read the reports."""
+    make_pilot(personas.gd_school_obj, monday(4))
+    file_weekly(personas.gd_school, monday(1))
+    reports = Report._meta.db_table
+    ministry = client_for(personas.ministry)
+    for url in (
+        "/reporting/compliance/",
+        "/reporting/compliance/?level=city&province=440000",
+        "/reporting/compliance/?format=xlsx",
+        "/api/v1/reporting/compliance?level=province",
+        "/api/v1/reporting/compliance?level=city&province=440000",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = ministry.get(url)
+        assert response.status_code == 200, url
+        assert not [q for q in queries if reports in q["sql"]], url
+    api = ministry.get("/api/v1/reporting/compliance?level=province").json()
+    assert (api[0]["expected"], api[0]["actual"]) == (4, 1)
+    with CaptureQueriesContext(connection) as queries:
+        units = ministry.get("/api/v1/reporting/compliance?level=unit&city=440100")
+    assert units.json()[0]["actual"] == 1
+    assert [q for q in queries if reports in q["sql"]]

@@ -188,7 +188,7 @@ def compliance(request: HttpRequest, filters: Query[ComplianceFilter]) -> Any:
     scope = selectors.actor_scope(
         actor=request_actor(request), province=filters.province, city=filters.city
     )
-    rows = selectors.compliance(
+    rows = selectors.compliance_rows(
         kind=filters.kind, level=filters.level, scope=scope, start=start, end=end
     )
     return selectors.compliance_search(rows, filters.q or "")

@@ -388,6 +388,22 @@ def compliance_summary(
     return _named_rows(level, raw)
 
 
+def compliance_rows(
+    *, kind: str, level: str, scope: Scope, start: dt.date, end: dt.date
+) -> list[ComplianceRow]:
+    """The compliance page's and API's rows: weekly figures for whole jurisdictions (nation,
+    provinces, cities, with no unit in the scope) come from the weekly summary, at a cost that
+    does not grow with schools or reports; units and monthly reports read the reports."""
+    if (
+        kind == ReportKind.WEEKLY
+        and level != "unit"
+        and scope.unit_id is None
+        and scope.school_ids is None
+    ):
+        return compliance_summary(level=level, scope=scope, start=start, end=end)
+    return compliance(kind=kind, level=level, scope=scope, start=start, end=end)
+
+
 def compliance_search(rows: list[ComplianceRow], q: str) -> list[ComplianceRow]:
     """Rows whose name (unit, city or province) contains ``q``; all rows when ``q`` is empty."""
     q = q.strip()

@@ -305,8 +305,8 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         actor=actor, province=f["province"] or None, city=f["city"] or None
     )
     args = {"kind": f["kind"], "scope": scope, "start": f["start"], "end": f["end"]}
-    total = selectors.compliance(level="nation", **args)[0]
-    rows = selectors.compliance_search(selectors.compliance(level=level, **args), f["q"])
+    total = selectors.compliance_rows(level="nation", **args)[0]
+    rows = selectors.compliance_search(selectors.compliance_rows(level=level, **args), f["q"])
     if request.GET.get("format") == "xlsx":
         return _export_compliance(rows, level)
     page_obj = page_of(request, rows)
