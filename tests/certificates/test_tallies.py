@@ -87,7 +87,12 @@ def test_issue_and_every_status_move_keep_the_tallies_equal_to_a_rebuild(world: 
     assert _tallies() == incremental
     # a and c were entered for students of the Guangzhou school: its city counts them
     assert incremental["city"] == [(2020, a.province_id, world.p.gd_school_obj.city_id, 2, 1, 1)]
-    assert written == {"month": len(incremental["month"]), "certificate": 2, "city": 1}
+    assert written == {
+        "month": len(incremental["month"]),
+        "certificate": 2,
+        "city": 1,
+        "entry": 1,  # one org in one province
+    }
     assert AuditEvent.objects.filter(action="certificates.tally_rebuild").exists()
 
 
