@@ -56,6 +56,7 @@ from onex.certificates.models import (  # noqa: E402
     IssuedCertificate,
     IssuedCertificateTally,
     IssuedCityTally,
+    IssuedEntryTally,
     IssuedMonthTally,
     NumberSeries,
 )
@@ -319,6 +320,7 @@ class BulkWriter:
                 IssuedMonthTally,
                 IssuedCertificateTally,
                 IssuedCityTally,
+                IssuedEntryTally,
                 WeeklyComplianceTally,
             )
         }

@@ -12,7 +12,12 @@ from django.core.management import call_command
 from django.db import transaction
 
 from onex.catalog.models import Level
-from onex.certificates.models import IssuedCertificateTally, IssuedCityTally, IssuedMonthTally
+from onex.certificates.models import (
+    IssuedCertificateTally,
+    IssuedCityTally,
+    IssuedEntryTally,
+    IssuedMonthTally,
+)
 from onex.certificates.selectors.tallies import issued_city_counts, issued_counts
 from onex.certificates.services.status import (
     certificate_reinstate,
@@ -43,6 +48,11 @@ def _tallies() -> dict[str, list[tuple[Any, ...]]]:
         "city": sorted(
             IssuedCityTally.objects.filter(issued__gt=0).values_list(
                 "year", "province_id", "city_id", *counts
+            )
+        ),
+        "entry": sorted(
+            IssuedEntryTally.objects.filter(total__gt=0).values_list(
+                "province_id", "org_id", "total", "late", "unverified"
             )
         ),
     }
@@ -87,7 +97,12 @@ def test_issue_and_every_status_move_keep_the_tallies_equal_to_a_rebuild(world: 
     assert _tallies() == incremental
     # a and c were entered for students of the Guangzhou school: its city counts them
     assert incremental["city"] == [(2020, a.province_id, world.p.gd_school_obj.city_id, 2, 1, 1)]
-    assert written == {"month": len(incremental["month"]), "certificate": 2, "city": 1}
+    assert written == {
+        "month": len(incremental["month"]),
+        "certificate": 2,
+        "city": 1,
+        "entry": 1,  # one org in one province
+    }
     assert AuditEvent.objects.filter(action="certificates.tally_rebuild").exists()
 
 
@@ -105,9 +120,10 @@ def test_the_rebuild_command_restores_lost_tallies(world: World) -> None:
     expected = _tallies()
     IssuedMonthTally.objects.all().delete()
     IssuedCertificateTally.objects.update(issued=0)
+    IssuedEntryTally.objects.all().delete()
     out = StringIO()
     call_command("certificates_tally_rebuild", stdout=out)
-    assert "rebuilt" in out.getvalue()
+    assert "rebuilt" in out.getvalue() and "1 entry row(s)" in out.getvalue()
     assert _tallies() == expected
 
 

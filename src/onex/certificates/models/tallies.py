@@ -8,6 +8,10 @@ overview costs the same at 100,000 or 10 million certificates.
 They are kept current in the transaction of every write that changes them
 (``certificates.services.tallies``: issue, enter, suspend, reinstate, revoke) and can be
 rebuilt from the certificates at any time (``manage.py certificates_tally_rebuild``).
+
+``IssuedEntryTally`` is of another kind: the R15 late-entry figures (``entry_compliance``) per
+province × org, over every certificate whatever its year or status, for the certificates page
+of the Ministry, a province and an org.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
 
-__all__ = ["IssuedCertificateTally", "IssuedCityTally", "IssuedMonthTally"]
+__all__ = ["IssuedCertificateTally", "IssuedCityTally", "IssuedEntryTally", "IssuedMonthTally"]
 
 
 class _Counts(models.Model):
@@ -95,3 +99,31 @@ class IssuedCityTally(_Counts):
 
     def __str__(self) -> str:
         return f"{self.year} {self.city_id}: {self.issued}"
+
+
+class IssuedEntryTally(models.Model):
+    """R15 entry figures per province × org (at most 34 × the orgs' rows): how many certificates
+    were entered, how many late and how many on an unverified calendar. ``province`` is the
+    certificate's own (where the exam was held), the one a province official's scope uses.
+    Every certificate counts whatever its status, as ``entry_compliance`` always has; neither
+    flag changes after issue, so only ``tally_issue`` and ``tally_rebuild`` write it."""
+
+    province = models.ForeignKey(
+        "geo.Division", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+    )
+    org = models.ForeignKey(
+        "catalog.Org", verbose_name=_("培训评价组织"), on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.IntegerField(_("录入数"), default=0)
+    late = models.IntegerField(_("逾期录入数"), default=0)
+    unverified = models.IntegerField(_("工作日未经核实数"), default=0)
+
+    class Meta:
+        verbose_name = _("证书录入汇总")
+        verbose_name_plural = _("证书录入汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "org"], name="issued_entry_tally_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.org_id}: {self.late}/{self.total}"

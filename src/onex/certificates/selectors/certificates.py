@@ -25,6 +25,7 @@ from onex.certificates.models import (
     IssueJob,
     StatusChange,
 )
+from onex.certificates.selectors.tallies import entry_counts
 from onex.certificates.services.numbering import normalize_number, validate_number
 from onex.core import crypto, public_cache
 from onex.core.actors import Actor
@@ -198,7 +199,25 @@ class Compliance:
 
 
 def entry_compliance(*, actor: Actor, org: Org | None = None) -> Compliance:
-    """Late entries (R15) among the certificates the actor sees (optionally one org's)."""
+    """Late entries (R15) among the certificates the actor sees (optionally one org's).
+
+    The Ministry, a province and an org read the entry tally (province × org, kept by every
+    issue): counting their certificates costs seconds at 10 million. A city, a school or a
+    learner sees certificates by the holder's school or unit, which the tally does not hold;
+    theirs are few and counted directly.
+    """
+    org_id = org.pk if org is not None else None
+    counts: tuple[int, int, int] | None = None
+    if actor.is_national:
+        counts = entry_counts(org_id=org_id)
+    elif actor.is_kind(UnitKind.PROVINCE):
+        # The scope's own condition: the certificate's province is the official's.
+        counts = entry_counts(province_id=actor.province_id or 0, org_id=org_id)
+    elif actor.is_kind(UnitKind.ORG) and actor.unit_id is not None:
+        counts = entry_counts(org_unit_id=actor.unit_id, org_id=org_id)
+    if counts is not None:
+        total, late, unverified = counts
+        return Compliance(total=total, late=late, unverified=unverified)
     qs = certificate_scope(actor=actor)
     if org is not None:
         qs = qs.filter(org=org)

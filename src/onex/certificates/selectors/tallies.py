@@ -1,7 +1,8 @@
-"""Reads of the issued-certificate tallies (``certificates.models.tallies``) for the overview.
+"""Reads of the issued-certificate tallies (``certificates.models.tallies``) for the overview
+and the R15 entry figures.
 
 One grouped query over the tallies, whose size follows the catalogue (years × provinces ×
-certificates), never the number of certificates.
+certificates, or provinces × orgs), never the number of certificates.
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ from typing import Any
 
 from django.db.models import F, QuerySet, Sum
 
-from onex.certificates.models import IssuedCertificateTally, IssuedCityTally, IssuedMonthTally
+from onex.certificates.models import (
+    IssuedCertificateTally,
+    IssuedCityTally,
+    IssuedEntryTally,
+    IssuedMonthTally,
+)
 
 # Each dimension: the tally that answers it and the (key, name) it groups by.
 _KEYS: dict[str, tuple[type[Any], str, str]] = {
@@ -45,3 +51,23 @@ def issued_city_counts(*, year: int, province_id: int) -> dict[int, int]:
         .annotate(n=Sum(F("issued") - F("revoked")))
     )
     return {city_id: int(n or 0) for city_id, n in rows}
+
+
+def entry_counts(
+    *,
+    province_id: int | None = None,
+    org_unit_id: int | None = None,
+    org_id: int | None = None,
+) -> tuple[int, int, int]:
+    """(total, late, unverified) R15 entry figures of every certificate issued, within one
+    province (the certificate's), one org's unit and/or one org when given, from the entry
+    tally: one aggregate over at most provinces × orgs rows."""
+    rows: QuerySet[IssuedEntryTally] = IssuedEntryTally.objects.order_by()
+    if province_id is not None:
+        rows = rows.filter(province_id=province_id)
+    if org_unit_id is not None:
+        rows = rows.filter(org__unit_id=org_unit_id)
+    if org_id is not None:
+        rows = rows.filter(org_id=org_id)
+    row = rows.aggregate(total=Sum("total"), late=Sum("late"), unverified=Sum("unverified"))
+    return int(row["total"] or 0), int(row["late"] or 0), int(row["unverified"] or 0)

@@ -4,7 +4,7 @@ Every write that creates a certificate or changes its status calls ``tally_issue
 ``tally_move`` inside its own transaction, so the tallies commit or roll back with it. Each is
 one upsert per table (``INSERT … ON CONFLICT … DO UPDATE``, the same SQL on PostgreSQL and
 SQLite): the cell's row is locked only until the writer commits, like the certificate's own.
-``tally_rebuild`` recomputes both tables from the certificates (the generator and
+``tally_rebuild`` recomputes every table from the certificates (the generator and
 ``manage.py certificates_tally_rebuild`` use it); the tests check both ways agree.
 """
 
@@ -22,6 +22,7 @@ from onex.certificates.models import (
     IssuedCertificate,
     IssuedCertificateTally,
     IssuedCityTally,
+    IssuedEntryTally,
     IssuedMonthTally,
 )
 from onex.core.actors import Actor
@@ -35,20 +36,28 @@ STATUS_COLUMNS: Mapping[str, str] = {
     CertificateStatus.REVOKED: "revoked",
 }
 COUNTS = ("issued", "suspended", "revoked")
+# The R15 entry tally's columns (``IssuedEntryTally``): set once at issue, never moved.
+ENTRY_COUNTS = ("total", "late", "unverified")
 
 
 def _upsert(
-    model: type[Any], key: Mapping[str, Any], deltas: Mapping[str, int], source: str = ""
+    model: type[Any],
+    key: Mapping[str, Any],
+    deltas: Mapping[str, int],
+    source: str = "",
+    *,
+    columns_of: tuple[str, ...] = COUNTS,
 ) -> None:
-    """Add ``deltas`` to the cell ``key``; with ``source`` (``SELECT`` tail such as ``FROM … WHERE
-    …``), the key's values are SQL expressions over it and the cell may not exist (no row)."""
+    """Add ``deltas`` to the cell ``key``'s count columns ``columns_of``; with ``source``
+    (``SELECT`` tail such as ``FROM … WHERE …``), the key's values are SQL expressions over it
+    and the cell may not exist (no row)."""
     table = connection.ops.quote_name(model._meta.db_table)
     q = connection.ops.quote_name
-    columns = [*key, *COUNTS]
-    add = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTS)
-    counts = [deltas.get(c, 0) for c in COUNTS]
+    columns = [*key, *columns_of]
+    add = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in columns_of)
+    counts = [deltas.get(c, 0) for c in columns_of]
     if source:
-        rows = f"SELECT {', '.join([*key.values(), '%s', '%s', '%s'])} {source}"
+        rows = f"SELECT {', '.join([*key.values(), *(['%s'] * len(columns_of))])} {source}"
         values: list[Any] = counts
     else:
         rows = f"VALUES ({', '.join(['%s'] * len(columns))})"
@@ -139,6 +148,18 @@ def tally_issue(certificate: IssuedCertificate) -> None:
     if column:
         deltas[column] = 1
     _apply(certificate, deltas)
+    # R15: late_entry and calendar_unverified are decided at issue and never change, and the
+    # figures count every certificate whatever its status, so only an issue moves this tally.
+    _upsert(
+        IssuedEntryTally,
+        {"province_id": certificate.province_id, "org_id": certificate.org_id},
+        {
+            "total": 1,
+            "late": int(certificate.late_entry),
+            "unverified": int(certificate.calendar_unverified),
+        },
+        columns_of=ENTRY_COUNTS,
+    )
 
 
 def tally_move(certificate: IssuedCertificate, *, old: str, new: str) -> None:
@@ -166,8 +187,20 @@ def _counted(*keys: str) -> Any:
     )
 
 
+def _entry_counted() -> Any:
+    return (
+        IssuedCertificate.objects.order_by()
+        .values("province_id", "org_id")
+        .annotate(
+            total=Count("pk"),
+            late=Count("pk", filter=Q(late_entry=True)),
+            unverified=Count("pk", filter=Q(calendar_unverified=True)),
+        )
+    )
+
+
 def tally_rebuild(*, actor: Actor) -> dict[str, int]:
-    """Recompute both tallies from the certificates; returns the rows written per table."""
+    """Recompute every tally from the certificates; returns the rows written per table."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Writers' upserts take ROW EXCLUSIVE, which this waits for and then blocks: a
@@ -175,13 +208,19 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
             # after it adds itself to the rebuilt rows. (SQLite has one writer at a time.)
             tables = ", ".join(
                 connection.ops.quote_name(m._meta.db_table)
-                for m in (IssuedMonthTally, IssuedCertificateTally, IssuedCityTally)
+                for m in (
+                    IssuedMonthTally,
+                    IssuedCertificateTally,
+                    IssuedCityTally,
+                    IssuedEntryTally,
+                )
             )
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         IssuedMonthTally.objects.all().delete()
         IssuedCertificateTally.objects.all().delete()
         IssuedCityTally.objects.all().delete()
+        IssuedEntryTally.objects.all().delete()
         months = IssuedMonthTally.objects.bulk_create(
             (
                 IssuedMonthTally(**row)
@@ -212,10 +251,15 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
             ),
             batch_size=2000,
         )
+        entries = IssuedEntryTally.objects.bulk_create(
+            (IssuedEntryTally(**row) for row in _entry_counted().iterator()),
+            batch_size=2000,
+        )
         written = {
             "month": len(months),
             "certificate": len(certificates),
             "city": len(cities),
+            "entry": len(entries),
         }
         audit_record(
             actor=actor,

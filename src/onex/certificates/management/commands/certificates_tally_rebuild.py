@@ -1,4 +1,5 @@
-"""Recompute the issued-certificate tallies of the overview from the certificates.
+"""Recompute the issued-certificate tallies (the overview's and R15 entry's) from the
+certificates.
 
 The tallies are kept current by every issue and status move; this is for data loaded around
 the services (a restore, a bulk load) and for checking them (it prints the rows written).
@@ -15,11 +16,14 @@ from onex.core.actors import Actor
 
 
 class Command(BaseCommand):
-    help = "Rebuild the issued-certificate summary tables (national overview) from scratch."
+    help = (
+        "Rebuild the issued-certificate summary tables (national overview, R15 entry figures) "
+        "from scratch."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         written = tally_rebuild(actor=Actor.system())
         self.stdout.write(
             f"rebuilt {written['month']} month row(s), {written['certificate']} certificate "
-            f"row(s), {written['city']} city row(s)"
+            f"row(s), {written['city']} city row(s), {written['entry']} entry row(s)"
         )
