@@ -149,6 +149,8 @@ MIDDLEWARE = [
     # After WhiteNoise (static assets keep their cache headers): CSP, Permissions-Policy and
     # Cache-Control: no-store on every page and API answer.
     "onex.core.middleware.SecurityHeadersMiddleware",
+    # The stateless public paths below leave here through their own short chain.
+    "onex.core.middleware.StatelessPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Inside LocaleMiddleware so its JSON error messages are in the request's language.
@@ -168,6 +170,16 @@ MIDDLEWARE = [
     "onex.core.middleware.DomainErrorMiddleware",
     # axes last so it sees the authenticated user and lockout responses win.
     "axes.middleware.AxesMiddleware",
+]
+# Anonymous public reads that need no session, user, CSRF, messages or second factor: public
+# certificate verification, the hot path after every exam round. They skip the rest of the
+# middleware above and run only these (an ordered subset of MIDDLEWARE; check onex.E012).
+ONEX_STATELESS_PATHS = ["/api/v1/public/certificates/verify"]
+ONEX_STATELESS_MIDDLEWARE = [
+    "django.middleware.locale.LocaleMiddleware",
+    "onex.api.ApiErrorMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "onex.urls"

@@ -189,11 +189,43 @@ def _number_errors() -> list[CheckMessage]:
     return errors
 
 
+_STATELESS = "onex.core.middleware.StatelessPathMiddleware"
+
+
+def _stateless_errors() -> list[CheckMessage]:
+    """The stateless chain may only drop middleware, never add or reorder: each of its entries
+    runs in ``MIDDLEWARE`` after ``StatelessPathMiddleware`` too, in the same order."""
+    chain = list(settings.MIDDLEWARE)
+    lean = list(settings.ONEX_STATELESS_MIDDLEWARE)
+    after = chain[chain.index(_STATELESS) + 1 :] if _STATELESS in chain else []
+    position = 0
+    for path in lean:
+        try:
+            position = after.index(path, position) + 1
+        except ValueError:
+            return [
+                Error(
+                    f"ONEX_STATELESS_MIDDLEWARE lists {path!r}, which is not in MIDDLEWARE "
+                    f"after {_STATELESS} in the same order.",
+                    hint="Keep ONEX_STATELESS_MIDDLEWARE an ordered subset of what follows "
+                    "StatelessPathMiddleware in MIDDLEWARE.",
+                    id="onex.E012",
+                )
+            ]
+    return []
+
+
 @register("onex_settings")
 def check_settings(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    return [*_audit_settings_errors(), *_crypto_errors(), *_url_errors(), *_number_errors()]
+    return [
+        *_audit_settings_errors(),
+        *_crypto_errors(),
+        *_url_errors(),
+        *_number_errors(),
+        *_stateless_errors(),
+    ]
 
 
 def demo_accounts_present() -> list[str]:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import resolve
+from django.utils.module_loading import import_string
 
 from onex.core.actors import actor_from_request
 from onex.core.errors import DomainError, NotFound
@@ -87,3 +91,37 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+def _view(request: HttpRequest) -> HttpResponse:
+    match = resolve(request.path_info)
+    request.resolver_match = match
+    response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+    return response
+
+
+class StatelessPathMiddleware:
+    """Serve the stateless public paths through a short chain of middleware.
+
+    Public certificate verification comes in bursts after every exam round. It is anonymous, and
+    it reads no session, user, CSRF token, message, second factor or htmx header, so running
+    those eleven middleware for it is wasted work on the busiest path. The paths in
+    ``ONEX_STATELESS_PATHS`` go through ``ONEX_STATELESS_MIDDLEWARE`` instead: the language, the
+    API's JSON errors, ``Content-Length`` and ``X-Frame-Options``. A system check keeps that list
+    an ordered subset of ``MIDDLEWARE``. The security middleware placed before this one (HTTPS,
+    CSP, ``no-store``) wraps both chains.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.paths = frozenset(settings.ONEX_STATELESS_PATHS)
+        chain: Callable[[HttpRequest], Any] = convert_exception_to_response(_view)
+        for path in reversed(settings.ONEX_STATELESS_MIDDLEWARE):
+            chain = convert_exception_to_response(import_string(path)(chain))
+        self.stateless = chain
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in self.paths:
+            response: HttpResponse = self.stateless(request)  # a WSGI chain: never awaitable
+            return response
+        return self.get_response(request)
