@@ -84,7 +84,8 @@ def prepare(kind: str, scale: float, base: float | None = None) -> list[dict[str
     a loaded machine, copying one seconds. The sample holders are the second set's.
     """
     url = database(kind, scale)
-    sample_file = WORK / f"sample_{kind}_{str(scale).replace('.', '_')}.json"
+    # Named after the database, not the scale: P5 serves databases of its own at the same scales.
+    sample_file = WORK / f"sample_{url.rsplit('/', 1)[1]}.json"
     if sample_file.exists():
         sample: list[dict[str, str]] = json.loads(sample_file.read_text())
         return sample
