@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from onex.accounts.selectors import accounts as selectors
 from onex.accounts.selectors.permissions import (
@@ -19,7 +21,7 @@ from onex.core.actors import Actor
 from onex.core.errors import Forbidden, InvalidInput
 from onex.core.models import AuditEvent, Role, Unit, UnitKind, User
 from onex.pilots.models import School
-from tests.personas import Personas
+from tests.personas import Personas, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +265,19 @@ def test_unit_create_page_creates_and_shows_the_link_once(personas: Personas) ->
     assert User.objects.get(username="sz-admin").unit.name == "深圳市教育局"
     # The school cannot open the form at all.
     assert client_for(personas.gd_school).get("/accounts/units/new/").status_code == 403
+
+
+def test_unit_list_counts_each_listed_units_users_without_grouping_every_unit(
+    personas: Personas,
+) -> None:
+    """The per-unit user count is asked for the page's units only: a join and GROUP BY over
+    every unit's users grew with the 10,000 schools (P5)."""
+    empty = make_unit(UnitKind.ORG, "无账号组织")
+    counts = {u.pk: u.user_count for u in selectors.unit_list(actor=personas.ministry.actor)}  # type: ignore[attr-defined]
+    assert counts == {pk: User.objects.filter(unit_id=pk).count() for pk in counts}
+    assert counts[empty.pk] == 0 and counts[personas.gd.user.unit_id] >= 1
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(personas.ministry).get(f"{API}/units")
+    assert page.status_code == 200
+    listed = [q["sql"] for q in queries if 'FROM "core_unit"' in q["sql"]]
+    assert listed and not [sql for sql in listed if 'GROUP BY "core_unit"' in sql]
