@@ -100,6 +100,7 @@ def test_issue_and_every_status_move_keep_the_tallies_equal_to_a_rebuild(world: 
     assert written == {
         "month": len(incremental["month"]),
         "certificate": 2,
+        "national": 2,
         "city": 1,
         "entry": 1,  # one org in one province
     }
