@@ -58,6 +58,7 @@ from onex.certificates.models import (  # noqa: E402
     IssuedCityTally,
     IssuedEntryTally,
     IssuedMonthTally,
+    IssuedNationalTally,
     NumberSeries,
 )
 from onex.certificates.services.numbering import (  # noqa: E402
@@ -319,6 +320,7 @@ class BulkWriter:
             for m in (
                 IssuedMonthTally,
                 IssuedCertificateTally,
+                IssuedNationalTally,
                 IssuedCityTally,
                 IssuedEntryTally,
                 WeeklyComplianceTally,

@@ -12,6 +12,10 @@ rebuilt from the certificates at any time (``manage.py certificates_tally_rebuil
 ``IssuedEntryTally`` is of another kind: the R15 late-entry figures (``entry_compliance``) per
 province × org, over every certificate whatever its year or status, for the certificates page
 of the Ministry, a province and an org.
+
+``IssuedNationalTally`` holds the same counts as ``IssuedCertificateTally`` with the provinces
+added together, so the Ministry's overview by certificate reads one row per certificate rather
+than one per province and certificate.
 """
 
 from __future__ import annotations
@@ -21,17 +25,20 @@ from django.utils.translation import gettext_lazy as _
 
 from onex.catalog.models import Level
 
-__all__ = ["IssuedCertificateTally", "IssuedCityTally", "IssuedEntryTally", "IssuedMonthTally"]
+__all__ = [
+    "IssuedCertificateTally",
+    "IssuedCityTally",
+    "IssuedEntryTally",
+    "IssuedMonthTally",
+    "IssuedNationalTally",
+]
 
 
 class _Counts(models.Model):
-    """How many certificates a cell holds, and how many of those are now suspended or revoked
-    (the overview counts the ones not revoked: ``issued - revoked``)."""
+    """How many certificates a cell of one year holds, and how many of those are now suspended
+    or revoked (the overview counts the ones not revoked: ``issued - revoked``)."""
 
     year = models.PositiveSmallIntegerField(_("发证年份"))
-    province = models.ForeignKey(
-        "geo.Division", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
-    )
     issued = models.IntegerField(_("发证数"), default=0)
     suspended = models.IntegerField(_("暂停数"), default=0)
     revoked = models.IntegerField(_("撤销数"), default=0)
@@ -40,7 +47,18 @@ class _Counts(models.Model):
         abstract = True
 
 
-class IssuedMonthTally(_Counts):
+class _ProvinceCounts(_Counts):
+    """The counts of a cell within one province."""
+
+    province = models.ForeignKey(
+        "geo.Division", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class IssuedMonthTally(_ProvinceCounts):
     """Per year × month × province × level (at most 12 × 34 × 3 rows a year)."""
 
     month = models.PositiveSmallIntegerField(_("发证月份"))
@@ -59,7 +77,7 @@ class IssuedMonthTally(_Counts):
         return f"{self.year}-{self.month:02d} {self.province_id} {self.level}: {self.issued}"
 
 
-class IssuedCertificateTally(_Counts):
+class IssuedCertificateTally(_ProvinceCounts):
     """Per year × province × certificate (at most 34 × the catalogue's certificates a year)."""
 
     certificate = models.ForeignKey(
@@ -79,7 +97,7 @@ class IssuedCertificateTally(_Counts):
         return f"{self.year} {self.province_id} {self.certificate_id}: {self.issued}"
 
 
-class IssuedCityTally(_Counts):
+class IssuedCityTally(_ProvinceCounts):
     """Per year × the holder's school's province × its city (at most the cities' rows a year),
     for the drill-down into one province's cities. ``province`` here is the school's, as the
     drill-down counts a province's schools; certificates without a school are not in it."""
@@ -99,6 +117,28 @@ class IssuedCityTally(_Counts):
 
     def __str__(self) -> str:
         return f"{self.year} {self.city_id}: {self.issued}"
+
+
+class IssuedNationalTally(_Counts):
+    """Per year × certificate, all provinces together (at most the catalogue's certificates a
+    year): the Ministry's overview by certificate reads one row per certificate here instead of
+    summing the provinces' rows of ``IssuedCertificateTally``."""
+
+    certificate = models.ForeignKey(
+        "catalog.Certificate", verbose_name=_("证书"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("发证全国证书汇总")
+        verbose_name_plural = _("发证全国证书汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "certificate"], name="issued_national_tally_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.certificate_id}: {self.issued}"
 
 
 class IssuedEntryTally(models.Model):

@@ -2,7 +2,8 @@
 and the R15 entry figures.
 
 One grouped query over the tallies, whose size follows the catalogue (years × provinces ×
-certificates, or provinces × orgs), never the number of certificates.
+certificates, or provinces × orgs), never the number of certificates; the nation's counts by
+certificate read the year × certificate tally, one row per certificate.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from onex.certificates.models import (
     IssuedCityTally,
     IssuedEntryTally,
     IssuedMonthTally,
+    IssuedNationalTally,
 )
 
 # Each dimension: the tally that answers it and the (key, name) it groups by.
@@ -26,14 +28,19 @@ _KEYS: dict[str, tuple[type[Any], str, str]] = {
     "certificate": (IssuedCertificateTally, "certificate__code", "certificate__name"),
 }
 DIMENSIONS = tuple(_KEYS)
+# The nation's by-certificate counts: one row per certificate a year, not one per province.
+_NATIONAL: dict[str, type[Any]] = {"certificate": IssuedNationalTally}
 
 
 def issued_counts(
     *, dimension: str, year: int, province_id: int | None = None
 ) -> list[tuple[Any, Any, int]]:
     """(key, name, certificates not revoked) per ``dimension`` value for certificates issued in
-    ``year``, within one province when ``province_id`` is given."""
+    ``year``, within one province when ``province_id`` is given. The nation's counts by
+    certificate come from the national tally (year × certificate)."""
     model, key, name = _KEYS[dimension]
+    if province_id is None:
+        model = _NATIONAL.get(dimension, model)
     rows: QuerySet[Any] = model.objects.filter(year=year).order_by()
     if province_id is not None:
         rows = rows.filter(province_id=province_id)

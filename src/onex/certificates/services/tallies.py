@@ -24,6 +24,7 @@ from onex.certificates.models import (
     IssuedCityTally,
     IssuedEntryTally,
     IssuedMonthTally,
+    IssuedNationalTally,
 )
 from onex.core.actors import Actor
 from onex.core.audit import audit_record
@@ -102,6 +103,9 @@ def _apply(certificate: IssuedCertificate, deltas: Mapping[str, int]) -> None:
         IssuedCertificateTally,
         {"year": year, "province_id": province_id, "certificate_id": certificate.certificate_id},
         deltas,
+    )
+    _upsert(
+        IssuedNationalTally, {"year": year, "certificate_id": certificate.certificate_id}, deltas
     )
     _upsert_city(year, certificate.school_id, deltas)
 
@@ -211,6 +215,7 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
                 for m in (
                     IssuedMonthTally,
                     IssuedCertificateTally,
+                    IssuedNationalTally,
                     IssuedCityTally,
                     IssuedEntryTally,
                 )
@@ -219,6 +224,7 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         IssuedMonthTally.objects.all().delete()
         IssuedCertificateTally.objects.all().delete()
+        IssuedNationalTally.objects.all().delete()
         IssuedCityTally.objects.all().delete()
         IssuedEntryTally.objects.all().delete()
         months = IssuedMonthTally.objects.bulk_create(
@@ -233,6 +239,10 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
                 IssuedCertificateTally(**row)
                 for row in _counted("year", "province_id", "certificate_id").iterator()
             ),
+            batch_size=2000,
+        )
+        national = IssuedNationalTally.objects.bulk_create(
+            (IssuedNationalTally(**row) for row in _counted("year", "certificate_id").iterator()),
             batch_size=2000,
         )
         cities = IssuedCityTally.objects.bulk_create(
@@ -258,6 +268,7 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
         written = {
             "month": len(months),
             "certificate": len(certificates),
+            "national": len(national),
             "city": len(cities),
             "entry": len(entries),
         }

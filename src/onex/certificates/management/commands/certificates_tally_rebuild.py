@@ -25,5 +25,6 @@ class Command(BaseCommand):
         written = tally_rebuild(actor=Actor.system())
         self.stdout.write(
             f"rebuilt {written['month']} month row(s), {written['certificate']} certificate "
-            f"row(s), {written['city']} city row(s), {written['entry']} entry row(s)"
+            f"row(s), {written['national']} national row(s), {written['city']} city row(s), "
+            f"{written['entry']} entry row(s)"
         )
