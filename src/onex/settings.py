@@ -213,7 +213,8 @@ DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0 if TESTING else 600)
 DATABASE_DISABLE_SERVER_SIDE_CURSORS = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 # SQLite's page cache per connection (KiB) and memory-mapped reads (bytes). SQLite's own defaults
 # (2 MiB, no mmap) make a whole-table aggregate re-read pages through system calls; with these
-# the 10,000-school compliance scan runs about 3× faster. Platform defaults, not policy.
+# the 10,000-school per-school compliance scan took 0.42 s against 0.46-0.56 s (quiet machine,
+# three runs each). Platform defaults, not policy.
 SQLITE_CACHE_KIB = env_int("SQLITE_CACHE_KIB", 65536)
 SQLITE_MMAP_BYTES = env_int("SQLITE_MMAP_BYTES", 256 * 1024 * 1024)
 
