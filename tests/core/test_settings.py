@@ -10,11 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _setting(name: str, **env: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in {"PORT", "ONEX_PUBLIC_URL"}}
+def _run(code: str, **env: str) -> str:
+    """The last line ``code`` prints in a fresh interpreter with onex's settings and ``env``."""
+    unset = {"PORT", "ONEX_PUBLIC_URL", "SQLITE_CACHE_KIB", "SQLITE_MMAP_BYTES"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"PYTHONPATH": str(ROOT / "src"), "ONEX_DEV_SECRETS": "1", **env})
     clean["DJANGO_SETTINGS_MODULE"] = "onex.settings"
-    code = f"from django.conf import settings; print(settings.{name})"
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=clean,
@@ -24,6 +25,10 @@ def _setting(name: str, **env: str) -> str:
         check=True,
     )
     return result.stdout.strip().splitlines()[-1]
+
+
+def _setting(name: str, **env: str) -> str:
+    return _run(f"from django.conf import settings; print(settings.{name})", **env)
 
 
 def test_public_url_follows_the_port_when_not_set() -> None:
@@ -45,25 +50,7 @@ def _sqlite_pragmas(tmp_path: Path, **env: str) -> str:
         "print(c.execute('PRAGMA cache_size').fetchone()[0], "
         "c.execute('PRAGMA mmap_size').fetchone()[0])"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SQLITE_")}
-    clean.update(
-        {
-            "PYTHONPATH": str(ROOT / "src"),
-            "ONEX_DEV_SECRETS": "1",
-            "DJANGO_SETTINGS_MODULE": "onex.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            **env,
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=clean,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
+    return _run(code, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **env)
 
 
 def test_sqlite_connections_get_a_large_page_cache_and_mmap(tmp_path: Path) -> None:
