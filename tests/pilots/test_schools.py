@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from onex.core.actors import Actor
@@ -120,6 +122,23 @@ def test_filters_by_city_type_and_search(client: Client, personas: Personas) -> 
     assert [item["name"] for item in body["items"]] == ["武汉职业技术学院"]
     page = client.get(reverse("pilots:school_list"), {"city": "440100"}).content.decode()
     assert "广州番禺职业技术学院" in page and "深圳职业技术学院" not in page
+
+
+def test_filter_options_are_the_divisions_of_the_actors_schools_without_a_distinct(
+    personas: Personas,
+) -> None:
+    # One EXISTS per division rather than a DISTINCT over every school in scope, which grew
+    # with the 10,000 schools of the national data (P5).
+    for persona in (personas.ministry, personas.gd, personas.hb, personas.gz_city):
+        schools = list(school_selectors.school_list(actor=persona.actor))
+        with CaptureQueriesContext(connection) as queries:
+            options = school_selectors.school_filter_options(actor=persona.actor)
+        assert options["provinces"] == sorted({(s.province.code, s.province.name) for s in schools})
+        assert options["cities"] == sorted({(s.city.code, s.city.name) for s in schools})
+        assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
+    assert (
+        len(school_selectors.school_filter_options(actor=personas.ministry.actor)["provinces"]) > 1
+    )
 
 
 def test_list_page_htmx_returns_the_table_fragment(client: Client, personas: Personas) -> None:

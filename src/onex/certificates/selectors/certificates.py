@@ -36,7 +36,7 @@ from onex.core.params import id_param
 from onex.core.personal import ID_NUMBER_HASH_PURPOSE, normalize
 from onex.core.scoping import fetch
 from onex.core.search import TRIGRAM
-from onex.geo.models import Division
+from onex.geo.selectors import divisions_present
 
 # --- scoped reads -----------------------------------------------------------------------------
 
@@ -168,14 +168,9 @@ def certificate_filter_options(*, actor: Actor) -> dict[str, list[tuple[str, str
         .order_by("name", "pk")
         .values_list("pk", "name")
     )
-    provinces = (
-        Division.objects.filter(Exists(scope.filter(province_id=OuterRef("pk"))))
-        .order_by("code")
-        .values_list("code", "name")
-    )
     return {
         "certificates": [(str(pk), name) for pk, name in certificates],
-        "provinces": list(provinces),
+        "provinces": divisions_present(scope, "province_id"),
         "levels": [(v, str(label)) for v, label in Level.choices],
         "statuses": [(v, str(label)) for v, label in CertificateStatus.choices],
     }

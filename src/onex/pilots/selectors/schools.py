@@ -9,6 +9,7 @@ from onex.core.models import UnitKind
 from onex.core.params import id_param
 from onex.core.scoping import fetch
 from onex.geo.models import Division
+from onex.geo.selectors import divisions_present
 from onex.pilots.models import (
     School,
     SchoolType,
@@ -67,13 +68,9 @@ def school_get(*, actor: Actor, pk: int | str) -> School:
 def school_filter_options(*, actor: Actor) -> dict[str, list[tuple[str, str]]]:
     """Provinces and cities that occur among the actor's schools, for the list filters."""
     scope = school_scope(actor=actor)
-    provinces = (
-        scope.order_by("province__code").values_list("province__code", "province__name").distinct()
-    )
-    cities = scope.order_by("city__code").values_list("city__code", "city__name").distinct()
     return {
-        "provinces": [(code, name) for code, name in provinces],
-        "cities": [(code, name) for code, name in cities],
+        "provinces": divisions_present(scope, "province_id"),
+        "cities": divisions_present(scope, "city_id"),
         "types": [(value, str(label)) for value, label in SchoolType.choices],
     }
 
