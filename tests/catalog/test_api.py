@@ -46,7 +46,10 @@ def test_public_catalogue_search_works_without_login(catalog: Catalog) -> None:
     item = body["items"][0]
     assert item["code"] == "C2-01"
     assert [lv["level"] for lv in item["levels"]] == ["junior", "intermediate"]
+    assert [lv["label"] for lv in item["levels"]] == ["初级", "中级"]
     assert item["levels"][1]["cost_ceiling"] == "400.50"
+    english = client.get(f"{API}/certificates", {"q": "物流"}, headers={"accept-language": "en"})
+    assert english.json()["items"][0]["levels"][0]["label"] == "Basic"
     assert client.get(f"{API}/certificates", {"specialty": "现代物流"}).json()["count"] == 1
     assert client.get(f"{API}/certificates", {"org": "中物联"}).json()["count"] == 1
     assert client.get(f"{API}/certificates", {"batch": 3}).json()["count"] == 0

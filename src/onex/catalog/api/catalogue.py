@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from onex.catalog.models import Certificate, CertificateLevel, Org
+from onex.catalog.models import Certificate, CertificateLevel, Level, Org
 from onex.catalog.selectors import catalogue, orgs
 from onex.core.limits import SearchText
 from onex.core.params import Pagination
@@ -28,7 +28,7 @@ class LevelOut(Schema):
 
     @staticmethod
     def resolve_label(obj: CertificateLevel) -> str:
-        return str(obj.get_level_display())
+        return str(Level(obj.level).label)
 
 
 class CatalogCertificateOut(Schema):
