@@ -53,12 +53,8 @@ from stdnum.cn import ric, uscc  # noqa: E402
 
 from onex.catalog.models import Batch, Certificate, CertificateLevel, Level, Org  # noqa: E402
 from onex.certificates.models import (  # noqa: E402
+    ISSUED_TALLIES,
     IssuedCertificate,
-    IssuedCertificateTally,
-    IssuedCityTally,
-    IssuedEntryTally,
-    IssuedMonthTally,
-    IssuedNationalTally,
     NumberSeries,
 )
 from onex.certificates.services.numbering import (  # noqa: E402
@@ -315,17 +311,7 @@ class BulkWriter:
         """Statistics for the loaded tables only (a database-wide ``ANALYZE`` waits on every
         other session's locks)."""
         tables = {m._meta.db_table for m in self.loaded}
-        tables |= {
-            m._meta.db_table
-            for m in (
-                IssuedMonthTally,
-                IssuedCertificateTally,
-                IssuedNationalTally,
-                IssuedCityTally,
-                IssuedEntryTally,
-                WeeklyComplianceTally,
-            )
-        }
+        tables |= {m._meta.db_table for m in (*ISSUED_TALLIES, WeeklyComplianceTally)}
         with connection.cursor() as cursor:
             if not self.postgres:
                 cursor.execute("PRAGMA optimize")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from onex.catalog.models import Level
 
 __all__ = [
+    "ISSUED_TALLIES",
     "IssuedCertificateTally",
     "IssuedCityTally",
     "IssuedEntryTally",
@@ -167,3 +168,13 @@ class IssuedEntryTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.org_id}: {self.late}/{self.total}"
+
+
+# Every tally of the issued certificates: what ``tally_rebuild`` locks, clears and refills.
+ISSUED_TALLIES: tuple[type[models.Model], ...] = (
+    IssuedMonthTally,
+    IssuedCertificateTally,
+    IssuedNationalTally,
+    IssuedCityTally,
+    IssuedEntryTally,
+)

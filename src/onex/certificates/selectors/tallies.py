@@ -28,8 +28,6 @@ _KEYS: dict[str, tuple[type[Any], str, str]] = {
     "certificate": (IssuedCertificateTally, "certificate__code", "certificate__name"),
 }
 DIMENSIONS = tuple(_KEYS)
-# The nation's by-certificate counts: one row per certificate a year, not one per province.
-_NATIONAL: dict[str, type[Any]] = {"certificate": IssuedNationalTally}
 
 
 def issued_counts(
@@ -39,8 +37,9 @@ def issued_counts(
     ``year``, within one province when ``province_id`` is given. The nation's counts by
     certificate come from the national tally (year × certificate)."""
     model, key, name = _KEYS[dimension]
-    if province_id is None:
-        model = _NATIONAL.get(dimension, model)
+    if province_id is None and dimension == "certificate":
+        # The nation's: one row per certificate a year, not one per province and certificate.
+        model = IssuedNationalTally
     rows: QuerySet[Any] = model.objects.filter(year=year).order_by()
     if province_id is not None:
         rows = rows.filter(province_id=province_id)

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from onex.certificates.models import (
+    ISSUED_TALLIES,
     CertificateStatus,
     IssuedCertificate,
     IssuedCertificateTally,
@@ -210,23 +211,11 @@ def tally_rebuild(*, actor: Actor) -> dict[str, int]:
             # Writers' upserts take ROW EXCLUSIVE, which this waits for and then blocks: a
             # certificate committed before the lock is counted by the query below, one issued
             # after it adds itself to the rebuilt rows. (SQLite has one writer at a time.)
-            tables = ", ".join(
-                connection.ops.quote_name(m._meta.db_table)
-                for m in (
-                    IssuedMonthTally,
-                    IssuedCertificateTally,
-                    IssuedNationalTally,
-                    IssuedCityTally,
-                    IssuedEntryTally,
-                )
-            )
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ISSUED_TALLIES)
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
-        IssuedMonthTally.objects.all().delete()
-        IssuedCertificateTally.objects.all().delete()
-        IssuedNationalTally.objects.all().delete()
-        IssuedCityTally.objects.all().delete()
-        IssuedEntryTally.objects.all().delete()
+        for model in ISSUED_TALLIES:
+            model._default_manager.all().delete()
         months = IssuedMonthTally.objects.bulk_create(
             (
                 IssuedMonthTally(**row)
