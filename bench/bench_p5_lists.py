@@ -42,6 +42,9 @@ LISTS: dict[str, str] = {
     "api schools": "/api/v1/pilots/schools",
     "api orgs": "/api/v1/catalog/orgs",
     "api catalog certificates": "/api/v1/catalog/certificates",
+    # The catalogue grows with the scale (5 certificates at 0.001, 500 at 1), so its first page
+    # holds 5 items small and 50 big; the same page size shows the table's size alone.
+    "api catalog certificates ?page_size=5": "/api/v1/catalog/certificates?page_size=5",
     "api units": "/api/v1/accounts/units",
     "page certificates": "/certificates/",
     "page schools": "/pilots/schools/",

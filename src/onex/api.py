@@ -31,6 +31,7 @@ from onex.core.api.auth import router as auth_router
 from onex.core.api.imports import router as imports_router
 from onex.core.api.openapi import OnexAPI
 from onex.core.api.reference import router as reference_router
+from onex.core.api.renderers import OrjsonRenderer
 from onex.core.api.rules import router as rules_router
 from onex.core.api.security import router as security_router
 from onex.core.errors import DomainError
@@ -51,6 +52,7 @@ api = OnexAPI(
     description="1+X 证书制度试点管理平台 API",
     urls_namespace="api",
     auth=api_auth,
+    renderer=OrjsonRenderer(),
 )
 
 

@@ -21,6 +21,7 @@ from onex.catalog.models.catalogue import (
     Level,
     Standard,
     level_sort_key,
+    specialty_lines,
     standard_upload_to,
     validate_standard_content,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "UnauthorizedPhrase",
     "letter_upload_to",
     "level_sort_key",
+    "specialty_lines",
     "standard_upload_to",
     "validate_standard_content",
 ]

@@ -58,7 +58,12 @@ class Certificate(models.Model):
 
     @property
     def specialty_names(self) -> list[str]:
-        return [line.strip() for line in self.specialties.splitlines() if line.strip()]
+        return specialty_lines(self.specialties)
+
+
+def specialty_lines(text: str) -> list[str]:
+    """The specialty names of a certificate's ``specialties`` text, one per non-blank line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class Level(models.TextChoices):
