@@ -1,6 +1,7 @@
 """Schemas and input parsers shared by every app's API router.
 
 - ``ErrorOut``: the body of every 4xx answer (see ``onex.api``);
+- ``RowOut``: the base of a row of a long answer, validated without per-field resolvers;
 - ``StatusStepOut`` / ``TimelineEventOut``: a step of a ``StatusTimelineEvent`` timeline;
 - ``province_by_code``: a GB/T 2260 province code from a request → its ``Division``.
 """
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import BaseModel, ConfigDict
 
 from onex.core.errors import InvalidInput
 from onex.geo.models import Division, DivisionLevel
@@ -22,6 +24,15 @@ class ErrorOut(Schema):
     rule: str | None
     message: str
     details: dict[str, Any]
+
+
+class RowOut(BaseModel):
+    """A row of a long answer (a catalogue page, an overview by certificate) whose selector
+    gives every field: pydantic reads the attributes or keys itself. ninja's ``Schema`` wraps
+    each item in a Python getter that asks every field for a resolver, about 20 µs a row:
+    10 ms of an answer of 500 rows, most of what grew with the data at national scale."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class StatusStepOut(Schema):

@@ -9,29 +9,24 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import BaseModel
 
 from onex.catalog.models import Org
 from onex.catalog.selectors import catalogue, orgs
 from onex.core.limits import SearchText
 from onex.core.params import Pagination
-from onex.core.schemas import ErrorOut
+from onex.core.schemas import ErrorOut, RowOut
 
 router = Router()
 
 
-# The catalogue's schemas are plain pydantic models validated from the selectors' rows: no
-# per-field resolver runs per item, so a page of fifty certificates costs little more than five.
-
-
-class LevelOut(BaseModel):
+class LevelOut(RowOut):
     level: str
     label: str
     description: str
     cost_ceiling: Decimal | None = Field(None, description="Ministry cost ceiling in yuan (R13)")
 
 
-class CatalogCertificateOut(BaseModel):
+class CatalogCertificateOut(RowOut):
     code: str
     name: str
     org_id: int
@@ -43,7 +38,7 @@ class CatalogCertificateOut(BaseModel):
     levels: list[LevelOut]
 
 
-class StandardOut(BaseModel):
+class StandardOut(RowOut):
     version: str
     published_on: dt.date
     pdf_url: str | None

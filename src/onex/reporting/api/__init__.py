@@ -18,7 +18,7 @@ from onex.core.actors import request_actor
 from onex.core.limits import DOCUMENT_MAX, CodeText, ReasonText, SearchText
 from onex.core.models import UnitKind
 from onex.core.params import Pagination, Year
-from onex.core.schemas import ErrorOut
+from onex.core.schemas import ErrorOut, RowOut
 from onex.reporting import selectors
 from onex.reporting.models import Alarm, Report, ReportVersion
 from onex.reporting.selectors import overview as overview_selectors
@@ -293,7 +293,7 @@ class OverviewFilter(Schema):
     year: Year | None = Field(None, description="Default: this year")
 
 
-class OverviewOut(Schema):
+class OverviewOut(RowOut):
     key: str
     name: str
     schools: int | None = Field(..., description="Pilot schools at the year's end (by province)")
@@ -329,7 +329,7 @@ class CityMapOut(Schema):
     script: str = Field(..., description="URL of the map script, served locally")
 
 
-class CityOverviewRowOut(Schema):
+class CityOverviewRowOut(RowOut):
     code: str
     name: str
     schools: int = Field(..., description="Pilot schools at the year's end")

