@@ -131,7 +131,7 @@ class CertificateDetailRow(CertificateRow):
 def certificate_detail(*, code: str) -> CertificateDetailRow:
     """One certificate of the catalogue as its list row with the details and its current
     standard (NotFound outside the catalogue)."""
-    certificate = certificate_get(code=code)
+    certificate = fetch(certificate_list().prefetch_related(None), code=code)
     (row,) = certificate_rows(Certificate.objects.filter(pk=certificate.pk))
     standard = certificate_current_standard(certificate)
     return {
